@@ -54,7 +54,11 @@ Matrix Dense::forward(const Matrix& x) {
 
 Matrix Dense::backward(const Matrix& dy) {
   assert(dy.rows() == last_y_.rows() && dy.cols() == last_y_.cols());
-  Matrix dz = activation_backward(options_.activation, last_z_, last_y_, dy);
+  return backward_linear(activation_backward(options_.activation, last_z_, last_y_, dy));
+}
+
+Matrix Dense::backward_linear(const Matrix& dz) {
+  assert(dz.rows() == last_z_.rows() && dz.cols() == last_z_.cols());
   gradient_of(kernel_).noalias() = last_x_.transpose() * dz;
   if (options_.use_bias) gradient_of(bias_).row(0) = dz.colwise().sum();
   return dz * as_matrix(kernel_.value).transpose();

@@ -67,6 +67,13 @@ void SlotOptimizer::apply_gradients(const nn::VariableRefs& variables) {
     update(*var, std::span<nn::Variable>(slots_).subspan(it->second, slot_specs_.size()));
   }
   finish_step();
+  ++iterations_;
+}
+
+std::vector<std::string> SlotOptimizer::slot_names() const {
+  std::vector<std::string> names;
+  for (const StateSpec& spec : slot_specs_) names.push_back(spec.name);
+  return names;
 }
 
 nn::VariableRefs SlotOptimizer::variables() {

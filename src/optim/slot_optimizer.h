@@ -42,6 +42,7 @@ class SlotOptimizer : public Optimizer {
   void build(const nn::VariableRefs& variables) override;
   void apply_gradients(const nn::VariableRefs& variables) override;
   nn::VariableRefs variables() override;
+  std::vector<std::string> slot_names() const override;
 
  protected:
   // `slots` are created for each variable in this order; `non_slots` are

@@ -40,6 +40,11 @@ class Dense {
   // Given dL/dy of the last forward(), sets each variable's gradient (not
   // accumulated) and returns dL/dx.
   Matrix backward(const Matrix& dy);
+  // Like backward(), given dL/dz for z = x W + b, the pre-activation: lets a
+  // loss fuse with the activation (softmax cross-entropy from logits).
+  Matrix backward_linear(const Matrix& dz);
+  // z of the last forward().
+  const Matrix& last_preactivation() const { return last_z_; }
 
   // kernel, then bias (when use_bias).
   VariableRefs variables();

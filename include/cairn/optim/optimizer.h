@@ -14,9 +14,11 @@
 //   for (cairn::nn::Variable* v : opt->variables()) save(v->name, v->value);
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cairn/nn/variable.h"
 
@@ -33,6 +35,9 @@ struct OptimizerOptions {
   double rho = 0.9, momentum = 0.0, rms_epsilon = 1e-10;
   // FTRL.
   double learning_rate_power = -0.5, l1 = 0.0, l2 = 0.0;
+  // Keras flavours only (make_keras_optimizer): SGD's Nesterov momentum and
+  // RMSprop's centered variant.
+  bool nesterov = false, centered = false;
 };
 
 class Optimizer {
@@ -51,13 +56,28 @@ class Optimizer {
   virtual nn::VariableRefs variables() = 0;
   const OptimizerOptions& options() const { return options_; }
 
+  // Completed apply_gradients() calls (Keras's `iterations`, saved as "iter").
+  int64_t iterations() const { return iterations_; }
+  void set_iterations(int64_t n) { iterations_ = n; }
+
+  // The slot names created per variable, in order (e.g. {"m", "v"}).
+  virtual std::vector<std::string> slot_names() const = 0;
+
  protected:
   explicit Optimizer(OptimizerOptions options) : options_(options) {}
   OptimizerOptions options_;
+  int64_t iterations_ = 0;
 };
 
 // `name` as accepted by TensorFlow's estimators, case-insensitive:
 // "Adagrad", "SGD", "Adam", "RMSProp", "Ftrl". nullptr for an unknown name.
 std::unique_ptr<Optimizer> make_optimizer(std::string_view name, OptimizerOptions options);
+
+// tf.keras (OptimizerV2) flavours of "Adam", "SGD", "RMSprop" and "Adagrad":
+// slots named as Keras names them ("<var>/m", "<var>/v", "<var>/momentum",
+// "<var>/rms", "<var>/mg", "<var>/accumulator"), no non-slot variables (the
+// step count is iterations()), and TF 2's update rules. Callers pass Keras's
+// defaults (epsilon 1e-7). nullptr for another name.
+std::unique_ptr<Optimizer> make_keras_optimizer(std::string_view name, OptimizerOptions options);
 
 }  // namespace cairn::optim

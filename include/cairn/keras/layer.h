@@ -1,0 +1,111 @@
+// Layer: the building block of a keras::Sequential model, as tf.keras.layers.Layer.
+//
+// A layer has a unique name (Keras's: "dense", "dense_1", ... per class,
+// counted per process until clear_session()), is built once its input shape
+// is known (creating its weights), and runs forward and backward on batches
+// of flat rows ([batch, features] matrices). Concrete layers: Dense, Dropout,
+// Activation, Flatten (dense.h, dropout.h, activation.h, flatten.h).
+//
+//   keras::Sequential model({
+//       keras::Dense(512, {.activation = "relu", .input_shape = {784}}),
+//       keras::Dropout(0.2),
+//       keras::Dense(10, {.activation = "softmax"}),
+//   });
+//
+// Layers are passed by value; the model keeps them behind LayerPtr.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cairn/nn/activation.h"
+#include "cairn/nn/matrix.h"
+#include "cairn/nn/variable.h"
+
+namespace cairn::keras {
+
+using Json = nlohmann::ordered_json;
+// A shape without its batch dimension, e.g. {28, 28} or {784}.
+using Shape = std::vector<int64_t>;
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  const std::string& name() const { return name_; }
+  // "Dense", "Dropout", ... as in Keras configs.
+  virtual std::string class_name() const = 0;
+  // The input shape given at construction (Keras's input_shape), if any.
+  const std::optional<Shape>& declared_input_shape() const { return input_shape_; }
+
+  // Creates the weights for inputs of `input_shape`; returns the output shape.
+  // Throws InvalidArgumentError if the shape does not suit the layer.
+  virtual Shape build(const Shape& input_shape, std::mt19937_64& rng) = 0;
+  bool built() const { return built_; }
+  const Shape& output_shape() const { return output_shape_; }
+
+  // [batch, features in] -> [batch, features out]; `training` turns dropout on.
+  virtual nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) = 0;
+  // Given dL/d(output) of the last forward(): sets weight gradients, returns dL/d(input).
+  virtual nn::Matrix backward(const nn::Matrix& dy) = 0;
+
+  // The activation that ends this layer, so a loss can fuse with it
+  // (cross-entropy from logits, as TensorFlow does for softmax/sigmoid outputs).
+  virtual nn::Activation final_activation() const { return nn::Activation::kLinear; }
+  // The pre-activation of the last forward() (only if final_activation() is not linear).
+  virtual const nn::Matrix& last_preactivation() const;
+  // Like backward(), given dL/d(pre-activation).
+  virtual nn::Matrix backward_preactivation(const nn::Matrix& dz) { return backward(dz); }
+
+  // Weights in Keras order (kernel, bias); names "dense/kernel", "dense/bias".
+  virtual nn::VariableRefs weights() { return {}; }
+  int64_t count_params();
+
+  // The layer's Keras config ({"name": ..., "trainable": true, ...}).
+  virtual Json config() const = 0;
+
+ protected:
+  // `name` empty: a fresh Keras-style name from `base` ("dense", "dense_1", ...).
+  Layer(const std::string& base, std::string name, std::optional<Shape> input_shape);
+  // Marks the layer built with this output shape.
+  Shape set_built(Shape output_shape);
+  // The config fields every layer shares: name, trainable, dtype, batch_input_shape.
+  Json base_config() const;
+
+ private:
+  std::string name_;
+  std::optional<Shape> input_shape_;
+  bool built_ = false;
+  Shape output_shape_;
+};
+
+// A layer held by a model. Built implicitly from any Layer subclass value.
+class LayerPtr {
+ public:
+  template <class L, class = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>>>>
+  LayerPtr(L layer)  // NOLINT(google-explicit-constructor): reads like Keras
+      : ptr_(std::make_shared<std::decay_t<L>>(std::move(layer))) {}
+  explicit LayerPtr(std::shared_ptr<Layer> layer) : ptr_(std::move(layer)) {}
+  Layer* operator->() const { return ptr_.get(); }
+  Layer& operator*() const { return *ptr_; }
+  Layer* get() const { return ptr_.get(); }
+
+ private:
+  std::shared_ptr<Layer> ptr_;
+};
+
+// Resets the per-class name counters (tf.keras.backend.clear_session).
+void clear_session();
+
+// The next unique name for `base` ("dense", then "dense_1", ...).
+std::string unique_layer_name(const std::string& base);
+
+}  // namespace cairn::keras

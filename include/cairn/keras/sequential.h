@@ -1,0 +1,179 @@
+// Sequential: a stack of layers trained like tf.keras.Sequential, with
+// checkpoints Keras and TensorFlow users recognise.
+//
+//   keras::Sequential model({
+//       keras::Dense(512, {.activation = "relu", .input_shape = {784}}),
+//       keras::Dropout(0.2),
+//       keras::Dense(10, {.activation = "softmax"}),
+//   });
+//   model.compile({.optimizer = "adam", .loss = "sparse_categorical_crossentropy",
+//                  .metrics = {"accuracy"}});
+//   model.summary();
+//   auto checkpoint = std::make_shared<keras::ModelCheckpoint>(
+//       "training_2/cp-{epoch:04d}.ckpt", keras::ModelCheckpointOptions{.save_weights_only =
+//       true});
+//   keras::History h = model.fit(x, y, {.epochs = 10, .validation_data = {{x_test, y_test}},
+//                                       .callbacks = {checkpoint}});
+//   keras::Logs result = model.evaluate(x_test, y_test);   // {"loss": .., "accuracy": ..}
+//   cairn::Tensor probabilities = model.predict(x_test);
+//   model.save_weights("checkpoints/my_checkpoint");       // TF checkpoint (object-based keys)
+//   model.save("my_model.h5");                             // Keras 2 HDF5, with optimizer state
+//   keras::Sequential again = keras::load_model("my_model.h5");
+//
+// Inputs `x` are float32 (or float64/uint8/int) tensors [samples, ...];
+// targets `y` are class ids [samples] or [samples, 1] for the sparse loss,
+// [samples, k] otherwise. Errors throw cairn::Error subclasses
+// (InvalidArgumentError for shapes and configs, FailedPreconditionError
+// before compile(), NotFoundError/DataLossError from files).
+#pragma once
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cairn/core/tensor.h"
+#include "cairn/keras/callback.h"
+#include "cairn/keras/layer.h"
+#include "cairn/keras/optimizers.h"
+#include "cairn/optim/optimizer.h"
+
+namespace cairn::keras {
+
+namespace internal {
+struct CompiledLoss;
+}
+
+struct CompileOptions {
+  OptimizerSpec optimizer = "rmsprop";  // Keras's default
+  // sparse_categorical_crossentropy, categorical_crossentropy,
+  // binary_crossentropy, mse (mean_squared_error), mae (mean_absolute_error).
+  std::string loss;
+  // accuracy (acc), sparse_categorical_accuracy, categorical_accuracy,
+  // binary_accuracy, mse, mae.
+  std::vector<std::string> metrics;
+};
+
+struct FitOptions {
+  int epochs = 1;
+  int batch_size = 32;
+  // Evaluated after each epoch (val_loss, val_<metric>).
+  std::optional<std::pair<Tensor, Tensor>> validation_data;
+  // Used when validation_data is empty: the last fraction of x/y, taken before shuffling.
+  double validation_split = 0.0;
+  bool shuffle = true;
+  std::vector<CallbackPtr> callbacks;
+  // 0 silent, 1 progress bar (one line per epoch when stdout is not a terminal), 2 one line per
+  // epoch.
+  int verbose = 1;
+  int initial_epoch = 0;
+};
+
+struct EvaluateOptions {
+  int batch_size = 32;
+  int verbose = 1;  // as Keras: one progress line; 0 for silence
+};
+
+struct SaveWeightsOptions {
+  // "tf" or "h5"; empty: "h5" when the path ends in .h5/.hdf5/.keras, else "tf".
+  std::string save_format;
+};
+
+class Sequential {
+ public:
+  explicit Sequential(std::vector<LayerPtr> layers = {}, std::string name = "");
+  Sequential(Sequential&&) noexcept;
+  Sequential& operator=(Sequential&&) noexcept;
+  ~Sequential();
+
+  void add(LayerPtr layer);
+  // Builds every layer for inputs of this shape (without the batch). Happens
+  // as layers are added once the input shape is known (an Input, or
+  // input_shape on the first layer), else on the first fit/evaluate/predict.
+  void build(const Shape& input_shape);
+  bool built() const { return built_; }
+
+  // Throws InvalidArgumentError for an unknown loss or metric.
+  void compile(CompileOptions options);
+  bool compiled() const;
+
+  History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
+  Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+  // [samples, outputs...] float32.
+  Tensor predict(const Tensor& x, int batch_size = 32);
+
+  // Keras's summary table: layer (type), output shape, parameters, totals.
+  void summary(std::ostream& out = std::cout) const;
+  std::string summary_string() const;
+
+  // Weights only: a TF checkpoint (prefix.index, prefix.data-00000-of-00001,
+  // `checkpoint` beside it; tf.keras's object-based keys, optimizer slots
+  // included once compiled and trained) or Keras's HDF5 weights file.
+  void save_weights(const std::string& path, const SaveWeightsOptions& options = {});
+  // Loads what save_weights (or Keras) wrote; a path may be a checkpoint
+  // prefix, a directory (its newest checkpoint) or an .h5 file. Throws
+  // InvalidArgumentError listing every mismatch when the architectures differ.
+  void load_weights(const std::string& path);
+  // The whole model (architecture, weights, optimizer state) as Keras 2 HDF5.
+  void save(const std::string& path) const;
+
+  const std::string& name() const { return name_; }
+  const std::vector<LayerPtr>& layers() const { return layers_; }
+  const Shape& input_shape() const { return input_shape_; }
+  // Every weight, layer by layer ("dense/kernel", "dense/bias", ...).
+  nn::VariableRefs weights() const;
+  int64_t count_params() const;
+  // nullptr before compile().
+  optim::Optimizer* optimizer() const { return optimizer_.get(); }
+  const CompileOptions& compile_options() const { return compile_options_; }
+  // The model's Keras config ({"name": ..., "layers": [...]}).
+  Json get_config() const;
+  // Set by a callback (EarlyStopping) to end fit() after this epoch.
+  bool stop_training = false;
+  // Where fit() and callbacks print (default std::cout).
+  std::ostream& output() const { return *output_; }
+  void set_output(std::ostream& out) { output_ = &out; }
+  // Seeds weight initialization, shuffling and dropout: drawn from the
+  // generator set_random_seed() seeds, or random without it.
+  uint64_t seed() const { return seed_; }
+  void set_seed(uint64_t seed) { seed_ = seed; }
+
+ private:
+  nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng);
+  void ensure_built(const Tensor& x);
+  void ensure_ready_to_train(const nn::Matrix& y);
+  void ensure_optimizer_built();
+  // Trains on one batch; returns the sums over its examples of the loss and each metric.
+  std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng);
+  std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);
+  // Means over all of x/y, in batches; keys "loss" and the metric names.
+  Logs test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_size, int verbose);
+  Logs names_and_means(const std::vector<double>& sums, int64_t count,
+                       const std::string& prefix = "") const;
+
+  std::string name_;
+  std::vector<LayerPtr> layers_;
+  Shape input_shape_;
+  bool built_ = false;
+  CompileOptions compile_options_;
+  std::unique_ptr<internal::CompiledLoss> loss_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  bool optimizer_built_ = false;
+  uint64_t seed_;
+  std::mt19937_64 rng_;  // weight initialization
+  std::ostream* output_ = &std::cout;
+};
+
+// Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5):
+// architecture, weights, and optimizer state where names match. Throws
+// InvalidArgumentError naming a layer class cairn does not have.
+Sequential load_model(const std::string& path);
+
+// Makes every model created afterwards reproducible (initial weights,
+// shuffling, dropout), as tf.keras.utils.set_random_seed.
+void set_random_seed(uint64_t seed);
+
+}  // namespace cairn::keras

@@ -1,0 +1,54 @@
+// Test helpers for the keras layer: small datasets and the tutorial's model.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <utility>
+
+#include "cairn/core/tensor.h"
+#include "cairn/keras/activation.h"
+#include "cairn/keras/dense.h"
+#include "cairn/keras/dropout.h"
+#include "cairn/keras/sequential.h"
+
+namespace cairn::keras::testing {
+
+// Three Gaussian blobs in 4-D (an Iris-like problem): x [n, 4], y [n] int64 in {0, 1, 2}.
+inline std::pair<Tensor, Tensor> blobs(int64_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> noise(0.0f, 0.4f);
+  Tensor x(DType::kFloat32, {n, 4}), y(DType::kInt64, {n});
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t label = i % 3;
+    y.flat<int64_t>()[static_cast<size_t>(i)] = label;
+    for (int64_t j = 0; j < 4; ++j) {
+      const float center = (j == label) ? 2.0f : (j == 3 ? static_cast<float>(label) : 0.0f);
+      x.flat<float>()[static_cast<size_t>(i * 4 + j)] = center + noise(rng);
+    }
+  }
+  return {x, y};
+}
+
+// A compiled 4-16-3 softmax classifier with Adam.
+inline Sequential small_classifier(uint64_t seed = 7) {
+  set_random_seed(seed);
+  Sequential model({Dense(16, {.activation = "relu", .input_shape = Shape{4}}), Dropout(0.1),
+                    Dense(3, {.activation = "softmax"})});
+  model.compile({.optimizer = Adam{.learning_rate = 0.01},
+                 .loss = "sparse_categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  return model;
+}
+
+// Bitwise equality of every weight of two models.
+inline bool same_weights(const Sequential& a, const Sequential& b) {
+  nn::VariableRefs wa = a.weights(), wb = b.weights();
+  if (wa.size() != wb.size()) return false;
+  for (size_t i = 0; i < wa.size(); ++i) {
+    if (!(wa[i]->value == wb[i]->value)) return false;
+  }
+  return true;
+}
+
+}  // namespace cairn::keras::testing

@@ -1,0 +1,229 @@
+// Sequential's training and inference loops: fit (epochs of shuffled
+// batches, callbacks, validation, progress), evaluate and predict.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "cairn/core/errors.h"
+#include "cairn/keras/sequential.h"
+#include "keras/compiled_loss.h"
+#include "keras/layer_config.h"
+#include "keras/progress_bar.h"
+#include "keras/tensor_rows.h"
+
+namespace cairn::keras {
+
+namespace {
+
+// Each epoch draws its shuffle order and dropout masks from its own
+// generator, so a run resumed at epoch k (BackupAndRestore) repeats exactly
+// what an uninterrupted run does from k.
+std::mt19937_64 epoch_rng(uint64_t seed, int epoch) {
+  return std::mt19937_64(seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(epoch + 1)));
+}
+
+void check_samples(const nn::Matrix& x, const nn::Matrix& y, const char* what) {
+  if (x.rows() != y.rows()) {
+    throw InvalidArgumentError(std::string(what) + ": x has " + std::to_string(x.rows()) +
+                               " samples but y has " + std::to_string(y.rows()));
+  }
+}
+
+int steps_for(int64_t samples, int batch_size) {
+  return static_cast<int>((samples + batch_size - 1) / batch_size);
+}
+
+void check_batch_size(int batch_size) {
+  if (batch_size < 1) {
+    throw InvalidArgumentError("batch_size must be positive, got " + std::to_string(batch_size));
+  }
+}
+
+}  // namespace
+
+void Sequential::ensure_built(const Tensor& x) {
+  const Shape shape = internal::sample_shape(x);
+  if (input_shape_.empty() || !built_) {
+    build(input_shape_.empty() ? shape : input_shape_);
+  }
+  if (shape != input_shape_) {
+    throw InvalidArgumentError("model '" + name_ + "' expects samples of shape " +
+                               internal::shape_json(input_shape_).dump() + ", got " +
+                               internal::shape_json(shape).dump());
+  }
+}
+
+void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
+  if (!loss_) {
+    throw FailedPreconditionError("model '" + name_ +
+                                  "' must be compiled before fit() or evaluate(): call compile()");
+  }
+  const int64_t outputs = layers_.back()->output_shape().back();
+  internal::check_targets(loss_->kind, y, outputs);
+  loss_->metrics.clear();
+  for (const std::string& m : loss_->metric_names) {
+    loss_->metrics.push_back(internal::resolve_metric(m, loss_->kind, outputs));
+  }
+}
+
+nn::Matrix Sequential::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
+  nn::Matrix h = x;
+  for (LayerPtr& layer : layers_) h = layer->forward(h, training, rng);
+  return h;
+}
+
+std::vector<double> Sequential::train_step(const nn::Matrix& x, const nn::Matrix& y,
+                                           std::mt19937_64& rng) {
+  const nn::Matrix out = forward(x, /*training=*/true, rng);
+  Layer& last = *layers_.back();
+  const bool can_fuse = last.final_activation() != nn::Activation::kLinear;
+  internal::LossOutput loss =
+      internal::compute_loss(loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr,
+                             last.final_activation(), y);
+  nn::Matrix g =
+      loss.fused ? last.backward_preactivation(loss.gradient) : last.backward(loss.gradient);
+  for (size_t i = layers_.size() - 1; i-- > 0;) g = layers_[i]->backward(g);
+  optimizer_->apply_gradients(weights());
+  std::vector<double> sums{loss.per_example.cast<double>().sum()};
+  for (const internal::Metric& m : loss_->metrics) {
+    sums.push_back(internal::metric_values(m.kind, out, y).cast<double>().sum());
+  }
+  return sums;
+}
+
+std::vector<double> Sequential::test_step(const nn::Matrix& x, const nn::Matrix& y) {
+  std::mt19937_64 unused;
+  const nn::Matrix out = forward(x, /*training=*/false, unused);
+  Layer& last = *layers_.back();
+  const bool can_fuse = last.final_activation() != nn::Activation::kLinear;
+  internal::LossOutput loss =
+      internal::compute_loss(loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr,
+                             last.final_activation(), y);
+  std::vector<double> sums{loss.per_example.cast<double>().sum()};
+  for (const internal::Metric& m : loss_->metrics) {
+    sums.push_back(internal::metric_values(m.kind, out, y).cast<double>().sum());
+  }
+  return sums;
+}
+
+Logs Sequential::names_and_means(const std::vector<double>& sums, int64_t count,
+                                 const std::string& prefix) const {
+  Logs logs;
+  const double n = count > 0 ? static_cast<double>(count) : 1.0;
+  logs.set(prefix + "loss", sums[0] / n);
+  for (size_t i = 0; i < loss_->metrics.size(); ++i) {
+    logs.set(prefix + loss_->metrics[i].name, sums[i + 1] / n);
+  }
+  return logs;
+}
+
+Logs Sequential::test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_size, int verbose) {
+  check_batch_size(batch_size);
+  const int steps = steps_for(x.rows(), batch_size);
+  internal::ProgressBar bar(output(), steps, verbose, internal::is_terminal(output()));
+  std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
+  for (int step = 0; step < steps; ++step) {
+    const Eigen::Index begin = static_cast<Eigen::Index>(step) * batch_size;
+    const Eigen::Index rows = std::min<Eigen::Index>(batch_size, x.rows() - begin);
+    std::vector<double> s = test_step(x.middleRows(begin, rows), y.middleRows(begin, rows));
+    for (size_t i = 0; i < sums.size(); ++i) sums[i] += s[i];
+    bar.update(step + 1, names_and_means(sums, begin + rows));
+  }
+  Logs logs = names_and_means(sums, x.rows());
+  bar.finish(logs);
+  return logs;
+}
+
+History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
+  check_batch_size(options.batch_size);
+  ensure_built(x);
+  nn::Matrix xs = internal::rows_of(x, "fit: x"), ys = internal::rows_of(y, "fit: y");
+  check_samples(xs, ys, "fit");
+  ensure_ready_to_train(ys);
+  nn::Matrix val_x, val_y;
+  if (options.validation_data) {
+    ensure_built(options.validation_data->first);
+    val_x = internal::rows_of(options.validation_data->first, "fit: validation x");
+    val_y = internal::rows_of(options.validation_data->second, "fit: validation y");
+    check_samples(val_x, val_y, "fit: validation_data");
+    internal::check_targets(loss_->kind, val_y, layers_.back()->output_shape().back());
+  } else if (options.validation_split > 0.0) {
+    if (options.validation_split >= 1.0) {
+      throw InvalidArgumentError("validation_split must be in [0, 1)");
+    }
+    // Keras takes the last samples, before any shuffling.
+    const auto split = static_cast<Eigen::Index>(
+        std::floor(static_cast<double>(xs.rows()) * (1.0 - options.validation_split)));
+    val_x = xs.bottomRows(xs.rows() - split), val_y = ys.bottomRows(ys.rows() - split);
+    xs.conservativeResize(split, Eigen::NoChange), ys.conservativeResize(split, Eigen::NoChange);
+  }
+  const bool validate = val_x.rows() > 0;
+  ensure_optimizer_built();
+
+  History history;
+  stop_training = false;
+  for (const CallbackPtr& cb : options.callbacks) cb->set_model(this);
+  for (const CallbackPtr& cb : options.callbacks) cb->on_train_begin({});
+  int start = options.initial_epoch;
+  for (const CallbackPtr& cb : options.callbacks) {
+    if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);
+  }
+  const int steps = steps_for(xs.rows(), options.batch_size);
+  const bool dynamic = internal::is_terminal(output());
+  for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
+    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
+    if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
+    std::mt19937_64 rng = epoch_rng(seed_, epoch);
+    std::vector<int64_t> order(static_cast<size_t>(xs.rows()));
+    std::iota(order.begin(), order.end(), 0);
+    if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
+    internal::ProgressBar bar(output(), steps, options.verbose, dynamic);
+    std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
+    size_t seen = 0;
+    for (int step = 0; step < steps; ++step) {
+      const size_t end = std::min(order.size(), seen + static_cast<size_t>(options.batch_size));
+      for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_begin(step, {});
+      std::vector<double> s = train_step(internal::gather_rows(xs, order, seen, end),
+                                         internal::gather_rows(ys, order, seen, end), rng);
+      for (size_t i = 0; i < sums.size(); ++i) sums[i] += s[i];
+      seen = end;
+      Logs running = names_and_means(sums, static_cast<int64_t>(seen));
+      for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_end(step, running);
+      bar.update(step + 1, running);
+    }
+    Logs logs = names_and_means(sums, static_cast<int64_t>(seen));
+    if (validate) {
+      Logs val = test_loop(val_x, val_y, options.batch_size, /*verbose=*/0);
+      for (const auto& [name, value] : val) logs.set("val_" + name, value);
+    }
+    bar.finish(logs);
+    history.epoch.push_back(epoch);
+    for (const auto& [name, value] : logs) history.history[name].push_back(value);
+    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_end(epoch, logs);
+  }
+  for (const CallbackPtr& cb : options.callbacks) cb->on_train_end({});
+  return history;
+}
+
+Logs Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options) {
+  ensure_built(x);
+  nn::Matrix xs = internal::rows_of(x, "evaluate: x"), ys = internal::rows_of(y, "evaluate: y");
+  check_samples(xs, ys, "evaluate");
+  ensure_ready_to_train(ys);
+  return test_loop(xs, ys, options.batch_size, options.verbose);
+}
+
+Tensor Sequential::predict(const Tensor& x, int batch_size) {
+  check_batch_size(batch_size);
+  ensure_built(x);
+  const nn::Matrix xs = internal::rows_of(x, "predict: x");
+  nn::Matrix out(xs.rows(), layers_.back()->output_shape().back());
+  std::mt19937_64 unused;
+  for (Eigen::Index begin = 0; begin < xs.rows(); begin += batch_size) {
+    const Eigen::Index rows = std::min<Eigen::Index>(batch_size, xs.rows() - begin);
+    out.middleRows(begin, rows) = forward(xs.middleRows(begin, rows), /*training=*/false, unused);
+  }
+  return internal::tensor_of(out, layers_.back()->output_shape());
+}
+
+}  // namespace cairn::keras

@@ -1,0 +1,28 @@
+// Converting user tensors to the [samples, features] float rows the model
+// trains on, and back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cairn/core/tensor.h"
+#include "cairn/keras/layer.h"
+#include "cairn/nn/matrix.h"
+
+namespace cairn::keras::internal {
+
+// [samples, d1, d2, ...] of any numeric dtype -> [samples, d1*d2*...] float.
+// Throws InvalidArgumentError naming `what` for a scalar or a string tensor.
+nn::Matrix rows_of(const Tensor& t, const std::string& what);
+
+// The shape of one sample: t's shape without the first dimension.
+Shape sample_shape(const Tensor& t);
+
+// The rows `indices` of m.
+nn::Matrix gather_rows(const nn::Matrix& m, const std::vector<int64_t>& indices, size_t begin,
+                       size_t end);
+
+// [samples, shape...] float32 from rows.
+Tensor tensor_of(const nn::Matrix& rows, const Shape& shape);
+
+}  // namespace cairn::keras::internal
