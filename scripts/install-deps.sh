@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
-  libhdf5-dev dataset-fashion-mnist
+  libhdf5-dev zlib1g-dev dataset-fashion-mnist
   # Independent readers used by the interoperability tests (/usr/bin/python3).
   python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy
 )

@@ -3,12 +3,15 @@
 //   cairn train --model-dir DIR --train CSV [...]
 //   cairn evaluate --model-dir DIR --data CSV [--json]
 //   cairn predict --model-dir DIR --data CSV [--json]
+//   cairn predict MODEL.h5 --data CSV [--json]
+//   cairn summary MODEL.h5
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/estimator_commands.h"
 #include "cli/inspect.h"
+#include "cli/keras_commands.h"
 
 namespace {
 
@@ -52,6 +55,28 @@ void add_data_command(CLI::App& app, const char* name, const char* help,
   cmd->add_flag("--json", d.json, "Print JSON");
 }
 
+void add_predict(CLI::App& app, cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) {
+  CLI::App* cmd = app.add_subcommand(
+      "predict", "Predict with a model directory's newest checkpoint, or a whole-model file");
+  cmd->add_option("model", k.model_path, "A whole-model file (.h5) instead of --model-dir");
+  cmd->add_option("--model-dir", d.model_dir, "Estimator model directory");
+  cmd->add_option("--data", d.data_csv, "CSV: features..., [label]")->required();
+  cmd->add_option("--batch-size", d.batch_size, "Batch size (default 100)");
+  cmd->add_flag("--json", d.json, "Print JSON");
+}
+
+int run_predict(cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) {
+  if (k.model_path.empty() == d.model_dir.empty()) {
+    std::cerr << "cairn predict: give either a MODEL file or --model-dir\n";
+    return 2;
+  }
+  if (d.model_dir.empty()) {
+    k.data_csv = d.data_csv, k.json = d.json, k.batch_size = static_cast<int>(d.batch_size);
+    return cairn::cli::run_keras_predict(k, std::cout, std::cerr);
+  }
+  return cairn::cli::run_predict(d, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,10 +86,15 @@ int main(int argc, char** argv) {
   std::string tensor_name;
   cairn::cli::TrainCommand train;
   cairn::cli::DataCommand evaluate, predict;
+  cairn::cli::KerasPredictCommand keras_predict;
+  std::string summary_path;
   add_inspect(app, inspect, tensor_name);
   add_train(app, train);
   add_data_command(app, "evaluate", "Evaluate the newest checkpoint on a labelled CSV", evaluate);
-  add_data_command(app, "predict", "Predict with the newest checkpoint", predict);
+  add_predict(app, predict, keras_predict);
+  app.add_subcommand("summary", "Print the Keras summary of a whole-model file (.h5)")
+      ->add_option("model", summary_path, "Model file")
+      ->required();
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("inspect")) {
@@ -75,5 +105,8 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("evaluate")) {
     return cairn::cli::run_evaluate(evaluate, std::cout, std::cerr);
   }
-  return cairn::cli::run_predict(predict, std::cout, std::cerr);
+  if (app.got_subcommand("summary")) {
+    return cairn::cli::run_summary(summary_path, std::cout, std::cerr);
+  }
+  return run_predict(predict, keras_predict);
 }

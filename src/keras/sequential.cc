@@ -102,7 +102,7 @@ void Sequential::compile(CompileOptions options) {
 
 bool Sequential::compiled() const { return loss_ != nullptr; }
 
-void Sequential::ensure_optimizer_built() {
+void Sequential::build_optimizer() {
   if (optimizer_ && !optimizer_built_) {
     optimizer_->build(weights());
     optimizer_built_ = true;

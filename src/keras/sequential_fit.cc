@@ -158,7 +158,7 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     xs.conservativeResize(split, Eigen::NoChange), ys.conservativeResize(split, Eigen::NoChange);
   }
   const bool validate = val_x.rows() > 0;
-  ensure_optimizer_built();
+  build_optimizer();
 
   History history;
   stop_training = false;

@@ -118,7 +118,7 @@ class Sequential {
   // InvalidArgumentError listing every mismatch when the architectures differ.
   void load_weights(const std::string& path);
   // The whole model (architecture, weights, optimizer state) as Keras 2 HDF5.
-  void save(const std::string& path) const;
+  void save(const std::string& path);
 
   const std::string& name() const { return name_; }
   const std::vector<LayerPtr>& layers() const { return layers_; }
@@ -128,6 +128,9 @@ class Sequential {
   int64_t count_params() const;
   // nullptr before compile().
   optim::Optimizer* optimizer() const { return optimizer_.get(); }
+  // Creates the optimizer's slots for the current weights (fit() does it;
+  // restoring optimizer state needs it first). No-op before compile().
+  void build_optimizer();
   const CompileOptions& compile_options() const { return compile_options_; }
   // The model's Keras config ({"name": ..., "layers": [...]}).
   Json get_config() const;
@@ -145,7 +148,6 @@ class Sequential {
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng);
   void ensure_built(const Tensor& x);
   void ensure_ready_to_train(const nn::Matrix& y);
-  void ensure_optimizer_built();
   // Trains on one batch; returns the sums over its examples of the loss and each metric.
   std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng);
   std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);

@@ -1,0 +1,22 @@
+// The Keras-style API in one include: Sequential models, layers,
+// optimizers, callbacks, load_model and latest_checkpoint.
+//
+//   #include "cairn/keras.h"
+//   namespace keras = cairn::keras;
+//   keras::Sequential model({keras::Dense(10, {.activation = "softmax",
+//                                               .input_shape = keras::Shape{4}})});
+#pragma once
+
+#include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/keras/activation.h"
+#include "cairn/keras/callbacks.h"
+#include "cairn/keras/dense.h"
+#include "cairn/keras/dropout.h"
+#include "cairn/keras/layer.h"
+#include "cairn/keras/optimizers.h"
+#include "cairn/keras/sequential.h"
+
+namespace cairn::keras {
+// tf.train.latest_checkpoint: the newest checkpoint prefix in `dir`, if any.
+using cairn::latest_checkpoint;
+}  // namespace cairn::keras

@@ -1,0 +1,70 @@
+// ModelCheckpoint: saves the model or its weights during fit(), as
+// tf.keras.callbacks.ModelCheckpoint.
+//
+//   auto checkpoint = std::make_shared<keras::ModelCheckpoint>(
+//       "training_2/cp-{epoch:04d}.ckpt",
+//       keras::ModelCheckpointOptions{.verbose = 1, .save_weights_only = true, .period = 5});
+//   model.fit(x, y, {.epochs = 50, .callbacks = {checkpoint}});
+//   // training_2/cp-0005.ckpt.index, ..., training_2/checkpoint -> cp-0050.ckpt
+//
+// The path is a Python str.format template over `epoch` (counted from 1),
+// `batch` (with save_freq in batches) and the logs ("{val_loss:.2f}").
+// With verbose it prints Keras's "Epoch 00005: saving model to ..." lines.
+// A path ending in .h5 saves HDF5 (weights, or the whole model); other
+// paths save TF checkpoints and need save_weights_only.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <variant>
+
+#include "cairn/keras/callback.h"
+
+namespace cairn::keras {
+
+struct ModelCheckpointOptions {
+  std::string monitor = "val_loss";
+  int verbose = 0;
+  // Save only when `monitor` improved; the file name may then stay the same.
+  bool save_best_only = false;
+  bool save_weights_only = false;
+  // "min", "max", or "auto" (max for accuracy-like monitors, min otherwise).
+  std::string mode = "auto";
+  // "epoch", or a number of batches between saves.
+  std::variant<std::string, int64_t> save_freq = std::string("epoch");
+  // With save_freq "epoch": save every `period` epochs.
+  int period = 1;
+};
+
+class ModelCheckpoint : public Callback {
+ public:
+  // Throws InvalidArgumentError for a bad mode/save_freq/period, or a
+  // whole-model save to a non-.h5 path.
+  explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
+
+  void on_train_begin(const Logs& logs) override;
+  void on_epoch_begin(int epoch, const Logs& logs) override;
+  void on_train_batch_end(int batch, const Logs& logs) override;
+  void on_epoch_end(int epoch, const Logs& logs) override;
+
+  // The best monitored value so far (inf or -inf before the first).
+  double best() const { return best_; }
+  // The path written last (empty if none).
+  const std::string& last_saved() const { return last_saved_; }
+
+ private:
+  void save(int epoch, int batch, const Logs& logs);
+  bool improved(double current) const;
+
+  std::string filepath_;
+  ModelCheckpointOptions options_;
+  bool maximize_ = false;
+  double best_ = std::numeric_limits<double>::infinity();
+  int epochs_since_save_ = 0;
+  int64_t batches_since_save_ = 0;
+  int current_epoch_ = 0;
+  std::string last_saved_;
+};
+
+}  // namespace cairn::keras

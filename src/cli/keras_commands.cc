@@ -1,0 +1,69 @@
+#include "cli/keras_commands.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cairn/core/errors.h"
+#include "cairn/estimator/csv_input.h"
+#include "cairn/keras/sequential.h"
+
+namespace cairn::cli {
+
+namespace {
+
+template <typename Body>
+int guarded(const char* name, std::ostream& err, Body body) {
+  try {
+    body();
+    return 0;
+  } catch (const Error& e) {
+    err << "cairn " << name << ": " << e.code_name() << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int64_t input_width(const keras::Sequential& model) {
+  int64_t width = 1;
+  for (int64_t d : model.input_shape()) width *= d;
+  return width;
+}
+
+}  // namespace
+
+int run_summary(const std::string& model_path, std::ostream& out, std::ostream& err) {
+  return guarded("summary", err, [&] { keras::load_model(model_path).summary(out); });
+}
+
+int run_keras_predict(const KerasPredictCommand& cmd, std::ostream& out, std::ostream& err) {
+  return guarded("predict", err, [&] {
+    keras::Sequential model = keras::load_model(cmd.model_path);
+    estimator::CsvInput input = estimator::read_csv_input(cmd.data_csv, input_width(model));
+    std::vector<int64_t> dims{input.features.rows()};
+    dims.insert(dims.end(), model.input_shape().begin(), model.input_shape().end());
+    Tensor x(DType::kFloat32, TensorShape(dims));
+    std::copy(input.features.data(), input.features.data() + input.features.size(),
+              x.flat<float>().begin());
+    const Tensor outputs = model.predict(x, cmd.batch_size);
+    const bool softmax = model.layers().back()->final_activation() == nn::Activation::kSoftmax;
+    const int64_t width = outputs.num_elements() / std::max<int64_t>(1, input.features.rows());
+    nlohmann::json rows = nlohmann::json::array();
+    for (int64_t i = 0; i < input.features.rows(); ++i) {
+      std::vector<float> row(outputs.flat<float>().begin() + i * width,
+                             outputs.flat<float>().begin() + (i + 1) * width);
+      if (softmax) {
+        const auto best = std::max_element(row.begin(), row.end()) - row.begin();
+        rows.push_back({{"class_id", best}, {"probabilities", row}});
+      } else {
+        rows.push_back({{"outputs", row}});
+      }
+    }
+    if (cmd.json) {
+      out << rows.dump() << "\n";
+      return;
+    }
+    for (const auto& row : rows) out << row.dump() << "\n";
+  });
+}
+
+}  // namespace cairn::cli

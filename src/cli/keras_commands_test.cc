@@ -1,0 +1,102 @@
+// `cairn summary MODEL` and `cairn predict MODEL --data CSV --json` on
+// Keras-written models from ../shared/fixtures and on our own, with an
+// independent forward pass (h5py + NumPy, src/keras/testdata/h5_forward.py)
+// as the reference for every prediction.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "testing/test_util.h"
+
+namespace cairn {
+namespace {
+
+using nlohmann::json;
+using testing::run_command;
+using testing::shell_quote;
+
+std::string cairn_cmd(const std::string& args) {
+  return shell_quote(testing::cli_path()) + " " + args;
+}
+
+std::string iris_test() { return testing::project_data_dir() + "/iris_test.csv"; }
+
+// The outputs h5_forward.py computes for `model` on the Iris test rows.
+json independent_outputs(const std::string& model) {
+  auto run =
+      run_command("/usr/bin/python3 " +
+                  shell_quote(std::string(CAIRN_SOURCE_DIR) + "/src/keras/testdata/h5_forward.py") +
+                  " " + shell_quote(model) + " " + shell_quote(iris_test()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return json::parse(run.out);
+}
+
+class KerasCommandsTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    fixtures_ = testing::fixtures_dir();
+    if (!fixtures_) GTEST_SKIP() << testing::kNoSharedMessage;
+    if (!testing::python_has_modules("h5py numpy"))
+      GTEST_SKIP() << "/usr/bin/python3 lacks h5py/numpy";
+  }
+  std::optional<std::string> fixtures_;
+};
+
+TEST_P(KerasCommandsTest, PredictEqualsAnIndependentForwardPass) {
+  const std::string model = *fixtures_ + "/" + GetParam();
+  auto run = run_command(cairn_cmd("predict " + shell_quote(model) + " --data " +
+                                   shell_quote(iris_test()) + " --json"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json ours = json::parse(run.out), reference = independent_outputs(model);
+  ASSERT_EQ(ours.size(), 30u);
+  ASSERT_EQ(reference.size(), 30u);
+  for (size_t i = 0; i < 30; ++i) {
+    const json& row = ours[i];
+    ASSERT_TRUE(row.contains("probabilities")) << row.dump();
+    size_t best = 0;
+    for (size_t j = 0; j < 3; ++j) {
+      const double expected = reference[i][j];
+      EXPECT_NEAR(row["probabilities"][j].get<double>(), expected, 1e-5 + 1e-5 * std::abs(expected))
+          << GetParam() << " row " << i;
+      if (expected > reference[i][best].get<double>()) best = j;
+    }
+    EXPECT_EQ(row["class_id"], best);
+  }
+  auto summary = run_command(cairn_cmd("summary " + shell_quote(model)));
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_NE(summary.out.find("Total params: "), std::string::npos) << summary.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(KerasWrittenModels, KerasCommandsTest,
+                         ::testing::Values("keras-iris-martinrep/iris_model.h5",
+                                           "keras-iris-thisaramanohara/iris.model",
+                                           "keras214-iris-ahmedraza/iris_model.h5",
+                                           "keras3-iris-nojan/iris_model.h5"));
+
+TEST(KerasCommandsErrorsTest, UnknownLayerClassIsNamed) {
+  auto fixtures = testing::fixtures_dir();
+  if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
+  auto run = run_command(cairn_cmd(
+      "summary " +
+      shell_quote(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5")));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("GRU"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("INVALID_ARGUMENT"), std::string::npos) << run.err;
+}
+
+TEST(KerasCommandsErrorsTest, MissingAndCorruptFilesAreClearErrors) {
+  testing::TempDir dir;
+  auto missing = run_command(cairn_cmd("summary " + shell_quote(dir.path() + "/none.h5")));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("none.h5"), std::string::npos) << missing.err;
+  auto garbage = run_command("printf 'not hdf5' > " + shell_quote(dir.path() + "/bad.h5") + " && " +
+                             cairn_cmd("predict " + shell_quote(dir.path() + "/bad.h5") +
+                                       " --data " + shell_quote(iris_test())));
+  EXPECT_EQ(garbage.exit_code, 1);
+  EXPECT_NE(garbage.err.find("bad.h5"), std::string::npos) << garbage.err;
+  auto both = run_command(cairn_cmd("predict x.h5 --model-dir y --data z.csv"));
+  EXPECT_NE(both.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace cairn

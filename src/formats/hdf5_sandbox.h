@@ -1,0 +1,28 @@
+// Runs a parse of untrusted bytes in a forked child process first, because
+// HDF5 itself is not safe on corrupt files: HDF5 1.10 (Debian 12's) trusts
+// the object sizes and indices in its global heap (where variable-length
+// strings live) and crashes or loops forever on some single flipped bytes.
+// Internal to the formats layer.
+//
+//   CAIRN_RETURN_IF_ERROR(h5::run_isolated([&] { return decode(bytes).status(); }));
+//   return decode(bytes);   // the child survived: the same parse is safe here
+#pragma once
+
+#include <functional>
+
+#include "cairn/core/status.h"
+
+namespace cairn::internal::h5 {
+
+// Runs `work` in a forked child. Returns the child's Status when it finished
+// (only its code and message cross back), DATA_LOSS when it died by a signal
+// or ran longer than `timeout_seconds`, and runs `work` in this process
+// instead when fork() fails. Holds the HDF5 library lock while the child
+// runs, so no other thread is inside HDF5 when it forks.
+Status run_isolated(const std::function<Status()>& work, unsigned timeout_seconds = 60);
+
+// True inside a child started by run_isolated (it has a single thread and
+// skips the library lock, whose owner did not follow it across fork()).
+bool in_isolated_child();
+
+}  // namespace cairn::internal::h5

@@ -1,0 +1,63 @@
+#include "cairn/keras/backup_and_restore.h"
+
+#include <filesystem>
+
+#include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/core/errors.h"
+#include "cairn/keras/sequential.h"
+#include "keras/weights_tf.h"
+
+namespace cairn::keras {
+
+namespace {
+
+const std::string kEpochKey = internal::variable_key("_training_state/epoch");
+const std::string kSeedKey = internal::variable_key("_training_state/seed");
+
+void remove_bundle(const std::string& prefix) {
+  FileSystem& fs = default_file_system();
+  const std::string dir = std::filesystem::path(prefix).parent_path().string();
+  const std::string base = std::filesystem::path(prefix).filename().string();
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
+    if (name.rfind(base + ".", 0) == 0) (void)fs.remove_file(dir + "/" + name);
+  }
+}
+
+}  // namespace
+
+BackupAndRestore::BackupAndRestore(std::string backup_dir) : backup_dir_(std::move(backup_dir)) {}
+
+void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
+  resume_epoch_.reset();
+  last_prefix_.clear();
+  std::optional<std::string> prefix = latest_checkpoint(backup_dir_);
+  if (!prefix) return;
+  Sequential& m = model();
+  internal::load_tf_weights(m, *prefix);
+  CheckpointReader reader(*prefix);
+  resume_epoch_ = static_cast<int>(reader.get_tensor(kEpochKey).flat<int64_t>()[0]) + 1;
+  m.set_seed(static_cast<uint64_t>(reader.get_tensor(kSeedKey).flat<int64_t>()[0]));
+  last_prefix_ = *prefix;
+}
+
+void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
+  const std::string prefix = backup_dir_ + "/ckpt-" + std::to_string(epoch + 1);
+  NamedTensors state{{kEpochKey, Tensor::scalar<int64_t>(epoch)},
+                     {kSeedKey, Tensor::scalar<int64_t>(static_cast<int64_t>(model().seed()))}};
+  internal::save_tf_weights(model(), prefix, state);
+  // The new backup is committed (files and state file durable): drop the old one.
+  if (!last_prefix_.empty() && last_prefix_ != prefix) remove_bundle(last_prefix_);
+  last_prefix_ = prefix;
+}
+
+void BackupAndRestore::on_train_end(const Logs& /*logs*/) {
+  // Only a fit() that ran to its end gets here: the backup is no longer needed.
+  std::error_code ignored;
+  std::filesystem::remove_all(backup_dir_, ignored);
+  last_prefix_.clear();
+}
+
+}  // namespace cairn::keras

@@ -1,0 +1,211 @@
+#include "keras/weights_tf.h"
+
+#include <map>
+
+#include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/core/errors.h"
+#include "cairn/formats/object_graph.h"
+#include "keras/tensor_rows.h"
+
+namespace cairn::keras::internal {
+
+namespace {
+
+// The part of a variable name after its layer: "dense_1/kernel" -> "kernel".
+std::string weight_suffix(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+struct KeyedVariable {
+  std::string key;        // object-based checkpoint key
+  std::string full_name;  // Keras's variable name ("dense/kernel", "Adam/iter")
+  nn::Variable* variable;
+};
+
+// Layer weights in order: layer_with_weights-<i>/<suffix>.
+std::vector<KeyedVariable> layer_variables(const Sequential& model) {
+  std::vector<KeyedVariable> out;
+  int index = 0;
+  for (const LayerPtr& layer : model.layers()) {
+    nn::VariableRefs weights = layer->weights();
+    if (weights.empty()) continue;
+    const std::string object = "layer_with_weights-" + std::to_string(index++);
+    for (nn::Variable* w : weights) {
+      out.push_back({variable_key(object + "/" + weight_suffix(w->name)), w->name, w});
+    }
+  }
+  return out;
+}
+
+// Slot variables: "<layer key path>/.OPTIMIZER_SLOT/optimizer/<slot>/...", by slot then variable.
+std::vector<KeyedVariable> slot_variables(const Sequential& model,
+                                          const std::vector<KeyedVariable>& layer_vars) {
+  std::vector<KeyedVariable> out;
+  optim::Optimizer* opt = model.optimizer();
+  if (opt == nullptr) return out;
+  std::map<std::string, nn::Variable*> slots;
+  for (nn::Variable* v : opt->variables()) slots[v->name] = v;
+  for (const std::string& slot : opt->slot_names()) {
+    for (const KeyedVariable& lv : layer_vars) {
+      auto it = slots.find(lv.full_name + "/" + slot);
+      if (it == slots.end()) continue;
+      const std::string object = lv.key.substr(0, lv.key.find("/.ATTRIBUTES"));
+      out.push_back({variable_key(object + "/.OPTIMIZER_SLOT/optimizer/" + slot),
+                     std::string(opt->name()) + "/" + lv.full_name + "/" + slot, it->second});
+    }
+  }
+  return out;
+}
+
+// The optimizer's hyperparameters as tf.keras tracks them (float32 scalars).
+NamedTensors hyperparameters(const Sequential& model) {
+  NamedTensors out;
+  const Json config = model.compile_options().optimizer.to_json()["config"];
+  for (const auto& [name, value] : config.items()) {
+    if (!value.is_number() || name == "epsilon" || name == "initial_accumulator_value") continue;
+    out.emplace_back(name, Tensor::scalar<float>(value.get<float>()));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string variable_key(const std::string& object_path) {
+  return object_path + "/.ATTRIBUTES/VARIABLE_VALUE";
+}
+
+void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra) {
+  std::vector<KeyedVariable> vars = layer_variables(model);
+  if (vars.empty()) throw FailedPreconditionError("save_weights: the model has no weights yet");
+  model.build_optimizer();
+  std::vector<ObjectGraphVariable> graph_vars;
+  NamedTensors tensors;
+  for (const KeyedVariable& v : vars) {
+    graph_vars.push_back({v.key, v.full_name});
+    tensors.emplace_back(v.key, v.variable->value);
+  }
+  if (optim::Optimizer* opt = model.optimizer()) {
+    const std::string opt_name(opt->name());
+    graph_vars.push_back({variable_key("optimizer/iter"), opt_name + "/iter"});
+    tensors.emplace_back(variable_key("optimizer/iter"),
+                         Tensor::scalar<int64_t>(opt->iterations()));
+    for (auto& [name, value] : hyperparameters(model)) {
+      graph_vars.push_back({variable_key("optimizer/" + name), opt_name + "/" + name});
+      tensors.emplace_back(variable_key("optimizer/" + name), value);
+    }
+    for (const KeyedVariable& s : slot_variables(model, vars)) {
+      graph_vars.push_back({s.key, s.full_name});
+      tensors.emplace_back(s.key, s.variable->value);
+    }
+  }
+  for (const auto& [key, value] : extra) {
+    graph_vars.push_back({key, ""});
+    tensors.emplace_back(key, value);
+  }
+  ObjectGraph graph = value_or_throw(object_graph_from_variables(graph_vars));
+  tensors.emplace_back(std::string(kObjectGraphKey),
+                       Tensor::from_strings({serialize_object_graph(graph)}, {}));
+  save_variables(prefix, tensors);
+}
+
+namespace {
+
+// Keras layer weights are keyed by object path; TF1-style checkpoints by name.
+std::string key_in(const KeyedVariable& v, bool object_based) {
+  return object_based ? v.key : v.full_name;
+}
+
+// Builds an unbuilt model whose first weighted layer is its first layer,
+// from that layer's kernel in the checkpoint.
+void build_from_checkpoint(Sequential& model, const CheckpointReader& reader, bool object_based) {
+  if (model.built()) return;
+  const LayerPtr& first = model.layers().at(0);
+  const std::string key =
+      object_based ? variable_key("layer_with_weights-0/kernel") : first->name() + "/kernel";
+  if (first->class_name() != "Dense" || !reader.has_tensor(key)) {
+    throw FailedPreconditionError("load_weights: model '" + model.name() +
+                                  "' is not built and its input shape cannot be read from '" +
+                                  reader.prefix() + "'; give the first layer an input_shape");
+  }
+  for (const VariableInfo& info : reader.list_variables()) {
+    if (info.name == key && info.shape.rank() == 2) {
+      model.build({info.shape.dim(0)});
+      return;
+    }
+  }
+  throw InvalidArgumentError("load_weights: '" + key + "' in '" + reader.prefix() +
+                             "' is not a matrix");
+}
+
+std::vector<std::string> mismatches(const CheckpointReader& reader,
+                                    const std::vector<KeyedVariable>& vars, bool object_based) {
+  std::map<std::string, VariableInfo> saved;
+  for (const VariableInfo& info : reader.list_variables()) saved[info.name] = info;
+  std::vector<std::string> problems;
+  for (const KeyedVariable& v : vars) {
+    const std::string key = key_in(v, object_based);
+    auto it = saved.find(key);
+    const Tensor& value = v.variable->value;
+    if (it == saved.end()) {
+      problems.push_back("missing '" + key + "' for " + v.full_name + " " +
+                         value.shape().to_string());
+    } else if (it->second.dtype != value.dtype() || !(it->second.shape == value.shape())) {
+      problems.push_back("'" + key + "' is " + std::string(dtype_name(it->second.dtype)) + " " +
+                         it->second.shape.to_string() + " but " + v.full_name + " is " +
+                         std::string(dtype_name(value.dtype())) + " " + value.shape().to_string());
+    }
+  }
+  if (object_based) {
+    std::map<std::string, bool> expected;
+    for (const KeyedVariable& v : vars) expected[v.key] = true;
+    for (const auto& [key, info] : saved) {
+      if (key.rfind("layer_with_weights-", 0) == 0 &&
+          key.find(".OPTIMIZER_SLOT") == std::string::npos && !expected.count(key)) {
+        problems.push_back("unexpected '" + key + "' " + info.shape.to_string() +
+                           ": the checkpoint's model has weights this model lacks");
+      }
+    }
+  }
+  return problems;
+}
+
+void restore_optimizer(Sequential& model, const CheckpointReader& reader,
+                       const std::vector<KeyedVariable>& layer_vars) {
+  optim::Optimizer* opt = model.optimizer();
+  if (opt == nullptr) return;
+  model.build_optimizer();
+  const std::string iter_key = variable_key("optimizer/iter");
+  if (reader.has_tensor(iter_key)) {
+    opt->set_iterations(static_cast<int64_t>(reader.get_tensor(iter_key).element_as_double(0)));
+  }
+  for (const KeyedVariable& s : slot_variables(model, layer_vars)) {
+    if (!reader.has_tensor(s.key)) continue;
+    Tensor value = reader.get_tensor(s.key);
+    if (value.dtype() == s.variable->value.dtype() && value.shape() == s.variable->value.shape()) {
+      s.variable->value = std::move(value);
+    }
+  }
+}
+
+}  // namespace
+
+std::string load_tf_weights(Sequential& model, const std::string& path) {
+  CheckpointReader reader(path);
+  const bool object_based = reader.has_tensor(std::string(kObjectGraphKey)) ||
+                            reader.has_tensor(variable_key("layer_with_weights-0/kernel"));
+  build_from_checkpoint(model, reader, object_based);
+  std::vector<KeyedVariable> vars = layer_variables(model);
+  std::vector<std::string> problems = mismatches(reader, vars, object_based);
+  if (!problems.empty()) {
+    std::string message = "load_weights: model '" + model.name() + "' does not match checkpoint '" +
+                          reader.prefix() + "' (" + std::to_string(problems.size()) + " problem" +
+                          (problems.size() > 1 ? "s" : "") + "):";
+    for (const std::string& p : problems) message += "\n  - " + p;
+    throw InvalidArgumentError(message);
+  }
+  for (const KeyedVariable& v : vars) {
+    v.variable->value = reader.get_tensor(key_in(v, object_based));
+  }
+  restore_optimizer(model, reader, vars);
+  return reader.prefix();
+}
+
+}  // namespace cairn::keras::internal
