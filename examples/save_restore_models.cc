@@ -5,11 +5,13 @@
 //
 //   save_restore_models [--dir models/fashion] [--samples 1000] [--epochs 50]
 //                       [--data /usr/share/datasets/fashion-mnist]
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "cairn/core/errors.h"
 #include "cairn/data/idx.h"
@@ -111,9 +113,12 @@ int main(int argc, char** argv) {
                 .validation_data = {{test_images, test_labels}},
                 .callbacks = {every_5},
                 .verbose = 0});
+    std::vector<std::string> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir2)) {
-      std::cout << entry.path().filename().string() << "\n";
+      files.push_back(entry.path().filename().string());
     }
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) std::cout << f << "\n";
     const std::string latest = keras::latest_checkpoint(dir2).value();
     std::cout << "latest checkpoint: " << latest << "\n";
     keras::Sequential from_latest = create_model();

@@ -17,14 +17,15 @@
 namespace cairn::keras {
 namespace {
 
+using testing::blobs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::blobs;
 using testing::small_classifier;
 
 std::vector<std::string> listing(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -44,8 +45,8 @@ TEST(ModelCheckpointTest, EveryFifthEpochWithTemplateAsTheTutorial) {
                           "cp-0010.ckpt.data-00000-of-00001", "cp-0010.ckpt.index"));
   EXPECT_EQ(latest_checkpoint(dir.path() + "/training_2"), dir.path() + "/training_2/cp-0010.ckpt");
   EXPECT_EQ(out.str(), "\nEpoch 00005: saving model to " + dir.path() +
-                           "/training_2/cp-0005.ckpt\n\nEpoch 00010: saving model to " + dir.path() +
-                           "/training_2/cp-0010.ckpt\n");
+                           "/training_2/cp-0005.ckpt\n\nEpoch 00010: saving model to " +
+                           dir.path() + "/training_2/cp-0010.ckpt\n");
   Sequential fresh = small_classifier(123);
   fresh.load_weights(*latest_checkpoint(dir.path() + "/training_2"));
   EXPECT_TRUE(testing::same_weights(model, fresh));
@@ -60,7 +61,8 @@ TEST(ModelCheckpointTest, SaveBestOnlyWithLogsInTheName) {
   auto cp = std::make_shared<ModelCheckpoint>(
       dir.path() + "/weights.{epoch:02d}-{val_loss:.2f}.h5",
       ModelCheckpointOptions{.verbose = 1, .save_best_only = true, .save_weights_only = true});
-  History h = model.fit(x, y, {.epochs = 6, .validation_split = 0.3, .callbacks = {cp}, .verbose = 0});
+  History h =
+      model.fit(x, y, {.epochs = 6, .validation_split = 0.3, .callbacks = {cp}, .verbose = 0});
   // Exactly the epochs whose val_loss beat every earlier one were saved.
   std::vector<std::string> expected;
   double best = 1e300;
@@ -94,6 +96,18 @@ TEST(ModelCheckpointTest, SaveFreqInBatches) {
                           "e3-b4.ckpt.data-00000-of-00001", "e3-b4.ckpt.index"));
 }
 
+TEST(ModelCheckpointTest, WholeModelsAsH5) {
+  cairn::testing::TempDir dir;
+  auto [x, y] = blobs(30, 8);
+  Sequential model = small_classifier();
+  auto cp = std::make_shared<ModelCheckpoint>(dir.path() + "/model-{epoch:02d}.h5");
+  model.fit(x, y, {.epochs = 2, .callbacks = {cp}, .verbose = 0});
+  EXPECT_THAT(listing(dir.path()), ElementsAre("model-01.h5", "model-02.h5"));
+  Sequential loaded = load_model(dir.path() + "/model-02.h5");
+  EXPECT_TRUE(loaded.predict(x) == model.predict(x));
+  EXPECT_EQ(loaded.optimizer()->iterations(), 2);
+}
+
 TEST(ModelCheckpointTest, RefusesWhatItCannotDo) {
   EXPECT_THROW(ModelCheckpoint("m.ckpt"), InvalidArgumentError);  // whole model needs .h5
   EXPECT_THROW(ModelCheckpoint("m.h5", {.mode = "best"}), InvalidArgumentError);
@@ -103,7 +117,8 @@ TEST(ModelCheckpointTest, RefusesWhatItCannotDo) {
   Sequential model = small_classifier();
   auto cp = std::make_shared<ModelCheckpoint>(dir.path() + "/w-{val_acc:.2f}.h5",
                                               ModelCheckpointOptions{.save_weights_only = true});
-  EXPECT_THROW(model.fit(x, y, {.epochs = 1, .callbacks = {cp}, .verbose = 0}), InvalidArgumentError);
+  EXPECT_THROW(model.fit(x, y, {.epochs = 1, .callbacks = {cp}, .verbose = 0}),
+               InvalidArgumentError);
 }
 
 TEST(EarlyStoppingTest, StopsAfterPatienceAndRestoresBest) {
@@ -115,8 +130,8 @@ TEST(EarlyStoppingTest, StopsAfterPatienceAndRestoresBest) {
   History h = model.fit(x, y, {.epochs = 20, .callbacks = {stop}, .verbose = 0});
   EXPECT_EQ(h.epoch.size(), 3u);
   EXPECT_EQ(stop->stopped_epoch(), 2);
-  auto accuracy = std::make_shared<EarlyStopping>(
-      EarlyStoppingOptions{.monitor = "accuracy", .patience = 100});
+  auto accuracy =
+      std::make_shared<EarlyStopping>(EarlyStoppingOptions{.monitor = "accuracy", .patience = 100});
   History h2 = model.fit(x, y, {.epochs = 4, .callbacks = {accuracy}, .verbose = 0});
   EXPECT_EQ(h2.epoch.size(), 4u);  // "auto" maximizes accuracy: improving, never stops
 }
@@ -126,9 +141,11 @@ TEST(CsvLoggerTest, OneRowPerEpochSortedColumns) {
   auto [x, y] = blobs(30, 6);
   Sequential model = small_classifier();
   const std::string file = dir.path() + "/training.log";
-  History h = model.fit(
-      x, y, {.epochs = 3, .validation_data = {{x, y}}, .callbacks = {std::make_shared<CSVLogger>(file)},
-             .verbose = 0});
+  History h = model.fit(x, y,
+                        {.epochs = 3,
+                         .validation_data = {{x, y}},
+                         .callbacks = {std::make_shared<CSVLogger>(file)},
+                         .verbose = 0});
   std::ifstream in(file);
   std::string header, row;
   std::getline(in, header);
@@ -141,7 +158,9 @@ TEST(CsvLoggerTest, OneRowPerEpochSortedColumns) {
     ++rows;
   }
   EXPECT_EQ(rows, 3);
-  model.fit(x, y, {.epochs = 1, .callbacks = {std::make_shared<CSVLogger>(file, ',', true)}, .verbose = 0});
+  model.fit(
+      x, y,
+      {.epochs = 1, .callbacks = {std::make_shared<CSVLogger>(file, ',', true)}, .verbose = 0});
   std::ifstream again(file);
   int lines = 0;
   for (std::string l; std::getline(again, l);) ++lines;
@@ -152,14 +171,18 @@ TEST(TensorBoardTest, TrainAndValidationEventFilesAsTfKeras) {
   cairn::testing::TempDir dir;
   auto [x, y] = blobs(60, 7);
   Sequential model = small_classifier();
-  History h = model.fit(x, y, {.epochs = 3, .validation_split = 0.25,
-                               .callbacks = {std::make_shared<TensorBoard>(dir.path() + "/logs")},
-                               .verbose = 0});
+  History h = model.fit(x, y,
+                        {.epochs = 3,
+                         .validation_split = 0.25,
+                         .callbacks = {std::make_shared<TensorBoard>(dir.path() + "/logs")},
+                         .verbose = 0});
   for (const char* sub : {"train", "validation"}) {
     std::vector<std::string> files = listing(dir.path() + "/logs/" + sub);
     ASSERT_EQ(files.size(), 1u) << sub;
-    EXPECT_THAT(files[0], ::testing::MatchesRegex(R"(events\.out\.tfevents\.[0-9]{10}\..+\.[0-9]+\.[0-9]+\.v2)"));
-    auto events = value_or_throw(read_events(default_file_system(), dir.path() + "/logs/" + sub + "/" + files[0]));
+    EXPECT_THAT(files[0], ::testing::MatchesRegex(
+                              R"(events\.out\.tfevents\.[0-9]{10}\..+\.[0-9]+\.[0-9]+\.v2)"));
+    auto events = value_or_throw(
+        read_events(default_file_system(), dir.path() + "/logs/" + sub + "/" + files[0]));
     std::map<std::string, std::vector<std::pair<int64_t, float>>> scalars;
     for (const auto& e : events) {
       for (const auto& v : e.summary().value()) {
@@ -169,6 +192,16 @@ TEST(TensorBoardTest, TrainAndValidationEventFilesAsTfKeras) {
       }
     }
     const std::string prefix = std::string(sub) == "train" ? "" : "val_";
+    // A second opinion from tfevents.py, an event reader we did not write.
+    if (auto tools = cairn::testing::tools_dir();
+        tools && cairn::testing::python_has_modules("crc32c")) {
+      auto run = cairn::testing::run_command(
+          "/usr/bin/python3 " + cairn::testing::shell_quote(*tools + "/tfevents.py") + " " +
+          cairn::testing::shell_quote(dir.path() + "/logs/" + sub + "/" + files[0]));
+      EXPECT_EQ(run.exit_code, 0) << run.err;
+      EXPECT_NE(run.out.find("epoch_accuracy"), std::string::npos) << run.out;
+      EXPECT_NE(run.out.find("epoch_loss"), std::string::npos) << run.out;
+    }
     ASSERT_EQ(scalars["epoch_loss"].size(), 3u);
     ASSERT_EQ(scalars["epoch_accuracy"].size(), 3u);
     for (int64_t e = 0; e < 3; ++e) {
