@@ -4,8 +4,11 @@
 // as the reference for every prediction.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cairn/keras/dense.h"
+#include "cairn/keras/sequential.h"
 #include "testing/test_util.h"
 
 namespace cairn {
@@ -72,6 +75,31 @@ INSTANTIATE_TEST_SUITE_P(KerasWrittenModels, KerasCommandsTest,
                                            "keras-iris-thisaramanohara/iris.model",
                                            "keras214-iris-ahmedraza/iris_model.h5",
                                            "keras3-iris-nojan/iris_model.h5"));
+
+TEST(KerasCommandsOwnModelsTest, RegressionOutputsAndSoftmaxClasses) {
+  testing::TempDir dir;
+  keras::set_random_seed(5);
+  keras::Sequential regressor({keras::Dense(2, {.input_shape = keras::Shape{4}})});
+  regressor.compile({.optimizer = "sgd", .loss = "mse"});
+  regressor.save(dir.path() + "/regressor.h5");
+  auto run = run_command(cairn_cmd("predict " + shell_quote(dir.path() + "/regressor.h5") +
+                                   " --data " + shell_quote(iris_test()) + " --json"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json rows = json::parse(run.out);
+  ASSERT_EQ(rows.size(), 30u);
+  ASSERT_TRUE(rows[0].contains("outputs")) << rows[0].dump();
+  Tensor x(DType::kFloat32, {1, 4});
+  const std::vector<float> first{5.9f, 3.0f, 4.2f, 1.5f};  // the first row of iris_test.csv
+  std::copy(first.begin(), first.end(), x.flat<float>().begin());
+  const Tensor expected = regressor.predict(x);
+  EXPECT_FLOAT_EQ(rows[0]["outputs"][0].get<float>(), expected.flat<float>()[0]);
+  EXPECT_FLOAT_EQ(rows[0]["outputs"][1].get<float>(), expected.flat<float>()[1]);
+  auto text = run_command(cairn_cmd("predict " + shell_quote(dir.path() + "/regressor.h5") +
+                                    " --data " + shell_quote(iris_test())));
+  EXPECT_EQ(std::count(text.out.begin(), text.out.end(), '\n'), 30) << text.out;
+  auto summary = run_command(cairn_cmd("summary " + shell_quote(dir.path() + "/regressor.h5")));
+  EXPECT_NE(summary.out.find("Total params: 10"), std::string::npos) << summary.out;
+}
 
 TEST(KerasCommandsErrorsTest, UnknownLayerClassIsNamed) {
   auto fixtures = testing::fixtures_dir();

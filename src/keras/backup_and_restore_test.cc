@@ -71,7 +71,8 @@ Outcome run_child(const std::string& backup_dir, const std::string& final_prefix
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  return {WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, WIFEXITED(status) && WEXITSTATUS(status) == 0};
+  return {WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          WIFEXITED(status) && WEXITSTATUS(status) == 0};
 }
 
 Sequential uninterrupted_run() {
@@ -92,8 +93,10 @@ void expect_final_equals_uninterrupted(const std::string& final_prefix) {
 TEST(BackupAndRestoreTest, KilledAtChosenBatchesResumesToIdenticalWeights) {
   cairn::testing::TempDir dir;
   const std::string backup = dir.path() + "/backup", final_prefix = dir.path() + "/final";
-  for (auto [epoch, batch] : {std::pair{0, 5}, std::pair{2, 0}, std::pair{2, 30}, std::pair{5, 37}}) {
-    Outcome o = run_child(backup, final_prefix, std::nullopt, std::make_shared<KillAt>(epoch, batch));
+  for (auto [epoch, batch] :
+       {std::pair{0, 5}, std::pair{2, 0}, std::pair{2, 30}, std::pair{5, 37}}) {
+    Outcome o =
+        run_child(backup, final_prefix, std::nullopt, std::make_shared<KillAt>(epoch, batch));
     ASSERT_TRUE(o.killed) << "epoch " << epoch << " batch " << batch;
   }
   ASSERT_TRUE(run_child(backup, final_prefix, std::nullopt, nullptr).completed);

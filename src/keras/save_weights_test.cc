@@ -130,5 +130,38 @@ TEST(SaveWeightsTest, TfckptReadsOurKerasCheckpoint) {
   for (const auto& [name, ok] : crc_ok) EXPECT_TRUE(ok) << name;
 }
 
+// A tf.keras model saved by TensorFlow 2.1 (its SavedModel's variables, two
+// shards, TF 2.0/2.1's "layer-<i>" keys counting the Dropouts too).
+TEST(SaveWeightsTest, LoadsTheTitanicModelTensorFlowWrote) {
+  auto fixtures = cairn::testing::fixtures_dir();
+  if (!fixtures) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
+  const std::string prefix = *fixtures + "/titanic-keras-tf21/saved_model/variables/variables";
+  Sequential model({Dense(70, {.activation = "relu", .input_shape = Shape{18}}), Dropout(0.15),
+                    Dense(25, {.activation = "relu"}), Dropout(0.2),
+                    Dense(1, {.activation = "sigmoid"})});
+  model.compile({.optimizer = Adam{.learning_rate = 0.0001}, .loss = "binary_crossentropy"});
+  model.load_weights(prefix);
+  const nn::VariableRefs w = model.weights();
+  EXPECT_FLOAT_EQ(w[0]->value.flat<float>()[0], -0.2970187f);
+  EXPECT_FLOAT_EQ(w[0]->value.flat<float>()[2], 0.0647128f);
+  EXPECT_FLOAT_EQ(w[2]->value.flat<float>()[1], 0.0230484f);     // layer-2/kernel
+  EXPECT_NEAR(w[5]->value.flat<float>()[0], -0.0052851f, 1e-7);  // layer-4/bias
+  EXPECT_EQ(model.optimizer()->iterations(), 3584);
+  for (const nn::Variable* slot : model.optimizer()->variables()) {
+    if (slot->name == "dense/kernel/m" || slot->name.ends_with("/kernel/m")) {
+      EXPECT_NE(slot->value.flat<float>()[0], 0.0f) << slot->name << " restored";
+      break;
+    }
+  }
+  Sequential smaller({Dense(64, {.input_shape = Shape{18}}), Dropout(0.1), Dense(1)});
+  try {
+    smaller.load_weights(prefix);
+    FAIL();
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("layer-0/kernel"));
+    EXPECT_THAT(e.what(), HasSubstr("unexpected 'layer-4/kernel"));
+  }
+}
+
 }  // namespace
 }  // namespace cairn::keras

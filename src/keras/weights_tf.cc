@@ -20,16 +20,32 @@ struct KeyedVariable {
   nn::Variable* variable;
 };
 
-// Layer weights in order: layer_with_weights-<i>/<suffix>.
-std::vector<KeyedVariable> layer_variables(const Sequential& model) {
+// How a checkpoint names a Sequential's weights: tf.keras 2.2+ counts the
+// layers with weights ("layer_with_weights-1/kernel"), TF 2.0/2.1 counted
+// every layer ("layer-2/kernel"), and name-based (TF1) checkpoints use the
+// variable names ("dense_1/kernel").
+enum class KeyScheme { kLayerWithWeights, kLayerIndex, kVariableName };
+
+// The object path of the layer at `index` among all layers, `weighted` among those with weights.
+std::string layer_object(KeyScheme scheme, size_t index, int weighted) {
+  return scheme == KeyScheme::kLayerIndex ? "layer-" + std::to_string(index)
+                                          : "layer_with_weights-" + std::to_string(weighted);
+}
+
+// Layer weights in order, keyed in `scheme`.
+std::vector<KeyedVariable> layer_variables(const Sequential& model,
+                                           KeyScheme scheme = KeyScheme::kLayerWithWeights) {
   std::vector<KeyedVariable> out;
-  int index = 0;
-  for (const LayerPtr& layer : model.layers()) {
-    nn::VariableRefs weights = layer->weights();
+  int weighted = 0;
+  for (size_t i = 0; i < model.layers().size(); ++i) {
+    nn::VariableRefs weights = model.layers()[i]->weights();
     if (weights.empty()) continue;
-    const std::string object = "layer_with_weights-" + std::to_string(index++);
+    const std::string object = layer_object(scheme, i, weighted++);
     for (nn::Variable* w : weights) {
-      out.push_back({variable_key(object + "/" + weight_suffix(w->name)), w->name, w});
+      const std::string key = scheme == KeyScheme::kVariableName
+                                  ? w->name
+                                  : variable_key(object + "/" + weight_suffix(w->name));
+      out.push_back({key, w->name, w});
     }
   }
   return out;
@@ -108,18 +124,29 @@ void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTe
 
 namespace {
 
-// Keras layer weights are keyed by object path; TF1-style checkpoints by name.
-std::string key_in(const KeyedVariable& v, bool object_based) {
-  return object_based ? v.key : v.full_name;
+// The key of the first layer's kernel in `scheme`.
+std::string first_kernel_key(const Sequential& model, KeyScheme scheme) {
+  if (scheme == KeyScheme::kVariableName) return model.layers().at(0)->name() + "/kernel";
+  return variable_key(layer_object(scheme, 0, 0) + "/kernel");
+}
+
+KeyScheme detect_scheme(const Sequential& model, const CheckpointReader& reader) {
+  if (reader.has_tensor(first_kernel_key(model, KeyScheme::kLayerIndex))) {
+    return KeyScheme::kLayerIndex;
+  }
+  if (reader.has_tensor(std::string(kObjectGraphKey)) ||
+      reader.has_tensor(first_kernel_key(model, KeyScheme::kLayerWithWeights))) {
+    return KeyScheme::kLayerWithWeights;
+  }
+  return KeyScheme::kVariableName;
 }
 
 // Builds an unbuilt model whose first weighted layer is its first layer,
 // from that layer's kernel in the checkpoint.
-void build_from_checkpoint(Sequential& model, const CheckpointReader& reader, bool object_based) {
+void build_from_checkpoint(Sequential& model, const CheckpointReader& reader, KeyScheme scheme) {
   if (model.built()) return;
   const LayerPtr& first = model.layers().at(0);
-  const std::string key =
-      object_based ? variable_key("layer_with_weights-0/kernel") : first->name() + "/kernel";
+  const std::string key = first_kernel_key(model, scheme);
   if (first->class_name() != "Dense" || !reader.has_tensor(key)) {
     throw FailedPreconditionError("load_weights: model '" + model.name() +
                                   "' is not built and its input shape cannot be read from '" +
@@ -136,12 +163,12 @@ void build_from_checkpoint(Sequential& model, const CheckpointReader& reader, bo
 }
 
 std::vector<std::string> mismatches(const CheckpointReader& reader,
-                                    const std::vector<KeyedVariable>& vars, bool object_based) {
+                                    const std::vector<KeyedVariable>& vars, KeyScheme scheme) {
   std::map<std::string, VariableInfo> saved;
   for (const VariableInfo& info : reader.list_variables()) saved[info.name] = info;
   std::vector<std::string> problems;
   for (const KeyedVariable& v : vars) {
-    const std::string key = key_in(v, object_based);
+    const std::string& key = v.key;
     auto it = saved.find(key);
     const Tensor& value = v.variable->value;
     if (it == saved.end()) {
@@ -153,12 +180,14 @@ std::vector<std::string> mismatches(const CheckpointReader& reader,
                          std::string(dtype_name(value.dtype())) + " " + value.shape().to_string());
     }
   }
-  if (object_based) {
+  if (scheme != KeyScheme::kVariableName) {
+    const std::string layer_prefix =
+        scheme == KeyScheme::kLayerIndex ? "layer-" : "layer_with_weights-";
     std::map<std::string, bool> expected;
     for (const KeyedVariable& v : vars) expected[v.key] = true;
     for (const auto& [key, info] : saved) {
-      if (key.rfind("layer_with_weights-", 0) == 0 &&
-          key.find(".OPTIMIZER_SLOT") == std::string::npos && !expected.count(key)) {
+      if (key.rfind(layer_prefix, 0) == 0 && key.find(".OPTIMIZER_SLOT") == std::string::npos &&
+          !expected.count(key)) {
         problems.push_back("unexpected '" + key + "' " + info.shape.to_string() +
                            ": the checkpoint's model has weights this model lacks");
       }
@@ -189,11 +218,10 @@ void restore_optimizer(Sequential& model, const CheckpointReader& reader,
 
 std::string load_tf_weights(Sequential& model, const std::string& path) {
   CheckpointReader reader(path);
-  const bool object_based = reader.has_tensor(std::string(kObjectGraphKey)) ||
-                            reader.has_tensor(variable_key("layer_with_weights-0/kernel"));
-  build_from_checkpoint(model, reader, object_based);
-  std::vector<KeyedVariable> vars = layer_variables(model);
-  std::vector<std::string> problems = mismatches(reader, vars, object_based);
+  const KeyScheme scheme = detect_scheme(model, reader);
+  build_from_checkpoint(model, reader, scheme);
+  std::vector<KeyedVariable> vars = layer_variables(model, scheme);
+  std::vector<std::string> problems = mismatches(reader, vars, scheme);
   if (!problems.empty()) {
     std::string message = "load_weights: model '" + model.name() + "' does not match checkpoint '" +
                           reader.prefix() + "' (" + std::to_string(problems.size()) + " problem" +
@@ -202,7 +230,7 @@ std::string load_tf_weights(Sequential& model, const std::string& path) {
     throw InvalidArgumentError(message);
   }
   for (const KeyedVariable& v : vars) {
-    v.variable->value = reader.get_tensor(key_in(v, object_based));
+    v.variable->value = reader.get_tensor(v.key);
   }
   restore_optimizer(model, reader, vars);
   return reader.prefix();
