@@ -142,9 +142,9 @@ TEST(SaveWeightsTest, LoadsTheTitanicModelTensorFlowWrote) {
   model.compile({.optimizer = Adam{.learning_rate = 0.0001}, .loss = "binary_crossentropy"});
   model.load_weights(prefix);
   const nn::VariableRefs w = model.weights();
-  EXPECT_FLOAT_EQ(w[0]->value.flat<float>()[0], -0.2970187f);
-  EXPECT_FLOAT_EQ(w[0]->value.flat<float>()[2], 0.0647128f);
-  EXPECT_FLOAT_EQ(w[2]->value.flat<float>()[1], 0.0230484f);     // layer-2/kernel
+  EXPECT_NEAR(w[0]->value.flat<float>()[0], -0.2970187f, 1e-7);  // 7 digits listed
+  EXPECT_NEAR(w[0]->value.flat<float>()[2], 0.0647128f, 1e-7);
+  EXPECT_NEAR(w[2]->value.flat<float>()[1], 0.0230484f, 1e-7);   // layer-2/kernel
   EXPECT_NEAR(w[5]->value.flat<float>()[0], -0.0052851f, 1e-7);  // layer-4/bias
   EXPECT_EQ(model.optimizer()->iterations(), 3584);
   for (const nn::Variable* slot : model.optimizer()->variables()) {
