@@ -116,5 +116,28 @@ TEST(ModelH5Test, WeightsOnlyRoundTripAndMismatchReport) {
   EXPECT_THROW(load_model(dir.path() + "/absent.h5"), NotFoundError);
 }
 
+// Keras 2.14 names its optimizer weights as TF 2 does ("Adam/iter:0",
+// "Adam/dense/kernel/m:0"): load_model restores them, so training goes on
+// from Keras's state.
+TEST(ModelH5Test, LoadModelRestoresKerasOptimizerState) {
+  auto fixtures = cairn::testing::fixtures_dir();
+  if (!fixtures) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
+  Sequential model = load_model(*fixtures + "/keras214-iris-ahmedraza/iris_model.h5");
+  ASSERT_TRUE(model.compiled());
+  EXPECT_EQ(model.compile_options().optimizer.class_name(), "Adam");
+  ASSERT_NE(model.optimizer(), nullptr);
+  EXPECT_EQ(model.optimizer()->iterations(), 2400);
+  bool found = false;
+  for (const nn::Variable* slot : model.optimizer()->variables()) {
+    if (slot->name == "dense/bias/m") {
+      EXPECT_NEAR(slot->value.flat<float>()[0], -0.0237079f, 1e-7);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(model.input_shape(), Shape{4});
+  EXPECT_EQ(model.layers().size(), 2u);
+}
+
 }  // namespace
 }  // namespace cairn::keras
