@@ -9,6 +9,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/estimator/csv_input.h"
 #include "cairn/estimator/estimator.h"
+#include "cli/guarded.h"
 
 namespace cairn::cli {
 namespace {
@@ -66,17 +67,6 @@ estimator::RunConfig run_config(const TrainCommand& cmd) {
   if (cmd.keep_checkpoint_max) config.keep_checkpoint_max = *cmd.keep_checkpoint_max;
   config.tf_random_seed = cmd.seed;
   return config;
-}
-
-template <typename Body>
-int guarded(const char* name, std::ostream& err, Body body) {
-  try {
-    body();
-    return 0;
-  } catch (const Error& e) {
-    err << "cairn " << name << ": " << e.code_name() << ": " << e.what() << "\n";
-    return 1;
-  }
 }
 
 }  // namespace

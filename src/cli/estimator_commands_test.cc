@@ -9,12 +9,9 @@ namespace cairn {
 namespace {
 
 using nlohmann::json;
+using testing::cairn_command;
 using testing::run_command;
 using testing::shell_quote;
-
-std::string cairn_cmd(const std::string& args) {
-  return shell_quote(testing::cli_path()) + " " + args;
-}
 
 class EstimatorCommandsTest : public ::testing::Test {
  protected:
@@ -24,8 +21,8 @@ class EstimatorCommandsTest : public ::testing::Test {
     test_ = testing::project_data_dir() + "/iris_test.csv";
   }
   testing::CommandResult train(const std::string& extra) {
-    return run_command(cairn_cmd("train --model-dir " + shell_quote(dir_) + " --train " +
-                                 shell_quote(train_) + " --seed 3 " + extra));
+    return run_command(cairn_command("train --model-dir " + shell_quote(dir_) + " --train " +
+                                     shell_quote(train_) + " --seed 3 " + extra));
   }
   testing::TempDir tmp_;
   std::string dir_, train_, test_;
@@ -36,8 +33,8 @@ TEST_F(EstimatorCommandsTest, TrainThenEvaluateAndPredictFromTheDirectoryAlone) 
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.err.find("Saving checkpoints for 600 into"), std::string::npos) << t.err;
 
-  auto e = run_command(cairn_cmd("evaluate --model-dir " + shell_quote(dir_) + " --data " +
-                                 shell_quote(test_) + " --json"));
+  auto e = run_command(cairn_command("evaluate --model-dir " + shell_quote(dir_) + " --data " +
+                                     shell_quote(test_) + " --json"));
   ASSERT_EQ(e.exit_code, 0) << e.err;
   json metrics = json::parse(e.out);
   EXPECT_GE(metrics["accuracy"].get<double>(), 0.9);
@@ -45,8 +42,8 @@ TEST_F(EstimatorCommandsTest, TrainThenEvaluateAndPredictFromTheDirectoryAlone) 
   EXPECT_TRUE(metrics.contains("average_loss"));
   EXPECT_TRUE(metrics.contains("loss"));
 
-  auto p = run_command(cairn_cmd("predict --model-dir " + shell_quote(dir_) + " --data " +
-                                 shell_quote(test_) + " --json"));
+  auto p = run_command(cairn_command("predict --model-dir " + shell_quote(dir_) + " --data " +
+                                     shell_quote(test_) + " --json"));
   ASSERT_EQ(p.exit_code, 0) << p.err;
   json rows = json::parse(p.out);
   ASSERT_EQ(rows.size(), 30u);
@@ -69,19 +66,19 @@ TEST_F(EstimatorCommandsTest, ResumesAndKeepsTheNewestCheckpoints) {
   ASSERT_EQ(train("--steps 30 --save-checkpoints-steps 5 --keep-checkpoint-max 2").exit_code, 0);
   auto ls = run_command("ls " + shell_quote(dir_) + " | grep -c '\\.index$'");
   EXPECT_EQ(ls.out, "2\n");
-  auto i = run_command(cairn_cmd("inspect " + shell_quote(dir_) + " --tensor global_step"));
+  auto i = run_command(cairn_command("inspect " + shell_quote(dir_) + " --tensor global_step"));
   EXPECT_NE(i.out.find("  60\n"), std::string::npos) << i.out << i.err;
 }
 
 TEST_F(EstimatorCommandsTest, ErrorsGoToStderrWithNonZeroExit) {
   auto e = run_command(
-      cairn_cmd("evaluate --model-dir " + shell_quote(dir_) + " --data " + shell_quote(test_)));
+      cairn_command("evaluate --model-dir " + shell_quote(dir_) + " --data " + shell_quote(test_)));
   EXPECT_NE(e.exit_code, 0);
   EXPECT_NE(e.err.find("no checkpoint"), std::string::npos) << e.err;
   auto both = train("--save-checkpoints-steps 5 --save-checkpoints-secs 5");
   EXPECT_NE(both.exit_code, 0);
-  auto missing =
-      run_command(cairn_cmd("train --model-dir " + shell_quote(dir_) + " --train /no/such.csv"));
+  auto missing = run_command(
+      cairn_command("train --model-dir " + shell_quote(dir_) + " --train /no/such.csv"));
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("/no/such.csv"), std::string::npos) << missing.err;
 }
@@ -91,8 +88,8 @@ TEST_F(EstimatorCommandsTest, EvaluatesATensorFlowWrittenDirectory) {
   if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
   run_command("cp -r " + shell_quote(*fixtures + "/hishmad-iris-estimator/iris_model") + " " +
               shell_quote(dir_));
-  auto e = run_command(cairn_cmd("evaluate --model-dir " + shell_quote(dir_) + " --data " +
-                                 shell_quote(test_) + " --json"));
+  auto e = run_command(cairn_command("evaluate --model-dir " + shell_quote(dir_) + " --data " +
+                                     shell_quote(test_) + " --json"));
   ASSERT_EQ(e.exit_code, 0) << e.err;
   json metrics = json::parse(e.out);
   EXPECT_NEAR(metrics["accuracy"].get<double>(), 0.966667, 1e-6);

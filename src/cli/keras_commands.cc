@@ -7,21 +7,11 @@
 #include "cairn/core/errors.h"
 #include "cairn/estimator/csv_input.h"
 #include "cairn/keras/sequential.h"
+#include "cli/guarded.h"
 
 namespace cairn::cli {
 
 namespace {
-
-template <typename Body>
-int guarded(const char* name, std::ostream& err, Body body) {
-  try {
-    body();
-    return 0;
-  } catch (const Error& e) {
-    err << "cairn " << name << ": " << e.code_name() << ": " << e.what() << "\n";
-    return 1;
-  }
-}
 
 int64_t input_width(const keras::Sequential& model) {
   int64_t width = 1;

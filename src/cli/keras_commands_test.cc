@@ -15,12 +15,9 @@ namespace cairn {
 namespace {
 
 using nlohmann::json;
+using testing::cairn_command;
 using testing::run_command;
 using testing::shell_quote;
-
-std::string cairn_cmd(const std::string& args) {
-  return shell_quote(testing::cli_path()) + " " + args;
-}
 
 std::string iris_test() { return testing::project_data_dir() + "/iris_test.csv"; }
 
@@ -47,8 +44,8 @@ class KerasCommandsTest : public ::testing::TestWithParam<const char*> {
 
 TEST_P(KerasCommandsTest, PredictEqualsAnIndependentForwardPass) {
   const std::string model = *fixtures_ + "/" + GetParam();
-  auto run = run_command(cairn_cmd("predict " + shell_quote(model) + " --data " +
-                                   shell_quote(iris_test()) + " --json"));
+  auto run = run_command(cairn_command("predict " + shell_quote(model) + " --data " +
+                                       shell_quote(iris_test()) + " --json"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json ours = json::parse(run.out), reference = independent_outputs(model);
   ASSERT_EQ(ours.size(), 30u);
@@ -65,7 +62,7 @@ TEST_P(KerasCommandsTest, PredictEqualsAnIndependentForwardPass) {
     }
     EXPECT_EQ(row["class_id"], best);
   }
-  auto summary = run_command(cairn_cmd("summary " + shell_quote(model)));
+  auto summary = run_command(cairn_command("summary " + shell_quote(model)));
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
   EXPECT_NE(summary.out.find("Total params: "), std::string::npos) << summary.out;
 }
@@ -82,8 +79,8 @@ TEST(KerasCommandsOwnModelsTest, RegressionOutputsAndSoftmaxClasses) {
   keras::Sequential regressor({keras::Dense(2, {.input_shape = keras::Shape{4}})});
   regressor.compile({.optimizer = "sgd", .loss = "mse"});
   regressor.save(dir.path() + "/regressor.h5");
-  auto run = run_command(cairn_cmd("predict " + shell_quote(dir.path() + "/regressor.h5") +
-                                   " --data " + shell_quote(iris_test()) + " --json"));
+  auto run = run_command(cairn_command("predict " + shell_quote(dir.path() + "/regressor.h5") +
+                                       " --data " + shell_quote(iris_test()) + " --json"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json rows = json::parse(run.out);
   ASSERT_EQ(rows.size(), 30u);
@@ -94,17 +91,17 @@ TEST(KerasCommandsOwnModelsTest, RegressionOutputsAndSoftmaxClasses) {
   const Tensor expected = regressor.predict(x);
   EXPECT_FLOAT_EQ(rows[0]["outputs"][0].get<float>(), expected.flat<float>()[0]);
   EXPECT_FLOAT_EQ(rows[0]["outputs"][1].get<float>(), expected.flat<float>()[1]);
-  auto text = run_command(cairn_cmd("predict " + shell_quote(dir.path() + "/regressor.h5") +
-                                    " --data " + shell_quote(iris_test())));
+  auto text = run_command(cairn_command("predict " + shell_quote(dir.path() + "/regressor.h5") +
+                                        " --data " + shell_quote(iris_test())));
   EXPECT_EQ(std::count(text.out.begin(), text.out.end(), '\n'), 30) << text.out;
-  auto summary = run_command(cairn_cmd("summary " + shell_quote(dir.path() + "/regressor.h5")));
+  auto summary = run_command(cairn_command("summary " + shell_quote(dir.path() + "/regressor.h5")));
   EXPECT_NE(summary.out.find("Total params: 10"), std::string::npos) << summary.out;
 }
 
 TEST(KerasCommandsErrorsTest, UnknownLayerClassIsNamed) {
   auto fixtures = testing::fixtures_dir();
   if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
-  auto run = run_command(cairn_cmd(
+  auto run = run_command(cairn_command(
       "summary " +
       shell_quote(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5")));
   EXPECT_EQ(run.exit_code, 1);
@@ -114,15 +111,15 @@ TEST(KerasCommandsErrorsTest, UnknownLayerClassIsNamed) {
 
 TEST(KerasCommandsErrorsTest, MissingAndCorruptFilesAreClearErrors) {
   testing::TempDir dir;
-  auto missing = run_command(cairn_cmd("summary " + shell_quote(dir.path() + "/none.h5")));
+  auto missing = run_command(cairn_command("summary " + shell_quote(dir.path() + "/none.h5")));
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("none.h5"), std::string::npos) << missing.err;
   auto garbage = run_command("printf 'not hdf5' > " + shell_quote(dir.path() + "/bad.h5") + " && " +
-                             cairn_cmd("predict " + shell_quote(dir.path() + "/bad.h5") +
-                                       " --data " + shell_quote(iris_test())));
+                             cairn_command("predict " + shell_quote(dir.path() + "/bad.h5") +
+                                           " --data " + shell_quote(iris_test())));
   EXPECT_EQ(garbage.exit_code, 1);
   EXPECT_NE(garbage.err.find("bad.h5"), std::string::npos) << garbage.err;
-  auto both = run_command(cairn_cmd("predict x.h5 --model-dir y --data z.csv"));
+  auto both = run_command(cairn_command("predict x.h5 --model-dir y --data z.csv"));
   EXPECT_NE(both.exit_code, 0);
 }
 

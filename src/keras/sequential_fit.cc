@@ -75,30 +75,31 @@ nn::Matrix Sequential::forward(const nn::Matrix& x, bool training, std::mt19937_
 std::vector<double> Sequential::train_step(const nn::Matrix& x, const nn::Matrix& y,
                                            std::mt19937_64& rng) {
   const nn::Matrix out = forward(x, /*training=*/true, rng);
+  const internal::LossOutput loss = loss_of(out, y);
   Layer& last = *layers_.back();
-  const bool can_fuse = last.final_activation() != nn::Activation::kLinear;
-  internal::LossOutput loss =
-      internal::compute_loss(loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr,
-                             last.final_activation(), y);
   nn::Matrix g =
       loss.fused ? last.backward_preactivation(loss.gradient) : last.backward(loss.gradient);
   for (size_t i = layers_.size() - 1; i-- > 0;) g = layers_[i]->backward(g);
   optimizer_->apply_gradients(weights());
-  std::vector<double> sums{loss.per_example.cast<double>().sum()};
-  for (const internal::Metric& m : loss_->metrics) {
-    sums.push_back(internal::metric_values(m.kind, out, y).cast<double>().sum());
-  }
-  return sums;
+  return batch_sums(loss, out, y);
 }
 
 std::vector<double> Sequential::test_step(const nn::Matrix& x, const nn::Matrix& y) {
   std::mt19937_64 unused;
   const nn::Matrix out = forward(x, /*training=*/false, unused);
-  Layer& last = *layers_.back();
+  const internal::LossOutput loss = loss_of(out, y);
+  return batch_sums(loss, out, y);
+}
+
+internal::LossOutput Sequential::loss_of(const nn::Matrix& out, const nn::Matrix& y) const {
+  const Layer& last = *layers_.back();
   const bool can_fuse = last.final_activation() != nn::Activation::kLinear;
-  internal::LossOutput loss =
-      internal::compute_loss(loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr,
-                             last.final_activation(), y);
+  return internal::compute_loss(loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr,
+                                last.final_activation(), y);
+}
+
+std::vector<double> Sequential::batch_sums(const internal::LossOutput& loss, const nn::Matrix& out,
+                                           const nn::Matrix& y) const {
   std::vector<double> sums{loss.per_example.cast<double>().sum()};
   for (const internal::Metric& m : loss_->metrics) {
     sums.push_back(internal::metric_values(m.kind, out, y).cast<double>().sum());

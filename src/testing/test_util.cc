@@ -86,4 +86,6 @@ bool python_has_modules(const std::string& modules) {
   return run_command("/usr/bin/python3 -c " + shell_quote(code)).exit_code == 0;
 }
 
+std::string cairn_command(const std::string& args) { return shell_quote(cli_path()) + " " + args; }
+
 }  // namespace cairn::testing

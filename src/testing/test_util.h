@@ -42,6 +42,9 @@ std::string project_data_dir();
 // Path of the built `cairn` command.
 std::string cli_path();
 
+// A shell command line running `cairn` with `args` (already quoted as needed).
+std::string cairn_command(const std::string& args);
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;  // standard output

@@ -45,7 +45,8 @@ namespace cairn::keras {
 
 namespace internal {
 struct CompiledLoss;
-}
+struct LossOutput;
+}  // namespace internal
 
 struct CompileOptions {
   OptimizerSpec optimizer = "rmsprop";  // Keras's default
@@ -151,6 +152,11 @@ class Sequential {
   // Trains on one batch; returns the sums over its examples of the loss and each metric.
   std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng);
   std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);
+  // The compiled loss of outputs `out` (fused with the last activation when possible).
+  internal::LossOutput loss_of(const nn::Matrix& out, const nn::Matrix& y) const;
+  // Sums over the batch of the loss and each metric.
+  std::vector<double> batch_sums(const internal::LossOutput& loss, const nn::Matrix& out,
+                                 const nn::Matrix& y) const;
   // Means over all of x/y, in batches; keys "loss" and the metric names.
   Logs test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_size, int verbose);
   Logs names_and_means(const std::vector<double>& sums, int64_t count,
