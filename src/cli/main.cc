@@ -5,6 +5,7 @@
 //   cairn predict --model-dir DIR --data CSV [--json]
 //   cairn predict MODEL.h5 --data CSV [--json]
 //   cairn summary MODEL.h5
+//   cairn verify DIR|PREFIX
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,7 @@
 #include "cli/estimator_commands.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
+#include "cli/verify.h"
 
 namespace {
 
@@ -87,13 +89,16 @@ int main(int argc, char** argv) {
   cairn::cli::TrainCommand train;
   cairn::cli::DataCommand evaluate, predict;
   cairn::cli::KerasPredictCommand keras_predict;
-  std::string summary_path;
+  std::string summary_path, verify_path;
   add_inspect(app, inspect, tensor_name);
   add_train(app, train);
   add_data_command(app, "evaluate", "Evaluate the newest checkpoint on a labelled CSV", evaluate);
   add_predict(app, predict, keras_predict);
   app.add_subcommand("summary", "Print the Keras summary of a whole-model file (.h5)")
       ->add_option("model", summary_path, "Model file")
+      ->required();
+  app.add_subcommand("verify", "Check every checksum of every checkpoint in a directory (or one)")
+      ->add_option("path", verify_path, "Model directory or checkpoint prefix")
       ->required();
   CLI11_PARSE(app, argc, argv);
 
@@ -105,6 +110,8 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("evaluate")) {
     return cairn::cli::run_evaluate(evaluate, std::cout, std::cerr);
   }
+  if (app.got_subcommand("verify"))
+    return cairn::cli::run_verify(verify_path, std::cout, std::cerr);
   if (app.got_subcommand("summary")) {
     return cairn::cli::run_summary(summary_path, std::cout, std::cerr);
   }

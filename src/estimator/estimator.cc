@@ -81,7 +81,7 @@ Estimator::~Estimator() = default;
 
 std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_dir,
                                                      RunConfig config) {
-  std::optional<std::string> latest = cairn::latest_checkpoint(model_dir);
+  std::optional<std::string> latest = internal::newest_restorable_checkpoint(model_dir, config);
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");

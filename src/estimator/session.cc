@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "estimator/model_graph.h"
 #include "estimator/variable_restore.h"
@@ -96,6 +97,18 @@ std::optional<ModelSpec> recorded_spec(const std::string& prefix) {
   return value_or_throw(std::move(spec));
 }
 
+std::optional<std::string> newest_restorable_checkpoint(const std::string& model_dir,
+                                                        const RunConfig& config) {
+  if (!default_file_system().is_directory(model_dir)) return std::nullopt;
+  std::optional<RestoreChoice> choice =
+      newest_intact_checkpoint(model_dir, {.fail_on_damaged = config.fail_on_damaged_checkpoint});
+  if (!choice) return std::nullopt;
+  for (const std::string& why : choice->skipped) {
+    log_line(config, "WARNING: checkpoint " + why + "; restoring " + choice->prefix + " instead");
+  }
+  return choice->prefix;
+}
+
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options) {
   Session session;
@@ -104,8 +117,7 @@ Session open_session(const ModelSpec& spec, const std::string& model_dir, const 
     session.optimizer = make_training_optimizer(spec);
     session.optimizer->build(session.model->variables());
   }
-  std::optional<std::string> latest =
-      default_file_system().is_directory(model_dir) ? latest_checkpoint(model_dir) : std::nullopt;
+  std::optional<std::string> latest = newest_restorable_checkpoint(model_dir, config);
   if (latest) {
     restore_from_model_dir(session, spec, *latest, config, options.training);
   } else if (!options.training) {

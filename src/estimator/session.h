@@ -45,6 +45,12 @@ struct SessionOptions {
 // Builds the session and restores it; throws NotFoundError when evaluating
 // or predicting without a checkpoint, InvalidArgumentError (the full
 // compatibility report) when the checkpoint does not fit the model.
+// The newest checkpoint of model_dir whose checksums all verify (warning
+// about each damaged newer one), nullopt when there is none; DataLossError
+// when all are damaged or config.fail_on_damaged_checkpoint forbids skipping.
+std::optional<std::string> newest_restorable_checkpoint(const std::string& model_dir,
+                                                        const RunConfig& config);
+
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options);
 

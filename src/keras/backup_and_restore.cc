@@ -4,6 +4,7 @@
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
 #include "keras/weights_tf.h"
@@ -33,8 +34,13 @@ BackupAndRestore::BackupAndRestore(std::string backup_dir) : backup_dir_(std::mo
 void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   resume_epoch_.reset();
   last_prefix_.clear();
-  std::optional<std::string> prefix = latest_checkpoint(backup_dir_);
-  if (!prefix) return;
+  if (!default_file_system().is_directory(backup_dir_)) return;
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(backup_dir_);
+  if (!choice) return;
+  for (const std::string& why : choice->skipped) {
+    model().output() << "WARNING: backup " << why << "; resuming from " << choice->prefix << "\n";
+  }
+  const std::optional<std::string> prefix = choice->prefix;
   Sequential& m = model();
   internal::load_tf_weights(m, *prefix);
   CheckpointReader reader(*prefix);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/object_graph.h"
 #include "keras/tensor_rows.h"
@@ -216,8 +217,20 @@ void restore_optimizer(Sequential& model, const CheckpointReader& reader,
 
 }  // namespace
 
+// A directory means its newest intact checkpoint (warning about damaged newer ones).
+std::string checkpoint_to_load(const Sequential& model, const std::string& path) {
+  if (!default_file_system().is_directory(path)) return path;
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(path);
+  if (!choice) throw NotFoundError("load_weights: no checkpoint in directory " + path);
+  for (const std::string& why : choice->skipped) {
+    model.output() << "WARNING: checkpoint " << why << "; loading " << choice->prefix
+                   << " instead\n";
+  }
+  return choice->prefix;
+}
+
 std::string load_tf_weights(Sequential& model, const std::string& path) {
-  CheckpointReader reader(path);
+  CheckpointReader reader(checkpoint_to_load(model, path));
   const KeyScheme scheme = detect_scheme(model, reader);
   build_from_checkpoint(model, reader, scheme);
   std::vector<KeyedVariable> vars = layer_variables(model, scheme);

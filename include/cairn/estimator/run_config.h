@@ -30,6 +30,10 @@ struct RunConfig {
   std::function<double()> clock;
   // Where log lines go ("loss = 0.52, step = 101"). Default: stderr.
   std::function<void(const std::string&)> log;
+  // Restores verify every checksum; a damaged newest checkpoint (missing
+  // file, checksum mismatch, truncation) is skipped with a warning naming it
+  // and the newest intact one restored. Set this to throw DataLossError instead.
+  bool fail_on_damaged_checkpoint = false;
 
   // Throws InvalidArgumentError for contradictory or out-of-range settings.
   void validate() const;

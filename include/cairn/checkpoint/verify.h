@@ -1,0 +1,65 @@
+// Verifying checkpoints, and finding the newest intact one to restore.
+//
+//   for (const cairn::CheckpointHealth& h : cairn::verify_directory("models/iris"))
+//     std::cout << (h.ok ? "ok " : "DAMAGED ") << h.prefix << " " << h.problem << "\n";
+//
+//   cairn::RestoreChoice choice = *cairn::newest_intact_checkpoint("models/iris");
+//   for (const std::string& why : choice.skipped) std::cerr << "WARNING: " << why << "\n";
+//   restore_from(choice.prefix);
+//
+// A checkpoint is intact when its .index parses (every block checksum) and
+// every tensor of every data file reads back with a matching crc32c. The
+// candidates of a directory are the checkpoints its `checkpoint` state file
+// records (newest first), then any other bundle found in the directory, so
+// a lost or corrupt state file does not lose the checkpoints beside it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/io/file_system.h"
+
+namespace cairn {
+
+struct CheckpointHealth {
+  std::string prefix;
+  bool ok = false;
+  std::string problem;  // empty when ok: what is wrong, naming the file and tensor
+  int64_t tensors = 0;  // tensors checked
+  uint64_t bytes = 0;   // bytes of all its files
+};
+
+// Checks one checkpoint (a prefix), reading every tensor.
+CheckpointHealth verify_checkpoint(const std::string& prefix,
+                                   FileSystem& fs = default_file_system());
+
+// Checks every checkpoint of a directory, newest first (see above). Empty
+// when it holds none.
+std::vector<CheckpointHealth> verify_directory(const std::string& dir,
+                                               FileSystem& fs = default_file_system());
+
+// Every checkpoint prefix a directory holds, newest first (the state file's,
+// then the others by step). A temporary file is never taken for one.
+std::vector<std::string> checkpoint_candidates(const std::string& dir,
+                                               FileSystem& fs = default_file_system());
+
+struct RestoreChoice {
+  std::string prefix;                // the newest intact checkpoint
+  std::vector<std::string> skipped;  // "<prefix> is damaged: <problem>", newest first
+};
+
+struct RestoreOptions {
+  // Throw DataLossError instead of falling back past a damaged checkpoint.
+  bool fail_on_damaged = false;
+};
+
+// nullopt when the directory holds no checkpoint. Throws DataLossError when
+// every checkpoint is damaged (naming each), or when the newest is damaged
+// and options.fail_on_damaged is set.
+std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
+                                                      RestoreOptions options = {},
+                                                      FileSystem& fs = default_file_system());
+
+}  // namespace cairn

@@ -1,0 +1,35 @@
+#include "cli/verify.h"
+
+#include <ostream>
+
+#include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/checkpoint/verify.h"
+#include "cli/guarded.h"
+
+namespace cairn::cli {
+
+int run_verify(const std::string& path, std::ostream& out, std::ostream& err) {
+  std::vector<CheckpointHealth> results;
+  const int status = guarded("verify", err, [&] {
+    FileSystem& fs = default_file_system();
+    if (fs.is_directory(path)) {
+      results = verify_directory(path, fs);
+      if (results.empty()) throw NotFoundError("no checkpoint in directory " + path);
+    } else {
+      results.push_back(verify_checkpoint(resolve_checkpoint(path, fs), fs));
+    }
+  });
+  if (status != 0) return status;
+  bool all_ok = true;
+  for (const CheckpointHealth& h : results) {
+    if (h.ok) {
+      out << "ok       " << h.prefix << " (" << h.tensors << " tensors, " << h.bytes << " bytes)\n";
+    } else {
+      out << "DAMAGED  " << h.prefix << ": " << h.problem << "\n";
+      all_ok = false;
+    }
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace cairn::cli
