@@ -51,7 +51,8 @@ Status FileSystem::write_file_atomically(const std::string& path, std::string_vi
     (void)remove_file(tmp);  // best effort; the first error is the one to report
     return status;
   }
-  return sync_directory(dirname(path));
+  Status synced = sync_directory(dirname(path));
+  return synced.ok() ? synced : synced.with_context("committing " + path);
 }
 
 std::string join_path(std::string_view dir, std::string_view name) {

@@ -26,6 +26,7 @@ StatusCode code_for_errno(int err) {
       return StatusCode::kNotFound;
     case ENOSPC:
     case EDQUOT:
+    case EFBIG:  // RLIMIT_FSIZE or the file system's largest file
     case EMFILE:
     case ENFILE:
     case ENOMEM:
@@ -40,6 +41,8 @@ StatusCode code_for_errno(int err) {
     case EISDIR:
     case ENOTEMPTY:
       return StatusCode::kFailedPrecondition;
+    case EIO:  // what was written may not be on the disk
+      return StatusCode::kDataLoss;
     case EINVAL:
     case ENAMETOOLONG:
       return StatusCode::kInvalidArgument;
