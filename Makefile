@@ -3,12 +3,13 @@
 #               models/iris, evaluate, predict, list the files
 #   make test   install what is missing, build, run the whole suite (plain and
 #               under AddressSanitizer + UndefinedBehaviorSanitizer)
+#   make test-long  the crash test with 1000 SIGKILLs instead of 200
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-plain test-asan format format-check clean
+.PHONY: all deps build demo test test-plain test-asan test-long format format-check clean
 
 all: build
 
@@ -36,6 +37,23 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+test-long: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target crash_test
+	CAIRN_CRASH_KILLS=$${CAIRN_CRASH_KILLS:-1000} $(BUILD)/src/crash_test
+
+# libFuzzer targets (fuzz/), built with clang in $(FUZZ_BUILD), seeded and run
+# FUZZ_SECONDS each; see scripts/run-fuzz.sh. Separate from `make test`.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz
+fuzz: deps
+	@bash scripts/install-fuzz-deps.sh
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCAIRN_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/run-fuzz.sh $(FUZZ_BUILD)
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null)
 

@@ -21,9 +21,12 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 }
 
 // True for NAME.index, NAME.meta and NAME.data-NNNNN-of-NNNNN.
+// NAME.index, NAME.meta, NAME.data-*-of-*, and the same under NAME.previous
+// (the copy an interrupted overwrite of NAME leaves, formats/bundle_commit.cc).
 bool is_checkpoint_file(const std::string& file, const std::string& name) {
   if (!starts_with(file, name + ".")) return false;
   std::string rest = file.substr(name.size() + 1);
+  if (starts_with(rest, "previous.")) rest = rest.substr(std::string("previous.").size());
   return rest == "index" || rest == "meta" ||
          (starts_with(rest, "data-") && rest.find("-of-") != std::string::npos);
 }
@@ -39,8 +42,8 @@ CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSyste
     return;
   }
   for (size_t i = 0; i < state->all_model_checkpoint_paths.size(); ++i) {
-    std::string prefix = internal::resolve_recorded_path(fs_, options_.directory,
-                                                         state->all_model_checkpoint_paths[i]);
+    std::string prefix = value_or_throw(internal::resolve_recorded_path(
+        fs_, options_.directory, state->all_model_checkpoint_paths[i]));
     if (!fs_.file_exists(bundle_index_path(prefix))) continue;  // deleted by hand
     paths_.push_back(prefix);
     bool stamped = i < state->all_model_checkpoint_timestamps.size();

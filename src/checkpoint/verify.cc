@@ -1,8 +1,8 @@
 #include "cairn/checkpoint/verify.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"

@@ -70,9 +70,14 @@ inline data::InputFn eval_input_fn(const ModelSpec& spec) {
   return [spec] { return make_dataset(iris_test(), spec).batch(100); };
 }
 
-// Names in a directory, sorted, with event files' variable parts kept.
+// The visible names in a directory (as `ls` shows them: hidden files such
+// as the trainer's .cairn.lock left out), sorted.
 inline std::vector<std::string> listing(const std::string& dir) {
-  return value_or_throw(default_file_system().list_directory(dir));
+  std::vector<std::string> names;
+  for (std::string& name : value_or_throw(default_file_system().list_directory(dir))) {
+    if (name[0] != '.') names.push_back(std::move(name));
+  }
+  return names;
 }
 
 // Every file under `dir` (recursively) with its bytes, to prove nothing changed.

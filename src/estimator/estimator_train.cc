@@ -4,9 +4,11 @@
 #include <cstdio>
 
 #include "cairn/checkpoint/checkpoint_manager.h"
+#include "cairn/checkpoint/stale_temporaries.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
 #include "cairn/formats/event_writer.h"
+#include "estimator/model_dir_lock.h"
 #include "estimator/model_graph.h"
 #include "estimator/save_schedule.h"
 #include "estimator/session.h"
@@ -159,7 +161,14 @@ class TrainLoop {
 
 }  // namespace
 
+// The whole call holds model_dir's lock (one writer per directory); under
+// it, temporaries that a killed save left behind are removed before the
+// restore.
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
+  internal::ModelDirLock lock(model_dir_);
+  for (const std::string& name : remove_stale_temporaries(model_dir_)) {
+    internal::log_line(config_, "Removed " + name + ", left by an interrupted save.");
+  }
   internal::Session session = internal::open_session(spec_, model_dir_, config_,
                                                      {.training = true, .warm_start = warm_start_});
   int64_t target = target_step(options, session.step());

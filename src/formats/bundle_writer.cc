@@ -9,6 +9,7 @@
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
+#include "formats/bundle_commit.h"
 #include "formats/tensor_codec.h"
 
 namespace cairn {
@@ -116,17 +117,17 @@ Status BundleWriter::Impl::write_index() {
   return file->close();
 }
 
-// Only once every file is complete and durable do the final names change:
-// data shards first, the index last, so a full disk or a failed write never
-// disturbs an earlier bundle under the same prefix.
+// Only once every file is complete and durable do the final names change
+// (bundle_commit.cc: data first, index last, an overwritten bundle kept as
+// "<prefix>.previous" until the new one is in place), so a full disk, a
+// failed write or a crash never loses the last complete bundle.
 Status BundleWriter::Impl::commit() {
-  for (Shard& shard : shards) {
-    CAIRN_RETURN_IF_ERROR(fs.rename_file(shard.temp_path, shard.final_path));
-    shard.temp_path.clear();
-  }
-  CAIRN_RETURN_IF_ERROR(fs.rename_file(index_temp_path, bundle_index_path(prefix)));
+  internal::BundleFiles files{.data = {}, .index = {index_temp_path, bundle_index_path(prefix)}};
+  for (const Shard& shard : shards) files.data.emplace_back(shard.temp_path, shard.final_path);
+  CAIRN_RETURN_IF_ERROR(internal::commit_bundle(fs, prefix, files, options.sync));
+  for (Shard& shard : shards) shard.temp_path.clear();
   index_temp_path.clear();
-  return options.sync ? fs.sync_directory(dirname(prefix)) : ok_status();
+  return ok_status();
 }
 
 void BundleWriter::Impl::discard_temporaries() {

@@ -25,4 +25,11 @@ Status run_isolated(const std::function<Status()>& work, unsigned timeout_second
 // skips the library lock, whose owner did not follow it across fork()).
 bool in_isolated_child();
 
+// For fuzzing only (fuzz/keras_h5_fuzzer.cc, CAIRN_FUZZ_H5_IN_PROCESS=1):
+// with `enabled` false, run_isolated runs `work` in this process, so the
+// fuzzer sees every parse without a fork per input. A crash found that way
+// inside HDF5 itself is HDF5's; in normal use the child contains it.
+// Default: true.
+void set_isolation_enabled(bool enabled);
+
 }  // namespace cairn::internal::h5

@@ -108,6 +108,10 @@ Status FaultInjectingFileSystem::rename_file(const std::string& from, const std:
   return base_.rename_file(from, to);
 }
 
+Status FaultInjectingFileSystem::link_file(const std::string& from, const std::string& to) {
+  return base_.link_file(from, to);
+}
+
 Status FaultInjectingFileSystem::remove_file(const std::string& path) {
   return base_.remove_file(path);
 }

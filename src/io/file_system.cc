@@ -55,6 +55,11 @@ Status FileSystem::write_file_atomically(const std::string& path, std::string_vi
   return synced.ok() ? synced : synced.with_context("committing " + path);
 }
 
+Status FileSystem::link_file(const std::string& from, const std::string& to) {
+  CAIRN_ASSIGN_OR_RETURN(std::string bytes, read_file(from));
+  return write_and_sync(*this, to, bytes);
+}
+
 std::string join_path(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   if (name.empty()) return std::string(dir);

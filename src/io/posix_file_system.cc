@@ -40,6 +40,14 @@ class PosixFileSystem final : public FileSystem {
     return internal::lock_posix_file(path);
   }
 
+  Status link_file(const std::string& from, const std::string& to) override {
+    if (::unlink(to.c_str()) != 0 && errno != ENOENT) return posix_error("unlink " + to, errno);
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      return posix_error("link " + from + " to " + to, errno);
+    }
+    return ok_status();
+  }
+
   Status rename_file(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) == 0) return ok_status();
     return posix_error("rename " + from + " to " + to, errno);

@@ -16,6 +16,7 @@
 #include <leveldb/table_builder.h>
 
 #include "cairn/io/coding.h"
+#include "io/table_index.h"
 
 namespace cairn {
 namespace {
@@ -69,8 +70,14 @@ Status from_leveldb(const leveldb::Status& s, const std::string& path) {
   return data_loss_error(path + ": corrupt LevelDB table: " + s.ToString());
 }
 
-// Checks the footer before LevelDB allocates buffers sized by its handles.
-Status check_footer(const cairn::RandomAccessFile& file) {
+struct IndexHandle {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+// Checks the footer before LevelDB allocates buffers sized by its handles;
+// returns the index block's handle.
+Result<IndexHandle> check_footer(const cairn::RandomAccessFile& file) {
   const std::string& path = file.path();
   if (file.size() < kFooterSize) {
     return data_loss_error(path + ": not a LevelDB table (file of " + std::to_string(file.size()) +
@@ -84,8 +91,8 @@ Status check_footer(const cairn::RandomAccessFile& file) {
     return data_loss_error(path + ": not a LevelDB table (bad magic number)");
   }
   std::string_view handles = footer.substr(0, 40);
+  uint64_t offset = 0, size = 0;
   for (const char* which : {"metaindex", "index"}) {
-    uint64_t offset = 0, size = 0;
     if (!get_varint64(&handles, &offset) || !get_varint64(&handles, &size)) {
       return data_loss_error(path + ": bad " + std::string(which) + " block handle in footer");
     }
@@ -95,7 +102,7 @@ Status check_footer(const cairn::RandomAccessFile& file) {
                              ", +" + std::to_string(size) + ") lies past the end of the file");
     }
   }
-  return ok_status();
+  return IndexHandle{.offset = offset, .size = size};  // the second handle read
 }
 
 }  // namespace
@@ -153,7 +160,8 @@ Status TableWriter::finish() {
 uint64_t TableWriter::file_size() const { return impl_->builder.FileSize(); }
 
 Result<std::vector<std::pair<std::string, std::string>>> read_table(const RandomAccessFile& file) {
-  CAIRN_RETURN_IF_ERROR(check_footer(file));
+  CAIRN_ASSIGN_OR_RETURN(IndexHandle index, check_footer(file));
+  CAIRN_RETURN_IF_ERROR(internal::check_index_block(file, index.offset, index.size));
   LevelDbRandomAccess adapter(file);
   leveldb::Options options;
   options.paranoid_checks = true;  // verify the index block's checksum too

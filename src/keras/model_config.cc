@@ -51,9 +51,62 @@ std::string loss_text(const Json& loss) {
   return "";
 }
 
-}  // namespace
+// Sizes past 2^31 per dimension are refused before they reach an allocation.
+constexpr int64_t kMaxDimension = int64_t{1} << 31;
 
-Sequential model_from_config(const Json& model_config) {
+// a * b + c, or -1 when it exceeds `limit` (all non-negative).
+int64_t checked_fma(int64_t a, int64_t b, int64_t c, int64_t limit) {
+  int64_t product = 0, sum = 0;
+  if (__builtin_mul_overflow(a, b, &product) || __builtin_add_overflow(product, c, &sum)) return -1;
+  return sum > limit ? -1 : sum;
+}
+
+void check_dimension(int64_t d, const std::string& what) {
+  if (d < 1 || d >= kMaxDimension) {
+    throw InvalidArgumentError("model_config: " + what + " " + std::to_string(d) +
+                               " is not between 1 and 2^31");
+  }
+}
+
+// What building the layers would allocate, checked before any layer is
+// built: every dimension and unit count in [1, 2^31), and no more weights
+// than `max_parameters`.
+void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_t max_parameters) {
+  std::optional<Shape> shape;
+  int64_t parameters = 0;
+  for (const auto& [layer_class, config] : layers) {
+    if (!shape) shape = input_shape_from_config(config);
+    if (shape) {
+      for (int64_t d : *shape) check_dimension(d, "input dimension");
+    }
+    if (layer_class == "Flatten" && shape) {
+      int64_t features = 1;
+      for (int64_t d : *shape) {
+        if (features > 0) features = checked_fma(features, d, 0, kMaxDimension - 1);
+      }
+      check_dimension(features, "flattened size");
+      shape = Shape{features};
+    }
+    if (layer_class != "Dense" || !config.contains("units") ||
+        !config["units"].is_number_integer()) {
+      continue;
+    }
+    const int64_t units = config["units"].get<int64_t>();
+    check_dimension(units, "Dense units");
+    if (shape && shape->size() == 1) {
+      const int64_t biases = config.value("use_bias", true) ? units : 0;
+      const int64_t weights = checked_fma(shape->front(), units, biases, max_parameters);
+      parameters = weights < 0 ? -1 : checked_fma(1, parameters, weights, max_parameters);
+      if (parameters < 0) {
+        throw InvalidArgumentError("model_config declares more weights than the " +
+                                   std::to_string(max_parameters) + " the file holds");
+      }
+    }
+    shape = Shape{units};
+  }
+}
+
+Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
   const std::string class_name = model_config.value("class_name", "");
   const Json& entries = layer_list(model_config);
   std::vector<std::pair<std::string, Json>> layers;
@@ -72,12 +125,24 @@ Sequential model_from_config(const Json& model_config) {
                                "' is not supported: cairn loads Sequential models");
   }
   if (layers.empty()) throw InvalidArgumentError("the Sequential model config has no layers");
+  check_sizes(layers, max_parameters);
   std::string name =
       model_config["config"].is_object() ? name_from_config(model_config["config"]) : "";
   Sequential model({}, name);
   for (const auto& [layer_class, config] : layers)
     model.add(layer_from_config(layer_class, config));
   return model;
+}
+
+}  // namespace
+
+Sequential model_from_config(const Json& model_config, int64_t max_parameters) {
+  try {
+    return build_from_config(model_config, max_parameters);
+  } catch (const Json::exception& e) {  // a value of the wrong JSON type
+    throw InvalidArgumentError(std::string("model_config is not a Keras model config: ") +
+                               e.what());
+  }
 }
 
 Json model_config_json(const Sequential& model) {
@@ -98,7 +163,10 @@ Json training_config_json(const Sequential& model) {
               {"optimizer_config", c.optimizer.to_json()}};
 }
 
-std::optional<CompileOptions> compile_options_from(const Json& training_config, std::string& why) {
+namespace {
+
+std::optional<CompileOptions> compile_options_or_throw(const Json& training_config,
+                                                       std::string& why) {
   const std::string loss = loss_text(training_config.value("loss", Json()));
   if (!loss_from_name(loss)) {
     why = "loss '" + loss + "' is not one cairn has";
@@ -122,6 +190,17 @@ std::optional<CompileOptions> compile_options_from(const Json& training_config, 
     }
   }
   return options;
+}
+
+}  // namespace
+
+std::optional<CompileOptions> compile_options_from(const Json& training_config, std::string& why) {
+  try {
+    return compile_options_or_throw(training_config, why);
+  } catch (const Json::exception& e) {  // a value of the wrong JSON type
+    why = std::string("training_config is not a Keras training config: ") + e.what();
+    return std::nullopt;
+  }
 }
 
 }  // namespace cairn::keras::internal

@@ -3,6 +3,8 @@
 // names), and the training_config that goes with a saved model.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -12,8 +14,12 @@ namespace cairn::keras::internal {
 
 // {"class_name": "Sequential", "config": {...}} -> an unbuilt-or-built
 // model. Throws InvalidArgumentError naming the first layer class cairn does
-// not have (e.g. "GRU"), or a functional model.
-Sequential model_from_config(const Json& model_config);
+// not have (e.g. "GRU"), or a functional model; likewise for untrusted sizes
+// (a dimension or unit count outside [1, 2^31), or more than `max_parameters`
+// weights: load_model passes the number its file holds) and for values of
+// the wrong JSON type, all before any layer allocates.
+Sequential model_from_config(const Json& model_config,
+                             int64_t max_parameters = std::numeric_limits<int64_t>::max());
 
 // {"class_name": "Sequential", "config": ..., "keras_version", "backend"}.
 Json model_config_json(const Sequential& model);

@@ -178,7 +178,11 @@ Sequential load_h5_model(const std::string& path) {
   if (config.is_discarded()) {
     throw DataLossError("load_model('" + path + "'): model_config is not valid JSON");
   }
-  Sequential model = model_from_config(config);
+  int64_t stored = 0;  // the model cannot have more weights than the file holds
+  for (const H5LayerWeights& layer : file.layers) {
+    for (const H5Weight& w : layer.weights) stored += w.value.num_elements();
+  }
+  Sequential model = model_from_config(config, stored);
   if (!model.built()) {
     throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
   }

@@ -9,8 +9,10 @@
 //
 // Like tf.train.latest_checkpoint, the `checkpoint` state file decides which
 // checkpoint is newest. Paths it records are taken relative to the directory;
-// absolute paths written on another machine fall back to the same file name
-// inside the directory that holds the state file.
+// absolute paths (written on another machine, or before the directory moved)
+// mean the same file name inside the directory that holds the state file. A
+// path that leaves the directory ("../x/model.ckpt-1") is refused: a state
+// file never points a reader at files elsewhere.
 #pragma once
 
 #include <optional>
@@ -23,7 +25,8 @@ namespace cairn {
 
 // The newest checkpoint prefix recorded in DIR/checkpoint whose files exist;
 // nullopt when there is no state file or the checkpoint it names is gone.
-// Throws DataLossError when the state file is unreadable.
+// Throws DataLossError when the state file is unreadable or names a path
+// outside DIR.
 std::optional<std::string> latest_checkpoint(const std::string& dir,
                                              FileSystem& fs = default_file_system());
 
@@ -39,9 +42,13 @@ CheckpointState get_checkpoint_state(const std::string& dir,
 std::string resolve_checkpoint(const std::string& path, FileSystem& fs = default_file_system());
 
 namespace internal {
-// Where a path recorded in DIR/checkpoint points to on this machine.
-std::string resolve_recorded_path(FileSystem& fs, const std::string& dir,
-                                  const std::string& recorded);
+// Where a path recorded in DIR/checkpoint points to on this machine, always
+// inside DIR: a relative path is taken relative to DIR; an absolute one
+// (written on another machine, or before DIR was moved) becomes the
+// checkpoint of its base name in DIR. DATA_LOSS naming the state file for a
+// path that leaves DIR ("../other/model.ckpt-1", "/a/..").
+Result<std::string> resolve_recorded_path(FileSystem& fs, const std::string& dir,
+                                          const std::string& recorded);
 }  // namespace internal
 
 }  // namespace cairn

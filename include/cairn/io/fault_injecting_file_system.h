@@ -50,6 +50,7 @@ class FaultInjectingFileSystem : public FileSystem {
       const std::string& path) override;
   Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) override;
   Status rename_file(const std::string& from, const std::string& to) override;
+  Status link_file(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& path) override;
   bool file_exists(const std::string& path) override;
   bool is_directory(const std::string& path) override;

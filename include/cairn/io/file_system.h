@@ -100,6 +100,10 @@ class FileSystem {
   // Writes `data` to `path`, replacing it atomically: a temporary file
   // beside it is written, synced, renamed over `path`, and the directory synced.
   Status write_file_atomically(const std::string& path, std::string_view data);
+
+  // Gives the file `from` a second name `to` (replacing `to`). The POSIX file
+  // system makes a hard link (no bytes copied); this default copies.
+  virtual Status link_file(const std::string& from, const std::string& to);
 };
 
 // The process-wide POSIX file system.

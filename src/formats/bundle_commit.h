@@ -1,0 +1,27 @@
+// The last step of writing a bundle: its finished, synced temporaries take
+// their final names. See bundle_commit.cc for why an existing bundle under
+// the same prefix is first kept as "<prefix>.previous".
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cairn/core/status.h"
+#include "cairn/io/file_system.h"
+
+namespace cairn::internal {
+
+struct BundleFiles {
+  std::vector<std::pair<std::string, std::string>> data;  // (temporary, final) per shard
+  std::pair<std::string, std::string> index;              // (temporary, final)
+};
+
+// Renames `files` into place under `prefix`, data first, index last.
+Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFiles& files,
+                     bool sync);
+
+// Where the bundle a commit replaces is kept until the new one is in place.
+std::string previous_prefix(const std::string& prefix);
+
+}  // namespace cairn::internal
