@@ -3,6 +3,7 @@
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
+# With arguments, installs those packages instead (scripts/install-fuzz-deps.sh).
 packages=(
   cmake ninja-build g++ make pkg-config
   libleveldb-dev libsnappy-dev
@@ -14,6 +15,7 @@ packages=(
   # Independent readers used by the interoperability tests (/usr/bin/python3).
   python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy
 )
+if [ $# -gt 0 ]; then packages=("$@"); fi
 
 missing=()
 for p in "${packages[@]}"; do
