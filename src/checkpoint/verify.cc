@@ -80,6 +80,19 @@ uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
   return total;
 }
 
+// True when no file of the bundle `prefix` is left in its directory.
+bool data_files_absent(FileSystem& fs, const std::string& prefix) {
+  const size_t slash = prefix.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
+  const std::string base = prefix.substr(slash == std::string::npos ? 0 : slash + 1);
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  if (!names.ok()) return true;
+  for (const std::string& name : *names) {
+    if (name.rfind(base + ".data-", 0) == 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
@@ -100,8 +113,13 @@ CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
 std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSystem& fs) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (const std::string& p : recorded(dir, fs)) {
-    if (seen.insert(p).second) out.push_back(p);
+  // Older checkpoints the state file still lists but whose files are all
+  // gone were deleted, not damaged; the newest one it names always counts.
+  const std::vector<std::string> listed = recorded(dir, fs);
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const std::string& p = listed[i];
+    const bool deleted = i > 0 && !fs.file_exists(p + ".index") && data_files_absent(fs, p);
+    if (!deleted && seen.insert(p).second) out.push_back(p);
   }
   for (const std::string& p : bundles_in(dir, fs)) {
     if (seen.insert(p).second) out.push_back(p);

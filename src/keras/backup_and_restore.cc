@@ -16,15 +16,21 @@ namespace {
 const std::string kEpochKey = internal::variable_key("_training_state/epoch");
 const std::string kSeedKey = internal::variable_key("_training_state/seed");
 
-void remove_bundle(const std::string& prefix) {
-  FileSystem& fs = default_file_system();
-  const std::string dir = std::filesystem::path(prefix).parent_path().string();
-  const std::string base = std::filesystem::path(prefix).filename().string();
+// Removes a bundle index first: a removal cut short by a kill leaves data
+// files without an index, which are never taken for a checkpoint, rather
+// than an index whose data is gone.
+void remove_bundle(FileSystem& fs, const std::string& dir, const std::string& base) {
+  (void)fs.remove_file(dir + "/" + base + ".index");
   Result<std::vector<std::string>> names = fs.list_directory(dir);
   if (!names.ok()) return;
   for (const std::string& name : *names) {
     if (name.rfind(base + ".", 0) == 0) (void)fs.remove_file(dir + "/" + name);
   }
+}
+
+void remove_bundle(const std::string& prefix) {
+  remove_bundle(default_file_system(), std::filesystem::path(prefix).parent_path().string(),
+                std::filesystem::path(prefix).filename().string());
 }
 
 }  // namespace
@@ -60,7 +66,13 @@ void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
 }
 
 void BackupAndRestore::on_train_end(const Logs& /*logs*/) {
-  // Only a fit() that ran to its end gets here: the backup is no longer needed.
+  // Only a fit() that ran to its end gets here: the backup is no longer
+  // needed. In an order a kill can interrupt anywhere: the state file first
+  // (the newest bundle is still found beside it and resumes past the last
+  // epoch), then each bundle index first, then the directory.
+  FileSystem& fs = default_file_system();
+  (void)fs.remove_file(backup_dir_ + "/checkpoint");
+  for (const std::string& prefix : checkpoint_candidates(backup_dir_)) remove_bundle(prefix);
   std::error_code ignored;
   std::filesystem::remove_all(backup_dir_, ignored);
   last_prefix_.clear();

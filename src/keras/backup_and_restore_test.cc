@@ -41,6 +41,18 @@ class KillAt : public Callback {
   int epoch_, batch_, current_ = -1;
 };
 
+// Kills its own process at the end of epoch `epoch`, after the callbacks before it ran.
+class KillAtEpochEnd : public Callback {
+ public:
+  explicit KillAtEpochEnd(int epoch) : epoch_(epoch) {}
+  void on_epoch_end(int epoch, const Logs&) override {
+    if (epoch == epoch_) raise(SIGKILL);
+  }
+
+ private:
+  int epoch_;
+};
+
 struct Outcome {
   bool killed;
   bool completed;
@@ -101,6 +113,20 @@ TEST(BackupAndRestoreTest, KilledAtChosenBatchesResumesToIdenticalWeights) {
   }
   ASSERT_TRUE(run_child(backup, final_prefix, std::nullopt, nullptr).completed);
   EXPECT_FALSE(std::filesystem::exists(backup)) << "a completed fit() deletes its backup";
+  expect_final_equals_uninterrupted(final_prefix);
+}
+
+// A kill while a completed fit() deletes its backup, after the state file
+// went: the newest bundle beside it still resumes (past the last epoch).
+TEST(BackupAndRestoreTest, KilledWhileDeletingTheFinishedBackup) {
+  cairn::testing::TempDir dir;
+  const std::string backup = dir.path() + "/backup", final_prefix = dir.path() + "/final";
+  ASSERT_TRUE(
+      run_child(backup, final_prefix, std::nullopt, std::make_shared<KillAtEpochEnd>(kEpochs - 1))
+          .killed);
+  ASSERT_TRUE(std::filesystem::remove(backup + "/checkpoint"));
+  ASSERT_TRUE(run_child(backup, final_prefix, std::nullopt, nullptr).completed);
+  EXPECT_FALSE(std::filesystem::exists(backup));
   expect_final_equals_uninterrupted(final_prefix);
 }
 
