@@ -13,7 +13,7 @@ packages=(
   clang-format
   libhdf5-dev zlib1g-dev dataset-fashion-mnist
   # Independent readers used by the interoperability tests (/usr/bin/python3).
-  python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy
+  python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy python3-onnx
 )
 if [ $# -gt 0 ]; then packages=("$@"); fi
 

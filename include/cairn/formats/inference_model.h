@@ -1,0 +1,87 @@
+// InferenceModel: a trained feed-forward model reduced to what serving needs
+// (the layers' weights and activations, the input and output names), so the
+// exporters (SavedModel, ONNX, TensorFlow.js) never see an Estimator or a
+// Keras model. Keras's Sequential::inference_model() and an Estimator's
+// inference_model() produce one; the exporters consume it.
+//
+//   cairn::InferenceModel m;
+//   m.input_name = "dense_input";
+//   m.input_shape = {4};
+//   m.steps.push_back({.kind = cairn::InferenceStep::Kind::kDense, .name = "dense",
+//                      .kernel = w /*[4, 10]*/, .bias = b /*[10]*/, .activation = "relu"});
+//   m.steps.push_back({.kind = cairn::InferenceStep::Kind::kDense, .name = "dense_1",
+//                      .kernel = w1, .bias = b1, .activation = "softmax"});
+//   m.outputs = {{"dense_1", cairn::InferenceOutput::Kind::kActivations}};
+//
+// Every tensor is float32. Dropout is left out: it does nothing at inference.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cairn/core/tensor.h"
+
+namespace cairn {
+
+// One step of the forward pass, applied to the previous step's output.
+struct InferenceStep {
+  enum class Kind {
+    kDense,       // y = activation(x · kernel + bias)
+    kActivation,  // y = activation(x)
+    kFlatten,     // [batch, d1, d2, ...] -> [batch, d1*d2*...]
+  };
+  Kind kind = Kind::kDense;
+  std::string name;  // the layer's name ("dense_1"); exporters name nodes after it
+  Tensor kernel;     // kDense: float32 [inputs, units]
+  Tensor bias;       // kDense: float32 [units], or an empty Tensor() when the layer has none
+  // "linear", "relu", "tanh", "sigmoid", "elu" or "softmax" (softmax over the
+  // last axis).
+  std::string activation = "linear";
+
+  bool has_bias() const { return bias.num_elements() > 0; }
+};
+
+// What the model returns, computed from the last step's output `y`.
+struct InferenceOutput {
+  enum class Kind {
+    kActivations,    // y itself (Keras: the last layer's output)
+    kLogits,         // y itself, named for an Estimator head
+    kProbabilities,  // softmax(y); with binary_head: [1 - sigmoid(y), sigmoid(y)]
+    kLogistic,       // sigmoid(y) (binary classifiers)
+    kClassIds,       // int64 [batch, 1]: argmax of y (binary: y > 0)
+  };
+  std::string name;  // the signature's output name ("probabilities", "dense_1")
+  Kind kind = Kind::kActivations;
+};
+
+struct InferenceModel {
+  std::string name = "model";  // "sequential", "dnn", ...
+  // The model's single input: float32 [batch, input_shape...].
+  std::string input_name = "input";
+  std::vector<int64_t> input_shape;
+  // Estimators: the feature columns that make up the input, in the order
+  // their values sit in it (sorted by key, as TensorFlow's input layer
+  // concatenates them), each `feature_widths[i]` wide. Empty for Keras
+  // models. A SavedModel takes one input per feature; ONNX and TensorFlow.js
+  // take the concatenated input and record the order in their metadata.
+  std::vector<std::string> feature_names;
+  std::vector<int64_t> feature_widths;
+  std::vector<InferenceStep> steps;
+  std::vector<InferenceOutput> outputs;
+  // A binary classifier's logits are one column (see InferenceOutput).
+  bool binary_head = false;
+  // The Keras model config (JSON text, {"class_name": "Sequential", ...})
+  // that rebuilds these layers: TensorFlow.js's modelTopology. Estimators get
+  // an equivalent Sequential config.
+  std::string keras_model_config;
+
+  // Width of the input once flattened (the product of input_shape).
+  int64_t input_width() const {
+    int64_t width = 1;
+    for (int64_t d : input_shape) width *= d;
+    return width;
+  }
+};
+
+}  // namespace cairn
