@@ -17,6 +17,7 @@
 
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/estimator.h"
+#include "cairn/formats/inference_model.h"
 #include "cairn/nn/dense.h"
 #include "cairn/nn/dropout.h"
 #include "cairn/nn/losses.h"
@@ -34,6 +35,8 @@ class CannedModel {
   nn::Matrix forward(const data::FeatureMap& features, bool training);
   // Sets every variable's gradient from dL/dlogits of the last forward().
   void backward(const nn::Matrix& dlogits);
+  // The network as serving sees it (weights copied; see inference_model.cc).
+  InferenceModel inference_model();
 
  private:
   ModelSpec spec_;

@@ -30,6 +30,7 @@
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/model_spec.h"
 #include "cairn/estimator/run_config.h"
+#include "cairn/formats/inference_model.h"
 
 namespace cairn::estimator {
 
@@ -80,6 +81,20 @@ class Estimator {
   Estimator& train(const data::InputFn& input_fn, TrainOptions options);
   EvalResult evaluate(const data::InputFn& input_fn, EvalOptions options = {});
   std::vector<Prediction> predict(const data::InputFn& input_fn);
+  // The newest checkpoint's model reduced to what serving needs: one input
+  // per feature column (concatenated sorted by key), the layers, and the
+  // head's outputs: "logits", "probabilities", "class_ids" (classifiers; binary
+  // ones also "logistic") or "predictions" (regressors). NotFoundError
+  // without a checkpoint.
+  InferenceModel inference_model();
+  // Writes a SavedModel into export_dir_base/<seconds since the epoch>/ (a
+  // new, unused directory), as tf.estimator's export_saved_model, and returns
+  // that directory. Its serving_default signature takes one float32 input per
+  // feature column, [batch, width].
+  std::string export_saved_model(const std::string& export_dir_base);
+  // The model in another serving format: "saved_model" (into `path` itself),
+  // "onnx" or "tfjs" (see cairn/formats/export.h).
+  void export_model(const std::string& path, const std::string& format);
 
   const std::string& model_dir() const { return model_dir_; }
   std::optional<std::string> latest_checkpoint() const;

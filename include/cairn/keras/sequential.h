@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "cairn/core/tensor.h"
+#include "cairn/formats/inference_model.h"
 #include "cairn/keras/callback.h"
 #include "cairn/keras/layer.h"
 #include "cairn/keras/optimizers.h"
@@ -118,8 +119,17 @@ class Sequential {
   // prefix, a directory (its newest checkpoint) or an .h5 file. Throws
   // InvalidArgumentError listing every mismatch when the architectures differ.
   void load_weights(const std::string& path);
-  // The whole model (architecture, weights, optimizer state) as Keras 2 HDF5.
+  // The whole model: a path ending in .h5/.hdf5/.keras gets Keras 2 HDF5
+  // (architecture, weights, optimizer state); any other path a TensorFlow
+  // SavedModel directory for serving (saved_model.pb, variables/, assets/),
+  // as tf.keras's model.save(dir) in TensorFlow 2.
   void save(const std::string& path);
+  // Exports the model for serving: format "saved_model", "onnx" or "tfjs"
+  // (see cairn/formats/export.h). Dropout layers are left out.
+  void export_model(const std::string& path, const std::string& format);
+  // The built model reduced to its inference steps and weights (copied).
+  // Throws FailedPreconditionError before the model is built.
+  InferenceModel inference_model();
 
   const std::string& name() const { return name_; }
   const std::vector<LayerPtr>& layers() const { return layers_; }
