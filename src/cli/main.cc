@@ -4,6 +4,9 @@
 //   cairn evaluate --model-dir DIR --data CSV [--json]
 //   cairn predict --model-dir DIR --data CSV [--json]
 //   cairn predict MODEL.h5 --data CSV [--json]
+//   cairn predict SAVED_MODEL_DIR --data CSV [--json]
+//   cairn saved_model show --dir DIR [--tag_set serve] [--signature_def KEY] [--all]
+//   cairn saved_model run --dir DIR [--tag_set serve] [--signature_def KEY] --input NAME=JSON ...
 //   cairn summary MODEL.h5
 //   cairn verify DIR|PREFIX
 #include <iostream>
@@ -13,6 +16,7 @@
 #include "cli/estimator_commands.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
+#include "cli/saved_model_commands.h"
 #include "cli/verify.h"
 
 namespace {
@@ -60,7 +64,8 @@ void add_data_command(CLI::App& app, const char* name, const char* help,
 void add_predict(CLI::App& app, cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) {
   CLI::App* cmd = app.add_subcommand(
       "predict", "Predict with a model directory's newest checkpoint, or a whole-model file");
-  cmd->add_option("model", k.model_path, "A whole-model file (.h5) instead of --model-dir");
+  cmd->add_option("model", k.model_path,
+                  "A whole-model file (.h5) or a SavedModel directory, instead of --model-dir");
   cmd->add_option("--model-dir", d.model_dir, "Estimator model directory");
   cmd->add_option("--data", d.data_csv, "CSV: features..., [label]")->required();
   cmd->add_option("--batch-size", d.batch_size, "Batch size (default 100)");
@@ -72,11 +77,34 @@ int run_predict(cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) 
     std::cerr << "cairn predict: give either a MODEL file or --model-dir\n";
     return 2;
   }
+  for (const std::string& path : {k.model_path, d.model_dir}) {
+    if (cairn::cli::is_saved_model_dir(path)) {
+      return cairn::cli::run_saved_model_predict(
+          {.dir = path, .data_csv = d.data_csv, .json = d.json}, std::cout, std::cerr);
+    }
+  }
   if (d.model_dir.empty()) {
     k.data_csv = d.data_csv, k.json = d.json, k.batch_size = static_cast<int>(d.batch_size);
     return cairn::cli::run_keras_predict(k, std::cout, std::cerr);
   }
   return cairn::cli::run_predict(d, std::cout, std::cerr);
+}
+
+void add_saved_model(CLI::App& app, cairn::cli::SavedModelShowCommand& show,
+                     cairn::cli::SavedModelRunCommand& run) {
+  CLI::App* cmd = app.add_subcommand("saved_model", "Inspect and run TensorFlow SavedModels");
+  cmd->require_subcommand(1);
+  CLI::App* s = cmd->add_subcommand("show", "Print tag-sets, signatures and their tensors");
+  s->add_option("--dir", show.dir, "SavedModel directory")->required();
+  s->add_option("--tag_set", show.tag_set, "Comma-separated tags of a MetaGraphDef, e.g. serve");
+  s->add_option("--signature_def,--signature", show.signature_def, "Signature key");
+  s->add_flag("--all", show.all, "Print every MetaGraphDef's signatures");
+  CLI::App* r = cmd->add_subcommand("run", "Run a signature on JSON inputs, print JSON outputs");
+  r->add_option("--dir", run.dir, "SavedModel directory")->required();
+  r->add_option("--tag_set", run.tag_set, "Comma-separated tags (default serve)");
+  r->add_option("--signature_def,--signature", run.signature_def,
+                "Signature key (default serving_default)");
+  r->add_option("--input", run.inputs, "NAME=JSON, e.g. x=[[1.0],[2.0]]; repeat per input");
 }
 
 }  // namespace
@@ -90,6 +118,8 @@ int main(int argc, char** argv) {
   cairn::cli::DataCommand evaluate, predict;
   cairn::cli::KerasPredictCommand keras_predict;
   std::string summary_path, verify_path;
+  cairn::cli::SavedModelShowCommand saved_model_show;
+  cairn::cli::SavedModelRunCommand saved_model_run;
   add_inspect(app, inspect, tensor_name);
   add_train(app, train);
   add_data_command(app, "evaluate", "Evaluate the newest checkpoint on a labelled CSV", evaluate);
@@ -100,6 +130,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("verify", "Check every checksum of every checkpoint in a directory (or one)")
       ->add_option("path", verify_path, "Model directory or checkpoint prefix")
       ->required();
+  add_saved_model(app, saved_model_show, saved_model_run);
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("inspect")) {
@@ -112,6 +143,12 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("verify"))
     return cairn::cli::run_verify(verify_path, std::cout, std::cerr);
+  if (app.got_subcommand("saved_model")) {
+    if (app.get_subcommand("saved_model")->got_subcommand("show")) {
+      return cairn::cli::run_saved_model_show(saved_model_show, std::cout, std::cerr);
+    }
+    return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
+  }
   if (app.got_subcommand("summary")) {
     return cairn::cli::run_summary(summary_path, std::cout, std::cerr);
   }

@@ -1,0 +1,105 @@
+// Loading a TensorFlow SavedModel and running its signatures: the graphs of
+// TensorFlow 1.x (tf.estimator exports, tf.compat.v1 builders, cairn's own
+// write_saved_model) evaluated by a small interpreter, for the ops that
+// feed-forward models use.
+//
+//   auto model = cairn::serving::SavedModel::load("export/1");      // tags {"serve"}
+//   const auto& sig = model.signature("serving_default");
+//   auto x = cairn::Tensor::from_vector<float>({1, 2, 3}, {3, 1});
+//   std::map<std::string, cairn::Tensor> y = model.run("serving_default", {{"x", x}});
+//
+// Supported ops: Placeholder, PlaceholderWithDefault, Const, Identity,
+// StopGradient, Snapshot, VariableV2/Variable, NoOp, MatMul, BiasAdd, Add,
+// AddV2, Sub, Mul, RealDiv, Maximum, Minimum, Square, Neg, Exp, Relu, Relu6,
+// Tanh, Sigmoid, Elu, Softmax, ArgMax, Cast, ConcatV2, Reshape, ExpandDims,
+// Squeeze, ZerosLike, on float32/float64 and int32/int64 (binary ops
+// broadcast as numpy does). Control dependencies are not run: only the data
+// inputs of the requested outputs are evaluated. Any other op (ParseExample,
+// TensorFlow 2's StatefulPartitionedCall, ...) fails when a signature needs
+// it, naming the op and the node.
+//
+// Errors are thrown as cairn's typed exceptions (cairn/core/errors.h), and
+// name the file or the node.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cairn/core/tensor.h"
+#include "cairn/io/file_system.h"
+
+namespace cairn::serving {
+
+// A tensor a signature feeds or fetches.
+struct TensorSpec {
+  std::string name;               // the graph tensor, e.g. "x:0"
+  DType dtype = DType::kInvalid;  // kInvalid for dtypes cairn has no Tensor for
+  std::string dtype_name;         // TensorFlow's enum name: "DT_FLOAT", "DT_RESOURCE"
+  std::vector<int64_t> shape;     // -1 for an unknown dimension
+  bool unknown_rank = false;      // no shape recorded at all
+};
+
+// A SignatureDef: a named function of the graph.
+struct Signature {
+  std::string key;          // "serving_default"
+  std::string method_name;  // "tensorflow/serving/predict"
+  std::map<std::string, TensorSpec> inputs, outputs;
+};
+
+// What saved_model.pb says about one MetaGraphDef, without loading it.
+struct MetaGraphSummary {
+  std::vector<std::string> tags;      // as stored, e.g. {"train", "serve"}
+  std::vector<Signature> signatures;  // sorted by key
+};
+
+// Which of `tag_sets` a loader asking for `tags` picks: the one equal to
+// `tags` as a set, else the first that includes every tag in `tags`; -1 when
+// none does.
+int match_tag_set(const std::vector<std::vector<std::string>>& tag_sets,
+                  const std::vector<std::string>& tags);
+
+// Every MetaGraphDef of the SavedModel in `dir` (saved_model.pb only; the
+// variables are not read). Throws NotFoundError / DataLossError naming the file.
+std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir);
+
+class SavedModel {
+ public:
+  // Loads the MetaGraphDef whose tags include every tag in `tags` (TensorFlow
+  // requires the same set; cairn also accepts a superset, preferring an exact
+  // match) and restores its variables from `dir`/variables/variables.
+  // Throws NotFoundError (no saved_model.pb, no matching tags, a missing
+  // variables bundle or variable) or DataLossError (a corrupt file), naming
+  // the file. `fs` is only used during load.
+  static SavedModel load(const std::string& dir, const std::vector<std::string>& tags = {"serve"});
+  static SavedModel load(FileSystem& fs, const std::string& dir,
+                         const std::vector<std::string>& tags = {"serve"});
+
+  SavedModel(SavedModel&&) noexcept;
+  SavedModel& operator=(SavedModel&&) noexcept;
+  ~SavedModel();
+
+  // The loaded MetaGraphDef's tags.
+  const std::vector<std::string>& tags() const;
+  // Its signatures, sorted by key.
+  const std::vector<Signature>& signatures() const;
+  // The signature `key`; NotFoundError listing the available keys.
+  const Signature& signature(const std::string& key) const;
+
+  // Feeds `inputs` (by the signature's input names) and returns every output
+  // of the signature, by output name. Inputs the outputs do not depend on
+  // may be left out. Throws InvalidArgumentError for an unknown input name,
+  // a wrong dtype or shape, or an unfed placeholder; UnimplementedError
+  // naming the op and node for an op outside the supported subset.
+  std::map<std::string, Tensor> run(const std::string& signature_key,
+                                    const std::map<std::string, Tensor>& inputs) const;
+
+ private:
+  struct Impl;
+  explicit SavedModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cairn::serving

@@ -1,0 +1,173 @@
+// `cairn predict SAVED_MODEL_DIR --data CSV`: CSV rows fed to a SavedModel
+// signature (column mapping in saved_model_commands.h), one JSON object of
+// outputs per row, as the Estimator and Keras predict commands print them.
+#include <algorithm>
+#include <cstdlib>
+#include <ostream>
+
+#include "cairn/core/errors.h"
+#include "cairn/io/file_system.h"
+#include "cairn/serving/saved_model.h"
+#include "cli/guarded.h"
+#include "cli/json_tensor.h"
+#include "cli/saved_model_commands.h"
+
+namespace cairn::cli {
+namespace {
+
+using serving::Signature;
+using serving::TensorSpec;
+
+struct Csv {
+  std::vector<std::string> header;  // empty when the first line is numbers
+  std::vector<std::vector<double>> rows;
+};
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1) {
+    fields.push_back(line.substr(start, comma - start));
+  }
+  fields.push_back(line.substr(start));
+  for (auto& f : fields) {
+    f.erase(0, f.find_first_not_of(" \t\r"));
+    f.erase(f.find_last_not_of(" \t\r") + 1);
+  }
+  return fields;
+}
+
+bool parse_number(const std::string& field, double& value) {
+  char* end = nullptr;
+  value = std::strtod(field.c_str(), &end);
+  return !field.empty() && end == field.c_str() + field.size();
+}
+
+Csv read_csv(const std::string& path) {
+  std::string text = value_or_throw(default_file_system().read_file(path));
+  Csv csv;
+  size_t line_no = 0, start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1, ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::vector<std::string> fields = split_fields(line);
+    std::vector<double> row(fields.size());
+    bool numeric = true;
+    for (size_t i = 0; i < fields.size(); ++i) numeric = numeric && parse_number(fields[i], row[i]);
+    if (!numeric && csv.rows.empty() && csv.header.empty()) {
+      csv.header = std::move(fields);
+    } else if (!numeric) {
+      throw InvalidArgumentError(path + ":" + std::to_string(line_no) + ": not all numbers");
+    } else if (!csv.rows.empty() && row.size() != csv.rows[0].size()) {
+      throw InvalidArgumentError(path + ":" + std::to_string(line_no) + ": " +
+                                 std::to_string(row.size()) + " columns, the first row has " +
+                                 std::to_string(csv.rows[0].size()));
+    } else {
+      csv.rows.push_back(std::move(row));
+    }
+  }
+  if (csv.rows.empty()) throw InvalidArgumentError(path + ": no rows");
+  return csv;
+}
+
+// Elements per example of `spec` (the product of its non-batch dimensions),
+// or -1 when the shape does not say.
+int64_t width_of(const TensorSpec& spec) {
+  if (spec.unknown_rank || spec.shape.empty()) return -1;
+  int64_t width = 1;
+  for (size_t d = 1; d < spec.shape.size(); ++d) {
+    if (spec.shape[d] < 0) return -1;
+    width *= spec.shape[d];
+  }
+  return width;
+}
+
+// Columns [first, first + width) of every row, shaped as `spec` wants.
+Tensor columns(const Csv& csv, const TensorSpec& spec, size_t first, int64_t width) {
+  const auto rows = static_cast<int64_t>(csv.rows.size());
+  std::vector<int64_t> dims = {rows};
+  if (spec.unknown_rank) {
+    dims.push_back(width);
+  } else {
+    dims.insert(dims.end(), spec.shape.begin() + (spec.shape.empty() ? 0 : 1), spec.shape.end());
+  }
+  Tensor t(DType::kFloat64, TensorShape(dims));
+  auto out = t.flat<double>();
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    for (int64_t c = 0; c < width; ++c) out[r * width + c] = csv.rows[r][first + c];
+  }
+  nlohmann::json values = tensor_to_json(t);
+  const DType dtype = spec.dtype == DType::kInvalid ? DType::kFloat32 : spec.dtype;
+  return dtype == DType::kFloat64 ? t : json_to_tensor(values, dtype, spec.name);
+}
+
+// The column of `name` in the header ("name" or "name_0"), or -1.
+int64_t header_column(const Csv& csv, const std::string& name) {
+  for (size_t i = 0; i < csv.header.size(); ++i) {
+    if (csv.header[i] == name || csv.header[i] == name + "_0") return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig, const std::string& path) {
+  const auto cols = static_cast<int64_t>(csv.rows[0].size());
+  std::map<std::string, Tensor> inputs;
+  if (sig.inputs.size() == 1) {
+    const auto& [name, spec] = *sig.inputs.begin();
+    const int64_t width = width_of(spec) < 0 ? cols : width_of(spec);
+    if (cols != width && cols != width + 1) {
+      throw InvalidArgumentError(path + ": " + std::to_string(cols) + " columns, input '" + name +
+                                 "' takes " + std::to_string(width) + " (and an optional label)");
+    }
+    inputs[name] = columns(csv, spec, 0, width);
+    return inputs;
+  }
+  bool by_header = !csv.header.empty();
+  for (const auto& [name, spec] : sig.inputs)
+    by_header = by_header && header_column(csv, name) >= 0;
+  int64_t next = 0;
+  for (const auto& [name, spec] : sig.inputs) {
+    const int64_t width = width_of(spec);
+    const int64_t first = by_header ? header_column(csv, name) : next;
+    if (width < 0 || first + width > cols) {
+      throw InvalidArgumentError(path + ": cannot find the columns of input '" + name + "'");
+    }
+    inputs[name] = columns(csv, spec, static_cast<size_t>(first), width);
+    next = first + width;
+  }
+  return inputs;
+}
+
+void predict(const SavedModelPredictCommand& cmd, std::ostream& out) {
+  auto model = serving::SavedModel::load(cmd.dir, {cmd.tag_set});
+  const Signature& sig = model.signature(cmd.signature_def);
+  const Csv csv = read_csv(cmd.data_csv);
+  const auto outputs = model.run(cmd.signature_def, feed(csv, sig, cmd.data_csv));
+  const auto rows = static_cast<int64_t>(csv.rows.size());
+  ordered_json docs = ordered_json::array();
+  for (int64_t r = 0; r < rows; ++r) {
+    ordered_json row = ordered_json::object();
+    for (const auto& [name, t] : outputs) {
+      const bool batched = t.shape().rank() > 0 && t.shape().dim(0) == rows;
+      row[name] = batched ? row_to_json(t, r) : tensor_to_json(t);
+    }
+    docs.push_back(std::move(row));
+  }
+  if (cmd.json) {
+    out << dump_line(docs) << "\n";
+    return;
+  }
+  for (const auto& row : docs) out << dump_line(row) << "\n";
+}
+
+}  // namespace
+
+int run_saved_model_predict(const SavedModelPredictCommand& cmd, std::ostream& out,
+                            std::ostream& err) {
+  return guarded("predict", err, [&] { predict(cmd, out); });
+}
+
+}  // namespace cairn::cli

@@ -1,0 +1,118 @@
+// TensorProto -> Tensor. Layout of the message: proto/cairn/proto/tensor.proto;
+// the compact "repeat the last value" form is TensorFlow's
+// (tensorflow/core/framework/tensor.cc, Tensor::FromProto).
+#include "cairn/formats/tensor_proto.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cairn {
+namespace {
+
+// Copies the *_val field `values` into `tensor` as elements of type T,
+// repeating the last value up to the tensor's size.
+template <typename T, typename Field>
+Status fill_from(const Field& values, Tensor& tensor, const std::string& where) {
+  const int64_t n = tensor.num_elements();
+  const int64_t m = values.size();
+  if (m > n) {
+    return data_loss_error(where + ": TensorProto holds " + std::to_string(m) +
+                           " values for a tensor of " + std::to_string(n) + " elements");
+  }
+  if (m == 0) return ok_status();
+  T* out = reinterpret_cast<T*>(tensor.data());
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = static_cast<T>(values[static_cast<int>(std::min(i, m - 1))]);
+  return ok_status();
+}
+
+Status fill_strings(const tensorflow::TensorProto& proto, Tensor& tensor,
+                    const std::string& where) {
+  const int64_t n = tensor.num_elements();
+  const int64_t m = proto.string_val_size();
+  if (m > n) {
+    return data_loss_error(where + ": TensorProto holds " + std::to_string(m) +
+                           " strings for a tensor of " + std::to_string(n) + " elements");
+  }
+  for (int64_t i = 0; m > 0 && i < n; ++i) {
+    tensor.strings()[static_cast<size_t>(i)] =
+        proto.string_val(static_cast<int>(std::min(i, m - 1)));
+  }
+  return ok_status();
+}
+
+Status fill_values(const tensorflow::TensorProto& p, Tensor& t, const std::string& where) {
+  switch (t.dtype()) {
+    case DType::kFloat32:
+      return fill_from<float>(p.float_val(), t, where);
+    case DType::kFloat64:
+      return fill_from<double>(p.double_val(), t, where);
+    case DType::kInt32:
+      return fill_from<int32_t>(p.int_val(), t, where);
+    case DType::kInt16:
+      return fill_from<int16_t>(p.int_val(), t, where);
+    case DType::kInt8:
+      return fill_from<int8_t>(p.int_val(), t, where);
+    case DType::kUint8:
+      return fill_from<uint8_t>(p.int_val(), t, where);
+    case DType::kUint16:
+      return fill_from<uint16_t>(p.int_val(), t, where);
+    case DType::kInt64:
+      return fill_from<int64_t>(p.int64_val(), t, where);
+    case DType::kBool:
+      return fill_from<bool>(p.bool_val(), t, where);
+    case DType::kHalf:
+    case DType::kBfloat16:
+      return fill_from<uint16_t>(p.half_val(), t, where);  // the raw bits
+    case DType::kUint32:
+      return fill_from<uint32_t>(p.uint32_val(), t, where);
+    case DType::kUint64:
+      return fill_from<uint64_t>(p.uint64_val(), t, where);
+    case DType::kString:
+      return fill_strings(p, t, where);
+    case DType::kInvalid:
+    case DType::kVariant:
+      break;
+  }
+  return unimplemented_error(where + ": cannot decode a TensorProto of this dtype");
+}
+
+Result<TensorShape> shape_of(const tensorflow::TensorProto& proto, const std::string& where) {
+  if (proto.tensor_shape().unknown_rank()) {
+    return data_loss_error(where + ": TensorProto has an unknown rank");
+  }
+  std::vector<int64_t> dims;
+  for (const auto& d : proto.tensor_shape().dim()) dims.push_back(d.size());
+  TensorShape shape(std::move(dims));
+  if (shape.checked_num_elements(kMaxTensorProtoElements) < 0) {
+    return data_loss_error(where + ": TensorProto has a bad or oversized shape " +
+                           shape.to_string());
+  }
+  return shape;
+}
+
+}  // namespace
+
+Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where) {
+  const int raw = static_cast<int>(proto.dtype());
+  if (!is_known_dtype(raw) || raw == static_cast<int>(DType::kVariant)) {
+    return unimplemented_error(where + ": TensorProto of DataType " + std::to_string(raw) +
+                               " is not supported");
+  }
+  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(proto, where));
+  Tensor tensor(static_cast<DType>(raw), std::move(shape));
+  if (tensor.dtype() == DType::kString || proto.tensor_content().empty()) {
+    CAIRN_RETURN_IF_ERROR(fill_values(proto, tensor, where));
+    return tensor;
+  }
+  if (proto.tensor_content().size() != tensor.byte_size()) {
+    return data_loss_error(
+        where + ": tensor_content holds " + std::to_string(proto.tensor_content().size()) +
+        " bytes, " + tensor.shape().to_string() + " " + std::string(dtype_name(tensor.dtype())) +
+        " needs " + std::to_string(tensor.byte_size()));
+  }
+  std::memcpy(tensor.data(), proto.tensor_content().data(), tensor.byte_size());
+  return tensor;
+}
+
+}  // namespace cairn

@@ -1,0 +1,82 @@
+// Internal to serving: the kernels of the graph interpreter. A kernel turns
+// one node's input tensors into its output tensors; it reads its attrs from
+// the NodeDef and reports errors that name the node and its op.
+//
+//   Result<std::vector<Tensor>> relu(const KernelContext& ctx) {
+//     CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
+//     ...
+//   }
+//   table["Relu"] = relu;   // in register_nn_kernels()
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cairn/core/status.h"
+#include "cairn/core/tensor.h"
+#include "cairn/proto/node_def.pb.h"
+
+namespace cairn::serving::internal {
+
+// What a kernel sees of the node it runs. References are valid for the call.
+struct KernelContext {
+  const tensorflow::NodeDef& node;
+  std::vector<const Tensor*> inputs;               // data inputs, in order
+  const std::map<std::string, Tensor>& variables;  // restored variables, by node name
+
+  // INVALID_ARGUMENT "node 'n' (Op): message".
+  Status invalid(const std::string& message) const;
+  // INVALID_ARGUMENT unless the node has exactly / at least `n` data inputs.
+  Status expect_inputs(size_t n) const;
+  Status expect_at_least(size_t n) const;
+
+  const tensorflow::AttrValue* attr(const std::string& name) const;
+  // A type attr as a DType; INVALID_ARGUMENT when absent (and no default)
+  // or not a dtype cairn knows.
+  Result<DType> type_attr(const std::string& name, DType fallback = DType::kInvalid) const;
+  bool bool_attr(const std::string& name, bool fallback) const;
+  std::vector<int64_t> int_list_attr(const std::string& name) const;
+  // Input `i` as a list of integers (an int32 or int64 tensor of rank <= 1).
+  Result<std::vector<int64_t>> int_values(size_t i) const;
+};
+
+using Kernel = Result<std::vector<Tensor>> (*)(const KernelContext&);
+using KernelTable = std::map<std::string, Kernel>;
+
+void register_array_kernels(KernelTable& table);  // kernels_array.cc
+void register_math_kernels(KernelTable& table);   // kernels_math.cc
+void register_nn_kernels(KernelTable& table);     // kernels_nn.cc
+
+// The kernel of `op`, or nullptr when the interpreter does not support it.
+Kernel find_kernel(const std::string& op);
+
+// Calls f.template operator()<T>() with the C++ type of `dtype`, for the
+// numeric dtypes kernels compute in (float32, float64, int32, int64).
+template <typename F>
+auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>()) {
+  switch (dtype) {
+    case DType::kFloat32:
+      return f.template operator()<float>();
+    case DType::kFloat64:
+      return f.template operator()<double>();
+    case DType::kInt32:
+      return f.template operator()<int32_t>();
+    case DType::kInt64:
+      return f.template operator()<int64_t>();
+    default:
+      break;
+  }
+  return unimplemented_error("dtype " + std::string(dtype_name(dtype)) +
+                             " is not supported by cairn's graph interpreter");
+}
+
+// `n` as an axis of a tensor of rank `rank` (negative counts from the end);
+// -1 when out of range.
+int64_t normalize_axis(int64_t n, int64_t rank);
+
+// A tensor of `dtype` and `shape` holding `source`'s elements in order
+// (same count): Reshape, ExpandDims, Squeeze.
+Tensor reshaped(const Tensor& source, TensorShape shape);
+
+}  // namespace cairn::serving::internal

@@ -1,0 +1,134 @@
+// The kernels of dense layers: MatMul (Eigen), BiasAdd and the activations
+// Relu, Relu6, Tanh, Sigmoid, Elu and Softmax (over the last axis), on
+// float32 and float64.
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include "serving/kernel.h"
+
+namespace cairn::serving::internal {
+namespace {
+
+using Outputs = Result<std::vector<Tensor>>;
+
+// Calls f.template operator()<T>() for float32 and float64 only.
+template <typename F>
+Outputs visit_floating(const KernelContext& ctx, DType dtype, F&& f) {
+  if (dtype == DType::kFloat32) return f.template operator()<float>();
+  if (dtype == DType::kFloat64) return f.template operator()<double>();
+  return ctx.invalid("needs float32 or float64 operands, not " + std::string(dtype_name(dtype)));
+}
+
+template <typename T>
+using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+Outputs matmul(const KernelContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(2));
+  const Tensor& a = *ctx.inputs[0];
+  const Tensor& b = *ctx.inputs[1];
+  const bool ta = ctx.bool_attr("transpose_a", false), tb = ctx.bool_attr("transpose_b", false);
+  if (a.shape().rank() != 2 || b.shape().rank() != 2 || a.dtype() != b.dtype()) {
+    return ctx.invalid("needs two matrices of one dtype, not " + a.shape().to_string() + " and " +
+                       b.shape().to_string());
+  }
+  const int64_t rows = a.shape().dim(ta ? 1 : 0), inner = a.shape().dim(ta ? 0 : 1);
+  const int64_t cols = b.shape().dim(tb ? 0 : 1);
+  if (b.shape().dim(tb ? 1 : 0) != inner) {
+    return ctx.invalid("cannot multiply " + a.shape().to_string() + (ta ? " transposed" : "") +
+                       " by " + b.shape().to_string() + (tb ? " transposed" : ""));
+  }
+  return visit_floating(ctx, a.dtype(), [&]<typename T>() -> Outputs {
+    Eigen::Map<const RowMajor<T>> x(a.flat<T>().data(), a.shape().dim(0), a.shape().dim(1));
+    Eigen::Map<const RowMajor<T>> y(b.flat<T>().data(), b.shape().dim(0), b.shape().dim(1));
+    Tensor out(a.dtype(), {rows, cols});
+    Eigen::Map<RowMajor<T>> z(out.flat<T>().data(), rows, cols);
+    if (ta && tb) {
+      z.noalias() = x.transpose() * y.transpose();
+    } else if (ta) {
+      z.noalias() = x.transpose() * y;
+    } else if (tb) {
+      z.noalias() = x * y.transpose();
+    } else {
+      z.noalias() = x * y;
+    }
+    return std::vector<Tensor>{std::move(out)};
+  });
+}
+
+Outputs bias_add(const KernelContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(2));
+  const Tensor& x = *ctx.inputs[0];
+  const Tensor& bias = *ctx.inputs[1];
+  const tensorflow::AttrValue* format = ctx.attr("data_format");
+  if (format != nullptr && !format->s().empty() && format->s() != "NHWC") {
+    return ctx.invalid("only data_format NHWC is supported, not " + format->s());
+  }
+  if (x.shape().rank() < 1 || bias.shape().rank() != 1 || x.dtype() != bias.dtype() ||
+      x.shape().dim(x.shape().rank() - 1) != bias.shape().dim(0)) {
+    return ctx.invalid("bias " + bias.shape().to_string() + " does not fit the last axis of " +
+                       x.shape().to_string());
+  }
+  return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Outputs {
+    Tensor out = x;
+    auto v = out.flat<T>();
+    auto b = bias.flat<T>();
+    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<T>(v[i] + b[i % b.size()]);
+    return std::vector<Tensor>{std::move(out)};
+  });
+}
+
+enum class Activation { kRelu, kRelu6, kTanh, kSigmoid, kElu };
+
+template <Activation kAct>
+Outputs activation(const KernelContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
+  return visit_floating(ctx, ctx.inputs[0]->dtype(), [&]<typename T>() -> Outputs {
+    Tensor out = *ctx.inputs[0];
+    for (T& v : out.flat<T>()) {
+      if constexpr (kAct == Activation::kRelu) v = std::max(v, T{0});
+      if constexpr (kAct == Activation::kRelu6) v = std::min(std::max(v, T{0}), T{6});
+      if constexpr (kAct == Activation::kTanh) v = std::tanh(v);
+      if constexpr (kAct == Activation::kSigmoid) v = T{1} / (T{1} + std::exp(-v));
+      if constexpr (kAct == Activation::kElu) v = v < 0 ? std::expm1(v) : v;
+    }
+    return std::vector<Tensor>{std::move(out)};
+  });
+}
+
+// exp(x - max) / sum over each row of the last axis.
+Outputs softmax(const KernelContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
+  const Tensor& x = *ctx.inputs[0];
+  if (x.shape().rank() < 1) return ctx.invalid("needs a tensor of rank 1 or more");
+  return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Outputs {
+    Tensor out = x;
+    auto v = out.flat<T>();
+    const auto width = static_cast<size_t>(x.shape().dim(x.shape().rank() - 1));
+    for (size_t row = 0; width > 0 && row < v.size(); row += width) {
+      auto begin = v.begin() + static_cast<std::ptrdiff_t>(row);
+      auto end = begin + static_cast<std::ptrdiff_t>(width);
+      const T top = *std::max_element(begin, end);
+      T sum = 0;
+      for (auto it = begin; it != end; ++it) sum += (*it = std::exp(*it - top));
+      for (auto it = begin; it != end; ++it) *it /= sum;
+    }
+    return std::vector<Tensor>{std::move(out)};
+  });
+}
+
+}  // namespace
+
+void register_nn_kernels(KernelTable& table) {
+  table["MatMul"] = matmul;
+  table["BiasAdd"] = bias_add;
+  table["Relu"] = activation<Activation::kRelu>;
+  table["Relu6"] = activation<Activation::kRelu6>;
+  table["Tanh"] = activation<Activation::kTanh>;
+  table["Sigmoid"] = activation<Activation::kSigmoid>;
+  table["Elu"] = activation<Activation::kElu>;
+  table["Softmax"] = softmax;
+}
+
+}  // namespace cairn::serving::internal
