@@ -7,6 +7,7 @@
 //   cairn predict SAVED_MODEL_DIR --data CSV [--json]
 //   cairn saved_model show --dir DIR [--tag_set serve] [--signature_def KEY] [--all]
 //   cairn saved_model run --dir DIR [--tag_set serve] [--signature_def KEY] --input NAME=JSON ...
+//   cairn export MODEL_DIR|MODEL.h5 --format saved_model|onnx|tfjs --out PATH
 //   cairn summary MODEL.h5
 //   cairn verify DIR|PREFIX
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/estimator_commands.h"
+#include "cli/export_command.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
 #include "cli/saved_model_commands.h"
@@ -107,6 +109,16 @@ void add_saved_model(CLI::App& app, cairn::cli::SavedModelShowCommand& show,
   r->add_option("--input", run.inputs, "NAME=JSON, e.g. x=[[1.0],[2.0]]; repeat per input");
 }
 
+void add_export(CLI::App& app, cairn::cli::ExportCommand& e) {
+  CLI::App* cmd = app.add_subcommand(
+      "export", "Export a model directory's newest checkpoint, or a .h5 model, for serving");
+  cmd->add_option("model", e.model_path, "Estimator model directory or whole-model file (.h5)")
+      ->required();
+  cmd->add_option("--format", e.format, "saved_model, onnx or tfjs")->required();
+  cmd->add_option("--out", e.out, "Output: a directory (saved_model, tfjs) or a file (onnx)")
+      ->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,6 +143,8 @@ int main(int argc, char** argv) {
       ->add_option("path", verify_path, "Model directory or checkpoint prefix")
       ->required();
   add_saved_model(app, saved_model_show, saved_model_run);
+  cairn::cli::ExportCommand export_command;
+  add_export(app, export_command);
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("inspect")) {
@@ -148,6 +162,9 @@ int main(int argc, char** argv) {
       return cairn::cli::run_saved_model_show(saved_model_show, std::cout, std::cerr);
     }
     return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("export")) {
+    return cairn::cli::run_export(export_command, std::cout, std::cerr);
   }
   if (app.got_subcommand("summary")) {
     return cairn::cli::run_summary(summary_path, std::cout, std::cerr);

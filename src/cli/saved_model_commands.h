@@ -14,7 +14,9 @@
 // takes the leading columns (as many as its shape needs, all when unknown),
 // a trailing extra column being a label and ignored; several inputs take the
 // columns their names head (an input of width w takes w columns from there),
-// or, without a header naming them, consecutive columns in input-name order.
+// or, without a header naming them, consecutive columns in the order a cairn
+// Estimator export declared (its training CSV's); with neither, predict
+// refuses rather than guess.
 #pragma once
 
 #include <iosfwd>

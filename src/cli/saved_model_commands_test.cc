@@ -149,5 +149,41 @@ TEST(SavedModelPredictTest, PredictMapsHeaderColumnsToEstimatorFeatures) {
   EXPECT_EQ(rows[1]["class_ids"][0], 1);  // logits [-0.9, 2]
 }
 
+
+// Without a header, an Estimator export's declared column order lays out the
+// rows; a SavedModel of several inputs that declares none is refused rather
+// than fed by guessing.
+TEST(SavedModelPredictTest, HeaderlessRowsFollowTheDeclaredColumnOrder) {
+  testing::TempDir dir;
+  InferenceModel m;
+  m.input_shape = {3};
+  m.feature_names = {"a", "b"};
+  m.feature_widths = {2, 1};
+  m.steps = {{.name = "logits",
+              .kernel = Tensor::from_vector<float>({1, 0, 0, 1, 0.5f, -0.5f}, {3, 2}),
+              .bias = Tensor::from_vector<float>({0.1f, 0}, {2})}};
+  m.outputs = {{"logits", InferenceOutput::Kind::kLogits}};
+  const std::string csv = dir.path() + "/rows.csv";
+  ASSERT_TRUE(default_file_system().write_file_atomically(csv, "1,2,3\n").ok());
+
+  const std::string undeclared = dir.path() + "/undeclared";
+  ASSERT_TRUE(write_saved_model(default_file_system(), undeclared, m).ok());
+  auto refused = run_command(cairn_command("predict " + shell_quote(undeclared) + " --data " +
+                                           shell_quote(csv) + " --json"));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("header"), std::string::npos) << refused.err;
+
+  m.column_order = {"b", "a"};  // the CSV holds b, then a's two values
+  const std::string declared = dir.path() + "/declared";
+  ASSERT_TRUE(write_saved_model(default_file_system(), declared, m).ok());
+  EXPECT_EQ(serving::SavedModel::load(declared).feature_columns(),
+            (std::vector<std::string>{"b", "a"}));
+  auto run = run_command(cairn_command("predict " + shell_quote(declared) + " --data " +
+                                       shell_quote(csv) + " --json"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // a = [2, 3], b = 1: logits = [2 + 0.5 + 0.1, 3 - 0.5] = [2.6, 2.5]
+  EXPECT_EQ(run.out, "[{\"logits\":[2.6,2.5]}]\n");
+}
+
 }  // namespace
 }  // namespace cairn::cli

@@ -112,7 +112,32 @@ int64_t header_column(const Csv& csv, const std::string& name) {
   return -1;
 }
 
-std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig, const std::string& path) {
+std::vector<std::string> names_of(const Signature& sig) {
+  std::vector<std::string> names;
+  for (const auto& [name, spec] : sig.inputs) names.push_back(name);
+  return names;
+}
+
+std::string join_names(const Signature& sig) {
+  std::string text;
+  for (const std::string& name : names_of(sig)) text += (text.empty() ? "'" : ", '") + name + "'";
+  return text;
+}
+
+// The inputs in the CSV column order an Estimator export declared, or empty
+// when the SavedModel declared none that covers every input.
+std::vector<std::string> column_order(const Signature& sig,
+                                      const std::vector<std::string>& declared) {
+  if (declared.size() != sig.inputs.size()) return {};
+  for (const std::string& name : declared) {
+    if (sig.inputs.count(name) == 0) return {};
+  }
+  return declared;
+}
+
+std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig,
+                                   const std::vector<std::string>& declared,
+                                   const std::string& path) {
   const auto cols = static_cast<int64_t>(csv.rows[0].size());
   std::map<std::string, Tensor> inputs;
   if (sig.inputs.size() == 1) {
@@ -128,8 +153,14 @@ std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig, const s
   bool by_header = !csv.header.empty();
   for (const auto& [name, spec] : sig.inputs)
     by_header = by_header && header_column(csv, name) >= 0;
+  const std::vector<std::string> order = by_header ? names_of(sig) : column_order(sig, declared);
+  if (order.empty()) {
+    throw InvalidArgumentError(path + ": the SavedModel takes inputs " + join_names(sig) +
+                               "; give the CSV a header line naming their columns");
+  }
   int64_t next = 0;
-  for (const auto& [name, spec] : sig.inputs) {
+  for (const std::string& name : order) {
+    const TensorSpec& spec = sig.inputs.at(name);
     const int64_t width = width_of(spec);
     const int64_t first = by_header ? header_column(csv, name) : next;
     if (width < 0 || first + width > cols) {
@@ -145,7 +176,8 @@ void predict(const SavedModelPredictCommand& cmd, std::ostream& out) {
   auto model = serving::SavedModel::load(cmd.dir, {cmd.tag_set});
   const Signature& sig = model.signature(cmd.signature_def);
   const Csv csv = read_csv(cmd.data_csv);
-  const auto outputs = model.run(cmd.signature_def, feed(csv, sig, cmd.data_csv));
+  const auto outputs =
+      model.run(cmd.signature_def, feed(csv, sig, model.feature_columns(), cmd.data_csv));
   const auto rows = static_cast<int64_t>(csv.rows.size());
   ordered_json docs = ordered_json::array();
   for (int64_t r = 0; r < rows; ++r) {

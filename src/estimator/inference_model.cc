@@ -94,6 +94,7 @@ InferenceModel CannedModel::inference_model() {
     m.feature_names.push_back(column.key);
     m.feature_widths.push_back(column.shape);
   }
+  for (const auto& column : spec_.feature_columns) m.column_order.push_back(column.key);
   const std::string activation(nn::activation_name(spec_.activation));
   for (size_t k = 0; k < hidden_.size(); ++k) {
     m.steps.push_back({.name = "hiddenlayer_" + std::to_string(k),

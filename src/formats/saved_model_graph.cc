@@ -304,6 +304,11 @@ Result<ServingExport> build_serving_export(const InferenceModel& model) {
   CAIRN_ASSIGN_OR_RETURN(GraphTensor y, add_steps(g, model, std::move(x)));
   CAIRN_RETURN_IF_ERROR(add_outputs(g, model, y));
   finish_meta_graph(g);
+  for (const std::string& key : model.column_order) {
+    (*g.out.meta_graph.mutable_collection_def())[kFeatureColumnsCollection]
+        .mutable_bytes_list()
+        ->add_value(key);
+  }
   return std::move(g.out);
 }
 

@@ -44,12 +44,20 @@ void Sequential::load_weights(const std::string& path) {
 
 void Sequential::save(const std::string& path) {
   if (!is_h5_path(path)) {
-    throw UnimplementedError(
-        "save('" + path + "'): cairn saves whole models as Keras HDF5; use a path ending in .h5");
+    export_model(path, "saved_model");
+    return;
   }
   internal::save_h5(*this, path, /*whole_model=*/true);
 }
 
-Sequential load_model(const std::string& path) { return internal::load_h5_model(path); }
+Sequential load_model(const std::string& path) {
+  if (default_file_system().file_exists(path + "/saved_model.pb")) {
+    throw UnimplementedError("load_model('" + path +
+                             "'): a SavedModel directory is for serving; run it with "
+                             "cairn::serving::SavedModel or `cairn predict " +
+                             path + "`, or load a model saved as .h5");
+  }
+  return internal::load_h5_model(path);
+}
 
 }  // namespace cairn::keras

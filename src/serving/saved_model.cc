@@ -101,6 +101,7 @@ struct SavedModel::Impl {
   std::vector<std::string> tags;
   std::vector<Signature> signatures;
   internal::GraphRunner runner;
+  std::vector<std::string> feature_columns;
 };
 
 std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir) {
@@ -132,6 +133,12 @@ SavedModel SavedModel::load(FileSystem& fs, const std::string& dir,
   auto impl =
       std::make_unique<Impl>(Impl{tags_of(*meta), to_signatures(*meta),
                                   internal::GraphRunner(meta->graph_def(), std::move(*variables))});
+  const auto& collections = meta->collection_def();
+  if (auto it = collections.find(kFeatureColumnsCollection); it != collections.end()) {
+    for (const std::string& key : it->second.bytes_list().value()) {
+      impl->feature_columns.push_back(key);
+    }
+  }
   return SavedModel(std::move(impl));
 }
 
@@ -143,6 +150,10 @@ SavedModel::~SavedModel() = default;
 const std::vector<std::string>& SavedModel::tags() const { return impl_->tags; }
 
 const std::vector<Signature>& SavedModel::signatures() const { return impl_->signatures; }
+
+const std::vector<std::string>& SavedModel::feature_columns() const {
+  return impl_->feature_columns;
+}
 
 const Signature& SavedModel::signature(const std::string& key) const {
   for (const Signature& s : impl_->signatures) {

@@ -67,6 +67,11 @@ struct InferenceModel {
   // take the concatenated input and record the order in their metadata.
   std::vector<std::string> feature_names;
   std::vector<int64_t> feature_widths;
+  // Estimators: the feature keys in the order the training data declared
+  // them (its CSV columns), which is how `cairn predict` lays out rows for
+  // a SavedModel's per-feature inputs. Recorded in saved_model.pb as the
+  // collection kFeatureColumnsCollection.
+  std::vector<std::string> column_order;
   std::vector<InferenceStep> steps;
   std::vector<InferenceOutput> outputs;
   // A binary classifier's logits are one column (see InferenceOutput).

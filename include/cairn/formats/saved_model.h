@@ -32,6 +32,10 @@
 
 namespace cairn {
 
+// The MetaGraphDef collection (a BytesList) holding an Estimator export's
+// feature keys in their declared (CSV column) order.
+inline constexpr char kFeatureColumnsCollection[] = "cairn_feature_columns";
+
 inline constexpr char kSavedModelFilename[] = "saved_model.pb";
 inline constexpr char kSavedModelServeTag[] = "serve";
 inline constexpr char kDefaultServingSignature[] = "serving_default";

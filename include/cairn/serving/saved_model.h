@@ -87,6 +87,9 @@ class SavedModel {
   const std::vector<Signature>& signatures() const;
   // The signature `key`; NotFoundError listing the available keys.
   const Signature& signature(const std::string& key) const;
+  // A cairn Estimator export's feature keys in their declared (CSV column)
+  // order; empty for other SavedModels.
+  const std::vector<std::string>& feature_columns() const;
 
   // Feeds `inputs` (by the signature's input names) and returns every output
   // of the signature, by output name. Inputs the outputs do not depend on

@@ -1,0 +1,57 @@
+#include "cli/export_command.h"
+
+#include <ostream>
+
+#include "cairn/estimator/estimator.h"
+#include "cairn/formats/export.h"
+#include "cairn/keras/sequential.h"
+#include "cli/guarded.h"
+
+namespace cairn::cli {
+namespace {
+
+InferenceModel load_inference_model(const std::string& path) {
+  FileSystem& fs = default_file_system();
+  if (fs.file_exists(path + "/saved_model.pb")) {
+    throw InvalidArgumentError(path +
+                               " is already a SavedModel; export takes an Estimator model "
+                               "directory or a whole-model file (.h5)");
+  }
+  if (fs.is_directory(path)) return estimator::Estimator::from_model_dir(path)->inference_model();
+  if (!fs.file_exists(path)) throw NotFoundError("no model directory or model file at " + path);
+  return keras::load_model(path).inference_model();
+}
+
+void print_summary(const InferenceModel& m, ExportFormat format, const std::string& path,
+                   std::ostream& out) {
+  out << "Exported " << m.name << " as " << export_format_name(format) << " to " << path << "\n";
+  out << "  input: " << m.input_name << " [batch";
+  for (int64_t d : m.input_shape) out << ", " << d;
+  out << "]";
+  if (m.feature_names.size() > 1) {
+    out << " = features";
+    for (size_t i = 0; i < m.feature_names.size(); ++i) {
+      out << (i ? ", " : " ") << m.feature_names[i];
+    }
+  }
+  out << "\n  outputs:";
+  for (const InferenceOutput& o : m.outputs) out << " " << o.name;
+  out << "\n";
+}
+
+}  // namespace
+
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
+  return guarded("export", err, [&] {
+    const std::optional<ExportFormat> format = export_format_from_name(cmd.format);
+    if (!format) {
+      throw InvalidArgumentError("--format '" + cmd.format +
+                                 "' is not one of saved_model, onnx, tfjs");
+    }
+    const InferenceModel model = load_inference_model(cmd.model_path);
+    throw_if_error(export_inference_model(default_file_system(), model, cmd.out, *format));
+    print_summary(model, *format, cmd.out, out);
+  });
+}
+
+}  // namespace cairn::cli
