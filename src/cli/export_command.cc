@@ -29,10 +29,14 @@ void print_summary(const InferenceModel& m, ExportFormat format, const std::stri
   for (int64_t d : m.input_shape) out << ", " << d;
   out << "]";
   if (m.feature_names.size() > 1) {
-    out << " = features";
+    out << " =";
     for (size_t i = 0; i < m.feature_names.size(); ++i) {
       out << (i ? ", " : " ") << m.feature_names[i];
     }
+  }
+  if (format == ExportFormat::kTfjs) {  // a Keras model: its last layer's output only
+    out << "\n  output: the last layer's activations (a classifier's probabilities)\n";
+    return;
   }
   out << "\n  outputs:";
   for (const InferenceOutput& o : m.outputs) out << " " << o.name;

@@ -149,7 +149,6 @@ TEST(SavedModelPredictTest, PredictMapsHeaderColumnsToEstimatorFeatures) {
   EXPECT_EQ(rows[1]["class_ids"][0], 1);  // logits [-0.9, 2]
 }
 
-
 // Without a header, an Estimator export's declared column order lays out the
 // rows; a SavedModel of several inputs that declares none is refused rather
 // than fed by guessing.
