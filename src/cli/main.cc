@@ -8,12 +8,14 @@
 //   cairn saved_model show --dir DIR [--tag_set serve] [--signature_def KEY] [--all]
 //   cairn saved_model run --dir DIR [--tag_set serve] [--signature_def KEY] --input NAME=JSON ...
 //   cairn export MODEL_DIR|MODEL.h5 --format saved_model|onnx|tfjs --out PATH
+//   cairn bench io --dir DIR --size-mb N --tensors K [--runs R] [--json]
 //   cairn summary MODEL.h5
 //   cairn verify DIR|PREFIX
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench_io.h"
 #include "cli/estimator_commands.h"
 #include "cli/export_command.h"
 #include "cli/inspect.h"
@@ -119,6 +121,18 @@ void add_export(CLI::App& app, cairn::cli::ExportCommand& e) {
       ->required();
 }
 
+void add_bench(CLI::App& app, cairn::cli::BenchIoCommand& b) {
+  CLI::App* bench = app.add_subcommand("bench", "Measure this machine");
+  bench->require_subcommand(1);
+  CLI::App* io = bench->add_subcommand(
+      "io", "Save and restore a synthetic checkpoint through the training code path (GB/s)");
+  io->add_option("--dir", b.dir, "Directory to write the checkpoints in")->required();
+  io->add_option("--size-mb", b.size_mb, "Total size of the float32 state in MiB (default 64)");
+  io->add_option("--tensors", b.tensors, "Number of tensors it is split into (default 16)");
+  io->add_option("--runs", b.runs, "Save/restore rounds; median, min and max (default 5)");
+  io->add_flag("--json", b.json, "Print JSON: {save_gbps, restore_gbps, ...}");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +159,8 @@ int main(int argc, char** argv) {
   add_saved_model(app, saved_model_show, saved_model_run);
   cairn::cli::ExportCommand export_command;
   add_export(app, export_command);
+  cairn::cli::BenchIoCommand bench_io;
+  add_bench(app, bench_io);
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("inspect")) {
@@ -163,6 +179,7 @@ int main(int argc, char** argv) {
     }
     return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
   }
+  if (app.got_subcommand("bench")) return cairn::cli::run_bench_io(bench_io, std::cout, std::cerr);
   if (app.got_subcommand("export")) {
     return cairn::cli::run_export(export_command, std::cout, std::cerr);
   }
