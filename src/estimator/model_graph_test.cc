@@ -8,7 +8,6 @@
 #include <google/protobuf/unknown_field_set.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -378,11 +377,6 @@ TEST_F(TensorFlowMetaGraphTest, OurVariableNodesCarryTensorFlowsAttrs) {
   }
 }
 
-// Where our .proto files are: proto/ beside src/ in the checkout.
-std::string proto_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "proto";
-}
-
 constexpr const char* kPythonCheck = R"(
 import json, sys
 sys.path.insert(0, sys.argv[1] + "/py")
@@ -402,14 +396,7 @@ print(len(graph.node), len(meta.graph_def.node), spec["estimator"], spec["hidden
 )";
 
 TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos) {
-  if (!testing::python_has_modules("google.protobuf")) {
-    GTEST_SKIP() << "/usr/bin/python3 lacks google.protobuf";
-  }
-  if (testing::run_command("command -v protoc").exit_code != 0) GTEST_SKIP() << "no protoc";
-  std::string protos = proto_root();
-  if (!std::filesystem::exists(protos + "/cairn/proto/graph.proto")) {
-    GTEST_SKIP() << "no .proto files at " << protos;
-  }
+  if (auto why = testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
   testing::TempDir dir;
   ModelSpec spec = iris_spec();
   auto graph = build_model_graph(spec, iris_variables());
@@ -419,13 +406,9 @@ TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos
                                        build_meta_graph(spec, graph).SerializeAsString())
                   .ok());
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/check.py", kPythonCheck).ok());
-  ASSERT_TRUE(fs.create_directories(dir.path() + "/py").ok());
-
-  auto q = testing::shell_quote;
-  auto gen =
-      testing::run_command("protoc -I " + q(protos) + " --python_out=" + q(dir.path() + "/py") +
-                           " " + q(protos) + "/cairn/proto/*.proto");
+  auto gen = testing::compile_python_protos(dir.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto q = testing::shell_quote;
   auto run =
       testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " + q(dir.path()));
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -370,23 +370,16 @@ for i, n in enumerate(g.nodes):
 )";
 
 TEST(ObjectGraphInteropTest, PythonProtobufDecodesOurGraph) {
-  if (!testing::python_has_modules("google.protobuf")) {
-    GTEST_SKIP() << "/usr/bin/python3 lacks google.protobuf (python3-protobuf)";
-  }
-  if (testing::run_command("command -v protoc").exit_code != 0) GTEST_SKIP() << "no protoc";
+  if (auto why = testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
   testing::TempDir dir;
   FileSystem& fs = default_file_system();
   ASSERT_TRUE(
       fs.write_file_atomically(dir.path() + "/graph.pb", serialize_object_graph(small_graph()))
           .ok());
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/dump.py", kPythonDump).ok());
-  ASSERT_TRUE(fs.create_directories(dir.path() + "/py").ok());
-  auto q = testing::shell_quote;
-  std::string protos = std::string(CAIRN_SOURCE_DIR) + "/proto";
-  auto gen =
-      testing::run_command("protoc -I " + q(protos) + " --python_out=" + q(dir.path() + "/py") +
-                           " " + q(protos) + "/cairn/proto/trackable_object_graph.proto");
+  auto gen = testing::compile_python_protos(dir.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto q = testing::shell_quote;
   auto run =
       testing::run_command("/usr/bin/python3 " + q(dir.path() + "/dump.py") + " " + q(dir.path()));
   ASSERT_EQ(run.exit_code, 0) << run.err;

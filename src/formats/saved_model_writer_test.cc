@@ -5,7 +5,6 @@
 // beside variables it does not describe.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -151,11 +150,6 @@ TEST(SavedModelWriterTest, FullDiskNeverLeavesAHalfWrittenSavedModelLookingCompl
   }
 }
 
-// Where our .proto files are: proto/ beside src/ in the checkout.
-std::string proto_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "proto";
-}
-
 constexpr const char* kPythonCheck = R"(
 import sys
 sys.path.insert(0, sys.argv[1] + "/py")
@@ -172,24 +166,14 @@ print(saved.saved_model_schema_version, list(meta.meta_info_def.tags), sig.metho
 )";
 
 TEST(SavedModelWriterInteropTest, PythonProtobufReadsSavedModelThroughOurProtos) {
-  if (!testing::python_has_modules("google.protobuf")) {
-    GTEST_SKIP() << "/usr/bin/python3 lacks google.protobuf";
-  }
-  if (testing::run_command("command -v protoc").exit_code != 0) GTEST_SKIP() << "no protoc";
-  const std::string protos = proto_root();
-  if (!std::filesystem::exists(protos + "/cairn/proto/saved_model.proto")) {
-    GTEST_SKIP() << "no .proto files at " << protos;
-  }
+  if (auto why = testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
   testing::TempDir dir;
   FileSystem& fs = default_file_system();
   ASSERT_TRUE(write_saved_model(fs, dir.path() + "/export", classifier()).ok());
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/check.py", kPythonCheck).ok());
-  ASSERT_TRUE(fs.create_directories(dir.path() + "/py").ok());
-  auto q = testing::shell_quote;
-  auto gen =
-      testing::run_command("protoc -I " + q(protos) + " --python_out=" + q(dir.path() + "/py") +
-                           " " + q(protos) + "/cairn/proto/*.proto");
+  auto gen = testing::compile_python_protos(dir.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto q = testing::shell_quote;
   auto run =
       testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " + q(dir.path()));
   ASSERT_EQ(run.exit_code, 0) << run.err;

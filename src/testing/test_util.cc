@@ -86,6 +86,19 @@ bool python_has_modules(const std::string& modules) {
   return run_command("/usr/bin/python3 -c " + shell_quote(code)).exit_code == 0;
 }
 
+std::string python_protos_unavailable() {
+  if (!python_has_modules("google.protobuf")) return "/usr/bin/python3 lacks google.protobuf";
+  if (run_command("command -v protoc").exit_code != 0) return "no protoc on PATH";
+  return "";
+}
+
+CommandResult compile_python_protos(const std::string& out_dir) {
+  const std::string protos = std::string(CAIRN_SOURCE_DIR) + "/proto";
+  return run_command("mkdir -p " + shell_quote(out_dir) + " && protoc -I " + shell_quote(protos) +
+                     " --python_out=" + shell_quote(out_dir) + " " + shell_quote(protos) +
+                     "/cairn/proto/*.proto");
+}
+
 std::string cairn_command(const std::string& args) { return shell_quote(cli_path()) + " " + args; }
 
 }  // namespace cairn::testing

@@ -57,6 +57,13 @@ CommandResult run_command(const std::string& command);
 // True when /usr/bin/python3 can import every module in the space-separated list.
 bool python_has_modules(const std::string& modules);
 
+// Why /usr/bin/python3 cannot parse our files through our .proto
+// declarations here (no python3-protobuf, no protoc), or "" when it can.
+std::string python_protos_unavailable();
+// Compiles proto/cairn/proto/*.proto with `protoc --python_out=out_dir`, so a
+// script that puts out_dir on sys.path can `from cairn.proto import ..._pb2`.
+CommandResult compile_python_protos(const std::string& out_dir);
+
 // Single-quotes `s` for /bin/sh.
 std::string shell_quote(const std::string& s);
 
