@@ -34,6 +34,12 @@ struct RunConfig {
   // file, checksum mismatch, truncation) is skipped with a warning naming it
   // and the newest intact one restored. Set this to throw DataLossError instead.
   bool fail_on_damaged_checkpoint = false;
+  // Save checkpoints in the background: training pauses only while the
+  // variables are copied in memory; a thread writes them with the same atomic
+  // commit. At most one save is in flight (the next waits for it), a failed
+  // background save is thrown by the next train/evaluate/predict call, and
+  // every save has finished when train() returns.
+  bool async_save = false;
 
   // Throws InvalidArgumentError for contradictory or out-of-range settings.
   void validate() const;

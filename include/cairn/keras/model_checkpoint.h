@@ -35,6 +35,11 @@ struct ModelCheckpointOptions {
   std::variant<std::string, int64_t> save_freq = std::string("epoch");
   // With save_freq "epoch": save every `period` epochs.
   int period = 1;
+  // Save in the background (TF checkpoints and .h5 alike): fit() pauses only
+  // to copy the weights; at most one save is in flight; a failed background
+  // save is thrown at the next save or when fit() ends; fit() returns only
+  // after the last save has been committed.
+  bool async_save = false;
 };
 
 class ModelCheckpoint : public Callback {
