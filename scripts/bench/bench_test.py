@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Checks of the benchmark harness that time nothing (registered with ctest).
+
+io_peer.py prints the documented JSON keys for a tiny state and leaves nothing
+behind; the driver reads both the older and the newer `cairn bench io --json`
+(through a fake cairn); markdown tables line up. Exits 77 (ctest's skip) when
+/usr/bin/python3 has no numpy.
+"""
+import contextlib
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+
+KEYS = ["tool", "bytes", "tensors", "runs", "save_seconds", "restore_seconds",
+        "restore_warm_seconds", "save_peak_extra_mib"]
+
+
+def fake_cairn(directory, json_line):
+    path = os.path.join(directory, "cairn")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\necho '%s'\n" % json_line)
+    os.chmod(path, stat.S_IRWXU)
+    return path
+
+
+class IoPeerTest(unittest.TestCase):
+    def test_raw_prints_every_key_and_cleans_up(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = subprocess.run(
+                ["/usr/bin/python3", os.path.join(HERE, "io_peer.py"), "--tool", "raw",
+                 "--dir", d, "--size-mb", "1", "--tensors", "4", "--runs", "1"],
+                capture_output=True, text=True, check=True).stdout
+            doc = json.loads(out)
+            for key in KEYS:
+                self.assertIn(key, doc)
+            self.assertEqual(doc["tool"], "raw")
+            self.assertEqual(doc["bytes"], 1 << 20)
+            self.assertEqual(doc["tensors"], 4)
+            for key in ("save_seconds", "restore_seconds", "restore_warm_seconds"):
+                self.assertEqual(len(doc[key]), 1)
+                self.assertGreater(doc[key][0], 0)
+            self.assertEqual(os.listdir(d), [])
+
+    def test_rejects_more_tensors_than_values(self):
+        p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "io_peer.py"), "--tool", "raw",
+                            "--dir", "/nonexistent", "--size-mb", "1", "--tensors", "300000"],
+                           capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0)
+
+
+class CairnJsonTest(unittest.TestCase):
+    def test_older_output_gives_save_and_warm_restore(self):
+        import section_io
+        with tempfile.TemporaryDirectory() as d:
+            cairn = fake_cairn(d, '{"save_gbps": 0.5, "restore_gbps": 2.0, "bytes": 1000000000}')
+            doc, err = section_io.cairn_io(cairn, d, 64, 16, 1)
+        self.assertIsNone(err)
+        self.assertAlmostEqual(doc["save_seconds"][0], 2.0)
+        self.assertAlmostEqual(doc["restore_warm_seconds"][0], 0.5)
+        self.assertNotIn("restore_seconds", doc)
+
+    def test_newer_output_is_taken_as_is(self):
+        import section_io
+        line = json.dumps({"tool": "cairn", "bytes": 8, "save_seconds": [1.5],
+                           "restore_seconds": [0.25], "restore_warm_seconds": [0.125],
+                           "save_gbps": 9.0})
+        with tempfile.TemporaryDirectory() as d:
+            doc, _ = section_io.cairn_io(fake_cairn(d, line), d, 64, 16, 1)
+        self.assertEqual(doc["save_seconds"], [1.5])
+        self.assertEqual(doc["restore_seconds"], [0.25])
+
+    def test_failing_command_is_reported_not_raised(self):
+        import bench_common
+        doc, err = bench_common.run_json(["/bin/false"])
+        self.assertIsNone(doc)
+        self.assertIn("exit 1", err)
+
+
+class ReportTest(unittest.TestCase):
+    def test_table_columns_line_up(self):
+        import bench_common
+        rep = bench_common.Report()
+        with contextlib.redirect_stdout(io.StringIO()):
+            rep.table(["tool", "GB/s"], [["raw", "1.25"], ["cairn", "n/a"]])
+        widths = {len(line) for line in rep.lines if line}
+        self.assertEqual(len(widths), 1)
+        self.assertEqual(rep.lines[0], "| tool  | GB/s |")
+
+
+if __name__ == "__main__":
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        print("bench_test: skipped, /usr/bin/python3 has no numpy")
+        sys.exit(77)
+    unittest.main()

@@ -1,0 +1,222 @@
+"""Sections `io` and `scaling` of the benchmark driver (scripts/bench/run_bench.py).
+
+io: cairn's checkpoint save / cold restore / warm restore against raw write+fsync
+    and read (the limit) and its peers torch, numpy (.npz) and h5py, every
+    tool a separate process per run, in an order that rotates from run to run.
+scaling: cairn (and raw) seconds against checkpoint size and tensor count.
+
+Every tool prints the same JSON keys (scripts/bench/io_peer.py documents them);
+`cairn bench io --json` is read through cairn_io(), the one place that knows
+its older output.
+"""
+import os
+import shutil
+
+from bench_common import (GIB, HERE, MIB, PYTHON, fmt, median, progress, ratio, run_json,
+                          verdict)
+
+TOOLS = ["raw", "cairn", "torch", "numpy", "h5py"]
+FIGURES = [  # key in the JSON, table title
+    ("save_seconds", "save (write + fsync of files and directory)"),
+    ("restore_seconds", "cold restore (files evicted from the page cache first)"),
+    ("restore_warm_seconds", "warm restore (the same load again, from the page cache)"),
+]
+TARGETS = {"save": 0.90, "restore": 0.90, "memory_mib": 64}
+
+
+def cairn_io(cairn, bench_dir, size_mb, tensors, runs):
+    """`cairn bench io --json`, in io_peer.py's keys; absent figures stay absent (n/a)."""
+    doc, err = run_json([cairn, "bench", "io", "--dir", bench_dir, "--size-mb", str(size_mb),
+                         "--tensors", str(tensors), "--runs", str(runs), "--json"])
+    if doc is None:
+        return None, err
+    doc.setdefault("bytes", size_mb * MIB)
+    if "save_seconds" not in doc and doc.get("save_gbps"):
+        # The older output: GB/s only (the median of the runs). Its save is
+        # bytes / seconds (with fsync, as now); its restore read what it had just
+        # written: warm. One value each, standing for the median.
+        doc["save_seconds"] = [doc["bytes"] / 1e9 / doc["save_gbps"]]
+        if doc.get("restore_gbps") and "restore_warm_seconds" not in doc:
+            doc["restore_warm_seconds"] = [doc["bytes"] / 1e9 / doc["restore_gbps"]]
+        doc["old_format"] = True
+    return doc, None
+
+
+def measure(tool, args, size_mb, tensors, runs):
+    sub = os.path.join(args.dir, "io")
+    os.makedirs(sub, exist_ok=True)
+    if tool == "cairn":
+        return cairn_io(args.cairn, sub, size_mb, tensors, runs)
+    return run_json([PYTHON, os.path.join(HERE, "io_peer.py"), "--tool", tool, "--dir", sub,
+                     "--size-mb", str(size_mb), "--tensors", str(tensors), "--runs", str(runs)])
+
+
+def gbps(doc, key):
+    return [doc["bytes"] / 1e9 / s for s in doc.get(key) or [] if s]
+
+
+def collect_shape(args, size_mb, tensors, runs):
+    """Per tool: {figure key: [seconds...], "mem": [...], ...}, or the reason it is absent."""
+    results = {t: {"bytes": size_mb * MIB} for t in TOOLS}
+    failed = {}
+    for run in range(runs):
+        order = TOOLS[run % len(TOOLS):] + TOOLS[:run % len(TOOLS)]
+        for tool in order:
+            if tool in failed:
+                continue
+            progress("io %d x %d KiB, run %d/%d: %s" % (tensors, size_mb * 1024 // tensors,
+                                                        run + 1, runs, tool))
+            doc, err = measure(tool, args, size_mb, tensors, 1)
+            if doc is None:
+                failed[tool] = err
+                continue
+            r = results[tool]
+            for key, _ in FIGURES:
+                r.setdefault(key, []).extend(doc.get(key) or [])
+            r.setdefault("mem", []).append(doc.get("save_peak_extra_mib"))
+            r.setdefault("resident", []).extend(doc.get("resident_after_evict") or [])
+            r["old_format"] = doc.get("old_format", False)
+    return results, failed
+
+
+def report_shape(rep, results, failed, size_mb, tensors, runs):
+    each = size_mb * MIB // tensors
+    rep.line("### %d tensors x %s (%.2f GiB), %d runs" % (
+        tensors, "%d MiB" % (each // MIB) if each >= MIB else "%d KiB" % (each // 1024),
+        size_mb * MIB / GIB, runs))
+    rep.line()
+    medians = {}
+    for key, title in FIGURES:
+        rep.line("**%s**, GB/s (1 GB = 1e9 bytes)" % title)
+        rep.line()
+        rows = []
+        for tool in TOOLS:
+            if tool in failed:
+                continue
+            g = gbps(results[tool], key)
+            medians[(tool, key)] = median(g)
+            row = [tool, fmt(median(g)), fmt(min(g) if g else None), fmt(max(g) if g else None),
+                   fmt(ratio(median(g), medians.get(("raw", key))))]
+            if key == "save_seconds":
+                mem = [m for m in results[tool].get("mem", []) if m is not None]
+                row.append(fmt(max(mem) if mem else None, 1))
+            rows.append(row)
+        headers = ["tool", "median", "min", "max", "median / raw"]
+        rep.table(headers + (["peak extra MiB"] if key == "save_seconds" else []), rows)
+    for tool, why in failed.items():
+        rep.line("- %s: not available (%s)" % (tool, why))
+    if results["cairn"].get("old_format"):
+        rep.line("- cairn: `cairn bench io --json` printed GB/s only: save from save_gbps, its "
+                 "restore (not evicted) as warm, cold restore n/a")
+    resident = [r for t in TOOLS if t not in failed for r in results[t].get("resident", [])
+                if r is not None]
+    if resident:
+        rep.line("- page cache after fadvise(DONTNEED), checked with mincore: at most %.1f%% of "
+                 "the written pages still resident (peers)" % (100 * max(resident)))
+    save = ratio(medians.get(("cairn", "save_seconds")), medians.get(("raw", "save_seconds")))
+    cold = ratio(medians.get(("cairn", "restore_seconds")),
+                 medians.get(("raw", "restore_seconds")))
+    mems = [m for m in results["cairn"].get("mem", []) if m is not None]
+    mem = max(mems) if mems else None
+    rep.line()
+    rep.line("Targets:")
+    rep.line("- cairn save / raw write+fsync = %s (target >= %.2f): %s" % (
+        fmt(save), TARGETS["save"], verdict(None if save is None else save >= TARGETS["save"])))
+    rep.line("- cairn cold restore / raw read = %s (target >= %.2f): %s" % (
+        fmt(cold), TARGETS["restore"],
+        verdict(None if cold is None else cold >= TARGETS["restore"])))
+    rep.line("- cairn save peak extra memory = %s MiB (target <= %d MiB): %s" % (
+        fmt(mem, 1), TARGETS["memory_mib"],
+        verdict(None if mem is None else mem <= TARGETS["memory_mib"])))
+    rep.line()
+
+
+def section_io(rep, args):
+    size_mb = 64 if args.quick else 1024
+    rep.line("## io: checkpoint save and restore against raw I/O and peers")
+    rep.line()
+    rep.line("Each run starts every tool as its own process (`--runs 1`), in an order rotated "
+             "from run to run. raw = one file, 16 MiB os.write calls + fsync; read back with "
+             "readinto. torch = torch.save/torch.load of a state dict; numpy = np.savez/np.load "
+             "(.npz, uncompressed); h5py = one dataset per tensor; cairn = save_variables / "
+             "CheckpointReader (crc32c verified). Cold means evicted from this kernel's page cache "
+             "(posix_fadvise DONTNEED, checked with mincore); on a virtual machine the host may "
+             "still cache the disk image.")
+    rep.line()
+    if shutil.disk_usage(args.dir).free < 3 * size_mb * MIB:
+        rep.line("Skipped: less than %d MiB free in %s." % (3 * size_mb, args.dir))
+        return
+    for tensors in (64, 4096):
+        results, failed = collect_shape(args, size_mb, tensors, args.runs)
+        report_shape(rep, results, failed, size_mb, tensors, args.runs)
+
+
+def scaling_row(args, size_mb, tensors, tool, per_tensor):
+    """[seconds, s/GiB(, µs/tensor)] for save and cold restore; the s/GiB; why absent."""
+    progress("scaling %s: %d MiB, %d tensors" % (tool, size_mb, tensors))
+    doc, err = measure(tool, args, size_mb, tensors, args.scaling_runs)
+    cells, costs = [], {}
+    for key in ("save_seconds", "restore_seconds"):
+        s = median((doc or {}).get(key) or [])
+        costs[key] = s / (size_mb * MIB / GIB) if s is not None else None
+        cells += [fmt(s, 3), fmt(costs[key], 3)]
+        if per_tensor:
+            cells.append(fmt(s / tensors * 1e6 if s is not None else None, 1))
+    return cells, costs, err
+
+
+def report_linearity(rep, per_gib, what):
+    for key, name in (("save_seconds", "save"), ("restore_seconds", "cold restore")):
+        costs = [c[key] for c in per_gib if c[key] is not None]
+        r = max(costs) / min(costs) if costs else None
+        rep.line("- cairn %s, s/GiB largest / smallest across %s = %s (1.00 = linear)" % (
+            name, what, fmt(r)))
+    rep.line()
+
+
+def section_scaling(rep, args):
+    rep.line("## scaling: cairn seconds against checkpoint size and tensor count")
+    rep.line()
+    rep.line("Median of %d save/restore rounds in one process; restore is cold (evicted)." %
+             args.scaling_runs)
+    rep.line()
+    sizes = [16, 32, 64] if args.quick else [64, 256, 1024, 4096]
+    free = shutil.disk_usage(args.dir).free
+    if max(sizes) >= 4096 and free < 10 * GIB:
+        rep.line("- 4096 MiB skipped: only %.1f GiB free in %s (needs 10 GiB)" % (
+            free / GIB, args.dir))
+        sizes = [s for s in sizes if s < 4096]
+    rows, per_gib, errors = [], [], []
+    for size_mb in sizes:
+        cairn, costs, err = scaling_row(args, size_mb, 64, "cairn", False)
+        raw, _, raw_err = scaling_row(args, size_mb, 64, "raw", False)
+        rows.append([str(size_mb)] + cairn + raw)
+        per_gib.append(costs)
+        errors += [(t, e) for t, e in (("cairn", err), ("raw", raw_err)) if e]
+    rep.line("**against size** (64 tensors)")
+    rep.line()
+    rep.table(["MiB", "cairn save s", "s/GiB", "cairn restore s", "s/GiB", "raw save s", "s/GiB",
+               "raw restore s", "s/GiB"], rows)
+    for tool, err in sorted(set(errors)):
+        rep.line("- %s: not available (%s)" % (tool, err))
+    report_linearity(rep, per_gib, "sizes")
+
+    total = 256 if args.quick else 1024
+    rows, per_gib, errors = [], [], set()
+    for count in (10, 100, 1000, 10000, 100000):
+        cells, costs, err = scaling_row(args, total, count, "cairn", True)
+        rows.append([str(count)] + cells)
+        per_gib.append(costs)
+        if err:
+            errors.add(err)
+    raw, _, raw_err = scaling_row(args, total, 64, "raw", False)
+    rep.line("**against tensor count** (%d MiB in all)" % total)
+    rep.line()
+    rep.table(["tensors", "cairn save s", "s/GiB", "µs/tensor", "cairn restore s", "s/GiB",
+               "µs/tensor"], rows)
+    for err in sorted(errors):
+        rep.line("- cairn: not available (%s)" % err)
+    rep.line("- raw, one file of %d MiB, for reference: save %s s (%s s/GiB), cold restore %s s "
+             "(%s s/GiB)%s" % (total, raw[0], raw[1], raw[2], raw[3],
+                               " (%s)" % raw_err if raw_err else ""))
+    report_linearity(rep, per_gib, "tensor counts")

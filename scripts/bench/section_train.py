@@ -1,0 +1,165 @@
+"""Section `train` of the benchmark driver (scripts/bench/run_bench.py).
+
+Training speed of `cairn bench train` against PyTorch (scripts/bench/train_torch.py)
+on the same models and thread counts, GEMM peak from `cairn bench gemm`, and the
+cost of checkpointing during training (none / sync / async).
+
+Everything these commands are called with and every JSON key read from them is
+in CONFIG below: change names there, nowhere else. A command that is absent or
+fails gives a "not available" line, never an error.
+"""
+import os
+import shutil
+
+from bench_common import HERE, PYTHON, fmt, median, progress, ratio, run_json, verdict
+
+CONFIG = {
+    "models": ["iris", "mnist", "mlp"],
+    "cairn_train": ["{cairn}", "bench", "train", "--model", "{model}", "--threads", "{threads}",
+                    "--json"],
+    "torch_train": [PYTHON, os.path.join(HERE, "train_torch.py"), "--model", "{model}",
+                    "--threads", "{threads}", "--json"],
+    "cairn_gemm": ["{cairn}", "bench", "gemm", "--threads", "{threads}", "--json"],
+    "speed_keys": [("steps_per_s", "steps/s"), ("samples_per_s", "samples/s"),
+                   ("gflops", "GFLOP/s")],
+    "gemm_key": "gflops",
+    # (model, key, compared with "torch" or "gemm", at least this ratio)
+    "speed_targets": [("iris", "steps_per_s", "torch", 5.0),
+                      ("mnist", "samples_per_s", "torch", 1.5),
+                      ("mlp", "gflops", "gemm", 0.8)],
+    "ckpt_model": "mnist",
+    "ckpt_epochs": 3,
+    # One thread on both sides: the overhead is measured within a trainer, and a
+    # pinned count keeps it from depending on how busy the other core is.
+    "ckpt_threads": 1,
+    "ckpt_cairn": ["{cairn}", "bench", "train", "--model", "{model}", "--epochs", "{epochs}",
+                   "--checkpoint", "{mode}", "--dir", "{dir}", "--threads", "{threads}",
+                   "--json"],
+    "ckpt_torch": [PYTHON, os.path.join(HERE, "train_torch.py"), "--model", "{model}",
+                   "--epochs", "{epochs}", "--checkpoint", "{mode}", "--dir", "{dir}",
+                   "--threads", "{threads}", "--json"],
+    "ckpt_runs": [("cairn", "none"), ("cairn", "sync"), ("cairn", "async"),
+                  ("torch", "none"), ("torch", "sync")],
+    "epoch_key": "epoch_seconds",
+    "blocking_key": "save_blocking_seconds",
+    "total_key": "save_total_seconds",
+    "ckpt_target": ("cairn", "async", 2.0),  # overhead % vs none below this
+    "timeout_seconds": 1800,
+}
+
+
+def command(name, **values):
+    return [part.format(**values) for part in CONFIG[name]]
+
+
+class Failures:
+    """One "not available" line per command and reason, however many calls failed."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def add(self, what, call, err):
+        self.seen.setdefault((what, err), []).append(call)
+
+    def report(self, rep):
+        for (what, err), calls in self.seen.items():
+            rep.line("- %s: not available (%s) [%s]" % (what, err, ", ".join(calls)))
+
+
+def speed_table(rep, args, threads_list):
+    results, gemm, failures = {}, {}, Failures()
+    for threads in threads_list:
+        progress("gemm, %d threads" % threads)
+        doc, err = run_json(command("cairn_gemm", cairn=args.cairn, threads=threads),
+                            CONFIG["timeout_seconds"])
+        gemm[threads] = (doc or {}).get(CONFIG["gemm_key"])
+        if err:
+            failures.add("cairn bench gemm", "%d threads" % threads, err)
+        for model in CONFIG["models"]:
+            for trainer in ("cairn", "torch"):
+                progress("train %s with %s, %d threads" % (model, trainer, threads))
+                doc, err = run_json(command(trainer + "_train", cairn=args.cairn, model=model,
+                                            threads=threads), CONFIG["timeout_seconds"])
+                results[(trainer, model, threads)] = doc or {}
+                if err:
+                    failures.add(trainer + " train", "%s/%d" % (model, threads), err)
+    rows = []
+    for threads in threads_list:
+        for model in CONFIG["models"]:
+            cairn, torch = results[("cairn", model, threads)], results[("torch", model, threads)]
+            row = [model, str(threads)]
+            for key, _ in CONFIG["speed_keys"]:
+                row += [fmt(cairn.get(key), 1), fmt(torch.get(key), 1)]
+            # Same model, batch and FLOP count on both sides: one ratio says it all.
+            key = CONFIG["speed_keys"][0][0]
+            row += [fmt(ratio(cairn.get(key), torch.get(key))),
+                    fmt(ratio(cairn.get(CONFIG["gemm_key"]), gemm[threads]))]
+            rows.append(row)
+    failures.report(rep)
+    rep.line()
+    headers = ["model", "threads"]
+    for _, label in CONFIG["speed_keys"]:
+        headers += ["cairn " + label, "torch " + label]
+    rep.table(headers + ["cairn / torch", "cairn GFLOP/s / gemm"], rows)
+    rep.table(["threads", "cairn gemm GFLOP/s"], [[str(t), fmt(gemm[t], 1)] for t in threads_list])
+    rep.line("Targets:")
+    for model, key, against, target in CONFIG["speed_targets"]:
+        for threads in threads_list:
+            c = results[("cairn", model, threads)].get(key)
+            base = gemm[threads] if against == "gemm" else results[(against, model,
+                                                                    threads)].get(key)
+            r = ratio(c, base)
+            rep.line("- %s %s, %d threads: cairn / %s = %s (target >= %.2f): %s" % (
+                model, key, threads, against, fmt(r), target,
+                verdict(None if r is None else r >= target)))
+    rep.line()
+
+
+def ckpt_table(rep, args, epochs):
+    model = CONFIG["ckpt_model"]
+    rows, totals, failures = [], {}, Failures()
+    for trainer, mode in CONFIG["ckpt_runs"]:
+        d = os.path.join(args.dir, "train-ckpt-%s-%s" % (trainer, mode))
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        progress("checkpointing: %s %s" % (trainer, mode))
+        doc, err = run_json(command("ckpt_" + trainer, cairn=args.cairn, model=model,
+                                    epochs=epochs, mode=mode, dir=d,
+                                    threads=CONFIG["ckpt_threads"]), CONFIG["timeout_seconds"])
+        shutil.rmtree(d, ignore_errors=True)
+        if err:
+            failures.add(trainer + " train --checkpoint", mode, err)
+            continue
+        epochs_s = doc.get(CONFIG["epoch_key"]) or []
+        totals[(trainer, mode)] = sum(epochs_s) if epochs_s else None
+        rows.append([trainer, mode, fmt(median(epochs_s), 3), fmt(totals[(trainer, mode)], 3),
+                     fmt(median(doc.get(CONFIG["blocking_key"]) or []), 4),
+                     fmt(median(doc.get(CONFIG["total_key"]) or []), 4)])
+    for row in rows:
+        over = ratio(totals.get((row[0], row[1])), totals.get((row[0], "none")))
+        row.append(fmt(None if over is None else (over - 1) * 100, 1, "%"))
+    failures.report(rep)
+    rep.line()
+    rep.line("**checkpoint every epoch, %s, %d epochs, %d thread(s)**" % (
+        model, epochs, CONFIG["ckpt_threads"]))
+    rep.line()
+    rep.table(["trainer", "checkpoint", "epoch s (median)", "train s (sum)", "save blocking s",
+               "save total s", "overhead vs none"], rows)
+    trainer, mode, limit = CONFIG["ckpt_target"]
+    over = ratio(totals.get((trainer, mode)), totals.get((trainer, "none")))
+    pct = None if over is None else (over - 1) * 100
+    rep.line("Target: %s %s checkpoint overhead = %s (target < %.1f%%): %s" % (
+        trainer, mode, fmt(pct, 1, "%"), limit, verdict(None if pct is None else pct < limit)))
+    rep.line()
+
+
+def section_train(rep, args):
+    rep.line("## train: training speed against PyTorch, and checkpointing cost")
+    rep.line()
+    threads = [1] if args.quick else sorted({1, os.cpu_count() or 1})
+    speed_table(rep, args, threads)
+    if args.quick:
+        rep.line("- checkpointing during training: skipped under --quick (whole MNIST epochs)")
+        rep.line()
+    else:
+        ckpt_table(rep, args, CONFIG["ckpt_epochs"])
