@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   libhdf5-dev zlib1g-dev dataset-fashion-mnist
+  libopenblas-dev  # the layers' matrix products (src/nn/gemm.cc)
   # Independent readers used by the interoperability tests (/usr/bin/python3).
   python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy python3-onnx
 )

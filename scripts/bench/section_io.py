@@ -73,13 +73,14 @@ def collect_shape(args, size_mb, tensors, runs):
             r = results[tool]
             for key, _ in FIGURES:
                 r.setdefault(key, []).extend(doc.get(key) or [])
+            r.setdefault("restore_one_seconds", []).extend(doc.get("restore_one_seconds") or [])
             r.setdefault("mem", []).append(doc.get("save_peak_extra_mib"))
             r.setdefault("resident", []).extend(doc.get("resident_after_evict") or [])
             r["old_format"] = doc.get("old_format", False)
     return results, failed
 
 
-def report_shape(rep, results, failed, size_mb, tensors, runs):
+def report_shape(rep, args_for_extras, results, failed, size_mb, tensors, runs):
     each = size_mb * MIB // tensors
     rep.line("### %d tensors x %s (%.2f GiB), %d runs" % (
         tensors, "%d MiB" % (each // MIB) if each >= MIB else "%d KiB" % (each // 1024),
@@ -118,6 +119,7 @@ def report_shape(rep, results, failed, size_mb, tensors, runs):
                  medians.get(("raw", "restore_seconds")))
     mems = [m for m in results["cairn"].get("mem", []) if m is not None]
     mem = max(mems) if mems else None
+    report_lazy_and_async(rep, args_for_extras, results["cairn"], size_mb, tensors)
     rep.line()
     rep.line("Targets:")
     rep.line("- cairn save / raw write+fsync = %s (target >= %.2f): %s" % (
@@ -129,6 +131,29 @@ def report_shape(rep, results, failed, size_mb, tensors, runs):
         fmt(mem, 1), TARGETS["memory_mib"],
         verdict(None if mem is None else mem <= TARGETS["memory_mib"])))
     rep.line()
+
+
+def report_lazy_and_async(rep, args, cairn, size_mb, tensors):
+    """Lazy restore (one tensor, cold) and the blocking part of an asynchronous save."""
+    one, full = median(cairn.get("restore_one_seconds") or []), median(
+        cairn.get("restore_seconds") or [])
+    if one is not None and full is not None:
+        rep.line("- lazy restore: opening the checkpoint and reading 1 of its %d tensors (cold) "
+                 "took %s ms, %s%% of a full cold restore (%s ms); the tensor is %.2f%% of "
+                 "the bytes" % (tensors, fmt(one * 1e3, 1), fmt(100 * one / full, 2),
+                                fmt(full * 1e3, 0), 100.0 / tensors))
+    progress("io %d tensors: cairn --async" % tensors)
+    doc, err = run_json([args.cairn, "bench", "io", "--dir", os.path.join(args.dir, "io"),
+                         "--size-mb", str(size_mb), "--tensors", str(tensors), "--runs", "3",
+                         "--json", "--async"])
+    if doc is None or not doc.get("save_blocking_seconds"):
+        rep.line("- async save: not available (%s)" % (err or "no save_blocking_seconds"))
+        return
+    blocked, total = median(doc["save_blocking_seconds"]), median(doc["save_seconds"])
+    rep.line("- async save (AsyncSaver, 3 runs): training blocked %s s (the in-memory copy) of "
+             "%s s until committed: %s%% of the save; peak extra memory %s MiB (the copy)" % (
+                 fmt(blocked, 3), fmt(total, 3), fmt(100 * blocked / total, 1),
+                 fmt(doc.get("save_peak_extra_mib"), 0)))
 
 
 def section_io(rep, args):
@@ -148,7 +173,7 @@ def section_io(rep, args):
         return
     for tensors in (64, 4096):
         results, failed = collect_shape(args, size_mb, tensors, args.runs)
-        report_shape(rep, results, failed, size_mb, tensors, args.runs)
+        report_shape(rep, args, results, failed, size_mb, tensors, args.runs)
 
 
 def scaling_row(args, size_mb, tensors, tool, per_tensor):

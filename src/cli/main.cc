@@ -9,13 +9,18 @@
 //   cairn saved_model run --dir DIR [--tag_set serve] [--signature_def KEY] --input NAME=JSON ...
 //   cairn export MODEL_DIR|MODEL.h5 --format saved_model|onnx|tfjs --out PATH
 //   cairn bench io --dir DIR --size-mb N --tensors K [--runs R] [--json]
+//   cairn bench train --model iris|mnist|mlp [--threads T] [--seconds S] [--json]
+//   cairn bench train --model mnist --epochs E --checkpoint none|sync|async --dir DIR [--json]
+//   cairn bench gemm [--threads T] [--n N] [--runs R] [--json]
 //   cairn summary MODEL.h5
 //   cairn verify DIR|PREFIX
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench_gemm.h"
 #include "cli/bench_io.h"
+#include "cli/bench_train.h"
 #include "cli/estimator_commands.h"
 #include "cli/export_command.h"
 #include "cli/inspect.h"
@@ -121,7 +126,32 @@ void add_export(CLI::App& app, cairn::cli::ExportCommand& e) {
       ->required();
 }
 
-void add_bench(CLI::App& app, cairn::cli::BenchIoCommand& b) {
+void add_bench_train(CLI::App& bench, cairn::cli::BenchTrainCommand& t) {
+  CLI::App* train = bench.add_subcommand(
+      "train", "Training speed of reference models through fit() / Estimator::train");
+  train->add_option("--model", t.model, "iris, mnist or mlp")->required();
+  train->add_option(
+      "--threads", t.threads,
+      "Threads for matrix products (default: OPENBLAS_NUM_THREADS, else one per core)");
+  train->add_option("--seconds", t.seconds, "Seconds to time after the warm-up (default 3)");
+  train->add_option("--epochs", t.epochs, "Checkpoint run (mnist): whole epochs to train");
+  train->add_option("--checkpoint", t.checkpoint, "Checkpoint run: none, sync or async");
+  train->add_option("--dir", t.dir, "Checkpoint run: where to save");
+  train->add_option("--samples", t.samples, "mnist, mlp: train on the first N examples only");
+  train->add_flag("--json", t.json, "Print JSON: {steps_per_s, samples_per_s, gflops, ...}");
+}
+
+void add_bench_gemm(CLI::App& bench, cairn::cli::BenchGemmCommand& g) {
+  CLI::App* gemm = bench.add_subcommand("gemm", "Single-precision matrix-product peak (GFLOP/s)");
+  gemm->add_option("--threads", g.threads,
+                   "Threads (default: OPENBLAS_NUM_THREADS, else one per core)");
+  gemm->add_option("--n", g.n, "Size of the n x n x n product (default 4096)");
+  gemm->add_option("--runs", g.runs, "Timed products; the best counts (default 5)");
+  gemm->add_flag("--json", g.json, "Print JSON: {gflops, n, threads, ...}");
+}
+
+void add_bench(CLI::App& app, cairn::cli::BenchIoCommand& b, cairn::cli::BenchTrainCommand& t,
+               cairn::cli::BenchGemmCommand& g) {
   CLI::App* bench = app.add_subcommand("bench", "Measure this machine");
   bench->require_subcommand(1);
   CLI::App* io = bench->add_subcommand(
@@ -131,6 +161,18 @@ void add_bench(CLI::App& app, cairn::cli::BenchIoCommand& b) {
   io->add_option("--tensors", b.tensors, "Number of tensors it is split into (default 16)");
   io->add_option("--runs", b.runs, "Save/restore rounds; median, min and max (default 5)");
   io->add_flag("--json", b.json, "Print JSON: {save_gbps, restore_gbps, ...}");
+  add_bench_train(*bench, t);
+  add_bench_gemm(*bench, g);
+}
+
+int run_bench(CLI::App& app, const cairn::cli::BenchIoCommand& io,
+              const cairn::cli::BenchTrainCommand& train,
+              const cairn::cli::BenchGemmCommand& gemm) {
+  CLI::App* bench = app.get_subcommand("bench");
+  if (bench->got_subcommand("train"))
+    return cairn::cli::run_bench_train(train, std::cout, std::cerr);
+  if (bench->got_subcommand("gemm")) return cairn::cli::run_bench_gemm(gemm, std::cout, std::cerr);
+  return cairn::cli::run_bench_io(io, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -160,7 +202,9 @@ int main(int argc, char** argv) {
   cairn::cli::ExportCommand export_command;
   add_export(app, export_command);
   cairn::cli::BenchIoCommand bench_io;
-  add_bench(app, bench_io);
+  cairn::cli::BenchTrainCommand bench_train;
+  cairn::cli::BenchGemmCommand bench_gemm;
+  add_bench(app, bench_io, bench_train, bench_gemm);
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("inspect")) {
@@ -179,7 +223,7 @@ int main(int argc, char** argv) {
     }
     return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
   }
-  if (app.got_subcommand("bench")) return cairn::cli::run_bench_io(bench_io, std::cout, std::cerr);
+  if (app.got_subcommand("bench")) return run_bench(app, bench_io, bench_train, bench_gemm);
   if (app.got_subcommand("export")) {
     return cairn::cli::run_export(export_command, std::cout, std::cerr);
   }

@@ -102,10 +102,11 @@ void CannedModel::backward(const nn::Matrix& dlogits) {
     nn::as_matrix(linear_bias_->gradient) = dlogits.colwise().sum();
     return;
   }
-  nn::Matrix d = outputs_.front().backward(dlogits);
+  // The first layer's input gradient (wrt the features) is not needed.
+  nn::Matrix d = outputs_.front().backward(dlogits, {.input_gradient = !hidden_.empty()});
   for (size_t k = hidden_.size(); k-- > 0;) {
     d = dropouts_[k].backward(d);
-    d = hidden_[k].backward(d);
+    d = hidden_[k].backward(d, {.input_gradient = k > 0});
   }
 }
 

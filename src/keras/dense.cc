@@ -69,6 +69,18 @@ nn::Matrix Dense::backward_preactivation(const nn::Matrix& dz) {
   return dense().backward_linear(dz);
 }
 
+const nn::Matrix& Dense::forward_kept(const nn::Matrix& x, bool /*training*/,
+                                      std::mt19937_64& /*rng*/) {
+  return dense().forward(x);
+}
+
+const nn::Matrix& Dense::backprop(const nn::Matrix& d, const BackpropOptions& options) {
+  const nn::BackwardOptions backward{.input_gradient = options.input_gradient,
+                                     .step = options.step};
+  return options.preactivation ? dense().backward_linear(d, backward)
+                               : dense().backward(d, backward);
+}
+
 nn::VariableRefs Dense::weights() { return dense_ ? dense_->variables() : nn::VariableRefs{}; }
 
 Json Dense::config() const {

@@ -84,6 +84,32 @@ TEST_P(ModelGradientTest, BackpropEqualsNumericGradient) {
   nn::testing::expect_gradients_near(bias_step, bias_numeric, c.loss);
 }
 
+// fit() backpropagates only down to the first layer with weights and skips
+// that layer's input gradient: its kernel gradient must still be exact, with
+// weightless layers before it.
+TEST(ModelGradientTest, FirstDenseAfterWeightlessLayers) {
+  set_random_seed(19);
+  Sequential model({Flatten({.input_shape = Shape{3}}), Activation("tanh"),
+                    Dense(4, {.activation = "sigmoid"}), Dense(3, {.activation = "softmax"})});
+  model.compile(
+      {.optimizer = SGD{.learning_rate = 1.0}, .loss = "sparse_categorical_crossentropy"});
+  const Tensor x = nn::to_tensor(nn::testing::random_matrix(5, 3, 5));
+  const Tensor y = Tensor::from_vector<int64_t>({0, 2, 1, 2, 0}, {5});
+  nn::Variable& kernel = *model.weights()[0];
+  const Tensor before = kernel.value;
+  const Matrix numeric = nn::testing::numeric_gradient(
+      [&](const Matrix& value) {
+        std::copy(value.data(), value.data() + value.size(), kernel.value.flat<float>().begin());
+        const double loss = model.evaluate(x, y, {.batch_size = 64, .verbose = 0}).get("loss");
+        kernel.value = before;
+        return loss;
+      },
+      Matrix(nn::as_matrix(before)), 2e-3f);
+  model.fit(x, y, {.epochs = 1, .batch_size = 64, .shuffle = false, .verbose = 0});
+  const Matrix step = Matrix(nn::as_matrix(before)) - Matrix(nn::as_matrix(kernel.value));
+  nn::testing::expect_gradients_near(step, numeric, "first kernel");
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryLoss, ModelGradientTest,
                          ::testing::Values(Case{"sparse_categorical_crossentropy", "softmax", 3},
                                            Case{"categorical_crossentropy", "softmax", 3},

@@ -66,27 +66,48 @@ void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
   }
 }
 
-nn::Matrix Sequential::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
-  nn::Matrix h = x;
-  for (LayerPtr& layer : layers_) h = layer->forward(h, training, rng);
-  return h;
+const nn::Matrix& Sequential::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
+  const nn::Matrix* h = &x;
+  for (LayerPtr& layer : layers_) h = &layer->forward_kept(*h, training, rng);
+  return *h;
 }
 
 std::vector<double> Sequential::train_step(const nn::Matrix& x, const nn::Matrix& y,
                                            std::mt19937_64& rng) {
-  const nn::Matrix out = forward(x, /*training=*/true, rng);
+  const nn::Matrix& out = forward(x, /*training=*/true, rng);
   const internal::LossOutput loss = loss_of(out, y);
-  Layer& last = *layers_.back();
-  nn::Matrix g =
-      loss.fused ? last.backward_preactivation(loss.gradient) : last.backward(loss.gradient);
-  for (size_t i = layers_.size() - 1; i-- > 0;) g = layers_[i]->backward(g);
-  optimizer_->apply_gradients(weights());
+  backpropagate(loss.gradient, loss.fused);
   return batch_sums(loss, out, y);
+}
+
+void Sequential::backpropagate(const nn::Matrix& loss_gradient, bool preactivation) {
+  // Backpropagation stops at the first layer with weights: what comes before
+  // it has nothing to train, and its own input gradient is not needed.
+  size_t first = 0;
+  while (first < layers_.size() && layers_[first]->weights().empty()) ++first;
+  // Plain SGD is applied by the layers that can fuse it into their products;
+  // the optimizer updates the other weights (and counts the step).
+  const std::optional<float> step = optimizer_->plain_gradient_step();
+  nn::VariableRefs rest;
+  const nn::Matrix* g = &loss_gradient;
+  for (size_t i = layers_.size(); i-- > first;) {
+    Layer& layer = *layers_[i];
+    const nn::VariableRefs weights = layer.weights();
+    const bool fuse = step && layer.fuses_gradient_step() &&
+                      std::all_of(weights.begin(), weights.end(),
+                                  [](const nn::Variable* w) { return w->trainable; });
+    g = &layer.backprop(*g, {.preactivation = preactivation,
+                             .input_gradient = i > first,
+                             .step = fuse ? step : std::nullopt});
+    if (!fuse) rest.insert(rest.begin(), weights.begin(), weights.end());
+    preactivation = false;
+  }
+  optimizer_->apply_gradients(rest);
 }
 
 std::vector<double> Sequential::test_step(const nn::Matrix& x, const nn::Matrix& y) {
   std::mt19937_64 unused;
-  const nn::Matrix out = forward(x, /*training=*/false, unused);
+  const nn::Matrix& out = forward(x, /*training=*/false, unused);
   const internal::LossOutput loss = loss_of(out, y);
   return batch_sums(loss, out, y);
 }

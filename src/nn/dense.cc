@@ -1,5 +1,8 @@
 #include "cairn/nn/dense.h"
 
+#include "cairn/nn/gemm.h"
+#include "nn/parallel.h"
+
 #include <cassert>
 #include <cmath>
 #include <utility>
@@ -43,25 +46,59 @@ void Dense::initialize(std::mt19937_64& rng) {
   for (float& b : bias_.value.flat<float>()) b = 0.0f;
 }
 
-Matrix Dense::forward(const Matrix& x) {
+const Matrix& Dense::forward(const Matrix& x) {
   assert(x.cols() == options_.input_dim);
-  last_x_ = x;
-  last_z_ = x * as_matrix(kernel_.value);
-  if (options_.use_bias) last_z_.rowwise() += as_matrix(bias_.value).row(0);
-  last_y_ = activate(options_.activation, last_z_);
+  last_x_.resize(x.rows(), x.cols());
+  last_z_.resize(x.rows(), options_.units);
+  // z = x W + b: the bias is broadcast into z, then the product added to it.
+  internal::parallel_rows(
+      x.rows(), x.cols() + options_.units, [&](Eigen::Index r, Eigen::Index end) {
+        last_x_.middleRows(r, end - r) = x.middleRows(r, end - r);
+        if (options_.use_bias)
+          last_z_.middleRows(r, end - r).rowwise() = as_matrix(bias_.value).row(0);
+      });
+  gemm(x, Op::kNone, as_matrix(kernel_.value), Op::kNone, last_z_, 1.0f,
+       options_.use_bias ? 1.0f : 0.0f);
+  activate(options_.activation, last_z_, last_y_);
   return last_y_;
 }
 
-Matrix Dense::backward(const Matrix& dy) {
+const Matrix& Dense::backward(const Matrix& dy, const BackwardOptions& options) {
   assert(dy.rows() == last_y_.rows() && dy.cols() == last_y_.cols());
-  return backward_linear(activation_backward(options_.activation, last_z_, last_y_, dy));
+  activation_backward(options_.activation, last_z_, last_y_, dy, last_dz_);
+  return backward_linear(last_dz_, options);
 }
 
-Matrix Dense::backward_linear(const Matrix& dz) {
+const Matrix& Dense::backward_linear(const Matrix& dz, const BackwardOptions& options) {
   assert(dz.rows() == last_z_.rows() && dz.cols() == last_z_.cols());
-  gradient_of(kernel_).noalias() = last_x_.transpose() * dz;
-  if (options_.use_bias) gradient_of(bias_).row(0) = dz.colwise().sum();
-  return dz * as_matrix(kernel_.value).transpose();
+  assert(&dz != &last_dx_);
+  if (options.input_gradient) {  // first, while the kernel is as forward() used it
+    last_dx_.resize(dz.rows(), options_.input_dim);
+    gemm(dz, Op::kNone, as_matrix(kernel_.value), Op::kTranspose, last_dx_);  // dx = dz Wᵀ
+  }
+  if (options.step) {
+    gemm(last_x_, Op::kTranspose, dz, Op::kNone, as_matrix(kernel_.value), -*options.step,
+         1.0f);  // W -= step xᵀ dz
+  } else {
+    gemm(last_x_, Op::kTranspose, dz, Op::kNone, gradient_of(kernel_));  // dW = xᵀ dz
+  }
+  if (options_.use_bias) bias_step_or_gradient(dz, options.step);
+  static const Matrix kNone;
+  return options.input_gradient ? last_dx_ : kNone;
+}
+
+// The bias gradient is dz's column sums: applied as a step (b -= step · sum)
+// or stored, a block of columns per thread.
+void Dense::bias_step_or_gradient(const Matrix& dz, std::optional<float> step) {
+  auto target = step ? as_matrix(bias_.value) : gradient_of(bias_);
+  internal::parallel_columns(dz.rows(), dz.cols(), [&](Eigen::Index c, Eigen::Index end) {
+    const auto sums = dz.middleCols(c, end - c).colwise().sum();
+    if (step) {
+      target.row(0).segment(c, end - c) -= *step * sums;
+    } else {
+      target.row(0).segment(c, end - c) = sums;
+    }
+  });
 }
 
 VariableRefs Dense::variables() {

@@ -142,5 +142,60 @@ TEST(DenseTest, BackwardSetsRatherThanAccumulates) {
   EXPECT_TRUE(first.isApprox(x.transpose() * dy));
 }
 
+TEST(DenseTest, ProductsEqualEigensAndSkippingTheInputGradientChangesNothingElse) {
+  for (Activation a : {Activation::kRelu, Activation::kSoftmax}) {
+    Dense layer({.name = "d", .input_dim = 37, .units = 19, .activation = a});
+    std::mt19937_64 rng(31);
+    layer.initialize(rng);
+    as_matrix(layer.bias().value) = random_matrix(1, 19, 32);
+    const Matrix x = random_matrix(23, 37, 33), dy = random_matrix(23, 19, 34);
+    const Matrix w = as_matrix(layer.kernel().value);
+    Matrix z = x * w;  // the Eigen products the layer computed before gemm()
+    z.rowwise() += as_matrix(layer.bias().value).row(0);
+    EXPECT_TRUE(layer.forward(x).isApprox(activate(a, z), 1e-5f));
+    const Matrix dz = activation_backward(a, z, activate(a, z), dy);
+    const Matrix dx = layer.backward(dy);
+    EXPECT_TRUE(dx.isApprox(dz * w.transpose(), 1e-5f));
+    const Matrix dkernel = as_matrix(layer.kernel().gradient);
+    const Matrix dbias = as_matrix(layer.bias().gradient);
+    EXPECT_TRUE(dkernel.isApprox(x.transpose() * dz, 1e-5f));
+    EXPECT_TRUE(dbias.isApprox(dz.colwise().sum(), 1e-5f));
+
+    layer.forward(x);
+    EXPECT_EQ(layer.backward(dy, {.input_gradient = false}).size(), 0);
+    EXPECT_EQ(Matrix(as_matrix(layer.kernel().gradient)), dkernel);
+    EXPECT_EQ(Matrix(as_matrix(layer.bias().gradient)), dbias);
+    layer.forward(x);
+    EXPECT_EQ(layer.backward_linear(dz, {.input_gradient = false}).size(), 0);
+    EXPECT_TRUE(Matrix(as_matrix(layer.kernel().gradient)).isApprox(dkernel, 1e-6f));
+  }
+}
+
+TEST(DenseTest, FusedStepEqualsGradientThenPlainDescent) {
+  for (Activation a : {Activation::kRelu, Activation::kLinear}) {
+    const Matrix x = random_matrix(29, 13, 41), dy = random_matrix(29, 7, 42);
+    auto make = [&] {
+      Dense layer({.name = "d", .input_dim = 13, .units = 7, .activation = a});
+      std::mt19937_64 rng(43);
+      layer.initialize(rng);
+      as_matrix(layer.bias().value) = random_matrix(1, 7, 44);
+      return layer;
+    };
+    Dense plain = make(), fused = make();
+    plain.forward(x);
+    const Matrix dx = plain.backward(dy);
+    const Matrix w = as_matrix(plain.kernel().value), b = as_matrix(plain.bias().value);
+    const Matrix w_after = w - 0.1f * Matrix(as_matrix(plain.kernel().gradient));
+    const Matrix b_after = b - 0.1f * Matrix(as_matrix(plain.bias().gradient));
+    fused.forward(x);
+    const Tensor gradient_before = fused.kernel().gradient;
+    const Matrix fused_dx = fused.backward(dy, {.step = 0.1f});
+    EXPECT_EQ(fused_dx, dx);  // from the kernel before the step
+    EXPECT_TRUE(Matrix(as_matrix(fused.kernel().value)).isApprox(w_after, 1e-6f));
+    EXPECT_EQ(Matrix(as_matrix(fused.bias().value)), b_after);
+    EXPECT_EQ(fused.kernel().gradient, gradient_before);  // not written
+  }
+}
+
 }  // namespace
 }  // namespace cairn::nn

@@ -41,6 +41,24 @@ TEST(DropoutTest, SameSeedSameMask) {
   EXPECT_EQ(drop.forward(x, true, a), drop.forward(x, true, b));
 }
 
+TEST(DropoutTest, MasksAreExactlyThoseOfStdBernoulliDistribution) {
+  // Dropout compares each draw with an integer threshold instead of calling
+  // std::bernoulli_distribution: the same draws must give the same masks.
+  for (double rate : {0.2, 0.5, 0.3, 0.9, 0.999999, 1e-9, 1e-300}) {
+    SCOPED_TRACE(rate);
+    const Matrix x = Matrix::Ones(64, 50);
+    std::mt19937_64 rng(11), reference(11);
+    Dropout drop(rate);
+    const Matrix y = drop.forward(x, /*training=*/true, rng);
+    std::bernoulli_distribution keep(1.0 - rate);
+    const auto scale = static_cast<float>(1.0 / (1.0 - rate));
+    for (Eigen::Index i = 0; i < y.size(); ++i) {
+      ASSERT_EQ(y.data()[i], keep(reference) ? scale : 0.0f) << "element " << i;
+    }
+    EXPECT_TRUE(rng == reference);  // one draw per element, as before
+  }
+}
+
 TEST(DropoutTest, GradientMatchesNumericWithAFixedMask) {
   const Matrix x = random_matrix(4, 6, 6);
   const Matrix dy = random_matrix(4, 6, 7);

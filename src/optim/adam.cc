@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "optim/update_kernels.h"
+
 namespace cairn::optim::internal {
 
 Adam::Adam(OptimizerOptions options)
@@ -20,11 +22,8 @@ void Adam::update(nn::Variable& var, std::span<nn::Variable> slots) {
   const auto beta2 = static_cast<float>(options_.beta_2);
   const auto epsilon = static_cast<float>(options_.epsilon);
   const float lr_t = lr * std::sqrt(1.0f - non_slot(1)) / (1.0f - non_slot(0));
-  ConstFlatArray g = flat_array(std::as_const(var.gradient));
-  FlatArray m = flat_array(slots[0].value), v = flat_array(slots[1].value);
-  m += (g - m) * (1.0f - beta1);
-  v += (g.square() - v) * (1.0f - beta2);
-  flat_array(var.value) -= lr_t * m / (v.sqrt() + epsilon);
+  adam_update(var.value.flat<float>(), slots[0].value.flat<float>(), slots[1].value.flat<float>(),
+              std::as_const(var.gradient).flat<float>(), lr_t, 1.0f - beta1, 1.0f - beta2, epsilon);
 }
 
 // TensorFlow's AdamOptimizer._finish: beta1_power *= beta1, beta2_power *= beta2.

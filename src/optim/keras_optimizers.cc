@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "optim/update_kernels.h"
+
 namespace cairn::optim::internal {
 
 namespace {
@@ -35,11 +37,8 @@ void KerasAdam::update(nn::Variable& var, std::span<nn::Variable> slots) {
   const float beta1_power = std::pow(beta1, step), beta2_power = std::pow(beta2, step);
   const float lr_t = static_cast<float>(options_.learning_rate) * std::sqrt(1.0f - beta2_power) /
                      (1.0f - beta1_power);
-  ConstFlatArray g = flat_array(std::as_const(var.gradient));
-  FlatArray m = flat_array(slots[0].value), v = flat_array(slots[1].value);
-  m += (g - m) * (1.0f - beta1);
-  v += (g.square() - v) * (1.0f - beta2);
-  flat_array(var.value) -= lr_t * m / (v.sqrt() + epsilon);
+  adam_update(var.value.flat<float>(), slots[0].value.flat<float>(), slots[1].value.flat<float>(),
+              std::as_const(var.gradient).flat<float>(), lr_t, 1.0f - beta1, 1.0f - beta2, epsilon);
 }
 
 KerasSgd::KerasSgd(OptimizerOptions options) : SlotOptimizer(options, sgd_slots(options)) {}
@@ -49,11 +48,11 @@ KerasSgd::KerasSgd(OptimizerOptions options) : SlotOptimizer(options, sgd_slots(
 //   var += accum                         (Nesterov: var += momentum accum - lr g)
 void KerasSgd::update(nn::Variable& var, std::span<nn::Variable> slots) {
   const auto lr = static_cast<float>(options_.learning_rate);
-  ConstFlatArray g = flat_array(std::as_const(var.gradient));
   if (slots.empty()) {
-    flat_array(var.value) -= lr * g;
+    sgd_update(var.value.flat<float>(), std::as_const(var.gradient).flat<float>(), lr);
     return;
   }
+  ConstFlatArray g = flat_array(std::as_const(var.gradient));
   const auto momentum = static_cast<float>(options_.momentum);
   FlatArray accum = flat_array(slots[0].value);
   accum = accum * momentum - lr * g;
@@ -62,6 +61,11 @@ void KerasSgd::update(nn::Variable& var, std::span<nn::Variable> slots) {
   } else {
     flat_array(var.value) += accum;
   }
+}
+
+std::optional<float> KerasSgd::plain_gradient_step() const {
+  if (options_.momentum > 0.0) return std::nullopt;
+  return static_cast<float>(options_.learning_rate);
 }
 
 KerasRmsprop::KerasRmsprop(OptimizerOptions options)

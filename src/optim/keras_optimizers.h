@@ -24,6 +24,8 @@ class KerasSgd : public SlotOptimizer {
  public:
   explicit KerasSgd(OptimizerOptions options);
   std::string_view name() const override { return "SGD"; }
+  // Without momentum.
+  std::optional<float> plain_gradient_step() const override;
 
  protected:
   void update(nn::Variable& var, std::span<nn::Variable> slots) override;

@@ -3,6 +3,8 @@
 #include <cassert>
 #include <utility>
 
+#include "optim/flush_denormals.h"
+
 namespace cairn::optim::internal {
 
 FlatArray flat_array(Tensor& t) {
@@ -57,6 +59,7 @@ void SlotOptimizer::build(const nn::VariableRefs& variables) {
 
 void SlotOptimizer::apply_gradients(const nn::VariableRefs& variables) {
   assert(built_ && "build() before apply_gradients()");
+  FlushDenormals flush;  // as TensorFlow's ops run: see flush_denormals.h
   for (nn::Variable* var : variables) {
     if (!var->trainable) continue;
     auto it = first_slot_.find(var->name);

@@ -49,6 +49,8 @@ class Flatten : public Layer {
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
   nn::Matrix forward(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }
   nn::Matrix backward(const nn::Matrix& dy) override { return dy; }
+  const nn::Matrix& forward_kept(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }
+  const nn::Matrix& backprop(const nn::Matrix& d, const BackpropOptions&) override { return d; }
   Json config() const override;
 
   static Flatten from_config(const Json& config);

@@ -41,6 +41,9 @@ class Dense : public Layer {
   nn::Activation final_activation() const override { return activation_; }
   const nn::Matrix& last_preactivation() const override;
   nn::Matrix backward_preactivation(const nn::Matrix& dz) override;
+  const nn::Matrix& forward_kept(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
+  const nn::Matrix& backprop(const nn::Matrix& d, const BackpropOptions& options) override;
+  bool fuses_gradient_step() const override { return true; }
   nn::VariableRefs weights() override;
   Json config() const override;
 

@@ -54,6 +54,13 @@ class Layer {
 
   // [batch, features in] -> [batch, features out]; `training` turns dropout on.
   virtual nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) = 0;
+  // Like forward(), but the output is held by the layer (or is `x` itself),
+  // valid until the layer's next call, instead of returned by value: models
+  // chain layers through these without allocating per batch.
+  virtual const nn::Matrix& forward_kept(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
+    kept_output_ = forward(x, training, rng);
+    return kept_output_;
+  }
   // Given dL/d(output) of the last forward(): sets weight gradients, returns dL/d(input).
   virtual nn::Matrix backward(const nn::Matrix& dy) = 0;
 
@@ -64,6 +71,26 @@ class Layer {
   virtual const nn::Matrix& last_preactivation() const;
   // Like backward(), given dL/d(pre-activation).
   virtual nn::Matrix backward_preactivation(const nn::Matrix& dz) { return backward(dz); }
+  // How fit() runs a layer backward (backprop()).
+  struct BackpropOptions {
+    // `d` is dL/d(pre-activation): the loss was fused with this layer's activation.
+    bool preactivation = false;
+    // False for the first layer with weights: nobody needs its input gradient.
+    bool input_gradient = true;
+    // Plain gradient descent fused into the backward pass: apply
+    // weight -= step · gradient in place instead of setting the gradients.
+    // Given only to layers whose fuses_gradient_step() is true.
+    std::optional<float> step;
+  };
+  // backward() or backward_preactivation() as fit() calls them: returns
+  // dL/d(input), or may return an empty matrix without input_gradient. Like
+  // forward_kept(), the result is held by the layer until its next call.
+  virtual const nn::Matrix& backprop(const nn::Matrix& d, const BackpropOptions& options) {
+    kept_gradient_ = options.preactivation ? backward_preactivation(d) : backward(d);
+    return kept_gradient_;
+  }
+  // Whether backprop() applies BackpropOptions::step to this layer's weights.
+  virtual bool fuses_gradient_step() const { return false; }
 
   // Weights in Keras order (kernel, bias); names "dense/kernel", "dense/bias".
   virtual nn::VariableRefs weights() { return {}; }
@@ -82,6 +109,7 @@ class Layer {
 
  private:
   std::string name_;
+  nn::Matrix kept_output_, kept_gradient_;  // the default forward_kept() and backprop()
   std::optional<Shape> input_shape_;
   bool built_ = false;
   Shape output_shape_;

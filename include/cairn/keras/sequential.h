@@ -156,11 +156,15 @@ class Sequential {
   void set_seed(uint64_t seed) { seed_ = seed; }
 
  private:
-  nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng);
+  // The last layer's output, held by that layer (forward_kept()).
+  const nn::Matrix& forward(const nn::Matrix& x, bool training, std::mt19937_64& rng);
   void ensure_built(const Tensor& x);
   void ensure_ready_to_train(const nn::Matrix& y);
   // Trains on one batch; returns the sums over its examples of the loss and each metric.
   std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng);
+  // Backward through the layers from dL/d(outputs) (or d(pre-activation) of
+  // the last layer), then the optimizer's step.
+  void backpropagate(const nn::Matrix& g, bool preactivation);
   std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);
   // The compiled loss of outputs `out` (fused with the last activation when possible).
   internal::LossOutput loss_of(const nn::Matrix& out, const nn::Matrix& y) const;

@@ -26,4 +26,10 @@ Matrix activate(Activation a, const Matrix& x);
 // Softmax is row-wise (each row sums to 1).
 Matrix activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy);
 
+// The same into `y` / `dx`, resized to x's shape (no allocation when they
+// already have it, softmax aside); they must not alias the inputs.
+void activate(Activation a, const Matrix& x, Matrix& y);
+void activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy,
+                         Matrix& dx);
+
 }  // namespace cairn::nn

@@ -8,8 +8,11 @@
 //   cairn::nn::Matrix y = layer.forward(x);          // caches x for backward
 //   cairn::nn::Matrix dx = layer.backward(dy);       // fills the gradients
 //   for (cairn::nn::Variable* v : layer.variables()) optimizer.update(*v);
+//   layer.backward(dy, {.input_gradient = false});    // the same without dx (a first layer)
+//   layer.backward(dy, {.step = 0.01f});              // and plain SGD applied in place
 #pragma once
 
+#include <optional>
 #include <random>
 #include <string>
 
@@ -28,6 +31,17 @@ struct DenseOptions {
   std::string bias_name = "bias";      // TF 1.0 estimators used "biases"
 };
 
+struct BackwardOptions {
+  // Compute dL/d(input); a model's first layer does not need it (its inputs
+  // are data), which saves a third of the layer's work.
+  bool input_gradient = true;
+  // Plain gradient descent fused into the backward pass: kernel and bias get
+  // value -= step · gradient in place (the kernel's gradient product adds
+  // straight into the kernel) and their gradient tensors are not written. The
+  // input gradient is computed with the kernel as it was before the step.
+  std::optional<float> step;
+};
+
 class Dense {
  public:
   explicit Dense(DenseOptions options);
@@ -35,14 +49,16 @@ class Dense {
   // Glorot-uniform kernel (limit sqrt(6 / (in + out))), zero bias.
   void initialize(std::mt19937_64& rng);
 
-  // [batch, input_dim] -> [batch, units]. Keeps what backward() needs.
-  Matrix forward(const Matrix& x);
+  // [batch, input_dim] -> [batch, units]. Keeps what backward() needs. The
+  // result is held by the layer: valid until the next forward().
+  const Matrix& forward(const Matrix& x);
   // Given dL/dy of the last forward(), sets each variable's gradient (not
-  // accumulated) and returns dL/dx.
-  Matrix backward(const Matrix& dy);
+  // accumulated) and returns dL/dx (an empty matrix without input_gradient),
+  // held by the layer until the next backward().
+  const Matrix& backward(const Matrix& dy, const BackwardOptions& options = {});
   // Like backward(), given dL/dz for z = x W + b, the pre-activation: lets a
   // loss fuse with the activation (softmax cross-entropy from logits).
-  Matrix backward_linear(const Matrix& dz);
+  const Matrix& backward_linear(const Matrix& dz, const BackwardOptions& options = {});
   // z of the last forward().
   const Matrix& last_preactivation() const { return last_z_; }
 
@@ -53,10 +69,13 @@ class Dense {
   Variable& bias() { return bias_; }
 
  private:
+  void bias_step_or_gradient(const Matrix& dz, std::optional<float> step);
+
   DenseOptions options_;
   Variable kernel_;
   Variable bias_;
   Matrix last_x_, last_z_, last_y_;
+  Matrix last_dz_, last_dx_;  // backward()'s results, kept to be reused
 };
 
 }  // namespace cairn::nn

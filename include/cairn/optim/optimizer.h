@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,13 @@ class Optimizer {
 
   // The slot names created per variable, in order (e.g. {"m", "v"}).
   virtual std::vector<std::string> slot_names() const = 0;
+
+  // For plain gradient descent (every update is value -= rate · gradient, with
+  // no slots or state), the rate: a layer may then apply the step itself while
+  // it computes the gradient (keras::Sequential::fit fuses it into Dense's
+  // products), and apply_gradients() is given only the other variables.
+  // nullopt for every other optimizer.
+  virtual std::optional<float> plain_gradient_step() const { return std::nullopt; }
 
  protected:
   explicit Optimizer(OptimizerOptions options) : options_(options) {}

@@ -1,0 +1,39 @@
+// Matrix products on the CPU's fast kernels: single-precision GEMM through
+// OpenBLAS, which picks its kernels for the CPU it runs on (SSE2 to AVX-512)
+// while cairn itself is compiled for baseline x86-64. Dense layers run their
+// forward and backward products through gemm(); `cairn bench gemm` measures it.
+//
+//   cairn::nn::Matrix y(x.rows(), w.cols());
+//   cairn::nn::gemm(x, cairn::nn::Op::kNone, w, cairn::nn::Op::kNone, y);   // y = x w
+//   cairn::nn::gemm(x, Op::kTranspose, dz, Op::kNone, dw);                  // dw = xᵀ dz
+//   cairn::nn::gemm(dz, Op::kNone, w, Op::kTranspose, dx);                  // dx = dz wᵀ
+//   cairn::nn::set_num_threads(1);   // products on the calling thread only
+//
+// Threads: OpenBLAS's pool. Its size is OPENBLAS_NUM_THREADS (or
+// OMP_NUM_THREADS) when set in the environment, else one thread per core;
+// set_num_threads() changes it for the whole process. Products too small to
+// gain from threads (m·n·k up to 262144) always run on the calling thread.
+#pragma once
+
+#include "cairn/nn/matrix.h"
+
+namespace cairn::nn {
+
+enum class Op { kNone, kTranspose };
+
+// c = alpha · op(a) · op(b) + beta · c, for row-major float matrices or blocks
+// of them (rows contiguous). c must already have the product's shape; with
+// beta == 0 its old contents are ignored (NaNs included). Shapes are checked
+// with assert().
+void gemm(const Eigen::Ref<const Matrix>& a, Op op_a, const Eigen::Ref<const Matrix>& b, Op op_b,
+          Eigen::Ref<Matrix> c, float alpha = 1.0f, float beta = 0.0f);
+
+// The number of threads products may use, and setting it (n >= 1; values
+// above OpenBLAS's build limit are clamped to it).
+int num_threads();
+void set_num_threads(int n);
+
+// The BLAS and the kernels it chose for this CPU, e.g. "OpenBLAS 0.3.21 (SkylakeX)".
+const char* blas_description();
+
+}  // namespace cairn::nn

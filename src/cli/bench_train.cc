@@ -1,0 +1,111 @@
+#include "cli/bench_train.h"
+
+#include <cstdio>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cairn/nn/gemm.h"
+#include "cli/bench_train_models.h"
+#include "cli/guarded.h"
+
+namespace cairn::cli {
+namespace {
+
+constexpr const char* kFlopsFormula =
+    "per Dense layer (in x out), batch B: forward 2*B*in*out + weight gradient 2*B*in*out + "
+    "input gradient 2*B*in*out except for the first layer";
+
+void check(const BenchTrainCommand& cmd) {
+  if (cmd.model != "iris" && cmd.model != "mnist" && cmd.model != "mlp") {
+    throw InvalidArgumentError("--model must be iris, mnist or mlp, got '" + cmd.model + "'");
+  }
+  if (cmd.threads < 0) throw InvalidArgumentError("--threads must be at least 1");
+  if (!(cmd.seconds > 0.0)) throw InvalidArgumentError("--seconds must be positive");
+  if (cmd.epochs < 0) throw InvalidArgumentError("--epochs must be positive");
+  if (cmd.samples < 0) throw InvalidArgumentError("--samples must be positive");
+  if (cmd.epochs > 0 && cmd.model != "mnist") {
+    throw InvalidArgumentError("checkpoint runs (--epochs) train --model mnist only");
+  }
+  if (cmd.epochs == 0 && cmd.checkpoint != "none") {
+    throw InvalidArgumentError("--checkpoint needs --epochs");
+  }
+}
+
+internal::TrainMeasurement measure(const BenchTrainCommand& cmd) {
+  if (cmd.epochs > 0) {
+    return internal::bench_keras_checkpoints(cmd.epochs, cmd.checkpoint, cmd.dir, cmd.samples);
+  }
+  if (cmd.model == "iris") return internal::bench_iris(cmd.seconds);
+  return internal::bench_keras(cmd.model, cmd.seconds, cmd.samples);
+}
+
+void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, int threads,
+           std::ostream& out) {
+  const double flops = internal::flops_per_step(m.layers, m.batch);
+  const double steps_per_s = static_cast<double>(m.steps) / m.seconds;
+  if (cmd.json) {
+    nlohmann::ordered_json doc{{"model", cmd.model},
+                               {"threads", threads},
+                               {"batch", m.batch},
+                               {"steps_per_s", steps_per_s},
+                               {"samples_per_s", steps_per_s * static_cast<double>(m.batch)},
+                               {"gflops", steps_per_s * flops / 1e9},
+                               {"flops_per_step", flops},
+                               {"flops_formula", kFlopsFormula},
+                               {"steps", m.steps},
+                               {"seconds", m.seconds},
+                               {"code_path", m.code_path},
+                               {"blas", nn::blas_description()}};
+    if (cmd.epochs > 0) {
+      doc["checkpoint"] = cmd.checkpoint;
+      doc["epoch_seconds"] = m.epoch_seconds;
+      doc["save_blocking_seconds"] = m.save_blocking_seconds;
+      doc["save_total_seconds"] = m.save_total_seconds;
+    }
+    out << doc.dump() << "\n";
+    return;
+  }
+  char line[320];
+  std::snprintf(line, sizeof(line),
+                "%s via %s, batch %lld, %d threads (%s): %.1f steps/s, %.0f samples/s, "
+                "%.2f GFLOP/s (%.4g FLOP/step)\n",
+                cmd.model.c_str(), m.code_path.c_str(), static_cast<long long>(m.batch), threads,
+                nn::blas_description(), steps_per_s, steps_per_s * static_cast<double>(m.batch),
+                steps_per_s * flops / 1e9, flops);
+  out << line;
+  for (size_t i = 0; i < m.epoch_seconds.size(); ++i) {
+    out << "epoch " << i + 1 << ": " << m.epoch_seconds[i] << " s";
+    if (i < m.save_blocking_seconds.size()) {
+      out << ", save blocked " << m.save_blocking_seconds[i] << " s";
+    }
+    if (i < m.save_total_seconds.size()) out << ", committed after " << m.save_total_seconds[i];
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+double flops_per_step(const std::vector<int64_t>& layers, int64_t batch) {
+  double flops = 0.0;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    const double product = 2.0 * static_cast<double>(batch * layers[i] * layers[i + 1]);
+    flops += i == 0 ? 2.0 * product : 3.0 * product;  // forward, kernel grad, input grad
+  }
+  return flops;
+}
+
+}  // namespace internal
+
+int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostream& err) {
+  return guarded("bench train", err, [&] {
+    check(cmd);
+    if (cmd.threads > 0) nn::set_num_threads(cmd.threads);
+    const internal::TrainMeasurement m = measure(cmd);
+    print(cmd, m, nn::num_threads(), out);
+  });
+}
+
+}  // namespace cairn::cli

@@ -1,0 +1,54 @@
+// `cairn bench train`: how fast cairn trains three reference models on this
+// CPU, through the code path a user calls, and what checkpointing every epoch
+// costs. scripts/bench/train_torch.py measures PyTorch the same way.
+//
+//   cairn bench train --model iris --threads 1 --seconds 3
+//   iris: 4-10-10-3 DNNClassifier (Adagrad 0.05) via Estimator::train, batch 100, 1 thread:
+//         5123.4 steps/s, 512340 samples/s, 0.48 GFLOP/s (94000 FLOP/step)
+//   cairn bench train --model mlp --json
+//   {"model": "mlp", "threads": 2, "batch": 256, "steps_per_s": .., "samples_per_s": ..,
+//    "gflops": .., "flops_per_step": .., "flops_formula": "..", "code_path": ".."}
+//   cairn bench train --model mnist --epochs 3 --checkpoint async --dir /tmp/ck --json
+//   {..., "epoch_seconds": [..], "save_blocking_seconds": [..], "save_total_seconds": [..]}
+//
+// Models:
+//   iris   DNNClassifier hidden [10, 10] (relu), 4 features, 3 classes, batch 100,
+//          Adagrad lr 0.05 (its default), 120 synthetic examples; Estimator::train
+//          with the default RunConfig (summaries and step logs every 100 steps,
+//          a checkpoint after the first and the last step).
+//   mnist  Sequential 784-512(relu)-Dropout(0.2)-10(softmax), batch 32, Adam lr 1e-3,
+//          sparse categorical cross-entropy, Fashion-MNIST (scaled to [0, 1]);
+//          Sequential::fit.
+//   mlp    Sequential 784-4096(relu)-4096(relu)-10(softmax), batch 256, SGD lr 0.01,
+//          2048 random samples; Sequential::fit.
+// Speed runs train until --seconds have passed after a warm-up (at least 0.3 s
+// and 3 steps, 100 steps for iris) that is not timed. Checkpoint runs (mnist,
+// --epochs) fit whole epochs with a keras::ModelCheckpoint saving the weights
+// to DIR/cp-{epoch:04d}.ckpt after each (sync or async_save), or none.
+//
+// FLOPs per step count what training must do: per Dense layer (in × out) and
+// batch B, 2·B·in·out forward, as much for the kernel gradient, and as much
+// for the input gradient except in the first layer (which cairn skips).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace cairn::cli {
+
+struct BenchTrainCommand {
+  std::string model;  // iris, mnist, mlp
+  int threads = 0;    // 0: the default (see cairn/nn/gemm.h)
+  double seconds = 3.0;
+  int epochs = 0;                   // > 0: a checkpoint run of this many epochs
+  std::string checkpoint = "none";  // none, sync, async (checkpoint runs)
+  std::string dir;                  // where checkpoint runs save
+  int64_t samples = 0;              // mnist/mlp: train on the first N examples only (0: all)
+  bool json = false;
+};
+
+// The exit code: 0, or 1 with "cairn bench train: CODE: message" on `err`.
+int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostream& err);
+
+}  // namespace cairn::cli

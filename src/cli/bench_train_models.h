@@ -1,0 +1,34 @@
+// Internal to `cairn bench train` (bench_train.h): the timed training runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cairn::cli::internal {
+
+struct TrainMeasurement {
+  std::string code_path;        // what was timed, e.g. "keras::Sequential::fit"
+  std::vector<int64_t> layers;  // widths, input first: {784, 512, 10}
+  int64_t batch = 0;
+  int64_t steps = 0;     // steps timed
+  double seconds = 0.0;  // their wall-clock time
+  // Checkpoint runs only: per epoch (the save included), and per save the
+  // time fit() was held up and the time until the checkpoint was committed.
+  std::vector<double> epoch_seconds, save_blocking_seconds, save_total_seconds;
+};
+
+// Estimator::train of the Iris DNNClassifier for about `seconds`.
+TrainMeasurement bench_iris(double seconds);
+// Sequential::fit of "mnist" or "mlp" for about `seconds`, on the first
+// `samples` examples (0: all).
+TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples);
+// Sequential::fit of "mnist" for `epochs` epochs, checkpointing as `mode`
+// says ("none", "sync", "async") into `dir`.
+TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
+                                         const std::string& dir, int64_t samples);
+
+// Training FLOPs of one step (see bench_train.h).
+double flops_per_step(const std::vector<int64_t>& layers, int64_t batch);
+
+}  // namespace cairn::cli::internal

@@ -1,0 +1,99 @@
+// `cairn bench train` and `cairn bench gemm`: the JSON they print carries the
+// keys the benchmark driver reads, with positive values, and checkpoint runs
+// save every epoch. No timing is asserted.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cairn/io/file_system.h"
+#include "testing/test_util.h"
+
+namespace cairn::cli {
+namespace {
+
+using cairn::testing::cairn_command;
+using cairn::testing::run_command;
+using cairn::testing::shell_quote;
+
+constexpr const char* kFashionMnist =
+    "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+
+nlohmann::json run_json(const std::string& args) {
+  auto run = run_command(cairn_command(args));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return nlohmann::json::parse(run.out);
+}
+
+void expect_speed_keys(const nlohmann::json& doc, const std::string& model, int batch) {
+  EXPECT_EQ(doc["model"], model);
+  EXPECT_EQ(doc["batch"], batch);
+  EXPECT_GE(doc["threads"].get<int>(), 1);
+  for (const char* key : {"steps_per_s", "samples_per_s", "gflops", "flops_per_step"}) {
+    ASSERT_TRUE(doc.contains(key)) << key;
+    EXPECT_GT(doc[key].get<double>(), 0.0) << key;
+  }
+  EXPECT_NEAR(doc["samples_per_s"].get<double>(), doc["steps_per_s"].get<double>() * batch,
+              1e-6 * doc["samples_per_s"].get<double>());
+}
+
+TEST(BenchTrainTest, IrisThroughTheEstimator) {
+  const auto doc = run_json("bench train --model iris --threads 1 --seconds 0.2 --json");
+  expect_speed_keys(doc, "iris", 100);
+  EXPECT_EQ(doc["threads"], 1);
+  // 4-10-10-3, batch 100: forward 2*100*(40+100+30), kernel gradients as much,
+  // input gradients of the two layers after the first.
+  EXPECT_EQ(doc["flops_per_step"], 2 * 100 * (2 * 40 + 3 * 100 + 3 * 30));
+  EXPECT_EQ(doc["code_path"], "estimator::DNNClassifier::train");
+}
+
+TEST(BenchTrainTest, MnistThroughFitAndTextOutput) {
+  if (!default_file_system().file_exists(kFashionMnist)) GTEST_SKIP() << "no Fashion-MNIST";
+  const auto doc =
+      run_json("bench train --model mnist --threads 2 --seconds 0.2 --samples 640 --json");
+  expect_speed_keys(doc, "mnist", 32);
+  EXPECT_EQ(doc["code_path"], "keras::Sequential::fit");
+  auto text = run_command(cairn_command("bench train --model mnist --seconds 0.1 --samples 320"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("samples/s"), std::string::npos) << text.out;
+}
+
+TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {
+  if (!default_file_system().file_exists(kFashionMnist)) GTEST_SKIP() << "no Fashion-MNIST";
+  for (const char* mode : {"none", "sync"}) {
+    SCOPED_TRACE(mode);
+    cairn::testing::TempDir dir;
+    const auto doc = run_json("bench train --model mnist --epochs 2 --samples 320 --checkpoint " +
+                              std::string(mode) + " --dir " + shell_quote(dir.path()) + " --json");
+    ASSERT_EQ(doc["epoch_seconds"].size(), 2u);
+    const size_t saves = std::string(mode) == "none" ? 0 : 2;
+    EXPECT_EQ(doc["save_blocking_seconds"].size(), saves);
+    EXPECT_EQ(doc["save_total_seconds"].size(), saves);
+    for (const auto& s : doc["epoch_seconds"]) EXPECT_GT(s.get<double>(), 0.0);
+    const bool saved = default_file_system().file_exists(dir.path() + "/cp-0002.ckpt.index");
+    EXPECT_EQ(saved, saves > 0);
+  }
+}
+
+TEST(BenchTrainTest, BadArguments) {
+  auto bad_model = run_command(cairn_command("bench train --model resnet"));
+  EXPECT_EQ(bad_model.exit_code, 1);
+  EXPECT_NE(bad_model.err.find("--model"), std::string::npos) << bad_model.err;
+  auto no_epochs = run_command(cairn_command("bench train --model mnist --checkpoint sync"));
+  EXPECT_EQ(no_epochs.exit_code, 1);
+  EXPECT_NE(no_epochs.err.find("--epochs"), std::string::npos) << no_epochs.err;
+}
+
+TEST(BenchGemmTest, JsonReportsAPositiveRate) {
+  const auto doc = run_json("bench gemm --threads 1 --n 96 --runs 2 --json");
+  EXPECT_GT(doc["gflops"].get<double>(), 0.0);
+  EXPECT_EQ(doc["n"], 96);
+  EXPECT_EQ(doc["threads"], 1);
+  EXPECT_EQ(doc["seconds"].size(), 2u);
+  auto text = run_command(cairn_command("bench gemm --n 32 --runs 1"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("GFLOP/s"), std::string::npos) << text.out;
+  EXPECT_EQ(run_command(cairn_command("bench gemm --n 0")).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace cairn::cli
