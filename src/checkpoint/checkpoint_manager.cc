@@ -64,6 +64,12 @@ std::optional<std::string> CheckpointManager::latest() const {
 std::string CheckpointManager::save(
     int64_t step, const NamedTensors& tensors,
     const std::function<void(const std::string& prefix)>& before_commit) {
+  return save(step, refs_to(tensors), before_commit);
+}
+
+std::string CheckpointManager::save(
+    int64_t step, const NamedTensorRefs& tensors,
+    const std::function<void(const std::string& prefix)>& before_commit) {
   std::string prefix =
       join_path(options_.directory, options_.checkpoint_name + "-" + std::to_string(step));
   save_variables(prefix, tensors, {.update_state_file = false}, fs_);

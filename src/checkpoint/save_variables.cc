@@ -40,13 +40,25 @@ void record_checkpoint(FileSystem& fs, const std::string& dir, const std::string
 
 }  // namespace
 
+NamedTensorRefs refs_to(const NamedTensors& tensors) {
+  NamedTensorRefs refs;
+  refs.reserve(tensors.size());
+  for (const auto& [name, tensor] : tensors) refs.emplace_back(name, &tensor);
+  return refs;
+}
+
 std::string save_variables(const std::string& prefix, const NamedTensors& variables,
+                           const SaveOptions& options, FileSystem& fs) {
+  return save_variables(prefix, refs_to(variables), options, fs);
+}
+
+std::string save_variables(const std::string& prefix, const NamedTensorRefs& variables,
                            const SaveOptions& options, FileSystem& fs) {
   std::string dir = dirname(prefix);
   throw_if_error(fs.create_directories(dir));
   auto writer = value_or_throw(
       BundleWriter::create(fs, prefix, BundleWriterOptions{.num_shards = options.num_shards}));
-  for (const auto& [name, tensor] : variables) throw_if_error(writer->add(name, tensor));
+  for (const auto& [name, tensor] : variables) throw_if_error(writer->add(name, *tensor));
   throw_if_error(writer->finish());
   if (options.update_state_file) record_checkpoint(fs, dir, prefix);
   return prefix;

@@ -1,13 +1,19 @@
 #include "cli/bench_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <ostream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/formats/tensor_bundle.h"
@@ -18,15 +24,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Throughput {
+struct Summary {
   double median = 0, min = 0, max = 0;
 };
 
-Throughput summarize(std::vector<double> gbps) {
-  std::sort(gbps.begin(), gbps.end());
-  const size_t n = gbps.size();
-  const double median = n % 2 ? gbps[n / 2] : (gbps[n / 2 - 1] + gbps[n / 2]) / 2;
-  return {median, gbps.front(), gbps.back()};
+Summary summarize(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return {median, values.front(), values.back()};
 }
 
 // `count` float32 tensors of `total_bytes` in all (the last takes the rest).
@@ -60,9 +66,76 @@ int64_t restore_all(const std::string& prefix) {
   return bytes;
 }
 
-void remove_bundle(FileSystem& fs, const std::string& prefix) {
-  (void)fs.remove_file(bundle_index_path(prefix));
-  (void)fs.remove_file(bundle_data_path(prefix, 0, 1));
+// Seconds to open the checkpoint and read its middle tensor (a lazy restore).
+double restore_one(const std::string& prefix) {
+  const auto start = Clock::now();
+  CheckpointReader reader(prefix);
+  const auto all = reader.list_variables();
+  (void)reader.get_tensor(all[all.size() / 2].name);
+  return seconds_since(start);
+}
+
+std::vector<std::string> bundle_files(const std::string& prefix) {
+  return {bundle_index_path(prefix), bundle_data_path(prefix, 0, 1)};
+}
+
+// Drops the files' pages from the page cache (they were fsynced, so the
+// pages are clean), so that the next read comes from the disk.
+void evict_from_page_cache(const std::string& prefix) {
+  for (const std::string& path : bundle_files(prefix)) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+  }
+}
+
+// Linux: VmHWM (peak resident memory) can be reset by writing 5 to
+// /proc/self/clear_refs. Returns the kB value of `field` in /proc/self/status.
+std::optional<double> status_kb(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1));
+  }
+  return std::nullopt;
+}
+
+bool reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
+}
+
+struct RunTimes {
+  std::vector<double> save, save_blocking, restore_cold, restore_warm, restore_one;
+  std::optional<double> peak_extra_mib;
+};
+
+// One save through the training code path: synchronous (streamed from the
+// tensors) or asynchronous (copied, written by a background thread).
+void timed_save(const BenchIoCommand& cmd, const NamedTensors& state, const std::string& prefix,
+                RunTimes& times) {
+  const bool can_measure = reset_peak_rss();
+  const std::optional<double> before = status_kb("VmRSS");
+  const auto start = Clock::now();
+  if (cmd.async) {
+    AsyncSaver saver;
+    saver.save(refs_to(state), [&prefix](const NamedTensors& copy) {
+      save_variables(prefix, copy, {.update_state_file = false});
+    });
+    times.save_blocking.push_back(seconds_since(start));
+    saver.wait();
+  } else {
+    save_variables(prefix, refs_to(state), {.update_state_file = false});
+  }
+  times.save.push_back(seconds_since(start));
+  const std::optional<double> peak = status_kb("VmHWM");
+  if (can_measure && before && peak) {
+    const double mib = std::max(0.0, (*peak - *before) / 1024.0);
+    times.peak_extra_mib = std::max(times.peak_extra_mib.value_or(0.0), mib);
+  }
 }
 
 void check(const BenchIoCommand& cmd) {
@@ -74,32 +147,60 @@ void check(const BenchIoCommand& cmd) {
   if (cmd.runs < 1) throw InvalidArgumentError("--runs must be at least 1");
 }
 
-void print(const BenchIoCommand& cmd, int64_t bytes, const Throughput& save,
-           const Throughput& restore, std::ostream& out) {
-  if (cmd.json) {
-    nlohmann::ordered_json doc{{"save_gbps", save.median},
-                               {"save_gbps_min", save.min},
-                               {"save_gbps_max", save.max},
-                               {"restore_gbps", restore.median},
-                               {"restore_gbps_min", restore.min},
-                               {"restore_gbps_max", restore.max},
-                               {"bytes", bytes},
-                               {"tensors", cmd.tensors},
-                               {"runs", cmd.runs},
-                               {"dir", cmd.dir}};
-    out << doc.dump() << "\n";
-    return;
+nlohmann::ordered_json to_json(const BenchIoCommand& cmd, int64_t bytes, const RunTimes& t) {
+  nlohmann::ordered_json doc{{"tool", "cairn"},
+                             {"bytes", bytes},
+                             {"tensors", cmd.tensors},
+                             {"runs", cmd.runs},
+                             {"async", cmd.async},
+                             {"save_seconds", t.save},
+                             {"restore_seconds", t.restore_cold},
+                             {"restore_warm_seconds", t.restore_warm},
+                             {"restore_one_seconds", t.restore_one}};
+  if (cmd.async) doc["save_blocking_seconds"] = t.save_blocking;
+  doc["save_peak_extra_mib"] = t.peak_extra_mib ? nlohmann::ordered_json(*t.peak_extra_mib)
+                                                : nlohmann::ordered_json(nullptr);
+  const auto gbps = [bytes](const std::vector<double>& seconds) {
+    std::vector<double> rates;
+    for (double s : seconds) rates.push_back(static_cast<double>(bytes) / 1e9 / s);
+    return summarize(rates);
+  };
+  for (const auto& [key, seconds] :
+       {std::pair{"save_gbps", &t.save}, std::pair{"restore_gbps", &t.restore_cold},
+        std::pair{"restore_warm_gbps", &t.restore_warm}}) {
+    const Summary s = gbps(*seconds);
+    doc[key] = s.median;
+    doc[std::string(key) + "_min"] = s.min;
+    doc[std::string(key) + "_max"] = s.max;
   }
-  char line[160];
+  doc["dir"] = cmd.dir;
+  return doc;
+}
+
+void print_text(const nlohmann::ordered_json& doc, std::ostream& out) {
+  char line[200];
+  for (const char* figure : {"save", "restore", "restore_warm"}) {
+    const std::string key = std::string(figure) + "_gbps";
+    std::snprintf(line, sizeof(line), "%-13s %.3f GB/s median (min %.3f, max %.3f)\n", figure,
+                  doc[key].get<double>(), doc[key + "_min"].get<double>(),
+                  doc[key + "_max"].get<double>());
+    out << line;
+  }
+  const Summary one = summarize(doc["restore_one_seconds"].get<std::vector<double>>());
   std::snprintf(line, sizeof(line),
-                "save     %.3f GB/s median (min %.3f, max %.3f) over %d runs, %lld bytes in %lld "
-                "tensors\n",
-                save.median, save.min, save.max, cmd.runs, static_cast<long long>(bytes),
-                static_cast<long long>(cmd.tensors));
+                "restore one   %.2f ms median for 1 of %lld tensors (cold, lazy)\n"
+                "%lld bytes, %d runs%s; restore = cold (evicted from the page cache), "
+                "restore_warm = from the page cache\n",
+                one.median * 1e3, doc["tensors"].get<long long>(), doc["bytes"].get<long long>(),
+                doc["runs"].get<int>(), doc["async"].get<bool>() ? ", asynchronous saves" : "");
   out << line;
-  std::snprintf(line, sizeof(line), "restore  %.3f GB/s median (min %.3f, max %.3f)\n",
-                restore.median, restore.min, restore.max);
-  out << line;
+  if (doc.contains("save_blocking_seconds")) {
+    const Summary b = summarize(doc["save_blocking_seconds"].get<std::vector<double>>());
+    const Summary s = summarize(doc["save_seconds"].get<std::vector<double>>());
+    std::snprintf(line, sizeof(line), "async save blocked %.1f ms of %.1f ms (median)\n",
+                  b.median * 1e3, s.median * 1e3);
+    out << line;
+  }
 }
 
 }  // namespace
@@ -110,21 +211,27 @@ int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err
     FileSystem& fs = default_file_system();
     const int64_t bytes = cmd.size_mb << 20;
     const NamedTensors state = synthetic_state(bytes, cmd.tensors);
-    std::vector<double> save_gbps, restore_gbps;
-    std::string previous;
+    RunTimes times;
     for (int run = 0; run < cmd.runs; ++run) {
       const std::string prefix = cmd.dir + "/bench.ckpt-" + std::to_string(run);
+      timed_save(cmd, state, prefix, times);
+      evict_from_page_cache(prefix);
       auto start = Clock::now();
-      save_variables(prefix, state, {.update_state_file = false}, fs);
-      save_gbps.push_back(static_cast<double>(bytes) / 1e9 / seconds_since(start));
-      if (!previous.empty()) remove_bundle(fs, previous);
+      if (restore_all(prefix) != bytes) throw DataLossError("restored fewer bytes than saved");
+      times.restore_cold.push_back(seconds_since(start));
       start = Clock::now();
-      const int64_t restored = restore_all(prefix);
-      restore_gbps.push_back(static_cast<double>(restored) / 1e9 / seconds_since(start));
-      previous = prefix;
+      (void)restore_all(prefix);
+      times.restore_warm.push_back(seconds_since(start));
+      evict_from_page_cache(prefix);
+      times.restore_one.push_back(restore_one(prefix));
+      for (const std::string& path : bundle_files(prefix)) (void)fs.remove_file(path);
     }
-    remove_bundle(fs, previous);
-    print(cmd, bytes, summarize(save_gbps), summarize(restore_gbps), out);
+    const auto doc = to_json(cmd, bytes, times);
+    if (cmd.json) {
+      out << doc.dump() << "\n";
+    } else {
+      print_text(doc, out);
+    }
   });
 }
 

@@ -9,11 +9,16 @@
 //   cairn bench io --dir /tmp/bench --size-mb 64 --tensors 16 --json
 //   {"save_gbps": 1.3, "save_gbps_min": .., "save_gbps_max": .., "restore_gbps": .., ...}
 //
-// The state is float32 tensors summing to size-mb MiB. Each run writes a
-// new bundle in DIR and removes the previous one; nothing is left at the end.
-// Restores read what the run just wrote, so they come from the page cache
-// when memory allows. Timings are wall-clock: compare them only with peers
-// measured in the same run on the same directory.
+// The state is float32 tensors summing to size-mb MiB. Each run saves a new
+// bundle in DIR (timed, with the peak memory the save added), evicts its
+// files from the page cache (posix_fadvise DONTNEED) and restores it from the
+// disk ("restore"), again from the page cache ("restore_warm"), and opens it
+// once more cold to read one tensor ("restore one": a lazy restore), then
+// deletes it; nothing is left at the end. --json adds every run's seconds
+// (save_seconds, restore_seconds, restore_warm_seconds, restore_one_seconds,
+// save_blocking_seconds with --async) and save_peak_extra_mib. Timings are
+// wall-clock: compare them only with peers measured in the same run on the
+// same directory.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +33,7 @@ struct BenchIoCommand {
   int64_t tensors = 16;
   int runs = 5;
   bool json = false;
+  bool async = false;  // save through AsyncSaver: report blocking vs total time
 };
 
 // The exit code: 0, or 1 with "cairn bench io: CODE: message" on `err`.

@@ -161,6 +161,7 @@ void add_bench(CLI::App& app, cairn::cli::BenchIoCommand& b, cairn::cli::BenchTr
   io->add_option("--tensors", b.tensors, "Number of tensors it is split into (default 16)");
   io->add_option("--runs", b.runs, "Save/restore rounds; median, min and max (default 5)");
   io->add_flag("--json", b.json, "Print JSON: {save_gbps, restore_gbps, ...}");
+  io->add_flag("--async", b.async, "Save in the background (AsyncSaver): blocking vs total time");
   add_bench_train(*bench, t);
   add_bench_gemm(*bench, g);
 }

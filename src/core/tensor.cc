@@ -9,15 +9,21 @@ void Tensor::AlignedFree::operator()(std::byte* p) const { std::free(p); }
 
 Tensor::Tensor() : Tensor(DType::kFloat32, TensorShape{0}) {}
 
-Tensor::Tensor(DType dtype, TensorShape shape)
+Tensor::Tensor(DType dtype, TensorShape shape) : Tensor(dtype, std::move(shape), Fill::kZero) {}
+
+Tensor::Tensor(DType dtype, TensorShape shape, Fill fill)
     : dtype_(dtype), shape_(std::move(shape)), num_elements_(shape_.num_elements()) {
   assert(dtype != DType::kInvalid && dtype != DType::kVariant);
-  allocate();
+  allocate(fill);
+}
+
+Tensor Tensor::uninitialized(DType dtype, TensorShape shape) {
+  return Tensor(dtype, std::move(shape), Fill::kNone);
 }
 
 Tensor::Tensor(const Tensor& other)
     : dtype_(other.dtype_), shape_(other.shape_), num_elements_(other.num_elements_) {
-  allocate();
+  allocate(Fill::kNone);
   if (byte_size_) std::memcpy(data(), other.data(), byte_size_);
   strings_ = other.strings_;
 }
@@ -27,7 +33,7 @@ Tensor& Tensor::operator=(const Tensor& other) {
   return *this;
 }
 
-void Tensor::allocate() {
+void Tensor::allocate(Fill fill) {
   if (dtype_ == DType::kString) {
     strings_.assign(static_cast<size_t>(num_elements_), std::string());
     byte_size_ = 0;
@@ -39,7 +45,11 @@ void Tensor::allocate() {
   if (padded == 0) padded = kAlignment;
   void* p = std::aligned_alloc(kAlignment, padded);
   if (p == nullptr) throw std::bad_alloc();
-  std::memset(p, 0, padded);
+  if (fill == Fill::kZero) {
+    std::memset(p, 0, padded);
+  } else if (padded > byte_size_) {
+    std::memset(static_cast<char*>(p) + byte_size_, 0, padded - byte_size_);  // the tail only
+  }
   buffer_.reset(static_cast<std::byte*>(p));
 }
 

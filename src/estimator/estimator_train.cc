@@ -2,7 +2,9 @@
 // (checkpoint saver, summary saver, step counter, loss logger, NaN guard).
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
+#include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_manager.h"
 #include "cairn/checkpoint/stale_temporaries.h"
 #include "cairn/core/errors.h"
@@ -71,7 +73,9 @@ class TrainLoop {
                   .clock = config.clock}),
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
-        rate_step_(session.step()) {}
+        rate_step_(session.step()) {
+    if (config.async_save) async_.emplace();
+  }
 
   void run(const data::InputFn& input_fn, int64_t target) {
     auto it = input_fn().make_iterator();
@@ -85,6 +89,7 @@ class TrainLoop {
       after_step(loss);
     }
     if (schedule_.needs_final_save(session_.step())) save();
+    if (async_) async_->wait();  // train() returns only once every save is committed
     internal::log_line(config_, "Loss for final step: " + format_number(last_loss_) + ".");
     throw_if_error(files_.events->flush());
   }
@@ -141,8 +146,17 @@ class TrainLoop {
     int64_t step = session_.step();
     internal::log_line(config_, "Saving checkpoints for " + std::to_string(step) + " into " +
                                     join_path(dir_, "model.ckpt") + ".");
-    manager_.save(step, session_.named_tensors(),
-                  [this](const std::string& prefix) { files_.write_meta(prefix); });
+    auto commit = [this, step](const auto& tensors) {
+      manager_.save(step, tensors,
+                    [this](const std::string& prefix) { files_.write_meta(prefix); });
+    };
+    if (async_) {
+      // Training goes on once the variables are copied; the manager is used
+      // by one save at a time (save() waits for the previous one).
+      async_->save(session_.tensor_refs(), [commit](const NamedTensors& copy) { commit(copy); });
+    } else {
+      commit(session_.tensor_refs());  // streamed from the variables, no copy
+    }
     schedule_.saved(step, internal::now_seconds(config_));
   }
 
@@ -157,6 +171,9 @@ class TrainLoop {
   int64_t rate_step_;
   float last_loss_ = 0;
   bool logged_once_ = false;
+  // Last member: destroyed first, so a save still in flight (training threw)
+  // finishes while the manager and files it uses still exist.
+  std::optional<AsyncSaver> async_;
 };
 
 }  // namespace

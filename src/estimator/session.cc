@@ -74,7 +74,13 @@ nn::VariableRefs Session::all_variables() {
 
 NamedTensors Session::named_tensors() {
   NamedTensors out;
-  for (nn::Variable* v : all_variables()) out.emplace_back(v->name, v->value);
+  for (const auto& [name, tensor] : tensor_refs()) out.emplace_back(name, *tensor);
+  return out;
+}
+
+NamedTensorRefs Session::tensor_refs() {
+  NamedTensorRefs out;
+  for (nn::Variable* v : all_variables()) out.emplace_back(v->name, &v->value);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }

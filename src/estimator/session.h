@@ -34,6 +34,8 @@ struct Session {
   nn::VariableRefs all_variables();
   // What a checkpoint of this session holds, sorted by name.
   NamedTensors named_tensors();
+  // The same tensors in place (valid while the session lives and is not trained).
+  NamedTensorRefs tensor_refs();
   std::vector<VariableInfo> variable_infos();
 };
 

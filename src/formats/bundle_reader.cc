@@ -3,6 +3,7 @@
 #include "cairn/formats/bundle_reader.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <mutex>
 
@@ -117,14 +118,21 @@ struct BundleReader::Impl {
       : fs(file_system), prefix(std::move(bundle_prefix)) {}
 
   Status load_index();
-  Result<const RandomAccessFile*> shard_file(int shard_id, const std::string& tensor) const;
+  Result<const MappedFile*> shard(int shard_id, const std::string& tensor) const;
+  // The tensor's stored bytes inside its mapped shard (bounds checked, not
+  // crc checked), and the "file: tensor" text errors begin with.
+  Result<std::string_view> stored_bytes(const BundleEntry& e, std::string* where) const;
 
   FileSystem& fs;
   std::string prefix;
   int num_shards = 0;
   std::vector<BundleEntry> entries;
   mutable std::mutex mu;
-  mutable std::vector<std::unique_ptr<RandomAccessFile>> shard_files;
+  // Data shards are memory-mapped on first use: a tensor costs only its own
+  // pages, read ahead when it is requested. Committed shards are never
+  // rewritten in place (saves rename new files over old names), so a mapping
+  // stays valid while the reader lives.
+  mutable std::vector<std::unique_ptr<MappedFile>> shards;
 };
 
 Status BundleReader::Impl::load_index() {
@@ -141,7 +149,7 @@ Status BundleReader::Impl::load_index() {
   }
   CAIRN_RETURN_IF_ERROR(check_header(header, index));
   num_shards = header.num_shards();
-  shard_files.resize(static_cast<size_t>(num_shards));
+  shards.resize(static_cast<size_t>(num_shards));
   entries.reserve(table.size() - 1);
   for (size_t i = 1; i < table.size(); ++i) {
     CAIRN_ASSIGN_OR_RETURN(BundleEntry e,
@@ -151,21 +159,38 @@ Status BundleReader::Impl::load_index() {
   return ok_status();
 }
 
-Result<const RandomAccessFile*> BundleReader::Impl::shard_file(int shard_id,
-                                                               const std::string& tensor) const {
+Result<const MappedFile*> BundleReader::Impl::shard(int shard_id, const std::string& tensor) const {
   std::lock_guard<std::mutex> lock(mu);
-  auto& slot = shard_files[static_cast<size_t>(shard_id)];
+  auto& slot = shards[static_cast<size_t>(shard_id)];
   if (!slot) {
     std::string path = bundle_data_path(prefix, shard_id, num_shards);
-    auto opened = fs.new_random_access_file(path);
-    if (!opened.ok()) {
-      return Status(opened.status().code(),
+    auto mapped = fs.map_file(path);
+    if (!mapped.ok()) {
+      return Status(mapped.status().code(),
                     "tensor '" + tensor + "' is stored in " + path +
-                        ", which cannot be read: " + opened.status().message());
+                        ", which cannot be read: " + mapped.status().message());
     }
-    slot = std::move(*opened);
+    slot = std::move(*mapped);
   }
   return slot.get();
+}
+
+Result<std::string_view> BundleReader::Impl::stored_bytes(const BundleEntry& e,
+                                                          std::string* where) const {
+  if (e.is_sliced) {
+    return unimplemented_error("tensor '" + e.name + "' in " + prefix +
+                               " is a partitioned (sliced) variable, which cairn does not read");
+  }
+  CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
+  *where = bundle_data_path(prefix, e.shard_id, num_shards) + ": tensor '" + e.name + "'";
+  const std::string_view data = file->data();
+  if (e.offset > data.size() || e.size > data.size() - e.offset) {
+    return data_loss_error(*where + ": the index places it at bytes [" + std::to_string(e.offset) +
+                           ", " + std::to_string(e.offset + e.size) + "), but the file holds " +
+                           std::to_string(data.size()) + " bytes (truncated data file?)");
+  }
+  file->will_need(e.offset, e.size);
+  return data.substr(static_cast<size_t>(e.offset), static_cast<size_t>(e.size));
 }
 
 Result<std::unique_ptr<BundleReader>> BundleReader::open(FileSystem& fs, std::string prefix) {
@@ -188,48 +213,80 @@ const BundleEntry* BundleReader::find(std::string_view name) const {
   return it != all.end() && it->name == name ? &*it : nullptr;
 }
 
-Result<std::string> BundleReader::read_raw(std::string_view name) const {
+const BundleEntry* BundleReader::find_or(std::string_view name, Status* missing) const {
   const BundleEntry* e = find(name);
   if (e == nullptr) {
-    return not_found_error("tensor '" + std::string(name) + "' is not in checkpoint " +
-                           impl_->prefix);
+    *missing =
+        not_found_error("tensor '" + std::string(name) + "' is not in checkpoint " + impl_->prefix);
   }
-  if (e->is_sliced) {
-    return unimplemented_error("tensor '" + e->name + "' in " + impl_->prefix +
-                               " is a partitioned (sliced) variable, which cairn does not read");
+  return e;
+}
+
+namespace {
+
+Status crc_mismatch(const std::string& where, uint32_t recorded, uint32_t crc) {
+  return data_loss_error(where + ": checksum mismatch (index records " + hex32(recorded) +
+                         ", data gives " + hex32(crc32c::mask(crc)) +
+                         "): the data file is corrupt");
+}
+
+// Copies `from` into `to` a slice at a time and returns the crc32c of the
+// bytes, computed on each slice while it is still in the CPU cache: one pass
+// over memory instead of two.
+uint32_t copy_with_crc(std::string_view from, char* to) {
+  constexpr size_t kSlice = 256 * 1024;
+  uint32_t crc = 0;
+  for (size_t at = 0; at < from.size(); at += kSlice) {
+    const size_t n = std::min(kSlice, from.size() - at);
+    std::memcpy(to + at, from.data() + at, n);
+    crc = crc32c::extend(crc, to + at, n);
   }
-  CAIRN_ASSIGN_OR_RETURN(const RandomAccessFile* file, impl_->shard_file(e->shard_id, e->name));
-  std::string where = file->path() + ": tensor '" + e->name + "'";
-  if (e->offset > file->size() || e->size > file->size() - e->offset) {
-    return data_loss_error(where + ": the index places it at bytes [" + std::to_string(e->offset) +
-                           ", " + std::to_string(e->offset + e->size) + "), but the file holds " +
-                           std::to_string(file->size()) + " bytes (truncated data file?)");
-  }
-  std::string bytes(static_cast<size_t>(e->size), '\0');
-  CAIRN_ASSIGN_OR_RETURN(std::string_view got, file->read(e->offset, bytes.size(), bytes.data()));
-  if (got.size() != bytes.size()) return data_loss_error(where + ": short read");
-  if (got.data() != bytes.data()) bytes.assign(got);
+  return crc;
+}
+
+}  // namespace
+
+Result<std::string> BundleReader::read_raw(std::string_view name) const {
+  Status missing;
+  const BundleEntry* e = find_or(name, &missing);
+  if (e == nullptr) return missing;
+  std::string where;
+  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, impl_->stored_bytes(*e, &where));
+  std::string bytes(stored);
   CAIRN_ASSIGN_OR_RETURN(uint32_t crc, internal::stored_tensor_crc(*e, bytes, where));
-  if (crc32c::mask(crc) != e->masked_crc32c) {
-    return data_loss_error(where + ": checksum mismatch (index records " + hex32(e->masked_crc32c) +
-                           ", data gives " + hex32(crc32c::mask(crc)) +
-                           "): the data file is corrupt");
-  }
+  if (crc32c::mask(crc) != e->masked_crc32c) return crc_mismatch(where, e->masked_crc32c, crc);
   return bytes;
 }
 
 Result<Tensor> BundleReader::read(std::string_view name) const {
-  const BundleEntry* e = find(name);
-  if (e != nullptr && (e->dtype == DType::kVariant || e->dtype == DType::kInvalid)) {
+  Status missing;
+  const BundleEntry* e = find_or(name, &missing);
+  if (e == nullptr) return missing;
+  if (e->dtype == DType::kVariant || e->dtype == DType::kInvalid) {
     return unimplemented_error(
         "tensor '" + e->name + "' in " + impl_->prefix + " has dtype " +
         (e->dtype == DType::kVariant ? std::string("variant") : std::to_string(e->raw_dtype)) +
         ", which cairn lists but does not decode");
   }
-  CAIRN_ASSIGN_OR_RETURN(std::string bytes, read_raw(name));
-  std::string where = bundle_data_path(impl_->prefix, e->shard_id, impl_->num_shards) +
-                      ": tensor '" + e->name + "'";
-  return internal::decode_tensor(*e, bytes, where);
+  std::string where;
+  if (e->dtype == DType::kString) {
+    CAIRN_ASSIGN_OR_RETURN(std::string bytes, read_raw(name));
+    where = bundle_data_path(impl_->prefix, e->shard_id, impl_->num_shards) + ": tensor '" +
+            e->name + "'";
+    return internal::decode_tensor(*e, bytes, where);
+  }
+  // Fixed-width: straight from the mapping into the tensor, crc on the way.
+  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, impl_->stored_bytes(*e, &where));
+  Tensor tensor = Tensor::uninitialized(e->dtype, e->shape);
+  if (tensor.byte_size() != stored.size()) {
+    return data_loss_error(where + ": holds " + std::to_string(stored.size()) + " bytes, but " +
+                           std::string(dtype_name(e->dtype)) + " " + e->shape.to_string() +
+                           " needs " + std::to_string(tensor.byte_size()));
+  }
+  const uint32_t crc = copy_with_crc(stored, reinterpret_cast<char*>(tensor.data()));
+  if (crc32c::mask(crc) != e->masked_crc32c) return crc_mismatch(where, e->masked_crc32c, crc);
+  if (e->dtype == DType::kBool) internal::canonicalize_bools(tensor);
+  return tensor;
 }
 
 Status BundleReader::verify_all() const {

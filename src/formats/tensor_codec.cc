@@ -147,12 +147,14 @@ Result<Tensor> decode_tensor(const BundleEntry& entry, std::string_view bytes,
                            " needs " + std::to_string(tensor.byte_size()));
   }
   if (!bytes.empty()) std::memcpy(tensor.data(), bytes.data(), bytes.size());
-  if (entry.dtype == DType::kBool) {
-    // Any byte other than 0 reads as true; keep bools canonical (0 or 1).
-    auto* raw = reinterpret_cast<uint8_t*>(tensor.data());
-    for (size_t i = 0; i < bytes.size(); ++i) raw[i] = raw[i] != 0;
-  }
+  if (entry.dtype == DType::kBool) canonicalize_bools(tensor);
   return tensor;
+}
+
+void canonicalize_bools(Tensor& tensor) {
+  // Any byte other than 0 reads as true; keep bools canonical (0 or 1).
+  auto* raw = reinterpret_cast<uint8_t*>(tensor.data());
+  for (size_t i = 0; i < tensor.byte_size(); ++i) raw[i] = raw[i] != 0;
 }
 
 }  // namespace cairn::internal

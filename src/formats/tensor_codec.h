@@ -32,6 +32,9 @@ Result<uint32_t> stored_tensor_crc(const BundleEntry& entry, std::string_view by
                                    const std::string& where);
 
 // Decodes crc-checked `bytes` into a tensor of entry.dtype and entry.shape.
+// Rewrites every byte of a bool tensor as 0 or 1.
+void canonicalize_bools(Tensor& tensor);
+
 Result<Tensor> decode_tensor(const BundleEntry& entry, std::string_view bytes,
                              const std::string& where);
 

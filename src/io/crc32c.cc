@@ -3,7 +3,9 @@
 // Hand-written because no Debian package provides a C/C++ CRC32C library.
 //
 // Two paths, chosen once at run time:
-//   hardware  the SSE4.2 crc32 instruction, 8 bytes per step
+//   hardware  the SSE4.2 crc32 instruction, 8 bytes per step, on three
+//             interleaved streams for long inputs (the instruction's latency
+//             is three times its throughput), joined with shift tables
 //   portable  slicing-by-8: eight 256-entry tables, 8 bytes per step
 #include "cairn/io/crc32c.h"
 
@@ -54,15 +56,72 @@ uint32_t step_8(uint32_t l, const unsigned char* p) {
 }
 
 #if defined(__x86_64__)
+// Bytes per stream in one interleaved round: three streams of this many bytes.
+constexpr size_t kStripe = 4096;
+
+// The register after `n` zero bytes, starting from `l` (byte at a time; used
+// only to build the shift tables).
+uint32_t advance_zeros(uint32_t l, size_t n) {
+  for (size_t i = 0; i < n; ++i) l = step_byte(l, 0);
+  return l;
+}
+
+// Advancing the register over kStripe zero bytes is linear over GF(2), so it
+// is four table lookups, one per byte of the register.
+struct ShiftTables {
+  std::array<std::array<uint32_t, 256>, 4> t;
+  ShiftTables() {
+    std::array<uint32_t, 32> basis;
+    for (int bit = 0; bit < 32; ++bit) basis[bit] = advance_zeros(1u << bit, kStripe);
+    for (int k = 0; k < 4; ++k) {
+      for (uint32_t b = 0; b < 256; ++b) {
+        uint32_t v = 0;
+        for (int bit = 0; bit < 8; ++bit) {
+          if (b & (1u << bit)) v ^= basis[k * 8 + bit];
+        }
+        t[k][b] = v;
+      }
+    }
+  }
+  uint32_t shift(uint32_t l) const {
+    return t[0][l & 0xff] ^ t[1][(l >> 8) & 0xff] ^ t[2][(l >> 16) & 0xff] ^ t[3][l >> 24];
+  }
+};
+
+const ShiftTables& shift_tables() {
+  static const ShiftTables tables;
+  return tables;
+}
+
+uint64_t load_u64(const unsigned char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return word;
+}
+
+// Three stripes at once: a from the register `l`, b and c from zero; then
+// crc(l, a b c) = shift(shift(a') ^ b') ^ c' by linearity.
+__attribute__((target("sse4.2"))) uint32_t three_stripes(uint32_t l, const unsigned char* p) {
+  uint64_t a = l, b = 0, c = 0;
+  const unsigned char* pb = p + kStripe;
+  const unsigned char* pc = p + 2 * kStripe;
+  for (size_t i = 0; i < kStripe; i += 8) {
+    a = _mm_crc32_u64(a, load_u64(p + i));
+    b = _mm_crc32_u64(b, load_u64(pb + i));
+    c = _mm_crc32_u64(c, load_u64(pc + i));
+  }
+  const ShiftTables& s = shift_tables();
+  uint32_t ab = s.shift(static_cast<uint32_t>(a)) ^ static_cast<uint32_t>(b);
+  return s.shift(ab) ^ static_cast<uint32_t>(c);
+}
+
 __attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const unsigned char*>(data);
-  uint64_t l = crc ^ 0xffffffffu;
-  for (; n >= 8; n -= 8, p += 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    l = _mm_crc32_u64(l, word);
-  }
-  auto l32 = static_cast<uint32_t>(l);
+  uint32_t l32 = crc ^ 0xffffffffu;
+  for (; n >= 3 * kStripe; n -= 3 * kStripe, p += 3 * kStripe) l32 = three_stripes(l32, p);
+  uint64_t l = l32;
+  for (; n >= 8; n -= 8, p += 8) l = _mm_crc32_u64(l, load_u64(p));
+  l32 = static_cast<uint32_t>(l);
   for (; n > 0; --n, ++p) l32 = _mm_crc32_u8(l32, *p);
   return l32 ^ 0xffffffffu;
 }

@@ -56,6 +56,27 @@ TEST(Crc32cTest, PortableMatchesHardwareForRandomLengthsAndOffsets) {
   }
 }
 
+// Long inputs take the three-stream path (stripes of 4 KiB joined by shift
+// tables): lengths around multiples of 12 KiB, misaligned, from any register.
+TEST(Crc32cTest, PortableMatchesHardwareOnLongInputs) {
+  if (!hardware_accelerated()) GTEST_SKIP() << "CPU lacks SSE4.2; only the portable path exists";
+  std::mt19937 rng(77);
+  std::vector<unsigned char> buf(5 * 12288 + 64);
+  for (auto& b : buf) b = static_cast<unsigned char>(rng());
+  for (size_t base : {size_t{12288}, size_t{24576}, size_t{49152}}) {
+    for (size_t len = base - 9; len <= base + 9; ++len) {
+      const unsigned char* p = buf.data() + len % 7;
+      uint32_t seed = static_cast<uint32_t>(rng());
+      ASSERT_EQ(extend(seed, p, len), extend_portable(seed, p, len)) << len;
+    }
+  }
+  // Split anywhere, the pieces extend to the crc of the whole.
+  const uint32_t whole = extend(0, buf.data(), buf.size());
+  for (size_t cut : {size_t{1}, size_t{4097}, size_t{12288}, size_t{30000}}) {
+    EXPECT_EQ(extend(extend(0, buf.data(), cut), buf.data() + cut, buf.size() - cut), whole);
+  }
+}
+
 TEST(Crc32cTest, MaskRoundTrips) {
   for (uint32_t c : {0u, 1u, 0xe3069283u, 0xffffffffu, 0x80000000u}) {
     EXPECT_NE(mask(c), c);

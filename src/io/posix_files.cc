@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -19,6 +21,19 @@ namespace cairn::internal {
 namespace {
 
 constexpr size_t kWriteBufferSize = 64 * 1024;
+
+// Large files start their writeback every this many bytes (sync_file_range
+// SYNC_FILE_RANGE_WRITE, which does not wait): the disk writes while the
+// process is still producing bytes, instead of all at once in the final
+// fsync. CAIRN_WRITEBACK_MB overrides it; 0 turns it off.
+uint64_t writeback_chunk_bytes() {
+  static const uint64_t bytes = [] {
+    const char* env = std::getenv("CAIRN_WRITEBACK_MB");
+    const long mb = env != nullptr ? std::strtol(env, nullptr, 10) : 8;
+    return mb > 0 ? static_cast<uint64_t>(mb) << 20 : uint64_t{0};
+  }();
+  return bytes;
+}
 
 StatusCode code_for_errno(int err) {
   switch (err) {
@@ -65,7 +80,7 @@ int write_all(int fd, std::string_view data) {
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd, uint64_t size)
-      : path_(std::move(path)), fd_(fd), size_(size) {
+      : path_(std::move(path)), fd_(fd), size_(size), writeback_from_(size) {
     buffer_.reserve(kWriteBufferSize);
   }
   ~PosixWritableFile() override { (void)close(); }
@@ -79,6 +94,7 @@ class PosixWritableFile final : public WritableFile {
       buffer_.append(data);
     }
     size_ += data.size();
+    start_writeback();
     return ok_status();
   }
 
@@ -87,6 +103,17 @@ class PosixWritableFile final : public WritableFile {
     int err = write_all(fd_, buffer_);
     buffer_.clear();
     return checked("write", err);
+  }
+
+  // Starts the disk writing what has been handed to the kernel, a chunk at a
+  // time; errors are left to the fsync that follows (this is only a hint).
+  void start_writeback() {
+    const uint64_t chunk = writeback_chunk_bytes();
+    const uint64_t written = size_ - buffer_.size();
+    if (chunk == 0 || written < writeback_from_ + chunk) return;
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                            static_cast<off_t>(written - writeback_from_), SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written;
   }
 
   Status sync() override {
@@ -116,6 +143,7 @@ class PosixWritableFile final : public WritableFile {
   std::string path_;
   int fd_;
   uint64_t size_;
+  uint64_t writeback_from_ = 0;  // bytes before this offset have had writeback started
   std::string buffer_;
 };
 
@@ -155,6 +183,13 @@ class PosixMappedFile final : public MappedFile {
   }
   std::string_view data() const override {
     return std::string_view(static_cast<const char*>(base_), size_);
+  }
+  void will_need(uint64_t offset, uint64_t n) const override {
+    if (offset >= size_ || n == 0) return;
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t begin = offset / page * page;
+    const uint64_t end = std::min<uint64_t>(offset + n, size_);
+    (void)::madvise(static_cast<char*>(base_) + begin, end - begin, MADV_WILLNEED);
   }
 
  private:

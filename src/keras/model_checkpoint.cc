@@ -1,11 +1,13 @@
 #include "cairn/keras/model_checkpoint.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
 #include "keras/monitor_mode.h"
 #include "keras/str_format.h"
+#include "keras/weights_tf.h"
 
 namespace cairn::keras {
 
@@ -42,6 +44,15 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
     throw InvalidArgumentError("save_freq must be positive, got " + std::to_string(*n));
   }
   if (options_.period < 1) throw InvalidArgumentError("period must be positive");
+  if (options_.async_save) {
+    if (!options_.save_weights_only || is_h5_path(filepath_)) {
+      throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
+                                 "'): async_save writes TF-format weight checkpoints "
+                                 "(save_weights_only, a path without .h5); .h5 files are "
+                                 "saved synchronously");
+    }
+    async_ = std::make_unique<AsyncSaver>();
+  }
   if (!options_.save_weights_only && !is_h5_path(filepath_)) {
     throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
                                "'): saving the whole model needs an .h5 path (cairn writes "
@@ -105,12 +116,30 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
   } else if (options_.verbose > 0) {
     out << "\n" << label << ": saving model to " << path << "\n";
   }
+  if (async_) {
+    internal::TfWeights weights = internal::collect_tf_weights(model());
+    async_->save(weights.refs, [path](const NamedTensors& copy) { save_variables(path, copy); });
+    last_saved_ = path;
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
   if (options_.save_weights_only) {
     model().save_weights(path);
   } else {
     model().save(path);
   }
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sync_timings_.push_back({took, took});
   last_saved_ = path;
+}
+
+void ModelCheckpoint::on_train_end(const Logs& /*logs*/) {
+  if (async_) async_->wait();
+}
+
+std::vector<SaveTiming> ModelCheckpoint::save_timings() const {
+  return async_ ? async_->timings() : sync_timings_;
 }
 
 }  // namespace cairn::keras

@@ -89,38 +89,45 @@ std::string variable_key(const std::string& object_path) {
   return object_path + "/.ATTRIBUTES/VARIABLE_VALUE";
 }
 
-void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra) {
+TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   std::vector<KeyedVariable> vars = layer_variables(model);
   if (vars.empty()) throw FailedPreconditionError("save_weights: the model has no weights yet");
   model.build_optimizer();
   std::vector<ObjectGraphVariable> graph_vars;
-  NamedTensors tensors;
+  TfWeights out;
+  // Owned values live in a deque: references to them stay valid as it grows.
+  auto own = [&out](Tensor t) { return &out.owned.emplace_back(std::move(t)); };
+  NamedTensorRefs& tensors = out.refs;
   for (const KeyedVariable& v : vars) {
     graph_vars.push_back({v.key, v.full_name});
-    tensors.emplace_back(v.key, v.variable->value);
+    tensors.emplace_back(v.key, &v.variable->value);
   }
   if (optim::Optimizer* opt = model.optimizer()) {
     const std::string opt_name(opt->name());
     graph_vars.push_back({variable_key("optimizer/iter"), opt_name + "/iter"});
     tensors.emplace_back(variable_key("optimizer/iter"),
-                         Tensor::scalar<int64_t>(opt->iterations()));
+                         own(Tensor::scalar<int64_t>(opt->iterations())));
     for (auto& [name, value] : hyperparameters(model)) {
       graph_vars.push_back({variable_key("optimizer/" + name), opt_name + "/" + name});
-      tensors.emplace_back(variable_key("optimizer/" + name), value);
+      tensors.emplace_back(variable_key("optimizer/" + name), own(value));
     }
     for (const KeyedVariable& s : slot_variables(model, vars)) {
       graph_vars.push_back({s.key, s.full_name});
-      tensors.emplace_back(s.key, s.variable->value);
+      tensors.emplace_back(s.key, &s.variable->value);
     }
   }
   for (const auto& [key, value] : extra) {
     graph_vars.push_back({key, ""});
-    tensors.emplace_back(key, value);
+    tensors.emplace_back(key, &value);
   }
   ObjectGraph graph = value_or_throw(object_graph_from_variables(graph_vars));
   tensors.emplace_back(std::string(kObjectGraphKey),
-                       Tensor::from_strings({serialize_object_graph(graph)}, {}));
-  save_variables(prefix, tensors);
+                       own(Tensor::from_strings({serialize_object_graph(graph)}, {})));
+  return out;
+}
+
+void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra) {
+  save_variables(prefix, collect_tf_weights(model, extra).refs);
 }
 
 namespace {

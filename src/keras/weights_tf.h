@@ -7,6 +7,8 @@
 // Loading also accepts name-based checkpoints keyed "dense/kernel".
 #pragma once
 
+#include <deque>
+
 #include <string>
 
 #include "cairn/checkpoint/save_variables.h"
@@ -15,6 +17,16 @@
 namespace cairn::keras::internal {
 
 // `extra` tensors (already object-keyed) are saved alongside.
+// What save_tf_weights writes: references to the model's variables and
+// optimizer slots (no copies), plus the small tensors made for the save (the
+// optimizer's step and hyperparameters, the object graph) owned here. Valid
+// while `model` and `extra` are unchanged.
+struct TfWeights {
+  NamedTensorRefs refs;
+  std::deque<Tensor> owned;
+};
+TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra = {});
+
 void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra = {});
 
 // Restores weights, and optimizer state when the model is compiled. Builds an

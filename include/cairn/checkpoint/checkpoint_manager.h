@@ -44,6 +44,8 @@ class CheckpointManager {
   // checkpoints and the state file as they were.
   std::string save(int64_t step, const NamedTensors& tensors,
                    const std::function<void(const std::string& prefix)>& before_commit = {});
+  std::string save(int64_t step, const NamedTensorRefs& tensors,
+                   const std::function<void(const std::string& prefix)>& before_commit = {});
 
   // The newest checkpoint's prefix, if any.
   std::optional<std::string> latest() const;

@@ -19,6 +19,13 @@
 namespace cairn {
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+// Tensors saved where they live (no copy): each pointer must stay valid and
+// unchanged until the save returns. A synchronous save streams them to disk,
+// so its memory beyond the model is a few write buffers, whatever the size.
+using NamedTensorRefs = std::vector<std::pair<std::string, const Tensor*>>;
+
+// Pointers to the tensors of `tensors` (which must outlive the result).
+NamedTensorRefs refs_to(const NamedTensors& tensors);
 
 struct SaveOptions {
   int num_shards = 1;             // data files to spread the tensors over
@@ -31,6 +38,8 @@ struct SaveOptions {
 // other cairn::Error subclasses for I/O failures; the previous checkpoint and
 // state file are left as they were.
 std::string save_variables(const std::string& prefix, const NamedTensors& variables,
+                           const SaveOptions& options = {}, FileSystem& fs = default_file_system());
+std::string save_variables(const std::string& prefix, const NamedTensorRefs& variables,
                            const SaveOptions& options = {}, FileSystem& fs = default_file_system());
 
 }  // namespace cairn

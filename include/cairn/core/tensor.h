@@ -38,6 +38,11 @@ class Tensor {
   // strings). `dtype` must not be kInvalid or kVariant.
   Tensor(DType dtype, TensorShape shape);
 
+  // Like Tensor(dtype, shape), but a numeric tensor's bytes are left
+  // unwritten: for callers that fill every byte at once (file readers), so
+  // large buffers are touched only once.
+  static Tensor uninitialized(DType dtype, TensorShape shape);
+
   Tensor(const Tensor& other);
   Tensor& operator=(const Tensor& other);
   Tensor(Tensor&&) noexcept = default;
@@ -104,7 +109,9 @@ class Tensor {
   struct AlignedFree {
     void operator()(std::byte* p) const;
   };
-  void allocate();
+  enum class Fill { kZero, kNone };
+  Tensor(DType dtype, TensorShape shape, Fill fill);
+  void allocate(Fill fill = Fill::kZero);
 
   DType dtype_ = DType::kFloat32;
   TensorShape shape_;

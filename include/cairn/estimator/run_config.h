@@ -36,9 +36,9 @@ struct RunConfig {
   bool fail_on_damaged_checkpoint = false;
   // Save checkpoints in the background: training pauses only while the
   // variables are copied in memory; a thread writes them with the same atomic
-  // commit. At most one save is in flight (the next waits for it), a failed
-  // background save is thrown by the next train/evaluate/predict call, and
-  // every save has finished when train() returns.
+  // commit. At most one save is in flight (the next waits for it); a failed
+  // background save is thrown by the next save or, at the latest, by train()
+  // itself, which returns only once every save is committed.
   bool async_save = false;
 
   // Throws InvalidArgumentError for contradictory or out-of-range settings.

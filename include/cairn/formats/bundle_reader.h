@@ -6,8 +6,10 @@
 //   for (const cairn::BundleEntry& e : reader->entries()) { ... }   // sorted
 //   CAIRN_ASSIGN_OR_RETURN(cairn::Tensor w, reader->read("dnn/logits/kernel"));
 //
-// open() reads and checks only the index; read() fetches one tensor by
-// seeking to its offset in its shard and verifies its crc32c. Corrupt,
+// open() reads and checks only the index; read() fetches one tensor from its
+// memory-mapped shard (only that tensor's pages are read: a lazy restore costs
+// what it reads), copying it into the new tensor and computing its crc32c in
+// the same pass. Corrupt,
 // truncated or missing files give DATA_LOSS / NOT_FOUND errors whose message
 // names the file and the tensor; nothing is allocated beyond what the file
 // holds. A TensorFlow V1 checkpoint is refused with an error that says so.
@@ -54,6 +56,9 @@ class BundleReader {
   Status verify_all() const;
 
  private:
+  // find(), or nullptr with `*missing` set to a NOT_FOUND naming the bundle.
+  const BundleEntry* find_or(std::string_view name, Status* missing) const;
+
   struct Impl;
   explicit BundleReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -59,6 +59,9 @@ class MappedFile {
  public:
   virtual ~MappedFile() = default;
   virtual std::string_view data() const = 0;
+  // A hint that bytes [offset, offset + n) will be read soon, so the system
+  // can start reading them ahead (madvise MADV_WILLNEED). No effect if absent.
+  virtual void will_need(uint64_t /*offset*/, uint64_t /*n*/) const {}
 };
 
 // An exclusive advisory lock on a path, released on destruction.

@@ -16,9 +16,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "cairn/checkpoint/async_saver.h"
 #include "cairn/keras/callback.h"
 
 namespace cairn::keras {
@@ -35,28 +38,32 @@ struct ModelCheckpointOptions {
   std::variant<std::string, int64_t> save_freq = std::string("epoch");
   // With save_freq "epoch": save every `period` epochs.
   int period = 1;
-  // Save in the background (TF checkpoints and .h5 alike): fit() pauses only
-  // to copy the weights; at most one save is in flight; a failed background
-  // save is thrown at the next save or when fit() ends; fit() returns only
-  // after the last save has been committed.
+  // Save in the background (TF-format weights, i.e. save_weights_only and a
+  // path not ending in .h5): fit() pauses only to copy the weights; at most
+  // one save is in flight; a failed background save is thrown at the next
+  // save or when training ends; fit() returns only after the last save has
+  // been committed (so does the destructor).
   bool async_save = false;
 };
 
 class ModelCheckpoint : public Callback {
  public:
-  // Throws InvalidArgumentError for a bad mode/save_freq/period, or a
-  // whole-model save to a non-.h5 path.
+  // Throws InvalidArgumentError for a bad mode/save_freq/period, a
+  // whole-model save to a non-.h5 path, or async_save of an .h5 file.
   explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
 
   void on_train_begin(const Logs& logs) override;
   void on_epoch_begin(int epoch, const Logs& logs) override;
   void on_train_batch_end(int batch, const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_train_end(const Logs& logs) override;
 
   // The best monitored value so far (inf or -inf before the first).
   double best() const { return best_; }
   // The path written last (empty if none).
   const std::string& last_saved() const { return last_saved_; }
+  // How long each completed save paused training and took in all.
+  std::vector<SaveTiming> save_timings() const;
 
  private:
   void save(int epoch, int batch, const Logs& logs);
@@ -70,6 +77,8 @@ class ModelCheckpoint : public Callback {
   int64_t batches_since_save_ = 0;
   int current_epoch_ = 0;
   std::string last_saved_;
+  std::vector<SaveTiming> sync_timings_;
+  std::unique_ptr<AsyncSaver> async_;  // with async_save
 };
 
 }  // namespace cairn::keras

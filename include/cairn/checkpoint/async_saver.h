@@ -1,0 +1,65 @@
+// AsyncSaver: checkpoint writes on a background thread, so training pauses
+// only while the variables are copied in memory (the asynchronous saves of
+// RunConfig::async_save and keras::ModelCheckpointOptions::async_save).
+//
+//   cairn::AsyncSaver saver;
+//   for (int64_t step = 1; step <= 1000; ++step) {
+//     train_one_step();
+//     if (step % 100 == 0) {
+//       saver.save(session.tensor_refs(), [&, step](const cairn::NamedTensors& copy) {
+//         manager.save(step, copy);  // same atomic commit as a synchronous save
+//       });
+//     }
+//   }
+//   saver.wait();  // the last save is committed; its failure is thrown here
+//
+// At most one save is in flight: save() first waits for the previous one. A
+// failed background save is rethrown by the next save() or wait(), so it is
+// never lost; the destructor waits too (and, with nobody left to throw to,
+// prints the failure to stderr). The write callback runs on the background
+// thread and must not touch what the training thread changes meanwhile:
+// it gets its own copy of the tensors.
+#pragma once
+
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cairn/checkpoint/save_variables.h"
+
+namespace cairn {
+
+struct SaveTiming {
+  double blocking_seconds = 0;  // the caller was paused: wait for the previous save + copy
+  double total_seconds = 0;     // from save() until the write was committed
+};
+
+class AsyncSaver {
+ public:
+  using Write = std::function<void(const NamedTensors& copy)>;
+
+  AsyncSaver() = default;
+  ~AsyncSaver();
+  AsyncSaver(const AsyncSaver&) = delete;
+  AsyncSaver& operator=(const AsyncSaver&) = delete;
+
+  // Waits for the save in flight (rethrowing its failure), copies the
+  // tensors, and starts `write(copy)` on a background thread.
+  void save(const NamedTensorRefs& tensors, Write write);
+  // Waits for the save in flight; rethrows its failure.
+  void wait();
+  // Timings of every save that has completed, oldest first.
+  std::vector<SaveTiming> timings() const;
+
+ private:
+  void join();  // waits for the thread without rethrowing
+
+  std::thread worker_;
+  std::exception_ptr failure_;
+  mutable std::mutex mu_;
+  std::vector<SaveTiming> timings_;
+};
+
+}  // namespace cairn
