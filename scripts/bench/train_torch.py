@@ -18,7 +18,9 @@ Models (as cairn's, see src/cli/bench_train.h):
          to [0, 1]
   mlp    784-4096(relu)-4096(relu)-10, softmax cross-entropy, batch 256, SGD lr 0.01,
          2048 random samples
-torch runs with its defaults: denormals are not flushed to zero (--flush-denormal sets
+--threads T sets torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (Debian's torch runs its
+matrix products in OpenBLAS, whose pool torch's setting does not size). Otherwise torch runs with
+its defaults: denormals are not flushed to zero (--flush-denormal sets
 torch.set_flush_denormal(True), as TensorFlow and cairn's optimizers flush them).
 Speed runs: shuffled epochs; the first steps (at least 0.3 s and 3 steps) are warm-up and not
 timed; then steps run for --seconds. Checkpoint runs: --epochs whole epochs, each ending with
@@ -32,7 +34,7 @@ import os
 import sys
 import time
 
-import numpy as np
+np = None  # numpy, imported by main() once OPENBLAS_NUM_THREADS is set
 
 FASHION = "/usr/share/datasets/fashion-mnist"
 FLOPS_FORMULA = ("per Dense layer (in x out), batch B: forward 2*B*in*out + weight gradient "
@@ -189,6 +191,12 @@ def main():
     args = p.parse_args()
     if args.checkpoint == "sync" and (not args.dir or args.epochs < 1):
         p.error("--checkpoint sync needs --dir and --epochs")
+    # torch.set_num_threads() sizes torch's own pool only; the OpenBLAS that runs
+    # its matrix products (and numpy's) reads its thread count when loaded.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    global np
+    import numpy as np
     try:
         import torch
     except ImportError:

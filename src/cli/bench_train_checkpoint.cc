@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cairn/core/errors.h"
+#include "cairn/io/file_system.h"
 #include "cairn/keras/model_checkpoint.h"
 #include "cairn/keras/sequential.h"
 #include "cli/bench_train_models.h"
@@ -160,6 +161,7 @@ TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
     throw InvalidArgumentError("--checkpoint must be none, sync or async, got '" + mode + "'");
   }
   if (mode != "none" && dir.empty()) throw InvalidArgumentError("--checkpoint needs --dir");
+  if (mode != "none") throw_if_error(default_file_system().create_directories(dir));
   Workload w = make_workload("mnist", samples);
   std::shared_ptr<keras::ModelCheckpoint> checkpoint;
   if (mode != "none") {

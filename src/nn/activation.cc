@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "cairn/nn/losses.h"
-#include "nn/parallel.h"
 
 namespace cairn::nn {
 
@@ -83,9 +82,7 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
       y = x;
       return;
     case Activation::kRelu:
-      internal::parallel_for(static_cast<size_t>(x.size()), [&](size_t begin, size_t end) {
-        relu(x.data() + begin, y.data() + begin, static_cast<Eigen::Index>(end - begin));
-      });
+      relu(x.data(), y.data(), x.size());
       return;
     case Activation::kTanh:
       y.array() = v.tanh();
@@ -111,10 +108,7 @@ void activation_backward(Activation a, const Matrix& x, const Matrix& y, const M
       dx = dy;
       return;
     case Activation::kRelu:
-      internal::parallel_for(static_cast<size_t>(dy.size()), [&](size_t begin, size_t end) {
-        relu_backward(x.data() + begin, dy.data() + begin, dx.data() + begin,
-                      static_cast<Eigen::Index>(end - begin));
-      });
+      relu_backward(x.data(), dy.data(), dx.data(), dy.size());
       return;
     case Activation::kTanh:  // 1 - tanh^2
       dx.array() = g * (1.0f - y.array().square());

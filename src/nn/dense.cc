@@ -1,7 +1,6 @@
 #include "cairn/nn/dense.h"
 
 #include "cairn/nn/gemm.h"
-#include "nn/parallel.h"
 
 #include <cassert>
 #include <cmath>
@@ -48,15 +47,10 @@ void Dense::initialize(std::mt19937_64& rng) {
 
 const Matrix& Dense::forward(const Matrix& x) {
   assert(x.cols() == options_.input_dim);
-  last_x_.resize(x.rows(), x.cols());
+  last_x_ = x;
   last_z_.resize(x.rows(), options_.units);
   // z = x W + b: the bias is broadcast into z, then the product added to it.
-  internal::parallel_rows(
-      x.rows(), x.cols() + options_.units, [&](Eigen::Index r, Eigen::Index end) {
-        last_x_.middleRows(r, end - r) = x.middleRows(r, end - r);
-        if (options_.use_bias)
-          last_z_.middleRows(r, end - r).rowwise() = as_matrix(bias_.value).row(0);
-      });
+  if (options_.use_bias) last_z_.rowwise() = as_matrix(bias_.value).row(0);
   gemm(x, Op::kNone, as_matrix(kernel_.value), Op::kNone, last_z_, 1.0f,
        options_.use_bias ? 1.0f : 0.0f);
   activate(options_.activation, last_z_, last_y_);
@@ -88,17 +82,13 @@ const Matrix& Dense::backward_linear(const Matrix& dz, const BackwardOptions& op
 }
 
 // The bias gradient is dz's column sums: applied as a step (b -= step · sum)
-// or stored, a block of columns per thread.
+// or stored.
 void Dense::bias_step_or_gradient(const Matrix& dz, std::optional<float> step) {
-  auto target = step ? as_matrix(bias_.value) : gradient_of(bias_);
-  internal::parallel_columns(dz.rows(), dz.cols(), [&](Eigen::Index c, Eigen::Index end) {
-    const auto sums = dz.middleCols(c, end - c).colwise().sum();
-    if (step) {
-      target.row(0).segment(c, end - c) -= *step * sums;
-    } else {
-      target.row(0).segment(c, end - c) = sums;
-    }
-  });
+  if (step) {
+    as_matrix(bias_.value).row(0) -= *step * dz.colwise().sum();
+  } else {
+    gradient_of(bias_).row(0) = dz.colwise().sum();
+  }
 }
 
 VariableRefs Dense::variables() {

@@ -6,9 +6,6 @@
 #include <cmath>
 #include <cstddef>
 
-#include "nn/parallel.h"
-#include "optim/flush_denormals.h"
-
 // One version per instruction set, chosen when the program is loaded.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CAIRN_CPU_DISPATCH __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -42,19 +39,13 @@ void adam_update(std::span<float> var, std::span<float> m, std::span<float> v,
                  std::span<const float> g, float lr_t, float one_minus_beta1, float one_minus_beta2,
                  float epsilon) {
   assert(m.size() == var.size() && v.size() == var.size() && g.size() == var.size());
-  nn::internal::parallel_for(var.size(), [&](size_t begin, size_t end) {
-    FlushDenormals flush;  // MXCSR is per thread
-    adam_loop(var.data() + begin, m.data() + begin, v.data() + begin, g.data() + begin, end - begin,
-              lr_t, one_minus_beta1, one_minus_beta2, epsilon);
-  });
+  adam_loop(var.data(), m.data(), v.data(), g.data(), var.size(), lr_t, one_minus_beta1,
+            one_minus_beta2, epsilon);
 }
 
 void sgd_update(std::span<float> var, std::span<const float> g, float learning_rate) {
   assert(g.size() == var.size());
-  nn::internal::parallel_for(var.size(), [&](size_t begin, size_t end) {
-    FlushDenormals flush;  // MXCSR is per thread
-    sgd_loop(var.data() + begin, g.data() + begin, end - begin, learning_rate);
-  });
+  sgd_loop(var.data(), g.data(), var.size(), learning_rate);
 }
 
 }  // namespace cairn::optim::internal

@@ -6,9 +6,8 @@
 // Each element sees the same IEEE operations in the same order whichever
 // version runs (this file is compiled with -ffp-contract=off: no fused
 // multiply-adds), so a run gives the same bytes on every x86-64 CPU; the square
-// root is the exact one, not an approximation. Denormals are flushed to zero
-// (flush_denormals.h). Large arrays are split over the matrix products'
-// threads (nn/parallel.h).
+// root is the exact one, not an approximation. (Memory-bound: a second
+// thread adds nothing on a machine whose bandwidth one core saturates.)
 //
 //   adam_update(var, m, v, g, lr_t, 1.0f - beta1, 1.0f - beta2, epsilon);
 //   sgd_update(var, g, learning_rate);
