@@ -72,6 +72,15 @@ def run_json(cmd, timeout=1800):
     return None, "no JSON object in its output"
 
 
+def fsync_dir(path):
+    """Makes renames and creations inside `path` durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None

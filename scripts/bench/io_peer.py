@@ -26,6 +26,8 @@ import os
 import sys
 import time
 
+from bench_common import fsync_dir  # stdlib only: safe before numpy/torch
+
 CHUNK = 16 << 20
 MIB = 1 << 20
 
@@ -49,14 +51,6 @@ def make_state(total_bytes, count):
 
 
 # ---------------------------------------------------------------- page cache, memory
-def fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def evict(path):
     fd = os.open(path, os.O_RDONLY)
     try:

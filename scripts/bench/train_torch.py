@@ -34,6 +34,8 @@ import os
 import sys
 import time
 
+from bench_common import fsync_dir  # stdlib only: safe before numpy/torch
+
 np = None  # numpy, imported by main() once OPENBLAS_NUM_THREADS is set
 
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -145,14 +147,6 @@ def speed(trainer, seconds):
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
             return steps, elapsed
-
-
-def fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def save(torch, trainer, path):
