@@ -42,6 +42,30 @@ TEST(AsyncSaverTest, WritesTheStateAsItWasWhenSaveWasCalled) {
   EXPECT_EQ(load_variable(prefix, "w"), filled(1.0f));
 }
 
+TEST(AsyncSaverTest, EverySaveWritesItsOwnValuesWhileTheCopyIsReused) {
+  Tensor w = filled(1.0f);
+  Tensor b = filled(5.0f, 3);
+  std::vector<NamedTensors> written;
+  std::vector<const std::byte*> where;
+  AsyncSaver saver;
+  const auto keep = [&](const NamedTensors& copy) {
+    written.push_back(copy);
+    where.push_back(copy[0].second.data());
+  };
+  saver.save({{"b", &b}, {"w", &w}}, keep);
+  for (float& v : w.flat<float>()) v = 2.0f;
+  saver.save({{"b", &b}, {"w", &w}}, keep);  // same layout: the copy is rewritten in place
+  Tensor wider = filled(3.0f, 2000);
+  saver.save({{"b", &b}, {"w", &wider}}, keep);  // a shape changed: a fresh copy
+  saver.wait();
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_EQ(written[0][1].second, filled(1.0f));
+  EXPECT_EQ(written[1][1].second, filled(2.0f));
+  EXPECT_EQ(written[2][1].second, filled(3.0f, 2000));
+  for (const NamedTensors& copy : written) EXPECT_EQ(copy[0].second, filled(5.0f, 3));
+  EXPECT_EQ(where[0], where[1]);
+}
+
 TEST(AsyncSaverTest, AtMostOneSaveInFlight) {
   Tensor t = filled(0.0f, 4);
   std::atomic<int> running{0}, most{0}, done{0};

@@ -90,6 +90,21 @@ void evict_from_page_cache(const std::string& prefix) {
   }
 }
 
+// Reads the files through the page cache so that they are all in memory: a
+// cold restore reads around the cache (direct I/O), so a warm restore needs
+// the files put there first, as a file written by another program or read
+// recently would be.
+void load_into_page_cache(const std::string& prefix) {
+  std::vector<char> chunk(1 << 20);
+  for (const std::string& path : bundle_files(prefix)) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    while (::read(fd, chunk.data(), chunk.size()) > 0) {
+    }
+    ::close(fd);
+  }
+}
+
 // Linux: VmHWM (peak resident memory) can be reset by writing 5 to
 // /proc/self/clear_refs. Returns the kB value of `field` in /proc/self/status.
 std::optional<double> status_kb(const std::string& field) {
@@ -190,7 +205,7 @@ void print_text(const nlohmann::ordered_json& doc, std::ostream& out) {
   std::snprintf(line, sizeof(line),
                 "restore one   %.2f ms median for 1 of %lld tensors (cold, lazy)\n"
                 "%lld bytes, %d runs%s; restore = cold (evicted from the page cache), "
-                "restore_warm = from the page cache\n",
+                "restore_warm = files in the page cache\n",
                 one.median * 1e3, doc["tensors"].get<long long>(), doc["bytes"].get<long long>(),
                 doc["runs"].get<int>(), doc["async"].get<bool>() ? ", asynchronous saves" : "");
   out << line;
@@ -219,6 +234,7 @@ int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err
       auto start = Clock::now();
       if (restore_all(prefix) != bytes) throw DataLossError("restored fewer bytes than saved");
       times.restore_cold.push_back(seconds_since(start));
+      load_into_page_cache(prefix);
       start = Clock::now();
       (void)restore_all(prefix);
       times.restore_warm.push_back(seconds_since(start));

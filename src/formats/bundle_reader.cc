@@ -10,6 +10,7 @@
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
+#include "formats/bundle_shards.h"
 #include "formats/tensor_codec.h"
 
 namespace cairn {
@@ -115,24 +116,15 @@ Result<BundleEntry> parse_entry(const std::string& name, const std::string& valu
 
 struct BundleReader::Impl {
   Impl(FileSystem& file_system, std::string bundle_prefix)
-      : fs(file_system), prefix(std::move(bundle_prefix)) {}
+      : fs(file_system), prefix(std::move(bundle_prefix)), shards(fs, prefix) {}
 
   Status load_index();
-  Result<const MappedFile*> shard(int shard_id, const std::string& tensor) const;
-  // The tensor's stored bytes inside its mapped shard (bounds checked, not
-  // crc checked), and the "file: tensor" text errors begin with.
-  Result<std::string_view> stored_bytes(const BundleEntry& e, std::string* where) const;
 
   FileSystem& fs;
   std::string prefix;
   int num_shards = 0;
   std::vector<BundleEntry> entries;
-  mutable std::mutex mu;
-  // Data shards are memory-mapped on first use: a tensor costs only its own
-  // pages, read ahead when it is requested. Committed shards are never
-  // rewritten in place (saves rename new files over old names), so a mapping
-  // stays valid while the reader lives.
-  mutable std::vector<std::unique_ptr<MappedFile>> shards;
+  internal::BundleShards shards;  // refers to prefix
 };
 
 Status BundleReader::Impl::load_index() {
@@ -149,7 +141,7 @@ Status BundleReader::Impl::load_index() {
   }
   CAIRN_RETURN_IF_ERROR(check_header(header, index));
   num_shards = header.num_shards();
-  shards.resize(static_cast<size_t>(num_shards));
+  shards.resize(num_shards);
   entries.reserve(table.size() - 1);
   for (size_t i = 1; i < table.size(); ++i) {
     CAIRN_ASSIGN_OR_RETURN(BundleEntry e,
@@ -157,40 +149,6 @@ Status BundleReader::Impl::load_index() {
     entries.push_back(std::move(e));
   }
   return ok_status();
-}
-
-Result<const MappedFile*> BundleReader::Impl::shard(int shard_id, const std::string& tensor) const {
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = shards[static_cast<size_t>(shard_id)];
-  if (!slot) {
-    std::string path = bundle_data_path(prefix, shard_id, num_shards);
-    auto mapped = fs.map_file(path);
-    if (!mapped.ok()) {
-      return Status(mapped.status().code(),
-                    "tensor '" + tensor + "' is stored in " + path +
-                        ", which cannot be read: " + mapped.status().message());
-    }
-    slot = std::move(*mapped);
-  }
-  return slot.get();
-}
-
-Result<std::string_view> BundleReader::Impl::stored_bytes(const BundleEntry& e,
-                                                          std::string* where) const {
-  if (e.is_sliced) {
-    return unimplemented_error("tensor '" + e.name + "' in " + prefix +
-                               " is a partitioned (sliced) variable, which cairn does not read");
-  }
-  CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
-  *where = bundle_data_path(prefix, e.shard_id, num_shards) + ": tensor '" + e.name + "'";
-  const std::string_view data = file->data();
-  if (e.offset > data.size() || e.size > data.size() - e.offset) {
-    return data_loss_error(*where + ": the index places it at bytes [" + std::to_string(e.offset) +
-                           ", " + std::to_string(e.offset + e.size) + "), but the file holds " +
-                           std::to_string(data.size()) + " bytes (truncated data file?)");
-  }
-  file->will_need(e.offset, e.size);
-  return data.substr(static_cast<size_t>(e.offset), static_cast<size_t>(e.size));
 }
 
 Result<std::unique_ptr<BundleReader>> BundleReader::open(FileSystem& fs, std::string prefix) {
@@ -230,20 +188,6 @@ Status crc_mismatch(const std::string& where, uint32_t recorded, uint32_t crc) {
                          "): the data file is corrupt");
 }
 
-// Copies `from` into `to` a slice at a time and returns the crc32c of the
-// bytes, computed on each slice while it is still in the CPU cache: one pass
-// over memory instead of two.
-uint32_t copy_with_crc(std::string_view from, char* to) {
-  constexpr size_t kSlice = 256 * 1024;
-  uint32_t crc = 0;
-  for (size_t at = 0; at < from.size(); at += kSlice) {
-    const size_t n = std::min(kSlice, from.size() - at);
-    std::memcpy(to + at, from.data() + at, n);
-    crc = crc32c::extend(crc, to + at, n);
-  }
-  return crc;
-}
-
 }  // namespace
 
 Result<std::string> BundleReader::read_raw(std::string_view name) const {
@@ -251,7 +195,7 @@ Result<std::string> BundleReader::read_raw(std::string_view name) const {
   const BundleEntry* e = find_or(name, &missing);
   if (e == nullptr) return missing;
   std::string where;
-  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, impl_->stored_bytes(*e, &where));
+  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, impl_->shards.stored_bytes(*e, &where));
   std::string bytes(stored);
   CAIRN_ASSIGN_OR_RETURN(uint32_t crc, internal::stored_tensor_crc(*e, bytes, where));
   if (crc32c::mask(crc) != e->masked_crc32c) return crc_mismatch(where, e->masked_crc32c, crc);
@@ -275,15 +219,16 @@ Result<Tensor> BundleReader::read(std::string_view name) const {
             e->name + "'";
     return internal::decode_tensor(*e, bytes, where);
   }
-  // Fixed-width: straight from the mapping into the tensor, crc on the way.
-  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, impl_->stored_bytes(*e, &where));
+  // Fixed-width: straight from the file into the tensor, crc on the way.
+  CAIRN_RETURN_IF_ERROR(impl_->shards.mapped_bytes(*e, &where).status());  // before allocating
   Tensor tensor = Tensor::uninitialized(e->dtype, e->shape);
-  if (tensor.byte_size() != stored.size()) {
-    return data_loss_error(where + ": holds " + std::to_string(stored.size()) + " bytes, but " +
+  if (tensor.byte_size() != e->size) {  // parse_entry refuses this; never copy past the end
+    return data_loss_error(where + ": holds " + std::to_string(e->size) + " bytes, but " +
                            std::string(dtype_name(e->dtype)) + " " + e->shape.to_string() +
                            " needs " + std::to_string(tensor.byte_size()));
   }
-  const uint32_t crc = copy_with_crc(stored, reinterpret_cast<char*>(tensor.data()));
+  CAIRN_ASSIGN_OR_RETURN(
+      uint32_t crc, impl_->shards.copy_stored(*e, reinterpret_cast<char*>(tensor.data()), &where));
   if (crc32c::mask(crc) != e->masked_crc32c) return crc_mismatch(where, e->masked_crc32c, crc);
   if (e->dtype == DType::kBool) internal::canonicalize_bools(tensor);
   return tensor;

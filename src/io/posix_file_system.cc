@@ -26,12 +26,18 @@ class PosixFileSystem final : public FileSystem {
   Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
     return internal::open_posix_writable(path, O_TRUNC);
   }
+  Result<std::unique_ptr<WritableFile>> new_streaming_file(const std::string& path) override {
+    return internal::open_posix_streaming(path);
+  }
   Result<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
     return internal::open_posix_writable(path, O_APPEND);
   }
   Result<std::unique_ptr<RandomAccessFile>> new_random_access_file(
       const std::string& path) override {
     return internal::open_posix_random_access(path);
+  }
+  Result<std::unique_ptr<RandomAccessFile>> new_uncached_file(const std::string& path) override {
+    return internal::open_posix_uncached(path);
   }
   Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) override {
     return internal::map_posix_file(path);

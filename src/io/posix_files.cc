@@ -16,6 +16,7 @@
 #include <set>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace cairn::internal {
 namespace {
@@ -190,6 +191,15 @@ class PosixMappedFile final : public MappedFile {
     const uint64_t begin = offset / page * page;
     const uint64_t end = std::min<uint64_t>(offset + n, size_);
     (void)::madvise(static_cast<char*>(base_) + begin, end - begin, MADV_WILLNEED);
+  }
+  bool resident(uint64_t offset, uint64_t n) const override {
+    if (offset >= size_ || n == 0) return true;
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t begin = offset / page * page;
+    const uint64_t end = std::min<uint64_t>(offset + n, size_);
+    std::vector<unsigned char> pages((end - begin + page - 1) / page);
+    if (::mincore(static_cast<char*>(base_) + begin, end - begin, pages.data()) != 0) return true;
+    return std::all_of(pages.begin(), pages.end(), [](unsigned char p) { return (p & 1) != 0; });
   }
 
  private:

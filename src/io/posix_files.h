@@ -18,6 +18,14 @@ Status posix_error(const std::string& context, int err);
 // by the caller); appends are buffered in 64 KiB.
 Result<std::unique_ptr<WritableFile>> open_posix_writable(const std::string& path, int flags);
 
+// Creates or truncates `path` for one long stream of appends, written with
+// direct I/O where the file system allows it (posix_direct_file.cc).
+Result<std::unique_ptr<WritableFile>> open_posix_streaming(const std::string& path);
+
+// Opens `path` for reads in order through direct I/O with read-ahead, where
+// the file system allows it (posix_direct_read.cc).
+Result<std::unique_ptr<RandomAccessFile>> open_posix_uncached(const std::string& path);
+
 // Opens `path` for pread(2).
 Result<std::unique_ptr<RandomAccessFile>> open_posix_random_access(const std::string& path);
 

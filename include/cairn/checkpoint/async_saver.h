@@ -19,10 +19,17 @@
 // prints the failure to stderr). The write callback runs on the background
 // thread and must not touch what the training thread changes meanwhile:
 // it gets its own copy of the tensors.
+//
+// The copy is kept between saves and rewritten in place while the variables
+// keep their names, dtypes and shapes, so from the second save on the pause
+// is one memcpy of the model into memory already in use, not an allocation
+// of fresh pages (costly on virtual machines). The price: the saver holds a
+// second copy of the model for as long as it lives.
 #pragma once
 
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -56,6 +63,7 @@ class AsyncSaver {
  private:
   void join();  // waits for the thread without rethrowing
 
+  std::shared_ptr<NamedTensors> copy_;  // the last save's copy, reused by the next
   std::thread worker_;
   std::exception_ptr failure_;
   mutable std::mutex mu_;

@@ -62,6 +62,9 @@ class MappedFile {
   // A hint that bytes [offset, offset + n) will be read soon, so the system
   // can start reading them ahead (madvise MADV_WILLNEED). No effect if absent.
   virtual void will_need(uint64_t /*offset*/, uint64_t /*n*/) const {}
+  // True when bytes [offset, offset + n) are all in memory now (mincore), so
+  // copying them needs no disk. True when it cannot tell.
+  virtual bool resident(uint64_t /*offset*/, uint64_t /*n*/) const { return true; }
 };
 
 // An exclusive advisory lock on a path, released on destruction.
@@ -76,11 +79,25 @@ class FileSystem {
 
   // Creates or truncates `path` for writing.
   virtual Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) = 0;
+  // Creates or truncates `path` for one long stream of appends that nobody
+  // reads back soon (checkpoint data shards). The POSIX file system writes it
+  // with direct I/O, bypassing the page cache (CAIRN_DIRECT_IO=0: buffered);
+  // by default it is new_writable_file.
+  virtual Result<std::unique_ptr<WritableFile>> new_streaming_file(const std::string& path) {
+    return new_writable_file(path);
+  }
   // Opens `path` for appending, creating it if absent.
   virtual Result<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) = 0;
   // NOT_FOUND if `path` does not exist.
   virtual Result<std::unique_ptr<RandomAccessFile>> new_random_access_file(
       const std::string& path) = 0;
+  // Opens `path` for reading large ranges in order without filling the page
+  // cache (a cold checkpoint restore): the POSIX file system reads aligned
+  // 8 MiB blocks with direct I/O, the next one ahead in the background
+  // (CAIRN_DIRECT_IO=0: buffered); by default new_random_access_file.
+  virtual Result<std::unique_ptr<RandomAccessFile>> new_uncached_file(const std::string& path) {
+    return new_random_access_file(path);
+  }
   virtual Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) = 0;
 
   virtual Status rename_file(const std::string& from, const std::string& to) = 0;
