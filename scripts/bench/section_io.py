@@ -170,9 +170,11 @@ def section_io(rep, args):
     rep.line()
     rep.line("Each run starts every tool as its own process (`--runs 1`), in an order rotated "
              "from run to run. raw = one file, 16 MiB os.write calls + fsync; read back with "
-             "readinto. torch = torch.save/torch.load of a state dict; numpy = np.savez/np.load "
-             "(.npz, uncompressed); h5py = one dataset per tensor; cairn = save_variables / "
-             "CheckpointReader (crc32c verified). Cold means evicted from this kernel's page cache "
+             "readinto. direct = the same bytes with O_DIRECT (16 MiB copied through one aligned "
+             "buffer, no page cache): the disk's own limit. torch = torch.save/torch.load of a "
+             "state dict; numpy = np.savez/np.load (.npz, uncompressed); h5py = one dataset per "
+             "tensor; cairn = save_variables / CheckpointReader (crc32c verified; data files "
+             "written with O_DIRECT, cold restores of large tensors read with O_DIRECT). Cold means evicted from this kernel's page cache "
              "(posix_fadvise DONTNEED, checked with mincore); on a virtual machine the host may "
              "still cache the disk image.")
     rep.line()
