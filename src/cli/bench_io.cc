@@ -130,13 +130,14 @@ struct RunTimes {
 
 // One save through the training code path: synchronous (streamed from the
 // tensors) or asynchronous (copied, written by a background thread).
+// One AsyncSaver serves every run, as one serves a whole training run: the
+// first save allocates its copy of the state, later saves rewrite it.
 void timed_save(const BenchIoCommand& cmd, const NamedTensors& state, const std::string& prefix,
-                RunTimes& times) {
+                AsyncSaver& saver, RunTimes& times) {
   const bool can_measure = reset_peak_rss();
   const std::optional<double> before = status_kb("VmRSS");
   const auto start = Clock::now();
   if (cmd.async) {
-    AsyncSaver saver;
     saver.save(refs_to(state), [&prefix](const NamedTensors& copy) {
       save_variables(prefix, copy, {.update_state_file = false});
     });
@@ -227,9 +228,10 @@ int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err
     const int64_t bytes = cmd.size_mb << 20;
     const NamedTensors state = synthetic_state(bytes, cmd.tensors);
     RunTimes times;
+    AsyncSaver saver;
     for (int run = 0; run < cmd.runs; ++run) {
       const std::string prefix = cmd.dir + "/bench.ckpt-" + std::to_string(run);
-      timed_save(cmd, state, prefix, times);
+      timed_save(cmd, state, prefix, saver, times);
       evict_from_page_cache(prefix);
       auto start = Clock::now();
       if (restore_all(prefix) != bytes) throw DataLossError("restored fewer bytes than saved");

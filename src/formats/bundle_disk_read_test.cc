@@ -1,7 +1,7 @@
 // Bundles on the real disk, read the three ways BundleReader reads data:
 // from the page cache (resident), through direct I/O (a cold restore walking
-// large tensors in order, or one tensor larger than the read-ahead window),
-// and from the mapping with read-ahead (small tensors). Every way must give
+// tensors in order, or one tensor larger than the read-ahead window),
+// and from the mapping (a lone tensor looked up lazily). Every way must give
 // the bytes saved and catch a corrupted byte, naming the file and tensor.
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -122,8 +122,8 @@ Result<uint32_t> BundleShards::copy_stored(const BundleEntry& e, char* to,
   CAIRN_ASSIGN_OR_RETURN(std::string_view stored, mapped_bytes(e, where));
   CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
   const bool in_order = note_read(e);
-  const bool large = e.size >= kUncachedMinBytes && (in_order || e.size >= kReadAheadWindow);
-  if (!large || file->resident(e.offset, e.size)) {
+  const bool walk = in_order || e.size >= kReadAheadWindow;
+  if (!walk || file->resident(e.offset, e.size)) {
     read_ahead_for(*file, e, in_order);
     return copy_with_crc(stored, to);
   }

@@ -31,10 +31,11 @@ class BundleShards {
 
   // Copies the stored bytes of fixed-width tensor `e` into `to` (e.size
   // bytes) and returns their crc32c, computed on each slice while it is in
-  // the CPU cache. Bytes already in memory, and small or lone tensors, come
-  // from the mapping; large tensors that are not in memory and are read in
-  // order come through the uncached file, at the disk's speed and without
-  // filling the page cache.
+  // the CPU cache. Bytes already in memory, and a lone tensor smaller than the
+  // read-ahead window (a lazy lookup), come from the mapping; a restore
+  // walking tensors in order, or one larger than the window, reads what is not
+  // in memory through the uncached file: at the disk's speed, without a page
+  // fault per 4 KiB or filling the page cache.
   Result<uint32_t> copy_stored(const BundleEntry& e, char* to, std::string* where) const;
 
  private:
@@ -45,8 +46,6 @@ class BundleShards {
     uint64_t advised_until = 0;
   };
   static constexpr uint64_t kReadAheadWindow = 16ull << 20;
-  // Tensors below this size are always copied from the mapping.
-  static constexpr uint64_t kUncachedMinBytes = 64ull << 10;
 
   Result<const MappedFile*> shard(int shard_id, const std::string& tensor) const;
   Result<RandomAccessFile*> uncached_file(int shard_id, const std::string& tensor) const;
