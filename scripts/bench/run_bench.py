@@ -46,7 +46,7 @@ def parse_args(argv):
         args.runs = 2 if args.quick else 5
     if args.runs < 1:
         p.error("--runs must be at least 1")
-    args.scaling_runs = 1 if args.quick else 3
+    args.scaling_runs = 1 if args.quick else 5
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:

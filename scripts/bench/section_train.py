@@ -42,7 +42,7 @@ CONFIG = {
                   ("torch", "none"), ("torch", "sync")],
     # Whole runs per trainer, interleaved none/sync/async so that drift in the
     # machine's speed hits every mode alike; medians of the totals are compared.
-    "ckpt_repeats": {"cairn": 3, "torch": 1},
+    "ckpt_repeats": {"cairn": 3, "torch": 3},
     "epoch_key": "epoch_seconds",
     "blocking_key": "save_blocking_seconds",
     "total_key": "save_total_seconds",
