@@ -27,6 +27,22 @@ uint32_t copy_with_crc(std::string_view from, char* to) {
 
 }  // namespace
 
+template <typename File, typename Open>
+Result<File*> BundleShards::open_once(std::unique_ptr<File>& slot, int shard_id,
+                                      const std::string& tensor, Open open) const {
+  if (!slot) {
+    const std::string path = bundle_data_path(prefix_, shard_id, num_shards_);
+    auto opened = open(path);
+    if (!opened.ok()) {
+      return Status(opened.status().code(),
+                    "tensor '" + tensor + "' is stored in " + path +
+                        ", which cannot be read: " + opened.status().message());
+    }
+    slot = std::move(*opened);
+  }
+  return slot.get();
+}
+
 void BundleShards::resize(int num_shards) {
   num_shards_ = num_shards;
   mapped_.resize(static_cast<size_t>(num_shards));
@@ -36,18 +52,10 @@ void BundleShards::resize(int num_shards) {
 
 Result<const MappedFile*> BundleShards::shard(int shard_id, const std::string& tensor) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = mapped_[static_cast<size_t>(shard_id)];
-  if (!slot) {
-    std::string path = bundle_data_path(prefix_, shard_id, num_shards_);
-    auto mapped = fs_.map_file(path);
-    if (!mapped.ok()) {
-      return Status(mapped.status().code(),
-                    "tensor '" + tensor + "' is stored in " + path +
-                        ", which cannot be read: " + mapped.status().message());
-    }
-    slot = std::move(*mapped);
-  }
-  return slot.get();
+  CAIRN_ASSIGN_OR_RETURN(MappedFile * file,
+                         open_once(mapped_[static_cast<size_t>(shard_id)], shard_id, tensor,
+                                   [this](const std::string& path) { return fs_.map_file(path); }));
+  return file;
 }
 
 Result<std::string_view> BundleShards::mapped_bytes(const BundleEntry& e,
@@ -78,18 +86,8 @@ Result<std::string_view> BundleShards::stored_bytes(const BundleEntry& e,
 Result<RandomAccessFile*> BundleShards::uncached_file(int shard_id,
                                                       const std::string& tensor) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = uncached_[static_cast<size_t>(shard_id)];
-  if (!slot) {
-    std::string path = bundle_data_path(prefix_, shard_id, num_shards_);
-    auto opened = fs_.new_uncached_file(path);
-    if (!opened.ok()) {
-      return Status(opened.status().code(),
-                    "tensor '" + tensor + "' is stored in " + path +
-                        ", which cannot be read: " + opened.status().message());
-    }
-    slot = std::move(*opened);
-  }
-  return slot.get();
+  return open_once(uncached_[static_cast<size_t>(shard_id)], shard_id, tensor,
+                   [this](const std::string& path) { return fs_.new_uncached_file(path); });
 }
 
 bool BundleShards::note_read(const BundleEntry& e) const {

@@ -49,6 +49,11 @@ class BundleShards {
 
   Result<const MappedFile*> shard(int shard_id, const std::string& tensor) const;
   Result<RandomAccessFile*> uncached_file(int shard_id, const std::string& tensor) const;
+  // The shard's file in `slot`, opened with `open(path)` the first time
+  // (called with mu_ held); an error names the tensor that needed it.
+  template <typename File, typename Open>
+  Result<File*> open_once(std::unique_ptr<File>& slot, int shard_id, const std::string& tensor,
+                          Open open) const;
   // Records that tensor `e` is read; true if it starts where the last tensor
   // read from its shard ended (a restore walking the file).
   bool note_read(const BundleEntry& e) const;
