@@ -130,7 +130,9 @@ Result<uint32_t> BundleShards::copy_stored(const BundleEntry& e, char* to,
   uint32_t crc = 0;
   for (uint64_t at = 0; at < e.size; at += kSlice) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kSlice, e.size - at));
-    CAIRN_ASSIGN_OR_RETURN(std::string_view got, direct->read(e.offset + at, n, to + at));
+    Result<std::string_view> read = direct->read(e.offset + at, n, to + at);
+    if (!read.ok()) return read.status().with_context(*where);  // names the tensor too
+    const std::string_view got = *read;
     if (got.size() != n) {
       return data_loss_error(*where + ": the file ended " +
                              std::to_string(e.offset + at + got.size()) +
