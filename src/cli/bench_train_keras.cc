@@ -2,6 +2,7 @@
 // callback at the end of each batch after a warm-up; the run ends by throwing
 // from that callback once --seconds have been timed.
 #include <chrono>
+#include <vector>
 
 #include "cairn/keras/sequential.h"
 #include "cli/bench_train_models.h"
@@ -32,10 +33,12 @@ class StepTimer : public keras::Callback {
     }
     ++steps_;
     elapsed_ = seconds_between(start_, now);
+    step_ends_.push_back(elapsed_);
     if (elapsed_ >= seconds_) throw TimeIsUp{};
   }
   int64_t steps() const { return steps_; }
   double elapsed() const { return elapsed_; }
+  const std::vector<double>& step_ends() const { return step_ends_; }
 
  private:
   double seconds_;
@@ -44,6 +47,7 @@ class StepTimer : public keras::Callback {
   int warm_steps_ = 0;
   int64_t steps_ = 0;
   double elapsed_ = 0.0;
+  std::vector<double> step_ends_;
 };
 
 }  // namespace
@@ -60,7 +64,8 @@ TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t s
           .layers = w.layers,
           .batch = w.batch,
           .steps = timer->steps(),
-          .seconds = timer->elapsed()};
+          .seconds = timer->elapsed(),
+          .step_ends = timer->step_ends()};
 }
 
 }  // namespace cairn::cli::internal

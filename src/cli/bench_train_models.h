@@ -13,6 +13,9 @@ struct TrainMeasurement {
   int64_t batch = 0;
   int64_t steps = 0;     // steps timed
   double seconds = 0.0;  // their wall-clock time
+  // Keras speed runs: when each timed step ended, in seconds from the start of
+  // timing (the last is `seconds`); gives the windowed rates (bench_train.h).
+  std::vector<double> step_ends;
   // Checkpoint runs only: per epoch (the save included), and per save the
   // time fit() was held up and the time until the checkpoint was committed.
   std::vector<double> epoch_seconds, save_blocking_seconds, save_total_seconds;

@@ -3,6 +3,8 @@
 // save every epoch. No timing is asserted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cairn/io/file_system.h"
@@ -52,9 +54,17 @@ TEST(BenchTrainTest, MnistThroughFitAndTextOutput) {
       run_json("bench train --model mnist --threads 2 --seconds 0.2 --samples 640 --json");
   expect_speed_keys(doc, "mnist", 32);
   EXPECT_EQ(doc["code_path"], "keras::Sequential::fit");
+  // Five windows of consecutive steps; the run's mean rate is a time-weighted
+  // mean of theirs, so the best window is at least the mean.
+  ASSERT_EQ(doc["window_gflops"].size(), 5u);
+  double best = 0.0;
+  for (const auto& w : doc["window_gflops"]) best = std::max(best, w.get<double>());
+  EXPECT_EQ(doc["best_window_gflops"].get<double>(), best);
+  EXPECT_GE(best, doc["gflops"].get<double>() * (1 - 1e-9));
   auto text = run_command(cairn_command("bench train --model mnist --seconds 0.1 --samples 320"));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("samples/s"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("best of 5 windows"), std::string::npos) << text.out;
 }
 
 TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {

@@ -1,9 +1,17 @@
 #include "cairn/core/tensor.h"
 
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <new>
 
 namespace cairn {
+namespace {
+
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+constexpr size_t kHugePageMinBytes = size_t{4} << 20;
+
+}  // namespace
 
 void Tensor::AlignedFree::operator()(std::byte* p) const { std::free(p); }
 
@@ -40,11 +48,15 @@ void Tensor::allocate(Fill fill) {
     return;
   }
   byte_size_ = static_cast<size_t>(num_elements_) * dtype_size(dtype_);
+  // Large buffers start on a 2 MiB boundary and ask for transparent huge
+  // pages, which spares the TLB misses of a GEMM streaming a 64 MiB kernel.
+  const size_t alignment = byte_size_ >= kHugePageMinBytes ? kHugePageBytes : kAlignment;
   // aligned_alloc needs a size that is a multiple of the alignment.
-  size_t padded = (byte_size_ + kAlignment - 1) / kAlignment * kAlignment;
-  if (padded == 0) padded = kAlignment;
-  void* p = std::aligned_alloc(kAlignment, padded);
+  size_t padded = (byte_size_ + alignment - 1) / alignment * alignment;
+  if (padded == 0) padded = alignment;
+  void* p = std::aligned_alloc(alignment, padded);
   if (p == nullptr) throw std::bad_alloc();
+  if (alignment == kHugePageBytes) ::madvise(p, padded, MADV_HUGEPAGE);  // a hint: errors ignored
   if (fill == Fill::kZero) {
     std::memset(p, 0, padded);
   } else if (padded > byte_size_) {

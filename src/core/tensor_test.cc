@@ -66,6 +66,15 @@ TEST(TensorTest, ZeroFilledAndAligned) {
   for (double v : t.flat<double>()) EXPECT_EQ(v, 0.0);
 }
 
+TEST(TensorTest, LargeBuffersStartOnHugePageBoundariesAndAreZeroed) {
+  Tensor big(DType::kFloat32, {1024, 1025});  // just over 4 MiB
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % (uintptr_t{2} << 20), 0u);
+  EXPECT_EQ(big.flat<float>().back(), 0.0f);
+  Tensor copy = big;  // copies take the same path
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(copy.data()) % (uintptr_t{2} << 20), 0u);
+  EXPECT_EQ(copy, big);
+}
+
 TEST(TensorTest, CopiesAreDeepAndEqual) {
   auto a = Tensor::from_vector<int32_t>({1, 2, 3, 4}, {2, 2});
   Tensor b = a;

@@ -71,7 +71,7 @@ nn::Matrix Dense::backward_preactivation(const nn::Matrix& dz) {
 
 const nn::Matrix& Dense::forward_kept(const nn::Matrix& x, bool /*training*/,
                                       std::mt19937_64& /*rng*/) {
-  return dense().forward(x);
+  return dense().forward_borrowing(x);  // x outlives backprop() (forward_kept's contract)
 }
 
 const nn::Matrix& Dense::backprop(const nn::Matrix& d, const BackpropOptions& options) {

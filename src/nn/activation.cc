@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cairn/nn/losses.h"
+#include "nn/parallel.h"
 
 namespace cairn::nn {
 
@@ -75,14 +76,16 @@ void relu_backward(const float* __restrict x, const float* __restrict dy, float*
 }  // namespace
 
 void activate(Activation a, const Matrix& x, Matrix& y) {
-  y.resize(x.rows(), x.cols());
+  resize_with_huge_pages(y, x.rows(), x.cols());
   auto v = x.array();
   switch (a) {
     case Activation::kLinear:
       y = x;
       return;
     case Activation::kRelu:
-      relu(x.data(), y.data(), x.size());
+      internal::for_halves(x.size(), [&](Eigen::Index begin, Eigen::Index end) {
+        relu(x.data() + begin, y.data() + begin, end - begin);
+      });
       return;
     case Activation::kTanh:
       y.array() = v.tanh();
@@ -101,14 +104,16 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
 
 void activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy,
                          Matrix& dx) {
-  dx.resize(dy.rows(), dy.cols());
+  resize_with_huge_pages(dx, dy.rows(), dy.cols());
   auto g = dy.array();
   switch (a) {
     case Activation::kLinear:
       dx = dy;
       return;
     case Activation::kRelu:
-      relu_backward(x.data(), dy.data(), dx.data(), dy.size());
+      internal::for_halves(dy.size(), [&](Eigen::Index begin, Eigen::Index end) {
+        relu_backward(x.data() + begin, dy.data() + begin, dx.data() + begin, end - begin);
+      });
       return;
     case Activation::kTanh:  // 1 - tanh^2
       dx.array() = g * (1.0f - y.array().square());

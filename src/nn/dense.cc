@@ -1,6 +1,7 @@
 #include "cairn/nn/dense.h"
 
 #include "cairn/nn/gemm.h"
+#include "nn/parallel.h"
 
 #include <cassert>
 #include <cmath>
@@ -46,11 +47,22 @@ void Dense::initialize(std::mt19937_64& rng) {
 }
 
 const Matrix& Dense::forward(const Matrix& x) {
-  assert(x.cols() == options_.input_dim);
+  resize_with_huge_pages(last_x_, x.rows(), x.cols());
   last_x_ = x;
-  last_z_.resize(x.rows(), options_.units);
+  borrowed_x_ = nullptr;
+  return compute(x);
+}
+
+const Matrix& Dense::forward_borrowing(const Matrix& x) {
+  borrowed_x_ = &x;
+  return compute(x);
+}
+
+const Matrix& Dense::compute(const Matrix& x) {
+  assert(x.cols() == options_.input_dim);
+  resize_with_huge_pages(last_z_, x.rows(), options_.units);
   // z = x W + b: the bias is broadcast into z, then the product added to it.
-  if (options_.use_bias) last_z_.rowwise() = as_matrix(bias_.value).row(0);
+  if (options_.use_bias) broadcast_bias();
   gemm(x, Op::kNone, as_matrix(kernel_.value), Op::kNone, last_z_, 1.0f,
        options_.use_bias ? 1.0f : 0.0f);
   activate(options_.activation, last_z_, last_y_);
@@ -67,27 +79,39 @@ const Matrix& Dense::backward_linear(const Matrix& dz, const BackwardOptions& op
   assert(dz.rows() == last_z_.rows() && dz.cols() == last_z_.cols());
   assert(&dz != &last_dx_);
   if (options.input_gradient) {  // first, while the kernel is as forward() used it
-    last_dx_.resize(dz.rows(), options_.input_dim);
+    resize_with_huge_pages(last_dx_, dz.rows(), options_.input_dim);
     gemm(dz, Op::kNone, as_matrix(kernel_.value), Op::kTranspose, last_dx_);  // dx = dz Wᵀ
   }
   if (options.step) {
-    gemm(last_x_, Op::kTranspose, dz, Op::kNone, as_matrix(kernel_.value), -*options.step,
+    gemm(input(), Op::kTranspose, dz, Op::kNone, as_matrix(kernel_.value), -*options.step,
          1.0f);  // W -= step xᵀ dz
   } else {
-    gemm(last_x_, Op::kTranspose, dz, Op::kNone, gradient_of(kernel_));  // dW = xᵀ dz
+    gemm(input(), Op::kTranspose, dz, Op::kNone, gradient_of(kernel_));  // dW = xᵀ dz
   }
   if (options_.use_bias) bias_step_or_gradient(dz, options.step);
   static const Matrix kNone;
   return options.input_gradient ? last_dx_ : kNone;
 }
 
+// Every row of z = the bias (on two cores when z is large).
+void Dense::broadcast_bias() {
+  const auto bias = as_matrix(std::as_const(bias_).value).row(0);
+  internal::for_halves(
+      last_z_.rows(),
+      [&](Eigen::Index begin, Eigen::Index end) {
+        last_z_.middleRows(begin, end - begin).rowwise() = bias;
+      },
+      last_z_.cols());
+}
+
 // The bias gradient is dz's column sums: applied as a step (b -= step · sum)
 // or stored.
 void Dense::bias_step_or_gradient(const Matrix& dz, std::optional<float> step) {
   if (step) {
-    as_matrix(bias_.value).row(0) -= *step * dz.colwise().sum();
+    column_sums(dz, bias_.value.flat<float>(), -*step, 1.0f);
   } else {
-    gradient_of(bias_).row(0) = dz.colwise().sum();
+    gradient_of(bias_);  // reshaped if a restore changed the bias
+    column_sums(dz, bias_.gradient.flat<float>());
   }
 }
 

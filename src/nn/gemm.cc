@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <string>
+#include <vector>
 
 namespace cairn::nn {
 namespace {
@@ -43,6 +44,20 @@ void gemm(const Eigen::Ref<const Matrix>& a, Op op_a, const Eigen::Ref<const Mat
               static_cast<blasint>(n), static_cast<blasint>(k), alpha, a.data(),
               leading(a.outerStride(), a.cols()), b.data(), leading(b.outerStride(), b.cols()),
               beta, c.data(), leading(c.outerStride(), c.cols()));
+}
+
+void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float alpha, float beta) {
+  assert(static_cast<Eigen::Index>(out.size()) == a.cols() && "out does not hold a's columns");
+  if (a.cols() == 0) return;
+  if (a.rows() == 0) {  // the empty sum
+    for (float& v : out) v = beta == 0.0f ? 0.0f : beta * v;
+    return;
+  }
+  thread_local std::vector<float> ones;
+  if (ones.size() < static_cast<size_t>(a.rows())) ones.assign(static_cast<size_t>(a.rows()), 1.0f);
+  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<blasint>(a.rows()),
+              static_cast<blasint>(a.cols()), alpha, a.data(), leading(a.outerStride(), a.cols()),
+              ones.data(), 1, beta, out.data(), 1);
 }
 
 int num_threads() { return openblas_get_num_threads(); }

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "nn/gradient_check.h"
 
@@ -88,6 +90,30 @@ TEST(GemmTest, ThreadCountCanBeSetAndResultsDoNotDependOnIt) {
   EXPECT_EQ(num_threads(), 1);
   set_num_threads(before);
   EXPECT_NE(std::string(blas_description()).find("OpenBLAS"), std::string::npos);
+}
+
+TEST(ColumnSumsTest, EqualsEigenWithAlphaAndBetaOnBlocks) {
+  const Matrix big = random_matrix(50, 40, 61);
+  const auto block = big.block(3, 0, 37, 40);  // rows 3..39: a block with the same stride
+  std::vector<float> out(40, 0.0f);
+  column_sums(block, out);
+  const RowVector expected = Matrix(block).colwise().sum();
+  for (int j = 0; j < 40; ++j) EXPECT_NEAR(out[j], expected(j), 1e-4f) << "column " << j;
+
+  std::vector<float> bias(40);
+  for (int j = 0; j < 40; ++j) bias[j] = 0.25f * static_cast<float>(j);
+  const std::vector<float> before = bias;
+  column_sums(block, bias, -0.1f, 1.0f);  // a bias step: b -= 0.1 · sum
+  for (int j = 0; j < 40; ++j) EXPECT_NEAR(bias[j], before[j] - 0.1f * expected(j), 1e-4f);
+}
+
+TEST(ColumnSumsTest, NoRowsIsTheEmptySum) {
+  std::vector<float> out = {1.0f, 2.0f, std::nanf("")};
+  column_sums(Matrix(0, 3), out);
+  EXPECT_EQ(out, (std::vector<float>{0.0f, 0.0f, 0.0f}));  // beta 0 ignores NaNs
+  out = {1.0f, 2.0f, 3.0f};
+  column_sums(Matrix(0, 3), out, 1.0f, 2.0f);
+  EXPECT_EQ(out, (std::vector<float>{2.0f, 4.0f, 6.0f}));
 }
 
 }  // namespace

@@ -47,5 +47,22 @@ TEST(MatrixTest, ToTensorCopiesWithShape) {
   EXPECT_EQ(Matrix(as_matrix(t)), m);
 }
 
+TEST(MatrixTest, ResizeWithHugePagesKeepsTheBufferOfTheSameShape) {
+  Matrix m;
+  resize_with_huge_pages(m, 256, 4096);  // 4 MiB: advised
+  ASSERT_EQ(m.rows(), 256);
+  ASSERT_EQ(m.cols(), 4096);
+  m.setConstant(2.0f);
+  const float* buffer = m.data();
+  resize_with_huge_pages(m, 256, 4096);
+  EXPECT_EQ(m.data(), buffer);  // no reallocation: a layer's cache stays put
+  EXPECT_EQ(m(255, 4095), 2.0f);
+  resize_with_huge_pages(m, 3, 5);  // small: a plain resize
+  EXPECT_EQ(m.rows(), 3);
+  EXPECT_EQ(m.cols(), 5);
+  resize_with_huge_pages(m, 0, 5);
+  EXPECT_EQ(m.size(), 0);
+}
+
 }  // namespace
 }  // namespace cairn::nn

@@ -56,7 +56,9 @@ class Layer {
   virtual nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) = 0;
   // Like forward(), but the output is held by the layer (or is `x` itself),
   // valid until the layer's next call, instead of returned by value: models
-  // chain layers through these without allocating per batch.
+  // chain layers through these without allocating per batch. The caller keeps
+  // x alive and unchanged until the backprop() that follows, so a layer may
+  // refer to it instead of copying it.
   virtual const nn::Matrix& forward_kept(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
     kept_output_ = forward(x, training, rng);
     return kept_output_;

@@ -52,6 +52,10 @@ class Dense {
   // [batch, input_dim] -> [batch, units]. Keeps what backward() needs. The
   // result is held by the layer: valid until the next forward().
   const Matrix& forward(const Matrix& x);
+  // Like forward(), but keeps a reference to x where forward() keeps a copy:
+  // x must stay alive and unchanged until the backward() that follows (as the
+  // outputs a keras::Sequential's layers hold do).
+  const Matrix& forward_borrowing(const Matrix& x);
   // Given dL/dy of the last forward(), sets each variable's gradient (not
   // accumulated) and returns dL/dx (an empty matrix without input_gradient),
   // held by the layer until the next backward().
@@ -69,13 +73,18 @@ class Dense {
   Variable& bias() { return bias_; }
 
  private:
+  const Matrix& compute(const Matrix& x);
+  void broadcast_bias();
   void bias_step_or_gradient(const Matrix& dz, std::optional<float> step);
+  // The input of the last forward(): its copy, or the caller's matrix.
+  const Matrix& input() const { return borrowed_x_ ? *borrowed_x_ : last_x_; }
 
   DenseOptions options_;
   Variable kernel_;
   Variable bias_;
   Matrix last_x_, last_z_, last_y_;
-  Matrix last_dz_, last_dx_;  // backward()'s results, kept to be reused
+  const Matrix* borrowed_x_ = nullptr;  // set by forward_borrowing()
+  Matrix last_dz_, last_dx_;            // backward()'s results, kept to be reused
 };
 
 }  // namespace cairn::nn

@@ -15,6 +15,8 @@
 // gain from threads (m·n·k up to 262144) always run on the calling thread.
 #pragma once
 
+#include <span>
+
 #include "cairn/nn/matrix.h"
 
 namespace cairn::nn {
@@ -27,6 +29,13 @@ enum class Op { kNone, kTranspose };
 // with assert().
 void gemm(const Eigen::Ref<const Matrix>& a, Op op_a, const Eigen::Ref<const Matrix>& b, Op op_b,
           Eigen::Ref<Matrix> c, float alpha = 1.0f, float beta = 0.0f);
+
+// out = alpha · (the sum of a's rows) + beta · out, where out holds a.cols()
+// floats: a bias gradient from a batch of output gradients. Runs as a BLAS
+// matrix-vector product (threaded, and contiguous in a's rows, where Eigen's
+// colwise().sum() of a row-major matrix strides down the columns).
+void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float alpha = 1.0f,
+                 float beta = 0.0f);
 
 // The number of threads products may use, and setting it (n >= 1; values
 // above OpenBLAS's build limit are clamped to it).

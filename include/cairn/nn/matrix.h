@@ -24,6 +24,12 @@ using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 MatrixMap as_matrix(Tensor& t);
 ConstMatrixMap as_matrix(const Tensor& t);
 
+// Resizes m (nothing happens when it already has this shape; the contents are
+// then undefined) and, when it is large (4 MiB or more), asks the kernel to
+// back it with transparent huge pages before it is first touched: a GEMM
+// streaming activations of a 4096-wide layer then misses the TLB far less.
+void resize_with_huge_pages(Matrix& m, Eigen::Index rows, Eigen::Index cols);
+
 // A float32 tensor of shape [rows, cols] holding a copy of `m`.
 Tensor to_tensor(const Matrix& m);
 
