@@ -13,7 +13,10 @@ The state is K float32 tensors summing to N MiB, made before any timing. Each ru
   save          write the state to fresh file(s) in DIR, fsync them and DIR   (timed)
   evict         posix_fadvise(DONTNEED) on every written file; the fraction of
                 their pages still resident afterwards (mincore) is reported
-  restore       load everything back into fresh memory, every byte          (timed)
+  restore       load everything back, every byte                            (timed)
+                (raw and direct read into one buffer allocated and touched before
+                timing, as cairn restores into a model's existing variables;
+                torch, numpy and h5py allocate, as their load APIs do)
   restore_warm  the same load again, now from the page cache                (timed)
   delete the files.
 Tools: raw (os.write 16 MiB chunks + fsync: the limit the issue names), direct (the
@@ -115,8 +118,9 @@ def reset_peak_rss():
 
 
 # ---------------------------------------------------------------- the tools
-# Each save(state, dir) returns the paths it wrote, fsynced; each load(paths)
-# returns the restored state (kept alive by the caller until timing ends).
+# Each save(state, dir) returns the paths it wrote, fsynced; each load(paths, into)
+# returns the restored state (kept alive by the caller until timing ends); `into`
+# is the preallocated buffer raw and direct read into (None for the others).
 def raw_save(state, d):
     path = os.path.join(d, "state.raw")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -130,13 +134,11 @@ def raw_save(state, d):
     return [path]
 
 
-def raw_load(paths):
-    # One buffer allocated up front (numpy.empty: fresh pages, no memset; a
-    # bytearray would zero-fill, an extra pass the limit should not pay), then
-    # readinto it 16 MiB at a time.
-    import numpy as np
+def raw_load(paths, into):
+    # readinto the caller's buffer (allocated and touched once, as a model's
+    # variables are) 16 MiB at a time.
     size = os.path.getsize(paths[0])
-    buf = np.empty(size, dtype=np.uint8)
+    buf = into[:size]
     view = memoryview(buf)
     with open(paths[0], "rb", buffering=0) as f:
         off = 0
@@ -173,13 +175,12 @@ def direct_save(state, d):
     return [path]
 
 
-def direct_load(paths):
+def direct_load(paths, into):
     # O_DIRECT reads of 16 MiB into a page-aligned buffer, copied into the
-    # state's fresh memory.
+    # caller's buffer (allocated and touched once).
     import mmap
-    import numpy as np
     size = os.path.getsize(paths[0])
-    out = np.empty(size, dtype=np.uint8)
+    out = into[:size]
     dest = memoryview(out)
     buf = mmap.mmap(-1, CHUNK)
     fd = os.open(paths[0], os.O_RDONLY | os.O_DIRECT)
@@ -208,7 +209,7 @@ def torch_save(state, d):
     return [path]
 
 
-def torch_load(paths):
+def torch_load(paths, into=None):  # allocates, as its load API does
     import torch
     return torch.load(paths[0], map_location="cpu")
 
@@ -223,7 +224,7 @@ def numpy_save(state, d):
     return [path]
 
 
-def numpy_load(paths):
+def numpy_load(paths, into=None):  # allocates, as its load API does
     import numpy as np
     with np.load(paths[0]) as z:
         return {name: z[name] for name in z.files}
@@ -243,7 +244,7 @@ def h5py_save(state, d):
     return [path]
 
 
-def h5py_load(paths):
+def h5py_load(paths, into=None):  # allocates, as its load API does
     import h5py
     with h5py.File(paths[0], "r") as f:
         return {name: f[name][()] for name in f.keys()}
@@ -277,6 +278,10 @@ def measure(args):
            "runs": args.runs, "save_seconds": [], "restore_seconds": [],
            "restore_warm_seconds": [], "save_peak_extra_mib": None, "resident_after_evict": []}
     peaks = []
+    into = None
+    if args.tool in ("raw", "direct"):  # restores fill existing memory, as cairn's do
+        import numpy as np
+        into = np.ones(args.size_mb * MIB, dtype=np.uint8)
     for run in range(args.runs):
         d = os.path.join(args.dir, "io_peer_%s_%d_%d" % (args.tool, os.getpid(), run))
         os.makedirs(d)
@@ -294,7 +299,7 @@ def measure(args):
             out["resident_after_evict"].append(resident_fraction(paths))
             for key in ("restore_seconds", "restore_warm_seconds"):
                 start = time.perf_counter()
-                loaded = load(paths)
+                loaded = load(paths, into)
                 out[key].append(time.perf_counter() - start)
                 del loaded
         finally:

@@ -81,6 +81,26 @@ TEST_F(CheckpointApiTest, SavedVariablesLoadBackByDirectoryPrefixAndName) {
   EXPECT_FALSE(reader.has_tensor("dense"));
 }
 
+TEST_F(CheckpointApiTest, ReadIntoFillsTheModelsTensorsAndThrowsOnAnotherShape) {
+  NamedTensors saved = demo_variables(7);
+  save_variables(prefix(7), saved);
+  CheckpointReader reader = load_checkpoint(dir());
+  for (const auto& [name, tensor] : saved) {  // strings and int64 included
+    Tensor into(tensor.dtype(), tensor.shape());
+    reader.read_into(name, into);
+    EXPECT_TRUE(into == tensor) << name;
+  }
+  Tensor wrong(DType::kFloat32, {3, 2});
+  try {
+    reader.read_into("dense/kernel", wrong);
+    FAIL() << "expected InvalidArgumentError";
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("[2, 3]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[3, 2]"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(reader.read_into("no/such", wrong), NotFoundError);
+}
+
 TEST_F(CheckpointApiTest, LatestCheckpointFollowsTheStateFile) {
   EXPECT_EQ(latest_checkpoint(dir()), std::nullopt) << "nothing saved yet";
   save_variables(prefix(1), demo_variables(1));

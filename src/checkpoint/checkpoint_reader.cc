@@ -18,6 +18,10 @@ Tensor CheckpointReader::get_tensor(const std::string& name) const {
   return value_or_throw(bundle_->read(name));
 }
 
+void CheckpointReader::read_into(const std::string& name, Tensor& dest) const {
+  throw_if_error(bundle_->read_into(name, &dest));
+}
+
 CheckpointReader load_checkpoint(const std::string& path) { return CheckpointReader(path); }
 
 std::vector<VariableInfo> list_variables(const std::string& path) {

@@ -125,7 +125,12 @@ void restore_variables(const CheckpointReader& reader, const nn::VariableRefs& v
   if (!report.ok()) throw InvalidArgumentError(report.message(reader.prefix()));
   for (nn::Variable* v : variables) {
     const BundleEntry* e = lookup(reader, v->name, name_map);
-    if (e != nullptr) v->value = reader.get_tensor(e->name);
+    if (e == nullptr) continue;
+    if (v->value.dtype() == e->dtype && v->value.shape() == e->shape) {
+      reader.read_into(e->name, v->value);  // the variable's own memory: no allocation
+    } else {
+      v->value = reader.get_tensor(e->name);
+    }
   }
 }
 

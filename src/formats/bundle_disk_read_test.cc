@@ -140,5 +140,56 @@ TEST_F(BundleDiskReadTest, ACorruptByteIsCaughtOnTheColdPath) {
   }
 }
 
+TEST_F(BundleDiskReadTest, ReadIntoFillsExistingTensorsColdAndWarm) {
+  std::vector<std::pair<std::string, Tensor>> model;
+  for (const auto& [name, tensor] : tensors_) {
+    model.emplace_back(name, Tensor(tensor.dtype(), tensor.shape()));  // zeros, same shapes
+  }
+  for (bool cold : {true, false}) {
+    if (cold) evict();
+    auto reader = BundleReader::open(fs_, prefix());
+    ASSERT_TRUE(reader.ok());
+    for (auto& [name, tensor] : model) {
+      const void* buffer = tensor.data();
+      ASSERT_TRUE((*reader)->read_into(name, &tensor).ok()) << name;
+      EXPECT_EQ(tensor.data(), buffer) << name;  // the same memory, filled in place
+      tensor = Tensor(tensor.dtype(), tensor.shape());
+    }
+  }
+  auto reader = BundleReader::open(fs_, prefix());
+  ASSERT_TRUE(reader.ok());
+  for (size_t i = 0; i < model.size(); ++i) {
+    ASSERT_TRUE((*reader)->read_into(model[i].first, &model[i].second).ok());
+    EXPECT_TRUE(model[i].second == tensors_[i].second) << model[i].first;
+  }
+}
+
+TEST_F(BundleDiskReadTest, ReadIntoRefusesAnotherShapeOrDtypeAndCatchesCorruption) {
+  auto reader = BundleReader::open(fs_, prefix());
+  ASSERT_TRUE(reader.ok());
+  Tensor wrong_shape(DType::kFloat32, {10, 10});
+  Status s = (*reader)->read_into("a_small", &wrong_shape);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("'a_small'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("float32 [100]"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("float32 [10, 10]"), std::string::npos) << s.message();
+  Tensor wrong_dtype(DType::kFloat64, {100});
+  s = (*reader)->read_into("a_small", &wrong_dtype);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("float64 [100]"), std::string::npos) << s.message();
+  EXPECT_EQ(wrong_dtype, Tensor(DType::kFloat64, {100}));  // untouched
+  EXPECT_EQ((*reader)->read_into("no_such", &wrong_dtype).code(), StatusCode::kNotFound);
+
+  corrupt("c_mid1", 1000);
+  evict();
+  auto again = BundleReader::open(fs_, prefix());
+  ASSERT_TRUE(again.ok());
+  Tensor into(DType::kFloat32, {64 << 10});
+  s = (*again)->read_into("c_mid1", &into);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("tensor 'c_mid1'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("checksum mismatch"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace cairn

@@ -222,16 +222,44 @@ Result<Tensor> BundleReader::read(std::string_view name) const {
   // Fixed-width: straight from the file into the tensor, crc on the way.
   CAIRN_RETURN_IF_ERROR(impl_->shards.mapped_bytes(*e, &where).status());  // before allocating
   Tensor tensor = Tensor::uninitialized(e->dtype, e->shape);
-  if (tensor.byte_size() != e->size) {  // parse_entry refuses this; never copy past the end
-    return data_loss_error(where + ": holds " + std::to_string(e->size) + " bytes, but " +
-                           std::string(dtype_name(e->dtype)) + " " + e->shape.to_string() +
+  CAIRN_RETURN_IF_ERROR(copy_checked(*e, tensor, where));
+  return tensor;
+}
+
+Status BundleReader::read_into(std::string_view name, Tensor* dest) const {
+  Status missing;
+  const BundleEntry* e = find_or(name, &missing);
+  if (e == nullptr) return missing;
+  if (dest->dtype() != e->dtype || !(dest->shape() == e->shape)) {
+    return invalid_argument_error("tensor '" + e->name + "' in " + impl_->prefix + " is " +
+                                  std::string(dtype_name(e->dtype)) + " " + e->shape.to_string() +
+                                  ", but the tensor to read it into is " +
+                                  std::string(dtype_name(dest->dtype())) + " " +
+                                  dest->shape().to_string());
+  }
+  if (e->dtype == DType::kString || e->dtype == DType::kVariant || e->dtype == DType::kInvalid) {
+    CAIRN_ASSIGN_OR_RETURN(Tensor decoded, read(name));
+    *dest = std::move(decoded);
+    return ok_status();
+  }
+  std::string where;
+  CAIRN_RETURN_IF_ERROR(impl_->shards.mapped_bytes(*e, &where).status());
+  return copy_checked(*e, *dest, where);
+}
+
+// Copies e's stored bytes into `tensor` (of e's dtype and shape) and checks
+// their crc32c.
+Status BundleReader::copy_checked(const BundleEntry& e, Tensor& tensor, std::string& where) const {
+  if (tensor.byte_size() != e.size) {  // parse_entry refuses this; never copy past the end
+    return data_loss_error(where + ": holds " + std::to_string(e.size) + " bytes, but " +
+                           std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
                            " needs " + std::to_string(tensor.byte_size()));
   }
   CAIRN_ASSIGN_OR_RETURN(
-      uint32_t crc, impl_->shards.copy_stored(*e, reinterpret_cast<char*>(tensor.data()), &where));
-  if (crc32c::mask(crc) != e->masked_crc32c) return crc_mismatch(where, e->masked_crc32c, crc);
-  if (e->dtype == DType::kBool) internal::canonicalize_bools(tensor);
-  return tensor;
+      uint32_t crc, impl_->shards.copy_stored(e, reinterpret_cast<char*>(tensor.data()), &where));
+  if (crc32c::mask(crc) != e.masked_crc32c) return crc_mismatch(where, e.masked_crc32c, crc);
+  if (e.dtype == DType::kBool) internal::canonicalize_bools(tensor);
+  return ok_status();
 }
 
 Status BundleReader::verify_all() const {

@@ -8,6 +8,7 @@
 //     std::cout << v.name << " " << cairn::dtype_name(v.dtype) << " "
 //               << v.shape.to_string() << "\n";
 //   cairn::Tensor bias = reader.get_tensor("dnn/logits/bias");
+//   reader.read_into("dnn/logits/bias", bias);            // into existing memory
 //
 // Errors are thrown as cairn::Error subclasses: NotFoundError (no such
 // checkpoint or tensor), DataLossError (corrupt or truncated files; the
@@ -46,6 +47,10 @@ class CheckpointReader {
   bool has_tensor(const std::string& name) const { return bundle_->find(name) != nullptr; }
   // Reads one tensor, checking its crc32c.
   Tensor get_tensor(const std::string& name) const;
+  // Reads one tensor into `dest`, which must have its dtype and shape
+  // (InvalidArgumentError otherwise): restores reuse a model's memory. After
+  // a DataLossError, dest holds unspecified values.
+  void read_into(const std::string& name, Tensor& dest) const;
 
   // The underlying bundle (offsets, shards, raw bytes).
   const BundleReader& bundle() const { return *bundle_; }

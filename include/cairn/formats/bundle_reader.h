@@ -47,6 +47,11 @@ class BundleReader {
   // Reads and checks one tensor. NOT_FOUND for an unknown name;
   // UNIMPLEMENTED for variant and sliced tensors (use read_raw).
   Result<Tensor> read(std::string_view name) const;
+  // The same into an existing tensor of the entry's dtype and shape
+  // (INVALID_ARGUMENT naming both otherwise): a model restoring its variables
+  // reuses their memory, which costs no allocation and no fresh pages. On a
+  // checksum or read error, *dest holds unspecified values.
+  Status read_into(std::string_view name, Tensor* dest) const;
 
   // The tensor's bytes exactly as stored in its shard, crc-checked. Works for
   // every dtype, including variant.
@@ -58,6 +63,7 @@ class BundleReader {
  private:
   // find(), or nullptr with `*missing` set to a NOT_FOUND naming the bundle.
   const BundleEntry* find_or(std::string_view name, Status* missing) const;
+  Status copy_checked(const BundleEntry& e, Tensor& tensor, std::string& where) const;
 
   struct Impl;
   explicit BundleReader(std::unique_ptr<Impl> impl);
