@@ -10,6 +10,7 @@ Every tool prints the same JSON keys (scripts/bench/io_peer.py documents them);
 `cairn bench io --json` is read through cairn_io(), the one place that knows
 its older output.
 """
+import math
 import os
 import shutil
 
@@ -196,57 +197,73 @@ def section_io(rep, args):
         report_shape(rep, args, results, failed, size_mb, tensors, args.runs)
 
 
-def scaling_row(args, size_mb, tensors, tool, per_tensor):
-    """[seconds, s/GiB(, µs/tensor)] for save and cold restore; the s/GiB; why absent."""
-    progress("scaling %s: %d MiB, %d tensors" % (tool, size_mb, tensors))
-    doc, err = measure(tool, args, size_mb, tensors, args.scaling_runs)
-    cells, costs = [], {}
-    for key in ("save_seconds", "restore_seconds"):
-        s = median((doc or {}).get(key) or [])
-        costs[key] = s / (size_mb * MIB / GIB) if s is not None else None
-        cells += [fmt(s, 3), fmt(costs[key], 3)]
+def scaling_point(args, size_mb, tensors, per_tensor):
+    """cairn at one point beside the disk's own limit (the direct peer: one file of the
+    same bytes through O_DIRECT), in pairs: each round runs cairn once, then the disk
+    once, so both see the same minute of this machine. Returns the table cells (with the
+    median over rounds of cairn s/GiB / disk s/GiB), cairn's median seconds, and errors."""
+    gib = size_mb * MIB / GIB
+    keys = ("save_seconds", "restore_seconds")
+    seconds = {(tool, k): [] for tool in ("cairn", "direct") for k in keys}
+    pair_ratios = {k: [] for k in keys}
+    errors = []
+    for round_ in range(args.scaling_runs):
+        progress("scaling: %d MiB, %d tensors, round %d" % (size_mb, tensors, round_ + 1))
+        docs = {}
+        for tool, count in (("cairn", tensors), ("direct", 64)):
+            docs[tool], err = measure(tool, args, size_mb, count, 1)
+            if err:
+                errors.append((tool, err))
+        for k in keys:
+            got = {tool: ((docs[tool] or {}).get(k) or [None])[0] for tool in docs}
+            for tool, s in got.items():
+                if s is not None:
+                    seconds[(tool, k)].append(s)
+            r = ratio(got["cairn"], got["direct"])
+            if r is not None:
+                pair_ratios[k].append(r)
+    cells, medians, disk_cells = [], {}, []
+    for k in keys:
+        s = medians[k] = median(seconds[("cairn", k)])
+        cells += [fmt(s, 3), fmt(s / gib if s is not None else None, 3)]
         if per_tensor:
             cells.append(fmt(s / tensors * 1e6 if s is not None else None, 1))
-    return cells, costs, err
+        disk = median(seconds[("direct", k)])
+        disk_cells += [fmt(disk / gib if disk is not None else None, 3),
+                       fmt(median(pair_ratios[k]))]
+    return cells + disk_cells, medians, sorted(set(errors))
 
 
-def scaling_point(args, size_mb, tensors, per_tensor):
-    """cairn at one point, then the disk's own limit (the direct peer: one file of the
-    same bytes through O_DIRECT) right after it, so both see the same machine. Returns
-    the table cells, cairn's s/GiB, cairn's s/GiB over the disk's, and errors."""
-    cells, costs, err = scaling_row(args, size_mb, tensors, "cairn", per_tensor)
-    _, disk, disk_err = scaling_row(args, size_mb, 64, "direct", False)
-    relative = {k: ratio(costs[k], disk[k]) for k in costs}
-    for key in ("save_seconds", "restore_seconds"):
-        cells += [fmt(disk[key], 3), fmt(relative[key])]
-    errors = [(t, e) for t, e in (("cairn", err), ("direct", disk_err)) if e]
-    return cells, costs, relative, errors
+def fitted_growth(xs, ys):
+    """exp(slope · ln(max x / min x)) of the least-squares line through (ln x, ln y): how
+    many times y grows across the whole range of x, by the trend of all the points."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    var = sum((a - mx) ** 2 for a in lx)
+    slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / var
+    return math.exp(slope * (max(lx) - min(lx)))
 
 
-def report_linearity(rep, per_gib, relative, what):
-    """Linear growth: cairn's cost per GiB is taken relative to the disk's own cost per
-    GiB at the same point (measured right after it), which takes out what the machine
-    does at that size (this VM's disk and memory slow down unevenly with size and from
-    minute to minute); what remains is what cairn adds. No point after the first
-    (larger, or more tensors) may exceed LINEAR_SLACK times the median over all points:
-    a cost growing faster than linearly (a quadratic index, a per-tensor cost that
-    rises) lifts the later points above the rest. The first point is exempt (fixed
-    costs may make the smallest dearer), and the median keeps one noisy point from
-    becoming the yardstick."""
+def report_linearity(rep, xs, seconds, unit, what):
+    """Linear growth: cairn's cost per unit (per GiB against size, per tensor against
+    tensor count) must not trend upward across the range. The least-squares line of
+    log(seconds / unit) against log(size or count), through every point, may grow by at
+    most LINEAR_SLACK times from the smallest to the largest. A cost growing faster
+    than linearly (a quadratic index, a per-tensor cost that rises) tilts that line up;
+    fixed costs, which make small points dearer, tilt it down; and one noisy point
+    cannot decide it alone, as it could a point-by-point comparison (this VM's disk and
+    memory swing by 30% from minute to minute, which the disk columns, measured in the
+    same rounds, show)."""
     for key, name in (("save_seconds", "save"), ("restore_seconds", "cold restore")):
-        costs = [c[key] for c in per_gib]
-        known = [c for c in costs if c is not None]
-        spread = max(known) / min(known) if known else None
-        rel = [r[key] for r in relative]
-        worst = None
-        if len(rel) > 1 and all(r is not None for r in rel):
-            typical = median(rel)
-            worst = max(r / typical for r in rel[1:]) if typical else None
-        rep.line("- cairn %s across %s: s/GiB largest / smallest = %s (the machine included); "
-                 "(cairn s/GiB / disk s/GiB) of any point after the first / its median over "
-                 "all points = at most %s (target <= %.2f: grows no faster than linearly): %s" % (
-                     name, what, fmt(spread), fmt(worst), LINEAR_SLACK,
-                     verdict(None if worst is None else worst <= LINEAR_SLACK)))
+        per_unit = [None if p[key] is None else p[key] / x for p, x in zip(seconds, unit)]
+        growth = (fitted_growth(xs, per_unit)
+                  if len(per_unit) > 1 and all(c is not None and c > 0 for c in per_unit)
+                  else None)
+        rep.line("- cairn %s across %s: fitted growth of the cost per %s from the first point "
+                 "to the last = %s (target <= %.2f: grows no faster than linearly): %s" % (
+                     name, what, "GiB" if what == "sizes" else "tensor", fmt(growth, 4),
+                     LINEAR_SLACK, verdict(None if growth is None else growth <= LINEAR_SLACK)))
     rep.line()
 
 
@@ -256,9 +273,11 @@ DISK_COLUMNS = ["disk save s/GiB", "cairn / disk", "disk restore s/GiB", "cairn 
 def section_scaling(rep, args):
     rep.line("## scaling: cairn seconds against checkpoint size and tensor count")
     rep.line()
-    rep.line("Median of %d save/restore rounds in one process; restore is cold (evicted) and "
-             "fills a model state allocated once. \"disk\" is the direct peer (one file of the "
-             "same bytes, O_DIRECT) measured right after cairn at each point." % args.scaling_runs)
+    rep.line("%d rounds per point; each round saves and restores once with cairn, then once "
+             "with the disk's own limit (the direct peer: one file of the same bytes, O_DIRECT), "
+             "each in its own process. Seconds are medians over rounds; \"cairn / disk\" is the "
+             "median over rounds of the ratio within a round. Restores are cold (evicted) and "
+             "fill memory allocated before timing." % args.scaling_runs)
     rep.line()
     sizes = [16, 32, 64] if args.quick else [64, 256, 1024, 4096]
     free = shutil.disk_usage(args.dir).free
@@ -266,27 +285,26 @@ def section_scaling(rep, args):
         rep.line("- 4096 MiB skipped: only %.1f GiB free in %s (needs 10 GiB)" % (
             free / GIB, args.dir))
         sizes = [s for s in sizes if s < 4096]
-    rows, per_gib, relative, errors = [], [], [], []
+    rows, per_gib, errors = [], [], []
     for size_mb in sizes:
-        cells, costs, rel, errs = scaling_point(args, size_mb, 64, False)
+        cells, costs, errs = scaling_point(args, size_mb, 64, False)
         rows.append([str(size_mb)] + cells)
         per_gib.append(costs)
-        relative.append(rel)
         errors += errs
     rep.line("**against size** (64 tensors)")
     rep.line()
     rep.table(["MiB", "cairn save s", "s/GiB", "cairn restore s", "s/GiB"] + DISK_COLUMNS, rows)
     for tool, err in sorted(set(errors)):
         rep.line("- %s: not available (%s)" % (tool, err))
-    report_linearity(rep, per_gib, relative, "sizes")
+    report_linearity(rep, sizes, per_gib, [x * MIB / GIB for x in sizes], "sizes")
 
     total = 256 if args.quick else 1024
-    rows, per_gib, relative, errors = [], [], [], []
-    for count in (10, 100, 1000, 10000, 100000):
-        cells, costs, rel, errs = scaling_point(args, total, count, True)
+    rows, per_gib, errors = [], [], []
+    counts = [10, 100, 1000, 10000, 100000]
+    for count in counts:
+        cells, costs, errs = scaling_point(args, total, count, True)
         rows.append([str(count)] + cells)
         per_gib.append(costs)
-        relative.append(rel)
         errors += errs
     rep.line("**against tensor count** (%d MiB in all)" % total)
     rep.line()
@@ -294,4 +312,4 @@ def section_scaling(rep, args):
                "µs/tensor"] + DISK_COLUMNS, rows)
     for tool, err in sorted(set(errors)):
         rep.line("- %s: not available (%s)" % (tool, err))
-    report_linearity(rep, per_gib, relative, "tensor counts")
+    report_linearity(rep, counts, per_gib, counts, "tensor counts")
