@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "cairn/nn/losses.h"
-#include "nn/parallel.h"
 
 namespace cairn::nn {
 
@@ -83,9 +82,7 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
       y = x;
       return;
     case Activation::kRelu:
-      internal::for_halves(x.size(), [&](Eigen::Index begin, Eigen::Index end) {
-        relu(x.data() + begin, y.data() + begin, end - begin);
-      });
+      relu(x.data(), y.data(), x.size());
       return;
     case Activation::kTanh:
       y.array() = v.tanh();
@@ -111,9 +108,7 @@ void activation_backward(Activation a, const Matrix& x, const Matrix& y, const M
       dx = dy;
       return;
     case Activation::kRelu:
-      internal::for_halves(dy.size(), [&](Eigen::Index begin, Eigen::Index end) {
-        relu_backward(x.data() + begin, dy.data() + begin, dx.data() + begin, end - begin);
-      });
+      relu_backward(x.data(), dy.data(), dx.data(), dy.size());
       return;
     case Activation::kTanh:  // 1 - tanh^2
       dx.array() = g * (1.0f - y.array().square());

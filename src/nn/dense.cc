@@ -1,7 +1,6 @@
 #include "cairn/nn/dense.h"
 
 #include "cairn/nn/gemm.h"
-#include "nn/parallel.h"
 
 #include <cassert>
 #include <cmath>
@@ -62,7 +61,7 @@ const Matrix& Dense::compute(const Matrix& x) {
   assert(x.cols() == options_.input_dim);
   resize_with_huge_pages(last_z_, x.rows(), options_.units);
   // z = x W + b: the bias is broadcast into z, then the product added to it.
-  if (options_.use_bias) broadcast_bias();
+  if (options_.use_bias) last_z_.rowwise() = as_matrix(bias_.value).row(0);
   gemm(x, Op::kNone, as_matrix(kernel_.value), Op::kNone, last_z_, 1.0f,
        options_.use_bias ? 1.0f : 0.0f);
   activate(options_.activation, last_z_, last_y_);
@@ -91,17 +90,6 @@ const Matrix& Dense::backward_linear(const Matrix& dz, const BackwardOptions& op
   if (options_.use_bias) bias_step_or_gradient(dz, options.step);
   static const Matrix kNone;
   return options.input_gradient ? last_dx_ : kNone;
-}
-
-// Every row of z = the bias (on two cores when z is large).
-void Dense::broadcast_bias() {
-  const auto bias = as_matrix(std::as_const(bias_).value).row(0);
-  internal::for_halves(
-      last_z_.rows(),
-      [&](Eigen::Index begin, Eigen::Index end) {
-        last_z_.middleRows(begin, end - begin).rowwise() = bias;
-      },
-      last_z_.cols());
 }
 
 // The bias gradient is dz's column sums: applied as a step (b -= step · sum)

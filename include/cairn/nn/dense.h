@@ -74,7 +74,6 @@ class Dense {
 
  private:
   const Matrix& compute(const Matrix& x);
-  void broadcast_bias();
   void bias_step_or_gradient(const Matrix& dz, std::optional<float> step);
   // The input of the last forward(): its copy, or the caller's matrix.
   const Matrix& input() const { return borrowed_x_ ? *borrowed_x_ : last_x_; }
