@@ -24,6 +24,7 @@ constexpr const char* kFlopsFormula =
 // so host noise during one window does not count against either). Empty when
 // fewer than two steps per window were timed.
 constexpr int kWindows = 5;
+static_assert(internal::kMinTimedSteps >= 2 * kWindows);
 
 std::vector<double> window_step_rates(const std::vector<double>& step_ends) {
   std::vector<double> rates;

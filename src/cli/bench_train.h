@@ -21,7 +21,8 @@
 //          Sequential::fit.
 //   mlp    Sequential 784-4096(relu)-4096(relu)-10(softmax), batch 256, SGD lr 0.01,
 //          2048 random samples; Sequential::fit.
-// Speed runs train until --seconds have passed after a warm-up (at least 0.3 s
+// Speed runs train until --seconds have passed (Keras runs: and at least 10
+// steps were timed) after a warm-up (at least 0.3 s
 // and 3 steps, 100 steps for iris) that is not timed. Checkpoint runs (mnist,
 // --epochs) fit whole epochs with a keras::ModelCheckpoint saving the weights
 // to DIR/cp-{epoch:04d}.ckpt after each (sync or async_save), or none.

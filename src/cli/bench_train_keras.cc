@@ -34,7 +34,7 @@ class StepTimer : public keras::Callback {
     ++steps_;
     elapsed_ = seconds_between(start_, now);
     step_ends_.push_back(elapsed_);
-    if (elapsed_ >= seconds_) throw TimeIsUp{};
+    if (elapsed_ >= seconds_ && steps_ >= kMinTimedSteps) throw TimeIsUp{};
   }
   int64_t steps() const { return steps_; }
   double elapsed() const { return elapsed_; }

@@ -7,6 +7,10 @@
 
 namespace cairn::cli::internal {
 
+// Keras speed runs time at least this many steps, however short --seconds
+// is, so that the 5 windows of bench_train.cc hold two steps each.
+inline constexpr int64_t kMinTimedSteps = 10;
+
 struct TrainMeasurement {
   std::string code_path;        // what was timed, e.g. "keras::Sequential::fit"
   std::vector<int64_t> layers;  // widths, input first: {784, 512, 10}
