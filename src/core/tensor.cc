@@ -1,17 +1,11 @@
 #include "cairn/core/tensor.h"
 
-#include <sys/mman.h>
+#include "cairn/core/huge_pages.h"
 
 #include <cstdlib>
 #include <new>
 
 namespace cairn {
-namespace {
-
-constexpr size_t kHugePageBytes = size_t{2} << 20;
-constexpr size_t kHugePageMinBytes = size_t{4} << 20;
-
-}  // namespace
 
 void Tensor::AlignedFree::operator()(std::byte* p) const { std::free(p); }
 
@@ -56,7 +50,7 @@ void Tensor::allocate(Fill fill) {
   if (padded == 0) padded = alignment;
   void* p = std::aligned_alloc(alignment, padded);
   if (p == nullptr) throw std::bad_alloc();
-  if (alignment == kHugePageBytes) ::madvise(p, padded, MADV_HUGEPAGE);  // a hint: errors ignored
+  if (alignment == kHugePageBytes) advise_huge_pages(p, padded);
   if (fill == Fill::kZero) {
     std::memset(p, 0, padded);
   } else if (padded > byte_size_) {

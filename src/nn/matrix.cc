@@ -1,9 +1,8 @@
 #include "cairn/nn/matrix.h"
 
-#include <sys/mman.h>
+#include "cairn/core/huge_pages.h"
 
 #include <cassert>
-#include <cstdint>
 #include <utility>
 
 namespace cairn::nn {
@@ -20,9 +19,6 @@ std::pair<Eigen::Index, Eigen::Index> matrix_dims(const Tensor& t) {
   return {s.dim(0), s.dim(1)};
 }
 
-constexpr uintptr_t kHugePageBytes = uintptr_t{2} << 20;
-constexpr size_t kHugePageMinBytes = size_t{4} << 20;
-
 }  // namespace
 
 void resize_with_huge_pages(Matrix& m, Eigen::Index rows, Eigen::Index cols) {
@@ -30,15 +26,7 @@ void resize_with_huge_pages(Matrix& m, Eigen::Index rows, Eigen::Index cols) {
   m.resize(rows, cols);
   const size_t bytes = static_cast<size_t>(m.size()) * sizeof(float);
   if (bytes < kHugePageMinBytes) return;
-  // Eigen's buffer comes from malloc, so only the whole 2 MiB pages inside it
-  // can be advised; the edges keep small pages.
-  const auto start = reinterpret_cast<uintptr_t>(m.data());
-  const uintptr_t begin = (start + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-  const uintptr_t end = (start + bytes) & ~(kHugePageBytes - 1);
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin,
-              MADV_HUGEPAGE);  // a hint: errors ignored
-  }
+  advise_huge_pages(m.data(), bytes);  // Eigen's buffer is malloc's: its whole 2 MiB pages
 }
 
 MatrixMap as_matrix(Tensor& t) {
