@@ -130,6 +130,29 @@ TEST_F(DirectIoTest, UncachedFileReadsInOrderAndAtAnyOffset) {
   EXPECT_EQ(*(*in)->read(bytes.size() + kMiB, 10, scratch.data()), "");
 }
 
+TEST_F(DirectIoTest, UncachedFileReadsBackwardsAndAfterJumps) {
+  // Read-ahead runs several blocks beyond each read: walking backwards or
+  // jumping about must still return the right bytes while those reads fly.
+  const std::string bytes = pattern(21 * kMiB + 7, 5);
+  ASSERT_TRUE(fs_.write_file_atomically(path("data"), bytes).ok());
+  auto in = fs_.new_uncached_file(path("data"));
+  ASSERT_TRUE(in.ok()) << in.status().to_string();
+  std::vector<char> scratch(kMiB);
+  for (int64_t at = static_cast<int64_t>(bytes.size()) - 4096; at >= 0; at -= 700 * 1024) {
+    auto got = (*in)->read(static_cast<uint64_t>(at), 4096, scratch.data());
+    ASSERT_TRUE(got.ok()) << got.status().to_string();
+    ASSERT_TRUE(*got == std::string_view(bytes).substr(static_cast<size_t>(at), 4096))
+        << "at " << at;
+  }
+  uint64_t at = 3;
+  for (int jump = 0; jump < 40; ++jump) {
+    at = (at * 7919 + 1234567) % bytes.size();
+    auto got = (*in)->read(at, kMiB, scratch.data());
+    ASSERT_TRUE(got.ok()) << got.status().to_string();
+    ASSERT_TRUE(*got == std::string_view(bytes).substr(at, kMiB)) << "at " << at;
+  }
+}
+
 TEST_F(DirectIoTest, MissingFilesAreNotFoundNamingThePath) {
   auto in = fs_.new_uncached_file(path("absent"));
   ASSERT_FALSE(in.ok());

@@ -4,12 +4,18 @@
 // Why: a cold buffered read first allocates a page-cache page for every 4
 // KiB and then copies it again into the caller's buffer; on virtual machines
 // the page allocations dominate (dd of 4 GiB here: 0.5-0.7 GB/s buffered,
-// 1.6 GB/s direct). This file reads aligned kDirectBlockBytes blocks straight
-// from the device into two reused buffers and starts reading the next block
-// in the background as soon as a read enters a block, so a caller walking
-// the file (a restore) overlaps its copying with the disk.
+// 1.6 GB/s direct). This file reads aligned 2 MiB blocks straight from the
+// device into a ring of reused buffers, keeping kReadsAhead blocks beyond
+// the one being read in flight, so a caller walking the file (a restore)
+// overlaps its copying with the disk and the disk always has work queued.
 //
-// Reads at any offset work (a block that is not the one read ahead is read
+// Each block is one 2 MiB huge page: the kernel then hands the device one
+// segment per request instead of 512 small pages. Measured on this machine
+// kind, 1 GiB cold into existing memory: 8 MiB blocks of small pages with one
+// read ahead 0.8-1.1 GB/s; the same as huge pages 1.5-1.8; 2 MiB huge-page
+// blocks with 3 ahead 2.1-2.2, as fast as reading into the destination itself.
+//
+// Reads at any offset work (a block that is not held or on its way is read
 // on the spot), but only a walk in order gains. Where the file system
 // refuses O_DIRECT the file falls back to pread(2) through the page cache.
 //
@@ -19,31 +25,40 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 
 #include "background_job.h"
+#include "cairn/core/huge_pages.h"
 #include "direct_io.h"
 #include "posix_files.h"
 
 namespace cairn::internal {
 namespace {
 
-// One aligned block of the file and the bytes of it that the file holds.
+constexpr size_t kReadBlockBytes = kHugePageBytes;
+constexpr int kReadsAhead = 3;
+constexpr int kSlots = kReadsAhead + 1;  // the block being read, and those ahead
+
+// One aligned block of the file, the bytes of it that the file holds, and
+// the thread that reads it ahead.
 struct Block {
   AlignedBlock bytes;
-  int64_t index = -1;  // which block of the file; -1 = none
-  size_t valid = 0;    // fewer than kDirectBlockBytes only for the last block
+  int64_t index = -1;    // which block of the file; -1 = none
+  size_t valid = 0;      // fewer than kReadBlockBytes only for the last block
+  bool pending = false;  // a read-ahead is filling it
+  std::unique_ptr<BackgroundJob> reader;
 };
 
 // Reads block `index` of `fd` into `block`; 0 or errno.
 int load_block(int fd, int64_t index, Block& block) {
-  const uint64_t start = static_cast<uint64_t>(index) * kDirectBlockBytes;
+  const uint64_t start = static_cast<uint64_t>(index) * kReadBlockBytes;
   size_t done = 0;
   bool retried_buffered = false;
-  while (done < kDirectBlockBytes) {
-    ssize_t got = ::pread(fd, block.bytes.get() + done, kDirectBlockBytes - done,
+  while (done < kReadBlockBytes) {
+    ssize_t got = ::pread(fd, block.bytes.get() + done, kReadBlockBytes - done,
                           static_cast<off_t>(start + done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0 && errno == EINVAL && !retried_buffered && stop_direct_io(fd) == 0) {
@@ -58,12 +73,19 @@ int load_block(int fd, int64_t index, Block& block) {
   return 0;
 }
 
+// One huge-page block for O_DIRECT reads; null if out of memory.
+AlignedBlock allocate_read_block() {
+  AlignedBlock block(static_cast<char*>(std::aligned_alloc(kReadBlockBytes, kReadBlockBytes)));
+  if (block) advise_huge_pages(block.get(), kReadBlockBytes);
+  return block;
+}
+
 class PosixDirectReadFile final : public RandomAccessFile {
  public:
   PosixDirectReadFile(std::string path, int fd, uint64_t size)
       : path_(std::move(path)), fd_(fd), size_(size) {}
   ~PosixDirectReadFile() override {
-    reader_.reset();  // joins before the descriptor closes
+    for (Block& block : blocks_) block.reader.reset();  // joins before the descriptor closes
     ::close(fd_);
   }
 
@@ -72,10 +94,9 @@ class PosixDirectReadFile final : public RandomAccessFile {
     size_t done = 0;
     while (done < n && offset + done < size_) {
       const uint64_t at = offset + done;
-      const int64_t index = static_cast<int64_t>(at / kDirectBlockBytes);
+      const int64_t index = static_cast<int64_t>(at / kReadBlockBytes);
       CAIRN_ASSIGN_OR_RETURN(const Block* block, block_at(index, at));
-      const size_t skip =
-          static_cast<size_t>(at - static_cast<uint64_t>(index) * kDirectBlockBytes);
+      const size_t skip = static_cast<size_t>(at - static_cast<uint64_t>(index) * kReadBlockBytes);
       if (block->valid <= skip) break;  // the file is shorter than when opened
       const size_t take = std::min(n - done, block->valid - skip);
       std::memcpy(scratch + done, block->bytes.get() + skip, take);
@@ -87,63 +108,82 @@ class PosixDirectReadFile final : public RandomAccessFile {
   const std::string& path() const override { return path_; }
 
  private:
-  // Block `index`, read now or taken from the read-ahead; starts reading the
-  // block after it in the background.
+  // Block `index`, taken from the read-ahead or read now; then keeps the
+  // blocks after it on their way.
   Result<const Block*> block_at(int64_t index, uint64_t at) const {
-    int slot = find(index);
-    if (slot >= 0 && slot == ahead_slot_) CAIRN_RETURN_IF_ERROR(settle(at));
-    if (slot < 0) {
-      CAIRN_RETURN_IF_ERROR(settle(at));
-      slot = 1 - last_slot_;
-      CAIRN_RETURN_IF_ERROR(ensure_allocated(slot));
-      blocks_[slot].index = -1;
-      if (int err = load_block(fd_, index, blocks_[slot]); err != 0) return failed(at, err);
-      blocks_[slot].index = index;
+    Block* block = find(index);
+    if (block != nullptr && block->pending) CAIRN_RETURN_IF_ERROR(settle(*block, at));
+    if (block == nullptr) {
+      block = free_slot(index);
+      if (block == nullptr) block = drain(index);
+      CAIRN_RETURN_IF_ERROR(ensure_allocated(*block));
+      block->index = -1;
+      if (int err = load_block(fd_, index, *block); err != 0) return failed(at, err);
+      block->index = index;
     }
-    last_slot_ = slot;
-    read_ahead(index + 1);
-    return &blocks_[slot];
+    for (int64_t next = index + 1; next <= index + kReadsAhead; ++next) read_ahead(next, index);
+    return block;
   }
 
-  // Starts reading block `index` into the other slot unless it is past the
-  // end, already held, or a read-ahead is running.
-  void read_ahead(int64_t index) const {
-    if (static_cast<uint64_t>(index) * kDirectBlockBytes >= size_) return;
-    if (find(index) >= 0 || ahead_slot_ >= 0) return;
-    const int slot = 1 - last_slot_;
-    if (!ensure_allocated(slot).ok()) return;  // no memory: read on demand instead
-    if (!reader_) reader_ = std::make_unique<BackgroundJob>();
-    Block* block = &blocks_[slot];
+  // Starts reading block `index` in the background unless it is past the
+  // end or already held; `current` is the block being read from.
+  void read_ahead(int64_t index, int64_t current) const {
+    if (static_cast<uint64_t>(index) * kReadBlockBytes >= size_) return;
+    if (find(index) != nullptr) return;
+    Block* block = free_slot(current);
+    if (block == nullptr || !ensure_allocated(*block).ok()) return;  // read on demand instead
+    if (!block->reader) block->reader = std::make_unique<BackgroundJob>();
     block->index = index;
     const int fd = fd_;
-    if (reader_->start([fd, index, block] { return load_block(fd, index, *block); }) == 0) {
-      ahead_slot_ = slot;
+    if (block->reader->start([fd, index, block] { return load_block(fd, index, *block); }) == 0) {
+      block->pending = true;
     } else {
       block->index = -1;
     }
   }
 
-  // Waits for a running read-ahead; its failure is reported for `at`.
-  Status settle(uint64_t at) const {
-    if (ahead_slot_ < 0) return ok_status();
-    const int slot = std::exchange(ahead_slot_, -1);
-    if (int err = reader_->wait(); err != 0) {
-      blocks_[slot].index = -1;
+  // A slot that no read-ahead is filling and that holds neither the block
+  // being read nor one of the kReadsAhead after it; null if none is.
+  Block* free_slot(int64_t current) const {
+    for (Block& block : blocks_) {
+      const bool wanted = block.index >= current && block.index <= current + kReadsAhead;
+      if (!block.pending && !wanted) return &block;
+    }
+    return nullptr;
+  }
+
+  // After a jump every slot may be busy with blocks no longer wanted: waits
+  // for the read-aheads (their failures no longer matter) and returns a slot
+  // then free; one always is, since `index` itself is not held.
+  Block* drain(int64_t index) const {
+    for (Block& block : blocks_) {
+      if (!block.pending) continue;
+      block.pending = false;
+      if (block.reader->wait() != 0) block.index = -1;
+    }
+    return free_slot(index);
+  }
+
+  // Waits for `block`'s read-ahead; its failure is reported for `at`.
+  Status settle(Block& block, uint64_t at) const {
+    block.pending = false;
+    if (int err = block.reader->wait(); err != 0) {
+      block.index = -1;
       return failed(at, err);
     }
     return ok_status();
   }
 
-  int find(int64_t index) const {
-    for (int slot = 0; slot < 2; ++slot) {
-      if (blocks_[slot].index == index) return slot;
+  Block* find(int64_t index) const {
+    for (Block& block : blocks_) {
+      if (block.index == index) return &block;
     }
-    return -1;
+    return nullptr;
   }
 
-  Status ensure_allocated(int slot) const {
-    if (!blocks_[slot].bytes) blocks_[slot].bytes = allocate_direct_block();
-    if (blocks_[slot].bytes) return ok_status();
+  Status ensure_allocated(Block& block) const {
+    if (!block.bytes) block.bytes = allocate_read_block();
+    if (block.bytes) return ok_status();
     return resource_exhausted_error("read " + path_ + ": no memory for a read buffer");
   }
 
@@ -155,10 +195,7 @@ class PosixDirectReadFile final : public RandomAccessFile {
   int fd_;
   uint64_t size_;
   mutable std::mutex mu_;
-  mutable Block blocks_[2];
-  mutable int last_slot_ = 1;    // the slot read from last
-  mutable int ahead_slot_ = -1;  // the slot a read-ahead is filling, or -1
-  mutable std::unique_ptr<BackgroundJob> reader_;
+  mutable std::array<Block, kSlots> blocks_;
 };
 
 }  // namespace
