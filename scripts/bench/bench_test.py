@@ -50,6 +50,25 @@ class IoPeerTest(unittest.TestCase):
                 self.assertGreater(doc[key][0], 0)
             self.assertEqual(os.listdir(d), [])
 
+    def test_raw_and_direct_load_back_the_bytes_saved(self):
+        import io_peer
+        flat, _ = io_peer.make_state(5 << 20, 0)  # a partial last read of the direct peer
+        state = {"__contiguous__": flat, "__arrays__": []}
+        saved = memoryview(flat).cast("B").tobytes()
+        with tempfile.TemporaryDirectory() as d:
+            for tool in ("raw", "direct"):
+                save, load, _ = io_peer.TOOLS[tool]
+                sub = os.path.join(d, tool)
+                os.makedirs(sub)
+                try:
+                    paths = save(state, sub)
+                except OSError as e:  # O_DIRECT refused (tmpfs)
+                    self.assertEqual(tool, "direct", e)
+                    continue
+                into = (io_peer.direct_buffer(len(saved)) if tool == "direct"
+                        else bytearray(len(saved)))
+                self.assertEqual(bytes(load(paths, into)), saved, tool)
+
     def test_rejects_more_tensors_than_values(self):
         p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "io_peer.py"), "--tool", "raw",
                             "--dir", "/nonexistent", "--size-mb", "1", "--tensors", "300000"],

@@ -181,11 +181,13 @@ def section_io(rep, args):
     rep.line()
     rep.line("Each run starts every tool as its own process (`--runs 1`), in an order rotated "
              "from run to run. raw = one file, 16 MiB os.write calls + fsync; read back with "
-             "readinto. direct = the same bytes with O_DIRECT (16 MiB copied through one aligned "
-             "buffer, no page cache): the disk's own limit. torch = torch.save/torch.load of a "
+             "readinto. direct = the same bytes around the page cache with O_DIRECT (saves: 16 MiB "
+             "copied through one aligned buffer; loads: 4 reads of 4 MiB in flight straight into "
+             "the destination): the disk's own limit. torch = torch.save/torch.load of a "
              "state dict; numpy = np.savez/np.load (.npz, uncompressed); h5py = one dataset per "
              "tensor; cairn = save_variables / CheckpointReader (crc32c verified; data files "
-             "written with O_DIRECT, cold restores of large tensors read with O_DIRECT). Cold means evicted from this kernel's page cache "
+             "written with O_DIRECT; cold restores read 2 MiB huge-page blocks with O_DIRECT, "
+             "3 ahead of the one being copied). Cold means evicted from this kernel's page cache "
              "(posix_fadvise DONTNEED, checked with mincore); on a virtual machine the host may "
              "still cache the disk image.")
     rep.line()
