@@ -1,6 +1,7 @@
 // What the direct-I/O (O_DIRECT) files of the POSIX FileSystem share:
-// aligned staging blocks, the CAIRN_DIRECT_IO switch, and turning O_DIRECT
-// off on a descriptor whose file system refuses it. Internal to src/io.
+// aligned blocks, the CAIRN_DIRECT_IO switch, and turning O_DIRECT off on a
+// descriptor whose file system refuses it. Internal to src/io. (The uncached
+// reader of posix_direct_read.cc sizes its own blocks: one huge page each.)
 #pragma once
 
 #include <fcntl.h>
@@ -15,8 +16,8 @@ namespace cairn::internal {
 // O_DIRECT wants buffer addresses, file offsets and lengths aligned to the
 // device's logical block size; 4096 is a multiple of every one in use.
 constexpr size_t kDirectAlignment = 4096;
-// Bytes moved per direct read or write: large enough to run at the disk's
-// speed with one request in flight, small enough to stay out of the way.
+// Bytes per direct write of a streaming file: large enough to run at the
+// disk's speed with one request in flight, small enough to stay out of the way.
 constexpr size_t kDirectBlockBytes = 8 * 1024 * 1024;
 
 struct FreeAligned {
@@ -24,7 +25,7 @@ struct FreeAligned {
 };
 using AlignedBlock = std::unique_ptr<char, FreeAligned>;
 
-// One kDirectBlockBytes block aligned for O_DIRECT; null if out of memory.
+// One kDirectBlockBytes write block aligned for O_DIRECT; null if out of memory.
 inline AlignedBlock allocate_direct_block() {
   return AlignedBlock(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kDirectBlockBytes)));
 }

@@ -93,7 +93,7 @@ class FileSystem {
       const std::string& path) = 0;
   // Opens `path` for reading large ranges in order without filling the page
   // cache (a cold checkpoint restore): the POSIX file system reads aligned
-  // 8 MiB blocks with direct I/O, the next one ahead in the background
+  // 2 MiB huge-page blocks with direct I/O, three ahead in the background
   // (CAIRN_DIRECT_IO=0: buffered); by default new_random_access_file.
   virtual Result<std::unique_ptr<RandomAccessFile>> new_uncached_file(const std::string& path) {
     return new_random_access_file(path);
