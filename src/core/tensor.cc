@@ -1,9 +1,12 @@
 #include "cairn/core/tensor.h"
 
-#include "cairn/core/huge_pages.h"
-
 #include <cstdlib>
 #include <new>
+#include <string>
+
+#include "cairn/core/errors.h"
+#include "cairn/core/huge_pages.h"
+#include "cairn/core/tensor_size.h"
 
 namespace cairn {
 
@@ -14,8 +17,9 @@ Tensor::Tensor() : Tensor(DType::kFloat32, TensorShape{0}) {}
 Tensor::Tensor(DType dtype, TensorShape shape) : Tensor(dtype, std::move(shape), Fill::kZero) {}
 
 Tensor::Tensor(DType dtype, TensorShape shape, Fill fill)
-    : dtype_(dtype), shape_(std::move(shape)), num_elements_(shape_.num_elements()) {
+    : dtype_(dtype), shape_(std::move(shape)) {
   assert(dtype != DType::kInvalid && dtype != DType::kVariant);
+  num_elements_ = value_or_throw(tensor_size(dtype_, shape_)).elements;
   allocate(fill);
 }
 
@@ -35,12 +39,23 @@ Tensor& Tensor::operator=(const Tensor& other) {
   return *this;
 }
 
+void Tensor::throw_allocation_failure(int64_t bytes) const {
+  throw ResourceExhaustedError("cannot allocate " + std::to_string(bytes) + " bytes for a " +
+                               std::string(dtype_name(dtype_)) + " tensor of shape " +
+                               shape_.to_string());
+}
+
 void Tensor::allocate(Fill fill) {
   if (dtype_ == DType::kString) {
-    strings_.assign(static_cast<size_t>(num_elements_), std::string());
+    try {
+      strings_.assign(static_cast<size_t>(num_elements_), std::string());
+    } catch (const std::bad_alloc&) {
+      throw_allocation_failure(static_cast<int64_t>(sizeof(std::string)) * num_elements_);
+    }
     byte_size_ = 0;
     return;
   }
+  // num_elements_ passed tensor_size(): this product cannot overflow.
   byte_size_ = static_cast<size_t>(num_elements_) * dtype_size(dtype_);
   // Large buffers start on a 2 MiB boundary and ask for transparent huge
   // pages, which spares the TLB misses of a GEMM streaming a 64 MiB kernel.
@@ -49,7 +64,7 @@ void Tensor::allocate(Fill fill) {
   size_t padded = (byte_size_ + alignment - 1) / alignment * alignment;
   if (padded == 0) padded = alignment;
   void* p = std::aligned_alloc(alignment, padded);
-  if (p == nullptr) throw std::bad_alloc();
+  if (p == nullptr) throw_allocation_failure(static_cast<int64_t>(padded));
   if (alignment == kHugePageBytes) advise_huge_pages(p, padded);
   if (fill == Fill::kZero) {
     std::memset(p, 0, padded);

@@ -1,6 +1,12 @@
 #include "cairn/core/tensor_shape.h"
 
 namespace cairn {
+namespace {
+
+// Dimensions to_string() prints of a shape whose rank exceeds kMaxRank.
+constexpr size_t kDimsShownOfInvalidRank = 8;
+
+}  // namespace
 
 int64_t TensorShape::num_elements() const {
   int64_t n = 1;
@@ -9,6 +15,7 @@ int64_t TensorShape::num_elements() const {
 }
 
 int64_t TensorShape::checked_num_elements(int64_t limit) const {
+  if (rank() > kMaxRank) return -1;
   bool has_zero = false;
   for (int64_t d : dims_) {
     if (d < 0) return -1;
@@ -24,12 +31,15 @@ int64_t TensorShape::checked_num_elements(int64_t limit) const {
 }
 
 std::string TensorShape::to_string() const {
+  const bool elided = rank() > kMaxRank;
+  const size_t shown = elided ? kDimsShownOfInvalidRank : dims_.size();
   std::string s = "[";
-  for (size_t i = 0; i < dims_.size(); ++i) {
+  for (size_t i = 0; i < shown; ++i) {
     if (i) s += ", ";
     s += std::to_string(dims_[i]);
   }
-  return s + "]";
+  if (!elided) return s + "]";
+  return s + ", ...] (rank " + std::to_string(rank()) + ")";
 }
 
 }  // namespace cairn

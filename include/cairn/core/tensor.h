@@ -35,7 +35,11 @@ class Tensor {
   // An empty float32 tensor of shape [0].
   Tensor();
   // A tensor of `dtype` and `shape` with every element zero (or "" for
-  // strings). `dtype` must not be kInvalid or kVariant.
+  // strings). `dtype` must not be kInvalid or kVariant. Throws
+  // InvalidArgumentError naming the shape for a negative dimension or a rank
+  // over kMaxRank, and ResourceExhaustedError when its size overflows,
+  // exceeds kMaxTensorBytes or cannot be allocated (tensor_size.h): a
+  // wrapped size is never allocated.
   Tensor(DType dtype, TensorShape shape);
 
   // Like Tensor(dtype, shape), but a numeric tensor's bytes are left
@@ -111,7 +115,8 @@ class Tensor {
   };
   enum class Fill { kZero, kNone };
   Tensor(DType dtype, TensorShape shape, Fill fill);
-  void allocate(Fill fill = Fill::kZero);
+  void allocate(Fill fill);
+  [[noreturn]] void throw_allocation_failure(int64_t bytes) const;
 
   DType dtype_ = DType::kFloat32;
   TensorShape shape_;

@@ -14,6 +14,12 @@
 
 namespace cairn {
 
+// Most dimensions a shape may have: TensorFlow's limit
+// (TensorShape::MaxDimensions()). Shapes read from files or given by users
+// with more are refused, so no code walking a tensor's axes can recurse or
+// loop past this depth.
+inline constexpr int kMaxRank = 254;
+
 class TensorShape {
  public:
   TensorShape() = default;  // a scalar
@@ -28,11 +34,14 @@ class TensorShape {
   // shape; see checked_num_elements() for shapes read from files.
   int64_t num_elements() const;
 
-  // Product of the dimensions, or -1 when a dimension is negative or the
-  // product exceeds `limit`. Safe on shapes decoded from untrusted bytes.
+  // Product of the dimensions, or -1 when the rank exceeds kMaxRank, a
+  // dimension is negative or the product exceeds `limit`. Safe on shapes
+  // decoded from untrusted bytes (see also tensor_size() in tensor_size.h).
   int64_t checked_num_elements(int64_t limit) const;
 
-  // "[4, 10]"; "[]" for a scalar.
+  // "[4, 10]"; "[]" for a scalar. A shape of more than kMaxRank dimensions
+  // (never valid) prints its first eight and its rank, so an error message
+  // about it stays short: "[1, 1, 1, 1, 1, 1, 1, 1, ...] (rank 100000)".
   std::string to_string() const;
 
   friend bool operator==(const TensorShape& a, const TensorShape& b) { return a.dims_ == b.dims_; }
