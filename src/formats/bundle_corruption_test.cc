@@ -328,6 +328,19 @@ TEST_F(BundleCorruptionTest, EntryWithNegativeOrOverflowingShapeIsDataLoss) {
   EXPECT_EQ(open_status().code(), StatusCode::kDataLoss);
 }
 
+// Finding 4: `inspect --all` on a rank-100000 tensor overflowed the stack.
+TEST_F(BundleCorruptionTest, EntryOfRankOverTensorFlowsLimitIsDataLossNamingTheTensor) {
+  edit_entry("dense/kernel", [](tensorflow::BundleEntryProto& e) {
+    e.mutable_shape()->clear_dim();
+    for (int i = 0; i < 100000; ++i) e.mutable_shape()->add_dim()->set_size(1);
+    e.set_size(4);
+  });
+  Status s = open_status();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.to_string();
+  EXPECT_TRUE(contains(s.message(), "dense/kernel")) << s.message();
+  EXPECT_TRUE(contains(s.message(), "100000 dimensions")) << s.message();
+}
+
 TEST_F(BundleCorruptionTest, EntryClaimingPetabytesFailsWithoutAllocatingThem) {
   edit_entry("global_step", [](tensorflow::BundleEntryProto& e) {
     e.mutable_shape()->add_dim()->set_size(int64_t{1} << 47);

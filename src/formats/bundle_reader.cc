@@ -7,6 +7,7 @@
 #include <limits>
 #include <mutex>
 
+#include "cairn/core/tensor_size.h"
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
@@ -83,6 +84,11 @@ Result<BundleEntry> parse_entry(const std::string& name, const std::string& valu
   e.name = name;
   e.raw_dtype = static_cast<int>(proto.dtype());
   e.dtype = is_known_dtype(e.raw_dtype) ? static_cast<DType>(e.raw_dtype) : DType::kInvalid;
+  if (proto.shape().dim_size() > kMaxRank) {
+    return data_loss_error(where + ": shape has " + std::to_string(proto.shape().dim_size()) +
+                           " dimensions, more than the " + std::to_string(kMaxRank) +
+                           " a tensor may have");
+  }
   std::vector<int64_t> dims;
   for (const auto& dim : proto.shape().dim()) dims.push_back(dim.size());
   e.shape = TensorShape(std::move(dims));
@@ -96,14 +102,13 @@ Result<BundleEntry> parse_entry(const std::string& name, const std::string& valu
     return data_loss_error(where + ": shard " + std::to_string(e.shard_id) + " of " +
                            std::to_string(num_shards));
   }
-  if (e.shape.checked_num_elements(std::numeric_limits<int64_t>::max()) < 0) {
-    return data_loss_error(where + ": invalid shape " + e.shape.to_string());
+  // Only a bad shape here; whether the bytes exist is the shard's to say.
+  if (auto size = tensor_size(e.dtype, e.shape, std::numeric_limits<int64_t>::max()); !size.ok()) {
+    return data_loss_error(where + ": invalid shape: " + size.status().message());
   }
-  uint64_t width = dtype_size(e.dtype);
-  if (width != 0 && !e.is_sliced) {
-    int64_t limit = static_cast<int64_t>(e.size / width) + 1;
-    int64_t count = e.shape.checked_num_elements(limit);
-    if (count < 0 || static_cast<uint64_t>(count) * width != e.size) {
+  if (is_fixed_width(e.dtype) && !e.is_sliced) {
+    auto size = tensor_size(e.dtype, e.shape, static_cast<int64_t>(e.size));
+    if (!size.ok() || static_cast<uint64_t>(size->bytes) != e.size) {
       return data_loss_error(where + ": entry says " + std::to_string(e.size) + " bytes, but " +
                              std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
                              " needs a different size");

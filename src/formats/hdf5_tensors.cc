@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "cairn/core/tensor_size.h"
 #include "formats/hdf5_handles.h"
 
 namespace cairn::internal::h5 {
@@ -108,9 +109,9 @@ Result<Tensor> read_open_dataset(hid_t dataset, uint64_t max_bytes) {
   }
   CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(space.get()));
   CAIRN_ASSIGN_OR_RETURN(uint64_t expansion, storage_expansion(dataset));
-  const int64_t limit = static_cast<int64_t>(std::min<uint64_t>(max_bytes, INT64_MAX / expansion) *
-                                             expansion / dtype_size(*dtype));
-  if (shape.checked_num_elements(limit) < 0) {
+  const auto limit =
+      static_cast<int64_t>(std::min<uint64_t>(max_bytes, INT64_MAX / expansion) * expansion);
+  if (!tensor_size(*dtype, shape, limit).ok()) {
     return data_loss_error("shape " + shape.to_string() + " of " + std::string(dtype_name(*dtype)) +
                            " is larger than a file of " + std::to_string(max_bytes) +
                            " bytes can hold");

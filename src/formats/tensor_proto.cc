@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cairn/core/tensor_size.h"
+
 namespace cairn {
 namespace {
 
@@ -78,29 +80,54 @@ Status fill_values(const tensorflow::TensorProto& p, Tensor& t, const std::strin
 }
 
 Result<TensorShape> shape_of(const tensorflow::TensorProto& proto, const std::string& where) {
-  if (proto.tensor_shape().unknown_rank()) {
-    return data_loss_error(where + ": TensorProto has an unknown rank");
+  const tensorflow::TensorShapeProto& shape = proto.tensor_shape();
+  if (shape.unknown_rank()) return data_loss_error(where + ": TensorProto has an unknown rank");
+  if (shape.dim_size() > kMaxRank) {
+    return data_loss_error(where + ": TensorProto has " + std::to_string(shape.dim_size()) +
+                           " dimensions, more than the " + std::to_string(kMaxRank) +
+                           " a tensor may have");
   }
   std::vector<int64_t> dims;
-  for (const auto& d : proto.tensor_shape().dim()) dims.push_back(d.size());
-  TensorShape shape(std::move(dims));
-  if (shape.checked_num_elements(kMaxTensorProtoElements) < 0) {
-    return data_loss_error(where + ": TensorProto has a bad or oversized shape " +
-                           shape.to_string());
+  for (const auto& d : shape.dim()) dims.push_back(d.size());
+  return TensorShape(std::move(dims));
+}
+
+// OK when a `dtype` tensor of `shape` fits in `max_bytes`, counting the
+// characters of the strings a string tensor would repeat.
+Status check_fits(const tensorflow::TensorProto& proto, DType dtype, const TensorShape& shape,
+                  int64_t max_bytes, const std::string& where) {
+  auto size = tensor_size(dtype, shape, max_bytes);
+  if (!size.ok()) {
+    const Status& s = size.status();
+    return s.code() == StatusCode::kResourceExhausted ? s.with_context(where)
+                                                      : data_loss_error(where + ": " + s.message());
   }
-  return shape;
+  if (dtype != DType::kString || proto.string_val_size() == 0) return ok_status();
+  int64_t budget = max_bytes - size->bytes;
+  for (const std::string& value : proto.string_val()) budget -= static_cast<int64_t>(value.size());
+  const int64_t repeats = size->elements - proto.string_val_size();
+  const auto last = static_cast<int64_t>(proto.string_val().rbegin()->size());
+  if (budget < 0 || (last > 0 && repeats > budget / last)) {
+    return resource_exhausted_error(where + ": the strings of TensorProto " + shape.to_string() +
+                                    " take more than the limit of " + std::to_string(max_bytes) +
+                                    " bytes");
+  }
+  return ok_status();
 }
 
 }  // namespace
 
-Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where) {
+Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where,
+                                 int64_t max_bytes) {
   const int raw = static_cast<int>(proto.dtype());
   if (!is_known_dtype(raw) || raw == static_cast<int>(DType::kVariant)) {
     return unimplemented_error(where + ": TensorProto of DataType " + std::to_string(raw) +
                                " is not supported");
   }
+  const auto dtype = static_cast<DType>(raw);
   CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(proto, where));
-  Tensor tensor(static_cast<DType>(raw), std::move(shape));
+  CAIRN_RETURN_IF_ERROR(check_fits(proto, dtype, shape, max_bytes, where));
+  Tensor tensor(dtype, std::move(shape));
   if (tensor.dtype() == DType::kString || proto.tensor_content().empty()) {
     CAIRN_RETURN_IF_ERROR(fill_values(proto, tensor, where));
     return tensor;

@@ -45,9 +45,6 @@ TEST(TensorProtoTest, BadProtosAreDataLossNamingTheTensor) {
   too_many.add_float_val(2);
   EXPECT_EQ(tensor_from_proto(too_many, "t").status().code(), StatusCode::kDataLoss);
 
-  tensorflow::TensorProto huge = filled_tensor_proto(DType::kFloat32, {1 << 20, 1 << 20}, 1);
-  EXPECT_EQ(tensor_from_proto(huge, "t").status().code(), StatusCode::kDataLoss);
-
   tensorflow::TensorProto negative = filled_tensor_proto(DType::kFloat32, {1}, 1);
   negative.mutable_tensor_shape()->mutable_dim(0)->set_size(-1);
   EXPECT_EQ(tensor_from_proto(negative, "t").status().code(), StatusCode::kDataLoss);
@@ -55,6 +52,44 @@ TEST(TensorProtoTest, BadProtosAreDataLossNamingTheTensor) {
   tensorflow::TensorProto resource;
   resource.set_dtype(tensorflow::DT_RESOURCE);
   EXPECT_EQ(tensor_from_proto(resource, "t").status().code(), StatusCode::kUnimplemented);
+}
+
+// Finding 12: one float_val in a Const of [2^28] expanded 60 bytes into 1 GiB.
+TEST(TensorProtoTest, CompactFormExpandingPastTheLimitIsResourceExhausted) {
+  tensorflow::TensorProto fill = filled_tensor_proto(DType::kFloat32, {1 << 28}, 1);
+  auto limited = tensor_from_proto(fill, "node 'c'", int64_t{1} << 20);
+  EXPECT_EQ(limited.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(limited.status().message().find("node 'c'"), std::string::npos);
+  EXPECT_NE(limited.status().message().find("[268435456]"), std::string::npos);
+  tensorflow::TensorProto huge = filled_tensor_proto(DType::kFloat32, {1 << 20, 1 << 20}, 1);
+  EXPECT_EQ(tensor_from_proto(huge, "t").status().code(), StatusCode::kResourceExhausted);
+  tensorflow::TensorProto wraps = filled_tensor_proto(DType::kFloat32, {1, 1}, 1);
+  wraps.mutable_tensor_shape()->mutable_dim(0)->set_size(int64_t{1} << 31);
+  wraps.mutable_tensor_shape()->mutable_dim(1)->set_size(int64_t{1} << 31);
+  EXPECT_EQ(tensor_from_proto(wraps, "t").status().code(), StatusCode::kResourceExhausted);
+  fill.mutable_tensor_shape()->mutable_dim(0)->set_size(1 << 18);
+  EXPECT_TRUE(tensor_from_proto(fill, "t", int64_t{1} << 20).ok());
+}
+
+TEST(TensorProtoTest, RepeatedStringPastTheLimitIsResourceExhausted) {
+  tensorflow::TensorProto p = filled_tensor_proto(DType::kString, {1 << 20}, 0);
+  p.clear_string_val();
+  p.add_string_val(std::string(1 << 20, 'x'));  // 1 MiB repeated 2^20 times: 1 TiB
+  EXPECT_EQ(tensor_from_proto(p, "t").status().code(), StatusCode::kResourceExhausted);
+  p.mutable_tensor_shape()->mutable_dim(0)->set_size(4);
+  auto small = tensor_from_proto(p, "t");
+  ASSERT_TRUE(small.ok()) << small.status().to_string();
+  EXPECT_EQ(small->strings()[3].size(), size_t{1} << 20);
+}
+
+TEST(TensorProtoTest, RankOverTensorFlowsLimitIsDataLossNamingTheTensor) {
+  tensorflow::TensorProto p = filled_tensor_proto(DType::kFloat32, {}, 1);
+  for (int i = 0; i < 100000; ++i) p.mutable_tensor_shape()->add_dim()->set_size(1);
+  auto deep = tensor_from_proto(p, "node 'deep'");
+  EXPECT_EQ(deep.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(deep.status().message().find("node 'deep'"), std::string::npos);
+  EXPECT_NE(deep.status().message().find("100000 dimensions"), std::string::npos);
+  EXPECT_LT(deep.status().message().size(), 200u);
 }
 
 }  // namespace

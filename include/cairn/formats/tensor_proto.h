@@ -21,13 +21,18 @@
 
 namespace cairn {
 
-// Most elements a decoded TensorProto may have (a guard against a corrupt
-// shape with a single value asking for gigabytes).
-inline constexpr int64_t kMaxTensorProtoElements = int64_t{1} << 28;
+// Most bytes a decoded TensorProto may take when the caller states no
+// limit of its own: the compact form repeats one value over the whole shape,
+// so a few bytes of file can ask for gigabytes.
+inline constexpr int64_t kMaxTensorProtoBytes = int64_t{1} << 30;
 
 // The tensor `proto` holds. DATA_LOSS (prefixed with `where`) for a bad
-// shape, a tensor_content of the wrong size or more values than elements;
+// shape (a negative dimension, more than kMaxRank dimensions), a
+// tensor_content of the wrong size or more values than elements;
+// RESOURCE_EXHAUSTED when the tensor would take more than `max_bytes` (its
+// elements, and a string tensor's characters), checked before allocating;
 // UNIMPLEMENTED for dtypes cairn has no Tensor for (complex, resource, variant).
-Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where);
+Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where,
+                                 int64_t max_bytes = kMaxTensorProtoBytes);
 
 }  // namespace cairn
