@@ -5,6 +5,7 @@
 #include "serving/graph_runner.h"
 
 #include <cctype>
+#include <new>
 #include <unordered_set>
 
 #include "serving/kernel.h"
@@ -53,11 +54,23 @@ Status unsupported(const tensorflow::NodeDef& node) {
                              unsupported_hint(node.op()));
 }
 
+// kernel(ctx), with an allocation that fails outside MemoryBudget's
+// accounting (an index list, a vector of ints) reported for the node.
+Result<std::vector<Tensor>> run_kernel(Kernel kernel, const KernelContext& ctx) {
+  try {
+    return kernel(ctx);
+  } catch (const std::bad_alloc&) {
+    return resource_exhausted_error("node '" + ctx.node.name() + "' (" + ctx.node.op() +
+                                    "): out of memory");
+  }
+}
+
 }  // namespace
 
 struct GraphRunner::Evaluation {
   std::map<std::string, Tensor> feeds;  // by canonical tensor name
   std::unordered_map<std::string, std::vector<Tensor>> done;
+  MemoryBudget budget;
 
   const Tensor* fed(const std::string& input) const {
     auto it = feeds.find(canonical(input));
@@ -65,15 +78,47 @@ struct GraphRunner::Evaluation {
   }
 };
 
-GraphRunner::GraphRunner(tensorflow::GraphDef graph, std::map<std::string, Tensor> variables)
-    : graph_(std::move(graph)), variables_(std::move(variables)) {
-  for (const auto& node : graph_.node()) nodes_.emplace(node.name(), &node);
+GraphRunner::GraphRunner(tensorflow::GraphDef graph, std::map<std::string, Tensor> variables,
+                         int64_t max_run_bytes)
+    : graph_(std::move(graph)), variables_(std::move(variables)), max_run_bytes_(max_run_bytes) {}
+
+Result<std::unique_ptr<GraphRunner>> GraphRunner::create(tensorflow::GraphDef graph,
+                                                         std::map<std::string, Tensor> variables,
+                                                         int64_t max_run_bytes) {
+  std::unique_ptr<GraphRunner> runner(
+      new GraphRunner(std::move(graph), std::move(variables), max_run_bytes));
+  for (const auto& node : runner->graph_.node()) {
+    if (!runner->nodes_.emplace(node.name(), &node).second) {
+      return invalid_argument_error("the graph has two nodes named '" + node.name() + "'");
+    }
+  }
+  CAIRN_RETURN_IF_ERROR(runner->check_graph());
+  return runner;
+}
+
+// Every data input that names a node with a kernel reads an output the node has.
+Status GraphRunner::check_graph() const {
+  for (const auto& node : graph_.node()) {
+    for (const std::string& input : node.input()) {
+      if (is_control(input)) continue;
+      const TensorRef ref = parse_tensor_name(input);
+      auto source = nodes_.find(ref.node);
+      if (source == nodes_.end() || find_kernel(source->second->op()) == nullptr) continue;
+      const int outputs = num_outputs(source->second->op());
+      if (ref.index >= outputs) {
+        return invalid_argument_error("node '" + node.name() + "' reads " + input + ", but node '" +
+                                      ref.node + "' (" + source->second->op() + ") has " +
+                                      std::to_string(outputs) + " output(s)");
+      }
+    }
+  }
+  return ok_status();
 }
 
 Status GraphRunner::compute(Evaluation& e, const tensorflow::NodeDef& node) const {
   Kernel kernel = find_kernel(node.op());
   if (kernel == nullptr) return unsupported(node);
-  KernelContext ctx{node, {}, variables_};
+  KernelContext ctx{node, {}, variables_, e.budget};
   for (const std::string& input : node.input()) {
     if (is_control(input)) continue;
     const Tensor* t = e.fed(input);
@@ -89,7 +134,7 @@ Status GraphRunner::compute(Evaluation& e, const tensorflow::NodeDef& node) cons
     }
     ctx.inputs.push_back(t);
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, kernel(ctx));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, run_kernel(kernel, ctx));
   e.done[node.name()] = std::move(outputs);
   return ok_status();
 }
@@ -138,7 +183,7 @@ Status GraphRunner::evaluate(Evaluation& e, const std::string& fetch_node) const
 
 Result<std::vector<Tensor>> GraphRunner::run(const std::map<std::string, Tensor>& feeds,
                                              const std::vector<std::string>& fetches) const {
-  Evaluation e;
+  Evaluation e{{}, {}, MemoryBudget(max_run_bytes_)};
   for (const auto& [name, value] : feeds) e.feeds.emplace(canonical(name), value);
   std::vector<Tensor> out;
   for (const std::string& fetch : fetches) {

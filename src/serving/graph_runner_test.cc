@@ -16,17 +16,25 @@ Tensor floats(const std::vector<float>& v, TensorShape shape) {
   return Tensor::from_vector(v, std::move(shape));
 }
 
+constexpr int64_t kRunBytes = int64_t{1} << 30;
+
+std::unique_ptr<GraphRunner> runner_of(const tensorflow::GraphDef& graph,
+                                       int64_t max_run_bytes = kRunBytes) {
+  auto runner = GraphRunner::create(graph, {}, max_run_bytes);
+  EXPECT_TRUE(runner.ok()) << runner.status().to_string();
+  return runner.ok() ? std::move(*runner) : nullptr;
+}
+
 Tensor run_one(const GraphBuilder& b, const std::map<std::string, Tensor>& feeds,
                const std::string& fetch) {
-  GraphRunner runner(b.graph(), {});
-  auto out = runner.run(feeds, {fetch});
+  auto out = runner_of(b.graph())->run(feeds, {fetch});
   EXPECT_TRUE(out.ok()) << out.status().to_string();
   return out.ok() ? (*out)[0] : Tensor();
 }
 
 Status run_error(const GraphBuilder& b, const std::map<std::string, Tensor>& feeds,
-                 const std::string& fetch) {
-  auto out = GraphRunner(b.graph(), {}).run(feeds, {fetch});
+                 const std::string& fetch, int64_t max_run_bytes = kRunBytes) {
+  auto out = runner_of(b.graph(), max_run_bytes)->run(feeds, {fetch});
   return out.ok() ? Status() : out.status();
 }
 

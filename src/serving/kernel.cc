@@ -3,10 +3,51 @@
 
 #include <cstring>
 
+#include "cairn/core/errors.h"
+
 namespace cairn::serving::internal {
+
+Result<TensorSize> MemoryBudget::take(DType dtype, const TensorShape& shape) {
+  CAIRN_ASSIGN_OR_RETURN(TensorSize size, tensor_size(dtype, shape, remaining()));
+  used_ += size.bytes;
+  return size;
+}
+
+Result<Tensor> KernelContext::output(DType dtype, TensorShape shape) const {
+  if (auto size = budget.take(dtype, shape); !size.ok()) return failed(size.status());
+  try {
+    return Tensor(dtype, std::move(shape));
+  } catch (const Error& e) {  // the allocation failed
+    return failed(Status(e.code(), e.what()));
+  }
+}
+
+Result<Tensor> KernelContext::copy(const Tensor& source) const {
+  return reshaped(source, source.shape());
+}
+
+Result<Tensor> KernelContext::reshaped(const Tensor& source, TensorShape shape) const {
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, output(source.dtype(), std::move(shape)));
+  if (source.dtype() == DType::kString) {
+    out.strings() = source.strings();
+  } else if (source.byte_size() > 0) {
+    std::memcpy(out.data(), source.data(), source.byte_size());
+  }
+  return out;
+}
 
 Status KernelContext::invalid(const std::string& message) const {
   return invalid_argument_error("node '" + node.name() + "' (" + node.op() + "): " + message);
+}
+
+Status KernelContext::failed(const Status& error) const {
+  std::string message = "node '" + node.name() + "' (" + node.op() + "): " + error.message();
+  if (error.code() == StatusCode::kResourceExhausted) {
+    message += "; a run may compute at most " + std::to_string(budget.limit()) +
+               " bytes of tensors (LoadOptions::max_run_bytes), " +
+               std::to_string(budget.remaining()) + " of them are left";
+  }
+  return Status(error.code(), std::move(message));
 }
 
 Status KernelContext::expect_inputs(size_t n) const {
@@ -78,19 +119,11 @@ Kernel find_kernel(const std::string& op) {
   return it == table.end() ? nullptr : it->second;
 }
 
+int num_outputs(const std::string& op) { return op == "NoOp" ? 0 : 1; }
+
 int64_t normalize_axis(int64_t n, int64_t rank) {
   if (n < -rank || n >= rank) return -1;
   return n < 0 ? n + rank : n;
-}
-
-Tensor reshaped(const Tensor& source, TensorShape shape) {
-  Tensor out(source.dtype(), std::move(shape));
-  if (source.dtype() == DType::kString) {
-    out.strings() = source.strings();
-  } else if (source.byte_size() > 0) {
-    std::memcpy(out.data(), source.data(), source.byte_size());
-  }
-  return out;
 }
 
 }  // namespace cairn::serving::internal

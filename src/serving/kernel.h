@@ -9,24 +9,62 @@
 //   table["Relu"] = relu;   // in register_nn_kernels()
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cairn/core/status.h"
 #include "cairn/core/tensor.h"
+#include "cairn/core/tensor_size.h"
 #include "cairn/proto/node_def.pb.h"
 
 namespace cairn::serving::internal {
+
+// The bytes of tensors one graph run may still compute. Kernels take their
+// outputs' bytes from it (KernelContext::output) before allocating them.
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(int64_t limit) : limit_(limit) {}
+
+  // Takes the bytes of a `dtype` tensor of `shape`: the error of
+  // tensor_size() (cairn/core/tensor_size.h) for a bad shape or when they
+  // exceed what is left, which is then still left.
+  Result<TensorSize> take(DType dtype, const TensorShape& shape);
+
+  int64_t limit() const { return limit_; }
+  int64_t remaining() const { return limit_ - used_; }
+
+ private:
+  int64_t limit_;
+  int64_t used_ = 0;
+};
 
 // What a kernel sees of the node it runs. References are valid for the call.
 struct KernelContext {
   const tensorflow::NodeDef& node;
   std::vector<const Tensor*> inputs;               // data inputs, in order
   const std::map<std::string, Tensor>& variables;  // restored variables, by node name
+  MemoryBudget& budget;                            // of the run
+
+  // Every tensor a kernel returns comes from one of these three, so its size
+  // is checked and taken from the budget before it is allocated:
+  // RESOURCE_EXHAUSTED "node 'n' (Op): ..." naming the shape and the run's
+  // limit when it does not fit, INVALID_ARGUMENT for a negative dimension or
+  // a rank over kMaxRank.
+  // A zero-filled tensor of `dtype` and `shape`.
+  Result<Tensor> output(DType dtype, TensorShape shape) const;
+  // A copy of `source`.
+  Result<Tensor> copy(const Tensor& source) const;
+  // `source`'s elements, in order, in a tensor of `shape` (the caller
+  // checked the element counts match): Reshape, ExpandDims, Squeeze.
+  Result<Tensor> reshaped(const Tensor& source, TensorShape shape) const;
 
   // INVALID_ARGUMENT "node 'n' (Op): message".
   Status invalid(const std::string& message) const;
+  // `error` prefixed with "node 'n' (Op): "; a RESOURCE_EXHAUSTED one also
+  // says the run's limit.
+  Status failed(const Status& error) const;
   // INVALID_ARGUMENT unless the node has exactly / at least `n` data inputs.
   Status expect_inputs(size_t n) const;
   Status expect_at_least(size_t n) const;
@@ -51,6 +89,10 @@ void register_nn_kernels(KernelTable& table);     // kernels_nn.cc
 // The kernel of `op`, or nullptr when the interpreter does not support it.
 Kernel find_kernel(const std::string& op);
 
+// Outputs of a node of `op`, an op find_kernel() knows: 0 for NoOp, 1 for
+// every other supported op.
+int num_outputs(const std::string& op);
+
 // Calls f.template operator()<T>() with the C++ type of `dtype`, for the
 // numeric dtypes kernels compute in (float32, float64, int32, int64).
 template <typename F>
@@ -74,9 +116,5 @@ auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>(
 // `n` as an axis of a tensor of rank `rank` (negative counts from the end);
 // -1 when out of range.
 int64_t normalize_axis(int64_t n, int64_t rank);
-
-// A tensor of `dtype` and `shape` holding `source`'s elements in order
-// (same count): Reshape, ExpandDims, Squeeze.
-Tensor reshaped(const Tensor& source, TensorShape shape);
 
 }  // namespace cairn::serving::internal

@@ -18,9 +18,12 @@ using Outputs = Result<std::vector<Tensor>>;
 Outputs constant(const KernelContext& ctx) {
   const tensorflow::AttrValue* value = ctx.attr("value");
   if (value == nullptr) return ctx.invalid("has no attr 'value'");
-  CAIRN_ASSIGN_OR_RETURN(Tensor t,
-                         tensor_from_proto(value->tensor(), "node '" + ctx.node.name() + "'"));
-  return std::vector<Tensor>{std::move(t)};
+  // Held to the budget before decoding: a single float_val may stand for a
+  // gigabyte of copies.
+  auto t = tensor_from_proto(value->tensor(), "value", ctx.budget.remaining());
+  if (!t.ok()) return ctx.failed(t.status());
+  CAIRN_RETURN_IF_ERROR(ctx.budget.take(t->dtype(), t->shape()).status());
+  return std::vector<Tensor>{std::move(*t)};
 }
 
 Outputs placeholder(const KernelContext& ctx) {
@@ -30,7 +33,8 @@ Outputs placeholder(const KernelContext& ctx) {
 
 Outputs identity(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
-  return std::vector<Tensor>{*ctx.inputs[0]};
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(*ctx.inputs[0]));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 Outputs variable(const KernelContext& ctx) {
@@ -40,14 +44,16 @@ Outputs variable(const KernelContext& ctx) {
                                      "): attempting to use an uninitialized variable (it is "
                                      "not in the SavedModel's variables)");
   }
-  return std::vector<Tensor>{it->second};
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(it->second));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 Outputs no_op(const KernelContext&) { return std::vector<Tensor>{}; }
 
 Outputs zeros_like(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
-  return std::vector<Tensor>{Tensor(ctx.inputs[0]->dtype(), ctx.inputs[0]->shape())};
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(ctx.inputs[0]->dtype(), ctx.inputs[0]->shape()));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 // static_cast, except that a float outside an integer type's range (or NaN)
@@ -79,7 +85,7 @@ Outputs cast(const KernelContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(DType to, ctx.type_attr("DstT"));
   return visit_castable(x.dtype(), [&]<typename From>() -> Outputs {
     return visit_castable(to, [&]<typename To>() -> Outputs {
-      Tensor out(to, x.shape());
+      CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(to, x.shape()));
       auto in = x.flat<From>();
       auto dst = out.flat<To>();
       for (size_t i = 0; i < in.size(); ++i) dst[i] = convert<To>(in[i]);
@@ -106,6 +112,22 @@ Status check_concat(const KernelContext& ctx, size_t n, int64_t axis) {
   return ok_status();
 }
 
+// The output shape: the inputs' dims with their sizes on `axis` summed.
+Result<TensorShape> concat_shape(const KernelContext& ctx, size_t n, int64_t axis) {
+  std::vector<int64_t> dims = ctx.inputs[0]->shape().dims();
+  int64_t& sum = dims[static_cast<size_t>(axis)];
+  for (size_t i = 1; i < n; ++i) {
+    if (__builtin_add_overflow(sum, ctx.inputs[i]->shape().dim(static_cast<int>(axis)), &sum)) {
+      return ctx.failed(resource_exhausted_error("the inputs' sizes on axis " +
+                                                 std::to_string(axis) + " overflow an int64"));
+    }
+  }
+  return TensorShape(std::move(dims));
+}
+
+// Each of the `outer` slices of the output is every input's slice in turn;
+// the loop runs only when the output has elements, so `outer` is at most
+// their count.
 Outputs concat(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_at_least(2));
   const size_t n = ctx.inputs.size() - 1;
@@ -115,18 +137,15 @@ Outputs concat(const KernelContext& ctx) {
       axis_value.size() == 1 ? normalize_axis(axis_value[0], first.shape().rank()) : -1;
   if (axis < 0) return ctx.invalid("bad axis for inputs of " + first.shape().to_string());
   CAIRN_RETURN_IF_ERROR(check_concat(ctx, n, axis));
-  std::vector<int64_t> dims = first.shape().dims();
-  dims[static_cast<size_t>(axis)] = 0;
-  for (size_t i = 0; i < n; ++i)
-    dims[static_cast<size_t>(axis)] += ctx.inputs[i]->shape().dim(static_cast<int>(axis));
-  Tensor out(first.dtype(), TensorShape(dims));
+  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, concat_shape(ctx, n, axis));
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(first.dtype(), shape));
+  if (out.num_elements() == 0) return std::vector<Tensor>{std::move(out)};
   int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= dims[static_cast<size_t>(d)];
+  for (int64_t d = 0; d < axis; ++d) outer *= shape.dim(static_cast<int>(d));
   std::byte* dst = out.data();
   for (int64_t o = 0; o < outer; ++o) {
     for (size_t i = 0; i < n; ++i) {
-      const size_t chunk =
-          ctx.inputs[i]->byte_size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
+      const size_t chunk = ctx.inputs[i]->byte_size() / static_cast<size_t>(outer);
       if (chunk == 0) continue;
       std::memcpy(dst, ctx.inputs[i]->data() + static_cast<size_t>(o) * chunk, chunk);
       dst += chunk;
@@ -135,30 +154,35 @@ Outputs concat(const KernelContext& ctx) {
   return std::vector<Tensor>{std::move(out)};
 }
 
+// Reshape's `dims` with a -1 replaced by what makes `elements` elements, or
+// an error; checked arithmetic throughout (the dims come from the graph).
+Result<TensorShape> reshape_target(const KernelContext& ctx, std::vector<int64_t> dims,
+                                   int64_t elements) {
+  const auto bad = [&] {
+    return ctx.invalid("cannot reshape " + std::to_string(elements) + " elements to " +
+                       TensorShape(dims).to_string());
+  };
+  auto unknown = std::find(dims.begin(), dims.end(), -1);
+  std::vector<int64_t> known = dims;
+  if (unknown != dims.end()) known.erase(known.begin() + (unknown - dims.begin()));
+  const int64_t product = TensorShape(known).checked_num_elements(elements);
+  if (product < 0) return bad();
+  if (unknown != dims.end()) {
+    if (product == 0 || elements % product != 0) return bad();
+    *unknown = elements / product;
+  } else if (product != elements) {
+    return bad();
+  }
+  return TensorShape(std::move(dims));
+}
+
 Outputs reshape(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(2));
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, ctx.int_values(1));
   const Tensor& x = *ctx.inputs[0];
-  int64_t known = 1, unknown = -1;
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (dims[i] == -1 && unknown < 0) {
-      unknown = static_cast<int64_t>(i);
-    } else if (dims[i] < 0) {
-      return ctx.invalid("bad shape " + TensorShape(dims).to_string());
-    } else {
-      known *= dims[i];
-    }
-  }
-  if (unknown >= 0 && known > 0 && x.num_elements() % known == 0) {
-    dims[static_cast<size_t>(unknown)] = x.num_elements() / known;
-  }
-  TensorShape shape(dims);
-  if (shape.checked_num_elements(x.num_elements()) != x.num_elements()) {
-    return ctx.invalid("cannot reshape " + x.shape().to_string() + " (" +
-                       std::to_string(x.num_elements()) + " elements) to " +
-                       TensorShape(dims).to_string());
-  }
-  return std::vector<Tensor>{reshaped(x, std::move(shape))};
+  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, reshape_target(ctx, std::move(dims), x.num_elements()));
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.reshaped(x, std::move(shape)));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 Outputs expand_dims(const KernelContext& ctx) {
@@ -169,7 +193,8 @@ Outputs expand_dims(const KernelContext& ctx) {
   const int64_t at = axis.size() == 1 ? normalize_axis(axis[0], x.shape().rank() + 1) : -1;
   if (at < 0) return ctx.invalid("bad axis for an input of " + x.shape().to_string());
   dims.insert(dims.begin() + at, 1);
-  return std::vector<Tensor>{reshaped(x, TensorShape(dims))};
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.reshaped(x, TensorShape(dims)));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 Outputs squeeze(const KernelContext& ctx) {
@@ -192,7 +217,8 @@ Outputs squeeze(const KernelContext& ctx) {
         axes.empty() ? x.shape().dim(static_cast<int>(d)) == 1 : drop[static_cast<size_t>(d)];
     if (!squeezed) dims.push_back(x.shape().dim(static_cast<int>(d)));
   }
-  return std::vector<Tensor>{reshaped(x, TensorShape(dims))};
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.reshaped(x, TensorShape(dims)));
+  return std::vector<Tensor>{std::move(out)};
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct Broadcast {
   std::vector<int64_t> dims, a_strides, b_strides;
 };
 
+// Computed only for an output with elements: then no operand has a zero
+// dimension, and each product is at most the operand's element count.
 std::vector<int64_t> aligned_strides(const TensorShape& s, size_t rank) {
   std::vector<int64_t> strides(rank, 0);
   int64_t stride = 1;
@@ -28,24 +30,30 @@ std::vector<int64_t> aligned_strides(const TensorShape& s, size_t rank) {
   return strides;
 }
 
-Result<Broadcast> broadcast(const KernelContext& ctx, const TensorShape& a, const TensorShape& b) {
+// The output dims of broadcasting `a` with `b` as numpy does.
+Result<std::vector<int64_t>> broadcast_dims(const KernelContext& ctx, const TensorShape& a,
+                                            const TensorShape& b) {
   const size_t rank = static_cast<size_t>(std::max(a.rank(), b.rank()));
-  Broadcast out{std::vector<int64_t>(rank, 1), aligned_strides(a, rank), aligned_strides(b, rank)};
+  std::vector<int64_t> dims(rank, 1);
   for (size_t k = 0; k < rank; ++k) {
     const int64_t da = k + a.rank() >= rank ? a.dim(static_cast<int>(k + a.rank() - rank)) : 1;
     const int64_t db = k + b.rank() >= rank ? b.dim(static_cast<int>(k + b.rank() - rank)) : 1;
     if (da != db && da != 1 && db != 1) {
       return ctx.invalid("cannot broadcast " + a.to_string() + " with " + b.to_string());
     }
-    out.dims[k] = da == 1 ? db : da;
+    dims[k] = da == 1 ? db : da;
   }
-  return out;
+  return dims;
 }
 
-// out[i] = op(a[..], b[..]) over the broadcast shape, walking an odometer.
+// out[i] = op(a[..], b[..]) over the broadcast shape, walking an odometer:
+// as many steps as the output has elements.
 template <typename T, typename Op>
-Tensor apply(const Tensor& a, const Tensor& b, const Broadcast& bc, Op op) {
-  Tensor out(a.dtype(), TensorShape(bc.dims));
+void apply(const Tensor& a, const Tensor& b, Tensor& out, Op op) {
+  if (out.num_elements() == 0) return;
+  const std::vector<int64_t>& dims = out.shape().dims();
+  const Broadcast bc{dims, aligned_strides(a.shape(), dims.size()),
+                     aligned_strides(b.shape(), dims.size())};
   auto x = a.flat<T>();
   auto y = b.flat<T>();
   auto z = out.flat<T>();
@@ -60,7 +68,6 @@ Tensor apply(const Tensor& a, const Tensor& b, const Broadcast& bc, Op op) {
       index[d] = 0;
     }
   }
-  return out;
 }
 
 // Two's-complement arithmetic for integers (no undefined overflow).
@@ -85,7 +92,8 @@ Outputs binary(const KernelContext& ctx) {
     return ctx.invalid("operands differ in dtype: " + std::string(dtype_name(a.dtype())) + " and " +
                        std::string(dtype_name(b.dtype())));
   }
-  CAIRN_ASSIGN_OR_RETURN(Broadcast bc, broadcast(ctx, a.shape(), b.shape()));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcast_dims(ctx, a.shape(), b.shape()));
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(a.dtype(), TensorShape(std::move(dims))));
   return visit_numeric(a.dtype(), [&]<typename T>() -> Outputs {
     if constexpr (kOp == BinaryOp::kDiv && std::is_integral_v<T>) {
       return ctx.invalid("RealDiv needs floating-point operands");
@@ -98,7 +106,8 @@ Outputs binary(const KernelContext& ctx) {
         if constexpr (kOp == BinaryOp::kMax) return std::max(x, y);
         if constexpr (kOp == BinaryOp::kMin) return std::min(x, y);
       };
-      return std::vector<Tensor>{apply<T>(a, b, bc, op)};
+      apply<T>(a, b, out, op);
+      return std::vector<Tensor>{std::move(out)};
     }
   });
 }
@@ -113,7 +122,7 @@ Outputs unary(const KernelContext& ctx) {
     if constexpr (kOp == UnaryOp::kExp && std::is_integral_v<T>) {
       return ctx.invalid("Exp needs a floating-point operand");
     } else {
-      Tensor out = x;
+      CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
       for (T& v : out.flat<T>()) {
         if constexpr (kOp == UnaryOp::kSquare) v = wrapping(v, v, std::multiplies<>());
         if constexpr (kOp == UnaryOp::kNeg) v = wrapping(T{0}, v, std::minus<>());
@@ -124,16 +133,17 @@ Outputs unary(const KernelContext& ctx) {
   });
 }
 
-// Index of the largest element along `axis`; the first one on ties.
+// Index of the largest element along `axis` into `out` (x's shape without
+// `axis`); the first one on ties. Runs only for an output with elements, so
+// outer * inner is their count and the loops visit each input element once.
 template <typename T, typename Index>
-Tensor arg_max(const Tensor& x, int64_t axis, DType out_type) {
-  std::vector<int64_t> dims = x.shape().dims();
+void arg_max(const Tensor& x, int64_t axis, Tensor& out) {
+  if (out.num_elements() == 0) return;
+  const std::vector<int64_t>& dims = x.shape().dims();
   const int64_t n = dims[static_cast<size_t>(axis)];
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= dims[static_cast<size_t>(d)];
   for (size_t d = static_cast<size_t>(axis) + 1; d < dims.size(); ++d) inner *= dims[d];
-  dims.erase(dims.begin() + axis);
-  Tensor out(out_type, TensorShape(dims));
   auto in = x.flat<T>();
   auto result = out.flat<Index>();
   for (int64_t o = 0; o < outer; ++o) {
@@ -148,7 +158,6 @@ Tensor arg_max(const Tensor& x, int64_t axis, DType out_type) {
       result[static_cast<size_t>(o * inner + i)] = static_cast<Index>(best);
     }
   }
-  return out;
 }
 
 Outputs arg_max_kernel(const KernelContext& ctx) {
@@ -162,9 +171,16 @@ Outputs arg_max_kernel(const KernelContext& ctx) {
   if (out_type != DType::kInt64 && out_type != DType::kInt32) {
     return ctx.invalid("output_type must be int32 or int64");
   }
+  std::vector<int64_t> dims = x.shape().dims();
+  dims.erase(dims.begin() + axis);
+  CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(out_type, TensorShape(std::move(dims))));
   return visit_numeric(x.dtype(), [&]<typename T>() -> Outputs {
-    return std::vector<Tensor>{out_type == DType::kInt64 ? arg_max<T, int64_t>(x, axis, out_type)
-                                                         : arg_max<T, int32_t>(x, axis, out_type)};
+    if (out_type == DType::kInt64) {
+      arg_max<T, int64_t>(x, axis, out);
+    } else {
+      arg_max<T, int32_t>(x, axis, out);
+    }
+    return std::vector<Tensor>{std::move(out)};
   });
 }
 

@@ -40,9 +40,12 @@ Outputs matmul(const KernelContext& ctx) {
                        " by " + b.shape().to_string() + (tb ? " transposed" : ""));
   }
   return visit_floating(ctx, a.dtype(), [&]<typename T>() -> Outputs {
+    // The output is checked before Eigen sees it: [2^31, 0] x [0, 2^31] asks
+    // for 2^62 elements. With no inner dimension it stays all zeros.
+    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(a.dtype(), {rows, cols}));
+    if (out.num_elements() == 0 || inner == 0) return std::vector<Tensor>{std::move(out)};
     Eigen::Map<const RowMajor<T>> x(a.flat<T>().data(), a.shape().dim(0), a.shape().dim(1));
     Eigen::Map<const RowMajor<T>> y(b.flat<T>().data(), b.shape().dim(0), b.shape().dim(1));
-    Tensor out(a.dtype(), {rows, cols});
     Eigen::Map<RowMajor<T>> z(out.flat<T>().data(), rows, cols);
     if (ta && tb) {
       z.noalias() = x.transpose() * y.transpose();
@@ -71,7 +74,7 @@ Outputs bias_add(const KernelContext& ctx) {
                        x.shape().to_string());
   }
   return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Outputs {
-    Tensor out = x;
+    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
     auto v = out.flat<T>();
     auto b = bias.flat<T>();
     for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<T>(v[i] + b[i % b.size()]);
@@ -85,7 +88,7 @@ template <Activation kAct>
 Outputs activation(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
   return visit_floating(ctx, ctx.inputs[0]->dtype(), [&]<typename T>() -> Outputs {
-    Tensor out = *ctx.inputs[0];
+    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(*ctx.inputs[0]));
     for (T& v : out.flat<T>()) {
       if constexpr (kAct == Activation::kRelu) v = std::max(v, T{0});
       if constexpr (kAct == Activation::kRelu6) v = std::min(std::max(v, T{0}), T{6});
@@ -103,7 +106,7 @@ Outputs softmax(const KernelContext& ctx) {
   const Tensor& x = *ctx.inputs[0];
   if (x.shape().rank() < 1) return ctx.invalid("needs a tensor of rank 1 or more");
   return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Outputs {
-    Tensor out = x;
+    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
     auto v = out.flat<T>();
     const auto width = static_cast<size_t>(x.shape().dim(x.shape().rank() - 1));
     for (size_t row = 0; width > 0 && row < v.size(); row += width) {

@@ -12,6 +12,8 @@
 namespace cairn::serving {
 namespace {
 
+// A TensorInfo without a tensor_shape, like one with unknown_rank, says
+// nothing of the shape: TensorFlow feeds it any shape.
 TensorSpec to_spec(const tensorflow::TensorInfo& info) {
   TensorSpec spec;
   spec.name = info.has_coo_sparse() ? info.coo_sparse().values_tensor_name() : info.name();
@@ -19,17 +21,35 @@ TensorSpec to_spec(const tensorflow::TensorInfo& info) {
   if (is_known_dtype(raw)) spec.dtype = static_cast<DType>(raw);
   spec.dtype_name = tensorflow::DataType_IsValid(raw) ? tensorflow::DataType_Name(info.dtype())
                                                       : "DT_" + std::to_string(raw);
-  spec.unknown_rank = info.tensor_shape().unknown_rank();
+  spec.unknown_rank = !info.has_tensor_shape() || info.tensor_shape().unknown_rank();
   for (const auto& d : info.tensor_shape().dim()) spec.shape.push_back(d.size());
   return spec;
 }
 
-std::vector<Signature> to_signatures(const tensorflow::MetaGraphDef& meta) {
+// DataLossError naming `path` and the tensor for a shape past kMaxRank.
+void check_rank(const tensorflow::TensorInfo& info, const std::string& path,
+                const std::string& tensor) {
+  const int rank = info.tensor_shape().dim_size();
+  if (rank <= kMaxRank) return;
+  throw DataLossError(path + ": " + tensor + " has a shape of " + std::to_string(rank) +
+                      " dimensions, more than the " + std::to_string(kMaxRank) +
+                      " a tensor may have");
+}
+
+// The signatures of `meta`, read from the saved_model.pb at `path`.
+std::vector<Signature> to_signatures(const tensorflow::MetaGraphDef& meta,
+                                     const std::string& path) {
   std::vector<Signature> out;
   for (const auto& [key, def] : meta.signature_def()) {
     Signature s{key, def.method_name(), {}, {}};
-    for (const auto& [name, info] : def.inputs()) s.inputs[name] = to_spec(info);
-    for (const auto& [name, info] : def.outputs()) s.outputs[name] = to_spec(info);
+    for (const auto& [name, info] : def.inputs()) {
+      check_rank(info, path, "signature '" + key + "' input '" + name + "'");
+      s.inputs[name] = to_spec(info);
+    }
+    for (const auto& [name, info] : def.outputs()) {
+      check_rank(info, path, "signature '" + key + "' output '" + name + "'");
+      s.outputs[name] = to_spec(info);
+    }
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
@@ -100,14 +120,16 @@ int match_tag_set(const std::vector<std::vector<std::string>>& tag_sets,
 struct SavedModel::Impl {
   std::vector<std::string> tags;
   std::vector<Signature> signatures;
-  internal::GraphRunner runner;
+  std::unique_ptr<internal::GraphRunner> runner;
   std::vector<std::string> feature_columns;
 };
 
 std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir) {
   tensorflow::SavedModel saved = value_or_throw(read_saved_model_proto(default_file_system(), dir));
   std::vector<MetaGraphSummary> out;
-  for (const auto& meta : saved.meta_graphs()) out.push_back({tags_of(meta), to_signatures(meta)});
+  for (const auto& meta : saved.meta_graphs()) {
+    out.push_back({tags_of(meta), to_signatures(meta, saved_model_pb_path(dir))});
+  }
   return out;
 }
 
@@ -117,6 +139,11 @@ SavedModel SavedModel::load(const std::string& dir, const std::vector<std::strin
 
 SavedModel SavedModel::load(FileSystem& fs, const std::string& dir,
                             const std::vector<std::string>& tags) {
+  return load(fs, dir, LoadOptions{.tags = tags});
+}
+
+SavedModel SavedModel::load(FileSystem& fs, const std::string& dir, const LoadOptions& options) {
+  const std::vector<std::string>& tags = options.tags;
   tensorflow::SavedModel saved = value_or_throw(read_saved_model_proto(fs, dir));
   std::vector<std::vector<std::string>> tag_sets;
   for (const auto& m : saved.meta_graphs()) tag_sets.push_back(tags_of(m));
@@ -130,9 +157,11 @@ SavedModel SavedModel::load(FileSystem& fs, const std::string& dir,
   const tensorflow::MetaGraphDef* meta = &saved.meta_graphs(index);
   auto variables = internal::restore_variables(fs, dir, meta->graph_def());
   throw_if_error(variables.status());
-  auto impl =
-      std::make_unique<Impl>(Impl{tags_of(*meta), to_signatures(*meta),
-                                  internal::GraphRunner(meta->graph_def(), std::move(*variables))});
+  auto runner = internal::GraphRunner::create(meta->graph_def(), std::move(*variables),
+                                              options.max_run_bytes);
+  throw_if_error(runner.status().with_context(saved_model_pb_path(dir)));
+  auto impl = std::make_unique<Impl>(
+      Impl{tags_of(*meta), to_signatures(*meta, saved_model_pb_path(dir)), std::move(*runner), {}});
   const auto& collections = meta->collection_def();
   if (auto it = collections.find(kFeatureColumnsCollection); it != collections.end()) {
     for (const std::string& key : it->second.bytes_list().value()) {
@@ -182,7 +211,7 @@ std::map<std::string, Tensor> SavedModel::run(const std::string& signature_key,
   }
   std::vector<std::string> fetches;
   for (const auto& [name, spec] : sig.outputs) fetches.push_back(spec.name);
-  auto values = impl_->runner.run(feeds, fetches);
+  auto values = impl_->runner->run(feeds, fetches);
   if (!values.ok()) {
     throw_if_error(values.status().with_context("signature '" + signature_key + "'"));
   }

@@ -20,6 +20,15 @@
 //
 // Errors are thrown as cairn's typed exceptions (cairn/core/errors.h), and
 // name the file or the node.
+//
+// A run computes at most LoadOptions::max_run_bytes of tensors (4 GiB unless
+// set): every node's output is sized with checked arithmetic and held to
+// that budget before it is allocated, so a crafted graph (a MatMul of
+// [2^31, 0] by [0, 2^31], a Const of [2^28] from one value, a broadcast to
+// terabytes) fails with ResourceExhaustedError naming the node and its op:
+//
+//   auto small = cairn::serving::SavedModel::load(
+//       cairn::default_file_system(), "export/1", {.max_run_bytes = 256 << 20});
 #pragma once
 
 #include <cstdint>
@@ -39,7 +48,7 @@ struct TensorSpec {
   DType dtype = DType::kInvalid;  // kInvalid for dtypes cairn has no Tensor for
   std::string dtype_name;         // TensorFlow's enum name: "DT_FLOAT", "DT_RESOURCE"
   std::vector<int64_t> shape;     // -1 for an unknown dimension
-  bool unknown_rank = false;      // no shape recorded at all
+  bool unknown_rank = false;      // no shape recorded (any shape is accepted)
 };
 
 // A SignatureDef: a named function of the graph.
@@ -65,6 +74,20 @@ int match_tag_set(const std::vector<std::vector<std::string>>& tag_sets,
 // variables are not read). Throws NotFoundError / DataLossError naming the file.
 std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir);
 
+// Bytes of tensors one SavedModel::run may compute unless LoadOptions says
+// otherwise.
+inline constexpr int64_t kDefaultMaxRunBytes = int64_t{4} << 30;
+
+struct LoadOptions {
+  // The MetaGraphDef to load: see SavedModel::load.
+  std::vector<std::string> tags = {"serve"};
+  // Most bytes of tensors one run() may compute: the outputs of every node
+  // it evaluates (Const values included), which live until it returns. The
+  // inputs given to run() are not counted. A run that would exceed it throws
+  // ResourceExhaustedError naming the node and op before allocating.
+  int64_t max_run_bytes = kDefaultMaxRunBytes;
+};
+
 class SavedModel {
  public:
   // Loads the MetaGraphDef whose tags include every tag in `tags` (TensorFlow
@@ -76,6 +99,11 @@ class SavedModel {
   static SavedModel load(const std::string& dir, const std::vector<std::string>& tags = {"serve"});
   static SavedModel load(FileSystem& fs, const std::string& dir,
                          const std::vector<std::string>& tags = {"serve"});
+  // The same, with the run limit of `options`. Also throws
+  // InvalidArgumentError naming saved_model.pb and the node for a graph with
+  // two nodes of one name or an input reading an output its node lacks, and
+  // DataLossError for a signature tensor of more than kMaxRank dimensions.
+  static SavedModel load(FileSystem& fs, const std::string& dir, const LoadOptions& options);
 
   SavedModel(SavedModel&&) noexcept;
   SavedModel& operator=(SavedModel&&) noexcept;
@@ -95,7 +123,8 @@ class SavedModel {
   // of the signature, by output name. Inputs the outputs do not depend on
   // may be left out. Throws InvalidArgumentError for an unknown input name,
   // a wrong dtype or shape, or an unfed placeholder; UnimplementedError
-  // naming the op and node for an op outside the supported subset.
+  // naming the op and node for an op outside the supported subset;
+  // ResourceExhaustedError naming the node past LoadOptions::max_run_bytes.
   std::map<std::string, Tensor> run(const std::string& signature_key,
                                     const std::map<std::string, Tensor>& inputs) const;
 
