@@ -122,5 +122,104 @@ TEST(GraphRunnerTest, DeepChainsDoNotOverflowTheStack) {
   EXPECT_EQ(run_one(b, {{"n0", floats({3}, {1})}}, "n100000"), floats({3}, {1}));
 }
 
+constexpr int64_t k2to31 = int64_t{1} << 31;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Finding 12: the product of the leading dims (2^62) was the loop count.
+TEST(GraphRunnerTest, ConcatOfEmptyTensorsWithHugeDimsReturnsWithoutLooping) {
+  GraphBuilder b;
+  b.constant("e", Tensor(kFloat, {k2to31, k2to31, 0}));
+  b.constant("axis", Tensor::scalar<int32_t>(2));
+  b.op("cat", "ConcatV2", {"e", "e", "axis"}, {{"N", int_attr(2)}, {"T", type_attr(kFloat)}});
+  EXPECT_EQ(run_one(b, {}, "cat").shape(), TensorShape({k2to31, k2to31, 0}));
+}
+
+// Finding 5: the sum of the sizes on the axis overflowed (UBSan).
+TEST(GraphRunnerTest, ConcatSizesThatOverflowAreResourceExhausted) {
+  GraphBuilder b;
+  b.constant("e", Tensor(kFloat, {int64_t{1} << 62, 0}));
+  b.constant("axis", Tensor::scalar<int32_t>(0));
+  b.op("cat", "ConcatV2", {"e", "e", "axis"}, {{"N", int_attr(2)}, {"T", type_attr(kFloat)}});
+  Status s = run_error(b, {}, "cat");
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.to_string();
+  EXPECT_TRUE(contains(s.message(), "node 'cat' (ConcatV2)")) << s.message();
+}
+
+// Finding 5: the product of the known dims overflowed (UBSan).
+TEST(GraphRunnerTest, ReshapeToDimsWhoseProductOverflowsIsInvalidArgument) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {4});
+  b.constant("shape", Tensor::from_vector<int64_t>({int64_t{1} << 32, int64_t{1} << 32, -1}, {3}));
+  b.op("r", "Reshape", {"x", "shape"}, {{"T", type_attr(kFloat)}});
+  Status s = run_error(b, {{"x", floats({1, 2, 3, 4}, {4})}}, "r");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.to_string();
+  EXPECT_TRUE(contains(s.message(), "node 'r' (Reshape)")) << s.message();
+  b.constant("empty", Tensor(kFloat, {0}));
+  b.constant("huge", Tensor::from_vector<int64_t>({int64_t{1} << 62, 4, 0}, {3}));
+  b.op("r0", "Reshape", {"empty", "huge"}, {{"T", type_attr(kFloat)}});
+  EXPECT_EQ(run_one(b, {}, "r0").shape(), TensorShape({int64_t{1} << 62, 4, 0}));
+}
+
+TEST(GraphRunnerTest, ArgMaxOfAnEmptyTensorWithHugeDimsIsEmpty) {
+  GraphBuilder b;
+  b.constant("e", Tensor(kFloat, {int64_t{1} << 40, int64_t{1} << 40, 5, 0}));
+  b.constant("axis", Tensor::scalar<int32_t>(2));
+  b.op("ids", "ArgMax", {"e", "axis"}, {{"output_type", type_attr(DType::kInt64)}});
+  EXPECT_EQ(run_one(b, {}, "ids").num_elements(), 0);
+}
+
+TEST(GraphRunnerTest, RunLimitCountsEveryNodesOutputs) {
+  GraphBuilder b;
+  b.constant("mib", filled_tensor_proto(kFloat, {1 << 18}, 1.0));  // 1 MiB
+  b.identity("id1", "mib", kFloat);
+  b.identity("id2", "id1", kFloat);
+  b.identity("id3", "id2", kFloat);
+  const int64_t limit = (int64_t{7} << 20) / 2;  // room for three outputs, not four
+  EXPECT_TRUE(run_error(b, {}, "id2", limit).ok());
+  Status s = run_error(b, {}, "id3", limit);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.to_string();
+  EXPECT_TRUE(contains(s.message(), "node 'id3' (Identity)")) << s.message();
+}
+
+TEST(GraphRunnerTest, ExpandDimsPastTheRankLimitIsInvalidArgument) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {});
+  b.constant("zero", Tensor::scalar<int32_t>(0));
+  b.op("more", "ExpandDims", {"x", "zero"}, {});
+  Tensor deepest(kFloat, TensorShape(std::vector<int64_t>(kMaxRank, 1)));
+  Status s = run_error(b, {{"x", deepest}}, "more");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.to_string();
+  EXPECT_TRUE(contains(s.message(), "node 'more' (ExpandDims)")) << s.message();
+}
+
+// Finding 22.
+TEST(GraphRunnerTest, DuplicateNodeNamesAreRefused) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {1});
+  b.placeholder("y", kFloat, {1});
+  tensorflow::GraphDef graph = b.graph();
+  graph.mutable_node(1)->set_name("x");
+  auto runner = GraphRunner::create(graph, {}, kRunBytes);
+  EXPECT_EQ(runner.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(contains(runner.status().message(), "'x'")) << runner.status().message();
+}
+
+// Finding 22: reading x:5 of a one-output Placeholder said "x was not fed".
+TEST(GraphRunnerTest, InputReadingAnOutputItsNodeLacksIsRefused) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {1});
+  b.identity("y", "x:5", kFloat);
+  auto runner = GraphRunner::create(b.graph(), {}, kRunBytes);
+  EXPECT_EQ(runner.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(contains(runner.status().message(), "reads x:5")) << runner.status().message();
+  GraphBuilder ok;
+  ok.op("parse", "ParseExample", {});
+  ok.identity("x", "parse:3", kFloat);  // an op without a kernel: its outputs are unknown
+  EXPECT_TRUE(GraphRunner::create(ok.graph(), {}, kRunBytes).ok());
+}
+
 }  // namespace
 }  // namespace cairn::serving::internal

@@ -1,0 +1,176 @@
+// Crafted SavedModels (a few hundred bytes of saved_model.pb built with the
+// proto classes): each asks for more memory or work than it holds, or breaks
+// a rule of TensorFlow's graphs, and must fail with a typed error naming the
+// node, never allocate a wrapped size, loop for ever or crash.
+#include <gtest/gtest.h>
+
+#include "cairn/core/errors.h"
+#include "cairn/serving/saved_model.h"
+#include "serving/saved_model_test_util.h"
+#include "testing/test_util.h"
+
+namespace cairn::serving {
+namespace {
+
+using testing::tensor_info;
+using testing::write_graph_saved_model;
+
+constexpr DType kFloat = DType::kFloat32;
+constexpr int64_t k2to31 = int64_t{1} << 31;
+
+class SavedModelUntrustedTest : public ::testing::Test {
+ protected:
+  std::string dir() const { return tmp_.path() + "/export"; }
+
+  // The message of the error E that loading and running serving_default
+  // with `inputs` throws.
+  template <typename E>
+  std::string run_error(const std::map<std::string, Tensor>& inputs = {},
+                        const LoadOptions& options = {}) {
+    try {
+      SavedModel::load(default_file_system(), dir(), options).run("serving_default", inputs);
+    } catch (const E& e) {
+      return e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "threw another type: " << e.what();
+      return "";
+    }
+    ADD_FAILURE() << "the run succeeded";
+    return "";
+  }
+
+  testing::TempDir tmp_;
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Finding 1: 2^62 output elements whose byte size wrapped to 0, then Eigen
+// wrote into the empty buffer (heap-buffer-overflow).
+TEST_F(SavedModelUntrustedTest, MatMulWhoseOutputByteSizeWrapsIsResourceExhausted) {
+  GraphBuilder b;
+  b.constant("a", Tensor(kFloat, {k2to31, 0}));
+  b.constant("b", Tensor(kFloat, {0, k2to31}));
+  b.matmul("mm", "a", "b", kFloat);
+  const size_t bytes =
+      write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("mm:0", kFloat)}});
+  EXPECT_LT(bytes, 400u);
+  const std::string message = run_error<ResourceExhaustedError>();
+  EXPECT_TRUE(contains(message, "node 'mm' (MatMul)")) << message;
+  EXPECT_TRUE(contains(message, "[2147483648, 2147483648]")) << message;
+}
+
+// Finding 12: one float_val stands for 2^28 copies (60 bytes -> 1 GiB).
+TEST_F(SavedModelUntrustedTest, ConstFilledFromOneValueIsHeldToTheRunLimit) {
+  GraphBuilder b;
+  b.constant("fill", filled_tensor_proto(kFloat, {1 << 28}, 1.0));
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", kFloat)}});
+  const std::string message =
+      run_error<ResourceExhaustedError>({}, {.max_run_bytes = int64_t{64} << 20});
+  EXPECT_TRUE(contains(message, "node 'fill' (Const)")) << message;
+  EXPECT_TRUE(contains(message, "max_run_bytes")) << message;
+}
+
+TEST_F(SavedModelUntrustedTest, ConstOverTheDefaultRunLimitIsRefusedWithoutAllocating) {
+  GraphBuilder b;
+  b.constant("fill", filled_tensor_proto(kFloat, {int64_t{1} << 31}, 1.0));  // 8 GiB
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", kFloat)}});
+  EXPECT_TRUE(contains(run_error<ResourceExhaustedError>(), "node 'fill' (Const)"));
+}
+
+// Finding 3: broadcasting [2^20, 1] with [1, 2^20] asked for 4 TiB
+// (std::bad_alloc escaped the CLI).
+TEST_F(SavedModelUntrustedTest, BroadcastToTerabytesIsResourceExhaustedNamingTheNode) {
+  GraphBuilder b;
+  b.constant("col", filled_tensor_proto(kFloat, {1 << 20, 1}, 1.0));
+  b.constant("row", filled_tensor_proto(kFloat, {1, 1 << 20}, 1.0));
+  b.op("sum", "AddV2", {"col", "row"}, {{"T", type_attr(kFloat)}});
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("sum:0", kFloat)}});
+  EXPECT_TRUE(contains(run_error<ResourceExhaustedError>(), "node 'sum' (AddV2)"));
+}
+
+// Finding 22.
+TEST_F(SavedModelUntrustedTest, DuplicateNodeNamesAreRefusedAtLoadNamingTheNode) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {-1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
+  tensorflow::GraphDef graph = b.graph();
+  graph.mutable_node(1)->set_name("x");
+  write_graph_saved_model(dir(), graph, {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("x:0", kFloat)}});
+  try {
+    SavedModel::load(dir());
+    ADD_FAILURE() << "loaded";
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_TRUE(contains(e.what(), "two nodes named 'x'")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "saved_model.pb")) << e.what();
+  }
+}
+
+// Finding 22: Identity(x:5) of a one-output placeholder said "x was not fed".
+TEST_F(SavedModelUntrustedTest, InputReadingAnOutputItsNodeLacksIsRefusedNamingTheOutput) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {-1});
+  b.identity("y", "x:5", kFloat);
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("y:0", kFloat)}});
+  try {
+    SavedModel::load(dir());
+    ADD_FAILURE() << "loaded";
+  } catch (const InvalidArgumentError& e) {
+    const std::string message = e.what();
+    EXPECT_TRUE(contains(message, "node 'y' reads x:5")) << message;
+    EXPECT_TRUE(contains(message, "node 'x' (Placeholder) has 1 output")) << message;
+    EXPECT_FALSE(contains(message, "not fed")) << message;
+  }
+}
+
+// Finding 23: a TensorInfo without tensor_shape means "any shape" to
+// TensorFlow; cairn read it as a scalar and refused [3, 1].
+TEST_F(SavedModelUntrustedTest, SignatureInputWithoutAShapeAcceptsAnyShape) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {-1, 1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("y:0", kFloat)}});
+  SavedModel model = SavedModel::load(dir());
+  EXPECT_TRUE(model.signature("serving_default").inputs.at("x").unknown_rank);
+  auto out = model.run("serving_default", {{"x", Tensor::from_vector<float>({1, 2, 3}, {3, 1})}});
+  EXPECT_EQ(out.at("y"), Tensor::from_vector<float>({-1, -2, -3}, {3, 1}));
+  out = model.run("serving_default", {{"x", Tensor::scalar<float>(4)}});
+  EXPECT_EQ(out.at("y"), Tensor::scalar<float>(-4));
+}
+
+TEST_F(SavedModelUntrustedTest, UnknownDimensionsAcceptAnySizeButTheRankIsChecked) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {-1, 1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat, {{-1, 1}})}},
+                          {{"y", tensor_info("y:0", kFloat)}});
+  SavedModel model = SavedModel::load(dir());
+  EXPECT_EQ(model.run("serving_default", {{"x", Tensor(kFloat, {5, 1})}}).at("y"),
+            Tensor(kFloat, {5, 1}));
+  for (const TensorShape& wrong : {TensorShape{3, 2}, TensorShape{3}, TensorShape{3, 1, 1}}) {
+    EXPECT_THROW(model.run("serving_default", {{"x", Tensor(kFloat, wrong)}}), InvalidArgumentError)
+        << wrong.to_string();
+  }
+}
+
+TEST_F(SavedModelUntrustedTest, SignatureTensorOfRankOverTheLimitIsDataLossNamingIt) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {-1});
+  write_graph_saved_model(dir(), b.graph(),
+                          {{"x", tensor_info("x:0", kFloat, std::vector<int64_t>(100000, 1))}},
+                          {{"y", tensor_info("x:0", kFloat)}});
+  try {
+    SavedModel::load(dir());
+    ADD_FAILURE() << "loaded";
+  } catch (const DataLossError& e) {
+    EXPECT_TRUE(contains(e.what(), "input 'x'")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "100000 dimensions")) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace cairn::serving
