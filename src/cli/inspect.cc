@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cli/nested_arrays.h"
 
 namespace cairn::cli {
 namespace {
@@ -45,20 +46,15 @@ std::string format_element(const Tensor& t, int64_t i) {
   }
 }
 
-// Appends dimension `axis` of `t`, starting at flat element `start`.
-void format_axis(const Tensor& t, int axis, int64_t start, int64_t stride, std::string* out) {
-  if (axis == t.shape().rank()) {
-    *out += format_element(t, start);
-    return;
-  }
-  int64_t inner = stride / std::max<int64_t>(t.shape().dim(axis), 1);
-  *out += '[';
-  for (int64_t i = 0; i < t.shape().dim(axis); ++i) {
-    if (i) *out += ", ";
-    format_axis(t, axis + 1, start + i * inner, inner, out);
-  }
-  *out += ']';
-}
+// format_values() text, built by walk_nested() without recursion.
+struct ValuesText {
+  const Tensor& t;
+  std::string out;
+  void open() { out += '['; }
+  void close() { out += ']'; }
+  void separator() { out += ", "; }
+  void element(int64_t i) { out += format_element(t, i); }
+};
 
 // A JSON number that prints as the shortest float32/float64 text.
 json json_number(const Tensor& t, int64_t i) {
@@ -143,9 +139,9 @@ void print_text(const CheckpointReader& reader, const InspectOptions& o, std::os
 }  // namespace
 
 std::string format_values(const Tensor& tensor) {
-  std::string out;
-  format_axis(tensor, 0, 0, tensor.num_elements(), &out);
-  return out;
+  ValuesText text{tensor, ""};
+  walk_nested(tensor.shape(), 0, 0, text);
+  return text.out;
 }
 
 int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& err) {

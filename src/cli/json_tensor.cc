@@ -5,20 +5,35 @@
 #include <limits>
 
 #include "cairn/core/errors.h"
+#include "cli/nested_arrays.h"
 
 namespace cairn::cli {
 namespace {
 
 using json = nlohmann::json;
 
-// The shape the first element at each depth suggests.
-std::vector<int64_t> infer_shape(const json& value) {
+// The shape the first element at each depth suggests; INVALID_ARGUMENT past
+// kMaxRank levels, which also bounds collect()'s recursion.
+std::vector<int64_t> infer_shape(const json& value, const std::string& what) {
   std::vector<int64_t> dims;
   for (const json* p = &value; p->is_array(); p = &(*p)[0]) {
+    if (dims.size() == static_cast<size_t>(kMaxRank)) {
+      throw InvalidArgumentError(what + ": arrays nested more than " + std::to_string(kMaxRank) +
+                                 " deep (a tensor has at most " + std::to_string(kMaxRank) +
+                                 " dimensions)");
+    }
     dims.push_back(static_cast<int64_t>(p->size()));
     if (p->empty()) break;
   }
   return dims;
+}
+
+// `v` for an error message: a number, bool or string as JSON, and only the
+// kind of an array or object, whose text could be nested too deep to print.
+std::string describe(const json& v) {
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Every leaf of `value` in row-major order, checking the nesting is `dims`.
@@ -53,7 +68,7 @@ T leaf_value(const json& v, const std::string& what) {
       }
     }
   }
-  throw InvalidArgumentError(what + ": " + v.dump() + " is not a " + want + " value");
+  throw InvalidArgumentError(what + ": " + describe(v) + " is not a " + want + " value");
 }
 
 template <typename T>
@@ -71,7 +86,7 @@ ordered_json shortest(float v) {
   return std::strtod(std::string(buf, end).c_str(), nullptr);
 }
 
-ordered_json element(const Tensor& t, int64_t i) {
+ordered_json element_json(const Tensor& t, int64_t i) {
   const auto k = static_cast<size_t>(i);
   switch (t.dtype()) {
     case DType::kFloat32:
@@ -89,17 +104,39 @@ ordered_json element(const Tensor& t, int64_t i) {
   }
 }
 
-ordered_json nested(const Tensor& t, int depth, int64_t& index) {
-  if (depth == t.shape().rank()) return element(t, index++);
-  ordered_json items = ordered_json::array();
-  for (int64_t k = 0; k < t.shape().dim(depth); ++k) items.push_back(nested(t, depth + 1, index));
-  return items;
+// Nested JSON arrays built by walk_nested(): the arrays being filled are on
+// a stack of at most rank entries, not the call stack.
+struct JsonArrays {
+  const Tensor& t;
+  std::vector<ordered_json> open_arrays;
+  ordered_json done;
+  void open() { open_arrays.push_back(ordered_json::array()); }
+  void close() {
+    ordered_json array = std::move(open_arrays.back());
+    open_arrays.pop_back();
+    add(std::move(array));
+  }
+  void separator() {}
+  void element(int64_t i) { add(element_json(t, i)); }
+  void add(ordered_json value) {
+    if (open_arrays.empty()) {
+      done = std::move(value);
+    } else {
+      open_arrays.back().push_back(std::move(value));
+    }
+  }
+};
+
+ordered_json nested(const Tensor& t, int first_axis, int64_t first_element) {
+  JsonArrays arrays{t, {}, {}};
+  walk_nested(t.shape(), first_axis, first_element, arrays);
+  return std::move(arrays.done);
 }
 
 }  // namespace
 
 Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
-  const std::vector<int64_t> dims = infer_shape(value);
+  const std::vector<int64_t> dims = infer_shape(value, what);
   std::vector<const json*> leaves;
   collect(value, dims, 0, leaves, what);
   TensorShape shape(dims);
@@ -118,7 +155,7 @@ Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
       std::vector<std::string> strings;
       for (const json* leaf : leaves) {
         if (!leaf->is_string())
-          throw InvalidArgumentError(what + ": " + leaf->dump() + " is not a string");
+          throw InvalidArgumentError(what + ": " + describe(*leaf) + " is not a string");
         strings.push_back(leaf->get<std::string>());
       }
       return Tensor::from_strings(std::move(strings), shape);
@@ -130,16 +167,12 @@ Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
                              " tensor as JSON");
 }
 
-ordered_json tensor_to_json(const Tensor& tensor) {
-  int64_t index = 0;
-  return nested(tensor, 0, index);
-}
+ordered_json tensor_to_json(const Tensor& tensor) { return nested(tensor, 0, 0); }
 
 ordered_json row_to_json(const Tensor& tensor, int64_t row) {
-  if (tensor.shape().rank() == 0) return element(tensor, 0);
+  if (tensor.shape().rank() == 0) return element_json(tensor, 0);
   const int64_t rows = tensor.shape().dim(0);
-  int64_t index = rows == 0 ? 0 : row * (tensor.num_elements() / rows);
-  return nested(tensor, 1, index);
+  return nested(tensor, 1, rows == 0 ? 0 : row * (tensor.num_elements() / rows));
 }
 
 std::string dump_line(const ordered_json& doc) {

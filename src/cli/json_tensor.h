@@ -18,11 +18,12 @@ namespace cairn::cli {
 using ordered_json = nlohmann::ordered_json;
 
 // The tensor of `dtype` that `value` spells; its shape is the nesting of the
-// arrays. Throws InvalidArgumentError naming `what` for ragged arrays or
-// values of the wrong kind (a string for a float, 1.5 for an int64, ...).
+// arrays. Throws InvalidArgumentError naming `what` for ragged arrays, arrays
+// nested more than kMaxRank deep, or values of the wrong kind (a string for
+// a float, 1.5 for an int64, ...).
 Tensor json_to_tensor(const nlohmann::json& value, DType dtype, const std::string& what);
 
-// `tensor` as nested arrays.
+// `tensor` as nested arrays, built without recursion.
 ordered_json tensor_to_json(const Tensor& tensor);
 
 // Row `row` of `tensor` (its elements [row, ...]) as nested arrays.

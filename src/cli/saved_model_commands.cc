@@ -166,7 +166,12 @@ void run(const SavedModelRunCommand& cmd, std::ostream& out) {
   auto model = serving::SavedModel::load(cmd.dir, split_tags(cmd.tag_set));
   const Signature& sig = model.signature(cmd.signature_def);
   std::map<std::string, Tensor> inputs;
-  for (const std::string& flag : cmd.inputs) inputs.insert(parse_input(flag, sig));
+  for (const std::string& flag : cmd.inputs) {
+    auto [name, value] = parse_input(flag, sig);
+    if (!inputs.emplace(name, std::move(value)).second) {
+      throw InvalidArgumentError("--input " + name + " is given twice; give each input once");
+    }
+  }
   ordered_json doc = ordered_json::object();
   for (const auto& [name, value] : model.run(cmd.signature_def, inputs)) {
     doc[name] = tensor_to_json(value);

@@ -18,6 +18,10 @@ namespace {
 using serving::Signature;
 using serving::TensorSpec;
 
+// More columns than any CSV row predict reads can have (its rows are held
+// in memory as doubles).
+constexpr int64_t kMaxColumns = int64_t{1} << 32;
+
 struct Csv {
   std::vector<std::string> header;  // empty when the first line is numbers
   std::vector<std::vector<double>> rows;
@@ -74,13 +78,19 @@ Csv read_csv(const std::string& path) {
 }
 
 // Elements per example of `spec` (the product of its non-batch dimensions),
-// or -1 when the shape does not say.
+// or -1 when the shape does not say. The dims come from the file: a product
+// past any CSV's width (kMaxColumns) is refused, not overflowed.
 int64_t width_of(const TensorSpec& spec) {
   if (spec.unknown_rank || spec.shape.empty()) return -1;
-  int64_t width = 1;
-  for (size_t d = 1; d < spec.shape.size(); ++d) {
-    if (spec.shape[d] < 0) return -1;
-    width *= spec.shape[d];
+  const std::vector<int64_t> example(spec.shape.begin() + 1, spec.shape.end());
+  for (int64_t d : example) {
+    if (d < 0) return -1;
+  }
+  const int64_t width = TensorShape(example).checked_num_elements(kMaxColumns);
+  if (width < 0) {
+    throw InvalidArgumentError("input '" + spec.name + "' has shape " +
+                               TensorShape(spec.shape).to_string() +
+                               ", more values per example than a CSV row can hold");
   }
   return width;
 }
