@@ -101,18 +101,20 @@ Status GraphRunner::check_graph() const {
   for (const auto& node : graph_.node()) {
     for (const std::string& input : node.input()) {
       if (is_control(input)) continue;
-      const TensorRef ref = parse_tensor_name(input);
-      auto source = nodes_.find(ref.node);
-      if (source == nodes_.end() || find_kernel(source->second->op()) == nullptr) continue;
-      const int outputs = num_outputs(source->second->op());
-      if (ref.index >= outputs) {
-        return invalid_argument_error("node '" + node.name() + "' reads " + input + ", but node '" +
-                                      ref.node + "' (" + source->second->op() + ") has " +
-                                      std::to_string(outputs) + " output(s)");
-      }
+      CAIRN_RETURN_IF_ERROR(check_output(input, "node '" + node.name() + "' reads " + input));
     }
   }
   return ok_status();
+}
+
+Status GraphRunner::check_output(const std::string& tensor, const std::string& use) const {
+  const TensorRef ref = parse_tensor_name(tensor);
+  auto source = nodes_.find(ref.node);
+  if (source == nodes_.end() || find_kernel(source->second->op()) == nullptr) return ok_status();
+  const int outputs = num_outputs(source->second->op());
+  if (ref.index < outputs) return ok_status();
+  return invalid_argument_error(use + ", but node '" + ref.node + "' (" + source->second->op() +
+                                ") has " + std::to_string(outputs) + " output(s)");
 }
 
 Status GraphRunner::compute(Evaluation& e, const tensorflow::NodeDef& node) const {
@@ -192,6 +194,7 @@ Result<std::vector<Tensor>> GraphRunner::run(const std::map<std::string, Tensor>
       continue;
     }
     const TensorRef ref = parse_tensor_name(fetch);
+    CAIRN_RETURN_IF_ERROR(check_output(fetch, "the run fetches " + fetch));
     CAIRN_RETURN_IF_ERROR(evaluate(e, ref.node));
     const std::vector<Tensor>& outputs = e.done.at(ref.node);
     if (static_cast<size_t>(ref.index) >= outputs.size()) {

@@ -56,6 +56,9 @@ class GraphRunner {
   GraphRunner(tensorflow::GraphDef graph, std::map<std::string, Tensor> variables,
               int64_t max_run_bytes);
   Status check_graph() const;
+  // INVALID_ARGUMENT "`use`, but node 'x' (Op) has 1 output(s)" when
+  // `tensor` names an output its node (one with a kernel) lacks.
+  Status check_output(const std::string& tensor, const std::string& use) const;
 
   struct Evaluation;
   Status evaluate(Evaluation& e, const std::string& fetch_node) const;

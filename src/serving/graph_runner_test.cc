@@ -215,6 +215,11 @@ TEST(GraphRunnerTest, InputReadingAnOutputItsNodeLacksIsRefused) {
   auto runner = GraphRunner::create(b.graph(), {}, kRunBytes);
   EXPECT_EQ(runner.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(contains(runner.status().message(), "reads x:5")) << runner.status().message();
+  GraphBuilder fetched;
+  fetched.placeholder("x", kFloat, {1});
+  Status s = run_error(fetched, {{"x", floats({1}, {1})}}, "x:5");
+  EXPECT_TRUE(contains(s.message(), "the run fetches x:5, but node 'x' (Placeholder) has 1 output"))
+      << s.message();
   GraphBuilder ok;
   ok.op("parse", "ParseExample", {});
   ok.identity("x", "parse:3", kFloat);  // an op without a kernel: its outputs are unknown
