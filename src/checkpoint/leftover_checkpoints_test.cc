@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -104,7 +105,9 @@ TEST_F(LeftoverTest, IncompleteBundleNewerThanTheNewestIsLeftForItsSave) {
 // directory the trainer had just started: the bundle is collected later.
 TEST_F(LeftoverTest, BundleOfAKillBeforeItsStateFileUpdateIsCollected) {
   CheckpointState started;  // what the first save writes before the bundle
-  started.last_preserved_timestamp = 1.0;
+  started.last_preserved_timestamp =  // when that trainer started
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      1;
   ASSERT_TRUE(write_checkpoint_state(default_file_system(), dir_.path(), started).ok());
   save_variables(prefix(1), tensors(1), {.update_state_file = false});
   CheckpointManager next({.directory = dir_.path(), .max_to_keep = 2});

@@ -59,11 +59,14 @@ DNNClassifierOptions crash_options(const std::string& dir, bool async) {
 // save that returned. "Saving checkpoints for N" is logged before save N
 // starts; the next log line (a step's loss, or the final "Loss for final
 // step") is logged only after save N returned, that is, after the
-// checkpoint and the state file naming it were renamed into place.
-[[noreturn]] void train_in_child(const std::string& dir, int64_t max_steps, int report_fd) {
+// checkpoint and the state file naming it were renamed into place. An
+// asynchronous save returns before it is committed: those report nothing.
+[[noreturn]] void train_in_child(const std::string& dir, int64_t max_steps, bool async,
+                                 int report_fd) {
   int64_t pending = -1;
-  auto options = crash_options(dir);
+  auto options = crash_options(dir, async);
   options.config.log = [&](const std::string& line) {
+    if (async) return;
     if (pending >= 0 && write(report_fd, &pending, sizeof(pending)) != sizeof(pending)) _exit(4);
     pending = -1;
     if (line.rfind("Saving checkpoints for ", 0) == 0) pending = std::stoll(line.substr(23));
@@ -199,7 +202,8 @@ TEST(CrashTest, SigkillAtRandomMomentsNeverLosesACommittedCheckpoint) {
       "%d kills left temporaries (removed at restart), newest committed step %lld, "
       "final step %lld, %zu bundles left (keep %d), %.1f s\n",
       static_cast<unsigned long long>(seed), static_cast<unsigned long long>(kills), restores,
-      with_leftovers, static_cast<long long>(committed), static_cast<long long>(target), seconds);
+      with_leftovers, static_cast<long long>(committed), static_cast<long long>(target),
+      bundles.size(), kKeepCheckpointMax, seconds);
 }
 
 }  // namespace
