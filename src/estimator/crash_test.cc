@@ -34,7 +34,7 @@ namespace cairn::estimator {
 namespace {
 
 constexpr int64_t kNeverReached = int64_t{1} << 40;
-constexpr int kSaveEverySteps = 3;
+constexpr int kSaveEverySteps = 1;
 constexpr int kKeepCheckpointMax = 3;
 // Kill delays are drawn from [0, max delay] after fork. A child needs some
 // milliseconds to start and restore; a save (five fsyncs) takes a few more.
