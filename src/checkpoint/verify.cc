@@ -154,6 +154,17 @@ std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSyste
   return out;
 }
 
+namespace {
+
+// True when "<prefix>.previous", the copy an overwrite of `prefix` keeps
+// until the new bundle is in place, is an intact bundle.
+bool previous_copy_is_intact(const std::string& prefix, FileSystem& fs) {
+  const std::string previous = prefix + ".previous";
+  return has_index(fs, previous) && verify_checkpoint(previous, fs).ok;
+}
+
+}  // namespace
+
 std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs) {
   std::vector<CheckpointHealth> out;
   std::set<std::string> orphans;
@@ -167,6 +178,11 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
     const bool had_index = has_index(fs, prefix);
     CheckpointHealth health = verify_checkpoint(prefix, fs);
     if (!health.ok && rotated_away(fs, dir, prefix, had_index)) continue;
+    if (!health.ok && previous_copy_is_intact(prefix, fs)) {
+      health.orphan = true;  // an overwrite cut short (formats/bundle_commit.cc)
+      health.problem = "an overwrite was cut short (" + health.problem + "); " + prefix +
+                       ".previous holds its last complete copy, which restores use";
+    }
     out.push_back(std::move(health));
   }
   for (CheckpointHealth& orphan : orphan_health) out.push_back(std::move(orphan));

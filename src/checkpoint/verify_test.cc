@@ -94,6 +94,22 @@ TEST_F(VerifyTest, HalfDeletedOlderCheckpointIsAnOrphanNotDamage) {
   EXPECT_THAT(all[2].problem, HasSubstr("no .index"));
 }
 
+// A kill between the renames of an overwrite (Keras's "cp.ckpt" saved every
+// epoch) leaves new data under the old index; "<prefix>.previous" is intact
+// and restores use it: verify calls it an orphan, not damage.
+TEST_F(VerifyTest, OverwriteCutShortWithAnIntactPreviousCopyIsNotDamage) {
+  for (const char* suffix : {".index", ".data-00000-of-00001"}) {
+    std::filesystem::copy_file(prefix(300) + suffix, prefix(300) + ".previous" + suffix);
+  }
+  flip_byte(data(300), 20);
+  std::vector<CheckpointHealth> all = verify_directory(dir_.path());
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all[0].prefix, prefix(300));
+  EXPECT_TRUE(all[0].orphan);
+  EXPECT_THAT(all[0].problem, HasSubstr(".previous holds its last complete copy"));
+  for (const CheckpointHealth& h : all) EXPECT_TRUE(h.ok || h.orphan) << h.prefix << h.problem;
+}
+
 TEST_F(VerifyTest, RestoreChoiceReadsTheCheckpointAfterItsFilesAreDeleted) {
   std::optional<RestoreChoice> choice = newest_intact_checkpoint(dir_.path());
   ASSERT_TRUE(choice && choice->reader);

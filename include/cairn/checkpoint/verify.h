@@ -20,7 +20,9 @@
 // damaged: verify_directory() leaves it out, and newest_intact_checkpoint()
 // reads the state file again and starts over (a bounded number of times).
 // What retention leaves behind after a kill is reported as an orphan, never
-// as damage (leftover_checkpoints.h).
+// as damage (leftover_checkpoints.h); so is a bundle whose overwrite a kill
+// cut short while its ".previous" copy is intact (formats/bundle_commit.cc:
+// restores use that copy, and the next save of the prefix completes it).
 #pragma once
 
 #include <cstdint>
@@ -36,8 +38,9 @@ namespace cairn {
 struct CheckpointHealth {
   std::string prefix;
   bool ok = false;
-  // A leftover of retention (leftover_checkpoints.h), not checked: harmless,
-  // and collected by the next trainer. `ok` is false and `problem` says why.
+  // Harmless, not damage: a leftover of retention (leftover_checkpoints.h),
+  // collected by the next trainer, or an overwrite cut short whose
+  // ".previous" copy is intact. `ok` is false and `problem` says why.
   bool orphan = false;
   std::string problem;  // empty when ok: what is wrong, naming the file and tensor
   int64_t tensors = 0;  // tensors checked
