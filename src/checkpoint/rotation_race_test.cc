@@ -15,7 +15,7 @@
 namespace cairn {
 namespace {
 
-constexpr int kSaves = 200;
+constexpr int kSaves = 100;
 
 NamedTensors tensors(int64_t step) {
   Tensor w(DType::kFloat32, {64 * 1024});  // 256 KiB: reading takes a while
