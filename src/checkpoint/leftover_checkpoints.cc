@@ -96,7 +96,7 @@ std::optional<double> written_at(const std::string& path) {
 
 // What the state file says, in the terms the two rules need.
 struct Listing {
-  std::string stem;       // "model.ckpt-"
+  std::string stem;  // "model.ckpt-"
   int64_t newest_step = 0;
   std::set<std::string> listed;          // names in the directory
   std::optional<int64_t> oldest_step;    // of all_model_checkpoint_paths
@@ -118,7 +118,8 @@ std::optional<Listing> read_listing(FileSystem& fs, const std::string& dir) {
   if (!newest) return std::nullopt;
   Listing out{.stem = newest->first, .newest_step = newest->second};
   out.listed.insert(basename(state.model_checkpoint_path));
-  for (const std::string& path : state.all_model_checkpoint_paths) out.listed.insert(basename(path));
+  for (const std::string& path : state.all_model_checkpoint_paths)
+    out.listed.insert(basename(path));
   const auto& paths = state.all_model_checkpoint_paths;
   if (paths.empty() || !directly_in(dir, paths.front())) return out;
   auto oldest = stem_and_step(basename(paths.front()));

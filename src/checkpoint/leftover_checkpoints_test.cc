@@ -37,7 +37,8 @@ class LeftoverTest : public ::testing::Test {
   // were deleted, step 2 killed after its .index was deleted.
   void train_and_kill_during_retention() {
     CheckpointManager manager({.directory = dir_.path(), .max_to_keep = 2});
-    for (int step = 1; step <= 2; ++step) save_variables(prefix(step), tensors(step), {.update_state_file = false});
+    for (int step = 1; step <= 2; ++step)
+      save_variables(prefix(step), tensors(step), {.update_state_file = false});
     for (int step = 3; step <= 4; ++step) manager.save(step, tensors(step));
     std::filesystem::remove(prefix(2) + ".index");
   }
@@ -104,7 +105,7 @@ TEST_F(LeftoverTest, IncompleteBundleNewerThanTheNewestIsLeftForItsSave) {
 // A kill between a bundle's commit and the state file naming it, in a
 // directory the trainer had just started: the bundle is collected later.
 TEST_F(LeftoverTest, BundleOfAKillBeforeItsStateFileUpdateIsCollected) {
-  CheckpointState started;  // what the first save writes before the bundle
+  CheckpointState started;            // what the first save writes before the bundle
   started.last_preserved_timestamp =  // when that trainer started
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
       1;
@@ -140,9 +141,9 @@ TEST(CheckpointManagerLeftoverTest, FirstSaveInAFreshDirectoryWritesTheStateFile
 TEST(RemoveBundleFilesTest, DeletesTheIndexFirst) {
   RecordingFileSystem fs;
   ASSERT_TRUE(fs.create_directories("/m").ok());
-  for (const char* name : {"model.ckpt-1.data-00000-of-00001", "model.ckpt-1.index",
-                           "model.ckpt-1.meta", "model.ckpt-1.previous.index",
-                           "model.ckpt-10.index"}) {
+  for (const char* name :
+       {"model.ckpt-1.data-00000-of-00001", "model.ckpt-1.index", "model.ckpt-1.meta",
+        "model.ckpt-1.previous.index", "model.ckpt-10.index"}) {
     ASSERT_TRUE(fs.write_file_atomically(std::string("/m/") + name, "x").ok());
   }
   fs.events.clear();

@@ -208,7 +208,8 @@ std::optional<RestoreChoice> try_newest_intact(const std::string& dir,
       return choice;
     }
     if (rotated_away(fs, dir, prefix, had_index)) return std::nullopt;
-    const std::string problem = checked.health.ok ? meta.status().message() : checked.health.problem;
+    const std::string problem =
+        checked.health.ok ? meta.status().message() : checked.health.problem;
     choice.skipped.push_back(prefix + " is damaged: " + problem);
     if (options.fail_on_damaged) {
       throw DataLossError("newest checkpoint " + choice.skipped.back() +

@@ -158,7 +158,8 @@ TEST(VerifyDtypesTest, Complex64TensorWithAWrongCrcIsDamaged) {
   CheckpointHealth intact = verify_checkpoint(prefix);
   EXPECT_TRUE(intact.ok) << intact.problem;
   {
-    std::fstream f(prefix + ".data-00000-of-00001", std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream f(prefix + ".data-00000-of-00001",
+                   std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(5);
     f.put('\x7f');
   }

@@ -10,10 +10,9 @@ namespace {
 
 TEST(DType, TensorFlowDtypesAreNamedNotInvalid) {
   const std::pair<int, const char*> tf_dtypes[] = {
-      {8, "complex64"}, {11, "qint8"},   {12, "quint8"},      {13, "qint32"},
-      {15, "qint16"},   {16, "quint16"}, {18, "complex128"},  {20, "resource"},
-      {21, "variant"},  {22, "uint32"},  {23, "uint64"},      {24, "float8_e5m2"},
-      {25, "float8_e4m3fn"}};
+      {8, "complex64"}, {11, "qint8"},       {12, "quint8"},       {13, "qint32"},  {15, "qint16"},
+      {16, "quint16"},  {18, "complex128"},  {20, "resource"},     {21, "variant"}, {22, "uint32"},
+      {23, "uint64"},   {24, "float8_e5m2"}, {25, "float8_e4m3fn"}};
   for (const auto& [number, name] : tf_dtypes) {
     ASSERT_TRUE(is_known_dtype(number)) << number;
     EXPECT_EQ(dtype_name(static_cast<DType>(number)), name);

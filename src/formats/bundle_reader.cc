@@ -207,11 +207,10 @@ Result<Tensor> BundleReader::read(std::string_view name) const {
   const BundleEntry* e = find_or(name, &missing);
   if (e == nullptr) return missing;
   if (!has_values(e->dtype)) {
-    return unimplemented_error(
-        "tensor '" + e->name + "' in " + impl_->prefix + " has dtype " +
-        (e->dtype == DType::kInvalid ? std::to_string(e->raw_dtype)
-                                     : std::string(dtype_name(e->dtype))) +
-        ", which cairn lists but does not decode");
+    return unimplemented_error("tensor '" + e->name + "' in " + impl_->prefix + " has dtype " +
+                               (e->dtype == DType::kInvalid ? std::to_string(e->raw_dtype)
+                                                            : std::string(dtype_name(e->dtype))) +
+                               ", which cairn lists but does not decode");
   }
   std::string where;
   if (e->dtype == DType::kString) {

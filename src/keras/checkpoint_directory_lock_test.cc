@@ -49,7 +49,8 @@ std::shared_ptr<ModelCheckpoint> weights_checkpoint(const std::string& path) {
 TEST(KerasDirectoryLockTest, TwoKerasFitsCannotWriteOneCheckpointDirectory) {
   cairn::testing::TempDir tmp;
   Sequential first = testing::small_classifier(1), second = testing::small_classifier(2);
-  auto intruder = std::make_shared<FitAnotherModel>(&second, weights_checkpoint(tmp.path() + "/b.ckpt"));
+  auto intruder =
+      std::make_shared<FitAnotherModel>(&second, weights_checkpoint(tmp.path() + "/b.ckpt"));
   auto [x, y] = testing::blobs(30, 1);
   first.fit(x, y,
             {.epochs = 2,

@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -40,9 +40,9 @@ uint64_t env_or(const char* name, uint64_t fallback) {
     Sequential model = testing::small_classifier(5);
     auto [x, y] = testing::blobs(64, 5);
     auto checkpoint = std::make_shared<ModelCheckpoint>(
-        dir + "/cp.ckpt", ModelCheckpointOptions{.save_weights_only = true,
-                                                 .save_freq = int64_t{2},
-                                                 .async_save = async});
+        dir + "/cp.ckpt",
+        ModelCheckpointOptions{
+            .save_weights_only = true, .save_freq = int64_t{2}, .async_save = async});
     model.fit(x, y, {.epochs = epochs, .batch_size = 16, .callbacks = {checkpoint}, .verbose = 0});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "keras crash test child: %s\n", e.what());
@@ -51,8 +51,8 @@ uint64_t env_or(const char* name, uint64_t fallback) {
   _exit(0);
 }
 
-int run_child(const std::string& dir, bool async, std::optional<std::chrono::microseconds> kill_after,
-              int epochs) {
+int run_child(const std::string& dir, bool async,
+              std::optional<std::chrono::microseconds> kill_after, int epochs) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -88,14 +88,16 @@ TEST(KerasCrashTest, SigkillDuringModelCheckpointSavesNeverLeavesDamage) {
   for (uint64_t k = 0; k < kills; ++k) {
     const bool async = k % 2 == 1;
     int status = run_child(dir, async, std::chrono::microseconds(delay(rng)), 1000000);
-    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "kill " << k << ": " << status;
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "kill " << k << ": " << status;
     ASSERT_EQ(damaged_checkpoints(dir), "") << "kill " << k << " (seed " << seed << ")";
     if (std::filesystem::exists(dir)) {
       Sequential restored = testing::small_classifier(6);
       ASSERT_NO_THROW(if (newest_intact_checkpoint(dir)) {
         restored.load_weights(dir);
         ++restorable;
-      }) << "kill " << k;
+      }) << "kill "
+         << k;
     }
   }
   for (bool async : {false, true}) {

@@ -3,9 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
-#include "cairn/checkpoint/directory_lock.h"
 #include "keras/fit_directory_lock.h"
 #include "keras/monitor_mode.h"
 #include "keras/str_format.h"

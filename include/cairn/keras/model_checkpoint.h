@@ -87,7 +87,7 @@ class ModelCheckpoint : public Callback {
   std::string last_saved_;
   std::vector<SaveTiming> sync_timings_;
   std::shared_ptr<DirectoryLock> lock_;  // during fit()
-  std::unique_ptr<AsyncSaver> async_;  // with async_save
+  std::unique_ptr<AsyncSaver> async_;    // with async_save
 };
 
 }  // namespace cairn::keras
