@@ -3,7 +3,8 @@
 #               models/iris, evaluate, predict, list the files
 #   make test   install what is missing, build, run the whole suite (plain and
 #               under AddressSanitizer + UndefinedBehaviorSanitizer)
-#   make test-long  the crash test with 1000 SIGKILLs instead of 200
+#   make test-long  the crash tests with 1000 SIGKILLs instead of 200 (Estimator;
+#               Keras ModelCheckpoint a quarter of that)
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -40,8 +41,9 @@ test-asan: deps
 	  ctest --output-on-failure -j $(JOBS)
 
 test-long: deps $(BUILD)/build.ninja
-	cmake --build $(BUILD) -j $(JOBS) --target crash_test
+	cmake --build $(BUILD) -j $(JOBS) --target crash_test keras_crash_test
 	CAIRN_CRASH_KILLS=$${CAIRN_CRASH_KILLS:-1000} $(BUILD)/src/crash_test
+	CAIRN_CRASH_KILLS=$${CAIRN_CRASH_KILLS:-1000} $(BUILD)/src/keras_crash_test
 
 # libFuzzer targets (fuzz/), built with clang in $(FUZZ_BUILD), seeded and run
 # FUZZ_SECONDS each; see scripts/run-fuzz.sh. Separate from `make test`.

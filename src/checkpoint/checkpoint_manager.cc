@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/checkpoint/leftover_checkpoints.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/checkpoint_state.h"
 #include "cairn/formats/tensor_bundle.h"
@@ -16,21 +17,6 @@ double system_seconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
-// True for NAME.index, NAME.meta and NAME.data-NNNNN-of-NNNNN.
-// NAME.index, NAME.meta, NAME.data-*-of-*, and the same under NAME.previous
-// (the copy an interrupted overwrite of NAME leaves, formats/bundle_commit.cc).
-bool is_checkpoint_file(const std::string& file, const std::string& name) {
-  if (!starts_with(file, name + ".")) return false;
-  std::string rest = file.substr(name.size() + 1);
-  if (starts_with(rest, "previous.")) rest = rest.substr(std::string("previous.").size());
-  return rest == "index" || rest == "meta" ||
-         (starts_with(rest, "data-") && rest.find("-of-") != std::string::npos);
-}
-
 }  // namespace
 
 CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSystem& fs)
@@ -39,6 +25,7 @@ CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSyste
   Result<CheckpointState> state = read_checkpoint_state(fs_, options_.directory);
   if (!state.ok()) {
     if (state.status().code() != StatusCode::kNotFound) throw_if_error(state.status());
+    state_file_missing_ = true;
     return;
   }
   for (size_t i = 0; i < state->all_model_checkpoint_paths.size(); ++i) {
@@ -72,6 +59,10 @@ std::string CheckpointManager::save(
     const std::function<void(const std::string& prefix)>& before_commit) {
   std::string prefix =
       join_path(options_.directory, options_.checkpoint_name + "-" + std::to_string(step));
+  if (state_file_missing_) {
+    throw_if_error(fs_.create_directories(options_.directory));
+    write_state("");
+  }
   save_variables(prefix, tensors, {.update_state_file = false}, fs_);
   if (before_commit) before_commit(prefix);
 
@@ -86,15 +77,25 @@ std::string CheckpointManager::save(
   std::vector<std::string> doomed;
   sweep(&doomed);
 
+  write_state(prefix);
+  // Only once the state file no longer lists them (.index first; what a kill
+  // leaves is collected by the next trainer, leftover_checkpoints.h).
+  for (const std::string& old : doomed) delete_checkpoint_files(fs_, old);
+  return prefix;
+}
+
+// In a directory without a state file, one naming no checkpoint is written
+// before the first bundle: it records when retention started counting
+// (last_preserved_timestamp), so that a bundle a kill leaves unlisted is
+// recognised as a leftover later (leftover_checkpoints.h, rule 2).
+void CheckpointManager::write_state(const std::string& newest) {
   CheckpointState state;
-  state.model_checkpoint_path = prefix;
+  state.model_checkpoint_path = newest;
   state.all_model_checkpoint_paths = paths_;
   state.all_model_checkpoint_timestamps = timestamps_;
   state.last_preserved_timestamp = last_preserved_;
   throw_if_error(write_checkpoint_state(fs_, options_.directory, state));
-  // Only once the state file no longer lists them.
-  for (const std::string& old : doomed) delete_checkpoint_files(fs_, old);
-  return prefix;
+  state_file_missing_ = false;
 }
 
 // Drops the oldest checkpoints beyond max_to_keep; one every
@@ -114,13 +115,8 @@ void CheckpointManager::sweep(std::vector<std::string>* doomed) {
 }
 
 void CheckpointManager::delete_checkpoint_files(FileSystem& fs, const std::string& prefix) {
-  std::string dir = dirname(prefix);
-  std::string name = basename(prefix);
-  Result<std::vector<std::string>> files = fs.list_directory(dir);
-  if (!files.ok()) return;
-  for (const std::string& file : *files) {
-    if (is_checkpoint_file(file, name)) (void)fs.remove_file(join_path(dir, file));
-  }
+  remove_bundle_files(fs, prefix);
+  remove_bundle_files(fs, prefix + ".previous");
 }
 
 }  // namespace cairn

@@ -56,6 +56,24 @@ TEST(OverwriteTest, InterruptedOverwriteFallsBackToThePreviousBundle) {
   EXPECT_EQ(first_weight("/m/cp.ckpt", memory), 3.0f);
 }
 
+// Found by the Keras crash test (issue 19): a second overwrite cut short
+// after an earlier one linked the mixed prefix (new data, old index) over
+// the intact ".previous" copy, and no intact bundle was left.
+TEST(OverwriteTest, TwoInterruptedOverwritesInARowKeepAnIntactCopy) {
+  MemoryFileSystem memory;
+  FaultInjectingFileSystem fs(memory);
+  save_variables("/m/cp.ckpt", weights(1), {}, fs);
+  for (float value : {2.0f, 3.0f}) {
+    fs.clear();
+    fs.inject(Fault::kRenameError, 1);  // after the data file, before the index
+    EXPECT_THROW(save_variables("/m/cp.ckpt", weights(value), {}, fs), Error);
+  }
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint("/m", {}, memory);
+  ASSERT_TRUE(choice);
+  EXPECT_EQ(choice->prefix, "/m/cp.ckpt.previous");
+  EXPECT_EQ(first_weight(choice->prefix, memory), 1.0f);
+}
+
 TEST(OverwriteTest, EveryFaultDuringAnOverwriteKeepsAnIntactCopy) {
   int injected = 0;
   for (Fault fault :

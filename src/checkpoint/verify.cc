@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/checkpoint/leftover_checkpoints.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle_reader.h"
 #include "cairn/formats/checkpoint_state.h"
@@ -80,46 +81,72 @@ uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
   return total;
 }
 
-// True when no file of the bundle `prefix` is left in its directory.
-bool data_files_absent(FileSystem& fs, const std::string& prefix) {
-  const size_t slash = prefix.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
-  const std::string base = prefix.substr(slash == std::string::npos ? 0 : slash + 1);
-  Result<std::vector<std::string>> names = fs.list_directory(dir);
-  if (!names.ok()) return true;
-  for (const std::string& name : *names) {
-    if (name.rfind(base + ".data-", 0) == 0) return false;
+bool has_index(FileSystem& fs, const std::string& prefix) {
+  return fs.file_exists(prefix + std::string(kIndexSuffix));
+}
+
+// The state file's newest checkpoint, or "" when there is none to read.
+std::string recorded_newest(const std::string& dir, FileSystem& fs) {
+  std::vector<std::string> listed = recorded(dir, fs);
+  return listed.empty() ? std::string() : listed.front();
+}
+
+// True when `prefix`, which failed its check, was rotated away rather than
+// damaged: its .index was there when it was listed and is gone now (a
+// trainer deletes the .index first), or it never had one but the state file
+// has since moved on to another newest checkpoint.
+bool rotated_away(FileSystem& fs, const std::string& dir, const std::string& prefix,
+                  bool had_index) {
+  if (had_index) return !has_index(fs, prefix);
+  return recorded_newest(dir, fs) != prefix;
+}
+
+// A checkpoint opened and checked; `reader` stays open for a restore.
+struct Checked {
+  CheckpointHealth health;
+  std::unique_ptr<BundleReader> reader;
+};
+
+Checked check(const std::string& prefix, FileSystem& fs) {
+  Checked out{.health = {.prefix = prefix}};
+  Result<std::unique_ptr<BundleReader>> reader = BundleReader::open(fs, prefix);
+  if (!reader.ok()) {
+    out.health.problem = reader.status().message();
+    return out;
   }
-  return true;
+  const Status checked = (*reader)->verify_all();
+  out.health.tensors = static_cast<int64_t>((*reader)->entries().size());
+  out.health.bytes = bundle_bytes(**reader, fs);
+  out.health.ok = checked.ok();
+  if (!checked.ok()) out.health.problem = checked.message();
+  out.reader = std::move(*reader);
+  return out;
+}
+
+// PREFIX.meta's bytes; nullopt when there is none. Throws when it exists but
+// cannot be read (vanishing counts as rotation for the caller).
+Result<std::optional<std::string>> read_meta(FileSystem& fs, const std::string& prefix) {
+  const std::string meta = prefix + ".meta";
+  if (!fs.file_exists(meta)) return std::optional<std::string>();
+  CAIRN_ASSIGN_OR_RETURN(std::string bytes, fs.read_file(meta));
+  return std::optional<std::string>(std::move(bytes));
 }
 
 }  // namespace
 
 CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
-  CheckpointHealth health{.prefix = prefix};
-  Result<std::unique_ptr<BundleReader>> reader = BundleReader::open(fs, prefix);
-  if (!reader.ok()) {
-    health.problem = reader.status().message();
-    return health;
-  }
-  const Status checked = (*reader)->verify_all();
-  health.tensors = static_cast<int64_t>((*reader)->entries().size());
-  health.bytes = bundle_bytes(**reader, fs);
-  health.ok = checked.ok();
-  if (!checked.ok()) health.problem = checked.message();
-  return health;
+  return check(prefix, fs).health;
 }
 
 std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSystem& fs) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  // Older checkpoints the state file still lists but whose files are all
-  // gone were deleted, not damaged; the newest one it names always counts.
+  // Older recorded checkpoints without their .index are being deleted (or
+  // were), not damaged; the newest one the state file names always counts.
   const std::vector<std::string> listed = recorded(dir, fs);
   for (size_t i = 0; i < listed.size(); ++i) {
     const std::string& p = listed[i];
-    const bool deleted = i > 0 && !fs.file_exists(p + ".index") && data_files_absent(fs, p);
-    if (!deleted && seen.insert(p).second) out.push_back(p);
+    if ((i == 0 || has_index(fs, p)) && seen.insert(p).second) out.push_back(p);
   }
   for (const std::string& p : bundles_in(dir, fs)) {
     if (seen.insert(p).second) out.push_back(p);
@@ -127,26 +154,63 @@ std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSyste
   return out;
 }
 
+namespace {
+
+// True when "<prefix>.previous", the copy an overwrite of `prefix` keeps
+// until the new bundle is in place, is an intact bundle.
+bool previous_copy_is_intact(const std::string& prefix, FileSystem& fs) {
+  const std::string previous = prefix + ".previous";
+  return has_index(fs, previous) && verify_checkpoint(previous, fs).ok;
+}
+
+}  // namespace
+
 std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs) {
   std::vector<CheckpointHealth> out;
-  for (const std::string& prefix : checkpoint_candidates(dir, fs)) {
-    out.push_back(verify_checkpoint(prefix, fs));
+  std::set<std::string> orphans;
+  std::vector<CheckpointHealth> orphan_health;
+  for (LeftoverCheckpoint& leftover : find_leftover_checkpoints(dir, fs)) {
+    orphans.insert(leftover.prefix);
+    orphan_health.push_back({.prefix = leftover.prefix, .orphan = true, .problem = leftover.why});
   }
+  for (const std::string& prefix : checkpoint_candidates(dir, fs)) {
+    if (orphans.contains(prefix)) continue;
+    const bool had_index = has_index(fs, prefix);
+    CheckpointHealth health = verify_checkpoint(prefix, fs);
+    if (!health.ok && rotated_away(fs, dir, prefix, had_index)) continue;
+    if (!health.ok && previous_copy_is_intact(prefix, fs)) {
+      health.orphan = true;  // an overwrite cut short (formats/bundle_commit.cc)
+      health.problem = "an overwrite was cut short (" + health.problem + "); " + prefix +
+                       ".previous holds its last complete copy, which restores use";
+    }
+    out.push_back(std::move(health));
+  }
+  for (CheckpointHealth& orphan : orphan_health) out.push_back(std::move(orphan));
   return out;
 }
 
-std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
-                                                      RestoreOptions options, FileSystem& fs) {
-  std::vector<std::string> candidates = checkpoint_candidates(dir, fs);
-  if (candidates.empty()) return std::nullopt;
+namespace {
+
+// One pass over the candidates; nullopt when one was rotated away under it
+// (the caller starts over with the state file as it is now).
+std::optional<RestoreChoice> try_newest_intact(const std::string& dir,
+                                               const std::vector<std::string>& candidates,
+                                               RestoreOptions options, FileSystem& fs) {
   RestoreChoice choice;
   for (const std::string& prefix : candidates) {
-    CheckpointHealth health = verify_checkpoint(prefix, fs);
-    if (health.ok) {
+    const bool had_index = has_index(fs, prefix);
+    Checked checked = check(prefix, fs);
+    Result<std::optional<std::string>> meta = read_meta(fs, prefix);
+    if (checked.health.ok && meta.ok()) {
       choice.prefix = prefix;
+      choice.reader = std::make_unique<CheckpointReader>(std::move(checked.reader));
+      choice.meta = std::move(*meta);
       return choice;
     }
-    choice.skipped.push_back(prefix + " is damaged: " + health.problem);
+    if (rotated_away(fs, dir, prefix, had_index)) return std::nullopt;
+    const std::string problem =
+        checked.health.ok ? meta.status().message() : checked.health.problem;
+    choice.skipped.push_back(prefix + " is damaged: " + problem);
     if (options.fail_on_damaged) {
       throw DataLossError("newest checkpoint " + choice.skipped.back() +
                           " (fallback to an older checkpoint is turned off)");
@@ -155,6 +219,21 @@ std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
   std::string message = "every checkpoint in " + dir + " is damaged:";
   for (const std::string& s : choice.skipped) message += "\n  - " + s;
   throw DataLossError(message);
+}
+
+}  // namespace
+
+std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
+                                                      RestoreOptions options, FileSystem& fs) {
+  for (int attempt = 0; attempt < kMaxRotationRetries; ++attempt) {
+    std::vector<std::string> candidates = checkpoint_candidates(dir, fs);
+    if (candidates.empty()) return std::nullopt;
+    std::optional<RestoreChoice> choice = try_newest_intact(dir, candidates, options, fs);
+    if (choice) return choice;
+  }
+  throw AbortedError("the checkpoints of " + dir + " were rotated away while being read, " +
+                     std::to_string(kMaxRotationRetries) +
+                     " times in a row: a trainer deletes them faster than they can be read");
 }
 
 }  // namespace cairn

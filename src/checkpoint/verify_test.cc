@@ -11,6 +11,9 @@
 
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/core/errors.h"
+#include "cairn/formats/tensor_bundle.h"
+#include "cairn/io/table.h"
+#include "cairn/proto/tensor_bundle.pb.h"
 #include "testing/test_util.h"
 
 namespace cairn {
@@ -69,11 +72,52 @@ TEST_F(VerifyTest, DamagedNewestIsNamedAndSkipped) {
 
 TEST_F(VerifyTest, TruncatedAndMissingFilesAreDamage) {
   std::filesystem::resize_file(data(300), 100);
-  std::filesystem::remove(prefix(200) + ".index");
+  std::filesystem::remove(data(200));
   std::optional<RestoreChoice> choice = newest_intact_checkpoint(dir_.path());
   ASSERT_TRUE(choice);
   EXPECT_EQ(choice->prefix, prefix(100));
   EXPECT_EQ(choice->skipped.size(), 2u);
+}
+
+// Retention deletes the .index first: an older listed checkpoint without it
+// is being deleted, an orphan, never a candidate and never damage.
+TEST_F(VerifyTest, HalfDeletedOlderCheckpointIsAnOrphanNotDamage) {
+  std::filesystem::remove(prefix(200) + ".index");
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(dir_.path());
+  ASSERT_TRUE(choice);
+  EXPECT_EQ(choice->prefix, prefix(300));
+  std::vector<CheckpointHealth> all = verify_directory(dir_.path());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_TRUE(all[0].ok && all[1].ok) << all[0].problem << all[1].problem;
+  EXPECT_EQ(all[2].prefix, prefix(200));
+  EXPECT_TRUE(all[2].orphan);
+  EXPECT_THAT(all[2].problem, HasSubstr("no .index"));
+}
+
+// A kill between the renames of an overwrite (Keras's "cp.ckpt" saved every
+// epoch) leaves new data under the old index; "<prefix>.previous" is intact
+// and restores use it: verify calls it an orphan, not damage.
+TEST_F(VerifyTest, OverwriteCutShortWithAnIntactPreviousCopyIsNotDamage) {
+  for (const char* suffix : {".index", ".data-00000-of-00001"}) {
+    std::filesystem::copy_file(prefix(300) + suffix, prefix(300) + ".previous" + suffix);
+  }
+  flip_byte(data(300), 20);
+  std::vector<CheckpointHealth> all = verify_directory(dir_.path());
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all[0].prefix, prefix(300));
+  EXPECT_TRUE(all[0].orphan);
+  EXPECT_THAT(all[0].problem, HasSubstr(".previous holds its last complete copy"));
+  for (const CheckpointHealth& h : all) EXPECT_TRUE(h.ok || h.orphan) << h.prefix << h.problem;
+}
+
+TEST_F(VerifyTest, RestoreChoiceReadsTheCheckpointAfterItsFilesAreDeleted) {
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(dir_.path());
+  ASSERT_TRUE(choice && choice->reader);
+  for (const char* suffix : {".index", ".data-00000-of-00001"}) {
+    std::filesystem::remove(prefix(300) + suffix);
+  }
+  EXPECT_EQ(choice->reader->get_tensor("global_step").flat<int64_t>()[0], 300);
+  EXPECT_EQ(choice->reader->get_tensor("dense/kernel").flat<float>()[63], 363.0f);
 }
 
 TEST_F(VerifyTest, EveryCheckpointDamagedIsDataLossNamingEach) {
@@ -101,6 +145,55 @@ TEST_F(VerifyTest, TemporariesAreNeverCandidates) {
     EXPECT_THAT(p, ::testing::Not(HasSubstr("400"))) << p;
   }
   EXPECT_EQ(checkpoint_candidates(dir_.path()).size(), 3u);
+}
+
+// Issue 19, finding 16: a complex64 tensor (then "invalid") was never
+// checksummed.
+TEST(VerifyDtypesTest, Complex64TensorWithAWrongCrcIsDamaged) {
+  testing::TempDir dir;
+  const std::string prefix = dir.path() + "/model.ckpt-1";
+  Tensor z(DType::kComplex64, {16});
+  for (int i = 0; i < 32; ++i) reinterpret_cast<float*>(z.data())[i] = static_cast<float>(i);
+  save_variables(prefix, {{"z", z}});
+  CheckpointHealth intact = verify_checkpoint(prefix);
+  EXPECT_TRUE(intact.ok) << intact.problem;
+  {
+    std::fstream f(prefix + ".data-00000-of-00001",
+                   std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(5);
+    f.put('\x7f');
+  }
+  CheckpointHealth h = verify_checkpoint(prefix);
+  EXPECT_FALSE(h.ok);
+  EXPECT_THAT(h.problem, HasSubstr("checksum mismatch"));
+  EXPECT_THAT(h.problem, HasSubstr("'z'"));
+}
+
+// An index with one partitioned variable and no data file at all.
+void write_sliced_index(const std::string& prefix) {
+  FileSystem& fs = default_file_system();
+  auto file = value_or_throw(fs.new_writable_file(bundle_index_path(prefix)));
+  TableWriter table(file.get(), TableOptions{});
+  tensorflow::BundleHeaderProto header;
+  header.set_num_shards(1);
+  header.mutable_version()->set_producer(kBundleVersion);
+  tensorflow::BundleEntryProto entry;
+  entry.set_dtype(tensorflow::DT_FLOAT);
+  entry.mutable_shape()->add_dim()->set_size(4);
+  entry.add_slices()->add_extent()->set_length(2);
+  ASSERT_TRUE(table.add("", header.SerializeAsString()).ok());
+  ASSERT_TRUE(table.add("part/var", entry.SerializeAsString()).ok());
+  ASSERT_TRUE(table.finish().ok());
+  ASSERT_TRUE(file->close().ok());
+}
+
+TEST(VerifyDtypesTest, SlicedTensorWithoutItsDataFileIsDamaged) {
+  testing::TempDir dir;
+  const std::string prefix = dir.path() + "/model.ckpt-1";
+  write_sliced_index(prefix);
+  CheckpointHealth h = verify_checkpoint(prefix);
+  EXPECT_FALSE(h.ok);
+  EXPECT_THAT(h.problem, HasSubstr("model.ckpt-1.data-00000-of-00001 is missing"));
 }
 
 TEST(VerifyEmptyTest, NoCheckpointIsNullopt) {

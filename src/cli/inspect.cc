@@ -118,7 +118,7 @@ void print_line(const VariableInfo& v, std::ostream& out) {
 
 void print_values(const CheckpointReader& reader, const VariableInfo& v, std::ostream& out) {
   print_line(v, out);
-  if (v.dtype == DType::kVariant || v.dtype == DType::kInvalid) {
+  if (!has_math(v.dtype)) {
     out << "  (" << dtype_name(v.dtype) << " values are not decoded)\n";
     return;
   }

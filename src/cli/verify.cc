@@ -24,6 +24,8 @@ int run_verify(const std::string& path, std::ostream& out, std::ostream& err) {
   for (const CheckpointHealth& h : results) {
     if (h.ok) {
       out << "ok       " << h.prefix << " (" << h.tensors << " tensors, " << h.bytes << " bytes)\n";
+    } else if (h.orphan) {
+      out << "orphan   " << h.prefix << ": " << h.problem << " (harmless: no restore uses it)\n";
     } else {
       out << "DAMAGED  " << h.prefix << ": " << h.problem << "\n";
       all_ok = false;

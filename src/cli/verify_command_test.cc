@@ -37,5 +37,22 @@ TEST(VerifyCommandTest, OneLinePerCheckpointAndExitStatus) {
   EXPECT_NE(none.err.find("no checkpoint"), std::string::npos) << none.err;
 }
 
+// Issue 19, finding 18: a kill during retention's deletion made `verify`
+// exit 1; what it leaves is an orphan, and verify exits 0.
+TEST(VerifyCommandTest, HalfDeletedBundleOfAKilledRetentionIsAnOrphanExitZero) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/m";
+  for (int step : {1, 2, 3}) {
+    save_variables(dir + "/model.ckpt-" + std::to_string(step),
+                   {{"global_step", Tensor::scalar<int64_t>(step)}});
+  }
+  std::filesystem::remove(dir + "/model.ckpt-2.index");  // killed right after
+  auto run = run_command(cairn_command("verify " + dir));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("orphan   " + dir + "/model.ckpt-2: incomplete"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("DAMAGED"), std::string::npos) << run.out;
+}
+
 }  // namespace
 }  // namespace cairn

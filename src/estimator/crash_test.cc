@@ -1,9 +1,13 @@
 // The crash test of issue 5: a DNNClassifier trains on Iris in a child
-// process, saving every few steps, and is killed with SIGKILL at random
-// moments (during startup, training steps and saves alike), then restarted.
-// After every kill the model directory's newest checkpoint must restore with
-// every checksum valid, and its step must never fall behind the last save
-// the child reported committed; at the end training still reaches its target.
+// process, saving every few steps and keeping 3 checkpoints, and is killed
+// with SIGKILL at random moments (during startup, training steps, saves and
+// retention's deletions alike), then restarted; children alternate between
+// synchronous and asynchronous saves. After every kill the model
+// directory's newest checkpoint must restore with every checksum valid, its
+// step must never fall behind the last save a synchronous child reported
+// committed, and `verify` must find nothing damaged (issue 19: what a kill
+// during retention leaves is an orphan). At the end training still reaches
+// its target and no more than keep_checkpoint_max bundles are left on disk.
 //
 //   CAIRN_CRASH_KILLS  number of kills (default 200; `make test-long` runs 1000)
 //   CAIRN_CRASH_SEED   seed of the kill delays (default 5), to replay a run
@@ -17,18 +21,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/stale_temporaries.h"
+#include "cairn/checkpoint/verify.h"
 #include "estimator/estimator_test_util.h"
 
 namespace cairn::estimator {
 namespace {
 
 constexpr int64_t kNeverReached = int64_t{1} << 40;
-constexpr int kSaveEverySteps = 3;
+constexpr int kSaveEverySteps = 1;
+constexpr int kKeepCheckpointMax = 3;
 // Kill delays are drawn from [0, max delay] after fork. A child needs some
 // milliseconds to start and restore; a save (five fsyncs) takes a few more.
 constexpr uint64_t kMaxDelayMicros = 150000;
@@ -38,10 +45,11 @@ uint64_t env_or(const char* name, uint64_t fallback) {
   return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
 }
 
-DNNClassifierOptions crash_options(const std::string& dir) {
+DNNClassifierOptions crash_options(const std::string& dir, bool async) {
   auto options = testing::iris_options(dir);
   options.config.save_checkpoints_steps = kSaveEverySteps;
-  options.config.keep_checkpoint_max = 3;
+  options.config.keep_checkpoint_max = kKeepCheckpointMax;
+  options.config.async_save = async;
   options.config.save_summary_steps = 0;
   options.config.log_step_count_steps = 1;  // a log line after every step
   return options;
@@ -51,11 +59,14 @@ DNNClassifierOptions crash_options(const std::string& dir) {
 // save that returned. "Saving checkpoints for N" is logged before save N
 // starts; the next log line (a step's loss, or the final "Loss for final
 // step") is logged only after save N returned, that is, after the
-// checkpoint and the state file naming it were renamed into place.
-[[noreturn]] void train_in_child(const std::string& dir, int64_t max_steps, int report_fd) {
+// checkpoint and the state file naming it were renamed into place. An
+// asynchronous save returns before it is committed: those report nothing.
+[[noreturn]] void train_in_child(const std::string& dir, int64_t max_steps, bool async,
+                                 int report_fd) {
   int64_t pending = -1;
-  auto options = crash_options(dir);
+  auto options = crash_options(dir, async);
   options.config.log = [&](const std::string& line) {
+    if (async) return;
     if (pending >= 0 && write(report_fd, &pending, sizeof(pending)) != sizeof(pending)) _exit(4);
     pending = -1;
     if (line.rfind("Saving checkpoints for ", 0) == 0) pending = std::stoll(line.substr(23));
@@ -78,7 +89,7 @@ struct ChildRun {
 // Forks a trainer; with `kill_after` set, a timer thread in the child
 // SIGKILLs it after that delay.
 ChildRun run_child(const std::string& dir, std::optional<std::chrono::microseconds> kill_after,
-                   int64_t max_steps) {
+                   int64_t max_steps, bool async = false) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -91,7 +102,7 @@ ChildRun run_child(const std::string& dir, std::optional<std::chrono::microsecon
         kill(getpid(), SIGKILL);
       }).detach();
     }
-    train_in_child(dir, max_steps, fds[1]);
+    train_in_child(dir, max_steps, async, fds[1]);
   }
   close(fds[1]);
   ChildRun run;
@@ -114,6 +125,25 @@ int64_t verify_newest_checkpoint(const std::string& dir) {
   return step;
 }
 
+// What `cairn verify` would call damaged in `dir`; empty when nothing is.
+std::string damaged_checkpoints(const std::string& dir) {
+  std::string out;
+  for (const CheckpointHealth& h : verify_directory(dir)) {
+    if (!h.ok && !h.orphan) out += "\n  DAMAGED " + h.prefix + ": " + h.problem;
+  }
+  return out;
+}
+
+// Checkpoint bundles on disk: names with a .index, .data-* or .meta file.
+std::set<std::string> bundles_on_disk(const std::string& dir) {
+  std::set<std::string> out;
+  for (const std::string& name : testing::listing(dir)) {
+    if (is_stale_temporary_name(name) || name.rfind("model.ckpt-", 0) != 0) continue;
+    out.insert(name.substr(0, name.find('.', std::string("model.ckpt-").size())));
+  }
+  return out;
+}
+
 TEST(CrashTest, SigkillAtRandomMomentsNeverLosesACommittedCheckpoint) {
   const uint64_t seed = env_or("CAIRN_CRASH_SEED", 5);
   const uint64_t kills = env_or("CAIRN_CRASH_KILLS", 200);
@@ -129,8 +159,9 @@ TEST(CrashTest, SigkillAtRandomMomentsNeverLosesACommittedCheckpoint) {
   int64_t newest = -1;     // newest checkpoint step seen after a kill
   int restores = 0, with_leftovers = 0;
   for (uint64_t k = 0; k < kills; ++k) {
-    ChildRun run =
-        run_child(dir, std::chrono::microseconds(static_cast<int64_t>(delay(rng))), kNeverReached);
+    const bool async = k % 2 == 1;
+    ChildRun run = run_child(dir, std::chrono::microseconds(static_cast<int64_t>(delay(rng))),
+                             kNeverReached, async);
     ASSERT_TRUE(WIFSIGNALED(run.status) && WTERMSIG(run.status) == SIGKILL)
         << "kill " << k << ": the child ended otherwise (status " << run.status << ")";
     committed = std::max(committed, run.last_committed);
@@ -140,6 +171,7 @@ TEST(CrashTest, SigkillAtRandomMomentsNeverLosesACommittedCheckpoint) {
     ASSERT_GE(step, committed) << "kill " << k << " (seed " << seed
                                << "): a checkpoint reported committed was lost";
     ASSERT_GE(step, newest) << "kill " << k << ": the newest checkpoint went back";
+    ASSERT_EQ(damaged_checkpoints(dir), "") << "kill " << k << " (seed " << seed << ")";
     newest = step;
     if (step >= 0) ++restores;
     for (const auto& name : testing::listing(dir)) {
@@ -159,14 +191,19 @@ TEST(CrashTest, SigkillAtRandomMomentsNeverLosesACommittedCheckpoint) {
   for (const auto& name : testing::listing(dir)) {
     EXPECT_FALSE(is_stale_temporary_name(name)) << name << " survived the restart";
   }
+  // Retention's leftovers were collected: only the kept checkpoints remain.
+  const std::set<std::string> bundles = bundles_on_disk(dir);
+  const int leaks = static_cast<int>(bundles.size()) - kKeepCheckpointMax;
+  EXPECT_LE(leaks, 0) << ::testing::PrintToString(bundles);
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "crash test (seed %llu): %llu kills, %d restores verified (every tensor, every crc), "
       "%d kills left temporaries (removed at restart), newest committed step %lld, "
-      "final step %lld, %.1f s\n",
+      "final step %lld, %zu bundles left (keep %d), %.1f s\n",
       static_cast<unsigned long long>(seed), static_cast<unsigned long long>(kills), restores,
-      with_leftovers, static_cast<long long>(committed), static_cast<long long>(target), seconds);
+      with_leftovers, static_cast<long long>(committed), static_cast<long long>(target),
+      bundles.size(), kKeepCheckpointMax, seconds);
 }
 
 }  // namespace

@@ -81,15 +81,15 @@ Estimator::~Estimator() = default;
 
 std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_dir,
                                                      RunConfig config) {
-  std::optional<std::string> latest = internal::newest_restorable_checkpoint(model_dir, config);
+  std::optional<RestoreChoice> latest = internal::newest_restorable_checkpoint(model_dir, config);
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");
   }
   std::optional<ModelSpec> spec = internal::recorded_spec(*latest);
-  if (!spec) spec = internal::infer_spec(CheckpointReader(*latest));
+  if (!spec) spec = internal::infer_spec(*latest->reader);
   if (!spec) {
-    throw NotFoundError("cannot tell which model wrote " + *latest +
+    throw NotFoundError("cannot tell which model wrote " + latest->prefix +
                         ": it records no cairn configuration and its variables are not those "
                         "of a canned DNN estimator");
   }

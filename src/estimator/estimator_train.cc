@@ -6,11 +6,10 @@
 
 #include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_manager.h"
-#include "cairn/checkpoint/stale_temporaries.h"
+#include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
 #include "cairn/formats/event_writer.h"
-#include "estimator/model_dir_lock.h"
 #include "estimator/model_graph.h"
 #include "estimator/save_schedule.h"
 #include "estimator/session.h"
@@ -179,13 +178,11 @@ class TrainLoop {
 }  // namespace
 
 // The whole call holds model_dir's lock (one writer per directory); under
-// it, temporaries that a killed save left behind are removed before the
-// restore.
+// it, temporaries and leftover checkpoints that a killed save or retention
+// left behind are removed before the restore.
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
-  internal::ModelDirLock lock(model_dir_);
-  for (const std::string& name : remove_stale_temporaries(model_dir_)) {
-    internal::log_line(config_, "Removed " + name + ", left by an interrupted save.");
-  }
+  DirectoryLock lock(model_dir_, "train: model_dir");
+  for (const std::string& line : lock.collect_leftovers()) internal::log_line(config_, line);
   internal::Session session = internal::open_session(spec_, model_dir_, config_,
                                                      {.training = true, .warm_start = warm_start_});
   int64_t target = target_step(options, session.step());

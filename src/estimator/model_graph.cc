@@ -140,7 +140,7 @@ std::vector<GraphVariable> add_variables(GraphBuilder& b, const std::vector<Vari
                                          const std::set<std::string>& kernels) {
   std::vector<GraphVariable> out;
   for (const auto& info : vars) {
-    if (info.dtype == DType::kVariant || info.dtype == DType::kInvalid) continue;
+    if (!has_values(info.dtype)) continue;
     NodeDef& variable = b.variable(valid_node_name(info.name), info.dtype, info.shape);
     // TensorFlow creates global_step inside a colocation scope of its own.
     if (info.name == "global_step") colocate_with(variable, variable.name());

@@ -26,11 +26,12 @@ std::unique_ptr<optim::Optimizer> make_training_optimizer(const ModelSpec& spec)
   return optimizer;
 }
 
-void restore_from_model_dir(Session& session, const ModelSpec& spec, const std::string& prefix,
+void restore_from_model_dir(Session& session, const ModelSpec& spec, const RestoreChoice& choice,
                             const RunConfig& config, bool training) {
-  CheckpointReader reader(prefix);
+  const CheckpointReader& reader = *choice.reader;
+  const std::string& prefix = choice.prefix;
   std::vector<std::string> diffs;
-  if (auto recorded = recorded_spec(prefix)) diffs = compare_specs(spec, *recorded);
+  if (auto recorded = recorded_spec(choice)) diffs = compare_specs(spec, *recorded);
   nn::VariableRefs variables = session.model->variables();
   if (training) variables = session.all_variables();
   if (!training) variables.push_back(&session.global_step);
@@ -93,18 +94,15 @@ std::vector<VariableInfo> Session::variable_infos() {
   return out;
 }
 
-std::optional<ModelSpec> recorded_spec(const std::string& prefix) {
-  FileSystem& fs = default_file_system();
-  std::string meta = prefix + ".meta";
-  if (!fs.file_exists(meta)) return std::nullopt;
-  std::string bytes = value_or_throw(fs.read_file(meta));
-  Result<ModelSpec> spec = read_model_spec_from_meta(bytes, meta);
+std::optional<ModelSpec> recorded_spec(const RestoreChoice& checkpoint) {
+  if (!checkpoint.meta) return std::nullopt;
+  Result<ModelSpec> spec = read_model_spec_from_meta(*checkpoint.meta, checkpoint.prefix + ".meta");
   if (!spec.ok() && spec.status().code() == StatusCode::kNotFound) return std::nullopt;
   return value_or_throw(std::move(spec));
 }
 
-std::optional<std::string> newest_restorable_checkpoint(const std::string& model_dir,
-                                                        const RunConfig& config) {
+std::optional<RestoreChoice> newest_restorable_checkpoint(const std::string& model_dir,
+                                                          const RunConfig& config) {
   if (!default_file_system().is_directory(model_dir)) return std::nullopt;
   std::optional<RestoreChoice> choice =
       newest_intact_checkpoint(model_dir, {.fail_on_damaged = config.fail_on_damaged_checkpoint});
@@ -112,7 +110,7 @@ std::optional<std::string> newest_restorable_checkpoint(const std::string& model
   for (const std::string& why : choice->skipped) {
     log_line(config, "WARNING: checkpoint " + why + "; restoring " + choice->prefix + " instead");
   }
-  return choice->prefix;
+  return choice;
 }
 
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
@@ -123,7 +121,7 @@ Session open_session(const ModelSpec& spec, const std::string& model_dir, const 
     session.optimizer = make_training_optimizer(spec);
     session.optimizer->build(session.model->variables());
   }
-  std::optional<std::string> latest = newest_restorable_checkpoint(model_dir, config);
+  std::optional<RestoreChoice> latest = newest_restorable_checkpoint(model_dir, config);
   if (latest) {
     restore_from_model_dir(session, spec, *latest, config, options.training);
   } else if (!options.training) {

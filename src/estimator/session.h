@@ -3,6 +3,8 @@
 // from the newest checkpoint of the model directory (or a warm start).
 #pragma once
 
+#include "cairn/checkpoint/verify.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,13 +52,15 @@ struct SessionOptions {
 // The newest checkpoint of model_dir whose checksums all verify (warning
 // about each damaged newer one), nullopt when there is none; DataLossError
 // when all are damaged or config.fail_on_damaged_checkpoint forbids skipping.
-std::optional<std::string> newest_restorable_checkpoint(const std::string& model_dir,
-                                                        const RunConfig& config);
+// The choice holds the checkpoint open (and its .meta read), so a trainer
+// rotating it away meanwhile does not fail the restore.
+std::optional<RestoreChoice> newest_restorable_checkpoint(const std::string& model_dir,
+                                                          const RunConfig& config);
 
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options);
 
-// The configuration recorded in PREFIX.meta, if cairn wrote it.
-std::optional<ModelSpec> recorded_spec(const std::string& prefix);
+// The configuration recorded in the checkpoint's .meta, if cairn wrote it.
+std::optional<ModelSpec> recorded_spec(const RestoreChoice& checkpoint);
 
 }  // namespace cairn::estimator::internal

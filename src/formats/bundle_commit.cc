@@ -57,9 +57,14 @@ Status remove_bundle(FileSystem& fs, const std::string& prefix) {
 }
 
 // Step 1: "<prefix>.previous" becomes a second name of the existing bundle.
+// A "<prefix>.previous" with its index (linked last, removed first) is
+// complete: an earlier commit was cut short after step 1, perhaps inside
+// step 2, so the prefix may hold new data under an old index. That copy is
+// kept; linking the prefix over it would lose the last intact bundle.
 Status keep_previous(FileSystem& fs, const std::string& prefix, bool sync) {
   const std::string previous = previous_prefix(prefix);
-  CAIRN_RETURN_IF_ERROR(remove_bundle(fs, previous));  // left by an interrupted commit
+  if (fs.file_exists(bundle_index_path(previous))) return ok_status();
+  CAIRN_RETURN_IF_ERROR(remove_bundle(fs, previous));  // a step 1 or 3 cut short
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> data, data_files(fs, prefix));
   const std::string base = base_of(prefix);
   for (const std::string& f : data) {

@@ -211,11 +211,11 @@ Result<Tensor> BundleReader::read(std::string_view name) const {
   Status missing;
   const BundleEntry* e = find_or(name, &missing);
   if (e == nullptr) return missing;
-  if (e->dtype == DType::kVariant || e->dtype == DType::kInvalid) {
-    return unimplemented_error(
-        "tensor '" + e->name + "' in " + impl_->prefix + " has dtype " +
-        (e->dtype == DType::kVariant ? std::string("variant") : std::to_string(e->raw_dtype)) +
-        ", which cairn lists but does not decode");
+  if (!has_values(e->dtype)) {
+    return unimplemented_error("tensor '" + e->name + "' in " + impl_->prefix + " has dtype " +
+                               (e->dtype == DType::kInvalid ? std::to_string(e->raw_dtype)
+                                                            : std::string(dtype_name(e->dtype))) +
+                               ", which cairn lists but does not decode");
   }
   std::string where;
   if (e->dtype == DType::kString) {
@@ -242,7 +242,7 @@ Status BundleReader::read_into(std::string_view name, Tensor* dest) const {
                                   std::string(dtype_name(dest->dtype())) + " " +
                                   dest->shape().to_string());
   }
-  if (e->dtype == DType::kString || e->dtype == DType::kVariant || e->dtype == DType::kInvalid) {
+  if (!is_fixed_width(e->dtype)) {
     CAIRN_ASSIGN_OR_RETURN(Tensor decoded, read(name));
     *dest = std::move(decoded);
     return ok_status();
@@ -267,9 +267,21 @@ Status BundleReader::copy_checked(const BundleEntry& e, Tensor& tensor, std::str
   return ok_status();
 }
 
+// Every declared shard must exist (TensorFlow writes one file per shard,
+// even an empty one; a sliced tensor's slices live in them). Every entry
+// with stored bytes is checksummed, whatever its dtype: the crc covers the
+// bytes as written (raw bytes for every dtype but string and variant).
 Status BundleReader::verify_all() const {
+  for (int shard = 0; shard < impl_->num_shards; ++shard) {
+    const std::string path = bundle_data_path(impl_->prefix, shard, impl_->num_shards);
+    if (!impl_->fs.file_exists(path)) {
+      return data_loss_error(bundle_index_path(impl_->prefix) + " declares " +
+                             std::to_string(impl_->num_shards) + " data shards, but " + path +
+                             " is missing");
+    }
+  }
   for (const BundleEntry& e : impl_->entries) {
-    if (e.is_sliced || e.dtype == DType::kInvalid) continue;
+    if (e.is_sliced) continue;  // no bytes of its own: its slices are entries too
     auto bytes = read_raw(e.name);
     if (!bytes.ok()) return bytes.status();
   }

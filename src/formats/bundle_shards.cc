@@ -125,7 +125,12 @@ Result<uint32_t> BundleShards::copy_stored(const BundleEntry& e, char* to,
     read_ahead_for(*file, e, in_order);
     return copy_with_crc(stored, to);
   }
-  CAIRN_ASSIGN_OR_RETURN(RandomAccessFile * direct, uncached_file(e.shard_id, e.name));
+  Result<RandomAccessFile*> uncached = uncached_file(e.shard_id, e.name);
+  if (!uncached.ok()) {  // e.g. deleted since it was mapped: the mapping still holds it
+    read_ahead_for(*file, e, in_order);
+    return copy_with_crc(stored, to);
+  }
+  RandomAccessFile* direct = *uncached;
   constexpr size_t kSlice = 256 * 1024;
   uint32_t crc = 0;
   for (uint64_t at = 0; at < e.size; at += kSlice) {

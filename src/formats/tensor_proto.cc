@@ -72,8 +72,7 @@ Status fill_values(const tensorflow::TensorProto& p, Tensor& t, const std::strin
       return fill_from<uint64_t>(p.uint64_val(), t, where);
     case DType::kString:
       return fill_strings(p, t, where);
-    case DType::kInvalid:
-    case DType::kVariant:
+    default:  // complex, quantized, float8: only as tensor_content bytes
       break;
   }
   return unimplemented_error(where + ": cannot decode a TensorProto of this dtype");
@@ -120,7 +119,7 @@ Status check_fits(const tensorflow::TensorProto& proto, DType dtype, const Tenso
 Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std::string& where,
                                  int64_t max_bytes) {
   const int raw = static_cast<int>(proto.dtype());
-  if (!is_known_dtype(raw) || raw == static_cast<int>(DType::kVariant)) {
+  if (!is_known_dtype(raw) || !has_values(static_cast<DType>(raw))) {
     return unimplemented_error(where + ": TensorProto of DataType " + std::to_string(raw) +
                                " is not supported");
   }

@@ -4,9 +4,12 @@
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/directory_lock.h"
+#include "cairn/checkpoint/leftover_checkpoints.h"
 #include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
+#include "keras/fit_directory_lock.h"
 #include "keras/weights_tf.h"
 
 namespace cairn::keras {
@@ -16,21 +19,8 @@ namespace {
 const std::string kEpochKey = internal::variable_key("_training_state/epoch");
 const std::string kSeedKey = internal::variable_key("_training_state/seed");
 
-// Removes a bundle index first: a removal cut short by a kill leaves data
-// files without an index, which are never taken for a checkpoint, rather
-// than an index whose data is gone.
-void remove_bundle(FileSystem& fs, const std::string& dir, const std::string& base) {
-  (void)fs.remove_file(dir + "/" + base + ".index");
-  Result<std::vector<std::string>> names = fs.list_directory(dir);
-  if (!names.ok()) return;
-  for (const std::string& name : *names) {
-    if (name.rfind(base + ".", 0) == 0) (void)fs.remove_file(dir + "/" + name);
-  }
-}
-
 void remove_bundle(const std::string& prefix) {
-  remove_bundle(default_file_system(), std::filesystem::path(prefix).parent_path().string(),
-                std::filesystem::path(prefix).filename().string());
+  remove_bundle_files(default_file_system(), prefix);  // .index first
 }
 
 }  // namespace
@@ -40,19 +30,19 @@ BackupAndRestore::BackupAndRestore(std::string backup_dir) : backup_dir_(std::mo
 void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   resume_epoch_.reset();
   last_prefix_.clear();
-  if (!default_file_system().is_directory(backup_dir_)) return;
+  lock_ = internal::lock_fit_directory(model(), backup_dir_, "BackupAndRestore: backup_dir");
   std::optional<RestoreChoice> choice = newest_intact_checkpoint(backup_dir_);
   if (!choice) return;
   for (const std::string& why : choice->skipped) {
     model().output() << "WARNING: backup " << why << "; resuming from " << choice->prefix << "\n";
   }
-  const std::optional<std::string> prefix = choice->prefix;
+  const std::string prefix = choice->prefix;
+  const CheckpointReader& reader = *choice->reader;
   Sequential& m = model();
-  internal::load_tf_weights(m, *prefix);
-  CheckpointReader reader(*prefix);
+  internal::load_tf_weights(m, reader);
   resume_epoch_ = static_cast<int>(reader.get_tensor(kEpochKey).flat<int64_t>()[0]) + 1;
   m.set_seed(static_cast<uint64_t>(reader.get_tensor(kSeedKey).flat<int64_t>()[0]));
-  last_prefix_ = *prefix;
+  last_prefix_ = prefix;
 }
 
 void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
@@ -76,6 +66,7 @@ void BackupAndRestore::on_train_end(const Logs& /*logs*/) {
   std::error_code ignored;
   std::filesystem::remove_all(backup_dir_, ignored);
   last_prefix_.clear();
+  lock_.reset();
 }
 
 }  // namespace cairn::keras

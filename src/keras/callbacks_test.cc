@@ -22,10 +22,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::small_classifier;
 
+// The files a user sees (`ls`): the directory's .cairn.lock left out.
 std::vector<std::string> listing(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    names.push_back(e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename() != ".cairn.lock") names.push_back(e.path().filename());
+  }
   std::sort(names.begin(), names.end());
   return names;
 }

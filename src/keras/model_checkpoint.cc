@@ -3,8 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
+#include "keras/fit_directory_lock.h"
 #include "keras/monitor_mode.h"
 #include "keras/str_format.h"
 #include "keras/weights_tf.h"
@@ -61,6 +63,10 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
 }
 
 void ModelCheckpoint::on_train_begin(const Logs& /*logs*/) {
+  const std::string dir = dirname(filepath_);
+  if (dir.find('{') == std::string::npos) {  // a directory per epoch is not locked
+    lock_ = internal::lock_fit_directory(model(), dir, "ModelCheckpoint: directory");
+  }
   epochs_since_save_ = 0;
   batches_since_save_ = 0;
 }
@@ -136,6 +142,7 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
 
 void ModelCheckpoint::on_train_end(const Logs& /*logs*/) {
   if (async_) async_->wait();
+  lock_.reset();
 }
 
 std::vector<SaveTiming> ModelCheckpoint::save_timings() const {

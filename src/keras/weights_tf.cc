@@ -224,20 +224,30 @@ void restore_optimizer(Sequential& model, const CheckpointReader& reader,
 
 }  // namespace
 
-// A directory means its newest intact checkpoint (warning about damaged newer ones).
-std::string checkpoint_to_load(const Sequential& model, const std::string& path) {
-  if (!default_file_system().is_directory(path)) return path;
+namespace {
+
+// A directory means its newest intact checkpoint (warning about damaged newer
+// ones), opened while it is verified: a trainer rotating it away meanwhile
+// does not fail the load.
+std::unique_ptr<CheckpointReader> checkpoint_to_load(const Sequential& model,
+                                                     const std::string& path) {
+  if (!default_file_system().is_directory(path)) return std::make_unique<CheckpointReader>(path);
   std::optional<RestoreChoice> choice = newest_intact_checkpoint(path);
   if (!choice) throw NotFoundError("load_weights: no checkpoint in directory " + path);
   for (const std::string& why : choice->skipped) {
     model.output() << "WARNING: checkpoint " << why << "; loading " << choice->prefix
                    << " instead\n";
   }
-  return choice->prefix;
+  return std::move(choice->reader);
 }
 
+}  // namespace
+
 std::string load_tf_weights(Sequential& model, const std::string& path) {
-  CheckpointReader reader(checkpoint_to_load(model, path));
+  return load_tf_weights(model, *checkpoint_to_load(model, path));
+}
+
+std::string load_tf_weights(Sequential& model, const CheckpointReader& reader) {
   const KeyScheme scheme = detect_scheme(model, reader);
   build_from_checkpoint(model, reader, scheme);
   std::vector<KeyedVariable> vars = layer_variables(model, scheme);

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/keras/sequential.h"
 
@@ -34,6 +35,8 @@ void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTe
 // listing every missing or mismatched tensor before changing anything.
 // Returns the prefix read.
 std::string load_tf_weights(Sequential& model, const std::string& path);
+// The same from an open checkpoint (one newest_intact_checkpoint() chose).
+std::string load_tf_weights(Sequential& model, const CheckpointReader& reader);
 
 // The object key of an attribute: "<path>/.ATTRIBUTES/VARIABLE_VALUE".
 std::string variable_key(const std::string& object_path);

@@ -53,18 +53,21 @@ class CheckpointManager {
   const std::vector<std::string>& checkpoints() const { return paths_; }
   const CheckpointManagerOptions& options() const { return options_; }
 
-  // Deletes the files of the checkpoint `prefix` (.index, .data-*, .meta).
+  // Deletes the files of the checkpoint `prefix` and of its ".previous" copy,
+  // each .index first (a bundle without it is never a restore candidate).
   static void delete_checkpoint_files(FileSystem& fs, const std::string& prefix);
 
  private:
   double now() const;
   void sweep(std::vector<std::string>* doomed);
+  void write_state(const std::string& newest);
 
   CheckpointManagerOptions options_;
   FileSystem& fs_;
   std::vector<std::string> paths_;  // full prefixes
   std::vector<double> timestamps_;
   double last_preserved_ = 0;
+  bool state_file_missing_ = false;  // until this manager writes one
 };
 
 }  // namespace cairn

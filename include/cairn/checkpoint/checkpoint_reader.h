@@ -38,6 +38,8 @@ class CheckpointReader {
   // `path` is a checkpoint prefix, one of its files, or a model directory
   // (its newest checkpoint). `fs` must outlive the reader.
   explicit CheckpointReader(const std::string& path, FileSystem& fs = default_file_system());
+  // Reads an open bundle (one newest_intact_checkpoint() verified).
+  explicit CheckpointReader(std::unique_ptr<BundleReader> bundle) : bundle_(std::move(bundle)) {}
 
   // The prefix being read, e.g. "models/iris/model.ckpt-200".
   const std::string& prefix() const { return bundle_->prefix(); }

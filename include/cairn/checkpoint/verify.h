@@ -12,6 +12,17 @@
 // candidates of a directory are the checkpoints its `checkpoint` state file
 // records (newest first), then any other bundle found in the directory, so
 // a lost or corrupt state file does not lose the checkpoints beside it.
+// Older recorded checkpoints without their .index are being deleted
+// (retention removes the .index first) and are no candidates.
+//
+// A trainer may rotate checkpoints away while they are read. A checkpoint
+// whose .index disappears while it is checked was rotated away, not
+// damaged: verify_directory() leaves it out, and newest_intact_checkpoint()
+// reads the state file again and starts over (a bounded number of times).
+// What retention leaves behind after a kill is reported as an orphan, never
+// as damage (leftover_checkpoints.h); so is a bundle whose overwrite a kill
+// cut short while its ".previous" copy is intact (formats/bundle_commit.cc:
+// restores use that copy, and the next save of the prefix completes it).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {
@@ -26,6 +38,10 @@ namespace cairn {
 struct CheckpointHealth {
   std::string prefix;
   bool ok = false;
+  // Harmless, not damage: a leftover of retention (leftover_checkpoints.h),
+  // collected by the next trainer, or an overwrite cut short whose
+  // ".previous" copy is intact. `ok` is false and `problem` says why.
+  bool orphan = false;
   std::string problem;  // empty when ok: what is wrong, naming the file and tensor
   int64_t tensors = 0;  // tensors checked
   uint64_t bytes = 0;   // bytes of all its files
@@ -35,8 +51,8 @@ struct CheckpointHealth {
 CheckpointHealth verify_checkpoint(const std::string& prefix,
                                    FileSystem& fs = default_file_system());
 
-// Checks every checkpoint of a directory, newest first (see above). Empty
-// when it holds none.
+// Checks every checkpoint of a directory, newest first (see above), then
+// lists its orphans. Empty when it holds none.
 std::vector<CheckpointHealth> verify_directory(const std::string& dir,
                                                FileSystem& fs = default_file_system());
 
@@ -48,6 +64,11 @@ std::vector<std::string> checkpoint_candidates(const std::string& dir,
 struct RestoreChoice {
   std::string prefix;                // the newest intact checkpoint
   std::vector<std::string> skipped;  // "<prefix> is damaged: <problem>", newest first
+  // The verified checkpoint, open: its files stay readable through it even
+  // if a trainer deletes them now. Restore from this, not from `prefix`.
+  std::unique_ptr<CheckpointReader> reader;
+  // PREFIX.meta as it was when the checkpoint was opened; nullopt without one.
+  std::optional<std::string> meta;
 };
 
 struct RestoreOptions {
@@ -57,7 +78,9 @@ struct RestoreOptions {
 
 // nullopt when the directory holds no checkpoint. Throws DataLossError when
 // every checkpoint is damaged (naming each), or when the newest is damaged
-// and options.fail_on_damaged is set.
+// and options.fail_on_damaged is set; AbortedError when checkpoints were
+// rotated away under it kMaxRotationRetries times in a row.
+inline constexpr int kMaxRotationRetries = 20;
 std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
                                                       RestoreOptions options = {},
                                                       FileSystem& fs = default_file_system());

@@ -12,6 +12,10 @@
 // With verbose it prints Keras's "Epoch 00005: saving model to ..." lines.
 // A path ending in .h5 saves HDF5 (weights, or the whole model); other
 // paths save TF checkpoints and need save_weights_only.
+//
+// From on_train_begin to on_train_end, the directory of the path is locked
+// (checkpoint/directory_lock.h): the fit of another model writing there at
+// the same time fails with FailedPreconditionError naming the holder.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,10 @@
 
 #include "cairn/checkpoint/async_saver.h"
 #include "cairn/keras/callback.h"
+
+namespace cairn {
+class DirectoryLock;
+}
 
 namespace cairn::keras {
 
@@ -78,7 +86,8 @@ class ModelCheckpoint : public Callback {
   int current_epoch_ = 0;
   std::string last_saved_;
   std::vector<SaveTiming> sync_timings_;
-  std::unique_ptr<AsyncSaver> async_;  // with async_save
+  std::shared_ptr<DirectoryLock> lock_;  // during fit()
+  std::unique_ptr<AsyncSaver> async_;    // with async_save
 };
 
 }  // namespace cairn::keras

@@ -1,7 +1,7 @@
 // One writer per model directory: a second trainer fails at once naming the
 // holder, readers need no lock, a killed holder never blocks, and a trainer
 // starts by removing the temporaries a killed save left behind.
-#include "estimator/model_dir_lock.h"
+#include "cairn/checkpoint/directory_lock.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -27,7 +27,7 @@ class LockHoldingChild {
     pid_ = fork();
     if (pid_ == 0) {
       close(fds[0]);
-      internal::ModelDirLock lock(model_dir);
+      DirectoryLock lock(model_dir, "train: model_dir");
       char ready = 'L';
       if (write(fds[1], &ready, 1) != 1) _exit(2);
       for (;;) pause();
@@ -91,14 +91,14 @@ TEST(ModelDirLockTest, LockOfAKilledTrainerNeverBlocks) {
   classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 5});
   EXPECT_EQ(classifier.latest_checkpoint(), tmp.path() + "/model.ckpt-5");
   std::string holder = value_or_throw(default_file_system().read_file(tmp.path() + "/.cairn.lock"));
-  EXPECT_EQ(holder, internal::lock_holder_description() + "\n") << "the new holder's pid";
+  EXPECT_EQ(holder, lock_holder_description() + "\n") << "the new holder's pid";
 }
 
 TEST(ModelDirLockTest, SecondTrainerInTheSameProcessFails) {
   cairn::testing::TempDir tmp;
-  internal::ModelDirLock held(tmp.path());
+  DirectoryLock held(tmp.path(), "train: model_dir");
   DNNClassifier classifier(testing::iris_options(tmp.path()));
-  EXPECT_THAT(train_error(classifier), HasSubstr(internal::lock_holder_description()));
+  EXPECT_THAT(train_error(classifier), HasSubstr(lock_holder_description()));
 }
 
 TEST(ModelDirLockTest, LockIsReleasedAfterTrainAndHidden) {
@@ -106,7 +106,7 @@ TEST(ModelDirLockTest, LockIsReleasedAfterTrainAndHidden) {
   DNNClassifier classifier(testing::iris_options(tmp.path()));
   classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 2});
   classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 2});
-  { internal::ModelDirLock again(tmp.path()); }  // free once train returned
+  { DirectoryLock again(tmp.path(), "train: model_dir"); }  // free once train returned
   std::vector<std::string> hidden;
   for (const auto& name : value_or_throw(default_file_system().list_directory(tmp.path()))) {
     if (name[0] == '.') hidden.push_back(name);

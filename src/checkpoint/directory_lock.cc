@@ -1,10 +1,12 @@
-#include "estimator/model_dir_lock.h"
+#include "cairn/checkpoint/directory_lock.h"
 
 #include <unistd.h>
 
+#include "cairn/checkpoint/leftover_checkpoints.h"
+#include "cairn/checkpoint/stale_temporaries.h"
 #include "cairn/core/errors.h"
 
-namespace cairn::estimator::internal {
+namespace cairn {
 namespace {
 
 std::string hostname() {
@@ -28,16 +30,16 @@ std::string lock_holder_description() {
   return "pid " + std::to_string(getpid()) + " on " + hostname();
 }
 
-ModelDirLock::ModelDirLock(const std::string& model_dir, FileSystem& fs) {
-  throw_if_error(fs.create_directories(model_dir));
-  std::string path = join_path(model_dir, kModelDirLockName);
+DirectoryLock::DirectoryLock(const std::string& dir, const std::string& writer, FileSystem& fs)
+    : dir_(dir), fs_(fs) {
+  throw_if_error(fs.create_directories(dir));
+  std::string path = join_path(dir, kDirectoryLockName);
   Result<std::unique_ptr<FileLock>> lock = fs.lock_file(path);
   if (!lock.ok()) {
     if (lock.status().code() != StatusCode::kFailedPrecondition) throw_if_error(lock.status());
-    throw FailedPreconditionError("train: model_dir " + model_dir +
-                                  " is being trained by another Estimator (" + holder_of(fs, path) +
-                                  "; lock file " + path +
-                                  "). Only one trainer may write a model_dir at a time.");
+    throw FailedPreconditionError(writer + " " + dir + " is being written by another trainer (" +
+                                  holder_of(fs, path) + "; lock file " + path +
+                                  "). Only one trainer may write a directory at a time.");
   }
   lock_ = std::move(*lock);
   // Written in place (truncated, not replaced by a rename): the flock belongs
@@ -47,4 +49,15 @@ ModelDirLock::ModelDirLock(const std::string& model_dir, FileSystem& fs) {
   throw_if_error(file->close());
 }
 
-}  // namespace cairn::estimator::internal
+std::vector<std::string> DirectoryLock::collect_leftovers() {
+  std::vector<std::string> lines;
+  for (const std::string& name : remove_stale_temporaries(dir_, fs_)) {
+    lines.push_back("Removed " + name + ", left by an interrupted save.");
+  }
+  for (const LeftoverCheckpoint& leftover : remove_leftover_checkpoints(dir_, fs_)) {
+    lines.push_back("Removed checkpoint " + leftover.prefix + ", " + leftover.why + ".");
+  }
+  return lines;
+}
+
+}  // namespace cairn

@@ -1,0 +1,189 @@
+#include "cairn/checkpoint/leftover_checkpoints.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "cairn/checkpoint/checkpoint_path.h"
+#include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/tensor_bundle.h"
+
+namespace cairn {
+namespace {
+
+constexpr std::string_view kPreviousSuffix = ".previous";
+
+struct BundleFiles {
+  bool index = false;
+  bool others = false;  // data shards or .meta
+};
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// ".index", ".meta" or ".data-NNNNN-of-NNNNN": the suffix of a bundle file.
+bool is_bundle_suffix(std::string_view suffix) {
+  if (suffix == ".index" || suffix == ".meta") return true;
+  if (!suffix.starts_with(".data-")) return false;
+  std::string_view shard = suffix.substr(6);  // NNNNN-of-NNNNN
+  return shard.size() == 14 && shard.substr(5, 4) == "-of-" && all_digits(shard.substr(0, 5)) &&
+         all_digits(shard.substr(9));
+}
+
+bool is_file_of_bundle(std::string_view file, std::string_view name) {
+  return file.size() > name.size() && file.starts_with(name) &&
+         is_bundle_suffix(file.substr(name.size()));
+}
+
+// NAME of NAME.index, NAME.meta or NAME.data-NNNNN-of-NNNNN, with whether it
+// is the index; nullopt for every other file, "NAME.previous.*" included.
+std::optional<std::pair<std::string, bool>> bundle_file(std::string_view file) {
+  size_t dot = file.rfind(".data-");
+  if (dot == std::string_view::npos) dot = file.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || !is_bundle_suffix(file.substr(dot))) {
+    return std::nullopt;
+  }
+  std::string_view name = file.substr(0, dot);
+  if (name.front() == '.' || name.ends_with(kPreviousSuffix)) return std::nullopt;
+  return std::make_pair(std::string(name), file.substr(dot) == ".index");
+}
+
+// True when `path` names a file directly inside `dir`.
+bool directly_in(const std::string& dir, const std::string& path) {
+  return join_path(dir, basename(path)) == path;
+}
+
+// "model.ckpt-200" -> {"model.ckpt-", 200}; nullopt without a numeric step.
+std::optional<std::pair<std::string, int64_t>> stem_and_step(const std::string& name) {
+  const size_t dash = name.rfind('-');
+  if (dash == std::string::npos || !all_digits(name.substr(dash + 1)) || name.size() - dash > 16) {
+    return std::nullopt;
+  }
+  return std::make_pair(name.substr(0, dash + 1), std::stoll(name.substr(dash + 1)));
+}
+
+std::map<std::string, BundleFiles> bundles_by_name(FileSystem& fs, const std::string& dir) {
+  std::map<std::string, BundleFiles> out;
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  if (!names.ok()) return out;
+  for (const std::string& file : *names) {
+    auto part = bundle_file(file);
+    if (!part) continue;
+    BundleFiles& files = out[part->first];
+    (part->second ? files.index : files.others) = true;
+  }
+  return out;
+}
+
+// When `path` was last written, in seconds since the epoch. FileSystem has
+// no such call yet; in-memory file systems have no times, so rule 2 of the
+// header finds nothing there.
+std::optional<double> written_at(const std::string& path) {
+  std::error_code error;
+  const auto time = std::filesystem::last_write_time(path, error);
+  if (error) return std::nullopt;
+  const auto since_epoch = std::chrono::file_clock::to_sys(time).time_since_epoch();
+  return std::chrono::duration<double>(since_epoch).count();
+}
+
+// What the state file says, in the terms the two rules need.
+struct Listing {
+  std::string stem;  // "model.ckpt-"
+  int64_t newest_step = 0;
+  std::set<std::string> listed;          // names in the directory
+  std::optional<int64_t> oldest_step;    // of all_model_checkpoint_paths
+  std::optional<double> oldest_written;  // its timestamp
+  std::optional<double> last_preserved;
+};
+
+std::optional<Listing> read_listing(FileSystem& fs, const std::string& dir) {
+  CheckpointState state;
+  try {
+    state = get_checkpoint_state(dir, fs);
+  } catch (const std::exception&) {
+    return std::nullopt;  // lost or corrupt: nothing is a leftover
+  }
+  if (state.model_checkpoint_path.empty() || !directly_in(dir, state.model_checkpoint_path)) {
+    return std::nullopt;
+  }
+  auto newest = stem_and_step(basename(state.model_checkpoint_path));
+  if (!newest) return std::nullopt;
+  Listing out{.stem = newest->first, .newest_step = newest->second};
+  out.listed.insert(basename(state.model_checkpoint_path));
+  for (const std::string& path : state.all_model_checkpoint_paths)
+    out.listed.insert(basename(path));
+  const auto& paths = state.all_model_checkpoint_paths;
+  if (paths.empty() || !directly_in(dir, paths.front())) return out;
+  auto oldest = stem_and_step(basename(paths.front()));
+  if (!oldest || oldest->first != out.stem) return out;
+  out.oldest_step = oldest->second;
+  if (state.all_model_checkpoint_timestamps.size() == paths.size()) {
+    out.oldest_written = state.all_model_checkpoint_timestamps.front();
+  }
+  out.last_preserved = state.last_preserved_timestamp;
+  return out;
+}
+
+// Rule 2 of the header: dropped by retention, not preserved by it.
+bool dropped_by_retention(const Listing& listing, int64_t step, const std::string& index) {
+  if (!listing.oldest_step || step >= *listing.oldest_step) return false;
+  if (!listing.oldest_written || !listing.last_preserved) return false;
+  std::optional<double> written = written_at(index);
+  return written && *written > *listing.last_preserved && *written <= *listing.oldest_written;
+}
+
+}  // namespace
+
+std::vector<LeftoverCheckpoint> find_leftover_checkpoints(const std::string& dir, FileSystem& fs) {
+  std::vector<LeftoverCheckpoint> out;
+  std::optional<Listing> listing = read_listing(fs, dir);
+  if (!listing) return out;
+  std::vector<std::pair<int64_t, LeftoverCheckpoint>> found;
+  for (const auto& [name, files] : bundles_by_name(fs, dir)) {
+    auto stem_step = stem_and_step(name);
+    if (!stem_step || stem_step->first != listing->stem) continue;
+    const int64_t step = stem_step->second;
+    const std::string prefix = join_path(dir, name);
+    if (!files.index && step < listing->newest_step) {
+      found.push_back({step, {prefix, "incomplete (no .index): its deletion was cut short"}});
+    } else if (files.index && !listing->listed.contains(name) &&
+               dropped_by_retention(*listing, step, bundle_index_path(prefix))) {
+      found.push_back({step,
+                       {prefix,
+                        "dropped by retention (older than every listed checkpoint, written "
+                        "after the last preserved one) but not deleted"}});
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [step, leftover] : found) out.push_back(std::move(leftover));
+  return out;
+}
+
+std::vector<LeftoverCheckpoint> remove_leftover_checkpoints(const std::string& dir,
+                                                            FileSystem& fs) {
+  std::vector<LeftoverCheckpoint> leftovers = find_leftover_checkpoints(dir, fs);
+  for (const LeftoverCheckpoint& leftover : leftovers) remove_bundle_files(fs, leftover.prefix);
+  return leftovers;
+}
+
+// NAME.index is removed by name; NAME.previous.index is not a file of NAME.
+void remove_bundle_files(FileSystem& fs, const std::string& prefix) {
+  (void)fs.remove_file(bundle_index_path(prefix));  // first: now it is "being deleted"
+  const std::string dir = dirname(prefix);
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  if (!names.ok()) return;
+  for (const std::string& file : *names) {
+    if (is_file_of_bundle(file, basename(prefix))) (void)fs.remove_file(join_path(dir, file));
+  }
+}
+
+}  // namespace cairn
