@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cairn/formats/json_limits.h"
 #include "cairn/formats/tfjs_model.h"
 #include "formats/inference_model_checks.h"
 
@@ -71,8 +72,11 @@ Json* sequential_layers(Json& topology) {
 // The Keras config rewritten for tfjs, after checking every Dense step of
 // `model` has a layer of its name in it.
 Result<Json> tfjs_topology(const InferenceModel& model) {
-  Json topology = Json::parse(model.keras_model_config, nullptr, /*allow_exceptions=*/false);
-  Json* layers = topology.is_discarded() ? nullptr : sequential_layers(topology);
+  Result<Json> parsed =
+      parse_untrusted_json<Json>(model.keras_model_config, "model '" + model.name + "'");
+  if (!parsed.ok()) return parsed.status();
+  Json topology = std::move(*parsed);
+  Json* layers = sequential_layers(topology);
   if (layers == nullptr) {
     return invalid_argument_error("model '" + model.name +
                                   "': keras_model_config is not a Keras Sequential config");
