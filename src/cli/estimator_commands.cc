@@ -3,15 +3,17 @@
 #include <cmath>
 #include <iomanip>
 #include <limits>
-#include <sstream>
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
+#include "cairn/data/dataset.h"
 #include "cairn/estimator/csv_input.h"
 #include "cairn/estimator/estimator.h"
+#include "cli/flag_checks.h"
 #include "cli/guarded.h"
 
 namespace cairn::cli {
@@ -53,28 +55,21 @@ int64_t infer_classes(const estimator::CsvInput& input, const std::string& path)
                              " train infers); pass --n-classes or fix the label");
 }
 
-void check_positive(std::string_view flag, int64_t value, int64_t most) {
-  if (value < 1 || value > most) {
-    throw InvalidArgumentError(std::string(flag) + " is " + std::to_string(value) +
-                               "; it must be between 1 and " + std::to_string(most));
-  }
-}
-
 // Each flag on its own, named, before any data is read or memory sized by it;
 // ModelSpec::validate then checks the model they describe (--learning-rate,
 // and sizes that only together are too large).
 void check_train_flags(const TrainCommand& cmd) {
   if (cmd.hidden_units) {
     for (int64_t units : *cmd.hidden_units) {
-      check_positive("--hidden-units", units, estimator::kMaxModelParameters);
+      check_flag_range("--hidden-units", units, 1, estimator::kMaxModelParameters);
     }
   }
   if (cmd.n_classes && *cmd.n_classes < 2) {
     throw InvalidArgumentError("--n-classes is " + std::to_string(*cmd.n_classes) +
                                "; a classifier needs at least 2");
   }
-  check_positive("--steps", cmd.steps, std::numeric_limits<int64_t>::max());
-  check_positive("--batch-size", cmd.batch_size, data::kMaxBatchSize);
+  check_flag_range("--steps", cmd.steps, 1, std::numeric_limits<int64_t>::max());
+  check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
 }
 
 // The recorded configuration, overridden by every flag given.
@@ -138,7 +133,7 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
 
 int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("evaluate", err, [&] {
-    check_positive("--batch-size", cmd.batch_size, data::kMaxBatchSize);
+    check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
     auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
     if (input.labels.cols() == 0) {
@@ -160,7 +155,7 @@ int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
 
 int run_predict(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("predict", err, [&] {
-    check_positive("--batch-size", cmd.batch_size, data::kMaxBatchSize);
+    check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
     auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
     auto predictions = model->predict(

@@ -94,7 +94,7 @@ int run_predict(cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) 
     }
   }
   if (d.model_dir.empty()) {
-    k.data_csv = d.data_csv, k.json = d.json, k.batch_size = static_cast<int>(d.batch_size);
+    k.data_csv = d.data_csv, k.json = d.json, k.batch_size = d.batch_size;
     return cairn::cli::run_keras_predict(k, std::cout, std::cerr);
   }
   return cairn::cli::run_predict(d, std::cout, std::cerr);

@@ -85,10 +85,10 @@ class SpecChecker {
     TensorShape shape({rows, cols});
     int64_t weights = shape.checked_num_elements(kMaxModelParameters);
     if (weights < 0 || weights + biases > kMaxModelParameters - parameters_) {
-      throw ResourceExhaustedError(
-          where_ + ": layer " + layer + " has a kernel of shape " + shape.to_string() +
-          ", which takes the model past " + std::to_string(kMaxModelParameters) +
-          " weights (kMaxModelParameters, 1 GiB of float32)");
+      throw ResourceExhaustedError(where_ + ": layer " + layer + " has a kernel of shape " +
+                                   shape.to_string() + ", which takes the model past " +
+                                   std::to_string(kMaxModelParameters) +
+                                   " weights (kMaxModelParameters, 1 GiB of float32)");
     }
     parameters_ += weights + biases;
   }

@@ -20,7 +20,8 @@ void RunConfig::validate() const {
   }
   if (!(keep_checkpoint_every_n_hours > 0)) {
     throw InvalidArgumentError("RunConfig: keep_checkpoint_every_n_hours is " +
-                               std::to_string(keep_checkpoint_every_n_hours) + "; it must be positive");
+                               std::to_string(keep_checkpoint_every_n_hours) +
+                               "; it must be positive");
   }
   if (save_checkpoints_steps && *save_checkpoints_steps <= 0) {
     throw InvalidArgumentError("RunConfig: save_checkpoints_steps (--save-checkpoints-steps) is " +

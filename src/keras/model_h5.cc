@@ -189,8 +189,7 @@ Sequential load_h5_model(const std::string& path) {
   }
   assign_layers(model, file, path);
   if (!file.training_config.empty()) {
-    Result<Json> training =
-        parse_untrusted_json(file.training_config, path + ": training_config");
+    Result<Json> training = parse_untrusted_json(file.training_config, path + ": training_config");
     std::string why;
     std::optional<CompileOptions> options =
         training.ok() ? compile_options_from(*training, why) : std::nullopt;

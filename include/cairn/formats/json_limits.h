@@ -33,8 +33,8 @@ Result<Json> parse_untrusted_json(std::string_view text, const std::string& sour
   // The parser reports each container's start with its depth; a container
   // past the limit is dropped (and so is its content), and the parse fails.
   auto bound_depth = [&](int depth, typename Json::parse_event_t event, Json&) {
-    const bool opens = event == Json::parse_event_t::object_start ||
-                       event == Json::parse_event_t::array_start;
+    const bool opens =
+        event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
     if (opens && depth >= max_depth) too_deep = true;
     return !too_deep;
   };
