@@ -93,6 +93,21 @@ class SpecChecker {
     parameters_ += weights + biases;
   }
 
+  // The summed width of the feature columns, bounded like a layer.
+  int64_t input_width() const {
+    int64_t width = 0;
+    for (const auto& column : spec_.feature_columns) {
+      if (column.shape > kMaxModelParameters - width) {
+        throw ResourceExhaustedError(where_ + ": feature column '" + column.key + "' (shape " +
+                                     std::to_string(column.shape) +
+                                     ") takes the input layer past " +
+                                     std::to_string(kMaxModelParameters) + " values");
+      }
+      width += column.shape;
+    }
+    return width;
+  }
+
   void check_parameter_count() {
     const int64_t logits = spec_.logits_width();
     if (spec_.type == EstimatorType::kLinearClassifier) {
@@ -102,11 +117,7 @@ class SpecChecker {
       add_layer("linear/linear_model/bias_weights", 1, logits, 0);
       return;
     }
-    int64_t width = 0;
-    for (const auto& column : spec_.feature_columns) {
-      add_layer("input feature '" + column.key + "'", 1, column.shape, 0);
-      width += column.shape;  // bounded by the count just checked
-    }
+    int64_t width = input_width();
     for (size_t k = 0; k < spec_.hidden_units.size(); ++k) {
       add_layer("dnn/hiddenlayer_" + std::to_string(k), width, spec_.hidden_units[k],
                 spec_.hidden_units[k]);
