@@ -128,8 +128,8 @@ TEST_F(TrainFlagsTest, NegativeOrZeroHiddenUnitsAreRefusedNamingTheFlag) {
 
 TEST_F(TrainFlagsTest, HugeHiddenUnitsAreResourceExhaustedNotAnAbort) {
   expect_refused("--hidden-units 100000000,100000000",
-                 "RESOURCE_EXHAUSTED: model spec: layer dnn/hiddenlayer_1 has a kernel of shape "
-                 "[100000000, 100000000]");
+                 "RESOURCE_EXHAUSTED: model spec: layer dnn/hiddenlayer_0 has a kernel of shape "
+                 "[4, 100000000]");
 }
 
 TEST_F(TrainFlagsTest, HugeNClassesIsResourceExhaustedNotAnAbort) {
