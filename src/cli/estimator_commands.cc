@@ -1,14 +1,19 @@
 #include "cli/estimator_commands.h"
 
 #include <cmath>
+#include <iomanip>
+#include <limits>
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
+#include "cairn/data/dataset.h"
 #include "cairn/estimator/csv_input.h"
 #include "cairn/estimator/estimator.h"
+#include "cli/flag_checks.h"
 #include "cli/guarded.h"
 
 namespace cairn::cli {
@@ -28,10 +33,43 @@ EstimatorType estimator_type(const std::string& flag) {
       flag + "\"");
 }
 
-int64_t infer_classes(const estimator::CsvInput& input) {
+// The most classes `train` infers from the largest label; more must be asked
+// for with --n-classes (a stray label would otherwise size the logits layer).
+constexpr int64_t kMaxInferredClasses = 10000;
+
+int64_t infer_classes(const estimator::CsvInput& input, const std::string& path) {
   if (!input.class_names.empty()) return static_cast<int64_t>(input.class_names.size());
-  float top = input.labels.rows() ? input.labels.col(0).maxCoeff() : 1.0f;
-  return std::max<int64_t>(2, static_cast<int64_t>(std::lround(top)) + 1);
+  if (input.labels.rows() == 0 || input.labels.cols() == 0) return 2;
+  Eigen::Index row = 0;
+  const float top = input.labels.col(0).maxCoeff(&row);
+  if (std::isfinite(top) && top < static_cast<float>(kMaxInferredClasses)) {
+    return std::max<int64_t>(2, static_cast<int64_t>(std::lround(top)) + 1);
+  }
+  std::ostringstream label;
+  label << std::setprecision(10) << top;
+  throw InvalidArgumentError("label " + label.str() + " in " + path + " (data row " +
+                             std::to_string(row + 1) + ") implies " +
+                             (std::isfinite(top) ? std::to_string(std::llround(top) + 1) + " "
+                                                 : std::string("no number of ")) +
+                             "classes (more than the " + std::to_string(kMaxInferredClasses) +
+                             " train infers); pass --n-classes or fix the label");
+}
+
+// Each flag on its own, named, before any data is read or memory sized by it;
+// ModelSpec::validate then checks the model they describe (--learning-rate,
+// and sizes that only together are too large).
+void check_train_flags(const TrainCommand& cmd) {
+  if (cmd.hidden_units) {
+    for (int64_t units : *cmd.hidden_units) {
+      check_flag_range("--hidden-units", units, 1, estimator::kMaxModelParameters);
+    }
+  }
+  if (cmd.n_classes && *cmd.n_classes < 2) {
+    throw InvalidArgumentError("--n-classes is " + std::to_string(*cmd.n_classes) +
+                               "; a classifier needs at least 2");
+  }
+  check_flag_range("--steps", cmd.steps, 1, std::numeric_limits<int64_t>::max());
+  check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
 }
 
 // The recorded configuration, overridden by every flag given.
@@ -43,7 +81,7 @@ ModelSpec train_spec(const TrainCommand& cmd, const estimator::CsvInput& input) 
   if (!existing) {
     spec.feature_columns = {data::numeric_column("x", input.features.cols())};
     spec.hidden_units = {10, 10};
-    spec.n_classes = infer_classes(input);
+    spec.n_classes = infer_classes(input, cmd.train_csv);
   }
   if (cmd.estimator) {
     spec.type = estimator_type(*cmd.estimator);
@@ -57,6 +95,7 @@ ModelSpec train_spec(const TrainCommand& cmd, const estimator::CsvInput& input) 
   if (cmd.n_classes) spec.n_classes = *cmd.n_classes;
   if (cmd.optimizer) spec.optimizer = *cmd.optimizer;
   if (cmd.learning_rate) spec.learning_rate = *cmd.learning_rate;
+  spec.validate();
   return spec;
 }
 
@@ -73,9 +112,12 @@ estimator::RunConfig run_config(const TrainCommand& cmd) {
 
 int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("train", err, [&] {
+    check_train_flags(cmd);
+    estimator::RunConfig config = run_config(cmd);
+    config.validate();
     estimator::CsvInput input = estimator::read_csv_input(cmd.train_csv, -1);
     ModelSpec spec = train_spec(cmd, input);
-    estimator::Estimator model(spec, cmd.model_dir, run_config(cmd));
+    estimator::Estimator model(spec, cmd.model_dir, config);
     uint64_t seed = cmd.seed.value_or(0);
     model.train(
         [&] {
@@ -91,6 +133,7 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
 
 int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("evaluate", err, [&] {
+    check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
     auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
     if (input.labels.cols() == 0) {
@@ -112,6 +155,7 @@ int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
 
 int run_predict(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("predict", err, [&] {
+    check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
     auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
     auto predictions = model->predict(

@@ -5,8 +5,10 @@
 #include <ostream>
 
 #include "cairn/core/errors.h"
+#include "cairn/data/dataset.h"
 #include "cairn/estimator/csv_input.h"
 #include "cairn/keras/sequential.h"
+#include "cli/flag_checks.h"
 #include "cli/guarded.h"
 
 namespace cairn::cli {
@@ -27,6 +29,7 @@ int run_summary(const std::string& model_path, std::ostream& out, std::ostream& 
 
 int run_keras_predict(const KerasPredictCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("predict", err, [&] {
+    check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     keras::Sequential model = keras::load_model(cmd.model_path);
     estimator::CsvInput input = estimator::read_csv_input(cmd.data_csv, input_width(model));
     std::vector<int64_t> dims{input.features.rows()};
@@ -34,7 +37,7 @@ int run_keras_predict(const KerasPredictCommand& cmd, std::ostream& out, std::os
     Tensor x(DType::kFloat32, TensorShape(dims));
     std::copy(input.features.data(), input.features.data() + input.features.size(),
               x.flat<float>().begin());
-    const Tensor outputs = model.predict(x, cmd.batch_size);
+    const Tensor outputs = model.predict(x, static_cast<int>(cmd.batch_size));
     const bool softmax = model.layers().back()->final_activation() == nn::Activation::kSoftmax;
     const int64_t width = outputs.num_elements() / std::max<int64_t>(1, input.features.rows());
     nlohmann::json rows = nlohmann::json::array();

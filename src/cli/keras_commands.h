@@ -10,6 +10,7 @@
 // Iris-style or non-numeric header skipped.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 
@@ -18,7 +19,7 @@ namespace cairn::cli {
 struct KerasPredictCommand {
   std::string model_path;
   std::string data_csv;
-  int batch_size = 32;
+  int64_t batch_size = 32;
   bool json = false;
 };
 

@@ -23,6 +23,7 @@
 #include "cli/bench_train.h"
 #include "cli/estimator_commands.h"
 #include "cli/export_command.h"
+#include "cli/guarded.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
 #include "cli/saved_model_commands.h"
@@ -93,7 +94,7 @@ int run_predict(cairn::cli::DataCommand& d, cairn::cli::KerasPredictCommand& k) 
     }
   }
   if (d.model_dir.empty()) {
-    k.data_csv = d.data_csv, k.json = d.json, k.batch_size = static_cast<int>(d.batch_size);
+    k.data_csv = d.data_csv, k.json = d.json, k.batch_size = d.batch_size;
     return cairn::cli::run_keras_predict(k, std::cout, std::cerr);
   }
   return cairn::cli::run_predict(d, std::cout, std::cerr);
@@ -208,28 +209,33 @@ int main(int argc, char** argv) {
   add_bench(app, bench_io, bench_train, bench_gemm);
   CLI11_PARSE(app, argc, argv);
 
-  if (app.got_subcommand("inspect")) {
-    if (!tensor_name.empty()) inspect.tensor = tensor_name;
-    return cairn::cli::run_inspect(inspect, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("train")) return cairn::cli::run_train(train, std::cout, std::cerr);
-  if (app.got_subcommand("evaluate")) {
-    return cairn::cli::run_evaluate(evaluate, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("verify"))
-    return cairn::cli::run_verify(verify_path, std::cout, std::cerr);
-  if (app.got_subcommand("saved_model")) {
-    if (app.get_subcommand("saved_model")->got_subcommand("show")) {
-      return cairn::cli::run_saved_model_show(saved_model_show, std::cout, std::cerr);
+  // Each command reports its own errors; this guard is the net under the
+  // dispatch itself, so no exception ever aborts the process.
+  const std::string command = app.get_subcommands().front()->get_name();
+  return cairn::cli::guarded_status(command.c_str(), std::cerr, [&] {
+    if (app.got_subcommand("inspect")) {
+      if (!tensor_name.empty()) inspect.tensor = tensor_name;
+      return cairn::cli::run_inspect(inspect, std::cout, std::cerr);
     }
-    return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("bench")) return run_bench(app, bench_io, bench_train, bench_gemm);
-  if (app.got_subcommand("export")) {
-    return cairn::cli::run_export(export_command, std::cout, std::cerr);
-  }
-  if (app.got_subcommand("summary")) {
-    return cairn::cli::run_summary(summary_path, std::cout, std::cerr);
-  }
-  return run_predict(predict, keras_predict);
+    if (app.got_subcommand("train")) return cairn::cli::run_train(train, std::cout, std::cerr);
+    if (app.got_subcommand("evaluate")) {
+      return cairn::cli::run_evaluate(evaluate, std::cout, std::cerr);
+    }
+    if (app.got_subcommand("verify"))
+      return cairn::cli::run_verify(verify_path, std::cout, std::cerr);
+    if (app.got_subcommand("saved_model")) {
+      if (app.get_subcommand("saved_model")->got_subcommand("show")) {
+        return cairn::cli::run_saved_model_show(saved_model_show, std::cout, std::cerr);
+      }
+      return cairn::cli::run_saved_model_run(saved_model_run, std::cout, std::cerr);
+    }
+    if (app.got_subcommand("bench")) return run_bench(app, bench_io, bench_train, bench_gemm);
+    if (app.got_subcommand("export")) {
+      return cairn::cli::run_export(export_command, std::cout, std::cerr);
+    }
+    if (app.got_subcommand("summary")) {
+      return cairn::cli::run_summary(summary_path, std::cout, std::cerr);
+    }
+    return run_predict(predict, keras_predict);
+  });
 }

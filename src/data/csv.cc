@@ -7,15 +7,21 @@
 //
 //   SepalLength,SepalWidth,...             or a header of column names
 //
-// A first line whose fields are all numbers is data. Blank lines are
-// skipped; "\r\n" and surrounding spaces are accepted. Each column becomes a
+// The first line is a header only when it is one of those two kinds: every
+// field a name (not empty, not number-like: no leading digit, sign or point
+// followed by a digit, no nan/inf), or two counts followed by class names.
+// Anything else is data, so an empty field, "0x10" or "1e39" there is an
+// error naming the line and column, never a silently skipped row. Blank
+// lines are skipped; "\r\n" and surrounding spaces are accepted. Each column becomes a
 // [rows, 1] feature matrix, except the label column, which becomes `labels`.
 #include "cairn/data/csv.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "cairn/core/errors.h"
@@ -60,13 +66,23 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// A header field: not empty and nothing a reader could take for a number
+// ("12", "-.5", "1e39", "0x10", "nan").
+bool is_name(std::string_view field) {
+  if (field.empty() || internal::parse_float(field)) return false;
+  size_t i = field[0] == '+' || field[0] == '-' ? 1 : 0;
+  if (i < field.size() && field[i] == '.') ++i;
+  return i >= field.size() || !std::isdigit(static_cast<unsigned char>(field[i]));
+}
+
+bool all_names(std::span<const std::string_view> fields) {
+  return std::all_of(fields.begin(), fields.end(), is_name);
+}
+
 // "120,4,setosa,versicolor,virginica": two counts, then names.
 bool is_iris_header(const std::vector<std::string_view>& fields) {
-  if (fields.size() < 3 || !internal::parse_count(fields[0]) || !internal::parse_count(fields[1])) {
-    return false;
-  }
-  return std::none_of(fields.begin() + 2, fields.end(),
-                      [](std::string_view f) { return f.empty() || internal::parse_float(f); });
+  return fields.size() >= 3 && internal::parse_count(fields[0]) &&
+         internal::parse_count(fields[1]) && all_names(std::span(fields).subspan(2));
 }
 
 Header read_header(const std::vector<CsvLine>& lines) {
@@ -74,9 +90,7 @@ Header read_header(const std::vector<CsvLine>& lines) {
   if (lines.empty()) return header;
   std::vector<std::string_view> fields;
   internal::split_fields(lines[0].text, fields);
-  if (std::all_of(fields.begin(), fields.end(), [](auto f) { return internal::parse_float(f); })) {
-    return header;
-  }
+  if (!all_names(fields) && !is_iris_header(fields)) return header;
   header.present = true;
   header.line = lines[0].number;
   if (!is_iris_header(fields)) {
@@ -132,16 +146,36 @@ class CsvParser {
   }
 
   Result<Layout> make_layout() const {
+    CAIRN_RETURN_IF_ERROR(check_header_width());
     CAIRN_ASSIGN_OR_RETURN(Layout layout, options_.label_is_last_extra_column
                                               ? extra_column_layout()
                                               : named_column_layout());
-    for (size_t i = 0; i < layout.names.size(); ++i) {
-      if (std::find(layout.names.begin(), layout.names.begin() + i, layout.names[i]) !=
-          layout.names.begin() + i) {
-        return error("column name '" + layout.names[i] + "' appears twice");
-      }
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& name : layout.names) {
+      if (!seen.insert(name).second) return error("column name '" + name + "' appears twice");
     }
     return layout;
+  }
+
+  // A header of names is as wide as the rows; TensorFlow's header announces
+  // the feature count, which rows have with or without a label.
+  Status check_header_width() const {
+    const int64_t width = first_width();
+    if (!header_.present || width < 0) return ok_status();
+    const auto names = static_cast<int64_t>(header_.names.size());
+    if (header_.features < 0 && !options_.label_is_last_extra_column && names != width) {
+      return line_error(header_.line, "the header names " + std::to_string(names) +
+                                          " columns but line " +
+                                          std::to_string(lines_[first_].number) + " has " +
+                                          std::to_string(width));
+    }
+    if (header_.features >= 0 && width != header_.features && width != header_.features + 1) {
+      return line_error(header_.line, "the header announces " + std::to_string(header_.features) +
+                                          " features but line " +
+                                          std::to_string(lines_[first_].number) + " has " +
+                                          std::to_string(width) + " columns");
+    }
+    return ok_status();
   }
 
   // Columns named by the options, the header or their number; the label is
@@ -212,6 +246,13 @@ class CsvParser {
                                        std::to_string(header_.class_names.size() - 1));
   }
 
+  // Why a bad first line was read as data.
+  std::string header_hint(const CsvLine& line) const {
+    if (header_.present || line.number != lines_.front().number) return "";
+    return " (a header line holds only column names, or is TensorFlow's "
+           "'count,features,class names...')";
+  }
+
   Status parse_row(const CsvLine& line, const Layout& layout,
                    std::vector<std::vector<float>>& columns) {
     internal::split_fields(line.text, fields_);
@@ -219,8 +260,8 @@ class CsvParser {
     for (size_t c = 0; c < fields_.size(); ++c) {
       std::optional<float> value = internal::parse_float(fields_[c]);
       if (!value) {
-        return line_error(
-            line.number, column(layout, c) + ": '" + std::string(fields_[c]) + "' is not a number");
+        return line_error(line.number, column(layout, c) + ": '" + std::string(fields_[c]) +
+                                           "' is not a number" + header_hint(line));
       }
       columns[c].push_back(*value);
     }
@@ -230,7 +271,10 @@ class CsvParser {
 
   CsvData assemble(const Layout& layout, std::vector<std::vector<float>>& columns,
                    int64_t rows) const {
-    CsvData data{.labels = nn::Matrix(rows, 0), .class_names = header_.class_names, .rows = rows};
+    CsvData data{.labels = nn::Matrix(rows, 0),
+                 .class_names = header_.class_names,
+                 .rows = rows,
+                 .header_line = header_.line};
     for (size_t c = 0; c < columns.size(); ++c) {
       nn::Matrix m(rows, 1);
       std::copy(columns[c].begin(), columns[c].end(), m.data());

@@ -117,7 +117,57 @@ TEST(CsvTest, MalformedNumberNamesLineAndColumn) {
 
 TEST(CsvTest, RowsOfTheWrongWidth) {
   EXPECT_EQ(parse_error("1,2\n3,4,5\n"), "x.csv:2: expected 2 columns, found 3");
-  EXPECT_EQ(parse_error("a,b,c\n1,2\n"), "x.csv:2: expected 3 columns, found 2");
+  EXPECT_EQ(parse_error("a,b,c\n1,2\n"), "x.csv:1: the header names 3 columns but line 2 has 2");
+  EXPECT_EQ(parse_error("a,b\n1,2\n3,4,5\n"), "x.csv:3: expected 2 columns, found 3");
+}
+
+// Issue 19, finding 19: a first row that is neither column names nor
+// TensorFlow's header used to be skipped as a header, and training ran 0 steps.
+const char* kHeaderHint =
+    " (a header line holds only column names, or is TensorFlow's 'count,features,class names...')";
+
+TEST(CsvTest, FirstRowWithAnEmptyFieldIsADataErrorNotAHeader) {
+  EXPECT_EQ(parse_error("1,,3,4,0\n5,6,7,8,1\n"),
+            std::string("x.csv:1: column 2: '' is not a number") + kHeaderHint);
+}
+
+TEST(CsvTest, FirstRowWithAnOutOfRangeNumberIsADataErrorNotAHeader) {
+  EXPECT_EQ(parse_error("1e39,2,3,4,0\n5,6,7,8,1\n"),
+            std::string("x.csv:1: column 1: '1e39' is not a number") + kHeaderHint);
+}
+
+TEST(CsvTest, FirstRowWithHexIsADataErrorNotAHeader) {
+  EXPECT_EQ(parse_error("0x10,2,3,4,0\n5,6,7,8,1\n"),
+            std::string("x.csv:1: column 1: '0x10' is not a number") + kHeaderHint);
+  EXPECT_EQ(parse_error("a,1,b\n5,6,7\n"),
+            std::string("x.csv:1: column 1: 'a' is not a number") + kHeaderHint);
+  EXPECT_EQ(parse_error("nan,inf\n5,x\n"), "x.csv:2: column 2: 'x' is not a number");
+}
+
+TEST(CsvTest, IrisHeaderOfTheWrongWidthIsRefused) {
+  EXPECT_EQ(parse_error("2,4,a,b\n1,2,0\n3,4,1\n"),
+            "x.csv:1: the header announces 4 features but line 2 has 3 columns");
+  EXPECT_EQ(parse_ok("2,2,a,b\n1,2,0\n3,4,1\n").rows, 2);
+}
+
+TEST(CsvTest, HeaderWithoutDataRowsIsRecorded) {
+  CsvData iris = parse_ok("0,4,setosa,versicolor,virginica\n");
+  EXPECT_EQ(iris.rows, 0);
+  EXPECT_EQ(iris.header_line, 1);
+  CsvData names = parse_ok("\n\na,b\n");
+  EXPECT_EQ(names.header_line, 3);
+  EXPECT_EQ(parse_ok("1,2\n").header_line, 0);
+}
+
+TEST(CsvTest, HundredThousandColumnsParseAndDuplicatesAreStillReported) {
+  std::string header, row;
+  for (int c = 0; c < 100000; ++c) {
+    header += (c ? ",c" : "c") + std::to_string(c);
+    row += c ? ",1" : "1";
+  }
+  CsvData wide = parse_ok(header + "\n" + row + "\n");
+  EXPECT_EQ(wide.feature_names.size(), 100000u);
+  EXPECT_EQ(parse_error(header + ",c5\n" + row + ",1\n"), "x.csv: column name 'c5' appears twice");
 }
 
 TEST(CsvTest, CrLfBlankLinesAndWhitespace) {

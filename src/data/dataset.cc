@@ -102,8 +102,9 @@ Dataset Dataset::repeat(int64_t count) const {
 }
 
 Dataset Dataset::batch(int64_t batch_size) const {
-  if (batch_size < 1) {
-    throw InvalidArgumentError("Dataset::batch: batch_size must be positive, got " +
+  if (batch_size < 1 || batch_size > kMaxBatchSize) {
+    throw InvalidArgumentError("Dataset::batch: batch_size must be in [1, " +
+                               std::to_string(kMaxBatchSize) + "], got " +
                                std::to_string(batch_size));
   }
   return Plan::with_stage(*this, {.kind = internal::Stage::kBatch, .size = batch_size});

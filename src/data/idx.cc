@@ -65,8 +65,11 @@ Result<Tensor> parse_idx(std::string_view bytes, const std::string& name, IdxOpt
   uint64_t count = 1;
   for (size_t i = 0; i < rank; ++i) {
     dims.push_back(big_endian32(p + 4 + 4 * i));
-    count *= static_cast<uint64_t>(dims.back());
-    if (count > bytes.size()) return data_loss_error(name + ": dimensions exceed the file size");
+    // Checked against the file size, without wrapping, before anything is allocated.
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims.back()), &count) ||
+        count > bytes.size()) {
+      return data_loss_error(name + ": dimensions exceed the file size");
+    }
   }
   const size_t header = 4 + 4 * rank;
   if (bytes.size() != header + count * type->size) {

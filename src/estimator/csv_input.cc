@@ -7,6 +7,10 @@ namespace cairn::estimator {
 
 CsvInput read_csv_input(const std::string& path, int64_t num_features) {
   data::CsvData csv = data::read_csv(path, {});
+  if (csv.rows == 0) {
+    throw InvalidArgumentError(
+        path + (csv.header_line > 0 ? " has a header but no data rows" : " has no data rows"));
+  }
   int64_t columns = static_cast<int64_t>(csv.feature_names.size());
   int64_t width = num_features < 0 ? columns - 1 : num_features;
   if (width <= 0 || (columns != width && columns != width + 1)) {

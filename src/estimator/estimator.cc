@@ -67,10 +67,7 @@ Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
       config_(std::move(config)),
       warm_start_(std::move(warm_start)) {
   config_.validate();
-  if (spec_.feature_columns.empty()) throw InvalidArgumentError("feature_columns is empty");
-  if (spec_.type != EstimatorType::kDNNRegressor && spec_.n_classes < 2) {
-    throw InvalidArgumentError("n_classes must be at least 2");
-  }
+  spec_.validate();
   if (model_dir_.empty()) {
     model_dir_ = make_temp_model_dir();
     internal::log_line(config_, "Using temporary folder as model directory: " + model_dir_);

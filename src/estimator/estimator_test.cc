@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <limits>
 #include <regex>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -189,6 +190,17 @@ TEST(EstimatorTest, RegressorAndLinearClassifierTrainOnTheSameMachinery) {
   auto result = regressor.evaluate([&] { return make_dataset(reg, spec).batch(120); });
   EXPECT_LT(result["average_loss"], 0.1);
   EXPECT_EQ(result.metrics.count("accuracy"), 0u);
+}
+
+// Issue 19: the global step is read from a checkpoint; adding steps to it
+// must not overflow (signed overflow, UBSan).
+TEST(EstimatorTest, StepsThatOverflowTheGlobalStepAreRefused) {
+  cairn::testing::TempDir tmp;
+  DNNClassifier classifier(iris_options(tmp.path()));
+  classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 1});
+  EXPECT_THROW(classifier.train(testing::train_input_fn(classifier.spec()),
+                                {.steps = std::numeric_limits<int64_t>::max()}),
+               InvalidArgumentError);
 }
 
 }  // namespace

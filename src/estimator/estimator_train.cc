@@ -29,7 +29,12 @@ int64_t target_step(const TrainOptions& options, int64_t global_step) {
   }
   if (options.steps) {
     if (*options.steps <= 0) throw InvalidArgumentError("train: steps must be positive");
-    return global_step + *options.steps;
+    int64_t target = 0;  // the global step comes from a file: it may be near 2^63
+    if (__builtin_add_overflow(global_step, *options.steps, &target)) {
+      throw InvalidArgumentError("train: global step " + std::to_string(global_step) + " plus " +
+                                 std::to_string(*options.steps) + " steps overflows");
+    }
+    return target;
   }
   if (*options.max_steps <= 0) throw InvalidArgumentError("train: max_steps must be positive");
   return *options.max_steps;

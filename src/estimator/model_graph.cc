@@ -399,10 +399,10 @@ Result<ModelSpec> read_model_spec_from_meta(std::string_view serialized_meta_gra
     return data_loss_error(path + ": collection \"" + std::string(kModelSpecCollection) +
                            "\" does not hold exactly one model spec");
   }
-  try {
-    return ModelSpec::from_json(it->second.bytes_list().value(0));
-  } catch (const InvalidArgumentError& e) {
-    return data_loss_error(path + ": bad model spec: " + e.what());
+  try {  // the errors name `path`, the field and its value
+    return ModelSpec::from_json(it->second.bytes_list().value(0), path);
+  } catch (const Error& e) {
+    return Status(e.code(), e.what());
   }
 }
 

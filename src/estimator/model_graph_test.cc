@@ -313,7 +313,7 @@ TEST(ModelGraphTest, ReadModelSpecReportsMissingAndCorruptSpecs) {
       .mutable_bytes_list()
       ->add_value("{\"estimator\": \"Nope\"");
   auto bad = read_model_spec_from_meta(meta.SerializeAsString(), "dir/model.ckpt-5.meta");
-  EXPECT_EQ(bad.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("dir/model.ckpt-5.meta"), std::string::npos);
 }
 

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cairn/formats/json_limits.h"
 #include "cairn/formats/tfjs_model.h"
 #include "formats/inference_model_checks.h"
 
@@ -71,12 +72,14 @@ Json* sequential_layers(Json& topology) {
 // The Keras config rewritten for tfjs, after checking every Dense step of
 // `model` has a layer of its name in it.
 Result<Json> tfjs_topology(const InferenceModel& model) {
-  Json topology = Json::parse(model.keras_model_config, nullptr, /*allow_exceptions=*/false);
-  Json* layers = topology.is_discarded() ? nullptr : sequential_layers(topology);
-  if (layers == nullptr) {
-    return invalid_argument_error("model '" + model.name +
-                                  "': keras_model_config is not a Keras Sequential config");
-  }
+  const std::string not_sequential =
+      "model '" + model.name + "': keras_model_config is not a Keras Sequential config";
+  Result<Json> parsed = parse_untrusted_json<Json>(model.keras_model_config, "it");
+  if (!parsed.ok())
+    return invalid_argument_error(not_sequential + ": " + parsed.status().message());
+  Json topology = std::move(*parsed);
+  Json* layers = sequential_layers(topology);
+  if (layers == nullptr) return invalid_argument_error(not_sequential);
   rewrite_keras3_config(topology["config"]);
   std::set<std::string> names;
   for (Json& layer : *layers) {

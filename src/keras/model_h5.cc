@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/json_limits.h"
 #include "cairn/formats/keras_h5.h"
 #include "keras/model_config.h"
 
@@ -174,24 +175,24 @@ Sequential load_h5_model(const std::string& path) {
                                "'): the file holds weights only (no model_config); build the "
                                "model and call load_weights");
   }
-  Json config = Json::parse(file.model_config, nullptr, /*allow_exceptions=*/false);
-  if (config.is_discarded()) {
-    throw DataLossError("load_model('" + path + "'): model_config is not valid JSON");
+  Result<Json> config = parse_untrusted_json(file.model_config, path + ": model_config");
+  if (!config.ok()) {
+    throw DataLossError("load_model('" + path + "'): " + config.status().message());
   }
   int64_t stored = 0;  // the model cannot have more weights than the file holds
   for (const H5LayerWeights& layer : file.layers) {
     for (const H5Weight& w : layer.weights) stored += w.value.num_elements();
   }
-  Sequential model = model_from_config(config, stored);
+  Sequential model = model_from_config(*config, stored);
   if (!model.built()) {
     throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
   }
   assign_layers(model, file, path);
   if (!file.training_config.empty()) {
-    Json training = Json::parse(file.training_config, nullptr, false);
+    Result<Json> training = parse_untrusted_json(file.training_config, path + ": training_config");
     std::string why;
     std::optional<CompileOptions> options =
-        training.is_discarded() ? std::nullopt : compile_options_from(training, why);
+        training.ok() ? compile_options_from(*training, why) : std::nullopt;
     if (options) {
       model.compile(*options);
       assign_optimizer(model, file);

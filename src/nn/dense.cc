@@ -2,6 +2,8 @@
 
 #include "cairn/nn/gemm.h"
 
+#include "cairn/core/errors.h"
+
 #include <cassert>
 #include <cmath>
 #include <utility>
@@ -28,6 +30,13 @@ MatrixMap gradient_of(Variable& v) {
 }  // namespace
 
 Dense::Dense(DenseOptions options) : options_(std::move(options)) {
+  // Callers validate their configs; this keeps a bad size from ever
+  // becoming an allocation.
+  if (options_.input_dim < 1 || options_.units < 1) {
+    throw InvalidArgumentError("Dense layer " + options_.name + ": kernel shape [" +
+                               std::to_string(options_.input_dim) + ", " +
+                               std::to_string(options_.units) + "] needs positive dimensions");
+  }
   kernel_ = make_variable(options_.name + "/" + options_.kernel_name,
                           {options_.input_dim, options_.units});
   if (options_.use_bias) {

@@ -37,11 +37,13 @@ struct CsvData {
   std::vector<std::string> class_names = {};    // from an Iris-style header, if any
   std::vector<std::string> feature_names = {};  // in file order
   int64_t rows = 0;
+  int64_t header_line = 0;  // the header's line number; 0 when the file has none
 };
 
 // Parses CSV text; INVALID_ARGUMENT naming `source`, the line and the column
-// for a malformed number or a row of the wrong width. A first line that is
-// not all numbers, or TensorFlow's Iris header, is skipped (and used).
+// for a malformed number or a row of the wrong width. A first line of
+// column names, or TensorFlow's Iris header, is used as the header (see
+// csv.cc for the exact rule); any other first line is data.
 Result<CsvData> parse_csv(std::string_view text, const CsvOptions& options,
                           const std::string& source);
 Result<CsvData> read_csv(FileSystem& fs, const std::string& path, const CsvOptions& options);

@@ -31,6 +31,10 @@ struct Batch {
   int64_t rows() const { return labels.rows(); }
 };
 
+// The largest batch Dataset::batch makes (2^24 examples): a batch is held in
+// memory whole, and after repeat() a larger one would never end.
+inline constexpr int64_t kMaxBatchSize = int64_t{1} << 24;
+
 class Dataset {
  public:
   // Every feature matrix and `labels` must have the same number of rows.
@@ -44,6 +48,7 @@ class Dataset {
   // Repeats `count` times; -1 forever.
   Dataset repeat(int64_t count = -1) const;
   // Groups consecutive examples; the last batch may be smaller.
+  // InvalidArgumentError unless 1 <= batch_size <= kMaxBatchSize.
   Dataset batch(int64_t batch_size) const;
 
   class Iterator {

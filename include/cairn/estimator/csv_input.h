@@ -2,7 +2,7 @@
 // TensorFlow's Iris example: each row holds a model's features (as many
 // columns as the model takes, in the order of its feature columns as
 // declared) and, optionally, a last extra column with the label. A first line
-// that is not all numbers, or TensorFlow's Iris header, is skipped.
+// of column names, or TensorFlow's Iris header, is the header (see data/csv.h).
 //
 //   auto input = cairn::estimator::read_csv_input("data/iris_test.csv", spec.input_width());
 //   auto input_fn = [&] { return cairn::estimator::make_dataset(input, spec).batch(100); };
@@ -25,7 +25,8 @@ struct CsvInput {
 
 // `num_features` < 0 means "all columns but the last are features, the last
 // is the label" (for training data). Throws InvalidArgumentError naming the
-// file and line for malformed rows, NotFoundError for a missing file.
+// file and line for malformed rows or a file without data rows, NotFoundError
+// for a missing file.
 CsvInput read_csv_input(const std::string& path, int64_t num_features);
 
 // The input's features split into the spec's feature columns, with labels.

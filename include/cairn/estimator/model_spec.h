@@ -47,9 +47,26 @@ struct ModelSpec {
   // Width of the logits layer (n_classes, 1 for binary classifiers, or label_dimension).
   int64_t logits_width() const;
 
+  // Refuses a spec no model can be built from, before anything is
+  // allocated: InvalidArgumentError naming `source` (a file, or "" for flags
+  // and the API), the field and its value for a unit, class, label or feature
+  // width below 1 (or n_classes below 2), a dropout outside [0, 1), a learning
+  // rate that is not a positive finite number, or a repeated feature key;
+  // ResourceExhaustedError naming the layer and its shape when the model
+  // would hold more than kMaxModelParameters weights.
+  void validate(const std::string& source = "") const;
+
   std::string to_json() const;
-  // Throws InvalidArgumentError for malformed JSON or unknown values.
-  static ModelSpec from_json(const std::string& json);
+  // Throws InvalidArgumentError for malformed JSON or unknown values, and
+  // whatever validate(source) throws; `source` names where the text came from.
+  static ModelSpec from_json(const std::string& json, const std::string& source = "");
 };
+
+// The most weights (kernels and biases, float32) a canned model may hold:
+// 2^28, 1 GiB per copy (training keeps the value, its gradient and
+// optimizer slots). Far above what a CSV-trained canned Estimator needs.
+inline constexpr int64_t kMaxModelParameters = int64_t{1} << 28;
+// The most hidden layers a DNN spec may list.
+inline constexpr size_t kMaxHiddenLayers = 1024;
 
 }  // namespace cairn::estimator

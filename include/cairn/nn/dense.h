@@ -44,6 +44,7 @@ struct BackwardOptions {
 
 class Dense {
  public:
+  // Throws InvalidArgumentError unless input_dim and units are positive.
   explicit Dense(DenseOptions options);
 
   // Glorot-uniform kernel (limit sqrt(6 / (in + out))), zero bias.
