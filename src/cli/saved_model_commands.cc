@@ -14,6 +14,7 @@
 #include <ostream>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/json_limits.h"
 #include "cairn/formats/saved_model.h"
 #include "cairn/serving/saved_model.h"
 #include "cli/guarded.h"
@@ -152,12 +153,8 @@ std::pair<std::string, Tensor> parse_input(const std::string& flag, const Signat
     throw InvalidArgumentError("--input " + name + ": signature '" + sig.key +
                                "' has no such input (its inputs: " + join(names) + ")");
   }
-  nlohmann::json value;
-  try {
-    value = nlohmann::json::parse(flag.substr(eq + 1));
-  } catch (const nlohmann::json::exception& e) {
-    throw InvalidArgumentError("--input " + name + ": not JSON (" + e.what() + ")");
-  }
+  const nlohmann::json value = value_or_throw(
+      parse_untrusted_json<nlohmann::json>(flag.substr(eq + 1), "--input " + name));
   const DType dtype = spec->second.dtype == DType::kInvalid ? DType::kFloat32 : spec->second.dtype;
   return {name, json_to_tensor(value, dtype, "--input " + name)};
 }
