@@ -68,7 +68,9 @@ TEST_F(MemoryLimitTest, TrainEitherFitsOrFailsOutOfMemory) {
   auto r = run_limited("train --model-dir " + shell_quote(dir_.path() + "/iris") + " --train " +
                        shell_quote(data) + " --steps 20 --hidden-units 10,10");
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "exit " << r.exit_code << ": " << r.err;
-  if (r.exit_code == 1) EXPECT_NE(r.err.find("out of memory"), std::string::npos) << r.err;
+  if (r.exit_code == 1) {
+    EXPECT_NE(r.err.find("out of memory"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

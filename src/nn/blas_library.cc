@@ -54,11 +54,11 @@ bool address_space_holds(size_t bytes) {
 }
 
 // How many of `wanted` more threads fit: their buffers and stacks, taken
-// twice, beside `reserved` bytes the caller still needs.
-int affordable_threads(int wanted, size_t reserved) {
+// twice, so that half of what is left stays for the program.
+int affordable_threads(int wanted) {
   const size_t each = kBufferBytes + thread_stack_bytes();
   for (int n = wanted; n > 0; --n) {
-    if (address_space_holds(reserved + 2 * each * static_cast<size_t>(n))) return n;
+    if (address_space_holds(2 * each * static_cast<size_t>(n))) return n;
   }
   return 0;
 }
@@ -95,17 +95,23 @@ std::string address_limit() {
       address_limit());
 }
 
-// dlopen with OPENBLAS_NUM_THREADS=threads for its constructor, then the
-// caller's environment back.
-void* open_with_threads(int threads) {
+// dlopen with OPENBLAS_NUM_THREADS=1, so that its constructor starts no
+// thread, then the caller's environment back.
+void* open_single_threaded() {
   const char* old = std::getenv("OPENBLAS_NUM_THREADS");
   const std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
-  ::setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 1);
+  ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
   void* handle = ::dlopen(CAIRN_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (saved) {
     ::setenv("OPENBLAS_NUM_THREADS", saved->c_str(), 1);
   } else {
     ::unsetenv("OPENBLAS_NUM_THREADS");
+  }
+  if (handle == nullptr) {
+    const char* why = ::dlerror();
+    throw FailedPreconditionError(std::string("matrix products need OpenBLAS, but ") +
+                                  CAIRN_OPENBLAS_SONAME +
+                                  " cannot be loaded: " + (why ? why : "unknown error"));
   }
   return handle;
 }
@@ -142,18 +148,23 @@ struct Loaded {
 std::mutex g_mutex;
 std::optional<Loaded> g_loaded;  // written once, under g_mutex
 
-Loaded load() {
-  if (!address_space_holds(kBufferBytes)) throw_no_buffer();
-  const int threads = 1 + affordable_threads(wanted_threads() - 1, kBufferBytes);
-  void* handle = open_with_threads(threads);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    throw FailedPreconditionError(std::string("matrix products need OpenBLAS, but ") +
-                                  CAIRN_OPENBLAS_SONAME +
-                                  " cannot be loaded: " + (why ? why : "unknown error"));
+// Starts threads up to `n` in all while they fit; sets `n` or as many as run.
+void use_threads(Loaded& loaded, int n) {
+  n = std::max(n, 1);
+  if (n > loaded.threads_started) {
+    loaded.threads_started += affordable_threads(n - loaded.threads_started);
   }
-  Loaded loaded{.blas = resolve_all(handle), .threads_started = threads};
+  loaded.blas.set_num_threads(std::min(n, loaded.threads_started));
+}
+
+// The library first (its mappings take address space too), then the calling
+// thread's buffer, then the threads that still fit.
+Loaded load() {
+  void* handle = open_single_threaded();
+  Loaded loaded{.blas = resolve_all(handle), .threads_started = 1};
+  if (!address_space_holds(kBufferBytes)) throw_no_buffer();
   map_calling_thread_buffer(handle);
+  use_threads(loaded, wanted_threads());
   return loaded;
 }
 
@@ -176,12 +187,7 @@ const Blas& blas() {
 int set_blas_threads(int n) {
   std::lock_guard lock(g_mutex);
   Loaded& loaded = loaded_locked();
-  n = std::max(n, 1);
-  if (n > loaded.threads_started) {
-    loaded.threads_started += affordable_threads(n - loaded.threads_started, 0);
-    n = loaded.threads_started;
-  }
-  loaded.blas.set_num_threads(n);
+  use_threads(loaded, n);
   return loaded.blas.get_num_threads();
 }
 

@@ -6,8 +6,8 @@
 // retrying forever when mmap fails: under `ulimit -v 200000` every cairn
 // command hung, `inspect` included, at a fork (OpenBLAS's fork handler joins
 // its threads) or at exit. So the library is opened with dlopen on first use,
-// after checking that the address space can hold the buffers, with as many
-// threads as fit, and the calling thread's buffer is mapped at once.
+// with no thread; the calling thread's buffer is mapped at once if the
+// address space holds it, then as many threads start as fit.
 //
 //   const internal::Blas& blas = internal::blas();   // may throw, see below
 //   blas.sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, ...);
