@@ -26,7 +26,7 @@ using testing::run_command;
 using testing::shell_quote;
 
 constexpr int kLimitKiB = 200000;
-constexpr int kTimeoutSeconds = 60;  // a hang is killed here (exit 137)
+constexpr int kTimeoutSeconds = 30;  // a hang is killed here (exit 137)
 
 testing::CommandResult run_limited(const std::string& args) {
   return run_command("ulimit -v " + std::to_string(kLimitKiB) + " && exec timeout -s KILL " +
