@@ -2,13 +2,16 @@
 //   make_seeds OUT_DIR   ->  OUT_DIR/<target>/<seed>
 // A bundle of every dtype family (raw and structured, see
 // bundle_reader_fuzzer.cc), state files, an event file with scalars,
-// histograms and session markers, and Keras .h5 files (whole model and
-// weights only) with their model_config and training_config JSON.
+// histograms and session markers, Keras .h5 files (whole model and
+// weights only) with their model_config and training_config JSON, SavedModels
+// (saved_model_inputs.h), model specs as .meta files record them, CSV and
+// IDX files like the ones cairn reads, and --input JSON values.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "cairn/core/errors.h"
+#include "cairn/estimator/model_spec.h"
 #include "cairn/formats/bundle_writer.h"
 #include "cairn/formats/checkpoint_state.h"
 #include "cairn/formats/event_writer.h"
@@ -20,6 +23,7 @@
 #include "cairn/keras/dense.h"
 #include "cairn/keras/dropout.h"
 #include "cairn/keras/sequential.h"
+#include "saved_model_inputs.h"
 
 namespace cairn {
 namespace {
@@ -98,6 +102,79 @@ void keras_seeds(const std::string& h5_out, const std::string& json_out) {
   write_seed(json_out, "training_config", file.training_config);
 }
 
+// Selector byte (see saved_model_fuzzer.cc) + the seed model's saved_model.pb.
+void saved_model_seeds(const std::string& out) {
+  MemoryFileSystem fs;
+  fuzz::write_seed_saved_models(fs, "/m");
+  for (int i = 0; i < fuzz::kSeedSavedModels; ++i) {
+    const std::string pb =
+        value_or_throw(fs.read_file(fuzz::seed_saved_model_dir("/m", i) + "/saved_model.pb"));
+    write_seed(out, "model" + std::to_string(i), std::string(1, static_cast<char>(i)) + pb);
+  }
+}
+
+void model_spec_seeds(const std::string& out) {
+  using estimator::EstimatorType;
+  const estimator::ModelSpec dnn{
+      .type = EstimatorType::kDNNClassifier,
+      .feature_columns = {data::numeric_column("SepalLength"), data::numeric_column("x", 2)},
+      .hidden_units = {10, 10},
+      .n_classes = 3,
+      .dropout = 0.1};
+  write_seed(out, "dnn_classifier", dnn.to_json());
+  write_seed(out, "dnn_regressor",
+             estimator::ModelSpec{.type = EstimatorType::kDNNRegressor,
+                                  .feature_columns = {data::numeric_column("a", 3)},
+                                  .hidden_units = {4},
+                                  .label_dimension = 2,
+                                  .optimizer = "Adam"}
+                 .to_json());
+  write_seed(out, "linear",
+             estimator::ModelSpec{
+                 .type = EstimatorType::kLinearClassifier,
+                 .feature_columns = {data::numeric_column("a"), data::numeric_column("b")},
+                 .n_classes = 2,
+                 .optimizer = "Ftrl"}
+                 .to_json());
+}
+
+// Selector byte (see csv_fuzzer.cc) + the CSV text.
+void csv_seeds(const std::string& out) {
+  write_seed(out, "iris",
+             std::string(1, '\2') +
+                 "6,4,setosa,versicolor,virginica\n6.4,2.8,5.6,2.2,2\n"
+                 "5.0,2.3,3.3,1.0,1\n4.9,3.1,1.5,0.1,0\n");
+  write_seed(out, "names", std::string(1, '\1') + "a,b,c,label\n1,2.5,-3e2,1\n0.5,nan,4,0\n");
+  write_seed(out, "plain", std::string(1, '\0') + "1,2\n3,4\n");
+}
+
+// An IDX file of `type` and `dims` whose elements are 0, 1, 2, ... bytes.
+std::string idx_bytes(uint8_t type, const std::vector<uint32_t>& dims, size_t element_bytes) {
+  std::string out{'\0', '\0', static_cast<char>(type), static_cast<char>(dims.size())};
+  size_t elements = 1;
+  for (uint32_t d : dims) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((d >> shift) & 0xff);
+    elements *= d;
+  }
+  for (size_t i = 0; i < elements * element_bytes; ++i) out += static_cast<char>(i);
+  return out;
+}
+
+// Limit byte (see idx_fuzzer.cc) + the IDX bytes.
+void idx_seeds(const std::string& out) {
+  write_seed(out, "images", std::string(1, '\0') + idx_bytes(0x08, {3, 2, 2}, 1));
+  write_seed(out, "labels", std::string(1, '\2') + idx_bytes(0x08, {3}, 1));
+  write_seed(out, "floats", std::string(1, '\0') + idx_bytes(0x0D, {2, 2}, 4));
+  write_seed(out, "int32", std::string(1, '\1') + idx_bytes(0x0C, {2}, 4));
+}
+
+void json_input_seeds(const std::string& out) {
+  write_seed(out, "matrix", "[[1, 2.5], [-3, 4e2]]");
+  write_seed(out, "scalar", "7");
+  write_seed(out, "bools", "[true, false]");
+  write_seed(out, "strings", "[[\"a\", \"\\u00e9\"]]");
+}
+
 }  // namespace
 }  // namespace cairn
 
@@ -112,6 +189,11 @@ int main(int argc, char** argv) {
     cairn::state_seeds(out + "/checkpoint_state_fuzzer");
     cairn::event_seeds(out + "/event_reader_fuzzer");
     cairn::keras_seeds(out + "/keras_h5_fuzzer", out + "/keras_config_fuzzer");
+    cairn::saved_model_seeds(out + "/saved_model_fuzzer");
+    cairn::model_spec_seeds(out + "/model_spec_fuzzer");
+    cairn::csv_seeds(out + "/csv_fuzzer");
+    cairn::idx_seeds(out + "/idx_fuzzer");
+    cairn::json_input_seeds(out + "/json_input_fuzzer");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "make_seeds: %s\n", e.what());
     return 1;

@@ -9,12 +9,15 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "formats/hdf5_handles.h"
 
 namespace cairn::internal::h5 {
 namespace {
+
+constexpr const char* kOutOfMemory = "ran out of memory parsing the HDF5 file";
 
 bool g_in_child = false;
 std::atomic<bool> g_isolation_enabled{true};
@@ -40,11 +43,20 @@ std::string read_all(int fd) {
   }
 }
 
+// `work`'s Status, or RESOURCE_EXHAUSTED when an allocation in it failed.
+Status work_or_out_of_memory(const std::function<Status()>& work) {
+  try {
+    return work();
+  } catch (const std::bad_alloc&) {
+    return resource_exhausted_error(kOutOfMemory);
+  }
+}
+
 [[noreturn]] void run_child(int fd, const std::function<Status()>& work, unsigned timeout) {
   g_in_child = true;
   std::signal(SIGALRM, SIG_DFL);  // a hang ends the child
   alarm(timeout);
-  const Status status = work();
+  const Status status = work_or_out_of_memory(work);
   const int32_t code = static_cast<int32_t>(status.code());
   std::string report(reinterpret_cast<const char*>(&code), sizeof(code));
   write_all(fd, report + status.message());
@@ -62,6 +74,11 @@ Status outcome(const std::string& report, bool waited, int wait_status, unsigned
   if (waited && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGALRM) {
     return data_loss_error("HDF5 did not finish parsing within " + std::to_string(timeout) +
                            " s (a corrupt file?)");
+  }
+  if (waited && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) {
+    return resource_exhausted_error(std::string(kOutOfMemory) +
+                                    " (its process was killed by SIGKILL, as the kernel's "
+                                    "out-of-memory killer does)");
   }
   if (waited && WIFSIGNALED(wait_status)) {
     return data_loss_error("HDF5 crashed (signal " + std::to_string(WTERMSIG(wait_status)) +

@@ -15,10 +15,11 @@
 namespace cairn::internal::h5 {
 
 // Runs `work` in a forked child. Returns the child's Status when it finished
-// (only its code and message cross back), DATA_LOSS when it died by a signal
-// or ran longer than `timeout_seconds`, and runs `work` in this process
-// instead when fork() fails. Holds the HDF5 library lock while the child
-// runs, so no other thread is inside HDF5 when it forks.
+// (only its code and message cross back); RESOURCE_EXHAUSTED when it ran out
+// of memory (std::bad_alloc, or killed by SIGKILL, the out-of-memory
+// killer's signal); DATA_LOSS when it crashed (any other signal) or ran longer
+// than `timeout_seconds`. Runs `work` in this process instead when fork() fails. Holds the HDF5
+// library lock while the child runs, so no other thread is inside HDF5 when it forks.
 Status run_isolated(const std::function<Status()>& work, unsigned timeout_seconds = 60);
 
 // True inside a child started by run_isolated (it has a single thread and

@@ -83,8 +83,8 @@ Result<TensorShape> shape_of(hid_t space) {
   return TensorShape(std::move(out));
 }
 
-// Where the elements live: inside the file, and how densely packed.
-Result<uint64_t> storage_expansion(hid_t dataset) {
+// Where the elements live: inside the file, unfiltered or not.
+Result<bool> is_filtered(hid_t dataset) {
   Handle plist = own_plist(H5Dget_create_plist(dataset));
   if (!plist) return data_loss_error(with_reason("cannot read the storage properties"));
   const H5D_layout_t layout = H5Pget_layout(plist.get());
@@ -94,10 +94,27 @@ Result<uint64_t> storage_expansion(hid_t dataset) {
   if (H5Pget_external_count(plist.get()) != 0) {
     return data_loss_error("elements stored in external files are not read");
   }
-  return H5Pget_nfilters(plist.get()) > 0 ? kMaxFilterExpansion : 1;
+  return H5Pget_nfilters(plist.get()) > 0;
 }
 
-Result<Tensor> read_open_dataset(hid_t dataset, uint64_t max_bytes) {
+// The budget a dataset draws from, and the most it may take of it.
+struct Allowance {
+  uint64_t* left;
+  uint64_t bytes;
+  const char* what;
+};
+
+Result<Allowance> allowance(hid_t dataset, ReadBudget& budget) {
+  CAIRN_ASSIGN_OR_RETURN(bool filtered, is_filtered(dataset));
+  if (!filtered) return Allowance{&budget.stored, budget.stored, "the file's bytes not yet read"};
+  const uint64_t stored = H5Dget_storage_size(dataset);
+  const uint64_t most =
+      stored > UINT64_MAX / kMaxFilterExpansion ? UINT64_MAX : stored * kMaxFilterExpansion;
+  return Allowance{&budget.filtered, std::min(most, budget.filtered),
+                   "the limit on decompressed bytes still unspent"};
+}
+
+Result<Tensor> read_open_dataset(hid_t dataset, ReadBudget& budget) {
   Handle type = datatype_of_dataset(dataset);
   Handle space = dataspace_of_dataset(dataset);
   if (!type || !space) return data_loss_error(with_reason("cannot read the type and shape"));
@@ -108,14 +125,15 @@ Result<Tensor> read_open_dataset(hid_t dataset, uint64_t max_bytes) {
                                std::to_string(H5Tget_size(type.get())) + " bytes)");
   }
   CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(space.get()));
-  CAIRN_ASSIGN_OR_RETURN(uint64_t expansion, storage_expansion(dataset));
+  CAIRN_ASSIGN_OR_RETURN(Allowance allowed, allowance(dataset, budget));
   const auto limit =
-      static_cast<int64_t>(std::min<uint64_t>(max_bytes, INT64_MAX / expansion) * expansion);
-  if (!tensor_size(*dtype, shape, limit).ok()) {
-    return data_loss_error("shape " + shape.to_string() + " of " + std::string(dtype_name(*dtype)) +
-                           " is larger than a file of " + std::to_string(max_bytes) +
-                           " bytes can hold");
+      static_cast<int64_t>(std::min<uint64_t>(allowed.bytes, static_cast<uint64_t>(INT64_MAX)));
+  Result<TensorSize> size = tensor_size(*dtype, shape, limit);
+  if (!size.ok()) {
+    return data_loss_error(size.status().message() + "; the limit is " + allowed.what + " (" +
+                           std::to_string(allowed.bytes) + " bytes)");
   }
+  *allowed.left -= static_cast<uint64_t>(size->bytes);
   Tensor tensor(*dtype, std::move(shape));
   if (tensor.num_elements() > 0 &&
       H5Dread(dataset, memory_type(*dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data()) < 0) {
@@ -207,12 +225,12 @@ Status write_tensor(hid_t loc, const std::string& name, const Tensor& tensor) {
   return ok_status();
 }
 
-Result<Tensor> read_tensor(hid_t loc, const std::string& name, uint64_t max_bytes) {
+Result<Tensor> read_tensor(hid_t loc, const std::string& name, ReadBudget& budget) {
   const std::string where = "dataset " + child_path(object_path(loc), name);
   if (!has_link(loc, name)) return data_loss_error(with_reason("missing " + where));
   Handle dataset = open_dataset(loc, name);
   if (!dataset) return data_loss_error(with_reason(where + ": expected a dataset"));
-  auto tensor = read_open_dataset(dataset.get(), max_bytes);
+  auto tensor = read_open_dataset(dataset.get(), budget);
   if (!tensor.ok()) return tensor.status().with_context(where);
   return tensor;
 }

@@ -4,8 +4,12 @@
 // Where the layer list lives decides the layout, as in Keras's load_weights:
 // `layer_names` on the root means weights only, else it is on /model_weights.
 // Sizes read from the file are checked against the file's size before
-// anything is allocated for them.
+// anything is allocated for them, and so is the sum of the weights read.
 #include "cairn/formats/keras_h5.h"
+
+#include <set>
+#include <string_view>
+
 #include "formats/hdf5_handles.h"
 #include "formats/hdf5_sandbox.h"
 #include "formats/hdf5_strings.h"
@@ -32,27 +36,41 @@ Result<h5::Handle> open_group(hid_t parent, const std::string& name, std::string
   return group;
 }
 
-// What decoding reads: the file's size bounds allocations; a dry run drops
-// each value once it has been read, to keep memory flat.
+// What decoding reads: the file's size bounds allocations and, with the
+// limit on decompressed bytes, the weights read in all; a dry run drops each
+// value once it has been read, to keep memory flat.
 struct Source {
   uint64_t size;
   bool keep_values;
+  h5::ReadBudget budget;
 };
+
+// DATA_LOSS naming `list` when a name appears in it twice: each names one
+// object, so a repeat could only read the same bytes again.
+Status check_unique(const std::vector<std::string>& names, const std::string& list) {
+  std::set<std::string_view> seen;
+  for (const std::string& name : names) {
+    if (!seen.insert(name).second) return data_loss_error(list + " lists '" + name + "' twice");
+  }
+  return ok_status();
+}
 
 // The datasets `names` (relative to `group`), in that order.
 Result<std::vector<H5Weight>> read_weights(hid_t group, const std::vector<std::string>& names,
-                                           const Source& source) {
+                                           Source& source) {
+  CAIRN_RETURN_IF_ERROR(check_unique(names, h5::object_path(group) + " weight_names"));
   std::vector<H5Weight> weights;
   for (const std::string& name : names) {
-    CAIRN_ASSIGN_OR_RETURN(Tensor value, h5::read_tensor(group, name, source.size));
+    CAIRN_ASSIGN_OR_RETURN(Tensor value, h5::read_tensor(group, name, source.budget));
     weights.push_back({name, source.keep_values ? std::move(value) : Tensor()});
   }
   return weights;
 }
 
-Result<std::vector<H5LayerWeights>> read_layers(hid_t container, const Source& source) {
+Result<std::vector<H5LayerWeights>> read_layers(hid_t container, Source& source) {
   const uint64_t size = source.size;
   CAIRN_ASSIGN_OR_RETURN(auto layer_names, h5::read_string_list(container, "layer_names", size));
+  CAIRN_RETURN_IF_ERROR(check_unique(layer_names, h5::object_path(container) + " layer_names"));
   std::vector<H5LayerWeights> layers;
   for (const std::string& layer_name : layer_names) {
     CAIRN_ASSIGN_OR_RETURN(h5::Handle group,
@@ -66,7 +84,7 @@ Result<std::vector<H5LayerWeights>> read_layers(hid_t container, const Source& s
 
 // Keras 2 lists the optimizer's weights in weight_names; a file without the
 // list gets every dataset below the group, in name order.
-Result<std::vector<H5Weight>> read_optimizer(hid_t root, const Source& source) {
+Result<std::vector<H5Weight>> read_optimizer(hid_t root, Source& source) {
   const uint64_t size = source.size;
   CAIRN_ASSIGN_OR_RETURN(h5::Handle group, open_group(root, "optimizer_weights", ""));
   std::vector<std::string> names;
@@ -98,10 +116,13 @@ Status read_versions(hid_t root, hid_t container, uint64_t size, KerasH5File& fi
   return ok_status();
 }
 
-Result<KerasH5File> decode(std::string_view bytes, bool keep_values) {
+Result<KerasH5File> decode(std::string_view bytes, bool keep_values,
+                           const KerasH5ReadOptions& options) {
   h5::LibraryScope scope;
   const uint64_t size = bytes.size();
-  const Source source{.size = size, .keep_values = keep_values};
+  Source source{.size = size,
+                .keep_values = keep_values,
+                .budget = {.stored = size, .filtered = options.max_decompressed_bytes}};
   CAIRN_ASSIGN_OR_RETURN(h5::Handle image, h5::open_file_image(bytes));
   CAIRN_ASSIGN_OR_RETURN(h5::Handle root, open_group(image.get(), "/", "(the root)"));
   CAIRN_ASSIGN_OR_RETURN(h5::Handle container, layer_container(root.get()));
@@ -127,10 +148,10 @@ Result<KerasH5File> read_keras_h5(const std::string& path, FileSystem& fs,
   const unsigned timeout = options.parse_timeout_seconds != 0
                                ? options.parse_timeout_seconds
                                : 10 + static_cast<unsigned>(bytes.size() >> 26);
-  Status probe =
-      h5::run_isolated([&] { return decode(bytes, /*keep_values=*/false).status(); }, timeout);
+  Status probe = h5::run_isolated(
+      [&] { return decode(bytes, /*keep_values=*/false, options).status(); }, timeout);
   if (!probe.ok()) return probe.with_context(path);
-  Result<KerasH5File> file = decode(bytes, /*keep_values=*/true);
+  Result<KerasH5File> file = decode(bytes, /*keep_values=*/true, options);
   if (!file.ok()) return file.status().with_context(path);
   return file;
 }

@@ -1,11 +1,11 @@
 #include "cairn/nn/gemm.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cassert>
 #include <string>
 #include <vector>
+
+#include "nn/blas_library.h"
 
 namespace cairn::nn {
 namespace {
@@ -40,10 +40,11 @@ void gemm(const Eigen::Ref<const Matrix>& a, Op op_a, const Eigen::Ref<const Mat
     }
     return;
   }
-  cblas_sgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), static_cast<blasint>(m),
-              static_cast<blasint>(n), static_cast<blasint>(k), alpha, a.data(),
-              leading(a.outerStride(), a.cols()), b.data(), leading(b.outerStride(), b.cols()),
-              beta, c.data(), leading(c.outerStride(), c.cols()));
+  internal::blas().sgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), static_cast<blasint>(m),
+                         static_cast<blasint>(n), static_cast<blasint>(k), alpha, a.data(),
+                         leading(a.outerStride(), a.cols()), b.data(),
+                         leading(b.outerStride(), b.cols()), beta, c.data(),
+                         leading(c.outerStride(), c.cols()));
 }
 
 void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float alpha, float beta) {
@@ -55,21 +56,21 @@ void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float 
   }
   thread_local std::vector<float> ones;
   if (ones.size() < static_cast<size_t>(a.rows())) ones.assign(static_cast<size_t>(a.rows()), 1.0f);
-  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<blasint>(a.rows()),
-              static_cast<blasint>(a.cols()), alpha, a.data(), leading(a.outerStride(), a.cols()),
-              ones.data(), 1, beta, out.data(), 1);
+  internal::blas().sgemv(CblasRowMajor, CblasTrans, static_cast<blasint>(a.rows()),
+                         static_cast<blasint>(a.cols()), alpha, a.data(),
+                         leading(a.outerStride(), a.cols()), ones.data(), 1, beta, out.data(), 1);
 }
 
-int num_threads() { return openblas_get_num_threads(); }
+int num_threads() { return internal::blas().get_num_threads(); }
 
-void set_num_threads(int n) { openblas_set_num_threads(n < 1 ? 1 : n); }
+void set_num_threads(int n) { internal::set_blas_threads(n); }
 
 const char* blas_description() {
   static const std::string description = [] {
     std::string version = OPENBLAS_VERSION;  // " OpenBLAS 0.3.21 "
     const size_t begin = version.find_first_not_of(' '), end = version.find_last_not_of(' ');
     if (begin != std::string::npos) version = version.substr(begin, end - begin + 1);
-    return version + " (" + openblas_get_corename() + ")";
+    return version + " (" + internal::blas().get_corename() + ")";
   }();
   return description.c_str();
 }

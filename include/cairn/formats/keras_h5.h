@@ -23,6 +23,7 @@
 // docs/formats/keras_h5.md describes the string encodings and what the reader accepts.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,10 @@ struct KerasH5ReadOptions {
   // How long the isolated dry-run parse (see read_keras_h5) may take before
   // the file is declared corrupt. 0 (default): 10 s plus 1 s per 64 MiB.
   unsigned parse_timeout_seconds = 0;
+  // The most bytes compressed (filtered) datasets may decode to, all
+  // together. Weights stored uncompressed, as Keras writes them, are bounded
+  // by the file's size instead. Default: 1 GiB.
+  uint64_t max_decompressed_bytes = uint64_t{1} << 30;
 };
 
 // Reads the Keras HDF5 file at `path` through `fs`. Accepts both layouts,
@@ -74,13 +79,17 @@ struct KerasH5ReadOptions {
 // layer_names; optimizer weights from optimizer_weights' weight_names, or,
 // when that attribute is absent, every dataset under optimizer_weights in
 // name order, named by its path relative to the group. NOT_FOUND if `path`
-// is absent; DATA_LOSS for bytes HDF5 cannot open or a missing/mistyped
-// object; UNIMPLEMENTED for a dataset dtype cairn does not map. Every message
-// names `path` and the HDF5 object that failed.
+// is absent; DATA_LOSS for bytes HDF5 cannot open, a missing/mistyped
+// object, a name listed twice in layer_names or one weight_names, or weights
+// adding up to more bytes than the file holds (or, compressed, than
+// options.max_decompressed_bytes); UNIMPLEMENTED for a dataset dtype cairn does not map. Every
+// message names `path` and the HDF5 object that failed.
 //
 // HDF5 1.10 can crash or hang on some corrupt files, so the bytes are first
 // parsed in a forked child process; only if that child finishes are they
-// parsed again here. A child that crashes or times out gives DATA_LOSS.
+// parsed again here. A child that crashes or times out gives DATA_LOSS; one
+// that runs out of memory (or is killed by the out-of-memory killer's SIGKILL)
+// RESOURCE_EXHAUSTED.
 Result<KerasH5File> read_keras_h5(const std::string& path, FileSystem& fs = default_file_system(),
                                   const KerasH5ReadOptions& options = {});
 

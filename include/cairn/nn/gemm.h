@@ -13,6 +13,12 @@
 // OMP_NUM_THREADS) when set in the environment, else one thread per core;
 // set_num_threads() changes it for the whole process. Products too small to
 // gain from threads (m·n·k up to 262144) always run on the calling thread.
+//
+// Memory: OpenBLAS is loaded at the first product, not with the program, and
+// each of its threads maps a 128 MiB buffer. Threads start only while their
+// buffers leave half of the address space free; the first product throws
+// ResourceExhaustedError when not even the calling thread's buffer fits
+// (a virtual-memory limit such as `ulimit -v`).
 #pragma once
 
 #include <span>
@@ -38,7 +44,8 @@ void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float 
                  float beta = 0.0f);
 
 // The number of threads products may use, and setting it (n >= 1; values
-// above OpenBLAS's build limit are clamped to it).
+// above OpenBLAS's build limit, or above what the address space holds, are
+// clamped to it).
 int num_threads();
 void set_num_threads(int n);
 
