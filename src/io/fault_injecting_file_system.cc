@@ -156,5 +156,8 @@ Result<std::string> FaultInjectingFileSystem::resolve_beneath(const std::string&
                                                               const std::string& relative) {
   return base_.resolve_beneath(dir, relative);
 }
+Result<std::string> FaultInjectingFileSystem::real_path(const std::string& path) {
+  return base_.real_path(path);
+}
 
 }  // namespace cairn

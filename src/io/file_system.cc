@@ -77,6 +77,29 @@ Result<std::string> FileSystem::resolve_beneath(const std::string& dir,
   return join_path(dir, *inside);
 }
 
+Result<std::string> FileSystem::real_path(const std::string& path) {
+  std::vector<std::string_view> parts;
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
+    if (part == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+    } else if (!part.empty() && part != "." && !(part == ".." && is_absolute_path(path))) {
+      parts.push_back(part);
+    }
+  }
+  std::string out = is_absolute_path(path) ? "/" : "";
+  for (std::string_view part : parts) out = join_path(out, part);
+  return out.empty() ? "." : out;
+}
+
+bool path_within(std::string_view path, std::string_view dir) {
+  if (dir == "/" || path == dir) return true;
+  return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
+}
+
 Result<std::string> FileSystem::read_file(const std::string& path) {
   CAIRN_ASSIGN_OR_RETURN(auto file, new_random_access_file(path));
   std::string out(file->size(), '\0');

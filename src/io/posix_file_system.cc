@@ -25,17 +25,12 @@ int stat_path(const std::string& path, struct stat* st) {
 }
 
 // realpath(3) of `path`: symbolic links resolved; errno when it fails.
-Result<std::string> real_path(const std::string& path) {
+Result<std::string> realpath_of(const std::string& path) {
   char resolved[PATH_MAX];
   if (::realpath(path.c_str(), resolved) == nullptr) {
     return posix_error("resolve " + path, errno);
   }
   return std::string(resolved);
-}
-
-bool lies_within(const std::string& real, const std::string& root) {
-  if (root == "/" || real == root) return true;
-  return real.size() > root.size() && real.starts_with(root) && real[root.size()] == '/';
 }
 
 class PosixFileSystem final : public FileSystem {
@@ -121,6 +116,7 @@ class PosixFileSystem final : public FileSystem {
   }
 
   Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative) override;
+  Result<std::string> real_path(const std::string& path) override;
   Result<std::vector<std::string>> list_directory(const std::string& dir) override;
   Status create_directories(const std::string& dir) override;
   Status sync_directory(const std::string& dir) override;
@@ -133,7 +129,7 @@ class PosixFileSystem final : public FileSystem {
 Result<std::string> PosixFileSystem::resolve_beneath(const std::string& dir,
                                                      const std::string& relative) {
   CAIRN_ASSIGN_OR_RETURN(std::string path, FileSystem::resolve_beneath(dir, relative));
-  CAIRN_ASSIGN_OR_RETURN(std::string root, real_path(dir.empty() ? "." : dir));
+  CAIRN_ASSIGN_OR_RETURN(std::string root, realpath_of(dir.empty() ? "." : dir));
   const size_t first = join_path(dir, "x").size() - 1;  // where the relative part starts
   for (size_t end = path.find('/', first);; end = path.find('/', end + 1)) {
     const std::string at = path.substr(0, end);
@@ -143,8 +139,8 @@ Result<std::string> PosixFileSystem::resolve_beneath(const std::string& dir,
       return posix_error("stat " + at, errno);
     }
     if (S_ISLNK(st.st_mode)) {
-      Result<std::string> target = real_path(at);
-      if (!target.ok() || !lies_within(*target, root)) {
+      Result<std::string> target = realpath_of(at);
+      if (!target.ok() || !path_within(*target, root)) {
         return failed_precondition_error(path + " leads outside " + dir + ": " + at +
                                          " is a symbolic link to " +
                                          (target.ok() ? *target : "a missing file") + ", and " +
@@ -154,6 +150,21 @@ Result<std::string> PosixFileSystem::resolve_beneath(const std::string& dir,
     if (end == std::string::npos) break;
   }
   return path;
+}
+
+// realpath(3) of the deepest ancestor that exists, then the rest as written
+// (without "." and ".." steps: a missing directory has no links to resolve).
+Result<std::string> PosixFileSystem::real_path(const std::string& path) {
+  std::string existing = path.empty() ? "." : path, missing;
+  while (true) {
+    Result<std::string> real = realpath_of(existing);
+    if (real.ok()) return FileSystem::real_path(join_path(*real, missing));
+    if (real.status().code() != StatusCode::kNotFound || existing == "/" || existing == ".") {
+      return real.status();
+    }
+    missing = join_path(basename(existing), missing);
+    existing = dirname(existing);
+  }
 }
 
 Result<std::vector<std::string>> PosixFileSystem::list_directory(const std::string& dir) {

@@ -63,6 +63,7 @@ class FaultInjectingFileSystem : public FileSystem {
   Status remove_directory(const std::string& dir) override;
   Status exchange_paths(const std::string& a, const std::string& b) override;
   Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative) override;
+  Result<std::string> real_path(const std::string& path) override;
 
   // For the wrapped files: counts an operation of `kind`; returns the fault
   // to inject now, if any.

@@ -149,6 +149,11 @@ class FileSystem {
   // names `dir` itself. This base version checks the spelling only (for
   // file systems without symbolic links); the POSIX one also resolves links.
   virtual Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative);
+  // Where `path` really is: absolute, without "." and ".." steps, symbolic
+  // links resolved; for a path that does not exist yet, the real location of
+  // its deepest existing ancestor joined with the rest. This base version
+  // only normalizes the spelling (relative paths stay relative).
+  virtual Result<std::string> real_path(const std::string& path);
 
   // Reads a whole file.
   Result<std::string> read_file(const std::string& path);
@@ -169,5 +174,7 @@ std::string join_path(std::string_view dir, std::string_view name);
 std::string dirname(std::string_view path);   // "a/b/c" -> "a/b"; "c" -> "."
 std::string basename(std::string_view path);  // "a/b/c" -> "c"
 inline bool is_absolute_path(std::string_view path) { return !path.empty() && path[0] == '/'; }
+// True when `path` is `dir` or lies under it ("a/b" within "a"; "ab" is not).
+bool path_within(std::string_view path, std::string_view dir);
 
 }  // namespace cairn
