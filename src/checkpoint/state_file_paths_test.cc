@@ -3,6 +3,8 @@
 // cannot point a reader (or CheckpointManager's deletions) at other files.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cairn/checkpoint/checkpoint_manager.h"
@@ -158,6 +160,27 @@ TEST_F(StateFileSymlinksTest, StateFileNamingEtcPasswdErrorNamesTheEntry) {
   EXPECT_THAT(message, ::testing::HasSubstr(join_path(model(), "checkpoint")));
   EXPECT_THAT(message, ::testing::HasSubstr("\"/etc/passwd\""));
   EXPECT_THAT(message, ::testing::HasSubstr(join_path(model(), "passwd.index")));
+}
+
+// Finding 15: a FIFO in place of `checkpoint` or an .index blocked forever.
+TEST_F(StateFileSymlinksTest, FifoInPlaceOfStateFileOrIndexIsRefusedNotWaitedOn) {
+  ASSERT_EQ(::mkfifo(join_path(model(), "checkpoint").c_str(), 0644), 0);
+  ASSERT_EQ(::mkfifo(join_path(model(), "model.ckpt-1.index").c_str(), 0644), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::alarm(10);  // a hang fails the test instead of blocking the suite
+    bool refused = false;
+    try {
+      (void)latest_checkpoint(model(), fs_);
+    } catch (const FailedPreconditionError& e) {
+      refused = std::string(e.what()).find("FIFO") != std::string::npos;
+    }
+    Result<std::string> index = fs_.read_file(join_path(model(), "model.ckpt-1.index"));
+    ::_exit(refused && !index.ok() ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 }  // namespace
