@@ -244,7 +244,7 @@ FileType type_without_following(const std::string& path) {
 
 // The refusal of a path that is not a regular file.
 Status not_regular_error(const std::string& context, const std::string& path, FileType type) {
-  std::string why = type == FileType::kSymlink ? "; cairn never writes through a link" : "";
+  const std::string why = type == FileType::kSymlink ? "; cairn never writes through a link" : "";
   return failed_precondition_error(context + ": " + path + " is a " +
                                    std::string(file_type_name(type)) + ", not a regular file" +
                                    why);
@@ -275,7 +275,7 @@ Result<OpenFile> open_regular_file(const std::string& path, int flags) {
     const int err = errno;
     const FileType type = type_without_following(path);
     // ELOOP: a link refused by O_NOFOLLOW; ENXIO: a FIFO without a reader.
-    if ((err == ELOOP || err == ENXIO) && type != FileType::kMissing) {
+    if (((err == ELOOP && writes) || err == ENXIO) && type != FileType::kMissing) {
       return not_regular_error(context, path, type);
     }
     return posix_error(context, err);
