@@ -2,8 +2,6 @@
 
 #include <optional>
 #include <regex>
-#include <string_view>
-#include <vector>
 
 #include "cairn/core/errors.h"
 #include "cairn/formats/tensor_bundle.h"
@@ -26,48 +24,29 @@ std::string strip_checkpoint_suffix(const std::string& path) {
 namespace internal {
 namespace {
 
-// The relative path `recorded` without "." and "a/.." steps; nullopt when it
-// climbs out of the directory it is relative to ("../x", "a/../../x") or
-// names the directory itself.
-std::optional<std::string> normalized_inside(std::string_view recorded) {
-  std::vector<std::string_view> parts;
-  while (!recorded.empty()) {
-    size_t slash = recorded.find('/');
-    std::string_view part = recorded.substr(0, slash);
-    recorded.remove_prefix(slash == std::string_view::npos ? recorded.size() : slash + 1);
-    if (part == "..") {
-      if (parts.empty()) return std::nullopt;
-      parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-  }
-  if (parts.empty()) return std::nullopt;
-  std::string out(parts.front());
-  for (size_t i = 1; i < parts.size(); ++i) out.append("/").append(parts[i]);
-  return out;
+std::string state_file_of(const std::string& dir) {
+  return join_path(dir, kCheckpointStateFilename);
 }
 
-Status outside_error(const std::string& dir, const std::string& recorded) {
-  return data_loss_error(join_path(dir, kCheckpointStateFilename) + " names checkpoint \"" +
-                         recorded + "\", which lies outside " + dir +
-                         "; a state file may only name checkpoints in its own directory");
+Status outside_error(const std::string& dir, const std::string& recorded, const Status& why) {
+  return data_loss_error(
+      state_file_of(dir) + " names checkpoint \"" + recorded + "\", which lies outside " + dir +
+      "; a state file may only name checkpoints in its own directory (" + why.message() + ")");
 }
 
 }  // namespace
 
-Result<std::string> resolve_recorded_path(FileSystem& /*fs*/, const std::string& dir,
+Result<std::string> resolve_recorded_path(FileSystem& fs, const std::string& dir,
                                           const std::string& recorded) {
-  if (!is_absolute_path(recorded)) {
-    std::optional<std::string> inside = normalized_inside(recorded);
-    if (!inside) return outside_error(dir, recorded);
-    return join_path(dir, *inside);
-  }
-  // Written on another machine, or the directory was moved: the checkpoint
-  // of that name in `dir`, never a file elsewhere.
-  std::optional<std::string> name = normalized_inside(basename(recorded));  // "/", "/a/.."
-  if (!name) return outside_error(dir, recorded);
-  return join_path(dir, *name);
+  // An absolute path was written on another machine, or before the directory
+  // moved: it means the checkpoint of that name in `dir`, never a file elsewhere.
+  const std::string relative = is_absolute_path(recorded) ? basename(recorded) : recorded;
+  Result<std::string> prefix = fs.resolve_beneath(dir, relative);
+  if (!prefix.ok()) return outside_error(dir, recorded, prefix.status());
+  // The index decides which bundle is there: it may not be a link out either.
+  Result<std::string> index = fs.resolve_beneath(dir, bundle_index_path(relative));
+  if (!index.ok()) return outside_error(dir, recorded, index.status());
+  return prefix;
 }
 
 }  // namespace internal
@@ -95,17 +74,31 @@ std::optional<std::string> latest_checkpoint(const std::string& dir, FileSystem&
   return prefix;
 }
 
+namespace {
+
+// Why directory `dir` has no newest checkpoint, naming its state file and the
+// entry in it (latest_checkpoint() found none and did not throw).
+std::string why_no_checkpoint(const std::string& dir, FileSystem& fs) {
+  const std::string state_file = internal::state_file_of(dir);
+  Result<CheckpointState> state = read_checkpoint_state(fs, dir);
+  if (!state.ok()) return "no checkpoint in directory " + dir + ": " + state.status().message();
+  const std::string& recorded = state->model_checkpoint_path;
+  if (recorded.empty()) {
+    return "no checkpoint in directory " + dir + ": its state file " + state_file +
+           " names none (model_checkpoint_path is empty)";
+  }
+  Result<std::string> prefix = internal::resolve_recorded_path(fs, dir, recorded);
+  return state_file + " names checkpoint \"" + recorded + "\"" +
+         (prefix.ok() ? ", but " + bundle_index_path(*prefix) + " does not exist" : "");
+}
+
+}  // namespace
+
 std::string resolve_checkpoint(const std::string& path, FileSystem& fs) {
   if (fs.is_directory(path)) {
     std::optional<std::string> newest = latest_checkpoint(path, fs);
     if (newest) return *newest;
-    if (!fs.file_exists(join_path(path, kCheckpointStateFilename))) {
-      throw NotFoundError("no checkpoint in directory " + path +
-                          ": it has no `checkpoint` "
-                          "state file");
-    }
-    throw NotFoundError("the `checkpoint` state file in " + path +
-                        " names a checkpoint whose .index file is missing");
+    throw NotFoundError(why_no_checkpoint(path, fs));
   }
   std::string prefix = strip_checkpoint_suffix(path);
   if (prefix != path && checkpoint_exists(fs, prefix)) return prefix;

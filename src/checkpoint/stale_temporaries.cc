@@ -39,7 +39,10 @@ std::vector<std::string> remove_stale_temporaries(const std::string& dir, FileSy
   for (const std::string& name : *names) {
     if (!is_stale_temporary_name(name)) continue;
     std::string path = join_path(dir, name);
-    if (fs.is_directory(path)) continue;
+    // Only files the writers made: never a directory, and never a symbolic
+    // link (or a FIFO) someone planted under such a name.
+    Result<FileType> type = fs.file_type(path);
+    if (!type.ok() || *type != FileType::kRegular) continue;
     if (fs.remove_file(path).ok()) removed.push_back(name);
   }
   return removed;

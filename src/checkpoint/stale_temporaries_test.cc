@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "cairn/checkpoint/checkpoint_manager.h"
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -95,6 +96,20 @@ TEST(StaleTemporariesTest, WorksOnARealDirectory) {
   EXPECT_EQ(remove_stale_temporaries(tmp.path(), fs).size(), 2u);
   EXPECT_THAT(value_or_throw(fs.list_directory(tmp.path())),
               ElementsAre("checkpoint", "model.ckpt-3.data-00000-of-00001", "model.ckpt-3.index"));
+}
+
+TEST(StaleTemporariesTest, SymlinkNamedLikeATemporaryIsNotFollowedNorRemoved) {
+  testing::TempDir tmp;
+  FileSystem& fs = default_file_system();
+  const std::string model = join_path(tmp.path(), "model");
+  const std::string precious = join_path(tmp.path(), "precious");
+  ASSERT_TRUE(fs.create_directories(model).ok());
+  ASSERT_TRUE(fs.write_file_atomically(precious, "keep me").ok());
+  const std::string link = join_path(model, "checkpoint.tmp0123456789abcdef");
+  ASSERT_EQ(::symlink(precious.c_str(), link.c_str()), 0);
+  EXPECT_THAT(remove_stale_temporaries(model, fs), IsEmpty());
+  EXPECT_EQ(*fs.file_type(link), FileType::kSymlink);
+  EXPECT_EQ(*fs.read_file(precious), "keep me");
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
                                  "' is not one of saved_model, onnx, tfjs");
     }
     const InferenceModel model = load_inference_model(cmd.model_path);
-    throw_if_error(export_inference_model(default_file_system(), model, cmd.out, *format));
+    throw_if_error(export_inference_model(default_file_system(), model, cmd.out, *format,
+                                          {.force = cmd.force, .source = cmd.model_path}));
     print_summary(model, *format, cmd.out, out);
   });
 }

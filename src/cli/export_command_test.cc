@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cairn/core/errors.h"
+#include "cairn/io/file_system.h"
 #include "cairn/keras/dense.h"
 #include "cairn/keras/dropout.h"
 #include "cairn/keras/sequential.h"
@@ -150,6 +151,44 @@ TEST_F(ExportCommandTest, BadRequestsAreOneLineErrors) {
                                 " --format onnx --out " + shell_quote(dir_.path() + "/y.onnx")));
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("already a SavedModel"), std::string::npos) << again.err;
+}
+
+// Finding 8: --out naming the newest checkpoint's .index replaced it by
+// rename and the checkpoint was then DAMAGED.
+TEST_F(ExportCommandTest, ExportOverTheNewestCheckpointIndexIsRefused) {
+  const std::string index = model_dir_ + "/model.ckpt-300.index";
+  const std::string before = *default_file_system().read_file(index);
+  for (const char* force : {"", " --force"}) {
+    auto run = run_command(cairn_command("export " + shell_quote(model_dir_) +
+                                         " --format onnx --out " + shell_quote(index) + force));
+    EXPECT_EQ(run.exit_code, 1) << force;
+    EXPECT_NE(run.err.find(index), std::string::npos) << run.err;
+  }
+  EXPECT_EQ(*default_file_system().read_file(index), before);
+  ASSERT_TRUE(default_file_system().write_file_atomically(dir_.path() + "/notes.txt", "x").ok());
+  auto refused =
+      run_command(cairn_command("export " + shell_quote(model_dir_) + " --format onnx --out " +
+                                shell_quote(dir_.path() + "/notes.txt")));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
+  auto forced = run_command(cairn_command("export " + shell_quote(model_dir_) +
+                                          " --format onnx --force --out " +
+                                          shell_quote(dir_.path() + "/notes.txt")));
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+}
+
+// Finding 10: --out MODEL_DIR put a SavedModel into the model directory, and
+// `predict --model-dir` then ran it instead.
+TEST_F(ExportCommandTest, ExportIntoTheModelDirectoryIsRefused) {
+  for (const std::string& out : {model_dir_, model_dir_ + "/", model_dir_ + "/export"}) {
+    auto run =
+        run_command(cairn_command("export " + shell_quote(model_dir_) +
+                                  " --format saved_model --force --out " + shell_quote(out)));
+    EXPECT_EQ(run.exit_code, 1) << out;
+    EXPECT_NE(run.err.find("inside it"), std::string::npos) << run.err;
+  }
+  EXPECT_FALSE(default_file_system().file_exists(model_dir_ + "/saved_model.pb"));
+  EXPECT_FALSE(default_file_system().file_exists(model_dir_ + "/export"));
 }
 
 // A Keras model: model.save(dir) writes a SavedModel that runs to predict()'s

@@ -125,6 +125,9 @@ void add_export(CLI::App& app, cairn::cli::ExportCommand& e) {
   cmd->add_option("--format", e.format, "saved_model, onnx or tfjs")->required();
   cmd->add_option("--out", e.out, "Output: a directory (saved_model, tfjs) or a file (onnx)")
       ->required();
+  cmd->add_flag("--force", e.force,
+                "Replace --out even if it is not a previous export of this format (never the "
+                "model itself, never a link or a special file)");
 }
 
 void add_bench_train(CLI::App& bench, cairn::cli::BenchTrainCommand& t) {

@@ -119,8 +119,9 @@ EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions option
   for (const auto& [name, value] : result.metrics)
     line += " " + name + " = " + format_metric(value) + ",";
   internal::log_line(config_, line + " global_step = " + std::to_string(result.global_step));
-  std::string eval_dir =
-      join_path(model_dir_, options.name.empty() ? "eval" : "eval_" + options.name);
+  // Never through a symbolic link (or a name) leading out of the model directory.
+  std::string eval_dir = value_or_throw(default_file_system().resolve_beneath(
+      model_dir_, options.name.empty() ? "eval" : "eval_" + options.name));
   write_eval_events(eval_dir, result, config_);
   return result;
 }

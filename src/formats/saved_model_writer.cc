@@ -6,6 +6,8 @@
 //   1. remove export_dir/saved_model.pb (an older export), sync the directory
 //   2. BundleWriter: variables/variables.data-* then .index, synced, renamed
 //   3. saved_model.pb: temporary, synced, renamed, directory synced
+// export_inference_model (export.cc) goes further: it writes into a fresh
+// sibling directory and swaps it in whole (cairn/io/directory_swap.h).
 #include "cairn/formats/saved_model.h"
 
 #include "cairn/formats/bundle_writer.h"

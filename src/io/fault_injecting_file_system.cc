@@ -140,5 +140,24 @@ Status FaultInjectingFileSystem::sync_directory(const std::string& dir) {
 Result<std::unique_ptr<FileLock>> FaultInjectingFileSystem::lock_file(const std::string& path) {
   return base_.lock_file(path);
 }
+Result<FileType> FaultInjectingFileSystem::file_type(const std::string& path) {
+  return base_.file_type(path);
+}
+Status FaultInjectingFileSystem::remove_directory(const std::string& dir) {
+  return base_.remove_directory(dir);
+}
+Status FaultInjectingFileSystem::exchange_paths(const std::string& a, const std::string& b) {
+  if (next(Fault::kRenameError)) {
+    return Status(StatusCode::kUnknown, "exchange " + a + " and " + b + ": rename failed");
+  }
+  return base_.exchange_paths(a, b);
+}
+Result<std::string> FaultInjectingFileSystem::resolve_beneath(const std::string& dir,
+                                                              const std::string& relative) {
+  return base_.resolve_beneath(dir, relative);
+}
+Result<std::string> FaultInjectingFileSystem::real_path(const std::string& path) {
+  return base_.real_path(path);
+}
 
 }  // namespace cairn

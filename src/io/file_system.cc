@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <random>
+#include <vector>
 
 namespace cairn {
 namespace {
@@ -26,7 +28,77 @@ Status write_and_sync(FileSystem& fs, const std::string& path, std::string_view 
   return file->close();
 }
 
+// `relative` without "." and "a/.." steps; nullopt when it climbs out of the
+// directory it is relative to ("../x", "a/../../x") or names it itself.
+std::optional<std::string> normalized_inside(std::string_view relative) {
+  std::vector<std::string_view> parts;
+  while (!relative.empty()) {
+    size_t slash = relative.find('/');
+    std::string_view part = relative.substr(0, slash);
+    relative.remove_prefix(slash == std::string_view::npos ? relative.size() : slash + 1);
+    if (part == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+  }
+  if (parts.empty()) return std::nullopt;
+  std::string out(parts.front());
+  for (size_t i = 1; i < parts.size(); ++i) out.append("/").append(parts[i]);
+  return out;
+}
+
 }  // namespace
+
+std::string_view file_type_name(FileType type) {
+  switch (type) {
+    case FileType::kMissing:
+      return "missing";
+    case FileType::kRegular:
+      return "regular file";
+    case FileType::kDirectory:
+      return "directory";
+    case FileType::kSymlink:
+      return "symbolic link";
+    case FileType::kOther:
+      return "special file (FIFO, device or socket)";
+  }
+  return "unknown";
+}
+
+Result<std::string> FileSystem::resolve_beneath(const std::string& dir,
+                                                const std::string& relative) {
+  std::optional<std::string> inside;
+  if (!is_absolute_path(relative)) inside = normalized_inside(relative);
+  if (!inside) {
+    return failed_precondition_error("\"" + relative + "\" does not name a path inside " + dir);
+  }
+  return join_path(dir, *inside);
+}
+
+Result<std::string> FileSystem::real_path(const std::string& path) {
+  std::vector<std::string_view> parts;
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
+    if (part == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+    } else if (!part.empty() && part != "." && !(part == ".." && is_absolute_path(path))) {
+      parts.push_back(part);
+    }
+  }
+  std::string out = is_absolute_path(path) ? "/" : "";
+  for (std::string_view part : parts) out = join_path(out, part);
+  return out.empty() ? "." : out;
+}
+
+bool path_within(std::string_view path, std::string_view dir) {
+  if (dir == "/" || path == dir) return true;
+  return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
+}
 
 Result<std::string> FileSystem::read_file(const std::string& path) {
   CAIRN_ASSIGN_OR_RETURN(auto file, new_random_access_file(path));

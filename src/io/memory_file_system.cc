@@ -288,6 +288,43 @@ Result<std::vector<std::string>> MemoryFileSystem::list_directory(const std::str
   return std::vector<std::string>(names.begin(), names.end());
 }
 
+Result<FileType> MemoryFileSystem::file_type(const std::string& path) {
+  std::string p = normalize(path);
+  std::lock_guard<std::mutex> hold(state_->mu);
+  if (state_->files.count(p) > 0) return FileType::kRegular;
+  return is_dir(*state_, p) ? FileType::kDirectory : FileType::kMissing;
+}
+
+Status MemoryFileSystem::remove_directory(const std::string& dir) {
+  std::string d = normalize(dir);
+  std::lock_guard<std::mutex> hold(state_->mu);
+  if (!is_dir(*state_, d)) return no_such_file("remove directory " + d);
+  std::set<std::string> children;
+  add_children(state_->files, child_prefix(d), &children);
+  add_children(state_->directories, child_prefix(d), &children);
+  if (!children.empty()) {
+    return failed_precondition_error("remove directory " + d + ": Directory not empty");
+  }
+  state_->directories.erase(d);
+  return ok_status();
+}
+
+Status MemoryFileSystem::exchange_paths(const std::string& a, const std::string& b) {
+  std::string x = normalize(a), y = normalize(b);
+  std::lock_guard<std::mutex> hold(state_->mu);
+  for (const std::string& p : {x, y}) {
+    if (state_->files.count(p) == 0 && !is_dir(*state_, p)) {
+      return no_such_file("exchange " + x + " and " + y);
+    }
+  }
+  const std::string aside = "\x01exchanging";  // no real path starts with this
+  for (auto [from, to] : {std::pair{x, aside}, std::pair{y, x}, std::pair{aside, y}}) {
+    move_keys(state_->files, from, to);
+    move_keys(state_->directories, from, to);
+  }
+  return ok_status();
+}
+
 Status MemoryFileSystem::create_directories(const std::string& dir) {
   std::string d = normalize(dir);
   std::lock_guard<std::mutex> hold(state_->mu);

@@ -154,5 +154,33 @@ TEST_F(MemoryFileSystemTest, FullDiskLeavesOldFileIntact) {
   EXPECT_THAT(*fs_.list_directory("/m"), ElementsAre("checkpoint"));
 }
 
+TEST_F(MemoryFileSystemTest, ExchangeRemoveDirectoryAndFileType) {
+  write("/a/saved_model.pb", "new");
+  write("/b/saved_model.pb", "old");
+  write("/b/variables/v", "old vars");
+  ASSERT_TRUE(fs_.exchange_paths("/a", "/b").ok());
+  EXPECT_EQ(*fs_.read_file("/b/saved_model.pb"), "new");
+  EXPECT_EQ(*fs_.read_file("/a/variables/v"), "old vars");
+  EXPECT_FALSE(fs_.exchange_paths("/a", "/missing").ok());
+  EXPECT_EQ(*fs_.file_type("/a"), FileType::kDirectory);
+  EXPECT_EQ(*fs_.file_type("/a/saved_model.pb"), FileType::kRegular);
+  EXPECT_EQ(*fs_.file_type("/c"), FileType::kMissing);
+  EXPECT_EQ(fs_.remove_directory("/a").code(), StatusCode::kFailedPrecondition);  // not empty
+  ASSERT_TRUE(fs_.create_directories("/e").ok());
+  ASSERT_TRUE(fs_.remove_directory("/e").ok());
+  EXPECT_FALSE(fs_.is_directory("/e"));
+}
+
+TEST_F(MemoryFileSystemTest, ResolveBeneathChecksTheSpelling) {
+  EXPECT_EQ(*fs_.resolve_beneath("/m", "eval"), "/m/eval");
+  EXPECT_EQ(*fs_.resolve_beneath("/m", "a/./../b"), "/m/b");
+  for (const char* escape : {"../x", "/etc/passwd", "", ".", "a/../.."}) {
+    Result<std::string> r = fs_.resolve_beneath("/m", escape);
+    ASSERT_FALSE(r.ok()) << escape;
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_THAT(r.status().message(), HasSubstr("/m")) << escape;
+  }
+}
+
 }  // namespace
 }  // namespace cairn

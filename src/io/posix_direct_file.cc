@@ -165,12 +165,12 @@ class PosixDirectWritableFile final : public WritableFile {
 
 Result<std::unique_ptr<WritableFile>> open_posix_streaming(const std::string& path) {
   if (!direct_io_enabled()) return open_posix_writable(path, O_TRUNC);
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0644);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0 && errno == EINVAL) return open_posix_writable(path, O_TRUNC);  // no O_DIRECT here
-  if (fd < 0) return posix_error("open " + path + " for writing", errno);
+  Result<OpenFile> file = open_regular_file(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT);
+  if (!file.ok() && file.status().code() == StatusCode::kInvalidArgument) {
+    return open_posix_writable(path, O_TRUNC);  // no O_DIRECT here
+  }
+  if (!file.ok()) return file.status();
+  const int fd = file->fd;
   return std::unique_ptr<WritableFile>(std::make_unique<PosixDirectWritableFile>(path, fd));
 }
 

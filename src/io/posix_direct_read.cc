@@ -202,21 +202,13 @@ class PosixDirectReadFile final : public RandomAccessFile {
 
 Result<std::unique_ptr<RandomAccessFile>> open_posix_uncached(const std::string& path) {
   if (!direct_io_enabled()) return open_posix_random_access(path);
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0 && errno == EINVAL) return open_posix_random_access(path);  // no O_DIRECT here
-  if (fd < 0) return posix_error("open " + path + " for reading", errno);
-  struct stat st;
-  int err = ::fstat(fd, &st) == 0 ? 0 : errno;
-  if (err == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
-  if (err != 0) {
-    ::close(fd);
-    return posix_error("open " + path + " for reading", err);
+  Result<OpenFile> file = open_regular_file(path, O_RDONLY | O_DIRECT);
+  if (!file.ok() && file.status().code() == StatusCode::kInvalidArgument) {
+    return open_posix_random_access(path);  // no O_DIRECT here
   }
+  if (!file.ok()) return file.status();
   return std::unique_ptr<RandomAccessFile>(
-      std::make_unique<PosixDirectReadFile>(path, fd, static_cast<uint64_t>(st.st_size)));
+      std::make_unique<PosixDirectReadFile>(path, file->fd, file->size));
 }
 
 }  // namespace cairn::internal

@@ -235,28 +235,19 @@ class PosixFileLock final : public FileLock {
   int fd_;
 };
 
-// open(2) with EINTR retried; the fd, or -1 with errno set.
-int open_retrying(const std::string& path, int flags, mode_t mode = 0644) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
+// lstat(2) of `path` as a FileType; kMissing when it cannot be examined.
+FileType type_without_following(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return FileType::kMissing;
+  return file_type_of(st.st_mode);
 }
 
-// Opens `path` read-only and returns its fd and size; refuses directories.
-Result<std::pair<int, uint64_t>> open_for_reading(const std::string& path) {
-  std::string context = "open " + path + " for reading";
-  int fd = open_retrying(path, O_RDONLY);
-  if (fd < 0) return posix_error(context, errno);
-  struct stat st;
-  int err = ::fstat(fd, &st) == 0 ? 0 : errno;
-  if (err == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
-  if (err != 0) {
-    ::close(fd);
-    return posix_error(context, err);
-  }
-  return std::pair<int, uint64_t>(fd, static_cast<uint64_t>(st.st_size));
+// The refusal of a path that is not a regular file.
+Status not_regular_error(const std::string& context, const std::string& path, FileType type) {
+  const std::string why = type == FileType::kSymlink ? "; cairn never writes through a link" : "";
+  return failed_precondition_error(context + ": " + path + " is a " +
+                                   std::string(file_type_name(type)) + ", not a regular file" +
+                                   why);
 }
 
 }  // namespace
@@ -265,28 +256,60 @@ Status posix_error(const std::string& context, int err) {
   return Status(code_for_errno(err), context + ": " + std::strerror(err));
 }
 
-Result<std::unique_ptr<WritableFile>> open_posix_writable(const std::string& path, int flags) {
-  int fd = open_retrying(path, O_WRONLY | O_CREAT | flags);
-  if (fd < 0) return posix_error("open " + path + " for writing", errno);
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return posix_error("stat " + path, err);
+FileType file_type_of(unsigned mode) {
+  if (S_ISREG(mode)) return FileType::kRegular;
+  if (S_ISDIR(mode)) return FileType::kDirectory;
+  if (S_ISLNK(mode)) return FileType::kSymlink;
+  return FileType::kOther;
+}
+
+Result<OpenFile> open_regular_file(const std::string& path, int flags) {
+  const bool writes = (flags & (O_WRONLY | O_RDWR)) != 0;
+  const std::string context = "open " + path + (writes ? " for writing" : " for reading");
+  if (writes) flags |= O_NOFOLLOW;
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NONBLOCK, 0644);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    const int err = errno;
+    const FileType type = type_without_following(path);
+    // ELOOP: a link refused by O_NOFOLLOW; ENXIO: a FIFO without a reader.
+    if (((err == ELOOP && writes) || err == ENXIO) && type != FileType::kMissing) {
+      return not_regular_error(context, path, type);
+    }
+    return posix_error(context, err);
   }
+  struct stat st;
+  int err = ::fstat(fd, &st) == 0 ? 0 : errno;
+  if (err == 0 && !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return not_regular_error(context, path, file_type_of(st.st_mode));
+  }
+  // Blocking again: O_NONBLOCK only kept a FIFO from hanging the open.
+  if (err == 0 && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) err = errno;
+  if (err != 0) {
+    ::close(fd);
+    return posix_error(context, err);
+  }
+  return OpenFile{fd, static_cast<uint64_t>(st.st_size)};
+}
+
+Result<std::unique_ptr<WritableFile>> open_posix_writable(const std::string& path, int flags) {
+  CAIRN_ASSIGN_OR_RETURN(OpenFile file, open_regular_file(path, O_WRONLY | O_CREAT | flags));
   return std::unique_ptr<WritableFile>(
-      std::make_unique<PosixWritableFile>(path, fd, static_cast<uint64_t>(st.st_size)));
+      std::make_unique<PosixWritableFile>(path, file.fd, file.size));
 }
 
 Result<std::unique_ptr<RandomAccessFile>> open_posix_random_access(const std::string& path) {
-  CAIRN_ASSIGN_OR_RETURN(auto opened, open_for_reading(path));
+  CAIRN_ASSIGN_OR_RETURN(OpenFile file, open_regular_file(path, O_RDONLY));
   return std::unique_ptr<RandomAccessFile>(
-      std::make_unique<PosixRandomAccessFile>(path, opened.first, opened.second));
+      std::make_unique<PosixRandomAccessFile>(path, file.fd, file.size));
 }
 
 Result<std::unique_ptr<MappedFile>> map_posix_file(const std::string& path) {
-  CAIRN_ASSIGN_OR_RETURN(auto opened, open_for_reading(path));
-  auto [fd, size] = opened;
+  CAIRN_ASSIGN_OR_RETURN(OpenFile file, open_regular_file(path, O_RDONLY));
+  auto [fd, size] = file;
   void* base = nullptr;
   if (size > 0) base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   int err = base == MAP_FAILED ? errno : 0;
@@ -301,8 +324,9 @@ Result<std::unique_ptr<FileLock>> lock_posix_file(const std::string& path) {
   if (locked.paths.count(path) > 0) {
     return failed_precondition_error("lock " + path + ": already held by this process");
   }
-  int fd = open_retrying(path, O_RDWR | O_CREAT);
-  if (fd < 0) return posix_error("open " + path + " for locking", errno);
+  Result<OpenFile> file = open_regular_file(path, O_RDWR | O_CREAT);
+  if (!file.ok()) return file.status().with_context("lock " + path);
+  const int fd = file->fd;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::close(fd);

@@ -14,6 +14,22 @@ namespace cairn::internal {
 // e.g. "open model.ckpt-1.index for reading: No such file or directory".
 Status posix_error(const std::string& context, int err);
 
+// What a path names, from a stat(2) st_mode.
+FileType file_type_of(unsigned mode);
+
+struct OpenFile {
+  int fd;
+  uint64_t size;  // when opened
+};
+
+// The one open(2) of the POSIX file system, for every read, write and lock:
+// `flags` plus O_CLOEXEC, and O_NOFOLLOW when it writes (a symbolic link at
+// `path` is refused, its target never touched). Anything but a regular file
+// is refused with FAILED_PRECONDITION naming `path` and its type; the open
+// is non-blocking, so a FIFO is refused instead of waiting for a writer. The
+// descriptor returned blocks as usual.
+Result<OpenFile> open_regular_file(const std::string& path, int flags);
+
 // Opens `path` for writing with open(2) `flags` (O_TRUNC or O_APPEND added
 // by the caller); appends are buffered in 64 KiB.
 Result<std::unique_ptr<WritableFile>> open_posix_writable(const std::string& path, int flags);

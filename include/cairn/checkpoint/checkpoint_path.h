@@ -11,8 +11,9 @@
 // checkpoint is newest. Paths it records are taken relative to the directory;
 // absolute paths (written on another machine, or before the directory moved)
 // mean the same file name inside the directory that holds the state file. A
-// path that leaves the directory ("../x/model.ckpt-1") is refused: a state
-// file never points a reader at files elsewhere.
+// path that leaves the directory ("../x/model.ckpt-1", or "sub/model.ckpt-1"
+// where `sub` is a symbolic link out of it) is refused: a state file never
+// points a reader, or retention's deletions, at files elsewhere.
 #pragma once
 
 #include <optional>
@@ -45,8 +46,9 @@ namespace internal {
 // Where a path recorded in DIR/checkpoint points to on this machine, always
 // inside DIR: a relative path is taken relative to DIR; an absolute one
 // (written on another machine, or before DIR was moved) becomes the
-// checkpoint of its base name in DIR. DATA_LOSS naming the state file for a
-// path that leaves DIR ("../other/model.ckpt-1", "/a/..").
+// checkpoint of its base name in DIR. DATA_LOSS naming the state file and the
+// entry for a path that leaves DIR ("../other/model.ckpt-1", "/a/..", a
+// symlinked directory or .index leading out; see FileSystem::resolve_beneath).
 Result<std::string> resolve_recorded_path(FileSystem& fs, const std::string& dir,
                                           const std::string& recorded);
 }  // namespace internal

@@ -13,7 +13,7 @@
 //   kNoSpace     append: nothing written, RESOURCE_EXHAUSTED "No space left on device"
 //   kShortWrite  append: the first half written, then RESOURCE_EXHAUSTED (disk filled mid-write)
 //   kSyncError   sync (fsync of a file or a directory): DATA_LOSS "Input/output error"
-//   kRenameError rename: nothing renamed, UNKNOWN "rename failed"
+//   kRenameError rename (and exchange): nothing renamed, UNKNOWN "rename failed"
 // An armed fault fires once. Thread-safe.
 #pragma once
 
@@ -59,6 +59,11 @@ class FaultInjectingFileSystem : public FileSystem {
   Status create_directories(const std::string& dir) override;
   Status sync_directory(const std::string& dir) override;
   Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) override;
+  Result<FileType> file_type(const std::string& path) override;
+  Status remove_directory(const std::string& dir) override;
+  Status exchange_paths(const std::string& a, const std::string& b) override;
+  Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative) override;
+  Result<std::string> real_path(const std::string& path) override;
 
   // For the wrapped files: counts an operation of `kind`; returns the fault
   // to inject now, if any.

@@ -6,6 +6,17 @@
 // can be told to fail, to test error paths). Every method returns a Status
 // whose message names the path and the operation that failed.
 //
+// What every implementation refuses (the model directory is untrusted input):
+//  - opening anything that is not a regular file (a FIFO, a device, a
+//    socket, a directory): FAILED_PRECONDITION naming the path and its type,
+//    without blocking on a FIFO;
+//  - writing, appending to or locking through a symbolic link (the link's
+//    target is never overwritten): FAILED_PRECONDITION;
+//  - removing follows no link (a link is removed, never its target).
+// Names that come from files (a state file's entries, a subdirectory of the
+// model directory) go through resolve_beneath() before they are opened or
+// removed, so no symlinked component can lead out of the directory.
+//
 //   cairn::FileSystem& fs = cairn::default_file_system();
 //   CAIRN_ASSIGN_OR_RETURN(auto out, fs.new_writable_file("/tmp/x.tmp"));
 //   CAIRN_RETURN_IF_ERROR(out->append("hello"));
@@ -73,6 +84,11 @@ class FileLock {
   virtual ~FileLock() = default;
 };
 
+// What a path names, without following a symbolic link (lstat(2)).
+enum class FileType { kMissing, kRegular, kDirectory, kSymlink, kOther };
+// "regular file", "directory", "symbolic link", ...: for messages.
+std::string_view file_type_name(FileType type);
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -115,6 +131,30 @@ class FileSystem {
   // if another process or FileLock holds it.
   virtual Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) = 0;
 
+  // What `path` is, not following a final symbolic link; kMissing if absent.
+  virtual Result<FileType> file_type(const std::string& path) = 0;
+  // Removes the empty directory `dir`.
+  virtual Status remove_directory(const std::string& dir) = 0;
+  // Swaps the two existing paths `a` and `b` (files or directories) in one
+  // atomic step (renameat2 RENAME_EXCHANGE). UNIMPLEMENTED where the system
+  // cannot; callers then rename.
+  virtual Status exchange_paths(const std::string& a, const std::string& b) = 0;
+
+  // The one gate for names read from untrusted files: `dir` joined with the
+  // relative path `relative`, with "." and "a/.." steps removed, provided it
+  // lies inside `dir` both as written and on disk (every existing component,
+  // symbolic links resolved, stays inside the real location of `dir`;
+  // components that do not exist yet are fine). FAILED_PRECONDITION naming
+  // both otherwise, and for an absolute or empty `relative`, or one that
+  // names `dir` itself. This base version checks the spelling only (for
+  // file systems without symbolic links); the POSIX one also resolves links.
+  virtual Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative);
+  // Where `path` really is: absolute, without "." and ".." steps, symbolic
+  // links resolved; for a path that does not exist yet, the real location of
+  // its deepest existing ancestor joined with the rest. This base version
+  // only normalizes the spelling (relative paths stay relative).
+  virtual Result<std::string> real_path(const std::string& path);
+
   // Reads a whole file.
   Result<std::string> read_file(const std::string& path);
   // Writes `data` to `path`, replacing it atomically: a temporary file
@@ -134,5 +174,7 @@ std::string join_path(std::string_view dir, std::string_view name);
 std::string dirname(std::string_view path);   // "a/b/c" -> "a/b"; "c" -> "."
 std::string basename(std::string_view path);  // "a/b/c" -> "c"
 inline bool is_absolute_path(std::string_view path) { return !path.empty() && path[0] == '/'; }
+// True when `path` is `dir` or lies under it ("a/b" within "a"; "ab" is not).
+bool path_within(std::string_view path, std::string_view dir);
 
 }  // namespace cairn

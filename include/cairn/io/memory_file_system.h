@@ -10,7 +10,9 @@
 //
 // Directories are implicit (a directory exists when created or when a file
 // lies under it). Paths are used as given; no normalization beyond
-// collapsing repeated and trailing '/'. Thread-safe.
+// collapsing repeated and trailing '/'. There are no symbolic links and no
+// special files: every path is a regular file or a directory, so
+// resolve_beneath() checks the spelling only. Thread-safe.
 #pragma once
 
 #include <map>
@@ -42,6 +44,9 @@ class MemoryFileSystem : public FileSystem {
   Status create_directories(const std::string& dir) override;
   Status sync_directory(const std::string& dir) override;
   Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) override;
+  Result<FileType> file_type(const std::string& path) override;
+  Status remove_directory(const std::string& dir) override;
+  Status exchange_paths(const std::string& a, const std::string& b) override;
 
   // Total bytes all files may hold; appends beyond it fail with
   // RESOURCE_EXHAUSTED ("no space left on device"). Default: unlimited.
