@@ -130,8 +130,8 @@ Result<Tensor> read_open_dataset(hid_t dataset, ReadBudget& budget) {
       static_cast<int64_t>(std::min<uint64_t>(allowed.bytes, static_cast<uint64_t>(INT64_MAX)));
   Result<TensorSize> size = tensor_size(*dtype, shape, limit);
   if (!size.ok()) {
-    return data_loss_error("larger than " + allowed.what + " (" + std::to_string(allowed.bytes) +
-                           " bytes): " + size.status().message());
+    return data_loss_error(std::string("larger than ") + allowed.what + " (" +
+                           std::to_string(allowed.bytes) + " bytes): " + size.status().message());
   }
   *allowed.left -= static_cast<uint64_t>(size->bytes);
   Tensor tensor(*dtype, std::move(shape));
