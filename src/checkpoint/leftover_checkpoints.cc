@@ -1,8 +1,6 @@
 #include "cairn/checkpoint/leftover_checkpoints.h"
 
 #include <algorithm>
-#include <chrono>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -83,15 +81,12 @@ std::map<std::string, BundleFiles> bundles_by_name(FileSystem& fs, const std::st
   return out;
 }
 
-// When `path` was last written, in seconds since the epoch. FileSystem has
-// no such call yet; in-memory file systems have no times, so rule 2 of the
-// header finds nothing there.
-std::optional<double> written_at(const std::string& path) {
-  std::error_code error;
-  const auto time = std::filesystem::last_write_time(path, error);
-  if (error) return std::nullopt;
-  const auto since_epoch = std::chrono::file_clock::to_sys(time).time_since_epoch();
-  return std::chrono::duration<double>(since_epoch).count();
+// When `path` was last written; nullopt where the file system keeps no
+// times (the in-memory one), so rule 2 of the header finds nothing there.
+std::optional<double> written_at(FileSystem& fs, const std::string& path) {
+  Result<double> time = fs.modification_time(path);
+  if (!time.ok()) return std::nullopt;
+  return *time;
 }
 
 // What the state file says, in the terms the two rules need.
@@ -133,10 +128,11 @@ std::optional<Listing> read_listing(FileSystem& fs, const std::string& dir) {
 }
 
 // Rule 2 of the header: dropped by retention, not preserved by it.
-bool dropped_by_retention(const Listing& listing, int64_t step, const std::string& index) {
+bool dropped_by_retention(FileSystem& fs, const Listing& listing, int64_t step,
+                          const std::string& index) {
   if (!listing.oldest_step || step >= *listing.oldest_step) return false;
   if (!listing.oldest_written || !listing.last_preserved) return false;
-  std::optional<double> written = written_at(index);
+  std::optional<double> written = written_at(fs, index);
   return written && *written > *listing.last_preserved && *written <= *listing.oldest_written;
 }
 
@@ -155,7 +151,7 @@ std::vector<LeftoverCheckpoint> find_leftover_checkpoints(const std::string& dir
     if (!files.index && step < listing->newest_step) {
       found.push_back({step, {prefix, "incomplete (no .index): its deletion was cut short"}});
     } else if (files.index && !listing->listed.contains(name) &&
-               dropped_by_retention(*listing, step, bundle_index_path(prefix))) {
+               dropped_by_retention(fs, *listing, step, bundle_index_path(prefix))) {
       found.push_back({step,
                        {prefix,
                         "dropped by retention (older than every listed checkpoint, written "

@@ -143,6 +143,9 @@ Result<std::unique_ptr<FileLock>> FaultInjectingFileSystem::lock_file(const std:
 Result<FileType> FaultInjectingFileSystem::file_type(const std::string& path) {
   return base_.file_type(path);
 }
+Result<double> FaultInjectingFileSystem::modification_time(const std::string& path) {
+  return base_.modification_time(path);
+}
 Status FaultInjectingFileSystem::remove_directory(const std::string& dir) {
   return base_.remove_directory(dir);
 }

@@ -100,6 +100,13 @@ class PosixFileSystem final : public FileSystem {
     return posix_error("stat " + path, errno);
   }
 
+  Result<double> modification_time(const std::string& path) override {
+    struct stat st;
+    int err = stat_path(path, &st);
+    if (err != 0) return posix_error("stat " + path, err);
+    return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
+  }
+
   Status remove_directory(const std::string& dir) override {
     if (::rmdir(dir.c_str()) == 0) return ok_status();
     return posix_error("remove directory " + dir, errno);

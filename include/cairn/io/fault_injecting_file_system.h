@@ -60,6 +60,7 @@ class FaultInjectingFileSystem : public FileSystem {
   Status sync_directory(const std::string& dir) override;
   Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) override;
   Result<FileType> file_type(const std::string& path) override;
+  Result<double> modification_time(const std::string& path) override;
   Status remove_directory(const std::string& dir) override;
   Status exchange_paths(const std::string& a, const std::string& b) override;
   Result<std::string> resolve_beneath(const std::string& dir, const std::string& relative) override;

@@ -133,6 +133,11 @@ class FileSystem {
 
   // What `path` is, not following a final symbolic link; kMissing if absent.
   virtual Result<FileType> file_type(const std::string& path) = 0;
+  // When `path` was last written, in seconds since the epoch. UNIMPLEMENTED
+  // on file systems that keep no times (the in-memory one).
+  virtual Result<double> modification_time(const std::string& path) {
+    return unimplemented_error("modification time of " + path + ": not kept by this file system");
+  }
   // Removes the empty directory `dir`.
   virtual Status remove_directory(const std::string& dir) = 0;
   // Swaps the two existing paths `a` and `b` (files or directories) in one
