@@ -53,6 +53,11 @@ Status check_outside_source(FileSystem& fs, const std::string& path, const std::
   if (source.empty()) return ok_status();
   CAIRN_ASSIGN_OR_RETURN(std::string out, fs.real_path(path));
   CAIRN_ASSIGN_OR_RETURN(std::string model, fs.real_path(source));
+  if (path_within(model, out) && out != model) {  // replacing `out` would delete the model
+    return failed_precondition_error("export to " + path + " (" + out +
+                                     "): it holds the model being exported (" + model +
+                                     "); choose an output outside it");
+  }
   if (!path_within(out, model)) return ok_status();
   return failed_precondition_error("export to " + path + " (" + out +
                                    "): that is the model being exported, or inside it (" + model +

@@ -72,6 +72,22 @@ TEST(ExportTargetTest, ExportIntoTheModelDirectoryIsRefusedEvenWithForce) {
       export_inference_model(fs, mlp(1), "/mx", ExportFormat::kSavedModel, {.source = "/m"}).ok());
 }
 
+TEST(ExportTargetTest, ExportOverADirectoryHoldingTheModelIsRefusedEvenWithForce) {
+  MemoryFileSystem fs;
+  ASSERT_TRUE(fs.write_file_atomically("/p/m/model.ckpt-5.index", "index bytes").ok());
+  ASSERT_TRUE(fs.write_file_atomically("/p/model.h5", "h5 bytes").ok());
+  for (const char* source : {"/p/m", "/p/model.h5"}) {
+    for (const char* out : {"/p", "/p/", "/"}) {
+      Status s = export_inference_model(fs, mlp(1), out, ExportFormat::kSavedModel,
+                                        {.force = true, .source = source});
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << source << " " << out;
+      EXPECT_THAT(s.message(), HasSubstr("holds the model")) << source << " " << out;
+    }
+  }
+  EXPECT_THAT(*fs.list_directory("/p/m"), ::testing::ElementsAre("model.ckpt-5.index"));
+  EXPECT_TRUE(fs.file_exists("/p/model.h5"));
+}
+
 TEST(ExportTargetTest, ExportOverASpecialFileOrALinkIsRefusedEvenWithForce) {
   cairn::testing::TempDir tmp;
   FileSystem& fs = default_file_system();
