@@ -34,11 +34,14 @@ TEST(DTypeTest, NamesRoundTripAndSizes) {
   }
   EXPECT_EQ(dtype_name(DType::kHalf), "half");
   EXPECT_EQ(dtype_from_name("DT_FLOAT"), DType::kFloat32);
-  EXPECT_FALSE(dtype_from_name("complex64").has_value());
+  EXPECT_EQ(dtype_from_name("complex64"), DType::kComplex64);  // known; bytes only, no math
+  EXPECT_FALSE(dtype_from_name("complex256").has_value());
   EXPECT_EQ(dtype_size(DType::kBfloat16), 2u);
   EXPECT_EQ(dtype_size(DType::kUint64), 8u);
   EXPECT_EQ(dtype_size(DType::kString), 0u);
-  EXPECT_FALSE(is_known_dtype(8));  // complex64 is not supported
+  EXPECT_TRUE(is_known_dtype(8));  // complex64: named like TensorFlow, no math
+  EXPECT_FALSE(has_math(DType::kComplex64));
+  EXPECT_FALSE(is_known_dtype(99));
 }
 
 TEST(TensorShapeTest, ElementsAndText) {
