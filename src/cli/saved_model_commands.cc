@@ -153,8 +153,8 @@ std::pair<std::string, Tensor> parse_input(const std::string& flag, const Signat
     throw InvalidArgumentError("--input " + name + ": signature '" + sig.key +
                                "' has no such input (its inputs: " + join(names) + ")");
   }
-  const nlohmann::json value = value_or_throw(
-      parse_untrusted_json<nlohmann::json>(flag.substr(eq + 1), "--input " + name));
+  const nlohmann::json value =
+      value_or_throw(parse_untrusted_json<nlohmann::json>(flag.substr(eq + 1), "--input " + name));
   const DType dtype = spec->second.dtype == DType::kInvalid ? DType::kFloat32 : spec->second.dtype;
   return {name, json_to_tensor(value, dtype, "--input " + name)};
 }
