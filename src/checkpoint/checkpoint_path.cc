@@ -1,7 +1,6 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 
 #include <optional>
-#include <regex>
 
 #include "cairn/core/errors.h"
 #include "cairn/formats/tensor_bundle.h"
@@ -15,8 +14,12 @@ bool checkpoint_exists(FileSystem& fs, const std::string& prefix) {
 
 // "x.index" / "x.data-00000-of-00001" / "x.meta" -> "x"; otherwise unchanged.
 std::string strip_checkpoint_suffix(const std::string& path) {
-  static const std::regex kSuffix(R"((\.index|\.meta|\.data-\d{5}-of-\d{5})$)");
-  return std::regex_replace(path, kSuffix, "");
+  for (size_t dot : {path.rfind(".data-"), path.rfind('.')}) {
+    if (dot != std::string::npos && is_bundle_file_suffix(std::string_view(path).substr(dot))) {
+      return path.substr(0, dot);
+    }
+  }
+  return path;
 }
 
 }  // namespace

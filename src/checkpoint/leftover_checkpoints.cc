@@ -27,18 +27,9 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-// ".index", ".meta" or ".data-NNNNN-of-NNNNN": the suffix of a bundle file.
-bool is_bundle_suffix(std::string_view suffix) {
-  if (suffix == ".index" || suffix == ".meta") return true;
-  if (!suffix.starts_with(".data-")) return false;
-  std::string_view shard = suffix.substr(6);  // NNNNN-of-NNNNN
-  return shard.size() == 14 && shard.substr(5, 4) == "-of-" && all_digits(shard.substr(0, 5)) &&
-         all_digits(shard.substr(9));
-}
-
 bool is_file_of_bundle(std::string_view file, std::string_view name) {
   return file.size() > name.size() && file.starts_with(name) &&
-         is_bundle_suffix(file.substr(name.size()));
+         is_bundle_file_suffix(file.substr(name.size()));
 }
 
 // NAME of NAME.index, NAME.meta or NAME.data-NNNNN-of-NNNNN, with whether it
@@ -46,7 +37,7 @@ bool is_file_of_bundle(std::string_view file, std::string_view name) {
 std::optional<std::pair<std::string, bool>> bundle_file(std::string_view file) {
   size_t dot = file.rfind(".data-");
   if (dot == std::string_view::npos) dot = file.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || !is_bundle_suffix(file.substr(dot))) {
+  if (dot == std::string_view::npos || dot == 0 || !is_bundle_file_suffix(file.substr(dot))) {
     return std::nullopt;
   }
   std::string_view name = file.substr(0, dot);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -10,6 +9,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle_reader.h"
 #include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/tensor_bundle.h"
 
 namespace cairn {
 
@@ -74,9 +74,7 @@ uint64_t size_or_zero(FileSystem& fs, const std::string& path) {
 uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
   uint64_t total = size_or_zero(fs, reader.prefix() + ".index");
   for (int i = 0; i < reader.num_shards(); ++i) {
-    char name[64];
-    std::snprintf(name, sizeof name, ".data-%05d-of-%05d", i, reader.num_shards());
-    total += size_or_zero(fs, reader.prefix() + name);
+    total += size_or_zero(fs, bundle_data_path(reader.prefix(), i, reader.num_shards()));
   }
   return total;
 }

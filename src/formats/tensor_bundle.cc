@@ -12,4 +12,20 @@ std::string bundle_data_path(std::string_view prefix, int shard_id, int num_shar
   return std::string(prefix) + suffix;
 }
 
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+bool is_bundle_file_suffix(std::string_view suffix) {
+  if (suffix == ".index" || suffix == ".meta") return true;
+  if (!suffix.starts_with(".data-")) return false;
+  std::string_view shard = suffix.substr(6);  // NNNNN-of-NNNNN
+  return shard.size() == 14 && shard.substr(5, 4) == "-of-" && all_digits(shard.substr(0, 5)) &&
+         all_digits(shard.substr(9));
+}
+
 }  // namespace cairn

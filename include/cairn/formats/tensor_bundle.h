@@ -33,6 +33,9 @@ inline constexpr int kMaxBundleShards = 1 << 16;
 
 std::string bundle_index_path(std::string_view prefix);
 std::string bundle_data_path(std::string_view prefix, int shard_id, int num_shards);
+// True for ".index", ".meta" and ".data-NNNNN-of-NNNNN": the suffixes a
+// checkpoint's files add to its prefix.
+bool is_bundle_file_suffix(std::string_view suffix);
 
 // What the index says about one tensor.
 struct BundleEntry {
