@@ -19,13 +19,13 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "cairn/formats/bundle_reader.h"
+#include "cairn/formats/bundle/bundle_reader.h"
 #include "cairn/io/coding.h"
 #include "cairn/io/crc32c.h"
 #include "cairn/io/memory_file_system.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
-#include "formats/tensor_codec.h"
+#include "formats/bundle/tensor_codec.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include "cairn/checkpoint/checkpoint_path.h"
-#include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/io/memory_file_system.h"
 
 namespace {

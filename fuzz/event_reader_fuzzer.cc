@@ -7,7 +7,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "cairn/formats/event_reader.h"
+#include "cairn/formats/events/event_reader.h"
 #include "cairn/io/memory_file_system.h"
 
 // Protobuf logs every string field holding invalid UTF-8; silence it.

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cairn/core/errors.h"
-#include "keras/model_config.h"
+#include "keras/saving/model_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using cairn::keras::Json;

@@ -16,10 +16,10 @@
 #include <string>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/keras_h5.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/io/memory_file_system.h"
-#include "formats/hdf5_sandbox.h"
-#include "keras/model_config.h"
+#include "formats/hdf5/hdf5_sandbox.h"
+#include "keras/saving/model_config.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/io/memory_file_system.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "saved_model_inputs.h"
 
 namespace {

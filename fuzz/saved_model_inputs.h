@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/saved_model.h"
+#include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn::fuzz {

@@ -8,11 +8,11 @@
 #pragma once
 
 #include "cairn/checkpoint/checkpoint_path.h"
-#include "cairn/keras/activation.h"
-#include "cairn/keras/callbacks.h"
-#include "cairn/keras/dense.h"
-#include "cairn/keras/dropout.h"
-#include "cairn/keras/layer.h"
+#include "cairn/keras/layers/activation.h"
+#include "cairn/keras/callbacks/callbacks.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/layer.h"
 #include "cairn/keras/optimizers.h"
 #include "cairn/keras/sequential.h"
 

@@ -11,7 +11,7 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
-#include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/io/memory_file_system.h"
 #include "testing/test_util.h"
 

@@ -5,8 +5,8 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/leftover_checkpoints.h"
 #include "cairn/core/errors.h"
-#include "cairn/formats/checkpoint_state.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 
 namespace cairn {
 namespace {

@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 
 namespace cairn {
 namespace {

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
-#include "cairn/formats/checkpoint_state.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 
 namespace cairn {
 namespace {

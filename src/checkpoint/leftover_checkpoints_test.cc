@@ -15,8 +15,8 @@
 #include "cairn/checkpoint/checkpoint_manager.h"
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/checkpoint/verify.h"
-#include "cairn/formats/checkpoint_state.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cairn/io/memory_file_system.h"
 #include "testing/test_util.h"
 

@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/bundle_writer.h"
-#include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/bundle/bundle_writer.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
 
 namespace cairn {
 namespace {

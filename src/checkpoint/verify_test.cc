@@ -11,7 +11,7 @@
 
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/core/errors.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
 #include "testing/test_util.h"

@@ -16,7 +16,7 @@
 #include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
-#include "cairn/formats/tensor_bundle.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cli/guarded.h"
 
 namespace cairn::cli {

@@ -18,7 +18,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/io/file_system.h"
-#include "cairn/keras/model_checkpoint.h"
+#include "cairn/keras/callbacks/model_checkpoint.h"
 #include "cairn/keras/sequential.h"
 #include "cli/bench_train_models.h"
 #include "cli/bench_train_workload.h"

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "cairn/data/idx.h"
-#include "cairn/keras/dense.h"
-#include "cairn/keras/dropout.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/dropout.h"
 
 namespace cairn::cli::internal {
 namespace {

@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "cairn/estimator/estimator.h"
-#include "cairn/formats/export.h"
+#include "cairn/formats/export/export.h"
 #include "cairn/keras/sequential.h"
 #include "cli/guarded.h"
 

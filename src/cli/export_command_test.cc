@@ -9,11 +9,11 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/io/file_system.h"
-#include "cairn/keras/dense.h"
-#include "cairn/keras/dropout.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/sequential.h"
-#include "cairn/serving/saved_model.h"
-#include "formats/export_test_util.h"
+#include "cairn/serving/saved_model_runner.h"
+#include "formats/export/export_test_util.h"
 
 namespace cairn::cli {
 namespace {

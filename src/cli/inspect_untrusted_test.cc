@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "cairn/checkpoint/save_variables.h"
-#include "cairn/formats/bundle_writer.h"
+#include "cairn/formats/bundle/bundle_writer.h"
 #include "cairn/io/file_system.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"

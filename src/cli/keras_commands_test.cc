@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "cairn/keras/dense.h"
+#include "cairn/keras/layers/dense.h"
 #include "cairn/keras/sequential.h"
 #include "testing/test_util.h"
 
@@ -25,7 +25,7 @@ std::string iris_test() { return testing::project_data_dir() + "/iris_test.csv";
 json independent_outputs(const std::string& model) {
   auto run =
       run_command("/usr/bin/python3 " +
-                  shell_quote(std::string(CAIRN_SOURCE_DIR) + "/src/keras/testdata/h5_forward.py") +
+                  shell_quote(std::string(CAIRN_SOURCE_DIR) + "/src/keras/saving/testdata/h5_forward.py") +
                   " " + shell_quote(model) + " " + shell_quote(iris_test()));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return json::parse(run.out);

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cairn/checkpoint/save_variables.h"
-#include "cairn/keras/dense.h"
+#include "cairn/keras/layers/dense.h"
 #include "cairn/keras/sequential.h"
 #include "testing/test_util.h"
 

@@ -15,8 +15,8 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/formats/json_limits.h"
-#include "cairn/formats/saved_model.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "cli/guarded.h"
 #include "cli/json_tensor.h"
 

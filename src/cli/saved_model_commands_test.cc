@@ -4,8 +4,8 @@
 // and out, CSV columns mapped to inputs, one-line errors with exit status 1.
 #include <gtest/gtest.h>
 
-#include "cairn/formats/saved_model.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "cli/json_tensor.h"
 #include "testing/test_util.h"
 

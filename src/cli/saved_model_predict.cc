@@ -7,7 +7,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/io/file_system.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "cli/guarded.h"
 #include "cli/json_tensor.h"
 #include "cli/saved_model_commands.h"

@@ -17,7 +17,7 @@
 
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/estimator.h"
-#include "cairn/formats/inference_model.h"
+#include "cairn/formats/export/inference_model.h"
 #include "cairn/nn/dense.h"
 #include "cairn/nn/dropout.h"
 #include "cairn/nn/losses.h"

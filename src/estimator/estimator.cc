@@ -7,7 +7,7 @@
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
-#include "cairn/formats/event_writer.h"
+#include "cairn/formats/events/event_writer.h"
 #include "estimator/session.h"
 #include "estimator/variable_restore.h"
 

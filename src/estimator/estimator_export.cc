@@ -3,7 +3,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
-#include "cairn/formats/export.h"
+#include "cairn/formats/export/export.h"
 
 namespace cairn::estimator {
 namespace {

@@ -9,7 +9,7 @@
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
-#include "cairn/formats/event_writer.h"
+#include "cairn/formats/events/event_writer.h"
 #include "estimator/model_graph.h"
 #include "estimator/save_schedule.h"
 #include "estimator/session.h"

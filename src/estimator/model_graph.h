@@ -36,7 +36,7 @@
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/core/status.h"
 #include "cairn/estimator/model_spec.h"
-#include "cairn/formats/graph_builder.h"
+#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/proto/meta_graph.pb.h"
 
 namespace cairn::estimator {

@@ -21,7 +21,7 @@
 
 #include "cairn/checkpoint/stale_temporaries.h"
 #include "cairn/checkpoint/verify.h"
-#include "cairn/keras/model_checkpoint.h"
+#include "cairn/keras/callbacks/model_checkpoint.h"
 #include "keras/keras_test_util.h"
 #include "testing/test_util.h"
 

@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "cairn/core/tensor.h"
-#include "cairn/keras/activation.h"
-#include "cairn/keras/dense.h"
-#include "cairn/keras/dropout.h"
+#include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/sequential.h"
 
 namespace cairn::keras::testing {

@@ -5,8 +5,8 @@
 // change of each weight.
 #include <gtest/gtest.h>
 
-#include "cairn/keras/activation.h"
-#include "cairn/keras/dense.h"
+#include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/dense.h"
 #include "cairn/keras/sequential.h"
 #include "nn/gradient_check.h"
 

@@ -4,7 +4,7 @@
 
 #include "cairn/core/errors.h"
 #include "keras/compiled_loss.h"
-#include "keras/layer_config.h"
+#include "keras/layers/layer_config.h"
 
 namespace cairn::keras {
 

@@ -7,8 +7,8 @@
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
 #include "keras/compiled_loss.h"
-#include "keras/layer_config.h"
-#include "keras/progress_bar.h"
+#include "keras/layers/layer_config.h"
+#include "keras/callbacks/progress_bar.h"
 #include "keras/tensor_rows.h"
 
 namespace cairn::keras {

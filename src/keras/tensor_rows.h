@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cairn/core/tensor.h"
-#include "cairn/keras/layer.h"
+#include "cairn/keras/layers/layer.h"
 #include "cairn/nn/matrix.h"
 
 namespace cairn::keras::internal {

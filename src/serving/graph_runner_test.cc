@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cairn/formats/graph_builder.h"
+#include "cairn/formats/graph/graph_builder.h"
 
 namespace cairn::serving::internal {
 namespace {

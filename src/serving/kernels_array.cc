@@ -7,7 +7,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "cairn/formats/tensor_proto.h"
+#include "cairn/formats/graph/tensor_proto.h"
 #include "serving/kernel.h"
 
 namespace cairn::serving::internal {

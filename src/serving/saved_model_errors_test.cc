@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/bundle_writer.h"
-#include "cairn/formats/saved_model.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/formats/bundle/bundle_writer.h"
+#include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "testing/test_util.h"
 
 namespace cairn::serving {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "testing/test_util.h"
 
 namespace cairn::serving {

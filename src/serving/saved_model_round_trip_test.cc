@@ -7,8 +7,8 @@
 #include <random>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/saved_model.h"
-#include "cairn/serving/saved_model.h"
+#include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/serving/saved_model_runner.h"
 #include "testing/test_util.h"
 
 namespace cairn::serving {

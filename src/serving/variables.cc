@@ -9,8 +9,8 @@
 
 #include <unordered_map>
 
-#include "cairn/formats/bundle_reader.h"
-#include "cairn/formats/saved_model.h"
+#include "cairn/formats/bundle/bundle_reader.h"
+#include "cairn/formats/export/saved_model_writer.h"
 #include "serving/graph_runner.h"
 
 namespace cairn::serving::internal {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cairn/formats/inference_model.h"
+#include "cairn/formats/export/inference_model.h"
 
 namespace cairn::testing {
 

@@ -19,7 +19,7 @@
 #include <optional>
 #include <string>
 
-#include "cairn/formats/checkpoint_state.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {

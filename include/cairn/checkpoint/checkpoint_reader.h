@@ -22,7 +22,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/core/tensor.h"
-#include "cairn/formats/bundle_reader.h"
+#include "cairn/formats/bundle/bundle_reader.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {

@@ -30,7 +30,7 @@
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/model_spec.h"
 #include "cairn/estimator/run_config.h"
-#include "cairn/formats/inference_model.h"
+#include "cairn/formats/export/inference_model.h"
 
 namespace cairn::estimator {
 

@@ -36,9 +36,9 @@
 #include <vector>
 
 #include "cairn/core/tensor.h"
-#include "cairn/formats/inference_model.h"
-#include "cairn/keras/callback.h"
-#include "cairn/keras/layer.h"
+#include "cairn/formats/export/inference_model.h"
+#include "cairn/keras/callbacks/callback.h"
+#include "cairn/keras/layers/layer.h"
 #include "cairn/keras/optimizers.h"
 #include "cairn/optim/optimizer.h"
 

@@ -1,0 +1,73 @@
+// BundleReader: reads TensorFlow V2 checkpoints (tensor bundles), whether
+// written by TensorFlow 1.x, TensorFlow 2.x or cairn.
+//
+//   CAIRN_ASSIGN_OR_RETURN(auto reader,
+//       cairn::BundleReader::open(fs, "models/iris/model.ckpt-200"));
+//   for (const cairn::BundleEntry& e : reader->entries()) { ... }   // sorted
+//   CAIRN_ASSIGN_OR_RETURN(cairn::Tensor w, reader->read("dnn/logits/kernel"));
+//
+// open() reads and checks only the index; read() fetches one tensor from its
+// memory-mapped shard (only that tensor's pages are read: a lazy restore costs
+// what it reads), copying it into the new tensor and computing its crc32c in
+// the same pass. Corrupt,
+// truncated or missing files give DATA_LOSS / NOT_FOUND errors whose message
+// names the file and the tensor; nothing is allocated beyond what the file
+// holds. A TensorFlow V1 checkpoint is refused with an error that says so.
+// Reads are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cairn/core/status.h"
+#include "cairn/core/tensor.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/io/file_system.h"
+
+namespace cairn {
+
+class BundleReader {
+ public:
+  // `fs` is borrowed and must outlive the reader.
+  static Result<std::unique_ptr<BundleReader>> open(FileSystem& fs, std::string prefix);
+  ~BundleReader();
+  BundleReader(const BundleReader&) = delete;
+  BundleReader& operator=(const BundleReader&) = delete;
+
+  const std::string& prefix() const;
+  int num_shards() const;
+
+  // Every tensor in the index, sorted by name.
+  const std::vector<BundleEntry>& entries() const;
+  // nullptr when `name` is not in the index.
+  const BundleEntry* find(std::string_view name) const;
+
+  // Reads and checks one tensor. NOT_FOUND for an unknown name;
+  // UNIMPLEMENTED for variant and sliced tensors (use read_raw).
+  Result<Tensor> read(std::string_view name) const;
+  // The same into an existing tensor of the entry's dtype and shape
+  // (INVALID_ARGUMENT naming both otherwise): a model restoring its variables
+  // reuses their memory, which costs no allocation and no fresh pages. On a
+  // checksum or read error, *dest holds unspecified values.
+  Status read_into(std::string_view name, Tensor* dest) const;
+
+  // The tensor's bytes exactly as stored in its shard, crc-checked. Works for
+  // every dtype, including variant.
+  Result<std::string> read_raw(std::string_view name) const;
+
+  // Reads every tensor once, checking every crc; the first failure is returned.
+  Status verify_all() const;
+
+ private:
+  // find(), or nullptr with `*missing` set to a NOT_FOUND naming the bundle.
+  const BundleEntry* find_or(std::string_view name, Status* missing) const;
+  Status copy_checked(const BundleEntry& e, Tensor& tensor, std::string& where) const;
+
+  struct Impl;
+  explicit BundleReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cairn

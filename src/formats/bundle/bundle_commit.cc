@@ -1,0 +1,93 @@
+// Committing a bundle without ever losing the last good one.
+//
+// A bundle is two or more files (.index and .data-*), and no file system
+// renames several files atomically. When no bundle exists under the prefix,
+// renaming the data files first and the index last is enough: until the
+// index appears, the new bundle simply does not exist, and older checkpoints
+// are untouched. Overwriting an existing prefix (Keras's "cp.ckpt" saved
+// every epoch) is different: between the renames the prefix holds new data
+// and an old index, and a crash there would leave no intact copy. So first:
+//
+//   1. hard-link the old files to "<prefix>.previous" (data first, index
+//      last, so that name is a bundle only once it is complete),
+//   2. rename the new data files, then the new index, into place,
+//   3. remove "<prefix>.previous" (index first).
+//
+// At every instant either the prefix or "<prefix>.previous" is a complete
+// bundle, and restores fall back to "<prefix>.previous" when the prefix
+// fails its checksums (checkpoint/verify.h lists every bundle of a directory).
+#include "formats/bundle/bundle_commit.h"
+
+#include "cairn/formats/bundle/tensor_bundle.h"
+
+namespace cairn::internal {
+
+namespace {
+
+std::string dir_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The data files of the bundle at `prefix`, by listing its directory.
+Result<std::vector<std::string>> data_files(FileSystem& fs, const std::string& prefix) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> names, fs.list_directory(dir_of(prefix)));
+  std::vector<std::string> out;
+  const std::string start = base_of(prefix) + ".data-";
+  for (const std::string& name : names) {
+    if (name.rfind(start, 0) == 0 && name.find(".tempstate") == std::string::npos) {
+      out.push_back(dir_of(prefix) + "/" + name);
+    }
+  }
+  return out;
+}
+
+Status remove_bundle(FileSystem& fs, const std::string& prefix) {
+  if (fs.file_exists(bundle_index_path(prefix))) {
+    CAIRN_RETURN_IF_ERROR(fs.remove_file(bundle_index_path(prefix)));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> data, data_files(fs, prefix));
+  for (const std::string& f : data) CAIRN_RETURN_IF_ERROR(fs.remove_file(f));
+  return ok_status();
+}
+
+// Step 1: "<prefix>.previous" becomes a second name of the existing bundle.
+// A "<prefix>.previous" with its index (linked last, removed first) is
+// complete: an earlier commit was cut short after step 1, perhaps inside
+// step 2, so the prefix may hold new data under an old index. That copy is
+// kept; linking the prefix over it would lose the last intact bundle.
+Status keep_previous(FileSystem& fs, const std::string& prefix, bool sync) {
+  const std::string previous = previous_prefix(prefix);
+  if (fs.file_exists(bundle_index_path(previous))) return ok_status();
+  CAIRN_RETURN_IF_ERROR(remove_bundle(fs, previous));  // a step 1 or 3 cut short
+  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> data, data_files(fs, prefix));
+  const std::string base = base_of(prefix);
+  for (const std::string& f : data) {
+    const std::string suffix = base_of(f).substr(base.size());
+    CAIRN_RETURN_IF_ERROR(fs.link_file(f, previous + suffix));
+  }
+  CAIRN_RETURN_IF_ERROR(fs.link_file(bundle_index_path(prefix), bundle_index_path(previous)));
+  return sync ? fs.sync_directory(dir_of(prefix)) : ok_status();
+}
+
+}  // namespace
+
+std::string previous_prefix(const std::string& prefix) { return prefix + ".previous"; }
+
+Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFiles& files,
+                     bool sync) {
+  const bool overwrite = fs.file_exists(files.index.second);
+  if (overwrite) CAIRN_RETURN_IF_ERROR(keep_previous(fs, prefix, sync));
+  for (const auto& [temp, final_path] : files.data)
+    CAIRN_RETURN_IF_ERROR(fs.rename_file(temp, final_path));
+  CAIRN_RETURN_IF_ERROR(fs.rename_file(files.index.first, files.index.second));
+  if (sync) CAIRN_RETURN_IF_ERROR(fs.sync_directory(dir_of(prefix)));
+  return overwrite ? remove_bundle(fs, previous_prefix(prefix)) : ok_status();
+}
+
+}  // namespace cairn::internal

@@ -1,0 +1,148 @@
+#include "formats/export/inference_model_checks.h"
+
+#include <set>
+
+namespace cairn::internal {
+namespace {
+
+constexpr int64_t kMaxInputWidth = int64_t{1} << 40;
+
+std::string shape_text(const std::vector<int64_t>& dims) { return TensorShape(dims).to_string(); }
+
+std::string tensor_text(const Tensor& t) {
+  return std::string(dtype_name(t.dtype())) + " " + t.shape().to_string();
+}
+
+Status layer_error(const InferenceStep& step, const std::string& what) {
+  return invalid_argument_error("layer '" + step.name + "': " + what);
+}
+
+// The output shape of a Dense step on an input of `shape`.
+Result<std::vector<int64_t>> check_dense(const InferenceStep& step,
+                                         const std::vector<int64_t>& shape) {
+  if (shape.size() != 1) {
+    return layer_error(step, "Dense needs a flat input, got " + shape_text(shape) +
+                                 " (add a Flatten step before it)");
+  }
+  const Tensor& k = step.kernel;
+  if (k.dtype() != DType::kFloat32 || k.shape().rank() != 2 || k.shape().dim(0) != shape[0] ||
+      k.shape().dim(1) < 1) {
+    return layer_error(step, "kernel must be float32 [" + std::to_string(shape[0]) +
+                                 ", units], got " + tensor_text(k));
+  }
+  const int64_t units = k.shape().dim(1);
+  const Tensor& b = step.bias;
+  if (step.has_bias() && (b.dtype() != DType::kFloat32 || b.shape() != TensorShape{units})) {
+    return layer_error(
+        step, "bias must be float32 [" + std::to_string(units) + "], got " + tensor_text(b));
+  }
+  return std::vector<int64_t>{units};
+}
+
+// The output shape of `step` on an input of `shape`.
+Result<std::vector<int64_t>> check_step(const InferenceStep& step,
+                                        const std::vector<int64_t>& shape) {
+  if (step.kind != InferenceStep::Kind::kFlatten && !is_known_activation(step.activation)) {
+    return layer_error(step, "unsupported activation '" + step.activation +
+                                 "' (exporters know linear, relu, tanh, sigmoid, elu, softmax)");
+  }
+  switch (step.kind) {
+    case InferenceStep::Kind::kDense:
+      return check_dense(step, shape);
+    case InferenceStep::Kind::kActivation:
+      return shape;
+    case InferenceStep::Kind::kFlatten: {
+      int64_t width = 1;
+      for (int64_t d : shape) width *= d;
+      return std::vector<int64_t>{width};
+    }
+  }
+  return layer_error(step, "unknown step kind");
+}
+
+Status check_input(const InferenceModel& model) {
+  const std::string where = "model '" + model.name + "': ";
+  if (model.input_name.empty()) return invalid_argument_error(where + "the input has no name");
+  if (model.input_shape.empty()) return invalid_argument_error(where + "input_shape is empty");
+  bool positive = true;
+  for (int64_t d : model.input_shape) positive = positive && d >= 1;
+  if (!positive || TensorShape(model.input_shape).checked_num_elements(kMaxInputWidth) < 0) {
+    return invalid_argument_error(where + "input_shape " + shape_text(model.input_shape) +
+                                  " has a dimension below 1 or more than 2^40 elements");
+  }
+  int64_t features = 0;
+  for (int64_t w : model.feature_widths) features += w;
+  if (model.feature_names.size() != model.feature_widths.size() ||
+      (!model.feature_names.empty() && features != model.input_width())) {
+    return invalid_argument_error(where + "feature_names [" + join_names(model.feature_names) +
+                                  "] with widths [" + join_widths(model.feature_widths) +
+                                  "] do not make up the input of width " +
+                                  std::to_string(model.input_width()));
+  }
+  return ok_status();
+}
+
+Status check_outputs(const InferenceModel& model, const std::vector<int64_t>& shape) {
+  const std::string where = "model '" + model.name + "': ";
+  if (model.outputs.empty()) return invalid_argument_error(where + "no outputs");
+  std::set<std::string> names{model.input_name};
+  for (const InferenceOutput& out : model.outputs) {
+    if (out.name.empty() || !names.insert(out.name).second) {
+      return invalid_argument_error(where + "output name '" + out.name +
+                                    "' is empty or names the input or another output");
+    }
+    const bool raw = out.kind == InferenceOutput::Kind::kActivations ||
+                     out.kind == InferenceOutput::Kind::kLogits;
+    if (!raw && shape.size() != 1) {
+      return invalid_argument_error(where + "output '" + out.name + "' needs a flat result, got " +
+                                    shape_text(shape));
+    }
+  }
+  if (model.binary_head && shape != std::vector<int64_t>{1}) {
+    return invalid_argument_error(where + "a binary head needs one logit column, got " +
+                                  shape_text(shape));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+bool is_known_activation(std::string_view a) {
+  return a == "linear" || a == "relu" || a == "tanh" || a == "sigmoid" || a == "elu" ||
+         a == "softmax";
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) {
+    if (!text.empty()) text += ',';
+    text += n;
+  }
+  return text;
+}
+
+std::string join_widths(const std::vector<int64_t>& widths) {
+  std::string text;
+  for (int64_t w : widths) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(w);
+  }
+  return text;
+}
+
+Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {
+  CAIRN_RETURN_IF_ERROR(check_input(model));
+  std::vector<int64_t> shape = model.input_shape;
+  std::set<std::string> layer_names;
+  for (const InferenceStep& step : model.steps) {
+    if (step.name.empty() || !layer_names.insert(step.name).second) {
+      return invalid_argument_error("model '" + model.name + "': layer name '" + step.name +
+                                    "' is empty or repeated");
+    }
+    CAIRN_ASSIGN_OR_RETURN(shape, check_step(step, shape));
+  }
+  CAIRN_RETURN_IF_ERROR(check_outputs(model, shape));
+  return shape;
+}
+
+}  // namespace cairn::internal

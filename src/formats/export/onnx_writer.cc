@@ -1,0 +1,235 @@
+// Writes an InferenceModel as an ONNX model (ONNX's onnx/onnx.proto; our
+// declaration of its messages is proto/cairn/proto/onnx.proto).
+//
+// Layout: the file is one serialized onnx.ModelProto:
+//   ir_version 8, opset_import [{domain: "", version: 13}], producer_name "cairn"
+//   metadata_props  feature_names "a,b" and feature_widths "2,1" (Estimators only)
+//   graph           name: model.name
+//     input         <input_name>: float [batch, input_shape...] ("batch" symbolic)
+//     initializer   "<layer>/kernel" float [inputs, units], "<layer>/bias" float [units]
+//                   as raw little-endian bytes; scalar constants "<output>/one", "/zero"
+//     node          per step, in order, each value named after the node making it:
+//                     Flatten     <layer>/Flatten = Flatten(x, axis=1)
+//                     Dense       <layer>/Gemm = Gemm(x, kernel, bias), or
+//                                 <layer>/MatMul = MatMul(x, kernel) without a bias
+//                     activation  <layer>/Relu, /Tanh, /Sigmoid, /Elu (alpha 1),
+//                                 /Softmax (axis -1); nothing for "linear"
+//                   per output, from the last value y, ending in the output's name:
+//                     activations, logits  Identity(y)
+//                     probabilities        Softmax(y, axis=-1); binary head:
+//                                          p = Sigmoid(y), Concat(Sub(1, p), p, axis=1)
+//                     logistic             Sigmoid(y)
+//                     class_ids            ArgMax(y, axis=1, keepdims=1); binary head:
+//                                          Cast(Greater(y, 0), to=INT64)
+//     output        <output name>: float [batch, ...] or int64 [batch, 1]
+#include <bit>
+#include <set>
+
+#include "cairn/formats/export/onnx_model.h"
+#include "cairn/proto/onnx.pb.h"
+#include "formats/export/inference_model_checks.h"
+
+namespace cairn {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "raw_data holds little-endian floats");
+
+constexpr int64_t kIrVersion = 8;
+constexpr int64_t kOpsetVersion = 13;
+
+onnx::AttributeProto int_attribute(const std::string& name, int64_t value) {
+  onnx::AttributeProto a;
+  a.set_name(name);
+  a.set_type(onnx::AttributeProto::INT);
+  a.set_i(value);
+  return a;
+}
+
+onnx::AttributeProto float_attribute(const std::string& name, float value) {
+  onnx::AttributeProto a;
+  a.set_name(name);
+  a.set_type(onnx::AttributeProto::FLOAT);
+  a.set_f(value);
+  return a;
+}
+
+// Appends nodes and initializers to a graph. Every node has one output, the
+// value named after the node.
+class OnnxGraph {
+ public:
+  explicit OnnxGraph(onnx::GraphProto& graph) : graph_(graph) {}
+
+  // Adds an `op_type` node named `name`; returns its output's name, `name`.
+  std::string add(const std::string& op_type, const std::string& name,
+                  const std::vector<std::string>& inputs,
+                  std::vector<onnx::AttributeProto> attributes = {}) {
+    onnx::NodeProto* node = graph_.add_node();
+    node->set_name(name);
+    node->set_op_type(op_type);
+    for (const std::string& input : inputs) node->add_input(input);
+    node->add_output(name);
+    for (onnx::AttributeProto& a : attributes) *node->add_attribute() = std::move(a);
+    return name;
+  }
+
+  // Adds the float32 tensor `t` as an initializer named `name`; returns `name`.
+  std::string add_initializer(const std::string& name, const Tensor& t) {
+    onnx::TensorProto* init = graph_.add_initializer();
+    init->set_name(name);
+    init->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : t.shape().dims()) init->add_dims(d);
+    init->set_raw_data(reinterpret_cast<const char*>(t.data()), t.byte_size());
+    return name;
+  }
+
+ private:
+  onnx::GraphProto& graph_;
+};
+
+// Applies `activation` to the value `x` inside `layer`; returns the result.
+std::string add_activation(OnnxGraph& g, const std::string& layer, const std::string& activation,
+                           const std::string& x) {
+  if (activation == "linear") return x;
+  if (activation == "relu") return g.add("Relu", layer + "/Relu", {x});
+  if (activation == "tanh") return g.add("Tanh", layer + "/Tanh", {x});
+  if (activation == "sigmoid") return g.add("Sigmoid", layer + "/Sigmoid", {x});
+  if (activation == "elu") return g.add("Elu", layer + "/Elu", {x}, {float_attribute("alpha", 1)});
+  return g.add("Softmax", layer + "/Softmax", {x}, {int_attribute("axis", -1)});
+}
+
+std::string add_step(OnnxGraph& g, const InferenceStep& step, const std::string& x) {
+  switch (step.kind) {
+    case InferenceStep::Kind::kFlatten:
+      return g.add("Flatten", step.name + "/Flatten", {x}, {int_attribute("axis", 1)});
+    case InferenceStep::Kind::kActivation:
+      return add_activation(g, step.name, step.activation, x);
+    case InferenceStep::Kind::kDense:
+      break;
+  }
+  const std::string kernel = g.add_initializer(step.name + "/kernel", step.kernel);
+  const std::string y = step.has_bias()
+                            ? g.add("Gemm", step.name + "/Gemm",
+                                    {x, kernel, g.add_initializer(step.name + "/bias", step.bias)})
+                            : g.add("MatMul", step.name + "/MatMul", {x, kernel});
+  return add_activation(g, step.name, step.activation, y);
+}
+
+// Adds the nodes computing `out` from the last value `y`.
+void add_output(OnnxGraph& g, const InferenceOutput& out, bool binary_head, const std::string& y) {
+  const std::string& name = out.name;
+  switch (out.kind) {
+    case InferenceOutput::Kind::kActivations:
+    case InferenceOutput::Kind::kLogits:
+      g.add("Identity", name, {y});
+      return;
+    case InferenceOutput::Kind::kLogistic:
+      g.add("Sigmoid", name, {y});
+      return;
+    case InferenceOutput::Kind::kProbabilities: {
+      if (!binary_head) {
+        g.add("Softmax", name, {y}, {int_attribute("axis", -1)});
+        return;
+      }
+      const std::string p = g.add("Sigmoid", name + "/Sigmoid", {y});
+      const std::string one = g.add_initializer(name + "/one", Tensor::scalar(1.0f));
+      const std::string q = g.add("Sub", name + "/Sub", {one, p});
+      g.add("Concat", name, {q, p}, {int_attribute("axis", 1)});
+      return;
+    }
+    case InferenceOutput::Kind::kClassIds: {
+      if (!binary_head) {
+        g.add("ArgMax", name, {y}, {int_attribute("axis", 1), int_attribute("keepdims", 1)});
+        return;
+      }
+      const std::string zero = g.add_initializer(name + "/zero", Tensor::scalar(0.0f));
+      const std::string positive = g.add("Greater", name + "/Greater", {y, zero});
+      g.add("Cast", name, {positive}, {int_attribute("to", onnx::TensorProto::INT64)});
+      return;
+    }
+  }
+}
+
+// A tensor value of `elem_type` and shape [batch, dims...].
+void set_value_info(onnx::ValueInfoProto& info, const std::string& name, int elem_type,
+                    const std::vector<int64_t>& dims) {
+  info.set_name(name);
+  onnx::TypeProto::Tensor* tensor = info.mutable_type()->mutable_tensor_type();
+  tensor->set_elem_type(elem_type);
+  onnx::TensorShapeProto* shape = tensor->mutable_shape();
+  shape->add_dim()->set_dim_param("batch");
+  for (int64_t d : dims) shape->add_dim()->set_dim_value(d);
+}
+
+void declare_output(onnx::GraphProto& graph, const InferenceOutput& out, bool binary_head,
+                    const std::vector<int64_t>& y_dims) {
+  onnx::ValueInfoProto& info = *graph.add_output();
+  switch (out.kind) {
+    case InferenceOutput::Kind::kClassIds:
+      return set_value_info(info, out.name, onnx::TensorProto::INT64, {1});
+    case InferenceOutput::Kind::kProbabilities:
+      return set_value_info(info, out.name, onnx::TensorProto::FLOAT,
+                            binary_head ? std::vector<int64_t>{2} : y_dims);
+    default:
+      return set_value_info(info, out.name, onnx::TensorProto::FLOAT, y_dims);
+  }
+}
+
+// Every value (input, initializer, node output) must have one producer.
+Status check_value_names(const onnx::GraphProto& graph) {
+  std::set<std::string> names{graph.input(0).name()};
+  auto claim = [&names](const std::string& name) -> Status {
+    if (names.insert(name).second) return ok_status();
+    return invalid_argument_error("the value name '" + name +
+                                  "' is made twice (rename the layer or output it comes from)");
+  };
+  for (const onnx::TensorProto& init : graph.initializer())
+    CAIRN_RETURN_IF_ERROR(claim(init.name()));
+  for (const onnx::NodeProto& node : graph.node()) CAIRN_RETURN_IF_ERROR(claim(node.output(0)));
+  return ok_status();
+}
+
+void add_metadata(onnx::ModelProto& proto, const std::string& key, const std::string& value) {
+  onnx::StringStringEntryProto* entry = proto.add_metadata_props();
+  entry->set_key(key);
+  entry->set_value(value);
+}
+
+Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> y_dims, internal::check_inference_model(model));
+  onnx::ModelProto proto;
+  proto.set_ir_version(kIrVersion);
+  proto.set_producer_name("cairn");
+  onnx::OperatorSetIdProto* opset = proto.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(kOpsetVersion);
+  if (!model.feature_names.empty()) {
+    add_metadata(proto, "feature_names", internal::join_names(model.feature_names));
+    add_metadata(proto, "feature_widths", internal::join_widths(model.feature_widths));
+  }
+  onnx::GraphProto& graph = *proto.mutable_graph();
+  graph.set_name(model.name);
+  set_value_info(*graph.add_input(), model.input_name, onnx::TensorProto::FLOAT, model.input_shape);
+  OnnxGraph g(graph);
+  std::string y = model.input_name;
+  for (const InferenceStep& step : model.steps) y = add_step(g, step, y);
+  for (const InferenceOutput& out : model.outputs) {
+    add_output(g, out, model.binary_head, y);
+    declare_output(graph, out, model.binary_head, y_dims);
+  }
+  CAIRN_RETURN_IF_ERROR(check_value_names(graph).with_context("model '" + model.name + "'"));
+  return proto;
+}
+
+}  // namespace
+
+Status write_onnx_model(FileSystem& fs, const std::string& path, const InferenceModel& model) {
+  Result<onnx::ModelProto> proto = build_model_proto(model);
+  if (!proto.ok()) return proto.status().with_context(path);
+  std::string bytes;
+  if (!proto->SerializeToString(&bytes)) {
+    return internal_error(path + ": the ONNX model does not serialize (over 2 GiB?)");
+  }
+  return fs.write_file_atomically(path, bytes);
+}
+
+}  // namespace cairn

@@ -1,0 +1,68 @@
+#include "cairn/keras/layers/activation.h"
+
+#include "keras/layers/layer_config.h"
+
+namespace cairn::keras {
+
+Activation::Activation(const std::string& activation, std::string name)
+    : Layer("activation", std::move(name), std::nullopt),
+      activation_(internal::parse_activation(activation)) {}
+
+Shape Activation::build(const Shape& input_shape, std::mt19937_64& /*rng*/) {
+  return set_built(input_shape);
+}
+
+nn::Matrix Activation::forward(const nn::Matrix& x, bool /*training*/, std::mt19937_64& /*rng*/) {
+  last_x_ = x;
+  last_y_ = nn::activate(activation_, x);
+  return last_y_;
+}
+
+nn::Matrix Activation::backward(const nn::Matrix& dy) {
+  return nn::activation_backward(activation_, last_x_, last_y_, dy);
+}
+
+Json Activation::config() const {
+  Json c = base_config();
+  c["activation"] = std::string(nn::activation_name(activation_));
+  return c;
+}
+
+Activation Activation::from_config(const Json& config) {
+  const std::string name = internal::name_from_config(config);
+  return Activation(
+      std::string(nn::activation_name(internal::activation_from_config(config, name))), name);
+}
+
+Flatten::Flatten(FlattenOptions options)
+    : Layer("flatten", std::move(options.name), std::move(options.input_shape)) {}
+
+Shape Flatten::build(const Shape& input_shape, std::mt19937_64& /*rng*/) {
+  int64_t n = 1;
+  for (int64_t d : input_shape) n *= d;
+  return set_built({n});
+}
+
+Json Flatten::config() const {
+  Json c = base_config();
+  c["data_format"] = "channels_last";
+  return c;
+}
+
+Flatten Flatten::from_config(const Json& config) {
+  return Flatten({.input_shape = internal::input_shape_from_config(config),
+                  .name = internal::name_from_config(config)});
+}
+
+Input::Input(Shape shape, std::string name) : Layer("input", std::move(name), std::move(shape)) {}
+
+Json Input::config() const {
+  Json c{{"batch_input_shape", internal::shape_json(*declared_input_shape())},
+         {"dtype", "float32"},
+         {"sparse", false},
+         {"ragged", false},
+         {"name", name()}};
+  return c;
+}
+
+}  // namespace cairn::keras

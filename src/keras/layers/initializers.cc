@@ -1,0 +1,123 @@
+#include "keras/layers/initializers.h"
+
+#include <array>
+#include <cmath>
+
+#include "cairn/core/errors.h"
+
+namespace cairn::keras::internal {
+
+namespace {
+
+struct InitializerName {
+  const char* snake;
+  const char* class_name;
+};
+
+constexpr std::array<InitializerName, 10> kInitializers{{
+    {"glorot_uniform", "GlorotUniform"},
+    {"glorot_normal", "GlorotNormal"},
+    {"he_uniform", "HeUniform"},
+    {"he_normal", "HeNormal"},
+    {"lecun_uniform", "LecunUniform"},
+    {"lecun_normal", "LecunNormal"},
+    {"zeros", "Zeros"},
+    {"ones", "Ones"},
+    {"random_normal", "RandomNormal"},
+    {"random_uniform", "RandomUniform"},
+}};
+
+const InitializerName* find(const std::string& name) {
+  for (const InitializerName& n : kInitializers) {
+    if (name == n.snake || name == n.class_name) return &n;
+  }
+  return nullptr;
+}
+
+void fill_uniform(Tensor& t, double limit, std::mt19937_64& rng) {
+  std::uniform_real_distribution<float> uniform(static_cast<float>(-limit),
+                                                static_cast<float>(limit));
+  for (float& w : t.flat<float>()) w = uniform(rng);
+}
+
+// Keras's variance-scaling normals are truncated at two standard deviations,
+// with the stddev corrected by 0.8796 so the truncated variance is `scale`.
+void fill_truncated_normal(Tensor& t, double stddev, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, stddev);
+  for (float& w : t.flat<float>()) {
+    double x;
+    do x = normal(rng);
+    while (std::abs(x) > 2.0 * stddev);
+    w = static_cast<float>(x);
+  }
+}
+
+// Keras 2.0-2.2 wrote the Glorot/He/LeCun initializers as VarianceScaling
+// with their parameters.
+std::string variance_scaling_name(const Json& c) {
+  const double scale = c.value("scale", 1.0);
+  const std::string mode = c.value("mode", "fan_in");
+  const bool uniform = c.value("distribution", "normal") == "uniform";
+  const std::string family = mode == "fan_avg" ? "glorot" : scale == 2.0 ? "he" : "lecun";
+  return family + (uniform ? "_uniform" : "_normal");
+}
+
+}  // namespace
+
+bool is_known_initializer(const std::string& name) { return find(name) != nullptr; }
+
+void fill_initializer(const std::string& name, Tensor& t, int64_t fan_in, int64_t fan_out,
+                      std::mt19937_64& rng) {
+  const InitializerName* n = find(name);
+  if (n == nullptr) throw InvalidArgumentError("unknown initializer '" + name + "'");
+  const std::string key = n->snake;
+  const double in = static_cast<double>(fan_in), avg = (fan_in + fan_out) / 2.0;
+  constexpr double kTruncationCorrection = 0.87962566103423978;
+  if (key == "zeros" || key == "ones") {
+    for (float& w : t.flat<float>()) w = key == "ones" ? 1.0f : 0.0f;
+  } else if (key == "random_normal") {
+    std::normal_distribution<float> normal(0.0f, 0.05f);
+    for (float& w : t.flat<float>()) w = normal(rng);
+  } else if (key == "random_uniform") {
+    fill_uniform(t, 0.05, rng);
+  } else if (key == "glorot_uniform") {
+    fill_uniform(t, std::sqrt(3.0 / avg), rng);
+  } else if (key == "he_uniform") {
+    fill_uniform(t, std::sqrt(6.0 / in), rng);
+  } else if (key == "lecun_uniform") {
+    fill_uniform(t, std::sqrt(3.0 / in), rng);
+  } else {
+    const double scale = key == "glorot_normal" ? 1.0 / avg
+                         : key == "he_normal"   ? 2.0 / in
+                                                : 1.0 / in;
+    fill_truncated_normal(t, std::sqrt(scale) / kTruncationCorrection, rng);
+  }
+}
+
+Json initializer_config(const std::string& name) {
+  const InitializerName* n = find(name);
+  if (n == nullptr) throw InvalidArgumentError("unknown initializer '" + name + "'");
+  const std::string key = n->snake;
+  Json config = Json::object();
+  if (key == "random_normal") config = {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}};
+  if (key == "random_uniform") config = {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}};
+  if (key != "zeros" && key != "ones" && config.empty()) config = {{"seed", nullptr}};
+  return Json{{"class_name", n->class_name}, {"config", config}};
+}
+
+std::string initializer_from_config(const Json& config) {
+  std::string name;
+  if (config.is_string()) name = config.get<std::string>();
+  if (config.is_object() && config.contains("class_name")) {
+    name = config["class_name"].get<std::string>();
+  }
+  if (name == "VarianceScaling" && config.contains("config"))
+    name = variance_scaling_name(config["config"]);
+  const InitializerName* n = find(name);
+  if (n == nullptr) {
+    throw InvalidArgumentError("unsupported initializer '" + name + "' in the model config");
+  }
+  return n->snake;
+}
+
+}  // namespace cairn::keras::internal

@@ -1,0 +1,66 @@
+#include "cairn/keras/layers/layer.h"
+
+#include <map>
+#include <mutex>
+
+#include "cairn/core/errors.h"
+
+namespace cairn::keras {
+
+namespace {
+
+std::mutex& counters_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::map<std::string, int>& name_counters() {
+  static std::map<std::string, int> counters;
+  return counters;
+}
+
+}  // namespace
+
+std::string unique_layer_name(const std::string& base) {
+  std::lock_guard lock(counters_mutex());
+  const int n = name_counters()[base]++;
+  return n == 0 ? base : base + "_" + std::to_string(n);
+}
+
+void clear_session() {
+  std::lock_guard lock(counters_mutex());
+  name_counters().clear();
+}
+
+Layer::Layer(const std::string& base, std::string name, std::optional<Shape> input_shape)
+    : name_(name.empty() ? unique_layer_name(base) : std::move(name)),
+      input_shape_(std::move(input_shape)) {}
+
+const nn::Matrix& Layer::last_preactivation() const {
+  throw InternalError("layer '" + name_ + "' has no pre-activation");
+}
+
+int64_t Layer::count_params() {
+  int64_t n = 0;
+  for (const nn::Variable* w : weights()) n += w->value.num_elements();
+  return n;
+}
+
+Shape Layer::set_built(Shape output_shape) {
+  built_ = true;
+  output_shape_ = std::move(output_shape);
+  return output_shape_;
+}
+
+Json Layer::base_config() const {
+  Json config{{"name", name_}, {"trainable", true}};
+  if (input_shape_) {
+    Json shape = Json::array({nullptr});
+    for (int64_t d : *input_shape_) shape.push_back(d);
+    config["batch_input_shape"] = std::move(shape);
+  }
+  config["dtype"] = "float32";
+  return config;
+}
+
+}  // namespace cairn::keras

@@ -1,0 +1,204 @@
+#include "keras/saving/model_h5.h"
+
+#include <map>
+
+#include "cairn/core/errors.h"
+#include "cairn/formats/json_limits.h"
+#include "cairn/formats/hdf5/keras_h5.h"
+#include "keras/saving/model_config.h"
+
+namespace cairn::keras::internal {
+
+namespace {
+
+// "dense/kernel:0" -> "kernel"; Keras 3's "sequential_12/dense_35/kernel" -> "kernel".
+std::string weight_suffix(const std::string& name) {
+  std::string base = name.substr(name.rfind('/') + 1);
+  const size_t colon = base.rfind(':');
+  return colon == std::string::npos ? base : base.substr(0, colon);
+}
+
+std::string without_device_suffix(const std::string& name) {
+  const size_t colon = name.rfind(':');
+  return colon == std::string::npos ? name : name.substr(0, colon);
+}
+
+std::vector<H5LayerWeights> layer_weights(const Sequential& model) {
+  std::vector<H5LayerWeights> layers;
+  for (const LayerPtr& layer : model.layers()) {
+    H5LayerWeights entry{.layer_name = layer->name(), .weights = {}};
+    for (const nn::Variable* w : layer->weights())
+      entry.weights.push_back({w->name + ":0", w->value});
+    layers.push_back(std::move(entry));
+  }
+  return layers;
+}
+
+// "Adam/iter:0", then each slot ("Adam/dense/kernel/m:0") by slot name, then variable.
+std::vector<H5Weight> optimizer_weights(const Sequential& model) {
+  std::vector<H5Weight> out;
+  optim::Optimizer* opt = model.optimizer();
+  if (opt == nullptr) return out;
+  const std::string name(opt->name());
+  out.push_back({name + "/iter:0", Tensor::scalar<int64_t>(opt->iterations())});
+  std::map<std::string, const nn::Variable*> slots;
+  for (const nn::Variable* v : opt->variables()) slots[v->name] = v;
+  for (const std::string& slot : opt->slot_names()) {
+    for (const nn::Variable* w : model.weights()) {
+      auto it = slots.find(w->name + "/" + slot);
+      if (it != slots.end()) out.push_back({name + "/" + it->first + ":0", it->second->value});
+    }
+  }
+  return out;
+}
+
+// Each (variable, saved tensor) pair, or the list of mismatches.
+using Assignment = std::vector<std::pair<nn::Variable*, const Tensor*>>;
+
+Assignment match_layer(Layer& layer, const H5LayerWeights& saved, const std::string& path,
+                       std::vector<std::string>& problems) {
+  Assignment out;
+  nn::VariableRefs weights = layer.weights();
+  if (weights.size() != saved.weights.size()) {
+    problems.push_back("layer '" + layer.name() + "' has " + std::to_string(weights.size()) +
+                       " weights but '" + path + "' holds " + std::to_string(saved.weights.size()) +
+                       " for '" + saved.layer_name + "'");
+    return out;
+  }
+  for (nn::Variable* w : weights) {
+    const H5Weight* match = nullptr;
+    for (const H5Weight& s : saved.weights) {
+      if (weight_suffix(s.name) == weight_suffix(w->name)) match = &s;
+    }
+    if (match == nullptr) {
+      problems.push_back("no weight '" + weight_suffix(w->name) + "' for layer '" + layer.name() +
+                         "' in '" + path + "'");
+    } else if (match->value.dtype() != w->value.dtype() ||
+               !(match->value.shape() == w->value.shape())) {
+      problems.push_back(
+          "'" + match->name + "' is " + std::string(dtype_name(match->value.dtype())) + " " +
+          match->value.shape().to_string() + " but " + w->name + " is " +
+          std::string(dtype_name(w->value.dtype())) + " " + w->value.shape().to_string());
+    } else {
+      out.emplace_back(w, &match->value);
+    }
+  }
+  return out;
+}
+
+void throw_problems(const std::string& what, const std::vector<std::string>& problems) {
+  std::string message = what + " (" + std::to_string(problems.size()) + " problem" +
+                        (problems.size() > 1 ? "s" : "") + "):";
+  for (const std::string& p : problems) message += "\n  - " + p;
+  throw InvalidArgumentError(message);
+}
+
+// Layers with weights, matched in order (Keras's load_weights by topology).
+void assign_layers(Sequential& model, const KerasH5File& file, const std::string& path) {
+  std::vector<Layer*> mine;
+  for (const LayerPtr& l : model.layers()) {
+    if (!l->weights().empty()) mine.push_back(l.get());
+  }
+  std::vector<const H5LayerWeights*> saved;
+  for (const H5LayerWeights& l : file.layers) {
+    if (!l.weights.empty()) saved.push_back(&l);
+  }
+  std::vector<std::string> problems;
+  if (mine.size() != saved.size()) {
+    problems.push_back("the model has " + std::to_string(mine.size()) + " layers with weights, '" +
+                       path + "' has " + std::to_string(saved.size()));
+  }
+  Assignment all;
+  for (size_t i = 0; i < std::min(mine.size(), saved.size()); ++i) {
+    Assignment a = match_layer(*mine[i], *saved[i], path, problems);
+    all.insert(all.end(), a.begin(), a.end());
+  }
+  if (!problems.empty()) {
+    throw_problems("load_weights: model '" + model.name() + "' does not match '" + path + "'",
+                   problems);
+  }
+  for (auto [variable, value] : all) variable->value = *value;
+}
+
+// Optimizer state saved under TF 2 Keras names; older unnamed layouts are skipped.
+void assign_optimizer(Sequential& model, const KerasH5File& file) {
+  optim::Optimizer* opt = model.optimizer();
+  if (opt == nullptr || file.optimizer_weights.empty()) return;
+  model.build_optimizer();
+  std::map<std::string, nn::Variable*> slots;
+  for (nn::Variable* v : opt->variables()) slots[v->name] = v;
+  for (const H5Weight& w : file.optimizer_weights) {
+    const std::string name = without_device_suffix(w.name);
+    const std::string local = name.substr(name.find('/') + 1);  // drop "Adam/"
+    if (local == "iter" && w.value.num_elements() == 1) {
+      opt->set_iterations(static_cast<int64_t>(w.value.element_as_double(0)));
+      continue;
+    }
+    auto it = slots.find(local);
+    if (it != slots.end() && it->second->value.shape() == w.value.shape() &&
+        it->second->value.dtype() == w.value.dtype()) {
+      it->second->value = w.value;
+    }
+  }
+}
+
+}  // namespace
+
+void save_h5(Sequential& model, const std::string& path, bool whole_model) {
+  if (model.weights().empty()) throw FailedPreconditionError("save: the model has no weights yet");
+  KerasH5File file{.keras_version = "2.4.0", .backend = "tensorflow"};
+  file.layers = layer_weights(model);
+  if (whole_model) {
+    file.model_config = model_config_json(model).dump();
+    if (model.compiled()) {
+      model.build_optimizer();
+      file.training_config = training_config_json(model).dump();
+      file.optimizer_weights = optimizer_weights(model);
+    }
+  }
+  throw_if_error(write_keras_h5(path, file));
+}
+
+void load_h5_weights(Sequential& model, const std::string& path) {
+  KerasH5File file = value_or_throw(read_keras_h5(path));
+  if (!model.built()) {
+    throw FailedPreconditionError("load_weights('" + path + "'): model '" + model.name() +
+                                  "' is not built; give its first layer an input_shape");
+  }
+  assign_layers(model, file, path);
+}
+
+Sequential load_h5_model(const std::string& path) {
+  KerasH5File file = value_or_throw(read_keras_h5(path));
+  if (file.model_config.empty()) {
+    throw InvalidArgumentError("load_model('" + path +
+                               "'): the file holds weights only (no model_config); build the "
+                               "model and call load_weights");
+  }
+  Result<Json> config = parse_untrusted_json(file.model_config, path + ": model_config");
+  if (!config.ok()) {
+    throw DataLossError("load_model('" + path + "'): " + config.status().message());
+  }
+  int64_t stored = 0;  // the model cannot have more weights than the file holds
+  for (const H5LayerWeights& layer : file.layers) {
+    for (const H5Weight& w : layer.weights) stored += w.value.num_elements();
+  }
+  Sequential model = model_from_config(*config, stored);
+  if (!model.built()) {
+    throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
+  }
+  assign_layers(model, file, path);
+  if (!file.training_config.empty()) {
+    Result<Json> training = parse_untrusted_json(file.training_config, path + ": training_config");
+    std::string why;
+    std::optional<CompileOptions> options =
+        training.ok() ? compile_options_from(*training, why) : std::nullopt;
+    if (options) {
+      model.compile(*options);
+      assign_optimizer(model, file);
+    }
+  }
+  return model;
+}
+
+}  // namespace cairn::keras::internal
