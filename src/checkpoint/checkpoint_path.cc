@@ -24,9 +24,10 @@ namespace internal {
 namespace {
 
 Status outside_error(const std::string& dir, const std::string& recorded, const Status& why) {
-  return data_loss_error(
-      checkpoint_state_path(dir) + " names checkpoint \"" + recorded + "\", which lies outside " + dir +
-      "; a state file may only name checkpoints in its own directory (" + why.message() + ")");
+  return data_loss_error(checkpoint_state_path(dir) + " names checkpoint \"" + recorded +
+                         "\", which lies outside " + dir +
+                         "; a state file may only name checkpoints in its own directory (" +
+                         why.message() + ")");
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ namespace cairn {
 struct CheckpointManagerOptions {
   std::string directory;
   std::string checkpoint_name{kDefaultCheckpointName};  // prefixes are DIR/NAME-STEP
-  int max_to_keep = 5;                         // <= 0 keeps every checkpoint
+  int max_to_keep = 5;                                  // <= 0 keeps every checkpoint
   double keep_checkpoint_every_n_hours = 10000;
   // Seconds since the epoch; injectable for tests. Default: the system clock.
   std::function<double()> clock;

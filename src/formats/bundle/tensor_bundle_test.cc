@@ -46,9 +46,9 @@ TEST(TensorBundleNamesTest, EveryFileOfAPrefixParsesBackToIt) {
 TEST(TensorBundleNamesTest, OtherFilesAreNoBundleFiles) {
   for (const char* name :
        {"checkpoint", "graph.pbtxt", "x.index.tempstate0123456789abcdef",
-        "x.data-00000-of-00001.tempstate0123456789abcdef", "x.meta.tmp0123456789abcdef",
-        ".index", "dir/.index", "x.index2", "x.data-0-of-1", "x.data-00000-of-0000a",
-        "x.data-00000+of-00001", "x.data-00000-of-00001x", "x.h5", "x"}) {
+        "x.data-00000-of-00001.tempstate0123456789abcdef", "x.meta.tmp0123456789abcdef", ".index",
+        "dir/.index", "x.index2", "x.data-0-of-1", "x.data-00000-of-0000a", "x.data-00000+of-00001",
+        "x.data-00000-of-00001x", "x.h5", "x"}) {
     EXPECT_FALSE(is_bundle_file(name)) << name;
   }
   EXPECT_TRUE(is_bundle_file_suffix(".data-00000-of-00001"));

@@ -3,28 +3,16 @@
 #include <filesystem>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/keras/sequential.h"
 #include "keras/saving/model_h5.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool is_h5_path(const std::string& path) {
-  return ends_with(path, ".h5") || ends_with(path, ".hdf5") || ends_with(path, ".keras");
-}
-
-}  // namespace
-
 void Sequential::save_weights(const std::string& path, const SaveWeightsOptions& options) {
   const std::string format =
-      options.save_format.empty() ? (is_h5_path(path) ? "h5" : "tf") : options.save_format;
+      options.save_format.empty() ? (is_keras_h5_path(path) ? "h5" : "tf") : options.save_format;
   if (format == "h5") {
     internal::save_h5(*this, path, /*whole_model=*/false);
   } else if (format == "tf") {
@@ -35,7 +23,7 @@ void Sequential::save_weights(const std::string& path, const SaveWeightsOptions&
 }
 
 void Sequential::load_weights(const std::string& path) {
-  if (is_h5_path(path) && std::filesystem::is_regular_file(path)) {
+  if (is_keras_h5_path(path) && std::filesystem::is_regular_file(path)) {
     internal::load_h5_weights(*this, path);
   } else {
     internal::load_tf_weights(*this, path);
@@ -43,7 +31,7 @@ void Sequential::load_weights(const std::string& path) {
 }
 
 void Sequential::save(const std::string& path) {
-  if (!is_h5_path(path)) {
+  if (!is_keras_h5_path(path)) {
     export_model(path, "saved_model");
     return;
   }
