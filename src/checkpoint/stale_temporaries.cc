@@ -1,6 +1,7 @@
 #include "cairn/checkpoint/stale_temporaries.h"
 
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/io/temporary_names.h"
 
 namespace cairn {
 

@@ -4,19 +4,13 @@
 #include "cairn/io/file_system.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
-#include <random>
 #include <vector>
+
+#include "cairn/io/temporary_names.h"
 
 namespace cairn {
 namespace {
-
-constexpr size_t kTemporaryDigits = 16;
-
-bool is_lower_hex(std::string_view s) {
-  return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
 
 Status write_and_sync(FileSystem& fs, const std::string& path, std::string_view data) {
   CAIRN_ASSIGN_OR_RETURN(auto file, fs.new_writable_file(path));
@@ -127,20 +121,6 @@ Status FileSystem::write_file_atomically(const std::string& path, std::string_vi
 Status FileSystem::link_file(const std::string& from, const std::string& to) {
   CAIRN_ASSIGN_OR_RETURN(std::string bytes, read_file(from));
   return write_and_sync(*this, to, bytes);
-}
-
-std::string temporary_path_for(std::string_view path, std::string_view marker) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char digits[kTemporaryDigits + 1];
-  std::snprintf(digits, sizeof(digits), "%016llx", static_cast<unsigned long long>(rng()));
-  return std::string(path).append(marker).append(digits);
-}
-
-bool is_temporary_name(std::string_view name, std::string_view marker) {
-  if (name.size() <= kTemporaryDigits + marker.size()) return false;
-  const std::string_view digits = name.substr(name.size() - kTemporaryDigits);
-  const std::string_view rest = name.substr(0, name.size() - kTemporaryDigits);
-  return is_lower_hex(digits) && rest.ends_with(marker);
 }
 
 std::string join_path(std::string_view dir, std::string_view name) {

@@ -182,15 +182,4 @@ inline bool is_absolute_path(std::string_view path) { return !path.empty() && pa
 // True when `path` is `dir` or lies under it ("a/b" within "a"; "ab" is not).
 bool path_within(std::string_view path, std::string_view dir);
 
-// Temporaries are written beside their target and renamed onto it: the
-// target's name, a marker, then 16 random lower-case hex digits, so that
-// concurrent writers never share one ("checkpoint.tmp0123456789abcdef").
-// write_file_atomically uses kTemporaryMarker; BundleWriter its own
-// (formats/bundle/tensor_bundle.h).
-inline constexpr std::string_view kTemporaryMarker = ".tmp";
-std::string temporary_path_for(std::string_view path, std::string_view marker = kTemporaryMarker);
-// True when `name` is such a temporary's name with `marker` (a target's name
-// must precede it: ".tmp0123456789abcdef" alone is not one).
-bool is_temporary_name(std::string_view name, std::string_view marker);
-
 }  // namespace cairn

@@ -7,6 +7,7 @@
 
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
+#include "cairn/io/temporary_names.h"
 #include "cairn/proto/tensor_bundle.pb.h"
 #include "formats/bundle/bundle_commit.h"
 #include "formats/bundle/tensor_codec.h"
