@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/keras/sequential.h"
 #include "keras/saving/model_h5.h"
@@ -39,7 +40,7 @@ void Sequential::save(const std::string& path) {
 }
 
 Sequential load_model(const std::string& path) {
-  if (default_file_system().file_exists(path + "/saved_model.pb")) {
+  if (default_file_system().file_exists(saved_model_pb_path(path))) {
     throw UnimplementedError("load_model('" + path +
                              "'): a SavedModel directory is for serving; run it with "
                              "cairn::serving::SavedModel or `cairn predict " +
