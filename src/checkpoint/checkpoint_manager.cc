@@ -57,8 +57,7 @@ std::string CheckpointManager::save(
 std::string CheckpointManager::save(
     int64_t step, const NamedTensorRefs& tensors,
     const std::function<void(const std::string& prefix)>& before_commit) {
-  std::string prefix =
-      join_path(options_.directory, options_.checkpoint_name + "-" + std::to_string(step));
+  std::string prefix = checkpoint_prefix(options_.directory, options_.checkpoint_name, step);
   if (state_file_missing_) {
     throw_if_error(fs_.create_directories(options_.directory));
     write_state("");
@@ -116,7 +115,7 @@ void CheckpointManager::sweep(std::vector<std::string>* doomed) {
 
 void CheckpointManager::delete_checkpoint_files(FileSystem& fs, const std::string& prefix) {
   remove_bundle_files(fs, prefix);
-  remove_bundle_files(fs, prefix + ".previous");
+  remove_bundle_files(fs, previous_bundle_prefix(prefix));
 }
 
 }  // namespace cairn

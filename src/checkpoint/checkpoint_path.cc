@@ -14,12 +14,8 @@ bool checkpoint_exists(FileSystem& fs, const std::string& prefix) {
 
 // "x.index" / "x.data-00000-of-00001" / "x.meta" -> "x"; otherwise unchanged.
 std::string strip_checkpoint_suffix(const std::string& path) {
-  for (size_t dot : {path.rfind(".data-"), path.rfind('.')}) {
-    if (dot != std::string::npos && is_bundle_file_suffix(std::string_view(path).substr(dot))) {
-      return path.substr(0, dot);
-    }
-  }
-  return path;
+  std::optional<BundleFileName> file = parse_bundle_file_name(path);
+  return file ? std::string(file->prefix) : path;
 }
 
 }  // namespace
@@ -27,14 +23,11 @@ std::string strip_checkpoint_suffix(const std::string& path) {
 namespace internal {
 namespace {
 
-std::string state_file_of(const std::string& dir) {
-  return join_path(dir, kCheckpointStateFilename);
-}
-
 Status outside_error(const std::string& dir, const std::string& recorded, const Status& why) {
-  return data_loss_error(
-      state_file_of(dir) + " names checkpoint \"" + recorded + "\", which lies outside " + dir +
-      "; a state file may only name checkpoints in its own directory (" + why.message() + ")");
+  return data_loss_error(checkpoint_state_path(dir) + " names checkpoint \"" + recorded +
+                         "\", which lies outside " + dir +
+                         "; a state file may only name checkpoints in its own directory (" +
+                         why.message() + ")");
 }
 
 }  // namespace
@@ -82,7 +75,7 @@ namespace {
 // Why directory `dir` has no newest checkpoint, naming its state file and the
 // entry in it (latest_checkpoint() found none and did not throw).
 std::string why_no_checkpoint(const std::string& dir, FileSystem& fs) {
-  const std::string state_file = internal::state_file_of(dir);
+  const std::string state_file = checkpoint_state_path(dir);
   Result<CheckpointState> state = read_checkpoint_state(fs, dir);
   if (!state.ok()) return "no checkpoint in directory " + dir + ": " + state.status().message();
   const std::string& recorded = state->model_checkpoint_path;

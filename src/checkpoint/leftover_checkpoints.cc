@@ -12,51 +12,24 @@
 namespace cairn {
 namespace {
 
-constexpr std::string_view kPreviousSuffix = ".previous";
-
 struct BundleFiles {
   bool index = false;
   bool others = false;  // data shards or .meta
 };
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-bool is_file_of_bundle(std::string_view file, std::string_view name) {
-  return file.size() > name.size() && file.starts_with(name) &&
-         is_bundle_file_suffix(file.substr(name.size()));
-}
-
-// NAME of NAME.index, NAME.meta or NAME.data-NNNNN-of-NNNNN, with whether it
-// is the index; nullopt for every other file, "NAME.previous.*" included.
+// The bundle `file` belongs to: its name and whether it is the index;
+// nullopt for every other file, hidden ones and "NAME.previous.*" included.
 std::optional<std::pair<std::string, bool>> bundle_file(std::string_view file) {
-  size_t dot = file.rfind(".data-");
-  if (dot == std::string_view::npos) dot = file.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || !is_bundle_file_suffix(file.substr(dot))) {
+  std::optional<BundleFileName> name = parse_bundle_file_name(file);
+  if (!name || name->prefix.front() == '.' || is_previous_bundle_prefix(name->prefix)) {
     return std::nullopt;
   }
-  std::string_view name = file.substr(0, dot);
-  if (name.front() == '.' || name.ends_with(kPreviousSuffix)) return std::nullopt;
-  return std::make_pair(std::string(name), file.substr(dot) == ".index");
+  return std::make_pair(std::string(name->prefix), name->kind == BundleFileKind::kIndex);
 }
 
 // True when `path` names a file directly inside `dir`.
 bool directly_in(const std::string& dir, const std::string& path) {
   return join_path(dir, basename(path)) == path;
-}
-
-// "model.ckpt-200" -> {"model.ckpt-", 200}; nullopt without a numeric step.
-std::optional<std::pair<std::string, int64_t>> stem_and_step(const std::string& name) {
-  const size_t dash = name.rfind('-');
-  if (dash == std::string::npos || !all_digits(name.substr(dash + 1)) || name.size() - dash > 16) {
-    return std::nullopt;
-  }
-  return std::make_pair(name.substr(0, dash + 1), std::stoll(name.substr(dash + 1)));
 }
 
 std::map<std::string, BundleFiles> bundles_by_name(FileSystem& fs, const std::string& dir) {
@@ -82,7 +55,7 @@ std::optional<double> written_at(FileSystem& fs, const std::string& path) {
 
 // What the state file says, in the terms the two rules need.
 struct Listing {
-  std::string stem;  // "model.ckpt-"
+  std::string name;  // "model.ckpt" of "model.ckpt-200"
   int64_t newest_step = 0;
   std::set<std::string> listed;          // names in the directory
   std::optional<int64_t> oldest_step;    // of all_model_checkpoint_paths
@@ -100,17 +73,17 @@ std::optional<Listing> read_listing(FileSystem& fs, const std::string& dir) {
   if (state.model_checkpoint_path.empty() || !directly_in(dir, state.model_checkpoint_path)) {
     return std::nullopt;
   }
-  auto newest = stem_and_step(basename(state.model_checkpoint_path));
+  std::optional<CheckpointName> newest = parse_checkpoint_prefix(state.model_checkpoint_path);
   if (!newest) return std::nullopt;
-  Listing out{.stem = newest->first, .newest_step = newest->second};
+  Listing out{.name = newest->name, .newest_step = newest->step};
   out.listed.insert(basename(state.model_checkpoint_path));
   for (const std::string& path : state.all_model_checkpoint_paths)
     out.listed.insert(basename(path));
   const auto& paths = state.all_model_checkpoint_paths;
   if (paths.empty() || !directly_in(dir, paths.front())) return out;
-  auto oldest = stem_and_step(basename(paths.front()));
-  if (!oldest || oldest->first != out.stem) return out;
-  out.oldest_step = oldest->second;
+  std::optional<CheckpointName> oldest = parse_checkpoint_prefix(paths.front());
+  if (!oldest || oldest->name != out.name) return out;
+  out.oldest_step = oldest->step;
   if (state.all_model_checkpoint_timestamps.size() == paths.size()) {
     out.oldest_written = state.all_model_checkpoint_timestamps.front();
   }
@@ -135,9 +108,9 @@ std::vector<LeftoverCheckpoint> find_leftover_checkpoints(const std::string& dir
   if (!listing) return out;
   std::vector<std::pair<int64_t, LeftoverCheckpoint>> found;
   for (const auto& [name, files] : bundles_by_name(fs, dir)) {
-    auto stem_step = stem_and_step(name);
-    if (!stem_step || stem_step->first != listing->stem) continue;
-    const int64_t step = stem_step->second;
+    std::optional<CheckpointName> parsed = parse_checkpoint_prefix(name);
+    if (!parsed || parsed->name != listing->name) continue;
+    const int64_t step = parsed->step;
     const std::string prefix = join_path(dir, name);
     if (!files.index && step < listing->newest_step) {
       found.push_back({step, {prefix, "incomplete (no .index): its deletion was cut short"}});
@@ -169,7 +142,8 @@ void remove_bundle_files(FileSystem& fs, const std::string& prefix) {
   Result<std::vector<std::string>> names = fs.list_directory(dir);
   if (!names.ok()) return;
   for (const std::string& file : *names) {
-    if (is_file_of_bundle(file, basename(prefix))) (void)fs.remove_file(join_path(dir, file));
+    std::optional<BundleFileName> name = parse_bundle_file_name(file);
+    if (name && name->prefix == basename(prefix)) (void)fs.remove_file(join_path(dir, file));
   }
 }
 

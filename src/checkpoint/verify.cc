@@ -1,7 +1,6 @@
 #include "cairn/checkpoint/verify.h"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -15,39 +14,27 @@ namespace cairn {
 
 namespace {
 
-constexpr std::string_view kIndexSuffix = ".index";
-
-std::string join(const std::string& dir, const std::string& name) {
-  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
-}
-
-// The number after the last '-' of a prefix ("model.ckpt-200" -> 200), or -1.
-int64_t step_of(const std::string& prefix) {
-  const size_t dash = prefix.rfind('-');
-  if (dash == std::string::npos || dash + 1 == prefix.size()) return -1;
-  int64_t step = 0;
-  for (size_t i = dash + 1; i < prefix.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(prefix[i]))) return -1;
-    step = step * 10 + (prefix[i] - '0');
-    if (step > (int64_t{1} << 52)) return -1;
-  }
-  return step;
+// The step of a prefix for sorting: -1 when it has none.
+int64_t step_or_minus_one(const std::string& prefix) {
+  return checkpoint_step(prefix).value_or(-1);
 }
 
 // Bundles in `dir` by their .index files; temporaries (".tempstate...",
-// ".tmp...") end otherwise and are never listed.
+// ".tmp...") end otherwise and are never listed, nor are hidden files.
 std::vector<std::string> bundles_in(const std::string& dir, FileSystem& fs) {
   std::vector<std::string> prefixes;
   Result<std::vector<std::string>> names = fs.list_directory(dir);
   if (!names.ok()) return prefixes;
   for (const std::string& name : *names) {
-    if (name.size() > kIndexSuffix.size() && name.ends_with(kIndexSuffix) && name[0] != '.') {
-      prefixes.push_back(join(dir, name.substr(0, name.size() - kIndexSuffix.size())));
+    std::optional<BundleFileName> file = parse_bundle_file_name(name);
+    if (file && file->kind == BundleFileKind::kIndex && name[0] != '.') {
+      prefixes.push_back(join_path(dir, file->prefix));
     }
   }
-  std::stable_sort(
-      prefixes.begin(), prefixes.end(),
-      [](const std::string& a, const std::string& b) { return step_of(a) > step_of(b); });
+  std::stable_sort(prefixes.begin(), prefixes.end(),
+                   [](const std::string& a, const std::string& b) {
+                     return step_or_minus_one(a) > step_or_minus_one(b);
+                   });
   return prefixes;
 }
 
@@ -72,7 +59,7 @@ uint64_t size_or_zero(FileSystem& fs, const std::string& path) {
 }
 
 uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
-  uint64_t total = size_or_zero(fs, reader.prefix() + ".index");
+  uint64_t total = size_or_zero(fs, bundle_index_path(reader.prefix()));
   for (int i = 0; i < reader.num_shards(); ++i) {
     total += size_or_zero(fs, bundle_data_path(reader.prefix(), i, reader.num_shards()));
   }
@@ -80,7 +67,7 @@ uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
 }
 
 bool has_index(FileSystem& fs, const std::string& prefix) {
-  return fs.file_exists(prefix + std::string(kIndexSuffix));
+  return fs.file_exists(bundle_index_path(prefix));
 }
 
 // The state file's newest checkpoint, or "" when there is none to read.
@@ -124,7 +111,7 @@ Checked check(const std::string& prefix, FileSystem& fs) {
 // PREFIX.meta's bytes; nullopt when there is none. Throws when it exists but
 // cannot be read (vanishing counts as rotation for the caller).
 Result<std::optional<std::string>> read_meta(FileSystem& fs, const std::string& prefix) {
-  const std::string meta = prefix + ".meta";
+  const std::string meta = checkpoint_meta_path(prefix);
   if (!fs.file_exists(meta)) return std::optional<std::string>();
   CAIRN_ASSIGN_OR_RETURN(std::string bytes, fs.read_file(meta));
   return std::optional<std::string>(std::move(bytes));
@@ -157,7 +144,7 @@ namespace {
 // True when "<prefix>.previous", the copy an overwrite of `prefix` keeps
 // until the new bundle is in place, is an intact bundle.
 bool previous_copy_is_intact(const std::string& prefix, FileSystem& fs) {
-  const std::string previous = prefix + ".previous";
+  const std::string previous = previous_bundle_prefix(prefix);
   return has_index(fs, previous) && verify_checkpoint(previous, fs).ok;
 }
 
@@ -178,8 +165,9 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
     if (!health.ok && rotated_away(fs, dir, prefix, had_index)) continue;
     if (!health.ok && previous_copy_is_intact(prefix, fs)) {
       health.orphan = true;  // an overwrite cut short (formats/bundle_commit.cc)
-      health.problem = "an overwrite was cut short (" + health.problem + "); " + prefix +
-                       ".previous holds its last complete copy, which restores use";
+      health.problem = "an overwrite was cut short (" + health.problem + "); " +
+                       previous_bundle_prefix(prefix) +
+                       " holds its last complete copy, which restores use";
     }
     out.push_back(std::move(health));
   }

@@ -4,6 +4,7 @@
 
 #include "cairn/estimator/estimator.h"
 #include "cairn/formats/export/export.h"
+#include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/keras/sequential.h"
 #include "cli/guarded.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 InferenceModel load_inference_model(const std::string& path) {
   FileSystem& fs = default_file_system();
-  if (fs.file_exists(path + "/saved_model.pb")) {
+  if (fs.file_exists(saved_model_pb_path(path))) {
     throw InvalidArgumentError(path +
                                " is already a SavedModel; export takes an Estimator model "
                                "directory or a whole-model file (.h5)");

@@ -14,8 +14,9 @@
 #include <ostream>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/json_limits.h"
+#include "cairn/core/strings.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/formats/json_limits.h"
 #include "cairn/serving/saved_model_runner.h"
 #include "cli/guarded.h"
 #include "cli/json_tensor.h"
@@ -27,36 +28,20 @@ using serving::MetaGraphSummary;
 using serving::Signature;
 using serving::TensorSpec;
 
+// "serve, gpu" -> {"serve", "gpu"}: comma-separated, spaces and empty tags dropped.
 std::vector<std::string> split_tags(const std::string& text) {
   std::vector<std::string> tags;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string tag = text.substr(start, comma - start);
-    tag.erase(0, tag.find_first_not_of(' '));
-    tag.erase(tag.find_last_not_of(' ') + 1);
-    if (!tag.empty()) tags.push_back(tag);
-    start = comma + 1;
+  for (std::string_view tag : split(text, ',')) {
+    tag = trim(tag, " ");
+    if (!tag.empty()) tags.emplace_back(tag);
   }
   return tags;
-}
-
-// `items` separated by ", " (built by appending: GCC 12 warns falsely on
-// const char* + std::string&&).
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
 }
 
 // "serve, train": the tags sorted, as saved_model_cli prints a tag-set.
 std::string tag_set_text(std::vector<std::string> tags) {
   std::sort(tags.begin(), tags.end());
-  return join(tags);
+  return join(tags, ", ");
 }
 
 std::string shape_text(const TensorSpec& spec) {
@@ -64,7 +49,7 @@ std::string shape_text(const TensorSpec& spec) {
   std::vector<std::string> dims;
   for (int64_t d : spec.shape) dims.push_back(std::to_string(d));
   std::string out = "(";
-  out += join(dims);
+  out += join(dims, ", ");
   out += ")";
   return out;
 }
@@ -151,7 +136,7 @@ std::pair<std::string, Tensor> parse_input(const std::string& flag, const Signat
     std::vector<std::string> names;
     for (const auto& [n, s] : sig.inputs) names.push_back(n);
     throw InvalidArgumentError("--input " + name + ": signature '" + sig.key +
-                               "' has no such input (its inputs: " + join(names) + ")");
+                               "' has no such input (its inputs: " + join(names, ", ") + ")");
   }
   const nlohmann::json value =
       value_or_throw(parse_untrusted_json<nlohmann::json>(flag.substr(eq + 1), "--input " + name));

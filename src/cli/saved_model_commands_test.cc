@@ -113,6 +113,32 @@ TEST_F(SavedModelCommandsTest, PredictFeedsASingleInputFromCsvColumns) {
   EXPECT_EQ(run.out, "{\"y\":[2.5]}\n{\"y\":[3.0]}\n");
 }
 
+// The CSV goes through data/'s reader, as for the Estimator and Keras predict
+// commands: a byte order mark, "\r\n" and blank lines are accepted, and a
+// bad field is named by line and column.
+TEST_F(SavedModelCommandsTest, PredictReadsCsvLikeEveryPredictCommand) {
+  testing::TempDir dir;
+  const std::string odd = dir.path() + "/odd.csv";
+  ASSERT_TRUE(
+      default_file_system().write_file_atomically(odd, "\xEF\xBB\xBFx\r\n1\r\n\r\n 2 \r\n").ok());
+  auto run = run_command(cairn_command("predict " + half_ + " --data " + shell_quote(odd)));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "{\"y\":[2.5]}\n{\"y\":[3.0]}\n");
+
+  const std::string bad = dir.path() + "/bad.csv";
+  ASSERT_TRUE(default_file_system().write_file_atomically(bad, "x\n1\n\"2\"\n").ok());
+  auto refused = run_command(cairn_command("predict " + half_ + " --data " + shell_quote(bad)));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find(bad + ":3: column 1 (x): '\"2\"' is not a number"), std::string::npos)
+      << refused.err;
+
+  const std::string empty = dir.path() + "/empty.csv";
+  ASSERT_TRUE(default_file_system().write_file_atomically(empty, "x\n").ok());
+  auto none = run_command(cairn_command("predict " + half_ + " --data " + shell_quote(empty)));
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("has a header but no data rows"), std::string::npos) << none.err;
+}
+
 // A cairn export with features "a" (2 wide) and "b": predict maps the CSV's
 // header to the inputs and prints what the SavedModel computes.
 TEST(SavedModelPredictTest, PredictMapsHeaderColumnsToEstimatorFeatures) {

@@ -1,11 +1,12 @@
-// `cairn predict SAVED_MODEL_DIR --data CSV`: CSV rows fed to a SavedModel
+// `cairn predict SAVED_MODEL_DIR --data CSV`: CSV rows (read by data/csv.h) fed to a SavedModel
 // signature (column mapping in saved_model_commands.h), one JSON object of
 // outputs per row, as the Estimator and Keras predict commands print them.
-#include <algorithm>
-#include <cstdlib>
+#include <map>
 #include <ostream>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
+#include "cairn/data/csv.h"
 #include "cairn/io/file_system.h"
 #include "cairn/serving/saved_model_runner.h"
 #include "cli/guarded.h"
@@ -18,62 +19,32 @@ namespace {
 using serving::Signature;
 using serving::TensorSpec;
 
-// More columns than any CSV row predict reads can have (its rows are held
-// in memory as doubles).
+// More columns than any CSV row predict reads can have (its columns are held
+// in memory).
 constexpr int64_t kMaxColumns = int64_t{1} << 32;
 
+// The CSV's columns, parsed by data/ (cairn/data/csv.h) as every predict
+// command reads its rows: numbers, an optional header line.
 struct Csv {
-  std::vector<std::string> header;  // empty when the first line is numbers
-  std::vector<std::vector<double>> rows;
+  std::vector<nn::Matrix> columns;  // [rows, 1] each, in file order
+  std::vector<std::string> header;  // the header's column names; empty without one
+  int64_t rows = 0;
 };
 
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  size_t start = 0;
-  for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1) {
-    fields.push_back(line.substr(start, comma - start));
-  }
-  fields.push_back(line.substr(start));
-  for (auto& f : fields) {
-    f.erase(0, f.find_first_not_of(" \t\r"));
-    f.erase(f.find_last_not_of(" \t\r") + 1);
-  }
-  return fields;
-}
-
-bool parse_number(const std::string& field, double& value) {
-  char* end = nullptr;
-  value = std::strtod(field.c_str(), &end);
-  return !field.empty() && end == field.c_str() + field.size();
-}
-
 Csv read_csv(const std::string& path) {
-  std::string text = value_or_throw(default_file_system().read_file(path));
-  Csv csv;
-  size_t line_no = 0, start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
-    start = end + 1, ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::vector<std::string> fields = split_fields(line);
-    std::vector<double> row(fields.size());
-    bool numeric = true;
-    for (size_t i = 0; i < fields.size(); ++i) numeric = numeric && parse_number(fields[i], row[i]);
-    if (!numeric && csv.rows.empty() && csv.header.empty()) {
-      csv.header = std::move(fields);
-    } else if (!numeric) {
-      throw InvalidArgumentError(path + ":" + std::to_string(line_no) + ": not all numbers");
-    } else if (!csv.rows.empty() && row.size() != csv.rows[0].size()) {
-      throw InvalidArgumentError(path + ":" + std::to_string(line_no) + ": " +
-                                 std::to_string(row.size()) + " columns, the first row has " +
-                                 std::to_string(csv.rows[0].size()));
-    } else {
-      csv.rows.push_back(std::move(row));
-    }
+  data::CsvData parsed = value_or_throw(data::read_csv(default_file_system(), path, {}));
+  if (parsed.rows == 0) {
+    throw InvalidArgumentError(
+        path + (parsed.header_line > 0 ? " has a header but no data rows" : " has no data rows"));
   }
-  if (csv.rows.empty()) throw InvalidArgumentError(path + ": no rows");
+  Csv csv{.rows = parsed.rows};
+  for (const std::string& name : parsed.feature_names) {
+    csv.columns.push_back(std::move(parsed.features.at(name)));
+  }
+  // TensorFlow's Iris header ("120,4,setosa,...") counts rows; it names no column.
+  if (parsed.header_line > 0 && parsed.class_names.empty()) {
+    csv.header = std::move(parsed.feature_names);
+  }
   return csv;
 }
 
@@ -97,21 +68,19 @@ int64_t width_of(const TensorSpec& spec) {
 
 // Columns [first, first + width) of every row, shaped as `spec` wants.
 Tensor columns(const Csv& csv, const TensorSpec& spec, size_t first, int64_t width) {
-  const auto rows = static_cast<int64_t>(csv.rows.size());
-  std::vector<int64_t> dims = {rows};
+  std::vector<int64_t> dims = {csv.rows};
   if (spec.unknown_rank) {
     dims.push_back(width);
   } else {
     dims.insert(dims.end(), spec.shape.begin() + (spec.shape.empty() ? 0 : 1), spec.shape.end());
   }
-  Tensor t(DType::kFloat64, TensorShape(dims));
-  auto out = t.flat<double>();
-  for (size_t r = 0; r < csv.rows.size(); ++r) {
-    for (int64_t c = 0; c < width; ++c) out[r * width + c] = csv.rows[r][first + c];
+  Tensor t(DType::kFloat32, TensorShape(dims));
+  auto out = t.flat<float>();
+  for (int64_t r = 0; r < csv.rows; ++r) {
+    for (int64_t c = 0; c < width; ++c) out[r * width + c] = csv.columns[first + c](r, 0);
   }
-  nlohmann::json values = tensor_to_json(t);
   const DType dtype = spec.dtype == DType::kInvalid ? DType::kFloat32 : spec.dtype;
-  return dtype == DType::kFloat64 ? t : json_to_tensor(values, dtype, spec.name);
+  return dtype == DType::kFloat32 ? t : json_to_tensor(tensor_to_json(t), dtype, spec.name);
 }
 
 // The column of `name` in the header ("name" or "name_0"), or -1.
@@ -128,9 +97,11 @@ std::vector<std::string> names_of(const Signature& sig) {
   return names;
 }
 
-std::string join_names(const Signature& sig) {
-  std::string text;
-  for (const std::string& name : names_of(sig)) text += (text.empty() ? "'" : ", '") + name + "'";
+// "'a', 'b'"
+std::string quoted_names(const Signature& sig) {
+  std::string text = "'";  // appended: GCC 12 warns falsely on "'" + std::string&&
+  text += join(names_of(sig), "', '");
+  text += '\'';
   return text;
 }
 
@@ -148,7 +119,7 @@ std::vector<std::string> column_order(const Signature& sig,
 std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig,
                                    const std::vector<std::string>& declared,
                                    const std::string& path) {
-  const auto cols = static_cast<int64_t>(csv.rows[0].size());
+  const auto cols = static_cast<int64_t>(csv.columns.size());
   std::map<std::string, Tensor> inputs;
   if (sig.inputs.size() == 1) {
     const auto& [name, spec] = *sig.inputs.begin();
@@ -165,7 +136,7 @@ std::map<std::string, Tensor> feed(const Csv& csv, const Signature& sig,
     by_header = by_header && header_column(csv, name) >= 0;
   const std::vector<std::string> order = by_header ? names_of(sig) : column_order(sig, declared);
   if (order.empty()) {
-    throw InvalidArgumentError(path + ": the SavedModel takes inputs " + join_names(sig) +
+    throw InvalidArgumentError(path + ": the SavedModel takes inputs " + quoted_names(sig) +
                                "; give the CSV a header line naming their columns");
   }
   int64_t next = 0;
@@ -188,7 +159,7 @@ void predict(const SavedModelPredictCommand& cmd, std::ostream& out) {
   const Csv csv = read_csv(cmd.data_csv);
   const auto outputs =
       model.run(cmd.signature_def, feed(csv, sig, model.feature_columns(), cmd.data_csv));
-  const auto rows = static_cast<int64_t>(csv.rows.size());
+  const int64_t rows = csv.rows;
   ordered_json docs = ordered_json::array();
   for (int64_t r = 0; r < rows; ++r) {
     ordered_json row = ordered_json::object();

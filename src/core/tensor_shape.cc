@@ -1,5 +1,9 @@
 #include "cairn/core/tensor_shape.h"
 
+#include <span>
+
+#include "cairn/core/strings.h"
+
 namespace cairn {
 namespace {
 
@@ -33,11 +37,7 @@ int64_t TensorShape::checked_num_elements(int64_t limit) const {
 std::string TensorShape::to_string() const {
   const bool elided = rank() > kMaxRank;
   const size_t shown = elided ? kDimsShownOfInvalidRank : dims_.size();
-  std::string s = "[";
-  for (size_t i = 0; i < shown; ++i) {
-    if (i) s += ", ";
-    s += std::to_string(dims_[i]);
-  }
+  const std::string s = "[" + join(std::span(dims_).first(shown), ", ");
   if (!elided) return s + "]";
   return s + ", ...] (rank " + std::to_string(rank()) + ")";
 }

@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 #include "csv_fields.h"
 
 namespace cairn::data {
@@ -58,12 +59,6 @@ std::vector<std::string> numbered_names(int64_t n) {
   std::vector<std::string> names;
   for (int64_t i = 0; i < n; ++i) names.push_back(std::to_string(i));
   return names;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
 }
 
 // A header field: not empty and nothing a reader could take for a number
@@ -188,7 +183,7 @@ class CsvParser {
     auto it = std::find(layout.names.begin(), layout.names.end(), options_.label_column);
     if (it == layout.names.end()) {
       return error("label column '" + options_.label_column + "' is not one of the columns (" +
-                   join(layout.names) + ")");
+                   join(layout.names, ", ") + ")");
     }
     layout.label = it - layout.names.begin();
     return layout;

@@ -4,18 +4,13 @@
 #include <charconv>
 #include <system_error>
 
+#include "cairn/core/strings.h"
+
 namespace cairn::data::internal {
 namespace {
 
 constexpr std::string_view kSpace = " \t\r";
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
-std::string_view trim(std::string_view s) {
-  size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = s.find_last_not_of(kSpace);
-  return s.substr(begin, end - begin + 1);
-}
 
 }  // namespace
 
@@ -28,7 +23,7 @@ std::vector<CsvLine> split_lines(std::string_view text) {
     std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     ++number;
-    line = trim(line);
+    line = trim(line, kSpace);
     if (!line.empty()) lines.push_back({line, number});
   }
   return lines;
@@ -38,7 +33,7 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
   fields.clear();
   while (true) {
     size_t comma = line.find(',');
-    fields.push_back(trim(line.substr(0, comma)));
+    fields.push_back(trim(line.substr(0, comma), kSpace));
     if (comma == std::string_view::npos) return;
     line.remove_prefix(comma + 1);
   }

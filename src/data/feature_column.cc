@@ -8,14 +8,15 @@
 #include <utility>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 
 namespace cairn::data {
 namespace {
 
 std::string feature_keys(const FeatureMap& features) {
-  std::string out;
-  for (const auto& [key, matrix] : features) out += (out.empty() ? "" : ", ") + key;
-  return out.empty() ? "none" : out;
+  std::vector<std::string> keys;
+  for (const auto& [key, matrix] : features) keys.push_back(key);
+  return keys.empty() ? "none" : join(keys, ", ");
 }
 
 // The feature of `column`, checked against its shape and the row count.

@@ -9,6 +9,7 @@
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cairn/formats/events/event_writer.h"
 #include "estimator/model_graph.h"
 #include "estimator/save_schedule.h"
@@ -54,7 +55,7 @@ struct ModelDirWriter {
     throw_if_error(events->add_meta_graph(meta));
   }
   void write_meta(const std::string& prefix) const {
-    throw_if_error(default_file_system().write_file_atomically(prefix + ".meta", meta));
+    throw_if_error(default_file_system().write_file_atomically(checkpoint_meta_path(prefix), meta));
   }
 
   tensorflow::GraphDef graph;
@@ -149,7 +150,7 @@ class TrainLoop {
   void save() {
     int64_t step = session_.step();
     internal::log_line(config_, "Saving checkpoints for " + std::to_string(step) + " into " +
-                                    join_path(dir_, "model.ckpt") + ".");
+                                    join_path(dir_, kDefaultCheckpointName) + ".");
     auto commit = [this, step](const auto& tensors) {
       manager_.save(step, tensors,
                     [this](const std::string& prefix) { files_.write_meta(prefix); });

@@ -4,22 +4,13 @@
 #include "cairn/io/file_system.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
-#include <random>
 #include <vector>
+
+#include "cairn/io/temporary_names.h"
 
 namespace cairn {
 namespace {
-
-// A name for the temporary beside `path` that concurrent writers (threads
-// or processes) will not share.
-std::string temporary_path_for(const std::string& path) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char suffix[17];
-  std::snprintf(suffix, sizeof(suffix), "%016llx", static_cast<unsigned long long>(rng()));
-  return path + ".tmp" + suffix;
-}
 
 Status write_and_sync(FileSystem& fs, const std::string& path, std::string_view data) {
   CAIRN_ASSIGN_OR_RETURN(auto file, fs.new_writable_file(path));

@@ -1,21 +1,13 @@
 #include "cairn/keras/optimizers.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 
 namespace cairn::keras {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::variant<Adam, SGD, RMSprop, Adagrad> by_name(const std::string& name) {
   const std::string key = lower(name);

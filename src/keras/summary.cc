@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 #include "cairn/keras/sequential.h"
 
 namespace cairn::keras {
@@ -33,14 +34,7 @@ std::string shape_text(const Shape& shape) {
 }
 
 // 407050 -> "407,050".
-std::string with_commas(int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string with_commas(int64_t n) { return group_thousands(std::to_string(n)); }
 
 }  // namespace
 

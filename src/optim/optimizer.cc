@@ -1,9 +1,8 @@
 #include "cairn/optim/optimizer.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
 
+#include "cairn/core/strings.h"
 #include "optim/adagrad.h"
 #include "optim/adam.h"
 #include "optim/ftrl.h"
@@ -12,17 +11,6 @@
 #include "optim/sgd.h"
 
 namespace cairn::optim {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
-
 std::unique_ptr<Optimizer> make_optimizer(std::string_view name, OptimizerOptions options) {
   const std::string key = lower(name);
   if (key == "adagrad") return std::make_unique<internal::Adagrad>(options);

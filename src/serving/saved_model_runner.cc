@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "serving/graph_runner.h"
 #include "serving/variables.h"
@@ -53,12 +54,6 @@ std::vector<Signature> to_signatures(const tensorflow::MetaGraphDef& meta,
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
   return out;
 }
 

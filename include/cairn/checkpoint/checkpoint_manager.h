@@ -19,14 +19,15 @@
 #include <vector>
 
 #include "cairn/checkpoint/save_variables.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {
 
 struct CheckpointManagerOptions {
   std::string directory;
-  std::string checkpoint_name = "model.ckpt";  // prefixes are DIR/NAME-STEP
-  int max_to_keep = 5;                         // <= 0 keeps every checkpoint
+  std::string checkpoint_name{kDefaultCheckpointName};  // prefixes are DIR/NAME-STEP
+  int max_to_keep = 5;                                  // <= 0 keeps every checkpoint
   double keep_checkpoint_every_n_hours = 10000;
   // Seconds since the epoch; injectable for tests. Default: the system clock.
   std::function<double()> clock;

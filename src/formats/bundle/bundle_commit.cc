@@ -24,24 +24,16 @@ namespace cairn::internal {
 
 namespace {
 
-std::string dir_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string base_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The data files of the bundle at `prefix`, by listing its directory.
 Result<std::vector<std::string>> data_files(FileSystem& fs, const std::string& prefix) {
-  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> names, fs.list_directory(dir_of(prefix)));
+  const std::string dir = dirname(prefix);
+  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> names, fs.list_directory(dir));
   std::vector<std::string> out;
-  const std::string start = base_of(prefix) + ".data-";
+  const std::string base = basename(prefix);
   for (const std::string& name : names) {
-    if (name.rfind(start, 0) == 0 && name.find(".tempstate") == std::string::npos) {
-      out.push_back(dir_of(prefix) + "/" + name);
+    std::optional<BundleFileName> file = parse_bundle_file_name(name);
+    if (file && file->prefix == base && file->kind == BundleFileKind::kData) {
+      out.push_back(join_path(dir, name));
     }
   }
   return out;
@@ -62,22 +54,20 @@ Status remove_bundle(FileSystem& fs, const std::string& prefix) {
 // step 2, so the prefix may hold new data under an old index. That copy is
 // kept; linking the prefix over it would lose the last intact bundle.
 Status keep_previous(FileSystem& fs, const std::string& prefix, bool sync) {
-  const std::string previous = previous_prefix(prefix);
+  const std::string previous = previous_bundle_prefix(prefix);
   if (fs.file_exists(bundle_index_path(previous))) return ok_status();
   CAIRN_RETURN_IF_ERROR(remove_bundle(fs, previous));  // a step 1 or 3 cut short
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> data, data_files(fs, prefix));
-  const std::string base = base_of(prefix);
+  const std::string base = basename(prefix);
   for (const std::string& f : data) {
-    const std::string suffix = base_of(f).substr(base.size());
+    const std::string suffix = basename(f).substr(base.size());
     CAIRN_RETURN_IF_ERROR(fs.link_file(f, previous + suffix));
   }
   CAIRN_RETURN_IF_ERROR(fs.link_file(bundle_index_path(prefix), bundle_index_path(previous)));
-  return sync ? fs.sync_directory(dir_of(prefix)) : ok_status();
+  return sync ? fs.sync_directory(dirname(prefix)) : ok_status();
 }
 
 }  // namespace
-
-std::string previous_prefix(const std::string& prefix) { return prefix + ".previous"; }
 
 Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFiles& files,
                      bool sync) {
@@ -86,8 +76,8 @@ Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFile
   for (const auto& [temp, final_path] : files.data)
     CAIRN_RETURN_IF_ERROR(fs.rename_file(temp, final_path));
   CAIRN_RETURN_IF_ERROR(fs.rename_file(files.index.first, files.index.second));
-  if (sync) CAIRN_RETURN_IF_ERROR(fs.sync_directory(dir_of(prefix)));
-  return overwrite ? remove_bundle(fs, previous_prefix(prefix)) : ok_status();
+  if (sync) CAIRN_RETURN_IF_ERROR(fs.sync_directory(dirname(prefix)));
+  return overwrite ? remove_bundle(fs, previous_bundle_prefix(prefix)) : ok_status();
 }
 
 }  // namespace cairn::internal

@@ -1,6 +1,7 @@
 // The last step of writing a bundle: its finished, synced temporaries take
 // their final names. See bundle_commit.cc for why an existing bundle under
-// the same prefix is first kept as "<prefix>.previous".
+// the same prefix is first kept as "<prefix>.previous"
+// (previous_bundle_prefix in cairn/formats/bundle/tensor_bundle.h).
 #pragma once
 
 #include <string>
@@ -20,8 +21,5 @@ struct BundleFiles {
 // Renames `files` into place under `prefix`, data first, index last.
 Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFiles& files,
                      bool sync);
-
-// Where the bundle a commit replaces is kept until the new one is in place.
-std::string previous_prefix(const std::string& prefix);
 
 }  // namespace cairn::internal

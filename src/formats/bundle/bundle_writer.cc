@@ -4,10 +4,10 @@
 #include "cairn/formats/bundle/bundle_writer.h"
 
 #include <map>
-#include <random>
 
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
+#include "cairn/io/temporary_names.h"
 #include "cairn/proto/tensor_bundle.pb.h"
 #include "formats/bundle/bundle_commit.h"
 #include "formats/bundle/tensor_codec.h"
@@ -15,11 +15,8 @@
 namespace cairn {
 namespace {
 
-std::string temp_suffix() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), ".tempstate%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
+std::string temporary_path(const std::string& final_path) {
+  return temporary_path_for(final_path, kBundleTemporaryMarker);
 }
 
 struct Shard {
@@ -56,7 +53,7 @@ Status BundleWriter::Impl::open_shards() {
   for (int i = 0; i < options.num_shards; ++i) {
     Shard shard;
     shard.final_path = bundle_data_path(prefix, i, options.num_shards);
-    shard.temp_path = shard.final_path + temp_suffix();
+    shard.temp_path = temporary_path(shard.final_path);
     CAIRN_ASSIGN_OR_RETURN(shard.file, fs.new_streaming_file(shard.temp_path));
     shards.push_back(std::move(shard));
   }
@@ -111,7 +108,7 @@ Status BundleWriter::Impl::write_index() {
   header.set_endianness(tensorflow::BundleHeaderProto::LITTLE);
   header.mutable_version()->set_producer(kBundleVersion);
 
-  index_temp_path = bundle_index_path(prefix) + temp_suffix();
+  index_temp_path = temporary_path(bundle_index_path(prefix));
   CAIRN_ASSIGN_OR_RETURN(auto file, fs.new_writable_file(index_temp_path));
   TableWriter table(file.get(), TableOptions{});
   CAIRN_RETURN_IF_ERROR(table.add("", header.SerializeAsString()));

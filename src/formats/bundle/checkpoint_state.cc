@@ -23,6 +23,10 @@ std::string relative_to(std::string dir, const std::string& path) {
 
 }  // namespace
 
+std::string checkpoint_state_path(std::string_view dir) {
+  return join_path(dir, kCheckpointStateFilename);
+}
+
 Result<CheckpointState> parse_checkpoint_state(std::string_view text, const std::string& path) {
   tensorflow::CheckpointState proto;
   google::protobuf::TextFormat::Parser parser;
@@ -60,7 +64,7 @@ std::string serialize_checkpoint_state(const CheckpointState& state) {
 }
 
 Result<CheckpointState> read_checkpoint_state(FileSystem& fs, const std::string& dir) {
-  std::string path = join_path(dir, kCheckpointStateFilename);
+  const std::string path = checkpoint_state_path(dir);
   if (!fs.file_exists(path)) {
     return not_found_error("no checkpoint state file " + path + " (has anything been saved in " +
                            dir + "?)");
@@ -72,7 +76,7 @@ Result<CheckpointState> read_checkpoint_state(FileSystem& fs, const std::string&
 Status write_checkpoint_state(FileSystem& fs, const std::string& dir, CheckpointState state) {
   state.model_checkpoint_path = relative_to(dir, state.model_checkpoint_path);
   for (auto& p : state.all_model_checkpoint_paths) p = relative_to(dir, p);
-  std::string path = join_path(dir, kCheckpointStateFilename);
+  const std::string path = checkpoint_state_path(dir);
   return fs.write_file_atomically(path, serialize_checkpoint_state(state));
 }
 

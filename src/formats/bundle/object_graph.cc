@@ -23,6 +23,7 @@
 #include <set>
 #include <utility>
 
+#include "cairn/core/strings.h"
 #include "cairn/proto/trackable_object_graph.pb.h"
 
 namespace cairn {
@@ -68,16 +69,6 @@ Status check_node_ids(const ObjectGraph& graph) {
 }
 
 // ---- Checkpoint keys --------------------------------------------------------
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  for (size_t start = 0;;) {
-    size_t end = s.find(sep, start);
-    parts.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // Undoes TF's escape_local_name: ".." -> ".", ".S" -> "/".
 Result<std::string> unescape(std::string_view part, std::string_view key) {
@@ -134,11 +125,8 @@ Result<ParsedKey> parse_key(std::string_view key) {
   return parsed;
 }
 
-std::string join(const std::vector<std::string_view>& path) {
-  std::string out;
-  for (std::string_view part : path) (out += part) += '/';
-  return out;
-}
+// "a/b/": a path as PathTree indexes it.
+std::string path_key(const std::vector<std::string_view>& path) { return join(path, "/") + "/"; }
 
 // ---- Building a graph from keys --------------------------------------------
 
@@ -165,7 +153,7 @@ class PathTree {
   }
   // -1 when `path` was never inserted.
   int find(const std::vector<std::string_view>& path) const {
-    auto it = index_.find(join(path));
+    auto it = index_.find(path_key(path));
     return it == index_.end() ? -1 : it->second;
   }
   size_t size() const { return nodes_.size(); }
@@ -288,7 +276,7 @@ Result<ObjectGraph> object_graph_from_variables(const std::vector<ObjectGraphVar
     int original = tree.find(key.path);
     if (original < 0 || !attributes.contains(original)) {
       return invalid_argument_error("slot variable \"" + attribute.checkpoint_key +
-                                    "\": its variable " + join(key.path) + " has no key");
+                                    "\": its variable " + path_key(key.path) + " has no key");
     }
     OptimizerSlots& s = slots[tree.find(key.optimizer_path)];
     auto [by_variable, added] = s.by_slot.try_emplace(key.slot_name);

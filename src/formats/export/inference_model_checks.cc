@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "cairn/core/strings.h"
+
 namespace cairn::internal {
 namespace {
 
@@ -74,8 +76,8 @@ Status check_input(const InferenceModel& model) {
   for (int64_t w : model.feature_widths) features += w;
   if (model.feature_names.size() != model.feature_widths.size() ||
       (!model.feature_names.empty() && features != model.input_width())) {
-    return invalid_argument_error(where + "feature_names [" + join_names(model.feature_names) +
-                                  "] with widths [" + join_widths(model.feature_widths) +
+    return invalid_argument_error(where + "feature_names [" + join(model.feature_names, ",") +
+                                  "] with widths [" + join(model.feature_widths, ",") +
                                   "] do not make up the input of width " +
                                   std::to_string(model.input_width()));
   }
@@ -110,24 +112,6 @@ Status check_outputs(const InferenceModel& model, const std::vector<int64_t>& sh
 bool is_known_activation(std::string_view a) {
   return a == "linear" || a == "relu" || a == "tanh" || a == "sigmoid" || a == "elu" ||
          a == "softmax";
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& n : names) {
-    if (!text.empty()) text += ',';
-    text += n;
-  }
-  return text;
-}
-
-std::string join_widths(const std::vector<int64_t>& widths) {
-  std::string text;
-  for (int64_t w : widths) {
-    if (!text.empty()) text += ',';
-    text += std::to_string(w);
-  }
-  return text;
 }
 
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {

@@ -18,10 +18,6 @@ namespace cairn::internal {
 // True for the activations InferenceStep documents ("linear", "relu", ...).
 bool is_known_activation(std::string_view activation);
 
-// "a,b" from {"a", "b"}; "2,1" from {2, 1}.
-std::string join_names(const std::vector<std::string>& names);
-std::string join_widths(const std::vector<int64_t>& widths);
-
 // Validates `model` and returns the shape of the last step's output without
 // its batch dimension. INVALID_ARGUMENT naming the layer for: an empty or
 // repeated layer name, an unknown activation, a Dense kernel that is not a

@@ -25,6 +25,7 @@
 #include <bit>
 #include <set>
 
+#include "cairn/core/strings.h"
 #include "cairn/formats/export/onnx_model.h"
 #include "cairn/proto/onnx.pb.h"
 #include "formats/export/inference_model_checks.h"
@@ -203,8 +204,8 @@ Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   opset->set_domain("");
   opset->set_version(kOpsetVersion);
   if (!model.feature_names.empty()) {
-    add_metadata(proto, "feature_names", internal::join_names(model.feature_names));
-    add_metadata(proto, "feature_widths", internal::join_widths(model.feature_widths));
+    add_metadata(proto, "feature_names", join(model.feature_names, ","));
+    add_metadata(proto, "feature_widths", join(model.feature_widths, ","));
   }
   onnx::GraphProto& graph = *proto.mutable_graph();
   graph.set_name(model.name);

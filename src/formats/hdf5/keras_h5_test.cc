@@ -71,6 +71,16 @@ KerasH5File round_trip(const KerasH5File& file) {
   return back.ok() ? *back : KerasH5File{};
 }
 
+// save("m.h5") writes HDF5, save("m") / save("cp.ckpt") a TensorFlow checkpoint.
+TEST(KerasH5Test, PathsEndingInAnHdf5ExtensionAreH5) {
+  for (const char* path : {"m.h5", "dir/m.hdf5", "m.keras", "cp-0003.h5"}) {
+    EXPECT_TRUE(is_keras_h5_path(path)) << path;
+  }
+  for (const char* path : {"m", "cp.ckpt", "m.h5.ckpt", "dir.h5/m", "h5", ""}) {
+    EXPECT_FALSE(is_keras_h5_path(path)) << path;
+  }
+}
+
 TEST(KerasH5Test, WholeModelRoundTrip) {
   const KerasH5File file = sample_model();
   expect_same(round_trip(file), file);

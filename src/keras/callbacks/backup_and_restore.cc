@@ -8,6 +8,8 @@
 #include "cairn/checkpoint/leftover_checkpoints.h"
 #include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
+#include "cairn/formats/bundle/checkpoint_state.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "cairn/keras/sequential.h"
 #include "keras/fit_directory_lock.h"
 #include "keras/saving/weights_tf.h"
@@ -18,6 +20,8 @@ namespace {
 
 const std::string kEpochKey = internal::variable_key("_training_state/epoch");
 const std::string kSeedKey = internal::variable_key("_training_state/seed");
+// Backups are BACKUP_DIR/ckpt-EPOCH, as tf.keras names them.
+constexpr std::string_view kBackupName = "ckpt";
 
 void remove_bundle(const std::string& prefix) {
   remove_bundle_files(default_file_system(), prefix);  // .index first
@@ -46,7 +50,7 @@ void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
 }
 
 void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
-  const std::string prefix = backup_dir_ + "/ckpt-" + std::to_string(epoch + 1);
+  const std::string prefix = checkpoint_prefix(backup_dir_, kBackupName, epoch + 1);
   NamedTensors state{{kEpochKey, Tensor::scalar<int64_t>(epoch)},
                      {kSeedKey, Tensor::scalar<int64_t>(static_cast<int64_t>(model().seed()))}};
   internal::save_tf_weights(model(), prefix, state);
@@ -61,7 +65,7 @@ void BackupAndRestore::on_train_end(const Logs& /*logs*/) {
   // (the newest bundle is still found beside it and resumes past the last
   // epoch), then each bundle index first, then the directory.
   FileSystem& fs = default_file_system();
-  (void)fs.remove_file(backup_dir_ + "/checkpoint");
+  (void)fs.remove_file(checkpoint_state_path(backup_dir_));
   for (const std::string& prefix : checkpoint_candidates(backup_dir_)) remove_bundle(prefix);
   std::error_code ignored;
   std::filesystem::remove_all(backup_dir_, ignored);

@@ -5,25 +5,16 @@
 
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/keras/sequential.h"
-#include "keras/fit_directory_lock.h"
 #include "keras/callbacks/monitor_mode.h"
 #include "keras/callbacks/str_format.h"
+#include "keras/fit_directory_lock.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
 
 namespace {
-
-bool is_h5_path(const std::string& path) {
-  for (const char* ext : {".h5", ".hdf5", ".keras"}) {
-    const std::string e(ext);
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::string five_digits(double v) {
   char buffer[64];
@@ -47,7 +38,7 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
   }
   if (options_.period < 1) throw InvalidArgumentError("period must be positive");
   if (options_.async_save) {
-    if (!options_.save_weights_only || is_h5_path(filepath_)) {
+    if (!options_.save_weights_only || is_keras_h5_path(filepath_)) {
       throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
                                  "'): async_save writes TF-format weight checkpoints "
                                  "(save_weights_only, a path without .h5); .h5 files are "
@@ -55,7 +46,7 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
     }
     async_ = std::make_unique<AsyncSaver>();
   }
-  if (!options_.save_weights_only && !is_h5_path(filepath_)) {
+  if (!options_.save_weights_only && !is_keras_h5_path(filepath_)) {
     throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
                                "'): saving the whole model needs an .h5 path (cairn writes "
                                "whole models as HDF5); use save_weights_only for TF checkpoints");

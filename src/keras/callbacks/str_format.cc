@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/strings.h"
 
 namespace cairn::keras::internal {
 
@@ -58,18 +59,6 @@ Spec parse_spec(const std::string& s, const std::string& format) {
     bad_template(format, "unsupported format spec '" + s + "'");
   }
   return spec;
-}
-
-std::string group_thousands(const std::string& digits) {
-  const size_t dot = digits.find('.');
-  const std::string whole = digits.substr(0, dot),
-                    rest = dot == std::string::npos ? "" : digits.substr(dot);
-  std::string out;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
-  }
-  return out + rest;
 }
 
 // The digits of |value| (no sign) for the spec's type.

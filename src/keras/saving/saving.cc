@@ -3,28 +3,17 @@
 #include <filesystem>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/keras/sequential.h"
 #include "keras/saving/model_h5.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool is_h5_path(const std::string& path) {
-  return ends_with(path, ".h5") || ends_with(path, ".hdf5") || ends_with(path, ".keras");
-}
-
-}  // namespace
-
 void Sequential::save_weights(const std::string& path, const SaveWeightsOptions& options) {
   const std::string format =
-      options.save_format.empty() ? (is_h5_path(path) ? "h5" : "tf") : options.save_format;
+      options.save_format.empty() ? (is_keras_h5_path(path) ? "h5" : "tf") : options.save_format;
   if (format == "h5") {
     internal::save_h5(*this, path, /*whole_model=*/false);
   } else if (format == "tf") {
@@ -35,7 +24,7 @@ void Sequential::save_weights(const std::string& path, const SaveWeightsOptions&
 }
 
 void Sequential::load_weights(const std::string& path) {
-  if (is_h5_path(path) && std::filesystem::is_regular_file(path)) {
+  if (is_keras_h5_path(path) && std::filesystem::is_regular_file(path)) {
     internal::load_h5_weights(*this, path);
   } else {
     internal::load_tf_weights(*this, path);
@@ -43,7 +32,7 @@ void Sequential::load_weights(const std::string& path) {
 }
 
 void Sequential::save(const std::string& path) {
-  if (!is_h5_path(path)) {
+  if (!is_keras_h5_path(path)) {
     export_model(path, "saved_model");
     return;
   }
@@ -51,7 +40,7 @@ void Sequential::save(const std::string& path) {
 }
 
 Sequential load_model(const std::string& path) {
-  if (default_file_system().file_exists(path + "/saved_model.pb")) {
+  if (default_file_system().file_exists(saved_model_pb_path(path))) {
     throw UnimplementedError("load_model('" + path +
                              "'): a SavedModel directory is for serving; run it with "
                              "cairn::serving::SavedModel or `cairn predict " +

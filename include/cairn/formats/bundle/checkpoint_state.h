@@ -27,6 +27,9 @@ namespace cairn {
 
 inline constexpr std::string_view kCheckpointStateFilename = "checkpoint";
 
+// DIR/checkpoint: where the state file of the model directory `dir` lives.
+std::string checkpoint_state_path(std::string_view dir);
+
 struct CheckpointState {
   std::string model_checkpoint_path;
   std::vector<std::string> all_model_checkpoint_paths;  // oldest first

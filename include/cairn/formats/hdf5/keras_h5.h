@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cairn/core/status.h"
@@ -32,6 +33,12 @@
 #include "cairn/io/file_system.h"
 
 namespace cairn {
+
+// True for the paths tf.keras saves to and loads from as HDF5: those ending
+// in ".h5", ".hdf5" or ".keras". Any other path means a TensorFlow checkpoint.
+inline bool is_keras_h5_path(std::string_view path) {
+  return path.ends_with(".h5") || path.ends_with(".hdf5") || path.ends_with(".keras");
+}
 
 // One saved variable. `name` is as listed in weight_names ("dense/kernel:0" in
 // Keras 2, "sequential/dense/kernel" in Keras 3); '/' separates HDF5 groups.
