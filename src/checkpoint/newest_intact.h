@@ -30,8 +30,7 @@ Result<std::optional<std::string>> read_checkpoint_meta(FileSystem& fs, const st
 
 // nullopt when the directory holds no checkpoint; throws as
 // newest_intact_checkpoint() does.
-std::optional<ChosenCheckpoint> choose_newest_intact(const std::string& dir,
-                                                     RestoreOptions options, FileSystem& fs,
-                                                     const TryCheckpoint& attempt);
+std::optional<ChosenCheckpoint> choose_newest_intact(const std::string& dir, RestoreOptions options,
+                                                     FileSystem& fs, const TryCheckpoint& attempt);
 
 }  // namespace cairn::internal

@@ -113,7 +113,8 @@ std::optional<Restored> restore_newest(const std::string& dir, const RestorePlan
 Restored restore_checkpoint(const std::string& path, const RestorePlanner& planner,
                             FileSystem& fs) {
   Restored restored;
-  throw_if_error(restore_from(std::make_unique<CheckpointReader>(path, fs), planner, fs, &restored));
+  throw_if_error(
+      restore_from(std::make_unique<CheckpointReader>(path, fs), planner, fs, &restored));
   return restored;
 }
 

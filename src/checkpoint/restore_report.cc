@@ -25,7 +25,8 @@ std::string mismatch_line(const RestoreReport::Mismatch& m) {
   const bool dtypes_differ = m.model.dtype != m.checkpoint.dtype;
   return m.model.name + ": model " + m.model.shape.to_string() +
          (dtypes_differ ? " " + dtype_text(m.model.dtype) : "") + ", checkpoint " +
-         m.checkpoint.shape.to_string() + (dtypes_differ ? " " + dtype_text(m.checkpoint.dtype) : "");
+         m.checkpoint.shape.to_string() +
+         (dtypes_differ ? " " + dtype_text(m.checkpoint.dtype) : "");
 }
 
 }  // namespace

@@ -190,7 +190,6 @@ Result<std::optional<std::string>> read_checkpoint_meta(FileSystem& fs, const st
   return std::optional<std::string>(std::move(bytes));
 }
 
-
 namespace {
 
 // One pass over the candidates; nullopt when one was rotated away under it
@@ -221,9 +220,8 @@ std::optional<ChosenCheckpoint> try_newest_intact(const std::string& dir,
 
 }  // namespace
 
-std::optional<ChosenCheckpoint> choose_newest_intact(const std::string& dir,
-                                                     RestoreOptions options, FileSystem& fs,
-                                                     const TryCheckpoint& attempt) {
+std::optional<ChosenCheckpoint> choose_newest_intact(const std::string& dir, RestoreOptions options,
+                                                     FileSystem& fs, const TryCheckpoint& attempt) {
   for (int retry = 0; retry < kMaxRotationRetries; ++retry) {
     std::vector<std::string> candidates = checkpoint_candidates(dir, fs);
     if (candidates.empty()) return std::nullopt;

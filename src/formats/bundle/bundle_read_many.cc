@@ -37,9 +37,9 @@ class ShardFiles {
       const std::string path = bundle_data_path(prefix_, e.shard_id, num_shards_);
       auto opened = fs_.new_random_access_file(path);
       if (!opened.ok()) {
-        return Status(opened.status().code(), "tensor '" + e.name + "' is stored in " + path +
-                                                  ", which cannot be read: " +
-                                                  opened.status().message());
+        return Status(opened.status().code(),
+                      "tensor '" + e.name + "' is stored in " + path +
+                          ", which cannot be read: " + opened.status().message());
       }
       slot = std::move(*opened);
     }
@@ -102,11 +102,10 @@ Status check_target(const BundleReadTarget& t, const std::string& prefix) {
                                " is a partitioned (sliced) variable, which cairn does not read");
   }
   if (t.dest->dtype() != e.dtype || !(t.dest->shape() == e.shape)) {
-    return invalid_argument_error("tensor '" + e.name + "' in " + prefix + " is " +
-                                  std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
-                                  ", but the tensor to read it into is " +
-                                  std::string(dtype_name(t.dest->dtype())) + " " +
-                                  t.dest->shape().to_string());
+    return invalid_argument_error(
+        "tensor '" + e.name + "' in " + prefix + " is " + std::string(dtype_name(e.dtype)) + " " +
+        e.shape.to_string() + ", but the tensor to read it into is " +
+        std::string(dtype_name(t.dest->dtype())) + " " + t.dest->shape().to_string());
   }
   if (is_fixed_width(e.dtype) && t.dest->byte_size() != e.size) {
     return data_loss_error("tensor '" + e.name + "' in " + prefix + " holds " +

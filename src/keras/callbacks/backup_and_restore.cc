@@ -20,6 +20,12 @@ namespace {
 const std::string kEpochKey = object_variable_key("_training_state/epoch");
 const std::string kSeedKey = object_variable_key("_training_state/seed");
 
+// A stored integer scalar, exactly (a seed needs all 64 bits).
+int64_t integer_of(const Tensor& scalar) {
+  if (scalar.dtype() == DType::kInt64) return scalar.flat<int64_t>()[0];
+  return static_cast<int64_t>(scalar.element_as_double(0));
+}
+
 void remove_bundle(const std::string& prefix) {
   remove_bundle_files(default_file_system(), prefix);  // .index first
 }
@@ -37,8 +43,7 @@ void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   std::optional<Restored> restored = restore_newest(backup_dir_, planner);
   if (!restored) return;
   for (const std::string& why : restored->skipped) {
-    model().output() << "WARNING: backup " << why << "; resuming from " << restored->prefix
-                     << "\n";
+    model().output() << "WARNING: backup " << why << "; resuming from " << restored->prefix << "\n";
   }
   weights.finish();
   const Tensor* epoch = weights.small(kEpochKey);
@@ -47,8 +52,8 @@ void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
     throw DataLossError("BackupAndRestore: backup " + restored->prefix +
                         " lacks its training state (" + kEpochKey + ", " + kSeedKey + ")");
   }
-  resume_epoch_ = static_cast<int>(epoch->element_as_double(0)) + 1;
-  model().set_seed(static_cast<uint64_t>(seed->element_as_double(0)));
+  resume_epoch_ = static_cast<int>(integer_of(*epoch)) + 1;
+  model().set_seed(static_cast<uint64_t>(integer_of(*seed)));
   last_prefix_ = restored->prefix;
 }
 

@@ -22,8 +22,8 @@ struct KeyedVariable {
 };
 
 // Layer weights in order, keyed in `scheme`.
-std::vector<KeyedVariable> layer_variables(const Sequential& model,
-                                           KerasKeyScheme scheme = KerasKeyScheme::kLayerWithWeights) {
+std::vector<KeyedVariable> layer_variables(
+    const Sequential& model, KerasKeyScheme scheme = KerasKeyScheme::kLayerWithWeights) {
   std::vector<KeyedVariable> out;
   int weighted = 0;
   for (size_t i = 0; i < model.layers().size(); ++i) {
