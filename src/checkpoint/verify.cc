@@ -9,6 +9,7 @@
 #include "cairn/formats/bundle/bundle_reader.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "checkpoint/newest_intact.h"
 
 namespace cairn {
 
@@ -108,15 +109,6 @@ Checked check(const std::string& prefix, FileSystem& fs) {
   return out;
 }
 
-// PREFIX.meta's bytes; nullopt when there is none. Throws when it exists but
-// cannot be read (vanishing counts as rotation for the caller).
-Result<std::optional<std::string>> read_meta(FileSystem& fs, const std::string& prefix) {
-  const std::string meta = checkpoint_meta_path(prefix);
-  if (!fs.file_exists(meta)) return std::optional<std::string>();
-  CAIRN_ASSIGN_OR_RETURN(std::string bytes, fs.read_file(meta));
-  return std::optional<std::string>(std::move(bytes));
-}
-
 }  // namespace
 
 CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
@@ -175,51 +167,79 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
   return out;
 }
 
+namespace internal {
+
+// PREFIX.meta's bytes; nullopt when there is none. Throws when it exists but
+// cannot be read (vanishing counts as rotation for the caller).
+Result<std::optional<std::string>> read_checkpoint_meta(FileSystem& fs, const std::string& prefix) {
+  const std::string meta = checkpoint_meta_path(prefix);
+  if (!fs.file_exists(meta)) return std::optional<std::string>();
+  CAIRN_ASSIGN_OR_RETURN(std::string bytes, fs.read_file(meta));
+  return std::optional<std::string>(std::move(bytes));
+}
+
 namespace {
 
 // One pass over the candidates; nullopt when one was rotated away under it
 // (the caller starts over with the state file as it is now).
-std::optional<RestoreChoice> try_newest_intact(const std::string& dir,
-                                               const std::vector<std::string>& candidates,
-                                               RestoreOptions options, FileSystem& fs) {
-  RestoreChoice choice;
+std::optional<ChosenCheckpoint> try_newest_intact(const std::string& dir,
+                                                  const std::vector<std::string>& candidates,
+                                                  RestoreOptions options, FileSystem& fs,
+                                                  const TryCheckpoint& attempt) {
+  ChosenCheckpoint chosen;
   for (const std::string& prefix : candidates) {
     const bool had_index = has_index(fs, prefix);
-    Checked checked = check(prefix, fs);
-    Result<std::optional<std::string>> meta = read_meta(fs, prefix);
-    if (checked.health.ok && meta.ok()) {
-      choice.prefix = prefix;
-      choice.reader = std::make_unique<CheckpointReader>(std::move(checked.reader));
-      choice.meta = std::move(*meta);
-      return choice;
+    const Status tried = attempt(prefix);
+    if (tried.ok()) {
+      chosen.prefix = prefix;
+      return chosen;
     }
     if (rotated_away(fs, dir, prefix, had_index)) return std::nullopt;
-    const std::string problem =
-        checked.health.ok ? meta.status().message() : checked.health.problem;
-    choice.skipped.push_back(prefix + " is damaged: " + problem);
+    chosen.skipped.push_back(prefix + " is damaged: " + tried.message());
     if (options.fail_on_damaged) {
-      throw DataLossError("newest checkpoint " + choice.skipped.back() +
+      throw DataLossError("newest checkpoint " + chosen.skipped.back() +
                           " (fallback to an older checkpoint is turned off)");
     }
   }
   std::string message = "every checkpoint in " + dir + " is damaged:";
-  for (const std::string& s : choice.skipped) message += "\n  - " + s;
+  for (const std::string& s : chosen.skipped) message += "\n  - " + s;
   throw DataLossError(message);
 }
 
 }  // namespace
 
-std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
-                                                      RestoreOptions options, FileSystem& fs) {
-  for (int attempt = 0; attempt < kMaxRotationRetries; ++attempt) {
+std::optional<ChosenCheckpoint> choose_newest_intact(const std::string& dir, RestoreOptions options,
+                                                     FileSystem& fs, const TryCheckpoint& attempt) {
+  for (int retry = 0; retry < kMaxRotationRetries; ++retry) {
     std::vector<std::string> candidates = checkpoint_candidates(dir, fs);
     if (candidates.empty()) return std::nullopt;
-    std::optional<RestoreChoice> choice = try_newest_intact(dir, candidates, options, fs);
-    if (choice) return choice;
+    std::optional<ChosenCheckpoint> chosen =
+        try_newest_intact(dir, candidates, options, fs, attempt);
+    if (chosen) return chosen;
   }
   throw AbortedError("the checkpoints of " + dir + " were rotated away while being read, " +
                      std::to_string(kMaxRotationRetries) +
                      " times in a row: a trainer deletes them faster than they can be read");
+}
+
+}  // namespace internal
+
+std::optional<RestoreChoice> newest_intact_checkpoint(const std::string& dir,
+                                                      RestoreOptions options, FileSystem& fs) {
+  RestoreChoice choice;
+  auto attempt = [&](const std::string& prefix) -> Status {
+    Checked checked = check(prefix, fs);
+    if (!checked.health.ok) return data_loss_error(checked.health.problem);
+    CAIRN_ASSIGN_OR_RETURN(choice.meta, internal::read_checkpoint_meta(fs, prefix));
+    choice.reader = std::make_unique<CheckpointReader>(std::move(checked.reader));
+    return ok_status();
+  };
+  std::optional<internal::ChosenCheckpoint> chosen =
+      internal::choose_newest_intact(dir, options, fs, attempt);
+  if (!chosen) return std::nullopt;
+  choice.prefix = chosen->prefix;
+  choice.skipped = std::move(chosen->skipped);
+  return choice;
 }
 
 }  // namespace cairn

@@ -78,13 +78,19 @@ Estimator::~Estimator() = default;
 
 std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_dir,
                                                      RunConfig config) {
-  std::optional<RestoreChoice> latest = internal::newest_restorable_checkpoint(model_dir, config);
+  // An empty plan: the newest checkpoint whose index and .meta read, no data.
+  std::optional<ModelSpec> spec;
+  auto learn_spec = [&spec](const CheckpointToRestore& checkpoint) {
+    spec = internal::recorded_spec(checkpoint.prefix, checkpoint.meta);
+    if (!spec) spec = internal::infer_spec(checkpoint.reader);
+    return RestorePlan{};
+  };
+  std::optional<Restored> latest =
+      internal::restore_from_model_dir(model_dir, config, learn_spec, default_file_system());
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");
   }
-  std::optional<ModelSpec> spec = internal::recorded_spec(*latest);
-  if (!spec) spec = internal::infer_spec(*latest->reader);
   if (!spec) {
     throw NotFoundError("cannot tell which model wrote " + latest->prefix +
                         ": it records no cairn configuration and its variables are not those "

@@ -6,8 +6,9 @@
 #include <random>
 
 #include "cairn/checkpoint/checkpoint_path.h"
-#include "cairn/checkpoint/verify.h"
+#include "cairn/checkpoint/restore.h"
 #include "cairn/core/errors.h"
+#include "cairn/formats/bundle/tensor_bundle.h"
 #include "estimator/model_graph.h"
 #include "estimator/variable_restore.h"
 
@@ -26,25 +27,39 @@ std::unique_ptr<optim::Optimizer> make_training_optimizer(const ModelSpec& spec)
   return optimizer;
 }
 
-void restore_from_model_dir(Session& session, const ModelSpec& spec, const RestoreChoice& choice,
-                            const RunConfig& config, bool training) {
-  const CheckpointReader& reader = *choice.reader;
-  const std::string& prefix = choice.prefix;
-  std::vector<std::string> diffs;
-  if (auto recorded = recorded_spec(choice)) diffs = compare_specs(spec, *recorded);
+// Model variables, and when training the optimizer's slots; always global_step.
+nn::VariableRefs variables_to_restore(Session& session, bool training) {
+  if (training) return session.all_variables();
   nn::VariableRefs variables = session.model->variables();
-  if (training) variables = session.all_variables();
-  if (!training) variables.push_back(&session.global_step);
-  log_line(config, "Restoring parameters from " + prefix);
-  restore_variables(reader, variables, {}, /*require_all=*/true, diffs);
-  session.restored_from = prefix;
+  variables.push_back(&session.global_step);
+  return variables;
 }
 
-void warm_start(Session& session, const WarmStartSettings& settings, const RunConfig& config) {
-  CheckpointReader reader(settings.checkpoint);
-  log_line(config, "Warm-starting from " + reader.prefix());
-  restore_variables(reader, session.model->variables(), settings.var_name_to_prev_var_name,
-                    /*require_all=*/true);
+bool restore_session(Session& session, const ModelSpec& spec, const std::string& model_dir,
+                     const RunConfig& config, bool training, FileSystem& fs) {
+  const nn::VariableRefs variables = variables_to_restore(session, training);
+  auto planner = [&](const CheckpointToRestore& checkpoint) {
+    RestorePlan plan = variable_restore_plan(variables);
+    if (auto recorded = recorded_spec(checkpoint.prefix, checkpoint.meta)) {
+      plan.config_diffs = compare_specs(spec, *recorded);
+    }
+    return plan;
+  };
+  std::optional<Restored> restored = restore_from_model_dir(model_dir, config, planner, fs);
+  if (!restored) return false;
+  log_line(config, "Restoring parameters from " + restored->prefix);
+  session.restored_from = restored->prefix;
+  return true;
+}
+
+void warm_start(Session& session, const WarmStartSettings& settings, const RunConfig& config,
+                FileSystem& fs) {
+  const nn::VariableRefs variables = session.model->variables();
+  auto planner = [&](const CheckpointToRestore&) {
+    return variable_restore_plan(variables, settings.var_name_to_prev_var_name);
+  };
+  Restored restored = restore_checkpoint(settings.checkpoint, planner, fs);
+  log_line(config, "Warm-starting from " + restored.prefix);
 }
 
 }  // namespace
@@ -94,43 +109,42 @@ std::vector<VariableInfo> Session::variable_infos() {
   return out;
 }
 
-std::optional<ModelSpec> recorded_spec(const RestoreChoice& checkpoint) {
-  if (!checkpoint.meta) return std::nullopt;
-  Result<ModelSpec> spec = read_model_spec_from_meta(*checkpoint.meta, checkpoint.prefix + ".meta");
+std::optional<ModelSpec> recorded_spec(const std::string& prefix,
+                                       const std::optional<std::string>& meta) {
+  if (!meta) return std::nullopt;
+  Result<ModelSpec> spec = read_model_spec_from_meta(*meta, checkpoint_meta_path(prefix));
   if (!spec.ok() && spec.status().code() == StatusCode::kNotFound) return std::nullopt;
   return value_or_throw(std::move(spec));
 }
 
-std::optional<RestoreChoice> newest_restorable_checkpoint(const std::string& model_dir,
-                                                          const RunConfig& config) {
-  if (!default_file_system().is_directory(model_dir)) return std::nullopt;
-  std::optional<RestoreChoice> choice =
-      newest_intact_checkpoint(model_dir, {.fail_on_damaged = config.fail_on_damaged_checkpoint});
-  if (!choice) return std::nullopt;
-  for (const std::string& why : choice->skipped) {
-    log_line(config, "WARNING: checkpoint " + why + "; restoring " + choice->prefix + " instead");
+std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
+                                               const RunConfig& config,
+                                               const RestorePlanner& planner, FileSystem& fs) {
+  if (!fs.is_directory(model_dir)) return std::nullopt;
+  std::optional<Restored> restored = restore_newest(
+      model_dir, planner, {.fail_on_damaged = config.fail_on_damaged_checkpoint}, fs);
+  if (!restored) return std::nullopt;
+  for (const std::string& why : restored->skipped) {
+    log_line(config, "WARNING: checkpoint " + why + "; restoring " + restored->prefix + " instead");
   }
-  return choice;
+  return restored;
 }
 
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
-                     const SessionOptions& options) {
+                     const SessionOptions& options, FileSystem& fs) {
   Session session;
   session.model = std::make_unique<CannedModel>(spec, session_seed(config));
   if (options.training) {
     session.optimizer = make_training_optimizer(spec);
     session.optimizer->build(session.model->variables());
   }
-  std::optional<RestoreChoice> latest = newest_restorable_checkpoint(model_dir, config);
-  if (latest) {
-    restore_from_model_dir(session, spec, *latest, config, options.training);
-  } else if (!options.training) {
+  if (restore_session(session, spec, model_dir, config, options.training, fs)) return session;
+  if (!options.training) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": train the model first (evaluate and predict restore the newest "
                         "checkpoint listed in its `checkpoint` file)");
-  } else if (options.warm_start) {
-    warm_start(session, *options.warm_start, config);
   }
+  if (options.warm_start) warm_start(session, *options.warm_start, config, fs);
   return session;
 }
 

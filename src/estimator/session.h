@@ -3,14 +3,13 @@
 // from the newest checkpoint of the model directory (or a warm start).
 #pragma once
 
-#include "cairn/checkpoint/verify.h"
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/restore.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/estimator/estimator.h"
 #include "cairn/optim/optimizer.h"
@@ -46,21 +45,24 @@ struct SessionOptions {
   std::optional<WarmStartSettings> warm_start;
 };
 
+// Restores `planner`'s plan from the newest checkpoint of model_dir whose
+// targets all read back with matching checksums (restore_newest), logging a
+// warning about each damaged newer one; nullopt when there is none.
+// DataLossError when all are damaged or config.fail_on_damaged_checkpoint
+// forbids skipping. An empty plan just opens the newest checkpoint (index
+// and .meta), e.g. to learn which model wrote it.
+std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
+                                               const RunConfig& config,
+                                               const RestorePlanner& planner, FileSystem& fs);
+
 // Builds the session and restores it; throws NotFoundError when evaluating
 // or predicting without a checkpoint, InvalidArgumentError (the full
 // compatibility report) when the checkpoint does not fit the model.
-// The newest checkpoint of model_dir whose checksums all verify (warning
-// about each damaged newer one), nullopt when there is none; DataLossError
-// when all are damaged or config.fail_on_damaged_checkpoint forbids skipping.
-// The choice holds the checkpoint open (and its .meta read), so a trainer
-// rotating it away meanwhile does not fail the restore.
-std::optional<RestoreChoice> newest_restorable_checkpoint(const std::string& model_dir,
-                                                          const RunConfig& config);
-
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
-                     const SessionOptions& options);
+                     const SessionOptions& options, FileSystem& fs = default_file_system());
 
-// The configuration recorded in the checkpoint's .meta, if cairn wrote it.
-std::optional<ModelSpec> recorded_spec(const RestoreChoice& checkpoint);
+// The configuration recorded in a checkpoint's .meta (its bytes), if cairn wrote it.
+std::optional<ModelSpec> recorded_spec(const std::string& prefix,
+                                       const std::optional<std::string>& meta);
 
 }  // namespace cairn::estimator::internal

@@ -1,4 +1,7 @@
-// Verifying checkpoints, and finding the newest intact one to restore.
+// Verifying checkpoints, and finding the newest intact one. `cairn verify`
+// uses these (they read every tensor); restores go through restore.h, which
+// checks the bytes it restores as it copies them, and chooses among the
+// candidates with the same rules (fallback, warnings, rotation) as here.
 //
 //   for (const cairn::CheckpointHealth& h : cairn::verify_directory("models/iris"))
 //     std::cout << (h.ok ? "ok " : "DAMAGED ") << h.prefix << " " << h.problem << "\n";

@@ -11,6 +11,7 @@
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
+#include "formats/bundle/bundle_reader_impl.h"
 #include "formats/bundle/bundle_shards.h"
 #include "formats/bundle/tensor_codec.h"
 
@@ -118,19 +119,6 @@ Result<BundleEntry> parse_entry(const std::string& name, const std::string& valu
 }
 
 }  // namespace
-
-struct BundleReader::Impl {
-  Impl(FileSystem& file_system, std::string bundle_prefix)
-      : fs(file_system), prefix(std::move(bundle_prefix)), shards(fs, prefix) {}
-
-  Status load_index();
-
-  FileSystem& fs;
-  std::string prefix;
-  int num_shards = 0;
-  std::vector<BundleEntry> entries;
-  internal::BundleShards shards;  // refers to prefix
-};
 
 Status BundleReader::Impl::load_index() {
   std::string index = bundle_index_path(prefix);

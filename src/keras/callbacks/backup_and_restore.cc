@@ -6,6 +6,7 @@
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/checkpoint/leftover_checkpoints.h"
+#include "cairn/checkpoint/restore.h"
 #include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
@@ -18,10 +19,16 @@ namespace cairn::keras {
 
 namespace {
 
-const std::string kEpochKey = internal::variable_key("_training_state/epoch");
-const std::string kSeedKey = internal::variable_key("_training_state/seed");
+const std::string kEpochKey = object_variable_key("_training_state/epoch");
+const std::string kSeedKey = object_variable_key("_training_state/seed");
 // Backups are BACKUP_DIR/ckpt-EPOCH, as tf.keras names them.
 constexpr std::string_view kBackupName = "ckpt";
+
+// A stored integer scalar, exactly (a seed needs all 64 bits).
+int64_t integer_of(const Tensor& scalar) {
+  if (scalar.dtype() == DType::kInt64) return scalar.flat<int64_t>()[0];
+  return static_cast<int64_t>(scalar.element_as_double(0));
+}
 
 void remove_bundle(const std::string& prefix) {
   remove_bundle_files(default_file_system(), prefix);  // .index first
@@ -35,18 +42,23 @@ void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   resume_epoch_.reset();
   last_prefix_.clear();
   lock_ = internal::lock_fit_directory(model(), backup_dir_, "BackupAndRestore: backup_dir");
-  std::optional<RestoreChoice> choice = newest_intact_checkpoint(backup_dir_);
-  if (!choice) return;
-  for (const std::string& why : choice->skipped) {
-    model().output() << "WARNING: backup " << why << "; resuming from " << choice->prefix << "\n";
+  internal::TfWeightsRestore weights(model(), {kEpochKey, kSeedKey});
+  auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
+  std::optional<Restored> restored = restore_newest(backup_dir_, planner);
+  if (!restored) return;
+  for (const std::string& why : restored->skipped) {
+    model().output() << "WARNING: backup " << why << "; resuming from " << restored->prefix << "\n";
   }
-  const std::string prefix = choice->prefix;
-  const CheckpointReader& reader = *choice->reader;
-  Sequential& m = model();
-  internal::load_tf_weights(m, reader);
-  resume_epoch_ = static_cast<int>(reader.get_tensor(kEpochKey).flat<int64_t>()[0]) + 1;
-  m.set_seed(static_cast<uint64_t>(reader.get_tensor(kSeedKey).flat<int64_t>()[0]));
-  last_prefix_ = prefix;
+  weights.finish();
+  const Tensor* epoch = weights.small(kEpochKey);
+  const Tensor* seed = weights.small(kSeedKey);
+  if (epoch == nullptr || seed == nullptr) {
+    throw DataLossError("BackupAndRestore: backup " + restored->prefix +
+                        " lacks its training state (" + kEpochKey + ", " + kSeedKey + ")");
+  }
+  resume_epoch_ = static_cast<int>(integer_of(*epoch)) + 1;
+  model().set_seed(static_cast<uint64_t>(integer_of(*seed)));
+  last_prefix_ = restored->prefix;
 }
 
 void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
-#include "cairn/checkpoint/verify.h"
+#include "cairn/checkpoint/restore.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/object_graph.h"
 #include "keras/tensor_rows.h"
@@ -21,31 +21,19 @@ struct KeyedVariable {
   nn::Variable* variable;
 };
 
-// How a checkpoint names a Sequential's weights: tf.keras 2.2+ counts the
-// layers with weights ("layer_with_weights-1/kernel"), TF 2.0/2.1 counted
-// every layer ("layer-2/kernel"), and name-based (TF1) checkpoints use the
-// variable names ("dense_1/kernel").
-enum class KeyScheme { kLayerWithWeights, kLayerIndex, kVariableName };
-
-// The object path of the layer at `index` among all layers, `weighted` among those with weights.
-std::string layer_object(KeyScheme scheme, size_t index, int weighted) {
-  return scheme == KeyScheme::kLayerIndex ? "layer-" + std::to_string(index)
-                                          : "layer_with_weights-" + std::to_string(weighted);
-}
-
 // Layer weights in order, keyed in `scheme`.
-std::vector<KeyedVariable> layer_variables(const Sequential& model,
-                                           KeyScheme scheme = KeyScheme::kLayerWithWeights) {
+std::vector<KeyedVariable> layer_variables(
+    const Sequential& model, KerasKeyScheme scheme = KerasKeyScheme::kLayerWithWeights) {
   std::vector<KeyedVariable> out;
   int weighted = 0;
   for (size_t i = 0; i < model.layers().size(); ++i) {
     nn::VariableRefs weights = model.layers()[i]->weights();
     if (weights.empty()) continue;
-    const std::string object = layer_object(scheme, i, weighted++);
+    const std::string object = keras_layer_object(scheme, i, weighted++);
     for (nn::Variable* w : weights) {
-      const std::string key = scheme == KeyScheme::kVariableName
+      const std::string key = scheme == KerasKeyScheme::kVariableName
                                   ? w->name
-                                  : variable_key(object + "/" + weight_suffix(w->name));
+                                  : object_variable_key(object + "/" + weight_suffix(w->name));
       out.push_back({key, w->name, w});
     }
   }
@@ -64,8 +52,7 @@ std::vector<KeyedVariable> slot_variables(const Sequential& model,
     for (const KeyedVariable& lv : layer_vars) {
       auto it = slots.find(lv.full_name + "/" + slot);
       if (it == slots.end()) continue;
-      const std::string object = lv.key.substr(0, lv.key.find("/.ATTRIBUTES"));
-      out.push_back({variable_key(object + "/.OPTIMIZER_SLOT/optimizer/" + slot),
+      out.push_back({object_slot_key(lv.key, slot),
                      std::string(opt->name()) + "/" + lv.full_name + "/" + slot, it->second});
     }
   }
@@ -85,10 +72,6 @@ NamedTensors hyperparameters(const Sequential& model) {
 
 }  // namespace
 
-std::string variable_key(const std::string& object_path) {
-  return object_path + "/.ATTRIBUTES/VARIABLE_VALUE";
-}
-
 TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   std::vector<KeyedVariable> vars = layer_variables(model);
   if (vars.empty()) throw FailedPreconditionError("save_weights: the model has no weights yet");
@@ -104,12 +87,12 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   }
   if (optim::Optimizer* opt = model.optimizer()) {
     const std::string opt_name(opt->name());
-    graph_vars.push_back({variable_key("optimizer/iter"), opt_name + "/iter"});
-    tensors.emplace_back(variable_key("optimizer/iter"),
+    graph_vars.push_back({object_variable_key("optimizer/iter"), opt_name + "/iter"});
+    tensors.emplace_back(object_variable_key("optimizer/iter"),
                          own(Tensor::scalar<int64_t>(opt->iterations())));
     for (auto& [name, value] : hyperparameters(model)) {
-      graph_vars.push_back({variable_key("optimizer/" + name), opt_name + "/" + name});
-      tensors.emplace_back(variable_key("optimizer/" + name), own(value));
+      graph_vars.push_back({object_variable_key("optimizer/" + name), opt_name + "/" + name});
+      tensors.emplace_back(object_variable_key("optimizer/" + name), own(value));
     }
     for (const KeyedVariable& s : slot_variables(model, vars)) {
       graph_vars.push_back({s.key, s.full_name});
@@ -133,137 +116,113 @@ void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTe
 namespace {
 
 // The key of the first layer's kernel in `scheme`.
-std::string first_kernel_key(const Sequential& model, KeyScheme scheme) {
-  if (scheme == KeyScheme::kVariableName) return model.layers().at(0)->name() + "/kernel";
-  return variable_key(layer_object(scheme, 0, 0) + "/kernel");
+std::string first_kernel_key(const Sequential& model, KerasKeyScheme scheme) {
+  if (scheme == KerasKeyScheme::kVariableName) return model.layers().at(0)->name() + "/kernel";
+  return object_variable_key(keras_layer_object(scheme, 0, 0) + "/kernel");
 }
 
-KeyScheme detect_scheme(const Sequential& model, const CheckpointReader& reader) {
-  if (reader.has_tensor(first_kernel_key(model, KeyScheme::kLayerIndex))) {
-    return KeyScheme::kLayerIndex;
+KerasKeyScheme detect_scheme(const Sequential& model, const CheckpointReader& reader) {
+  if (reader.has_tensor(first_kernel_key(model, KerasKeyScheme::kLayerIndex))) {
+    return KerasKeyScheme::kLayerIndex;
   }
   if (reader.has_tensor(std::string(kObjectGraphKey)) ||
-      reader.has_tensor(first_kernel_key(model, KeyScheme::kLayerWithWeights))) {
-    return KeyScheme::kLayerWithWeights;
+      reader.has_tensor(first_kernel_key(model, KerasKeyScheme::kLayerWithWeights))) {
+    return KerasKeyScheme::kLayerWithWeights;
   }
-  return KeyScheme::kVariableName;
+  return KerasKeyScheme::kVariableName;
 }
 
 // Builds an unbuilt model whose first weighted layer is its first layer,
 // from that layer's kernel in the checkpoint.
-void build_from_checkpoint(Sequential& model, const CheckpointReader& reader, KeyScheme scheme) {
+void build_from_checkpoint(Sequential& model, const CheckpointReader& reader,
+                           KerasKeyScheme scheme) {
   if (model.built()) return;
   const LayerPtr& first = model.layers().at(0);
   const std::string key = first_kernel_key(model, scheme);
-  if (first->class_name() != "Dense" || !reader.has_tensor(key)) {
+  const BundleEntry* kernel = reader.bundle().find(key);
+  if (first->class_name() != "Dense" || kernel == nullptr) {
     throw FailedPreconditionError("load_weights: model '" + model.name() +
                                   "' is not built and its input shape cannot be read from '" +
                                   reader.prefix() + "'; give the first layer an input_shape");
   }
-  for (const VariableInfo& info : reader.list_variables()) {
-    if (info.name == key && info.shape.rank() == 2) {
-      model.build({info.shape.dim(0)});
-      return;
-    }
+  if (kernel->shape.rank() != 2) {
+    throw InvalidArgumentError("load_weights: '" + key + "' in '" + reader.prefix() +
+                               "' is not a matrix");
   }
-  throw InvalidArgumentError("load_weights: '" + key + "' in '" + reader.prefix() +
-                             "' is not a matrix");
-}
-
-std::vector<std::string> mismatches(const CheckpointReader& reader,
-                                    const std::vector<KeyedVariable>& vars, KeyScheme scheme) {
-  std::map<std::string, VariableInfo> saved;
-  for (const VariableInfo& info : reader.list_variables()) saved[info.name] = info;
-  std::vector<std::string> problems;
-  for (const KeyedVariable& v : vars) {
-    const std::string& key = v.key;
-    auto it = saved.find(key);
-    const Tensor& value = v.variable->value;
-    if (it == saved.end()) {
-      problems.push_back("missing '" + key + "' for " + v.full_name + " " +
-                         value.shape().to_string());
-    } else if (it->second.dtype != value.dtype() || !(it->second.shape == value.shape())) {
-      problems.push_back("'" + key + "' is " + std::string(dtype_name(it->second.dtype)) + " " +
-                         it->second.shape.to_string() + " but " + v.full_name + " is " +
-                         std::string(dtype_name(value.dtype())) + " " + value.shape().to_string());
-    }
-  }
-  if (scheme != KeyScheme::kVariableName) {
-    const std::string layer_prefix =
-        scheme == KeyScheme::kLayerIndex ? "layer-" : "layer_with_weights-";
-    std::map<std::string, bool> expected;
-    for (const KeyedVariable& v : vars) expected[v.key] = true;
-    for (const auto& [key, info] : saved) {
-      if (key.rfind(layer_prefix, 0) == 0 && key.find(".OPTIMIZER_SLOT") == std::string::npos &&
-          !expected.count(key)) {
-        problems.push_back("unexpected '" + key + "' " + info.shape.to_string() +
-                           ": the checkpoint's model has weights this model lacks");
-      }
-    }
-  }
-  return problems;
-}
-
-void restore_optimizer(Sequential& model, const CheckpointReader& reader,
-                       const std::vector<KeyedVariable>& layer_vars) {
-  optim::Optimizer* opt = model.optimizer();
-  if (opt == nullptr) return;
-  model.build_optimizer();
-  const std::string iter_key = variable_key("optimizer/iter");
-  if (reader.has_tensor(iter_key)) {
-    opt->set_iterations(static_cast<int64_t>(reader.get_tensor(iter_key).element_as_double(0)));
-  }
-  for (const KeyedVariable& s : slot_variables(model, layer_vars)) {
-    if (!reader.has_tensor(s.key)) continue;
-    Tensor value = reader.get_tensor(s.key);
-    if (value.dtype() == s.variable->value.dtype() && value.shape() == s.variable->value.shape()) {
-      s.variable->value = std::move(value);
-    }
-  }
+  model.build({kernel->shape.dim(0)});
 }
 
 }  // namespace
 
-namespace {
+TfWeightsRestore::TfWeightsRestore(Sequential& model, std::vector<std::string> extra_keys)
+    : model_(model), extra_keys_(std::move(extra_keys)) {}
 
-// A directory means its newest intact checkpoint (warning about damaged newer
-// ones), opened while it is verified: a trainer rotating it away meanwhile
-// does not fail the load.
-std::unique_ptr<CheckpointReader> checkpoint_to_load(const Sequential& model,
-                                                     const std::string& path) {
-  if (!default_file_system().is_directory(path)) return std::make_unique<CheckpointReader>(path);
-  std::optional<RestoreChoice> choice = newest_intact_checkpoint(path);
-  if (!choice) throw NotFoundError("load_weights: no checkpoint in directory " + path);
-  for (const std::string& why : choice->skipped) {
-    model.output() << "WARNING: checkpoint " << why << "; loading " << choice->prefix
-                   << " instead\n";
+RestorePlan TfWeightsRestore::plan(const CheckpointToRestore& checkpoint) {
+  const CheckpointReader& reader = checkpoint.reader;
+  const KerasKeyScheme scheme = detect_scheme(model_, reader);
+  build_from_checkpoint(model_, reader, scheme);
+  RestorePlan plan;
+  plan.keep_on_failure = true;  // the model may be live: a failed load leaves it as it was
+  const std::vector<KeyedVariable> layer_vars = layer_variables(model_, scheme);
+  for (const KeyedVariable& v : layer_vars) {
+    plan.targets.push_back({v.full_name, {v.key}, &v.variable->value});
   }
-  return std::move(choice->reader);
+  std::vector<std::string> small_keys = extra_keys_;
+  if (model_.optimizer() != nullptr) {
+    model_.build_optimizer();
+    small_keys.push_back(object_variable_key("optimizer/iter"));
+    for (const KeyedVariable& s : slot_variables(model_, layer_vars)) {
+      plan.targets.push_back({s.full_name, {s.key}, &s.variable->value, /*required=*/false});
+    }
+  }
+  // Scalars read into scratch of their stored dtype.
+  small_.clear();
+  for (const std::string& key : small_keys) {
+    const BundleEntry* e = reader.bundle().find(key);
+    if (e == nullptr || !has_values(e->dtype) || e->shape.rank() != 0) continue;
+    Tensor* scratch = &small_.insert_or_assign(key, Tensor(e->dtype, e->shape)).first->second;
+    plan.targets.push_back({key, {key}, scratch, /*required=*/false});
+  }
+  plan.unused_is_error = [scheme](const std::string& key) {
+    return is_keras_layer_weight_key(scheme, key);
+  };
+  const std::string model_name = model_.name();
+  plan.describe = [model_name](const RestoreReport& report, const std::string& prefix) {
+    return report.weights_message(model_name, prefix);
+  };
+  return plan;
 }
 
-}  // namespace
-
-std::string load_tf_weights(Sequential& model, const std::string& path) {
-  return load_tf_weights(model, *checkpoint_to_load(model, path));
+void TfWeightsRestore::finish() const {
+  const Tensor* iter = small(object_variable_key("optimizer/iter"));
+  if (iter != nullptr && model_.optimizer() != nullptr && iter->num_elements() > 0) {
+    model_.optimizer()->set_iterations(static_cast<int64_t>(iter->element_as_double(0)));
+  }
 }
 
-std::string load_tf_weights(Sequential& model, const CheckpointReader& reader) {
-  const KeyScheme scheme = detect_scheme(model, reader);
-  build_from_checkpoint(model, reader, scheme);
-  std::vector<KeyedVariable> vars = layer_variables(model, scheme);
-  std::vector<std::string> problems = mismatches(reader, vars, scheme);
-  if (!problems.empty()) {
-    std::string message = "load_weights: model '" + model.name() + "' does not match checkpoint '" +
-                          reader.prefix() + "' (" + std::to_string(problems.size()) + " problem" +
-                          (problems.size() > 1 ? "s" : "") + "):";
-    for (const std::string& p : problems) message += "\n  - " + p;
-    throw InvalidArgumentError(message);
+const Tensor* TfWeightsRestore::small(const std::string& key) const {
+  auto it = small_.find(key);
+  return it == small_.end() ? nullptr : &it->second;
+}
+
+std::string load_tf_weights(Sequential& model, const std::string& path, FileSystem& fs) {
+  TfWeightsRestore weights(model);
+  auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
+  std::string prefix;
+  if (!fs.is_directory(path)) {
+    prefix = restore_checkpoint(path, planner, fs).prefix;
+  } else {
+    // A directory means its newest intact checkpoint, warning about damaged newer ones.
+    std::optional<Restored> restored = restore_newest(path, planner, {}, fs);
+    if (!restored) throw NotFoundError("load_weights: no checkpoint in directory " + path);
+    for (const std::string& why : restored->skipped) {
+      model.output() << "WARNING: checkpoint " << why << "; loading " << restored->prefix
+                     << " instead\n";
+    }
+    prefix = restored->prefix;
   }
-  for (const KeyedVariable& v : vars) {
-    v.variable->value = reader.get_tensor(v.key);
-  }
-  restore_optimizer(model, reader, vars);
-  return reader.prefix();
+  weights.finish();
+  return prefix;
 }
 
 }  // namespace cairn::keras::internal

@@ -8,10 +8,12 @@
 #pragma once
 
 #include <deque>
-
+#include <map>
 #include <string>
+#include <vector>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/restore.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/keras/sequential.h"
 
@@ -30,15 +32,37 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra = {});
 
 void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra = {});
 
-// Restores weights, and optimizer state when the model is compiled. Builds an
-// unbuilt model from the first kernel's shape. Throws InvalidArgumentError
+// What a Keras model asks of the restore path (checkpoint/restore.h): its
+// weights under the key scheme the checkpoint uses, its optimizer's slots
+// and iterations when compiled (restored if present), and `extra_keys`
+// (small tensors such as BackupAndRestore's epoch, read into scratch).
+// Builds an unbuilt model from the first kernel's shape. Keeps the model as
+// it was when the restore fails (keep_on_failure).
+//
+//   TfWeightsRestore weights(model);
+//   restore_checkpoint(prefix, [&](const auto& c) { return weights.plan(c); });
+//   weights.finish();
+class TfWeightsRestore {
+ public:
+  explicit TfWeightsRestore(Sequential& model, std::vector<std::string> extra_keys = {});
+  RestorePlan plan(const CheckpointToRestore& checkpoint);
+  // After a restore succeeded: sets the optimizer's iterations.
+  void finish() const;
+  // A scalar the last plan read (an extra key, the optimizer's iter), or nullptr.
+  const Tensor* small(const std::string& key) const;
+
+ private:
+  Sequential& model_;
+  std::vector<std::string> extra_keys_;
+  std::map<std::string, Tensor> small_;
+};
+
+// Restores weights, and optimizer state when the model is compiled, from a
+// checkpoint prefix, or a directory's newest intact checkpoint (warning on
+// the model's output about damaged newer ones). Throws InvalidArgumentError
 // listing every missing or mismatched tensor before changing anything.
 // Returns the prefix read.
-std::string load_tf_weights(Sequential& model, const std::string& path);
-// The same from an open checkpoint (one newest_intact_checkpoint() chose).
-std::string load_tf_weights(Sequential& model, const CheckpointReader& reader);
-
-// The object key of an attribute: "<path>/.ATTRIBUTES/VARIABLE_VALUE".
-std::string variable_key(const std::string& object_path);
+std::string load_tf_weights(Sequential& model, const std::string& path,
+                            FileSystem& fs = default_file_system());
 
 }  // namespace cairn::keras::internal

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,13 @@
 #include "cairn/io/file_system.h"
 
 namespace cairn {
+
+// One target of read_many_into: an entry of this bundle and the tensor
+// (of the entry's dtype and shape) to fill.
+struct BundleReadTarget {
+  const BundleEntry* entry;
+  Tensor* dest;
+};
 
 class BundleReader {
  public:
@@ -56,6 +64,11 @@ class BundleReader {
   // The tensor's bytes exactly as stored in its shard, crc-checked. Works for
   // every dtype, including variant.
   Result<std::string> read_raw(std::string_view name) const;
+
+  // Reads every target, each byte once, its crc32c computed as it is copied
+  // into dest; the first failure (in target order) is returned, naming the
+  // file and tensor. On failure the destinations hold unspecified values.
+  Status read_many_into(std::span<const BundleReadTarget> targets) const;
 
   // Reads every tensor once, checking every crc; the first failure is returned.
   Status verify_all() const;

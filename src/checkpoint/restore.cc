@@ -1,0 +1,121 @@
+// The one restore path (restore.h): open the index, match the plan, read
+// every target once with its crc, and fall back past damaged checkpoints.
+#include "cairn/checkpoint/restore.h"
+
+#include <set>
+#include <string_view>
+
+#include "cairn/core/errors.h"
+#include "checkpoint/newest_intact.h"
+
+namespace cairn {
+namespace {
+
+// A plan matched against a checkpoint's index: the report, and what to read.
+struct MatchedPlan {
+  RestoreReport report;
+  std::vector<BundleReadTarget> reads;
+};
+
+const BundleEntry* first_stored(const BundleReader& bundle, const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
+    if (const BundleEntry* e = bundle.find(key)) return e;
+  }
+  return nullptr;
+}
+
+MatchedPlan match(const BundleReader& bundle, const RestorePlan& plan) {
+  MatchedPlan out;
+  out.report.config_diffs = plan.config_diffs;
+  std::set<std::string_view> used;
+  for (const RestoreTarget& t : plan.targets) {
+    const ReportedTensor model{t.name, t.value->dtype(), t.value->shape()};
+    const BundleEntry* e = first_stored(bundle, t.keys);
+    if (e == nullptr) {
+      if (t.required) out.report.missing.push_back({model, {t.keys.empty() ? "" : t.keys[0]}});
+      continue;
+    }
+    used.insert(e->name);
+    if (e->dtype != model.dtype || !(e->shape == model.shape)) {
+      out.report.mismatched.push_back({model, {e->name, e->dtype, e->shape}});
+      continue;
+    }
+    out.reads.push_back({e, t.value});
+  }
+  for (const BundleEntry& e : bundle.entries()) {
+    if (used.contains(e.name)) continue;
+    out.report.unused.push_back({e.name, e.dtype, e.shape});
+    if (plan.unused_is_error && plan.unused_is_error(e.name)) {
+      out.report.extra.push_back(out.report.unused.back());
+    }
+  }
+  return out;
+}
+
+// The targets' values before a restore, to put back if it fails.
+class Snapshot {
+ public:
+  explicit Snapshot(const std::vector<BundleReadTarget>& reads) {
+    for (const BundleReadTarget& r : reads) saved_.emplace_back(r.dest, *r.dest);
+  }
+  void put_back() {
+    for (auto& [dest, value] : saved_) *dest = std::move(value);
+  }
+
+ private:
+  std::vector<std::pair<Tensor*, Tensor>> saved_;
+};
+
+// Plans, checks and reads one open checkpoint into `out`. A read or crc
+// failure is returned (the checkpoint is damaged); a report that is not ok
+// is thrown as InvalidArgumentError before anything is written.
+Status restore_from(std::unique_ptr<CheckpointReader> reader, const RestorePlanner& planner,
+                    FileSystem& fs, Restored* out) {
+  const std::string prefix = reader->prefix();
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> meta,
+                         internal::read_checkpoint_meta(fs, prefix));
+  const RestorePlan plan = planner({prefix, *reader, meta});
+  MatchedPlan matched = match(reader->bundle(), plan);
+  if (!matched.report.ok()) {
+    throw InvalidArgumentError(plan.describe ? plan.describe(matched.report, prefix)
+                                             : matched.report.message(prefix));
+  }
+  std::optional<Snapshot> before;
+  if (plan.keep_on_failure) before.emplace(matched.reads);
+  const Status read = reader->bundle().read_many_into(matched.reads);
+  if (!read.ok()) {
+    if (before) before->put_back();
+    return read;
+  }
+  out->prefix = prefix;
+  out->reader = std::move(reader);
+  out->meta = std::move(meta);
+  return ok_status();
+}
+
+}  // namespace
+
+std::optional<Restored> restore_newest(const std::string& dir, const RestorePlanner& planner,
+                                       RestoreOptions options, FileSystem& fs) {
+  Restored restored;
+  auto attempt = [&](const std::string& prefix) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> bundle, BundleReader::open(fs, prefix));
+    return restore_from(std::make_unique<CheckpointReader>(std::move(bundle)), planner, fs,
+                        &restored);
+  };
+  std::optional<internal::ChosenCheckpoint> chosen =
+      internal::choose_newest_intact(dir, options, fs, attempt);
+  if (!chosen) return std::nullopt;
+  restored.skipped = std::move(chosen->skipped);
+  return restored;
+}
+
+Restored restore_checkpoint(const std::string& path, const RestorePlanner& planner,
+                            FileSystem& fs) {
+  Restored restored;
+  throw_if_error(
+      restore_from(std::make_unique<CheckpointReader>(path, fs), planner, fs, &restored));
+  return restored;
+}
+
+}  // namespace cairn

@@ -1,0 +1,149 @@
+// CountingFileSystem: for tests, a FileSystem over another one that records
+// every byte it hands out, by file and offset: the bytes each
+// RandomAccessFile::read returns, and every byte of a mapped file (a mapping
+// hands out the whole file). A test of a restore asks how often each byte
+// of a data file was read.
+//
+//   cairn::MemoryFileSystem memory;
+//   cairn::testing::CountingFileSystem counting(memory);
+//   ... restore through `counting` ...
+//   EXPECT_EQ(counting.times_read("/m/ckpt-1.data-00000-of-00001", 0, 400), (std::vector<int>(400,
+//   1)));
+//
+// copy_directory() copies a directory written on disk into a
+// MemoryFileSystem, for front ends that save only to disk.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cairn/core/errors.h"
+#include "cairn/io/file_system.h"
+
+namespace cairn::testing {
+
+class CountingFileSystem : public FileSystem {
+ public:
+  explicit CountingFileSystem(FileSystem& base) : base_(base) {}
+
+  // How many times each byte [offset, offset + n) of `path` was handed out.
+  std::vector<int> times_read(const std::string& path, uint64_t offset, uint64_t n) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<int> out(n, 0);
+    auto it = counts_.find(path);
+    if (it == counts_.end()) return out;
+    for (uint64_t i = 0; i < n && offset + i < it->second.size(); ++i) {
+      out[i] = it->second[offset + i];
+    }
+    return out;
+  }
+  // Bytes of `path` handed out in all (a byte read twice counts twice).
+  uint64_t bytes_handed_out(const std::string& path) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t total = 0;
+    auto it = counts_.find(path);
+    if (it != counts_.end()) {
+      for (int c : it->second) total += static_cast<uint64_t>(c);
+    }
+    return total;
+  }
+  void reset() {
+    std::lock_guard<std::mutex> lock(mu_);
+    counts_.clear();
+  }
+
+  // Records that bytes [offset, offset + n) of `path` were handed out.
+  void count(const std::string& path, uint64_t offset, uint64_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<int>& counts = counts_[path];
+    if (counts.size() < offset + n) counts.resize(offset + n, 0);
+    for (uint64_t i = 0; i < n; ++i) ++counts[offset + i];
+  }
+
+  Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
+    return base_.new_writable_file(path);
+  }
+  Result<std::unique_ptr<WritableFile>> new_streaming_file(const std::string& path) override {
+    return base_.new_streaming_file(path);
+  }
+  Result<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
+    return base_.new_appendable_file(path);
+  }
+  Result<std::unique_ptr<RandomAccessFile>> new_random_access_file(
+      const std::string& path) override {
+    return counted(base_.new_random_access_file(path));
+  }
+  Result<std::unique_ptr<RandomAccessFile>> new_uncached_file(const std::string& path) override {
+    return counted(base_.new_uncached_file(path));
+  }
+  Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) override {
+    auto mapped = base_.map_file(path);
+    if (mapped.ok()) count(path, 0, (*mapped)->data().size());
+    return mapped;
+  }
+  Status rename_file(const std::string& from, const std::string& to) override {
+    return base_.rename_file(from, to);
+  }
+  Status remove_file(const std::string& path) override { return base_.remove_file(path); }
+  bool file_exists(const std::string& path) override { return base_.file_exists(path); }
+  bool is_directory(const std::string& path) override { return base_.is_directory(path); }
+  Result<uint64_t> file_size(const std::string& path) override { return base_.file_size(path); }
+  Result<std::vector<std::string>> list_directory(const std::string& dir) override {
+    return base_.list_directory(dir);
+  }
+  Status create_directories(const std::string& dir) override {
+    return base_.create_directories(dir);
+  }
+  Status sync_directory(const std::string& dir) override { return base_.sync_directory(dir); }
+  Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) override {
+    return base_.lock_file(path);
+  }
+  Result<FileType> file_type(const std::string& path) override { return base_.file_type(path); }
+  Status remove_directory(const std::string& dir) override { return base_.remove_directory(dir); }
+  Status exchange_paths(const std::string& a, const std::string& b) override {
+    return base_.exchange_paths(a, b);
+  }
+
+ private:
+  class CountedFile final : public RandomAccessFile {
+   public:
+    CountedFile(std::unique_ptr<RandomAccessFile> file, CountingFileSystem& owner)
+        : file_(std::move(file)), owner_(owner) {}
+    Result<std::string_view> read(uint64_t offset, size_t n, char* scratch) const override {
+      Result<std::string_view> got = file_->read(offset, n, scratch);
+      if (got.ok()) owner_.count(file_->path(), offset, got->size());
+      return got;
+    }
+    uint64_t size() const override { return file_->size(); }
+    const std::string& path() const override { return file_->path(); }
+
+   private:
+    std::unique_ptr<RandomAccessFile> file_;
+    CountingFileSystem& owner_;
+  };
+
+  Result<std::unique_ptr<RandomAccessFile>> counted(
+      Result<std::unique_ptr<RandomAccessFile>> file) {
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<RandomAccessFile>(new CountedFile(std::move(*file), *this));
+  }
+
+  FileSystem& base_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<int>> counts_;
+};
+
+// Copies every file of directory `dir` in `from` to the same path in `to`.
+inline void copy_directory(FileSystem& from, const std::string& dir, FileSystem& to) {
+  throw_if_error(to.create_directories(dir));
+  for (const std::string& name : value_or_throw(from.list_directory(dir))) {
+    const std::string path = join_path(dir, name);
+    if (from.is_directory(path)) continue;
+    throw_if_error(to.write_file_atomically(path, value_or_throw(from.read_file(path))));
+  }
+}
+
+}  // namespace cairn::testing
