@@ -41,7 +41,7 @@ void restore_from_model_dir(Session& session, const ModelSpec& spec, const Resto
 }
 
 void warm_start(Session& session, const WarmStartSettings& settings, const RunConfig& config) {
-  CheckpointReader reader(settings.checkpoint);
+  CheckpointReader reader(settings.checkpoint, *config.file_system);
   log_line(config, "Warm-starting from " + reader.prefix());
   restore_variables(reader, session.model->variables(), settings.var_name_to_prev_var_name,
                     /*require_all=*/true);
@@ -103,9 +103,10 @@ std::optional<ModelSpec> recorded_spec(const RestoreChoice& checkpoint) {
 
 std::optional<RestoreChoice> newest_restorable_checkpoint(const std::string& model_dir,
                                                           const RunConfig& config) {
-  if (!default_file_system().is_directory(model_dir)) return std::nullopt;
-  std::optional<RestoreChoice> choice =
-      newest_intact_checkpoint(model_dir, {.fail_on_damaged = config.fail_on_damaged_checkpoint});
+  FileSystem& fs = *config.file_system;
+  if (!fs.is_directory(model_dir)) return std::nullopt;
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(
+      model_dir, {.fail_on_damaged = config.fail_on_damaged_checkpoint}, fs);
   if (!choice) return std::nullopt;
   for (const std::string& why : choice->skipped) {
     log_line(config, "WARNING: checkpoint " + why + "; restoring " + choice->prefix + " instead");

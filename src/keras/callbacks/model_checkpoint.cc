@@ -9,21 +9,12 @@
 #include "keras/fit_directory_lock.h"
 #include "keras/callbacks/monitor_mode.h"
 #include "keras/callbacks/str_format.h"
+#include "keras/saving/saving.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
 
 namespace {
-
-bool is_h5_path(const std::string& path) {
-  for (const char* ext : {".h5", ".hdf5", ".keras"}) {
-    const std::string e(ext);
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::string five_digits(double v) {
   char buffer[64];
@@ -47,7 +38,7 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
   }
   if (options_.period < 1) throw InvalidArgumentError("period must be positive");
   if (options_.async_save) {
-    if (!options_.save_weights_only || is_h5_path(filepath_)) {
+    if (!options_.save_weights_only || internal::is_h5_path(filepath_)) {
       throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
                                  "'): async_save writes TF-format weight checkpoints "
                                  "(save_weights_only, a path without .h5); .h5 files are "
@@ -55,7 +46,7 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
     }
     async_ = std::make_unique<AsyncSaver>();
   }
-  if (!options_.save_weights_only && !is_h5_path(filepath_)) {
+  if (!options_.save_weights_only && !internal::is_h5_path(filepath_)) {
     throw InvalidArgumentError("ModelCheckpoint('" + filepath_ +
                                "'): saving the whole model needs an .h5 path (cairn writes "
                                "whole models as HDF5); use save_weights_only for TF checkpoints");
@@ -65,7 +56,8 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
 void ModelCheckpoint::on_train_begin(const Logs& /*logs*/) {
   const std::string dir = dirname(filepath_);
   if (dir.find('{') == std::string::npos) {  // a directory per epoch is not locked
-    lock_ = internal::lock_fit_directory(model(), dir, "ModelCheckpoint: directory");
+    lock_ = internal::lock_fit_directory(model(), file_system(options_.file_system), dir,
+                                         "ModelCheckpoint: directory");
   }
   epochs_since_save_ = 0;
   batches_since_save_ = 0;
@@ -122,17 +114,19 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
   } else if (options_.verbose > 0) {
     out << "\n" << label << ": saving model to " << path << "\n";
   }
+  FileSystem& fs = file_system(options_.file_system);
   if (async_) {
     internal::TfWeights weights = internal::collect_tf_weights(model());
-    async_->save(weights.refs, [path](const NamedTensors& copy) { save_variables(path, copy); });
+    async_->save(weights.refs,
+                 [path, &fs](const NamedTensors& copy) { save_variables(path, copy, {}, fs); });
     last_saved_ = path;
     return;
   }
   const auto start = std::chrono::steady_clock::now();
   if (options_.save_weights_only) {
-    model().save_weights(path);
+    internal::save_weights(fs, model(), path, {});
   } else {
-    model().save(path);
+    internal::save_model(fs, model(), path);
   }
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

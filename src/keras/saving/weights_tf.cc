@@ -126,8 +126,9 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   return out;
 }
 
-void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra) {
-  save_variables(prefix, collect_tf_weights(model, extra).refs);
+void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+                     const NamedTensors& extra) {
+  save_variables(prefix, collect_tf_weights(model, extra).refs, {}, fs);
 }
 
 namespace {
@@ -229,10 +230,10 @@ namespace {
 // A directory means its newest intact checkpoint (warning about damaged newer
 // ones), opened while it is verified: a trainer rotating it away meanwhile
 // does not fail the load.
-std::unique_ptr<CheckpointReader> checkpoint_to_load(const Sequential& model,
+std::unique_ptr<CheckpointReader> checkpoint_to_load(FileSystem& fs, const Sequential& model,
                                                      const std::string& path) {
-  if (!default_file_system().is_directory(path)) return std::make_unique<CheckpointReader>(path);
-  std::optional<RestoreChoice> choice = newest_intact_checkpoint(path);
+  if (!fs.is_directory(path)) return std::make_unique<CheckpointReader>(path, fs);
+  std::optional<RestoreChoice> choice = newest_intact_checkpoint(path, {}, fs);
   if (!choice) throw NotFoundError("load_weights: no checkpoint in directory " + path);
   for (const std::string& why : choice->skipped) {
     model.output() << "WARNING: checkpoint " << why << "; loading " << choice->prefix
@@ -243,8 +244,8 @@ std::unique_ptr<CheckpointReader> checkpoint_to_load(const Sequential& model,
 
 }  // namespace
 
-std::string load_tf_weights(Sequential& model, const std::string& path) {
-  return load_tf_weights(model, *checkpoint_to_load(model, path));
+std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path) {
+  return load_tf_weights(model, *checkpoint_to_load(fs, model, path));
 }
 
 std::string load_tf_weights(Sequential& model, const CheckpointReader& reader) {

@@ -28,13 +28,14 @@ struct TfWeights {
 };
 TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra = {});
 
-void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra = {});
+void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+                     const NamedTensors& extra = {});
 
 // Restores weights, and optimizer state when the model is compiled. Builds an
 // unbuilt model from the first kernel's shape. Throws InvalidArgumentError
 // listing every missing or mismatched tensor before changing anything.
 // Returns the prefix read.
-std::string load_tf_weights(Sequential& model, const std::string& path);
+std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path);
 // The same from an open checkpoint (one newest_intact_checkpoint() chose).
 std::string load_tf_weights(Sequential& model, const CheckpointReader& reader);
 
