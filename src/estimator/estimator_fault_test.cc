@@ -18,8 +18,8 @@
 namespace cairn::estimator {
 namespace {
 
-using cairn::testing::Files;
 using cairn::testing::FaultOutcome;
+using cairn::testing::Files;
 
 constexpr const char* kDir = "/m/iris";
 

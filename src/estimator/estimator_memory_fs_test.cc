@@ -52,8 +52,8 @@ TEST(EstimatorMemoryFileSystemTest, TrainEvaluatePredictExportStayInMemory) {
   // The input too is read through the file system.
   const std::string csv = std::string(kRoot) + "/iris_training.csv";
   throw_if_error(memory.write_file_atomically(
-      csv, value_or_throw(default_file_system().read_file(
-               cairn::testing::project_data_dir() + "/iris_training.csv"))));
+      csv, value_or_throw(default_file_system().read_file(cairn::testing::project_data_dir() +
+                                                          "/iris_training.csv"))));
   const CsvInput train_rows = read_csv_input(csv, 4, memory);
 
   DNNClassifier classifier(in_memory(memory, dir));
@@ -65,10 +65,10 @@ TEST(EstimatorMemoryFileSystemTest, TrainEvaluatePredictExportStayInMemory) {
   const std::string exported = classifier.export_saved_model(std::string(kRoot) + "/export");
 
   const std::vector<std::string> names = names_under(memory, dir);
-  for (const char* name : {"checkpoint", "graph.pbtxt", ".cairn.lock", "model.ckpt-1.index",
-                           "model.ckpt-1.data-00000-of-00001", "model.ckpt-1.meta",
-                           "model.ckpt-20.index", "model.ckpt-20.data-00000-of-00001",
-                           "model.ckpt-20.meta"}) {
+  for (const char* name :
+       {"checkpoint", "graph.pbtxt", ".cairn.lock", "model.ckpt-1.index",
+        "model.ckpt-1.data-00000-of-00001", "model.ckpt-1.meta", "model.ckpt-20.index",
+        "model.ckpt-20.data-00000-of-00001", "model.ckpt-20.meta"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end())
         << name << " missing from " << ::testing::PrintToString(names);
   }

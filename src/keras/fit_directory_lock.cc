@@ -29,7 +29,8 @@ std::shared_ptr<DirectoryLock> lock_fit_directory(const Sequential& model, FileS
   if (std::shared_ptr<DirectoryLock> lock = holder.lock.lock(); lock && holder.model == &model) {
     return lock;  // another callback of the same fit
   }
-  auto lock = std::make_shared<DirectoryLock>(dir, writer, fs);  // throws while another fit holds it
+  auto lock =
+      std::make_shared<DirectoryLock>(dir, writer, fs);  // throws while another fit holds it
   (void)lock->collect_leftovers();  // what killed fits left; fit() logs nothing about it
   holder = {&model, lock};
   return lock;

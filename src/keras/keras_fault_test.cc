@@ -39,10 +39,10 @@ Sequential run(FileSystem& fs, int from_epoch, int epochs) {
   auto [x, y] = testing::blobs(48, 2);
   FitOptions fit{.epochs = from_epoch + epochs, .batch_size = 16, .verbose = 0};
   fit.initial_epoch = from_epoch;
-  fit.callbacks = {std::make_shared<ModelCheckpoint>(
-                       std::string(kDir) + "/cp-{epoch:02d}.ckpt",
-                       ModelCheckpointOptions{.save_weights_only = true}),
-                   std::make_shared<ModelCheckpoint>(std::string(kDir) + "/model-{epoch:02d}.h5")};
+  fit.callbacks = {
+      std::make_shared<ModelCheckpoint>(std::string(kDir) + "/cp-{epoch:02d}.ckpt",
+                                        ModelCheckpointOptions{.save_weights_only = true}),
+      std::make_shared<ModelCheckpoint>(std::string(kDir) + "/model-{epoch:02d}.h5")};
   model.fit(x, y, fit);
   return model;
 }
@@ -73,8 +73,8 @@ void check(const Files& before, const FaultOutcome& o) {
   // The disk is healthy again: the next run loads that checkpoint and trains on.
   const int epoch = epoch_of(prefix);
   Sequential resumed = run(o.memory, epoch, 1);
-  const std::string next = std::string(kDir) + "/cp-" + (epoch < 9 ? "0" : "") +
-                           std::to_string(epoch + 1) + ".ckpt";
+  const std::string next =
+      std::string(kDir) + "/cp-" + (epoch < 9 ? "0" : "") + std::to_string(epoch + 1) + ".ckpt";
   EXPECT_EQ(latest_checkpoint(kDir, o.memory), next) << where;
   EXPECT_TRUE(verify_checkpoint(next, o.memory).ok) << where;
   Sequential reloaded = testing::small_classifier(4);
@@ -103,8 +103,8 @@ TEST_P(KerasFaultTest, FitWithModelCheckpointSurvivesTheFaultAtEveryPosition) {
   const int64_t positions = cairn::testing::inject_at_every_position(
       before, GetParam(), [](FileSystem& fs) { run(fs, 2, 2); },
       [&](const FaultOutcome& o) { check(before, o); });
-  std::cout << "Keras fit with ModelCheckpoint, " << cairn::testing::fault_name(GetParam())
-            << ": " << positions << " positions, each survived\n";
+  std::cout << "Keras fit with ModelCheckpoint, " << cairn::testing::fault_name(GetParam()) << ": "
+            << positions << " positions, each survived\n";
   EXPECT_GT(positions, 2);
 }
 

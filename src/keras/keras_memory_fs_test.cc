@@ -57,16 +57,15 @@ TEST(KerasMemoryFileSystemTest, FitWithCallbacksSaveAndLoadStayInMemory) {
                                         ModelCheckpointOptions{.save_weights_only = true}),
       std::make_shared<ModelCheckpoint>(at("ckpt/model-{epoch:02d}.h5")),
       std::make_shared<BackupAndRestore>(at("backup")),
-      std::make_shared<CSVLogger>(at("training.log")),
-      std::make_shared<TensorBoard>(at("logs"))};
+      std::make_shared<CSVLogger>(at("training.log")), std::make_shared<TensorBoard>(at("logs"))};
   auto probe = std::make_shared<BackupProbe>(memory);
   fit.callbacks.push_back(probe);
   model.fit(x, y, fit);
   EXPECT_EQ(probe->seen, (std::vector<std::string>{at("backup/ckpt-1"), at("backup/ckpt-2")}));
 
-  for (const char* name : {"ckpt/checkpoint", "ckpt/cp-02.ckpt.index",
-                           "ckpt/cp-02.ckpt.data-00000-of-00001", "ckpt/model-01.h5",
-                           "ckpt/model-02.h5", "training.log"}) {
+  for (const char* name :
+       {"ckpt/checkpoint", "ckpt/cp-02.ckpt.index", "ckpt/cp-02.ckpt.data-00000-of-00001",
+        "ckpt/model-01.h5", "ckpt/model-02.h5", "training.log"}) {
     EXPECT_TRUE(memory.file_exists(at(name))) << name;
   }
   EXPECT_EQ(latest_checkpoint(at("ckpt"), memory), at("ckpt/cp-02.ckpt"));

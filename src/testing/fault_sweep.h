@@ -49,10 +49,14 @@ inline void write_files(FileSystem& fs, const Files& files) {
 
 inline const char* fault_name(Fault fault) {
   switch (fault) {
-    case Fault::kNoSpace: return "no space (ENOSPC) at append";
-    case Fault::kShortWrite: return "short write, then ENOSPC";
-    case Fault::kSyncError: return "failed fsync";
-    case Fault::kRenameError: return "failed rename";
+    case Fault::kNoSpace:
+      return "no space (ENOSPC) at append";
+    case Fault::kShortWrite:
+      return "short write, then ENOSPC";
+    case Fault::kSyncError:
+      return "failed fsync";
+    case Fault::kRenameError:
+      return "failed rename";
   }
   return "?";
 }

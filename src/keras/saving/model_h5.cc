@@ -3,8 +3,8 @@
 #include <map>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/json_limits.h"
 #include "cairn/formats/hdf5/keras_h5.h"
+#include "cairn/formats/json_limits.h"
 #include "keras/saving/model_config.h"
 
 namespace cairn::keras::internal {

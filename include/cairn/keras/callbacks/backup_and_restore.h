@@ -24,7 +24,7 @@
 namespace cairn {
 class DirectoryLock;
 class FileSystem;
-}
+}  // namespace cairn
 
 namespace cairn::keras {
 

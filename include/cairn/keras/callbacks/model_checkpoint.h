@@ -34,7 +34,7 @@
 namespace cairn {
 class DirectoryLock;
 class FileSystem;
-}
+}  // namespace cairn
 
 namespace cairn::keras {
 
