@@ -1,6 +1,6 @@
 // A Keras model whose files live in a MemoryFileSystem
-// (Sequential::set_file_system): a fit with ModelCheckpoint (TF weights and
-// whole-model .h5), BackupAndRestore, CSVLogger and TensorBoard, then
+// (Sequential::set_file_system): a fit with ModelCheckpoint (TF weights saved
+// in the background, and whole-model .h5), BackupAndRestore, CSVLogger and TensorBoard, then
 // save_weights, load_weights, save, load_model and export, all in memory,
 // and nothing on the disk. A callback given its own file system writes there.
 #include <gtest/gtest.h>
@@ -52,12 +52,13 @@ TEST(KerasMemoryFileSystemTest, FitWithCallbacksSaveAndLoadStayInMemory) {
   model.set_file_system(memory);
   auto [x, y] = blobs(60, 1);
   FitOptions fit{.epochs = 2, .batch_size = 16, .validation_split = 0.2, .verbose = 0};
-  fit.callbacks = {
-      std::make_shared<ModelCheckpoint>(at("ckpt/cp-{epoch:02d}.ckpt"),
-                                        ModelCheckpointOptions{.save_weights_only = true}),
-      std::make_shared<ModelCheckpoint>(at("ckpt/model-{epoch:02d}.h5")),
-      std::make_shared<BackupAndRestore>(at("backup")),
-      std::make_shared<CSVLogger>(at("training.log")), std::make_shared<TensorBoard>(at("logs"))};
+  fit.callbacks = {std::make_shared<ModelCheckpoint>(
+                       at("ckpt/cp-{epoch:02d}.ckpt"),
+                       ModelCheckpointOptions{.save_weights_only = true, .async_save = true}),
+                   std::make_shared<ModelCheckpoint>(at("ckpt/model-{epoch:02d}.h5")),
+                   std::make_shared<BackupAndRestore>(at("backup")),
+                   std::make_shared<CSVLogger>(at("training.log")),
+                   std::make_shared<TensorBoard>(at("logs"))};
   auto probe = std::make_shared<BackupProbe>(memory);
   fit.callbacks.push_back(probe);
   model.fit(x, y, fit);

@@ -117,8 +117,9 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
   FileSystem& fs = file_system(options_.file_system);
   if (async_) {
     internal::TfWeights weights = internal::collect_tf_weights(model());
-    async_->save(weights.refs,
-                 [path, &fs](const NamedTensors& copy) { save_variables(path, copy, {}, fs); });
+    async_->save(weights.refs, [path, target = &fs](const NamedTensors& copy) {
+      save_variables(path, copy, {}, *target);
+    });
     last_saved_ = path;
     return;
   }
