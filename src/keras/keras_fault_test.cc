@@ -1,10 +1,11 @@
 // A Keras fit with ModelCheckpoint (TF-format weights and whole-model .h5
 // files, every epoch) under disk faults at every position they can strike:
-// a full disk (ENOSPC), a failed fsync, a failed rename, each injected at every operation of its
-// kind that the fit makes. Each time fit throws an error naming a file of the checkpoint directory;
-// every file the earlier fit left keeps its bytes; no checkpoint is
-// damaged; and the next run, with the disk healthy again, loads the newest
-// intact checkpoint (load_weights of the directory) and trains on from it.
+// a full disk (ENOSPC), a failed fsync, a failed rename, each injected at
+// every operation of its kind that the fit makes. Each time fit throws an
+// error naming a file of the checkpoint directory; every file the earlier
+// fit left keeps its bytes; no checkpoint is damaged; and the next run, with
+// the disk healthy again, loads the newest intact checkpoint (load_weights
+// of the directory) and trains on from it.
 #include <gtest/gtest.h>
 
 #include "cairn/checkpoint/checkpoint_path.h"
