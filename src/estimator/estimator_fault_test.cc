@@ -1,12 +1,12 @@
 // Estimator::train under disk faults at every position they can strike: a
-// full disk (ENOSPC), a failed fsync, a failed rename, each injected at
-// every operation of its kind that a train call makes (the lock file,
-// graph.pbtxt, the event file, checkpoints with their .meta, the state
-// file). Each time train throws an error naming a file of the model
-// directory; every file the earlier train left keeps its bytes (an event
-// file is only appended to); no checkpoint is damaged; and the next train,
-// with the disk healthy again, restores the newest intact checkpoint and
-// goes on. (Writes cut short: the checkpoint layer's fault_injection_test.)
+// full disk (ENOSPC, or a write cut short), a failed fsync, a failed
+// rename, each injected at every operation of its kind that a train call
+// makes (the lock file, graph.pbtxt, the event file, checkpoints with their
+// .meta, the state file). Each time train throws an error naming a file
+// of the model directory; every file the earlier train left keeps its bytes
+// (an event file is only appended to); no checkpoint is damaged; and the
+// next train, with the disk healthy again, restores the newest intact
+// checkpoint and goes on.
 #include <gtest/gtest.h>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -87,7 +87,7 @@ TEST_P(EstimatorFaultTest, TrainSurvivesTheFaultAtEveryPosition) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFault, EstimatorFaultTest,
-                         ::testing::Values(Fault::kNoSpace, Fault::kSyncError,
+                         ::testing::Values(Fault::kNoSpace, Fault::kShortWrite, Fault::kSyncError,
                                            Fault::kRenameError));
 
 }  // namespace
