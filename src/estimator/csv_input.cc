@@ -5,8 +5,8 @@
 
 namespace cairn::estimator {
 
-CsvInput read_csv_input(const std::string& path, int64_t num_features) {
-  data::CsvData csv = data::read_csv(path, {});
+CsvInput read_csv_input(const std::string& path, int64_t num_features, FileSystem& fs) {
+  data::CsvData csv = value_or_throw(data::read_csv(fs, path, {}));
   if (csv.rows == 0) {
     throw InvalidArgumentError(
         path + (csv.header_line > 0 ? " has a header but no data rows" : " has no data rows"));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
@@ -14,13 +15,24 @@
 namespace cairn::estimator {
 namespace {
 
-std::string make_temp_model_dir() {
+// A fresh directory under $TMPDIR (or /tmp): mkdtemp on the POSIX file
+// system, a name not yet taken on any other.
+std::string make_temp_model_dir(FileSystem& fs) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/cairn_model_XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw ResourceExhaustedError("cannot create a temporary model directory " + pattern);
+  if (&fs == &default_file_system()) {
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw ResourceExhaustedError("cannot create a temporary model directory " + pattern);
+    }
+    return pattern;
   }
-  return pattern;
+  std::random_device random;
+  std::string dir;
+  do {
+    dir = pattern.substr(0, pattern.size() - 6) + std::to_string(random());
+  } while (fs.file_exists(dir));
+  throw_if_error(fs.create_directories(dir));
+  return dir;
 }
 
 std::string format_metric(double v) {
@@ -50,12 +62,11 @@ void accumulate(const ModelSpec& spec, const nn::Matrix& logits, const data::Bat
 }
 
 void write_eval_events(const std::string& dir, const EvalResult& result, const RunConfig& config) {
-  auto writer = value_or_throw(EventWriter::create(default_file_system(), dir));
+  auto writer = value_or_throw(EventWriter::create(*config.file_system, dir));
   for (const auto& [name, value] : result.metrics) {
     throw_if_error(writer->add_scalar(name, static_cast<float>(value), result.global_step));
   }
   throw_if_error(writer->flush());
-  (void)config;
 }
 
 }  // namespace
@@ -69,7 +80,7 @@ Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
   config_.validate();
   spec_.validate();
   if (model_dir_.empty()) {
-    model_dir_ = make_temp_model_dir();
+    model_dir_ = make_temp_model_dir(*config_.file_system);
     internal::log_line(config_, "Using temporary folder as model directory: " + model_dir_);
   }
 }
@@ -86,7 +97,7 @@ std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_di
     return RestorePlan{};
   };
   std::optional<Restored> latest =
-      internal::restore_from_model_dir(model_dir, config, learn_spec, default_file_system());
+      internal::restore_from_model_dir(model_dir, config, learn_spec);
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");
@@ -100,8 +111,9 @@ std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_di
 }
 
 std::optional<std::string> Estimator::latest_checkpoint() const {
-  if (!default_file_system().is_directory(model_dir_)) return std::nullopt;
-  return cairn::latest_checkpoint(model_dir_);
+  FileSystem& fs = *config_.file_system;
+  if (!fs.is_directory(model_dir_)) return std::nullopt;
+  return cairn::latest_checkpoint(model_dir_, fs);
 }
 
 EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions options) {
@@ -126,7 +138,7 @@ EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions option
     line += " " + name + " = " + format_metric(value) + ",";
   internal::log_line(config_, line + " global_step = " + std::to_string(result.global_step));
   // Never through a symbolic link (or a name) leading out of the model directory.
-  std::string eval_dir = value_or_throw(default_file_system().resolve_beneath(
+  std::string eval_dir = value_or_throw(config_.file_system->resolve_beneath(
       model_dir_, options.name.empty() ? "eval" : "eval_" + options.name));
   write_eval_events(eval_dir, result, config_);
   return result;

@@ -22,7 +22,7 @@ std::string fresh_export_dir(FileSystem& fs, const std::string& base) {
 
 std::string Estimator::export_saved_model(const std::string& export_dir_base) {
   InferenceModel model = inference_model();
-  FileSystem& fs = default_file_system();
+  FileSystem& fs = *config_.file_system;
   const std::string dir = fresh_export_dir(fs, export_dir_base);
   throw_if_error(export_inference_model(fs, model, dir, ExportFormat::kSavedModel));
   return dir;
@@ -34,7 +34,7 @@ void Estimator::export_model(const std::string& path, const std::string& format)
     throw InvalidArgumentError("export format '" + format +
                                "' is not one of saved_model, onnx, tfjs");
   }
-  throw_if_error(export_inference_model(default_file_system(), inference_model(), path, *f));
+  throw_if_error(export_inference_model(*config_.file_system, inference_model(), path, *f));
 }
 
 }  // namespace cairn::estimator

@@ -44,10 +44,11 @@ int64_t target_step(const TrainOptions& options, int64_t global_step) {
 // The files a train call writes besides checkpoints: graph.pbtxt, the
 // MetaGraphDef saved beside each checkpoint, and the event file.
 struct ModelDirWriter {
-  ModelDirWriter(const ModelSpec& spec, internal::Session& session, const std::string& dir)
-      : graph(build_model_graph(spec, session.variable_infos())),
+  ModelDirWriter(const ModelSpec& spec, internal::Session& session, const std::string& dir,
+                 FileSystem& file_system)
+      : fs(file_system),
+        graph(build_model_graph(spec, session.variable_infos())),
         meta(build_meta_graph(spec, graph).SerializeAsString()) {
-    FileSystem& fs = default_file_system();
     throw_if_error(fs.create_directories(dir));
     throw_if_error(fs.write_file_atomically(join_path(dir, "graph.pbtxt"), graph_to_pbtxt(graph)));
     events = value_or_throw(EventWriter::create(fs, dir));
@@ -55,9 +56,10 @@ struct ModelDirWriter {
     throw_if_error(events->add_meta_graph(meta));
   }
   void write_meta(const std::string& prefix) const {
-    throw_if_error(default_file_system().write_file_atomically(checkpoint_meta_path(prefix), meta));
+    throw_if_error(fs.write_file_atomically(checkpoint_meta_path(prefix), meta));
   }
 
+  FileSystem& fs;
   tensorflow::GraphDef graph;
   std::string meta;
   std::unique_ptr<EventWriter> events;
@@ -71,11 +73,12 @@ class TrainLoop {
         dir_(dir),
         config_(config),
         session_(session),
-        files_(spec, session, dir),
+        files_(spec, session, dir, *config.file_system),
         manager_({.directory = dir,
                   .max_to_keep = config.keep_checkpoint_max,
                   .keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours,
-                  .clock = config.clock}),
+                  .clock = config.clock},
+                 *config.file_system),
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
         rate_step_(session.step()) {
@@ -187,7 +190,7 @@ class TrainLoop {
 // it, temporaries and leftover checkpoints that a killed save or retention
 // left behind are removed before the restore.
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
-  DirectoryLock lock(model_dir_, "train: model_dir");
+  DirectoryLock lock(model_dir_, "train: model_dir", *config_.file_system);
   for (const std::string& line : lock.collect_leftovers()) internal::log_line(config_, line);
   internal::Session session = internal::open_session(spec_, model_dir_, config_,
                                                      {.training = true, .warm_start = warm_start_});

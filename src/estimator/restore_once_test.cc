@@ -30,8 +30,9 @@ class RestoreOnceTest : public ::testing::Test {
 TEST_F(RestoreOnceTest, TrainingReadsEveryDataByteOnce) {
   cairn::testing::CountingFileSystem counting(memory_);
   RunConfig config = testing::iris_options(tmp_.path()).config;
+  config.file_system = &counting;
   internal::Session session =
-      internal::open_session(spec_, tmp_.path(), config, {.training = true}, counting);
+      internal::open_session(spec_, tmp_.path(), config, {.training = true});
   EXPECT_EQ(session.step(), 20);
   const uint64_t size = value_or_throw(memory_.file_size(data_file()));
   EXPECT_EQ(counting.times_read(data_file(), 0, size), std::vector<int>(size, 1));
@@ -41,7 +42,8 @@ TEST_F(RestoreOnceTest, TrainingReadsEveryDataByteOnce) {
 TEST_F(RestoreOnceTest, EvaluationReadsTheModelsVariablesOnceAndNotTheSlots) {
   cairn::testing::CountingFileSystem counting(memory_);
   RunConfig config = testing::iris_options(tmp_.path()).config;
-  internal::Session session = internal::open_session(spec_, tmp_.path(), config, {}, counting);
+  config.file_system = &counting;
+  internal::Session session = internal::open_session(spec_, tmp_.path(), config, {});
   EXPECT_EQ(session.step(), 20);
   uint64_t restored = 0;
   CheckpointReader reader(tmp_.path() + "/model.ckpt-20", memory_);

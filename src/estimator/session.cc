@@ -36,7 +36,7 @@ nn::VariableRefs variables_to_restore(Session& session, bool training) {
 }
 
 bool restore_session(Session& session, const ModelSpec& spec, const std::string& model_dir,
-                     const RunConfig& config, bool training, FileSystem& fs) {
+                     const RunConfig& config, bool training) {
   const nn::VariableRefs variables = variables_to_restore(session, training);
   auto planner = [&](const CheckpointToRestore& checkpoint) {
     RestorePlan plan = variable_restore_plan(variables);
@@ -45,20 +45,19 @@ bool restore_session(Session& session, const ModelSpec& spec, const std::string&
     }
     return plan;
   };
-  std::optional<Restored> restored = restore_from_model_dir(model_dir, config, planner, fs);
+  std::optional<Restored> restored = restore_from_model_dir(model_dir, config, planner);
   if (!restored) return false;
   log_line(config, "Restoring parameters from " + restored->prefix);
   session.restored_from = restored->prefix;
   return true;
 }
 
-void warm_start(Session& session, const WarmStartSettings& settings, const RunConfig& config,
-                FileSystem& fs) {
+void warm_start(Session& session, const WarmStartSettings& settings, const RunConfig& config) {
   const nn::VariableRefs variables = session.model->variables();
   auto planner = [&](const CheckpointToRestore&) {
     return variable_restore_plan(variables, settings.var_name_to_prev_var_name);
   };
-  Restored restored = restore_checkpoint(settings.checkpoint, planner, fs);
+  Restored restored = restore_checkpoint(settings.checkpoint, planner, *config.file_system);
   log_line(config, "Warm-starting from " + restored.prefix);
 }
 
@@ -119,7 +118,8 @@ std::optional<ModelSpec> recorded_spec(const std::string& prefix,
 
 std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
                                                const RunConfig& config,
-                                               const RestorePlanner& planner, FileSystem& fs) {
+                                               const RestorePlanner& planner) {
+  FileSystem& fs = *config.file_system;
   if (!fs.is_directory(model_dir)) return std::nullopt;
   std::optional<Restored> restored = restore_newest(
       model_dir, planner, {.fail_on_damaged = config.fail_on_damaged_checkpoint}, fs);
@@ -131,20 +131,20 @@ std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
 }
 
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
-                     const SessionOptions& options, FileSystem& fs) {
+                     const SessionOptions& options) {
   Session session;
   session.model = std::make_unique<CannedModel>(spec, session_seed(config));
   if (options.training) {
     session.optimizer = make_training_optimizer(spec);
     session.optimizer->build(session.model->variables());
   }
-  if (restore_session(session, spec, model_dir, config, options.training, fs)) return session;
+  if (restore_session(session, spec, model_dir, config, options.training)) return session;
   if (!options.training) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": train the model first (evaluate and predict restore the newest "
                         "checkpoint listed in its `checkpoint` file)");
   }
-  if (options.warm_start) warm_start(session, *options.warm_start, config, fs);
+  if (options.warm_start) warm_start(session, *options.warm_start, config);
   return session;
 }
 

@@ -53,13 +53,13 @@ struct SessionOptions {
 // and .meta), e.g. to learn which model wrote it.
 std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
                                                const RunConfig& config,
-                                               const RestorePlanner& planner, FileSystem& fs);
+                                               const RestorePlanner& planner);
 
 // Builds the session and restores it; throws NotFoundError when evaluating
 // or predicting without a checkpoint, InvalidArgumentError (the full
 // compatibility report) when the checkpoint does not fit the model.
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
-                     const SessionOptions& options, FileSystem& fs = default_file_system());
+                     const SessionOptions& options);
 
 // The configuration recorded in a checkpoint's .meta (its bytes), if cairn wrote it.
 std::optional<ModelSpec> recorded_spec(const std::string& prefix,

@@ -145,4 +145,8 @@ Sequential& Callback::model() const {
   return *model_;
 }
 
+FileSystem& Callback::file_system(FileSystem* chosen) const {
+  return chosen != nullptr ? *chosen : model().file_system();
+}
+
 }  // namespace cairn::keras

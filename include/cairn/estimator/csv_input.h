@@ -14,6 +14,7 @@
 
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/model_spec.h"
+#include "cairn/io/file_system.h"
 
 namespace cairn::estimator {
 
@@ -26,8 +27,9 @@ struct CsvInput {
 // `num_features` < 0 means "all columns but the last are features, the last
 // is the label" (for training data). Throws InvalidArgumentError naming the
 // file and line for malformed rows or a file without data rows, NotFoundError
-// for a missing file.
-CsvInput read_csv_input(const std::string& path, int64_t num_features);
+// for a missing file. The file is read through `fs`.
+CsvInput read_csv_input(const std::string& path, int64_t num_features,
+                        FileSystem& fs = default_file_system());
 
 // The input's features split into the spec's feature columns, with labels.
 // Throws InvalidArgumentError when the widths do not add up.

@@ -9,12 +9,21 @@
 // first and last step of each train call), the 5 newest kept, summaries and
 // step-rate logs every 100 steps. Setting both save_checkpoints_secs and
 // save_checkpoints_steps is an InvalidArgumentError, as in TensorFlow.
+//
+// Every file an Estimator reads or writes (checkpoints and their .meta,
+// graph.pbtxt, event files, eval/, the directory lock, exports, a warm
+// start's checkpoint) goes through `file_system`, the POSIX one by default:
+//
+//   cairn::MemoryFileSystem memory;   // cairn/io/memory_file_system.h
+//   cairn::estimator::RunConfig in_memory{.file_system = &memory};
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+
+#include "cairn/io/file_system.h"
 
 namespace cairn::estimator {
 
@@ -40,6 +49,9 @@ struct RunConfig {
   // background save is thrown by the next save or, at the latest, by train()
   // itself, which returns only once every save is committed.
   bool async_save = false;
+  // Where the model directory lives (borrowed: it must outlive the
+  // Estimator). Must not be null.
+  FileSystem* file_system = &default_file_system();
 
   // Throws InvalidArgumentError for contradictory or out-of-range settings.
   void validate() const;

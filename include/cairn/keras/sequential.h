@@ -20,6 +20,16 @@
 //   model.save("my_model.h5");                             // Keras 2 HDF5, with optimizer state
 //   keras::Sequential again = keras::load_model("my_model.h5");
 //
+// Every file the model reads or writes (save_weights, load_weights, save,
+// export_model, and the callbacks of its fit(): ModelCheckpoint,
+// BackupAndRestore, CSVLogger, TensorBoard) goes through its file system,
+// the POSIX one unless set_file_system() chose another; a callback may be
+// given its own.
+//
+//   cairn::MemoryFileSystem memory;   // cairn/io/memory_file_system.h
+//   model.set_file_system(memory);
+//   model.fit(x, y, {.callbacks = {checkpoint}});   // checkpoints land in `memory`
+//
 // Inputs `x` are float32 (or float64/uint8/int) tensors [samples, ...];
 // targets `y` are class ids [samples] or [samples, 1] for the sparse loss,
 // [samples, k] otherwise. Errors throw cairn::Error subclasses
@@ -37,6 +47,7 @@
 
 #include "cairn/core/tensor.h"
 #include "cairn/formats/export/inference_model.h"
+#include "cairn/io/file_system.h"
 #include "cairn/keras/callbacks/callback.h"
 #include "cairn/keras/layers/layer.h"
 #include "cairn/keras/optimizers.h"
@@ -154,6 +165,10 @@ class Sequential {
   // generator set_random_seed() seeds, or random without it.
   uint64_t seed() const { return seed_; }
   void set_seed(uint64_t seed) { seed_ = seed; }
+  // Where the model's files and its callbacks' files live (default: the
+  // POSIX file system). `fs` is borrowed and must outlive its use here.
+  FileSystem& file_system() const { return *file_system_; }
+  void set_file_system(FileSystem& fs) { file_system_ = &fs; }
 
  private:
   // The last layer's output, held by that layer (forward_kept()).
@@ -187,12 +202,14 @@ class Sequential {
   uint64_t seed_;
   std::mt19937_64 rng_;  // weight initialization
   std::ostream* output_ = &std::cout;
+  FileSystem* file_system_ = &default_file_system();
 };
 
 // Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5):
 // architecture, weights, and optimizer state where names match. Throws
-// InvalidArgumentError naming a layer class cairn does not have.
-Sequential load_model(const std::string& path);
+// InvalidArgumentError naming a layer class cairn does not have. The file is
+// read through `fs`, which the model keeps as its file_system().
+Sequential load_model(const std::string& path, FileSystem& fs = default_file_system());
 
 // Makes every model created afterwards reproducible (initial weights,
 // shuffling, dropout), as tf.keras.utils.set_random_seed.

@@ -64,7 +64,8 @@ Status keep_previous(FileSystem& fs, const std::string& prefix, bool sync) {
     CAIRN_RETURN_IF_ERROR(fs.link_file(f, previous + suffix));
   }
   CAIRN_RETURN_IF_ERROR(fs.link_file(bundle_index_path(prefix), bundle_index_path(previous)));
-  return sync ? fs.sync_directory(dirname(prefix)) : ok_status();
+  if (!sync) return ok_status();
+  return fs.sync_directory(dirname(prefix)).with_context("keeping " + previous);
 }
 
 }  // namespace
@@ -76,7 +77,10 @@ Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFile
   for (const auto& [temp, final_path] : files.data)
     CAIRN_RETURN_IF_ERROR(fs.rename_file(temp, final_path));
   CAIRN_RETURN_IF_ERROR(fs.rename_file(files.index.first, files.index.second));
-  if (sync) CAIRN_RETURN_IF_ERROR(fs.sync_directory(dirname(prefix)));
+  if (sync) {
+    CAIRN_RETURN_IF_ERROR(
+        fs.sync_directory(dirname(prefix)).with_context("committing " + files.index.second));
+  }
   return overwrite ? remove_bundle(fs, previous_bundle_prefix(prefix)) : ok_status();
 }
 

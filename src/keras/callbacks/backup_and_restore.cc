@@ -1,7 +1,5 @@
 #include "cairn/keras/callbacks/backup_and_restore.h"
 
-#include <filesystem>
-
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/directory_lock.h"
@@ -11,6 +9,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/io/directory_swap.h"
 #include "cairn/keras/sequential.h"
 #include "keras/fit_directory_lock.h"
 #include "keras/saving/weights_tf.h"
@@ -30,21 +29,23 @@ int64_t integer_of(const Tensor& scalar) {
   return static_cast<int64_t>(scalar.element_as_double(0));
 }
 
-void remove_bundle(const std::string& prefix) {
-  remove_bundle_files(default_file_system(), prefix);  // .index first
+void remove_bundle(FileSystem& fs, const std::string& prefix) {
+  remove_bundle_files(fs, prefix);  // .index first
 }
 
 }  // namespace
 
-BackupAndRestore::BackupAndRestore(std::string backup_dir) : backup_dir_(std::move(backup_dir)) {}
+BackupAndRestore::BackupAndRestore(std::string backup_dir, FileSystem* file_system)
+    : backup_dir_(std::move(backup_dir)), file_system_(file_system) {}
 
 void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   resume_epoch_.reset();
   last_prefix_.clear();
-  lock_ = internal::lock_fit_directory(model(), backup_dir_, "BackupAndRestore: backup_dir");
+  FileSystem& fs = file_system(file_system_);
+  lock_ = internal::lock_fit_directory(model(), fs, backup_dir_, "BackupAndRestore: backup_dir");
   internal::TfWeightsRestore weights(model(), {kEpochKey, kSeedKey});
   auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
-  std::optional<Restored> restored = restore_newest(backup_dir_, planner);
+  std::optional<Restored> restored = restore_newest(backup_dir_, planner, {}, fs);
   if (!restored) return;
   for (const std::string& why : restored->skipped) {
     model().output() << "WARNING: backup " << why << "; resuming from " << restored->prefix << "\n";
@@ -65,9 +66,10 @@ void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
   const std::string prefix = checkpoint_prefix(backup_dir_, kBackupName, epoch + 1);
   NamedTensors state{{kEpochKey, Tensor::scalar<int64_t>(epoch)},
                      {kSeedKey, Tensor::scalar<int64_t>(static_cast<int64_t>(model().seed()))}};
-  internal::save_tf_weights(model(), prefix, state);
+  FileSystem& fs = file_system(file_system_);
+  internal::save_tf_weights(fs, model(), prefix, state);
   // The new backup is committed (files and state file durable): drop the old one.
-  if (!last_prefix_.empty() && last_prefix_ != prefix) remove_bundle(last_prefix_);
+  if (!last_prefix_.empty() && last_prefix_ != prefix) remove_bundle(fs, last_prefix_);
   last_prefix_ = prefix;
 }
 
@@ -76,11 +78,12 @@ void BackupAndRestore::on_train_end(const Logs& /*logs*/) {
   // needed. In an order a kill can interrupt anywhere: the state file first
   // (the newest bundle is still found beside it and resumes past the last
   // epoch), then each bundle index first, then the directory.
-  FileSystem& fs = default_file_system();
+  FileSystem& fs = file_system(file_system_);
   (void)fs.remove_file(checkpoint_state_path(backup_dir_));
-  for (const std::string& prefix : checkpoint_candidates(backup_dir_)) remove_bundle(prefix);
-  std::error_code ignored;
-  std::filesystem::remove_all(backup_dir_, ignored);
+  for (const std::string& prefix : checkpoint_candidates(backup_dir_, fs)) {
+    remove_bundle(fs, prefix);
+  }
+  (void)remove_tree(fs, backup_dir_);
   last_prefix_.clear();
   lock_.reset();
 }

@@ -24,11 +24,14 @@ std::string python_float(double v) {
 
 }  // namespace
 
-CSVLogger::CSVLogger(std::string filename, char separator, bool append)
-    : filename_(std::move(filename)), separator_(separator), append_(append) {}
+CSVLogger::CSVLogger(std::string filename, char separator, bool append, FileSystem* file_system)
+    : filename_(std::move(filename)),
+      separator_(separator),
+      append_(append),
+      file_system_(file_system) {}
 
 void CSVLogger::on_train_begin(const Logs& /*logs*/) {
-  FileSystem& fs = default_file_system();
+  FileSystem& fs = file_system(file_system_);
   keys_.clear();
   file_ =
       value_or_throw(append_ ? fs.new_appendable_file(filename_) : fs.new_writable_file(filename_));

@@ -10,6 +10,7 @@
 #include "keras/callbacks/monitor_mode.h"
 #include "keras/callbacks/str_format.h"
 #include "keras/fit_directory_lock.h"
+#include "keras/saving/saving.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
@@ -56,7 +57,8 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
 void ModelCheckpoint::on_train_begin(const Logs& /*logs*/) {
   const std::string dir = dirname(filepath_);
   if (dir.find('{') == std::string::npos) {  // a directory per epoch is not locked
-    lock_ = internal::lock_fit_directory(model(), dir, "ModelCheckpoint: directory");
+    lock_ = internal::lock_fit_directory(model(), file_system(options_.file_system), dir,
+                                         "ModelCheckpoint: directory");
   }
   epochs_since_save_ = 0;
   batches_since_save_ = 0;
@@ -113,17 +115,20 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
   } else if (options_.verbose > 0) {
     out << "\n" << label << ": saving model to " << path << "\n";
   }
+  FileSystem& fs = file_system(options_.file_system);
   if (async_) {
     internal::TfWeights weights = internal::collect_tf_weights(model());
-    async_->save(weights.refs, [path](const NamedTensors& copy) { save_variables(path, copy); });
+    async_->save(weights.refs, [path, target = &fs](const NamedTensors& copy) {
+      save_variables(path, copy, {}, *target);
+    });
     last_saved_ = path;
     return;
   }
   const auto start = std::chrono::steady_clock::now();
   if (options_.save_weights_only) {
-    model().save_weights(path);
+    internal::save_weights(fs, model(), path, {});
   } else {
-    model().save(path);
+    internal::save_model(fs, model(), path);
   }
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -40,7 +40,8 @@ tensorflow::Event keras_graph_event(const Sequential& model) {
 
 }  // namespace
 
-TensorBoard::TensorBoard(std::string log_dir) : log_dir_(std::move(log_dir)) {}
+TensorBoard::TensorBoard(std::string log_dir, FileSystem* file_system)
+    : log_dir_(std::move(log_dir)), file_system_(file_system) {}
 
 TensorBoard::~TensorBoard() = default;
 
@@ -48,7 +49,7 @@ EventWriter& TensorBoard::writer(bool validation) {
   std::unique_ptr<EventWriter>& w = validation ? validation_ : train_;
   if (!w) {
     const std::string dir = log_dir_ + (validation ? "/validation" : "/train");
-    w = value_or_throw(EventWriter::create(default_file_system(), dir, v2_suffix()));
+    w = value_or_throw(EventWriter::create(file_system(file_system_), dir, v2_suffix()));
   }
   return *w;
 }

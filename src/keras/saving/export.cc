@@ -11,7 +11,7 @@ void Sequential::export_model(const std::string& path, const std::string& format
     throw InvalidArgumentError("export format '" + format +
                                "' is not one of saved_model, onnx, tfjs");
   }
-  throw_if_error(export_inference_model(default_file_system(), inference_model(), path, *f));
+  throw_if_error(export_inference_model(file_system(), inference_model(), path, *f));
 }
 
 }  // namespace cairn::keras

@@ -53,7 +53,7 @@ TEST(LoadWeightsOnceTest, EachRestoredByteIsReadOnceAndNoOtherByte) {
   save_fitted(saved, memory);
   cairn::testing::CountingFileSystem counting(memory);
   Sequential loaded = small_classifier(99);
-  internal::load_tf_weights(loaded, "/m/ckpt", counting);
+  internal::load_tf_weights(counting, loaded, "/m/ckpt");
   EXPECT_TRUE(same_weights(saved, loaded));
   EXPECT_EQ(loaded.optimizer()->iterations(), saved.optimizer()->iterations());
 
@@ -87,7 +87,7 @@ TEST(LoadWeightsOnceTest, AFailedLoadLeavesALiveModelUnchanged) {
   for (const nn::Variable* v : live.optimizer()->variables()) before.push_back(v->value);
   const int64_t iterations = live.optimizer()->iterations();
 
-  EXPECT_THROW(internal::load_tf_weights(live, "/m/ckpt", memory), DataLossError);
+  EXPECT_THROW(internal::load_tf_weights(memory, live, "/m/ckpt"), DataLossError);
   size_t i = 0;
   for (const nn::Variable* v : live.weights()) EXPECT_TRUE(v->value == before[i++]) << v->name;
   for (const nn::Variable* v : live.optimizer()->variables()) {

@@ -3,8 +3,8 @@
 #include <map>
 
 #include "cairn/core/errors.h"
-#include "cairn/formats/json_limits.h"
 #include "cairn/formats/hdf5/keras_h5.h"
+#include "cairn/formats/json_limits.h"
 #include "keras/saving/model_config.h"
 
 namespace cairn::keras::internal {
@@ -144,7 +144,7 @@ void assign_optimizer(Sequential& model, const KerasH5File& file) {
 
 }  // namespace
 
-void save_h5(Sequential& model, const std::string& path, bool whole_model) {
+void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model) {
   if (model.weights().empty()) throw FailedPreconditionError("save: the model has no weights yet");
   KerasH5File file{.keras_version = "2.4.0", .backend = "tensorflow"};
   file.layers = layer_weights(model);
@@ -156,11 +156,11 @@ void save_h5(Sequential& model, const std::string& path, bool whole_model) {
       file.optimizer_weights = optimizer_weights(model);
     }
   }
-  throw_if_error(write_keras_h5(path, file));
+  throw_if_error(write_keras_h5(path, file, fs));
 }
 
-void load_h5_weights(Sequential& model, const std::string& path) {
-  KerasH5File file = value_or_throw(read_keras_h5(path));
+void load_h5_weights(FileSystem& fs, Sequential& model, const std::string& path) {
+  KerasH5File file = value_or_throw(read_keras_h5(path, fs));
   if (!model.built()) {
     throw FailedPreconditionError("load_weights('" + path + "'): model '" + model.name() +
                                   "' is not built; give its first layer an input_shape");
@@ -168,8 +168,8 @@ void load_h5_weights(Sequential& model, const std::string& path) {
   assign_layers(model, file, path);
 }
 
-Sequential load_h5_model(const std::string& path) {
-  KerasH5File file = value_or_throw(read_keras_h5(path));
+Sequential load_h5_model(FileSystem& fs, const std::string& path) {
+  KerasH5File file = value_or_throw(read_keras_h5(path, fs));
   if (file.model_config.empty()) {
     throw InvalidArgumentError("load_model('" + path +
                                "'): the file holds weights only (no model_config); build the "
@@ -184,6 +184,7 @@ Sequential load_h5_model(const std::string& path) {
     for (const H5Weight& w : layer.weights) stored += w.value.num_elements();
   }
   Sequential model = model_from_config(*config, stored);
+  model.set_file_system(fs);
   if (!model.built()) {
     throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
   }

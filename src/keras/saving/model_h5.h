@@ -10,12 +10,13 @@
 namespace cairn::keras::internal {
 
 // Whole model (config, weights, optimizer state) or weights only.
-void save_h5(Sequential& model, const std::string& path, bool whole_model);
+void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model);
 
 // Keras's HDF5 weights: layers with weights matched in order; throws
 // InvalidArgumentError listing every mismatch before changing anything.
-void load_h5_weights(Sequential& model, const std::string& path);
+void load_h5_weights(FileSystem& fs, Sequential& model, const std::string& path);
 
-Sequential load_h5_model(const std::string& path);
+// The model keeps `fs` as its file_system().
+Sequential load_h5_model(FileSystem& fs, const std::string& path);
 
 }  // namespace cairn::keras::internal

@@ -109,8 +109,9 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   return out;
 }
 
-void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra) {
-  save_variables(prefix, collect_tf_weights(model, extra).refs);
+void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+                     const NamedTensors& extra) {
+  save_variables(prefix, collect_tf_weights(model, extra).refs, {}, fs);
 }
 
 namespace {
@@ -205,7 +206,7 @@ const Tensor* TfWeightsRestore::small(const std::string& key) const {
   return it == small_.end() ? nullptr : &it->second;
 }
 
-std::string load_tf_weights(Sequential& model, const std::string& path, FileSystem& fs) {
+std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path) {
   TfWeightsRestore weights(model);
   auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
   std::string prefix;

@@ -30,7 +30,8 @@ struct TfWeights {
 };
 TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra = {});
 
-void save_tf_weights(Sequential& model, const std::string& prefix, const NamedTensors& extra = {});
+void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+                     const NamedTensors& extra = {});
 
 // What a Keras model asks of the restore path (checkpoint/restore.h): its
 // weights under the key scheme the checkpoint uses, its optimizer's slots
@@ -62,7 +63,6 @@ class TfWeightsRestore {
 // the model's output about damaged newer ones). Throws InvalidArgumentError
 // listing every missing or mismatched tensor before changing anything.
 // Returns the prefix read.
-std::string load_tf_weights(Sequential& model, const std::string& path,
-                            FileSystem& fs = default_file_system());
+std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path);
 
 }  // namespace cairn::keras::internal

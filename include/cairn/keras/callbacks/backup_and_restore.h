@@ -6,7 +6,9 @@
 // that was never interrupted. A fit() that completes deletes the backup.
 // During fit() the directory is locked (checkpoint/directory_lock.h): the
 // fit of another model using it at the same time fails with
-// FailedPreconditionError naming the holder.
+// FailedPreconditionError naming the holder. The backup is written through
+// `file_system` (borrowed), by default (nullptr) the model's,
+// Sequential::file_system().
 //
 //   auto backup = std::make_shared<keras::BackupAndRestore>("/tmp/backup");
 //   model.fit(x, y, {.epochs = 50, .callbacks = {backup}});   // killed at epoch 17 ...
@@ -21,13 +23,14 @@
 
 namespace cairn {
 class DirectoryLock;
-}
+class FileSystem;
+}  // namespace cairn
 
 namespace cairn::keras {
 
 class BackupAndRestore : public Callback {
  public:
-  explicit BackupAndRestore(std::string backup_dir);
+  explicit BackupAndRestore(std::string backup_dir, FileSystem* file_system = nullptr);
 
   void on_train_begin(const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
@@ -36,6 +39,7 @@ class BackupAndRestore : public Callback {
 
  private:
   std::string backup_dir_;
+  FileSystem* file_system_;  // nullptr: the model's
   std::optional<int> resume_epoch_;
   std::string last_prefix_;
   std::shared_ptr<DirectoryLock> lock_;  // during fit()

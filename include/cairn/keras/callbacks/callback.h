@@ -21,6 +21,10 @@
 #include <utility>
 #include <vector>
 
+namespace cairn {
+class FileSystem;
+}
+
 namespace cairn::keras {
 
 class Sequential;
@@ -68,6 +72,9 @@ class Callback {
 
  protected:
   Sequential& model() const;
+  // The file system a callback writes through: `chosen` (its own option),
+  // or when that is null the model's, Sequential::file_system().
+  FileSystem& file_system(FileSystem* chosen) const;
 
  private:
   Sequential* model_ = nullptr;

@@ -7,7 +7,9 @@
 //   // 0,0.61,0.93
 //
 // With append, rows are added to an existing file (resumed training) and the
-// header is written only if the file was empty. Each row is flushed.
+// header is written only if the file was empty. Each row is flushed. The file
+// is written through `file_system` (borrowed), by default (nullptr) the
+// model's, Sequential::file_system().
 #pragma once
 
 #include <memory>
@@ -21,7 +23,8 @@ namespace cairn::keras {
 
 class CSVLogger : public Callback {
  public:
-  explicit CSVLogger(std::string filename, char separator = ',', bool append = false);
+  explicit CSVLogger(std::string filename, char separator = ',', bool append = false,
+                     FileSystem* file_system = nullptr);
 
   void on_train_begin(const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
@@ -31,6 +34,7 @@ class CSVLogger : public Callback {
   std::string filename_;
   char separator_;
   bool append_;
+  FileSystem* file_system_;  // nullptr: the model's
   bool header_written_ = false;
   std::vector<std::string> keys_;
   std::unique_ptr<WritableFile> file_;

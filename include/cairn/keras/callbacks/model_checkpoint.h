@@ -13,6 +13,9 @@
 // A path ending in .h5 saves HDF5 (weights, or the whole model); other
 // paths save TF checkpoints and need save_weights_only.
 //
+// Files are written through options.file_system, by default the model's
+// (Sequential::file_system()).
+//
 // From on_train_begin to on_train_end, the directory of the path is locked
 // (checkpoint/directory_lock.h): the fit of another model writing there at
 // the same time fails with FailedPreconditionError naming the holder.
@@ -30,7 +33,8 @@
 
 namespace cairn {
 class DirectoryLock;
-}
+class FileSystem;
+}  // namespace cairn
 
 namespace cairn::keras {
 
@@ -52,6 +56,9 @@ struct ModelCheckpointOptions {
   // save or when training ends; fit() returns only after the last save has
   // been committed (so does the destructor).
   bool async_save = false;
+  // Where the checkpoints are written (borrowed); nullptr: the fitted model's
+  // file system, Sequential::file_system().
+  FileSystem* file_system = nullptr;
 };
 
 class ModelCheckpoint : public Callback {

@@ -9,6 +9,9 @@
 //   model.fit(x, y, {.epochs = 10, .validation_split = 0.2,
 //                    .callbacks = {std::make_shared<keras::TensorBoard>("logs/fit")}});
 //   // tensorboard --logdir logs/fit
+//
+// The files are written through `file_system` (borrowed), by default
+// (nullptr) the model's, Sequential::file_system().
 #pragma once
 
 #include <memory>
@@ -21,7 +24,7 @@ namespace cairn::keras {
 
 class TensorBoard : public Callback {
  public:
-  explicit TensorBoard(std::string log_dir = "logs");
+  explicit TensorBoard(std::string log_dir = "logs", FileSystem* file_system = nullptr);
   ~TensorBoard() override;
 
   void on_train_begin(const Logs& logs) override;
@@ -32,6 +35,7 @@ class TensorBoard : public Callback {
   EventWriter& writer(bool validation);
 
   std::string log_dir_;
+  FileSystem* file_system_;  // nullptr: the model's
   std::unique_ptr<EventWriter> train_, validation_;
 };
 
