@@ -10,7 +10,7 @@ One process, one model, prints ONE JSON object on stdout (the keys `cairn-bench 
       --dir DIR --json
   {... "epoch_seconds": [..], "save_blocking_seconds": [..], "save_total_seconds": [..]}
 
-Models (as cairn's, see src/cli/bench_train.h):
+Models (as cairn's, see bench/bench_train.h):
   iris   4-10(relu)-10(relu)-3, softmax cross-entropy, batch 100, Adagrad lr 0.05 with
          initial accumulator 0.1 (DNNClassifier's defaults), 120 synthetic Iris-like examples
   mnist  784-512(relu)-Dropout(0.2)-10, sparse categorical cross-entropy, batch 32, Adam lr 1e-3
