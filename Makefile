@@ -58,8 +58,9 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/run-fuzz.sh $(FUZZ_BUILD)
 
-# Checkpoint I/O and training benchmarks against raw I/O, PyTorch, NumPy and
-# h5py, measured in one run (scripts/bench/run_bench.py); writes bench/RESULTS.md.
+# Checkpoint I/O and training benchmarks of `cairn-bench` (bench/) against raw
+# I/O, fio (the disk's own limit), PyTorch, NumPy and h5py, measured in one run
+# (scripts/bench/run_bench.py); writes bench/RESULTS.md.
 # Not part of `make test`. Quick try: make bench BENCH_ARGS=--quick
 RELEASE_BUILD ?= build-release
 BENCH_ARGS ?=
@@ -68,8 +69,8 @@ BENCH_ARGS ?=
 bench: deps
 	@bash scripts/install-bench-deps.sh
 	cmake -S . -B $(RELEASE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	cmake --build $(RELEASE_BUILD) -j $(JOBS) --target cairn_command
-	/usr/bin/python3 scripts/bench/run_bench.py --cairn $(RELEASE_BUILD)/bin/cairn \
+	cmake --build $(RELEASE_BUILD) -j $(JOBS) --target cairn_bench_command
+	/usr/bin/python3 scripts/bench/run_bench.py --cairn-bench $(RELEASE_BUILD)/bin/cairn-bench \
 	  --out bench/RESULTS.md $(BENCH_ARGS)
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages `make bench` needs for cairn's peers (PyTorch, NumPy,
-# h5py, for /usr/bin/python3), when missing. Idempotent: prints what it finds and
+# h5py, for /usr/bin/python3; fio, the disk's own limit), when missing. Idempotent: prints what it finds and
 # installs only what is absent. Not used by `make test` (python3-torch is large).
 set -euo pipefail
 
-packages=(python3-torch python3-numpy python3-h5py)
+packages=(python3-torch python3-numpy python3-h5py fio)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -149,6 +149,7 @@ def machine_header(bench_dir, argv):
         ("torch", python_module_version("torch")),
         ("numpy", python_module_version("numpy")),
         ("h5py", python_module_version("h5py")),
+        ("fio", _cmd(["fio", "--version"]) or "not installed"),
         ("python", _cmd([PYTHON, "--version"])),
         ("command", "`%s`" % " ".join(argv)),
     ]

@@ -2,14 +2,16 @@
 """Checks of the benchmark harness that time nothing (registered with ctest).
 
 io_peer.py prints the documented JSON keys for a tiny state and leaves nothing
-behind; the driver reads both the older and the newer `cairn bench io --json`
+behind, and so does fio_peer.py (the disk's own limit; skipped without fio); the driver reads both the older and the newer `cairn-bench io --json`
 (through a fake cairn); markdown tables line up. Exits 77 (ctest's skip) when
 /usr/bin/python3 has no numpy.
 """
+import argparse
 import contextlib
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SCRATCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), ".cache", "bench-test")
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 
@@ -30,6 +33,11 @@ def fake_cairn(directory, json_line):
         f.write("#!/bin/sh\necho '%s'\n" % json_line)
     os.chmod(path, stat.S_IRWXU)
     return path
+
+
+def bench_report():
+    import bench_common
+    return bench_common.Report()
 
 
 class IoPeerTest(unittest.TestCase):
@@ -74,6 +82,64 @@ class IoPeerTest(unittest.TestCase):
                             "--dir", "/nonexistent", "--size-mb", "1", "--tensors", "300000"],
                            capture_output=True, text=True)
         self.assertNotEqual(p.returncode, 0)
+
+
+@unittest.skipIf(shutil.which("fio") is None, "fio not installed (scripts/install-bench-deps.sh)")
+class FioPeerTest(unittest.TestCase):
+    def run_fio_peer(self, d, *extra):
+        return subprocess.run(["/usr/bin/python3", os.path.join(HERE, "fio_peer.py"), "--dir", d]
+                              + list(extra), capture_output=True, text=True)
+
+    def test_write_then_read_prints_the_peer_keys_and_cleans_up(self):
+        # On disk, not tmpfs: fio opens its file with O_DIRECT.
+        os.makedirs(SCRATCH, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=SCRATCH) as d:
+            p = self.run_fio_peer(d, "--size-mb", "4", "--runs", "2")
+            if p.returncode != 0 and "Invalid argument" in p.stderr:
+                self.skipTest("O_DIRECT refused here: " + p.stderr.strip()[-200:])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            doc = json.loads(p.stdout)
+            self.assertEqual(doc["tool"], "fio")
+            self.assertEqual(doc["bytes"], 4 << 20)
+            self.assertEqual(doc["runs"], 2)
+            for key in ("save_seconds", "restore_seconds"):
+                self.assertEqual(len(doc[key]), 2, key)
+                self.assertTrue(all(s > 0 for s in doc[key]), doc[key])
+            self.assertNotIn("restore_warm_seconds", doc)  # O_DIRECT: no warm figure
+            self.assertTrue(doc["fio_version"].startswith("fio-"), doc["fio_version"])
+            self.assertEqual(os.listdir(d), [])
+
+    def test_rejects_a_size_fio_cannot_write_in_2_mib_blocks(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = self.run_fio_peer(d, "--size-mb", "3")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("multiple of 2", p.stderr)
+
+    def test_the_io_section_measures_it_as_the_disk_limit(self):
+        import section_io
+        os.makedirs(SCRATCH, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=SCRATCH) as d:
+            doc, err = section_io.measure(section_io.DISK, argparse.Namespace(dir=d), 2, 8, 1)
+        self.assertIsNone(err)
+        self.assertEqual((doc["tool"], doc["bytes"]), ("fio", 2 << 20))
+
+
+class IoReportTest(unittest.TestCase):
+    def test_cairn_is_reported_against_fio_write_and_read(self):
+        import section_io
+        seconds = {"cairn": (2.0, 1.0), "fio": (1.0, 2.0)}  # (save, cold restore)
+        results = {t: {"bytes": 10 ** 9, "save_seconds": [seconds.get(t, (1.0, 1.0))[0]],
+                       "restore_seconds": [seconds.get(t, (1.0, 1.0))[1]]}
+                   for t in section_io.TOOLS}
+        rep = bench_report()
+        with tempfile.TemporaryDirectory() as d:
+            args = argparse.Namespace(dir=d, cairn_bench=fake_cairn(d, "{}"))
+            with contextlib.redirect_stdout(io.StringIO()):
+                section_io.report_shape(rep, args, results, {}, 64, 16, 1)
+        line = next(l for l in rep.lines if "fio write" in l)
+        self.assertIn("cairn save / fio write = 0.50", line)
+        self.assertIn("cairn cold restore / fio read = 2.00", line)
+        self.assertIn("may cache the disk image", line)
 
 
 class CairnJsonTest(unittest.TestCase):

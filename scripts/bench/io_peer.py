@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checkpoint I/O of cairn's peers, measured the way `cairn bench io` measures cairn.
+"""Checkpoint I/O of cairn's peers, measured the way `cairn-bench io` measures cairn.
 
 One process, one tool, prints ONE JSON object on stdout:
 

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """The benchmark driver behind `make bench`: measures cairn against its peers in one run.
 
-  /usr/bin/python3 scripts/bench/run_bench.py --cairn build-release/bin/cairn \
+  /usr/bin/python3 scripts/bench/run_bench.py --cairn-bench build-release/bin/cairn-bench \
       [--dir .cache/bench-io] [--runs 5] [--quick] [--out bench/RESULTS.md] \
       [--sections io,scaling,train]
 
 Sections (each its own module here):
-  io       save / cold restore / warm restore GB/s of cairn, raw I/O, torch, numpy,
-           h5py at 64 x 16 MiB and 4096 x 256 KiB (section_io.py)
+  io       save / cold restore / warm restore GB/s of cairn, raw I/O, fio (the
+           disk's own limit), torch, numpy, h5py at 64 x 16 MiB and 4096 x 256 KiB
+           (section_io.py)
   scaling  cairn seconds against checkpoint size and tensor count (section_io.py)
   train    training speed and checkpointing cost against PyTorch (section_train.py)
 
@@ -33,7 +34,8 @@ SECTIONS = {"io": section_io, "scaling": section_scaling, "train": section_train
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--cairn", required=True, help="the cairn binary (a Release build)")
+    p.add_argument("--cairn-bench", required=True,
+                   help="the cairn-bench program (bench/, a Release build)")
     p.add_argument("--dir", default=os.path.join(REPO, ".cache", "bench-io"),
                    help="scratch directory on the disk to measure (not tmpfs)")
     p.add_argument("--runs", type=int, default=None, help="runs per io figure (default 5)")
@@ -51,9 +53,9 @@ def parse_args(argv):
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:
         p.error("unknown section(s) %s; known: %s" % (",".join(unknown), ",".join(SECTIONS)))
-    args.cairn = os.path.abspath(args.cairn)
-    if not os.access(args.cairn, os.X_OK):
-        p.error("--cairn %s is not an executable" % args.cairn)
+    args.cairn_bench = os.path.abspath(args.cairn_bench)
+    if not os.access(args.cairn_bench, os.X_OK):
+        p.error("--cairn-bench %s is not an executable" % args.cairn_bench)
     args.dir = os.path.abspath(args.dir)
     return args
 

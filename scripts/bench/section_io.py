@@ -1,13 +1,14 @@
 """Sections `io` and `scaling` of the benchmark driver (scripts/bench/run_bench.py).
 
 io: cairn's checkpoint save / cold restore / warm restore against raw write+fsync
-    and read (the limit) and its peers torch, numpy (.npz) and h5py, every
-    tool a separate process per run, in an order that rotates from run to run.
+    and read, the disk's own limit (fio, fio_peer.py) and its peers torch, numpy
+    (.npz) and h5py, every tool a separate process per run, in an order that
+    rotates from run to run.
 scaling: cairn seconds against checkpoint size and tensor count, each point beside
-    the disk's own limit (the direct peer) measured right after it.
+    the disk's own limit (fio) measured right after it.
 
 Every tool prints the same JSON keys (scripts/bench/io_peer.py documents them);
-`cairn bench io --json` is read through cairn_io(), the one place that knows
+`cairn-bench io --json` is read through cairn_io(), the one place that knows
 its older output.
 """
 import math
@@ -16,8 +17,10 @@ import shutil
 
 from bench_common import (GIB, HERE, MIB, PYTHON, fmt, median, progress, ratio, run_json,
                           verdict)
+from fio_peer import FIO_FLAGS
 
-TOOLS = ["raw", "direct", "cairn", "torch", "numpy", "h5py"]
+TOOLS = ["raw", "direct", "fio", "cairn", "torch", "numpy", "h5py"]
+DISK = "fio"  # the disk's own limit: fio_peer.py
 FIGURES = [  # key in the JSON, table title
     ("save_seconds", "save (write + fsync of files and directory)"),
     ("restore_seconds", "cold restore (files evicted from the page cache first)"),
@@ -28,9 +31,9 @@ TARGETS = {"save": 0.90, "restore": 0.90, "memory_mib": 64}
 LINEAR_SLACK = 1.25
 
 
-def cairn_io(cairn, bench_dir, size_mb, tensors, runs):
-    """`cairn bench io --json`, in io_peer.py's keys; absent figures stay absent (n/a)."""
-    doc, err = run_json([cairn, "bench", "io", "--dir", bench_dir, "--size-mb", str(size_mb),
+def cairn_io(cairn_bench, bench_dir, size_mb, tensors, runs):
+    """`cairn-bench io --json`, in io_peer.py's keys; absent figures stay absent (n/a)."""
+    doc, err = run_json([cairn_bench, "io", "--dir", bench_dir, "--size-mb", str(size_mb),
                          "--tensors", str(tensors), "--runs", str(runs), "--json"])
     if doc is None:
         return None, err
@@ -50,7 +53,10 @@ def measure(tool, args, size_mb, tensors, runs):
     sub = os.path.join(args.dir, "io")
     os.makedirs(sub, exist_ok=True)
     if tool == "cairn":
-        return cairn_io(args.cairn, sub, size_mb, tensors, runs)
+        return cairn_io(args.cairn_bench, sub, size_mb, tensors, runs)
+    if tool == "fio":
+        return run_json([PYTHON, os.path.join(HERE, "fio_peer.py"), "--dir", sub,
+                         "--size-mb", str(size_mb), "--runs", str(runs)])
     return run_json([PYTHON, os.path.join(HERE, "io_peer.py"), "--tool", tool, "--dir", sub,
                      "--size-mb", str(size_mb), "--tensors", str(tensors), "--runs", str(runs)])
 
@@ -111,7 +117,7 @@ def report_shape(rep, args_for_extras, results, failed, size_mb, tensors, runs):
     for tool, why in failed.items():
         rep.line("- %s: not available (%s)" % (tool, why))
     if results["cairn"].get("old_format"):
-        rep.line("- cairn: `cairn bench io --json` printed GB/s only: save from save_gbps, its "
+        rep.line("- cairn: `cairn-bench io --json` printed GB/s only: save from save_gbps, its "
                  "restore (not evicted) as warm, cold restore n/a")
     resident = [r for t in TOOLS if t not in failed for r in results[t].get("resident", [])
                 if r is not None]
@@ -135,9 +141,17 @@ def report_shape(rep, args_for_extras, results, failed, size_mb, tensors, runs):
                         medians.get(("direct", "save_seconds")))
     direct_cold = ratio(medians.get(("cairn", "restore_seconds")),
                         medians.get(("direct", "restore_seconds")))
-    rep.line("- beside the disk's own limit (O_DIRECT peer, no page cache): cairn save / direct = "
+    rep.line("- beside the direct peer (O_DIRECT from Python): cairn save / direct = "
              "%s, cold restore / direct = %s (cairn writes and cold-reads with O_DIRECT too)"
              % (fmt(direct_save), fmt(direct_cold)))
+    rep.line("- beside the disk's own limit (fio, O_DIRECT, 8 requests of 2 MiB in flight): "
+             "cairn save / fio write = %s, cairn cold restore / fio read = %s (on a virtual "
+             "machine the host may cache the disk image, so \"cold\" reads, fio's too, can "
+             "exceed the device)" % (
+                 fmt(ratio(medians.get(("cairn", "save_seconds")),
+                           medians.get((DISK, "save_seconds")))),
+                 fmt(ratio(medians.get(("cairn", "restore_seconds")),
+                           medians.get((DISK, "restore_seconds"))))))
     rep.line("- cairn save peak extra memory = %s MiB (target <= %d MiB): %s" % (
         fmt(mem, 1), TARGETS["memory_mib"],
         verdict(None if mem is None else mem <= TARGETS["memory_mib"])))
@@ -154,7 +168,7 @@ def report_lazy_and_async(rep, args, cairn, size_mb, tensors):
                  "the bytes" % (tensors, fmt(one * 1e3, 1), fmt(100 * one / full, 2),
                                 fmt(full * 1e3, 0), 100.0 / tensors))
     progress("io %d tensors: cairn --async" % tensors)
-    doc, err = run_json([args.cairn, "bench", "io", "--dir", os.path.join(args.dir, "io"),
+    doc, err = run_json([args.cairn_bench, "io", "--dir", os.path.join(args.dir, "io"),
                          "--size-mb", str(size_mb), "--tensors", str(tensors), "--runs", "4",
                          "--json", "--async"])
     if doc is None or len(doc.get("save_blocking_seconds") or []) < 2:
@@ -183,13 +197,16 @@ def section_io(rep, args):
              "from run to run. raw = one file, 16 MiB os.write calls + fsync; read back with "
              "readinto. direct = the same bytes around the page cache with O_DIRECT (saves: 16 MiB "
              "copied through one aligned buffer; loads: 4 reads of 4 MiB in flight straight into "
-             "the destination): the disk's own limit. torch = torch.save/torch.load of a "
+             "the destination). fio = the disk's own limit: Debian's fio writes, then reads, "
+             "one file of the same size in the same directory (`%s`; its own timing, the "
+             "write's fsync included; no warm figure: O_DIRECT bypasses the page cache). torch = torch.save/torch.load of a "
              "state dict; numpy = np.savez/np.load (.npz, uncompressed); h5py = one dataset per "
              "tensor; cairn = save_variables / CheckpointReader (crc32c verified; data files "
              "written with O_DIRECT; cold restores read 2 MiB huge-page blocks with O_DIRECT, "
              "3 ahead of the one being copied). Cold means evicted from this kernel's page cache "
              "(posix_fadvise DONTNEED, checked with mincore); on a virtual machine the host may "
-             "still cache the disk image.")
+             "still cache the disk image, so \"cold\" reads (cairn's and fio's) can exceed "
+             "what the device itself delivers." % " ".join(FIO_FLAGS))
     rep.line()
     if shutil.disk_usage(args.dir).free < 3 * size_mb * MIB:
         rep.line("Skipped: less than %d MiB free in %s." % (3 * size_mb, args.dir))
@@ -200,19 +217,19 @@ def section_io(rep, args):
 
 
 def scaling_point(args, size_mb, tensors, per_tensor):
-    """cairn at one point beside the disk's own limit (the direct peer: one file of the
-    same bytes through O_DIRECT), in pairs: each round runs cairn once, then the disk
+    """cairn at one point beside the disk's own limit (fio: one file of the same bytes
+    through O_DIRECT, 8 requests in flight), in pairs: each round runs cairn once, then the disk
     once, so both see the same minute of this machine. Returns the table cells (with the
     median over rounds of cairn s/GiB / disk s/GiB), cairn's median seconds, and errors."""
     gib = size_mb * MIB / GIB
     keys = ("save_seconds", "restore_seconds")
-    seconds = {(tool, k): [] for tool in ("cairn", "direct") for k in keys}
+    seconds = {(tool, k): [] for tool in ("cairn", DISK) for k in keys}
     pair_ratios = {k: [] for k in keys}
     errors = []
     for round_ in range(args.scaling_runs):
         progress("scaling: %d MiB, %d tensors, round %d" % (size_mb, tensors, round_ + 1))
         docs = {}
-        for tool, count in (("cairn", tensors), ("direct", 64)):
+        for tool, count in (("cairn", tensors), (DISK, 64)):
             docs[tool], err = measure(tool, args, size_mb, count, 1)
             if err:
                 errors.append((tool, err))
@@ -221,7 +238,7 @@ def scaling_point(args, size_mb, tensors, per_tensor):
             for tool, s in got.items():
                 if s is not None:
                     seconds[(tool, k)].append(s)
-            r = ratio(got["cairn"], got["direct"])
+            r = ratio(got["cairn"], got[DISK])
             if r is not None:
                 pair_ratios[k].append(r)
     cells, medians, disk_cells = [], {}, []
@@ -230,7 +247,7 @@ def scaling_point(args, size_mb, tensors, per_tensor):
         cells += [fmt(s, 3), fmt(s / gib if s is not None else None, 3)]
         if per_tensor:
             cells.append(fmt(s / tensors * 1e6 if s is not None else None, 1))
-        disk = median(seconds[("direct", k)])
+        disk = median(seconds[(DISK, k)])
         disk_cells += [fmt(disk / gib if disk is not None else None, 3),
                        fmt(median(pair_ratios[k]))]
     return cells + disk_cells, medians, sorted(set(errors))
@@ -276,7 +293,8 @@ def section_scaling(rep, args):
     rep.line("## scaling: cairn seconds against checkpoint size and tensor count")
     rep.line()
     rep.line("%d rounds per point; each round saves and restores once with cairn, then once "
-             "with the disk's own limit (the direct peer: one file of the same bytes, O_DIRECT), "
+             "with the disk's own limit (fio: one file of the same bytes, O_DIRECT, 8 requests of "
+             "2 MiB in flight), "
              "each in its own process. Seconds are medians over rounds; \"cairn / disk\" is the "
              "median over rounds of the ratio within a round. Restores are cold (evicted) and "
              "fill memory allocated before timing." % args.scaling_runs)

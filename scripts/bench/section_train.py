@@ -1,7 +1,7 @@
 """Section `train` of the benchmark driver (scripts/bench/run_bench.py).
 
-Training speed of `cairn bench train` against PyTorch (scripts/bench/train_torch.py)
-on the same models and thread counts, GEMM peak from `cairn bench gemm`, and the
+Training speed of `cairn-bench train` against PyTorch (scripts/bench/train_torch.py)
+on the same models and thread counts, GEMM peak from `cairn-bench gemm`, and the
 cost of checkpointing during training (none / sync / async).
 
 Everything these commands are called with and every JSON key read from them is
@@ -15,11 +15,11 @@ from bench_common import HERE, PYTHON, fmt, median, progress, ratio, run_json, v
 
 CONFIG = {
     "models": ["iris", "mnist", "mlp"],
-    "cairn_train": ["{cairn}", "bench", "train", "--model", "{model}", "--threads", "{threads}",
+    "cairn_train": ["{cairn_bench}", "train", "--model", "{model}", "--threads", "{threads}",
                     "--seconds", "{seconds}", "--json"],
     "torch_train": [PYTHON, os.path.join(HERE, "train_torch.py"), "--model", "{model}",
                     "--threads", "{threads}", "--seconds", "{seconds}", "--json"],
-    "cairn_gemm": ["{cairn}", "bench", "gemm", "--threads", "{threads}", "--json"],
+    "cairn_gemm": ["{cairn_bench}", "gemm", "--threads", "{threads}", "--json"],
     # Seconds timed after the warm-up, the same for both trainers. The large MLP
     # runs about 4 steps/s on one thread: 12 s gives each of its 5 windows ~10
     # steps, so one slow moment of a shared machine cannot decide its verdict.
@@ -40,7 +40,7 @@ CONFIG = {
     # One thread on both sides: the overhead is measured within a trainer, and a
     # pinned count keeps it from depending on how busy the other core is.
     "ckpt_threads": 1,
-    "ckpt_cairn": ["{cairn}", "bench", "train", "--model", "{model}", "--epochs", "{epochs}",
+    "ckpt_cairn": ["{cairn_bench}", "train", "--model", "{model}", "--epochs", "{epochs}",
                    "--checkpoint", "{mode}", "--dir", "{dir}", "--threads", "{threads}",
                    "--json"],
     "ckpt_torch": [PYTHON, os.path.join(HERE, "train_torch.py"), "--model", "{model}",
@@ -81,15 +81,15 @@ def speed_table(rep, args, threads_list):
     results, gemm, failures = {}, {}, Failures()
     for threads in threads_list:
         progress("gemm, %d threads" % threads)
-        doc, err = run_json(command("cairn_gemm", cairn=args.cairn, threads=threads),
+        doc, err = run_json(command("cairn_gemm", cairn_bench=args.cairn_bench, threads=threads),
                             CONFIG["timeout_seconds"])
         gemm[threads] = (doc or {}).get(CONFIG["gemm_key"])
         if err:
-            failures.add("cairn bench gemm", "%d threads" % threads, err)
+            failures.add("cairn-bench gemm", "%d threads" % threads, err)
         for model in CONFIG["models"]:
             for trainer in ("cairn", "torch"):
                 progress("train %s with %s, %d threads" % (model, trainer, threads))
-                doc, err = run_json(command(trainer + "_train", cairn=args.cairn, model=model,
+                doc, err = run_json(command(trainer + "_train", cairn_bench=args.cairn_bench, model=model,
                                             threads=threads,
                                             seconds=CONFIG["train_seconds"][model]), CONFIG["timeout_seconds"])
                 results[(trainer, model, threads)] = doc or {}
@@ -142,7 +142,7 @@ def ckpt_table(rep, args, epochs):
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             progress("checkpointing: %s %s, round %d" % (trainer, mode, round_ + 1))
-            doc, err = run_json(command("ckpt_" + trainer, cairn=args.cairn, model=model,
+            doc, err = run_json(command("ckpt_" + trainer, cairn_bench=args.cairn_bench, model=model,
                                         epochs=epochs, mode=mode, dir=d,
                                         threads=CONFIG["ckpt_threads"]),
                                 CONFIG["timeout_seconds"])

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""PyTorch's side of `cairn bench train`: the same models, optimisers, batches and data.
+"""PyTorch's side of `cairn-bench train`: the same models, optimisers, batches and data.
 
-One process, one model, prints ONE JSON object on stdout (the keys `cairn bench train` prints):
+One process, one model, prints ONE JSON object on stdout (the keys `cairn-bench train` prints):
 
   /usr/bin/python3 scripts/bench/train_torch.py --model iris --threads 1 --seconds 3 --json
   {"model": "iris", "threads": 1, "batch": 100, "steps_per_s": .., "samples_per_s": ..,
@@ -10,7 +10,7 @@ One process, one model, prints ONE JSON object on stdout (the keys `cairn bench 
       --dir DIR --json
   {... "epoch_seconds": [..], "save_blocking_seconds": [..], "save_total_seconds": [..]}
 
-Models (as cairn's, see src/cli/bench_train.h):
+Models (as cairn's, see bench/bench_train.h):
   iris   4-10(relu)-10(relu)-3, softmax cross-entropy, batch 100, Adagrad lr 0.05 with
          initial accumulator 0.1 (DNNClassifier's defaults), 120 synthetic Iris-like examples
   mnist  784-512(relu)-Dropout(0.2)-10, sparse categorical cross-entropy, batch 32, Adam lr 1e-3
@@ -44,7 +44,7 @@ FLOPS_FORMULA = ("per Dense layer (in x out), batch B: forward 2*B*in*out + weig
 
 
 def load_iris():
-    """120 examples like Iris's training set, as `cairn bench train` makes them: 4 features
+    """120 examples like Iris's training set, as `cairn-bench train` makes them: 4 features
     around a per-class mean (the values do not change the speed)."""
     rng = np.random.default_rng(42)
     means = np.array([[1.5, 0.2, 5.0, 3.4], [4.3, 1.3, 5.9, 2.8], [5.6, 2.0, 6.6, 3.0]],

@@ -46,5 +46,12 @@ TEST(GuardedTest, GuardedStatusReturnsTheBodysExitCode) {
   EXPECT_EQ(message_of([] {}, 0), "");
 }
 
+TEST(GuardedTest, AnotherProgramReportsUnderItsOwnName) {
+  std::ostringstream err;
+  EXPECT_EQ(guarded("cairn-bench", "io", err, [] { throw InvalidArgumentError("--tensors 0"); }),
+            1);
+  EXPECT_EQ(err.str(), "cairn-bench io: INVALID_ARGUMENT: --tensors 0\n");
+}
+
 }  // namespace
 }  // namespace cairn::cli

@@ -101,4 +101,8 @@ CommandResult compile_python_protos(const std::string& out_dir) {
 
 std::string cairn_command(const std::string& args) { return shell_quote(cli_path()) + " " + args; }
 
+std::string bench_command(const std::string& args) {
+  return shell_quote(CAIRN_BENCH_PATH) + " " + args;
+}
+
 }  // namespace cairn::testing

@@ -45,6 +45,9 @@ std::string cli_path();
 // A shell command line running `cairn` with `args` (already quoted as needed).
 std::string cairn_command(const std::string& args);
 
+// The same for `cairn-bench` (bench/), e.g. bench_command("gemm --n 32").
+std::string bench_command(const std::string& args);
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;  // standard output

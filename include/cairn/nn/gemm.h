@@ -1,7 +1,7 @@
 // Matrix products on the CPU's fast kernels: single-precision GEMM through
 // OpenBLAS, which picks its kernels for the CPU it runs on (SSE2 to AVX-512)
 // while cairn itself is compiled for baseline x86-64. Dense layers run their
-// forward and backward products through gemm(); `cairn bench gemm` measures it.
+// forward and backward products through gemm(); `cairn-bench gemm` measures it.
 //
 //   cairn::nn::Matrix y(x.rows(), w.cols());
 //   cairn::nn::gemm(x, cairn::nn::Op::kNone, w, cairn::nn::Op::kNone, y);   // y = x w

@@ -1,11 +1,11 @@
-// Internal to `cairn bench train` (bench_train.h): the timed training runs.
+// Internal to `cairn-bench train` (bench_train.h): the timed training runs.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 
 // Keras speed runs time at least this many steps, however short --seconds
 // is, so that the 5 windows of bench_train.cc hold two steps each.
@@ -38,4 +38,4 @@ TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
 // Training FLOPs of one step (see bench_train.h).
 double flops_per_step(const std::vector<int64_t>& layers, int64_t batch);
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

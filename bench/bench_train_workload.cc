@@ -1,5 +1,5 @@
-// The models and data of `cairn bench train` (bench_train_workload.h).
-#include "cli/bench_train_workload.h"
+// The models and data of `cairn-bench train` (bench_train_workload.h).
+#include "bench/bench_train_workload.h"
 
 #include <cstring>
 #include <random>
@@ -10,7 +10,7 @@
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 namespace {
 
 constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist/";
@@ -76,4 +76,4 @@ Workload make_workload(const std::string& model, int64_t samples) {
   return w;
 }
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

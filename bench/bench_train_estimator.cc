@@ -1,4 +1,4 @@
-// `cairn bench train --model iris`: Estimator::train of the Iris
+// `cairn-bench train --model iris`: Estimator::train of the Iris
 // DNNClassifier, timed between the loop's own step logs ("loss = .., step =
 // N", every 100 steps). The checkpoints saved after a call's first and last
 // step fall outside that window; everything else a step does (the input
@@ -10,11 +10,11 @@
 #include <memory>
 #include <random>
 
+#include "bench/bench_train_models.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
-#include "cli/bench_train_models.h"
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -108,4 +108,4 @@ TrainMeasurement bench_iris(double seconds) {
           .seconds = elapsed};
 }
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

@@ -1,4 +1,4 @@
-// Internal to `cairn bench train` (bench_train.h): the Keras models it trains
+// Internal to `cairn-bench train` (bench_train.h): the Keras models it trains
 // and their data, compiled and ready for fit().
 #pragma once
 
@@ -9,7 +9,7 @@
 #include "cairn/core/tensor.h"
 #include "cairn/keras/sequential.h"
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 
 struct Workload {
   keras::Sequential model;
@@ -24,4 +24,4 @@ struct Workload {
 // first that many examples.
 Workload make_workload(const std::string& model, int64_t samples = 0);
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

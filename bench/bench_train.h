@@ -1,14 +1,14 @@
-// `cairn bench train`: how fast cairn trains three reference models on this
+// `cairn-bench train`: how fast cairn trains three reference models on this
 // CPU, through the code path a user calls, and what checkpointing every epoch
 // costs. scripts/bench/train_torch.py measures PyTorch the same way.
 //
-//   cairn bench train --model iris --threads 1 --seconds 3
+//   cairn-bench train --model iris --threads 1 --seconds 3
 //   iris: 4-10-10-3 DNNClassifier (Adagrad 0.05) via Estimator::train, batch 100, 1 thread:
 //         5123.4 steps/s, 512340 samples/s, 0.48 GFLOP/s (94000 FLOP/step)
-//   cairn bench train --model mlp --json
+//   cairn-bench train --model mlp --json
 //   {"model": "mlp", "threads": 2, "batch": 256, "steps_per_s": .., "samples_per_s": ..,
 //    "gflops": .., "flops_per_step": .., "flops_formula": "..", "code_path": ".."}
-//   cairn bench train --model mnist --epochs 3 --checkpoint async --dir /tmp/ck --json
+//   cairn-bench train --model mnist --epochs 3 --checkpoint async --dir /tmp/ck --json
 //   {..., "epoch_seconds": [..], "save_blocking_seconds": [..], "save_total_seconds": [..]}
 //
 // Models:
@@ -29,7 +29,7 @@
 //
 // Keras runs also split the timed steps into 5 windows of consecutive steps
 // ("window_gflops"); the best window ("best_window_gflops") is what the
-// benchmark compares with `cairn bench gemm`, itself the best of 5 products.
+// benchmark compares with `cairn-bench gemm`, itself the best of 5 products.
 //
 // FLOPs per step count what training must do: per Dense layer (in × out) and
 // batch B, 2·B·in·out forward, as much for the kernel gradient, and as much
@@ -40,7 +40,7 @@
 #include <iosfwd>
 #include <string>
 
-namespace cairn::cli {
+namespace cairn::bench {
 
 struct BenchTrainCommand {
   std::string model;  // iris, mnist, mlp
@@ -53,7 +53,7 @@ struct BenchTrainCommand {
   bool json = false;
 };
 
-// The exit code: 0, or 1 with "cairn bench train: CODE: message" on `err`.
+// The exit code: 0, or 1 with "cairn-bench train: CODE: message" on `err`.
 int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostream& err);
 
-}  // namespace cairn::cli
+}  // namespace cairn::bench

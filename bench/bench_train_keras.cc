@@ -1,14 +1,14 @@
-// `cairn bench train --model mnist|mlp`: keras::Sequential::fit, timed from a
+// `cairn-bench train --model mnist|mlp`: keras::Sequential::fit, timed from a
 // callback at the end of each batch after a warm-up; the run ends by throwing
 // from that callback once --seconds have been timed.
 #include <chrono>
 #include <vector>
 
+#include "bench/bench_train_models.h"
+#include "bench/bench_train_workload.h"
 #include "cairn/keras/sequential.h"
-#include "cli/bench_train_models.h"
-#include "cli/bench_train_workload.h"
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -68,4 +68,4 @@ TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t s
           .step_ends = timer->step_ends()};
 }
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

@@ -1,13 +1,13 @@
-// `cairn bench io`: how fast a checkpoint of a given shape is saved and
+// `cairn-bench io`: how fast a checkpoint of a given shape is saved and
 // restored on this machine, through the code path training uses
 // (save_variables: temporaries, fsync, rename, directory fsync; restore:
 // CheckpointReader::read_into of every tensor, each crc32c verified, into a
 // model state allocated once, as an Estimator restores into its variables).
 //
-//   cairn bench io --dir /tmp/bench --size-mb 1024 --tensors 64 --runs 5
+//   cairn-bench io --dir /tmp/bench --size-mb 1024 --tensors 64 --runs 5
 //   save     1.31 GB/s median (min 1.22, max 1.36) over 5 runs, 1073741824 bytes in 64 tensors
 //   restore  1.48 GB/s median (min 1.40, max 1.55)
-//   cairn bench io --dir /tmp/bench --size-mb 64 --tensors 16 --json
+//   cairn-bench io --dir /tmp/bench --size-mb 64 --tensors 16 --json
 //   {"save_gbps": 1.3, "save_gbps_min": .., "save_gbps_max": .., "restore_gbps": .., ...}
 //
 // The state is float32 tensors summing to size-mb MiB. Each run saves a new
@@ -26,7 +26,7 @@
 #include <iosfwd>
 #include <string>
 
-namespace cairn::cli {
+namespace cairn::bench {
 
 struct BenchIoCommand {
   std::string dir;
@@ -37,7 +37,7 @@ struct BenchIoCommand {
   bool async = false;  // save through AsyncSaver: report blocking vs total time
 };
 
-// The exit code: 0, or 1 with "cairn bench io: CODE: message" on `err`.
+// The exit code: 0, or 1 with "cairn-bench io: CODE: message" on `err`.
 int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err);
 
-}  // namespace cairn::cli
+}  // namespace cairn::bench

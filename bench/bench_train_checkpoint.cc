@@ -1,4 +1,4 @@
-// `cairn bench train --model mnist --epochs E --checkpoint none|sync|async`:
+// `cairn-bench train --model mnist --epochs E --checkpoint none|sync|async`:
 // fit() with a keras::ModelCheckpoint saving the weights after every epoch.
 // A wrapper callback times each epoch (its save included) and each call of
 // the checkpoint's on_epoch_end (how long training was held up). When the
@@ -16,14 +16,14 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/bench_train_models.h"
+#include "bench/bench_train_workload.h"
 #include "cairn/core/errors.h"
 #include "cairn/io/file_system.h"
 #include "cairn/keras/callbacks/model_checkpoint.h"
 #include "cairn/keras/sequential.h"
-#include "cli/bench_train_models.h"
-#include "cli/bench_train_workload.h"
 
-namespace cairn::cli::internal {
+namespace cairn::bench::internal {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -182,4 +182,4 @@ TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
   return m;
 }
 
-}  // namespace cairn::cli::internal
+}  // namespace cairn::bench::internal

@@ -1,4 +1,4 @@
-// `cairn bench io`: its JSON carries the figures `make bench` reads, every
+// `cairn-bench io`: its JSON carries the figures `make bench` reads, every
 // run's checkpoint restores (a save that wrote nothing could not), and the
 // directory is left as it was found.
 #include <gtest/gtest.h>
@@ -9,16 +9,16 @@
 #include "cairn/io/file_system.h"
 #include "testing/test_util.h"
 
-namespace cairn::cli {
+namespace cairn::bench {
 namespace {
 
-using cairn::testing::cairn_command;
+using cairn::testing::bench_command;
 using cairn::testing::run_command;
 using cairn::testing::shell_quote;
 
 TEST(BenchIoTest, JsonReportsSaveAndRestoreThroughputAndLeavesNothingBehind) {
   cairn::testing::TempDir dir;
-  auto run = run_command(cairn_command("bench io --dir " + shell_quote(dir.path()) +
+  auto run = run_command(bench_command("io --dir " + shell_quote(dir.path()) +
                                        " --size-mb 3 --tensors 7 --runs 3 --json"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto doc = nlohmann::json::parse(run.out);
@@ -37,16 +37,17 @@ TEST(BenchIoTest, JsonReportsSaveAndRestoreThroughputAndLeavesNothingBehind) {
 
 TEST(BenchIoTest, TextReportAndBadArguments) {
   cairn::testing::TempDir dir;
-  auto text = run_command(cairn_command("bench io --dir " + shell_quote(dir.path()) +
-                                        " --size-mb 1 --tensors 2 --runs 1"));
+  auto text = run_command(
+      bench_command("io --dir " + shell_quote(dir.path()) + " --size-mb 1 --tensors 2 --runs 1"));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("save "), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("restore "), std::string::npos) << text.out;
   auto bad = run_command(
-      cairn_command("bench io --dir " + shell_quote(dir.path()) + " --size-mb 1 --tensors 0"));
+      bench_command("io --dir " + shell_quote(dir.path()) + " --size-mb 1 --tensors 0"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--tensors"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.rfind("cairn-bench io: ", 0), 0u) << bad.err;
 }
 
 }  // namespace
-}  // namespace cairn::cli
+}  // namespace cairn::bench

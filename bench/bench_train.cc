@@ -1,4 +1,4 @@
-#include "cli/bench_train.h"
+#include "bench/bench_train.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,11 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_program.h"
+#include "bench/bench_train_models.h"
 #include "cairn/nn/gemm.h"
-#include "cli/bench_train_models.h"
 #include "cli/guarded.h"
 
-namespace cairn::cli {
+namespace cairn::bench {
 namespace {
 
 constexpr const char* kFlopsFormula =
@@ -20,7 +21,7 @@ constexpr const char* kFlopsFormula =
 
 // The timed steps split into kWindows runs of consecutive steps, and each
 // run's steps per second: the best window is the figure compared with
-// `cairn bench gemm`'s best of 5 products (the same statistic on both sides,
+// `cairn-bench gemm`'s best of 5 products (the same statistic on both sides,
 // so host noise during one window does not count against either). Empty when
 // fewer than two steps per window were timed.
 constexpr int kWindows = 5;
@@ -137,7 +138,7 @@ double flops_per_step(const std::vector<int64_t>& layers, int64_t batch) {
 }  // namespace internal
 
 int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostream& err) {
-  return guarded("bench train", err, [&] {
+  return cli::guarded(kProgram, "train", err, [&] {
     check(cmd);
     if (cmd.threads > 0) nn::set_num_threads(cmd.threads);
     const internal::TrainMeasurement m = measure(cmd);
@@ -145,4 +146,4 @@ int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostrea
   });
 }
 
-}  // namespace cairn::cli
+}  // namespace cairn::bench

@@ -1,4 +1,4 @@
-#include "cli/bench_gemm.h"
+#include "bench/bench_gemm.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,12 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_program.h"
 #include "cairn/core/tensor.h"
 #include "cairn/nn/gemm.h"
 #include "cairn/nn/matrix.h"
 #include "cli/guarded.h"
 
-namespace cairn::cli {
+namespace cairn::bench {
 namespace {
 
 void check(const BenchGemmCommand& cmd) {
@@ -44,7 +45,7 @@ std::vector<double> time_products(int n, int runs) {
 }  // namespace
 
 int run_bench_gemm(const BenchGemmCommand& cmd, std::ostream& out, std::ostream& err) {
-  return guarded("bench gemm", err, [&] {
+  return cli::guarded(kProgram, "gemm", err, [&] {
     check(cmd);
     if (cmd.threads > 0) nn::set_num_threads(cmd.threads);
     const std::vector<double> seconds = time_products(cmd.n, cmd.runs);
@@ -66,4 +67,4 @@ int run_bench_gemm(const BenchGemmCommand& cmd, std::ostream& out, std::ostream&
   });
 }
 
-}  // namespace cairn::cli
+}  // namespace cairn::bench

@@ -1,4 +1,4 @@
-#include "cli/bench_io.h"
+#include "bench/bench_io.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,13 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_program.h"
 #include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
 #include "cli/guarded.h"
 
-namespace cairn::cli {
+namespace cairn::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -224,7 +225,7 @@ void print_text(const nlohmann::ordered_json& doc, std::ostream& out) {
 }  // namespace
 
 int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err) {
-  return guarded("bench io", err, [&] {
+  return cli::guarded(kProgram, "io", err, [&] {
     check(cmd);
     FileSystem& fs = default_file_system();
     const int64_t bytes = cmd.size_mb << 20;
@@ -259,4 +260,4 @@ int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err
   });
 }
 
-}  // namespace cairn::cli
+}  // namespace cairn::bench

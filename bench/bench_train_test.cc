@@ -1,4 +1,4 @@
-// `cairn bench train` and `cairn bench gemm`: the JSON they print carries the
+// `cairn-bench train` and `cairn-bench gemm`: the JSON they print carries the
 // keys the benchmark driver reads, with positive values, and checkpoint runs
 // save every epoch. No timing is asserted.
 #include <gtest/gtest.h>
@@ -10,10 +10,10 @@
 #include "cairn/io/file_system.h"
 #include "testing/test_util.h"
 
-namespace cairn::cli {
+namespace cairn::bench {
 namespace {
 
-using cairn::testing::cairn_command;
+using cairn::testing::bench_command;
 using cairn::testing::run_command;
 using cairn::testing::shell_quote;
 
@@ -21,7 +21,7 @@ constexpr const char* kFashionMnist =
     "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 
 nlohmann::json run_json(const std::string& args) {
-  auto run = run_command(cairn_command(args));
+  auto run = run_command(bench_command(args));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return nlohmann::json::parse(run.out);
 }
@@ -39,7 +39,7 @@ void expect_speed_keys(const nlohmann::json& doc, const std::string& model, int 
 }
 
 TEST(BenchTrainTest, IrisThroughTheEstimator) {
-  const auto doc = run_json("bench train --model iris --threads 1 --seconds 0.2 --json");
+  const auto doc = run_json("train --model iris --threads 1 --seconds 0.2 --json");
   expect_speed_keys(doc, "iris", 100);
   EXPECT_EQ(doc["threads"], 1);
   // 4-10-10-3, batch 100: forward 2*100*(40+100+30), kernel gradients as much,
@@ -50,8 +50,7 @@ TEST(BenchTrainTest, IrisThroughTheEstimator) {
 
 TEST(BenchTrainTest, MnistThroughFitAndTextOutput) {
   if (!default_file_system().file_exists(kFashionMnist)) GTEST_SKIP() << "no Fashion-MNIST";
-  const auto doc =
-      run_json("bench train --model mnist --threads 2 --seconds 0.2 --samples 640 --json");
+  const auto doc = run_json("train --model mnist --threads 2 --seconds 0.2 --samples 640 --json");
   expect_speed_keys(doc, "mnist", 32);
   EXPECT_EQ(doc["code_path"], "keras::Sequential::fit");
   // Five windows of consecutive steps; the run's mean rate is a time-weighted
@@ -61,7 +60,7 @@ TEST(BenchTrainTest, MnistThroughFitAndTextOutput) {
   for (const auto& w : doc["window_gflops"]) best = std::max(best, w.get<double>());
   EXPECT_EQ(doc["best_window_gflops"].get<double>(), best);
   EXPECT_GE(best, doc["gflops"].get<double>() * (1 - 1e-9));
-  auto text = run_command(cairn_command("bench train --model mnist --seconds 0.1 --samples 320"));
+  auto text = run_command(bench_command("train --model mnist --seconds 0.1 --samples 320"));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("samples/s"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("best of 5 windows"), std::string::npos) << text.out;
@@ -72,7 +71,7 @@ TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {
   for (const char* mode : {"none", "sync"}) {
     SCOPED_TRACE(mode);
     cairn::testing::TempDir dir;
-    const auto doc = run_json("bench train --model mnist --epochs 2 --samples 320 --checkpoint " +
+    const auto doc = run_json("train --model mnist --epochs 2 --samples 320 --checkpoint " +
                               std::string(mode) + " --dir " + shell_quote(dir.path()) + " --json");
     ASSERT_EQ(doc["epoch_seconds"].size(), 2u);
     const size_t saves = std::string(mode) == "none" ? 0 : 2;
@@ -85,25 +84,25 @@ TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {
 }
 
 TEST(BenchTrainTest, BadArguments) {
-  auto bad_model = run_command(cairn_command("bench train --model resnet"));
+  auto bad_model = run_command(bench_command("train --model resnet"));
   EXPECT_EQ(bad_model.exit_code, 1);
   EXPECT_NE(bad_model.err.find("--model"), std::string::npos) << bad_model.err;
-  auto no_epochs = run_command(cairn_command("bench train --model mnist --checkpoint sync"));
+  auto no_epochs = run_command(bench_command("train --model mnist --checkpoint sync"));
   EXPECT_EQ(no_epochs.exit_code, 1);
   EXPECT_NE(no_epochs.err.find("--epochs"), std::string::npos) << no_epochs.err;
 }
 
 TEST(BenchGemmTest, JsonReportsAPositiveRate) {
-  const auto doc = run_json("bench gemm --threads 1 --n 96 --runs 2 --json");
+  const auto doc = run_json("gemm --threads 1 --n 96 --runs 2 --json");
   EXPECT_GT(doc["gflops"].get<double>(), 0.0);
   EXPECT_EQ(doc["n"], 96);
   EXPECT_EQ(doc["threads"], 1);
   EXPECT_EQ(doc["seconds"].size(), 2u);
-  auto text = run_command(cairn_command("bench gemm --n 32 --runs 1"));
+  auto text = run_command(bench_command("gemm --n 32 --runs 1"));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("GFLOP/s"), std::string::npos) << text.out;
-  EXPECT_EQ(run_command(cairn_command("bench gemm --n 0")).exit_code, 1);
+  EXPECT_EQ(run_command(bench_command("gemm --n 0")).exit_code, 1);
 }
 
 }  // namespace
-}  // namespace cairn::cli
+}  // namespace cairn::bench
