@@ -33,7 +33,8 @@
 namespace cairn {
 
 // Bytes [offset, offset + size) of `file`, to be copied to `dest` (which
-// must hold `size` bytes). Both are borrowed for the call.
+// must hold `size` bytes). Both are borrowed for the call; `file` may be
+// null when try_memory is false and the options' `slow` reads the range.
 struct RangeRead {
   const RandomAccessFile* file = nullptr;
   uint64_t offset = 0;

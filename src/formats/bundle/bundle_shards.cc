@@ -140,12 +140,13 @@ Result<RangeRead> BundleShards::range_of(const StoredCopy& copy, std::string* wh
   const BundleEntry& e = *copy.entry;
   CAIRN_RETURN_IF_ERROR(mapped_bytes(e, where).status());
   CAIRN_ASSIGN_OR_RETURN(const MappedFile* mapped, shard(e.shard_id, e.name));
-  CAIRN_ASSIGN_OR_RETURN(RandomAccessFile * file, cached_file(e.shard_id, e.name));
+  // Not opened (e.g. deleted since it was mapped): copy_cold reads the mapping.
+  Result<RandomAccessFile*> file = cached_file(e.shard_id, e.name);
   // Its first page in memory: the tensor likely is all there (what is not
   // is still left to copy_cold).
-  const bool in_memory = mapped->resident(e.offset, std::min<uint64_t>(e.size, 1));
-  return RangeRead{.file = file, .offset = e.offset, .size = e.size, .dest = copy.to,
-                   .try_memory = in_memory};
+  const bool in_memory = file.ok() && mapped->resident(e.offset, std::min<uint64_t>(e.size, 1));
+  return RangeRead{.file = file.ok() ? *file : nullptr, .offset = e.offset, .size = e.size,
+                   .dest = copy.to, .try_memory = in_memory};
 }
 
 std::vector<BundleShards::Copied> BundleShards::copy_stored(
