@@ -96,7 +96,7 @@ void AsyncSaver::prepare(const NamedTensorRefs& tensors) {
   worker_ = std::thread([this, layout = std::move(layout)] {
     try {
       copy_ = zeroed_like(layout);  // read only after join()
-    } catch (...) {  // out of memory: the first save allocates, as without prepare()
+    } catch (...) {                 // out of memory: the first save allocates, as without prepare()
     }
   });
 }

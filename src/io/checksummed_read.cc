@@ -31,8 +31,8 @@ using Run = std::vector<Piece>;  // one thread's share, in file order
 
 int run_count(uint64_t total, const ChecksummedReadOptions& options) {
   const int cpus = static_cast<int>(std::thread::hardware_concurrency());
-  const int most = options.max_threads > 0 ? options.max_threads
-                                           : std::clamp(cpus, 1, kMaxAutoThreads);
+  const int most =
+      options.max_threads > 0 ? options.max_threads : std::clamp(cpus, 1, kMaxAutoThreads);
   const uint64_t each = std::max<uint64_t>(options.min_bytes_per_thread, 1);
   return static_cast<int>(std::clamp<uint64_t>(total / each, 1, static_cast<uint64_t>(most)));
 }
@@ -67,8 +67,8 @@ void read_from_memory(std::span<const RangeRead> ranges, Run& run, size_t chunk)
     const RangeRead& r = ranges[p.range];
     while (r.try_memory && p.done < p.size) {
       const uint64_t at = p.begin + p.done;
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(probe ? kProbeBytes : chunk,
-                                                                 p.size - p.done));
+      const size_t want =
+          static_cast<size_t>(std::min<uint64_t>(probe ? kProbeBytes : chunk, p.size - p.done));
       char* to = r.dest + at;
       Result<std::string_view> got = r.file->read_cached(r.offset + at, want, to);
       if (!got.ok()) {
@@ -109,9 +109,9 @@ void read_the_rest(std::span<const RangeRead> ranges, Piece& p,
   const RangeRead& r = ranges[p.range];
   const uint64_t from = p.begin + p.done;
   const uint64_t n = p.size - p.done;
-  Result<uint32_t> crc = options.slow ? options.slow(p.range, from, n, r.dest + from)
-                                      : read_checksummed_in_order(*r.file, r.offset + from, n,
-                                                                  r.dest + from);
+  Result<uint32_t> crc =
+      options.slow ? options.slow(p.range, from, n, r.dest + from)
+                   : read_checksummed_in_order(*r.file, r.offset + from, n, r.dest + from);
   if (!crc.ok()) {
     p.status = crc.status();
     return;

@@ -78,8 +78,8 @@ Layout lay_out(const CountingFile& file, const std::vector<uint64_t>& sizes) {
   uint64_t at = 0;
   for (uint64_t size : sizes) {
     out.dests.emplace_back(size, '\0');
-    out.ranges.push_back({.file = &file, .offset = at, .size = size,
-                          .dest = out.dests.back().data()});
+    out.ranges.push_back(
+        {.file = &file, .offset = at, .size = size, .dest = out.dests.back().data()});
     at += size + 3;
   }
   return out;
@@ -162,8 +162,8 @@ TEST(ChecksummedReadTest, AFileShorterThanARangeIsDataLossNamingItOthersAreRead)
   CountingFile file(random_bytes(kFileBytes, 5), kFileBytes);
   Layout layout = lay_out(file, kSizes);
   std::string past_end(100, '\0');
-  layout.ranges.push_back({.file = &file, .offset = kFileBytes - 40, .size = 100,
-                           .dest = past_end.data()});
+  layout.ranges.push_back(
+      {.file = &file, .offset = kFileBytes - 40, .size = 100, .dest = past_end.data()});
   for (bool in_memory : {true, false}) {
     layout.ranges.back().try_memory = in_memory;
     const std::vector<RangeCrc> got = read_checksummed(layout.ranges, three_threads());
@@ -180,9 +180,7 @@ TEST(ChecksummedReadTest, AFileShorterThanARangeIsDataLossNamingItOthersAreRead)
   }
 }
 
-TEST(ChecksummedReadTest, NoRangesReadNothing) {
-  EXPECT_TRUE(read_checksummed({}).empty());
-}
+TEST(ChecksummedReadTest, NoRangesReadNothing) { EXPECT_TRUE(read_checksummed({}).empty()); }
 
 }  // namespace
 }  // namespace cairn

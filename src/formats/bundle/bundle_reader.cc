@@ -244,11 +244,10 @@ Status BundleReader::read_into(std::string_view name, Tensor* dest) const {
 
 Status BundleReader::check_target(const BundleEntry& e, const Tensor& dest) const {
   if (dest.dtype() != e.dtype || !(dest.shape() == e.shape)) {
-    return invalid_argument_error("tensor '" + e.name + "' in " + impl_->prefix + " is " +
-                                  std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
-                                  ", but the tensor to read it into is " +
-                                  std::string(dtype_name(dest.dtype())) + " " +
-                                  dest.shape().to_string());
+    return invalid_argument_error(
+        "tensor '" + e.name + "' in " + impl_->prefix + " is " + std::string(dtype_name(e.dtype)) +
+        " " + e.shape.to_string() + ", but the tensor to read it into is " +
+        std::string(dtype_name(dest.dtype())) + " " + dest.shape().to_string());
   }
   if (is_fixed_width(e.dtype) && dest.byte_size() != e.size) {  // parse_entry refuses this
     return data_loss_error(impl_->prefix + ": tensor '" + e.name + "' holds " +

@@ -145,8 +145,11 @@ Result<RangeRead> BundleShards::range_of(const StoredCopy& copy, std::string* wh
   // Its first page in memory: the tensor likely is all there (what is not
   // is still left to copy_cold).
   const bool in_memory = file.ok() && mapped->resident(e.offset, std::min<uint64_t>(e.size, 1));
-  return RangeRead{.file = file.ok() ? *file : nullptr, .offset = e.offset, .size = e.size,
-                   .dest = copy.to, .try_memory = in_memory};
+  return RangeRead{.file = file.ok() ? *file : nullptr,
+                   .offset = e.offset,
+                   .size = e.size,
+                   .dest = copy.to,
+                   .try_memory = in_memory};
 }
 
 std::vector<BundleShards::Copied> BundleShards::copy_stored(

@@ -6,9 +6,9 @@
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
-#include "keras/fit_directory_lock.h"
 #include "keras/callbacks/monitor_mode.h"
 #include "keras/callbacks/str_format.h"
+#include "keras/fit_directory_lock.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
