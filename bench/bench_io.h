@@ -1,8 +1,10 @@
 // `cairn-bench io`: how fast a checkpoint of a given shape is saved and
 // restored on this machine, through the code path training uses
 // (save_variables: temporaries, fsync, rename, directory fsync; restore:
-// CheckpointReader::read_into of every tensor, each crc32c verified, into a
-// model state allocated once, as an Estimator restores into its variables).
+// BundleReader::read_many_into of every tensor, each crc32c verified, into a
+// model state allocated once, as an Estimator restores into its variables),
+// beside memcpy of the same bytes into the same memory (the peer of a warm
+// restore).
 //
 //   cairn-bench io --dir /tmp/bench --size-mb 1024 --tensors 64 --runs 5
 //   save     1.31 GB/s median (min 1.22, max 1.36) over 5 runs, 1073741824 bytes in 64 tensors
@@ -17,7 +19,8 @@
 // once more cold to read one tensor ("restore one": a lazy restore), then
 // deletes it; nothing is left at the end. --json adds every run's seconds
 // (save_seconds, restore_seconds, restore_warm_seconds, restore_one_seconds,
-// save_blocking_seconds with --async) and save_peak_extra_mib. Timings are
+// memcpy_seconds, save_blocking_seconds with --async), save_peak_extra_mib
+// and restore_warm_over_memcpy (median warm restore speed / memcpy speed). Timings are
 // wall-clock: compare them only with peers measured in the same run on the
 // same directory.
 #pragma once

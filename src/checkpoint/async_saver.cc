@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "cairn/core/errors.h"
@@ -16,32 +18,49 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-std::shared_ptr<NamedTensors> fresh_copy(const NamedTensorRefs& tensors) {
+bool same_layout(const Tensor& a, const Tensor& b) {
+  return a.dtype() == b.dtype() && a.shape() == b.shape();
+}
+
+// The tensors of `copy` by name.
+std::unordered_map<std::string_view, Tensor*> by_name(NamedTensors& copy) {
+  std::unordered_map<std::string_view, Tensor*> out;
+  for (auto& [name, tensor] : copy) out.emplace(name, &tensor);
+  return out;
+}
+
+// A copy of `tensors` that takes each buffer from `previous` where a tensor
+// of that name, dtype and shape is there: memory already touched, rewritten
+// by a memcpy, where a fresh buffer first has to get every page from the
+// system (costly on virtual machines). `previous` is emptied.
+std::shared_ptr<NamedTensors> refill(NamedTensors& previous, const NamedTensorRefs& tensors) {
+  std::unordered_map<std::string_view, Tensor*> old = by_name(previous);
   auto copy = std::make_shared<NamedTensors>();
   copy->reserve(tensors.size());
-  for (const auto& [name, tensor] : tensors) copy->emplace_back(name, *tensor);
+  for (const auto& [name, from] : tensors) {
+    auto it = old.find(name);
+    if (it == old.end() || !same_layout(*it->second, *from) || from->dtype() == DType::kString) {
+      copy->emplace_back(name, *from);
+      continue;
+    }
+    Tensor& to = *it->second;
+    if (from->byte_size() > 0) std::memcpy(to.data(), from->data(), from->byte_size());
+    copy->emplace_back(name, std::move(to));
+    old.erase(it);
+  }
+  previous.clear();
   return copy;
 }
 
-// Copies the tensors' values into the previous save's copy when every name,
-// dtype and shape still match: memory already touched is rewritten, which
-// costs a memcpy, where a fresh copy first has to get every page from the
-// system. False (nothing changed) when the layout differs.
-bool refill(NamedTensors& copy, const NamedTensorRefs& tensors) {
-  if (copy.size() != tensors.size()) return false;
-  for (size_t i = 0; i < copy.size(); ++i) {
-    const Tensor& from = *tensors[i].second;
-    const Tensor& to = copy[i].second;
-    if (copy[i].first != tensors[i].first || to.dtype() != from.dtype() ||
-        to.shape() != from.shape() || from.dtype() == DType::kString) {
-      return false;
-    }
-  }
-  for (size_t i = 0; i < copy.size(); ++i) {
-    const Tensor& from = *tensors[i].second;
-    if (from.byte_size() > 0) std::memcpy(copy[i].second.data(), from.data(), from.byte_size());
-  }
-  return true;
+using Layout = std::vector<std::pair<std::string, std::pair<DType, TensorShape>>>;
+
+// Zeroed tensors of the names, dtypes and shapes in `layout`: zeroing
+// touches every page, so a later refill() finds them in memory.
+std::shared_ptr<NamedTensors> zeroed_like(const Layout& layout) {
+  auto copy = std::make_shared<NamedTensors>();
+  copy->reserve(layout.size());
+  for (const auto& [name, kind] : layout) copy->emplace_back(name, Tensor(kind.first, kind.second));
+  return copy;
 }
 
 }  // namespace
@@ -69,10 +88,38 @@ void AsyncSaver::wait() {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
+void AsyncSaver::prepare(const NamedTensorRefs& tensors) {
+  wait();
+  Layout layout;
+  layout.reserve(tensors.size());
+  for (const auto& [name, t] : tensors) layout.push_back({name, {t->dtype(), t->shape()}});
+  worker_ = std::thread([this, layout = std::move(layout)] {
+    try {
+      copy_ = zeroed_like(layout);  // read only after join()
+    } catch (...) {                 // out of memory: the first save allocates, as without prepare()
+    }
+  });
+}
+
+bool AsyncSaver::ready_for(const NamedTensorRefs& tensors) {
+  join();
+  if (!copy_) return false;
+  const std::unordered_map<std::string_view, Tensor*> staged = by_name(*copy_);
+  for (const auto& [name, t] : tensors) {
+    auto it = staged.find(name);
+    if (it == staged.end() || !same_layout(*it->second, *t) || t->dtype() == DType::kString) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void AsyncSaver::save(const NamedTensorRefs& tensors, Write write) {
   const Clock::time_point start = Clock::now();
   wait();
-  if (!copy_ || !refill(*copy_, tensors)) copy_ = fresh_copy(tensors);
+  NamedTensors previous;
+  if (copy_) previous = std::move(*copy_);  // the last writer is done with it
+  copy_ = refill(previous, tensors);
   std::shared_ptr<const NamedTensors> copy = copy_;
   const double blocking = seconds_between(start, Clock::now());
   worker_ = std::thread([this, copy, write = std::move(write), start, blocking] {

@@ -66,6 +66,52 @@ TEST(AsyncSaverTest, EverySaveWritesItsOwnValuesWhileTheCopyIsReused) {
   EXPECT_EQ(where[0], where[1]);
 }
 
+// prepare() builds the copy ahead (the first save then only copies into
+// memory the saver holds); the values saved are still those of save() time.
+TEST(AsyncSaverTest, PrepareMakesTheCopyBeforeTheFirstSave) {
+  Tensor w = filled(1.0f);
+  Tensor step = Tensor::scalar<int64_t>(7);
+  const NamedTensorRefs model = {{"global_step", &step}, {"w", &w}};
+  AsyncSaver saver;
+  EXPECT_FALSE(saver.ready_for(model));
+  saver.prepare(model);
+  EXPECT_TRUE(saver.ready_for(model));
+  Tensor wider = filled(1.0f, 2000);
+  EXPECT_FALSE(saver.ready_for({{"global_step", &step}, {"w", &wider}}));
+  EXPECT_FALSE(saver.ready_for({{"global_step", &step}, {"w", &w}, {"b", &w}}));
+  std::vector<NamedTensors> written;
+  saver.save(model, [&](const NamedTensors& copy) { written.push_back(copy); });
+  saver.wait();
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0][0].second, step);
+  EXPECT_EQ(written[0][1].second, filled(1.0f));
+  EXPECT_TRUE(saver.ready_for(model));
+}
+
+// A variable added between saves (an optimizer's slots, made at the first
+// step) gets a buffer of its own; the others keep theirs.
+TEST(AsyncSaverTest, AVariableAddedLaterIsCopiedAndTheOthersKeepTheirBuffers) {
+  Tensor w = filled(1.0f);
+  Tensor slot = filled(9.0f, 10);
+  std::vector<NamedTensors> written;
+  std::vector<const std::byte*> where;
+  const auto keep = [&](const NamedTensors& copy) {
+    written.push_back(copy);
+    where.push_back(copy.back().second.data());
+  };
+  AsyncSaver saver;
+  saver.prepare({{"w", &w}});
+  saver.save({{"slot", &slot}, {"w", &w}}, keep);
+  for (float& v : w.flat<float>()) v = 2.0f;
+  saver.save({{"slot", &slot}, {"w", &w}}, keep);
+  saver.wait();
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0][0].second, filled(9.0f, 10));
+  EXPECT_EQ(written[0][1].second, filled(1.0f));
+  EXPECT_EQ(written[1][1].second, filled(2.0f));
+  EXPECT_EQ(where[0], where[1]);
+}
+
 TEST(AsyncSaverTest, AtMostOneSaveInFlight) {
   Tensor t = filled(0.0f, 4);
   std::atomic<int> running{0}, most{0}, done{0};

@@ -82,7 +82,10 @@ class TrainLoop {
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
         rate_step_(session.step()) {
-    if (config.async_save) async_.emplace();
+    if (config.async_save) {
+      async_.emplace();
+      async_->prepare(session_.tensor_refs());  // the first save then only copies
+    }
   }
 
   void run(const data::InputFn& input_fn, int64_t target) {

@@ -7,6 +7,11 @@
 //             interleaved streams for long inputs (the instruction's latency
 //             is three times its throughput), joined with shift tables
 //   portable  slicing-by-8: eight 256-entry tables, 8 bytes per step
+//
+// combine() joins the crcs of two pieces by polynomial arithmetic: the
+// register is linear over GF(2), and the ~0 start and end cancel out, so
+//   crc(A B) = crc(A) * x^(8 |B|) + crc(B)   (mod P)
+// with x^(8 |B|) mod P found by squaring, in |B|'s bit count of steps.
 #include "cairn/io/crc32c.h"
 
 #include <array>
@@ -139,7 +144,33 @@ using ExtendFn = uint32_t (*)(uint32_t, const void*, size_t);
 
 ExtendFn choose_extend() { return cpu_has_sse42() ? extend_sse42 : extend_portable; }
 
+// a * b mod P, both in the reflected form the register uses: bit 31 holds
+// the coefficient of x^0, bit 0 that of x^31.
+uint32_t multiply_mod_p(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t term = 0x80000000u; term != 0; term >>= 1) {  // x^0, x^1, ... of a
+    if ((a & term) != 0) product ^= b;
+    b = (b & 1) != 0 ? (b >> 1) ^ kPolynomial : b >> 1;  // b * x; x^32 = P's lower terms
+  }
+  return product;
+}
+
+// x^(8 n) mod P: the factor that moves a crc register past n zero bytes.
+uint32_t x_to_the_8n(uint64_t n) {
+  uint32_t result = 0x80000000u;  // x^0
+  uint32_t power = 0x00800000u;   // x^8, then x^16, x^32, ...
+  for (; n != 0; n >>= 1) {
+    if ((n & 1) != 0) result = multiply_mod_p(result, power);
+    power = multiply_mod_p(power, power);
+  }
+  return result;
+}
+
 }  // namespace
+
+uint32_t combine(uint32_t crc_a, uint32_t crc_b, uint64_t length_b) {
+  return multiply_mod_p(crc_a, x_to_the_8n(length_b)) ^ crc_b;
+}
 
 uint32_t extend_portable(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const unsigned char*>(data);

@@ -77,6 +77,40 @@ TEST(Crc32cTest, PortableMatchesHardwareOnLongInputs) {
   }
 }
 
+// Pieces checksummed apart (as threads do) join to the crc of the whole,
+// wherever the cut falls, empty pieces included.
+TEST(Crc32cTest, CombineOfPiecesEqualsTheCrcOfTheWhole) {
+  std::mt19937 rng(2026);
+  std::vector<unsigned char> buf(3 * 12288 + 77);
+  for (auto& b : buf) b = static_cast<unsigned char>(rng());
+  const uint32_t whole = value(buf.data(), buf.size());
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, size_t{4096}, size_t{20000}, buf.size()}) {
+    const uint32_t a = value(buf.data(), cut);
+    const uint32_t b = value(buf.data() + cut, buf.size() - cut);
+    EXPECT_EQ(combine(a, b, buf.size() - cut), whole) << "cut at " << cut;
+  }
+  const size_t third = buf.size() / 3;
+  const uint32_t ab = combine(value(buf.data(), third), value(buf.data() + third, third), third);
+  const uint32_t c = value(buf.data() + 2 * third, buf.size() - 2 * third);
+  EXPECT_EQ(combine(ab, c, buf.size() - 2 * third), whole);
+  EXPECT_EQ(combine(value("123"), value("456789"), 6), 0xe3069283u);
+}
+
+// A length past 4 GiB: combine() moves the register by x^(8n) for 64-bit n;
+// checked against moving it byte by byte over a run of zeros it can afford.
+TEST(Crc32cTest, CombineWithLongZeroRunsMatchesExtend) {
+  const std::vector<unsigned char> zeros(1 << 20, 0);
+  const uint32_t a = value("prefix");
+  uint32_t extended = a;
+  for (int i = 0; i < 5; ++i) extended = extend(extended, zeros.data(), zeros.size());
+  EXPECT_EQ(combine(a, value(zeros.data(), 0), 0), a);
+  // crc(A 0^n) = combine(crc(A), crc(0^n), n), and crc(0^n) is extend over zeros.
+  uint32_t zero_run = 0;
+  for (int i = 0; i < 5; ++i) zero_run = extend(zero_run, zeros.data(), zeros.size());
+  EXPECT_EQ(combine(a, zero_run, 5u << 20), extended);
+  EXPECT_NE(combine(a, zero_run, (5u << 20) + (uint64_t{1} << 32)), extended);
+}
+
 TEST(Crc32cTest, MaskRoundTrips) {
   for (uint32_t c : {0u, 1u, 0xe3069283u, 0xffffffffu, 0x80000000u}) {
     EXPECT_NE(mask(c), c);

@@ -104,6 +104,11 @@ class PosixDirectReadFile final : public RandomAccessFile {
     }
     return std::string_view(scratch, done);
   }
+  // Nothing: this file reads around the page cache, from the disk.
+  Result<std::string_view> read_cached(uint64_t /*offset*/, size_t /*n*/,
+                                       char* scratch) const override {
+    return std::string_view(scratch, 0);
+  }
   uint64_t size() const override { return size_; }
   const std::string& path() const override { return path_; }
 

@@ -1,11 +1,13 @@
 // Open files of the POSIX FileSystem: buffered writes through write(2),
-// positional reads through pread(2), read-only mmap(2), and flock(2) locks.
+// positional reads through pread(2) (preadv2 RWF_NOWAIT for what the page
+// cache holds), read-only mmap(2), and flock(2) locks.
 #include "posix_files.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -159,6 +161,24 @@ class PosixRandomAccessFile final : public RandomAccessFile {
     while (done < n) {
       ssize_t got = ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done));
       if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        return posix_error("read " + path_ + " at offset " + std::to_string(offset + done), errno);
+      }
+      if (got == 0) break;  // end of file
+      done += static_cast<size_t>(got);
+    }
+    return std::string_view(scratch, done);
+  }
+  // preadv2(RWF_NOWAIT) fails with EAGAIN, or returns short, where the page
+  // cache lacks a page; a file system that cannot tell (EOPNOTSUPP) gives an
+  // empty view, so the caller reads it as not in memory.
+  Result<std::string_view> read_cached(uint64_t offset, size_t n, char* scratch) const override {
+    size_t done = 0;
+    while (done < n) {
+      iovec into{scratch + done, n - done};
+      ssize_t got = ::preadv2(fd_, &into, 1, static_cast<off_t>(offset + done), RWF_NOWAIT);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) break;
       if (got < 0) {
         return posix_error("read " + path_ + " at offset " + std::to_string(offset + done), errno);
       }

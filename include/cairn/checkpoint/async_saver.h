@@ -20,11 +20,16 @@
 // thread and must not touch what the training thread changes meanwhile:
 // it gets its own copy of the tensors.
 //
-// The copy is kept between saves and rewritten in place while the variables
-// keep their names, dtypes and shapes, so from the second save on the pause
-// is one memcpy of the model into memory already in use, not an allocation
-// of fresh pages (costly on virtual machines). The price: the saver holds a
-// second copy of the model for as long as it lives.
+// The copy is kept between saves and rewritten in place, tensor by tensor,
+// while the variables keep their names, dtypes and shapes, so the pause is
+// one memcpy of the model into memory already in use, not an allocation of
+// fresh pages (costly on virtual machines). prepare() allocates and touches
+// that copy ahead, in the background, so that even the first save pauses
+// no longer than later ones:
+//
+//   saver.prepare(session.tensor_refs());   // when training starts
+//
+// The price: the saver holds a second copy of the model while it lives.
 #pragma once
 
 #include <exception>
@@ -57,6 +62,13 @@ class AsyncSaver {
   void save(const NamedTensorRefs& tensors, Write write);
   // Waits for the save in flight; rethrows its failure.
   void wait();
+  // Waits for the save in flight (rethrowing its failure), then allocates
+  // and zeroes, on the background thread, the copy a save of `tensors` fills
+  // (their names, dtypes and shapes are read now; their values are not).
+  void prepare(const NamedTensorRefs& tensors);
+  // Waits for the background work without rethrowing; true when a save of
+  // `tensors` would only rewrite memory the saver already holds.
+  bool ready_for(const NamedTensorRefs& tensors);
   // Timings of every save that has completed, oldest first.
   std::vector<SaveTiming> timings() const;
 

@@ -60,6 +60,14 @@ class RandomAccessFile {
   // `scratch` or into a mapping owned by the file. A short view means the
   // file ended; reading past the end is not an error.
   virtual Result<std::string_view> read(uint64_t offset, size_t n, char* scratch) const = 0;
+  // The same, but only as far as the bytes are in memory now: the view stops
+  // short at the first byte that would have to come from the disk, without
+  // waiting for it (so a short view does not mean the file ended). The POSIX
+  // file reads with preadv2(RWF_NOWAIT) (from the page cache); by default
+  // read(), for files kept in memory.
+  virtual Result<std::string_view> read_cached(uint64_t offset, size_t n, char* scratch) const {
+    return read(offset, n, scratch);
+  }
   // Size of the file when it was opened.
   virtual uint64_t size() const = 0;
   virtual const std::string& path() const = 0;

@@ -3,6 +3,7 @@
 #include "cairn/formats/bundle/bundle_reader.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -11,7 +12,6 @@
 #include "cairn/io/crc32c.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
-#include "formats/bundle/bundle_reader_impl.h"
 #include "formats/bundle/bundle_shards.h"
 #include "formats/bundle/tensor_codec.h"
 
@@ -120,6 +120,19 @@ Result<BundleEntry> parse_entry(const std::string& name, const std::string& valu
 
 }  // namespace
 
+struct BundleReader::Impl {
+  Impl(FileSystem& file_system, std::string bundle_prefix)
+      : fs(file_system), prefix(std::move(bundle_prefix)), shards(fs, prefix) {}
+
+  Status load_index();
+
+  FileSystem& fs;
+  std::string prefix;
+  int num_shards = 0;
+  std::vector<BundleEntry> entries;
+  internal::BundleShards shards;  // refers to prefix
+};
+
 Status BundleReader::Impl::load_index() {
   std::string index = bundle_index_path(prefix);
   if (!fs.file_exists(index)) return missing_index_error(fs, prefix);
@@ -215,7 +228,9 @@ Result<Tensor> BundleReader::read(std::string_view name) const {
   // Fixed-width: straight from the file into the tensor, crc on the way.
   CAIRN_RETURN_IF_ERROR(impl_->shards.mapped_bytes(*e, &where).status());  // before allocating
   Tensor tensor = Tensor::uninitialized(e->dtype, e->shape);
-  CAIRN_RETURN_IF_ERROR(copy_checked(*e, tensor, where));
+  CAIRN_RETURN_IF_ERROR(check_target(*e, tensor));
+  const BundleReadTarget target{e, &tensor};
+  CAIRN_RETURN_IF_ERROR(copy_checked({&target, 1}).front());
   return tensor;
 }
 
@@ -223,36 +238,75 @@ Status BundleReader::read_into(std::string_view name, Tensor* dest) const {
   Status missing;
   const BundleEntry* e = find_or(name, &missing);
   if (e == nullptr) return missing;
-  if (dest->dtype() != e->dtype || !(dest->shape() == e->shape)) {
-    return invalid_argument_error("tensor '" + e->name + "' in " + impl_->prefix + " is " +
-                                  std::string(dtype_name(e->dtype)) + " " + e->shape.to_string() +
-                                  ", but the tensor to read it into is " +
-                                  std::string(dtype_name(dest->dtype())) + " " +
-                                  dest->shape().to_string());
-  }
-  if (!is_fixed_width(e->dtype)) {
-    CAIRN_ASSIGN_OR_RETURN(Tensor decoded, read(name));
-    *dest = std::move(decoded);
-    return ok_status();
-  }
-  std::string where;
-  CAIRN_RETURN_IF_ERROR(impl_->shards.mapped_bytes(*e, &where).status());
-  return copy_checked(*e, *dest, where);
+  const BundleReadTarget target{e, dest};
+  return read_many_into({&target, 1});
 }
 
-// Copies e's stored bytes into `tensor` (of e's dtype and shape) and checks
-// their crc32c.
-Status BundleReader::copy_checked(const BundleEntry& e, Tensor& tensor, std::string& where) const {
-  if (tensor.byte_size() != e.size) {  // parse_entry refuses this; never copy past the end
-    return data_loss_error(where + ": holds " + std::to_string(e.size) + " bytes, but " +
-                           std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
-                           " needs " + std::to_string(tensor.byte_size()));
+Status BundleReader::check_target(const BundleEntry& e, const Tensor& dest) const {
+  if (dest.dtype() != e.dtype || !(dest.shape() == e.shape)) {
+    return invalid_argument_error(
+        "tensor '" + e.name + "' in " + impl_->prefix + " is " + std::string(dtype_name(e.dtype)) +
+        " " + e.shape.to_string() + ", but the tensor to read it into is " +
+        std::string(dtype_name(dest.dtype())) + " " + dest.shape().to_string());
   }
-  CAIRN_ASSIGN_OR_RETURN(
-      uint32_t crc, impl_->shards.copy_stored(e, reinterpret_cast<char*>(tensor.data()), &where));
-  if (crc32c::mask(crc) != e.masked_crc32c) return crc_mismatch(where, e.masked_crc32c, crc);
-  if (e.dtype == DType::kBool) internal::canonicalize_bools(tensor);
+  if (is_fixed_width(e.dtype) && dest.byte_size() != e.size) {  // parse_entry refuses this
+    return data_loss_error(impl_->prefix + ": tensor '" + e.name + "' holds " +
+                           std::to_string(e.size) + " bytes, but " +
+                           std::string(dtype_name(e.dtype)) + " " + e.shape.to_string() +
+                           " needs " + std::to_string(dest.byte_size()));
+  }
   return ok_status();
+}
+
+// Fixed-width targets are copied together (copy_checked), the others
+// (strings) decoded one by one; then the first failure in target order.
+Status BundleReader::read_many_into(std::span<const BundleReadTarget> targets) const {
+  std::vector<Status> failures(targets.size());
+  std::vector<BundleReadTarget> fixed;
+  std::vector<size_t> fixed_at;  // fixed[k] is targets[fixed_at[k]]
+  for (size_t i = 0; i < targets.size(); ++i) {
+    assert(targets[i].entry != nullptr && targets[i].dest != nullptr);
+    const BundleEntry& e = *targets[i].entry;
+    failures[i] = check_target(e, *targets[i].dest);
+    if (!failures[i].ok()) continue;
+    if (is_fixed_width(e.dtype)) {
+      fixed.push_back(targets[i]);
+      fixed_at.push_back(i);
+    } else if (Result<Tensor> decoded = read(e.name); decoded.ok()) {
+      *targets[i].dest = std::move(*decoded);
+    } else {
+      failures[i] = decoded.status();
+    }
+  }
+  const std::vector<Status> copied = copy_checked(fixed);
+  for (size_t k = 0; k < copied.size(); ++k) failures[fixed_at[k]] = copied[k];
+  for (const Status& failure : failures) {
+    if (!failure.ok()) return failure;
+  }
+  return ok_status();
+}
+
+// Copies each fixed-width target's stored bytes into its tensor, checking
+// their crc32c: one status per target.
+std::vector<Status> BundleReader::copy_checked(std::span<const BundleReadTarget> targets) const {
+  std::vector<internal::BundleShards::StoredCopy> copies;
+  copies.reserve(targets.size());
+  for (const BundleReadTarget& t : targets) {
+    copies.push_back({t.entry, reinterpret_cast<char*>(t.dest->data())});
+  }
+  const std::vector<internal::BundleShards::Copied> copied = impl_->shards.copy_stored(copies);
+  std::vector<Status> out(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const BundleEntry& e = *targets[i].entry;
+    if (!copied[i].status.ok()) {
+      out[i] = copied[i].status;
+    } else if (crc32c::mask(copied[i].crc) != e.masked_crc32c) {
+      out[i] = crc_mismatch(copied[i].where, e.masked_crc32c, copied[i].crc);
+    } else if (e.dtype == DType::kBool) {
+      internal::canonicalize_bools(*targets[i].dest);
+    }
+  }
+  return out;
 }
 
 // Every declared shard must exist (TensorFlow writes one file per shard,

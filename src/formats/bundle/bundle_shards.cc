@@ -1,11 +1,13 @@
 // The data shards of a tensor bundle as BundleReader reads them
-// (bundle_shards.h): mappings, read-ahead, and direct-I/O cold restores.
+// (bundle_shards.h): reads from the page cache on every core, direct-I/O
+// cold restores, mappings and their read-ahead.
 #include "formats/bundle/bundle_shards.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/io/checksummed_read.h"
 #include "cairn/io/crc32c.h"
 
 namespace cairn::internal {
@@ -47,6 +49,7 @@ void BundleShards::resize(int num_shards) {
   num_shards_ = num_shards;
   mapped_.resize(static_cast<size_t>(num_shards));
   uncached_.resize(static_cast<size_t>(num_shards));
+  cached_.resize(static_cast<size_t>(num_shards));
   read_ahead_.resize(static_cast<size_t>(num_shards));
 }
 
@@ -115,38 +118,68 @@ void BundleShards::read_ahead_for(const MappedFile& file, const BundleEntry& e,
   state.advised_until = until;
 }
 
-Result<uint32_t> BundleShards::copy_stored(const BundleEntry& e, char* to,
-                                           std::string* where) const {
-  CAIRN_ASSIGN_OR_RETURN(std::string_view stored, mapped_bytes(e, where));
+Result<RandomAccessFile*> BundleShards::cached_file(int shard_id, const std::string& tensor) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return open_once(cached_[static_cast<size_t>(shard_id)], shard_id, tensor,
+                   [this](const std::string& path) { return fs_.new_random_access_file(path); });
+}
+
+Result<uint32_t> BundleShards::copy_cold(const BundleEntry& e, uint64_t from, uint64_t n, char* to,
+                                         bool walk) const {
   CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
-  const bool in_order = note_read(e);
-  const bool walk = in_order || e.size >= kReadAheadWindow;
-  if (!walk || file->resident(e.offset, e.size)) {
-    read_ahead_for(*file, e, in_order);
-    return copy_with_crc(stored, to);
+  if (walk) {
+    Result<RandomAccessFile*> uncached = uncached_file(e.shard_id, e.name);
+    if (uncached.ok()) return read_checksummed_in_order(**uncached, e.offset + from, n, to);
+    // Not opened (e.g. deleted since it was mapped): the mapping still holds it.
   }
-  Result<RandomAccessFile*> uncached = uncached_file(e.shard_id, e.name);
-  if (!uncached.ok()) {  // e.g. deleted since it was mapped: the mapping still holds it
-    read_ahead_for(*file, e, in_order);
-    return copy_with_crc(stored, to);
-  }
-  RandomAccessFile* direct = *uncached;
-  constexpr size_t kSlice = 256 * 1024;
-  uint32_t crc = 0;
-  for (uint64_t at = 0; at < e.size; at += kSlice) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(kSlice, e.size - at));
-    Result<std::string_view> read = direct->read(e.offset + at, n, to + at);
-    if (!read.ok()) return read.status().with_context(*where);  // names the tensor too
-    const std::string_view got = *read;
-    if (got.size() != n) {
-      return data_loss_error(*where + ": the file ended " +
-                             std::to_string(e.offset + at + got.size()) +
-                             " bytes in, inside the tensor (truncated data file?)");
+  file->will_need(e.offset + from, n);
+  return copy_with_crc(file->data().substr(static_cast<size_t>(e.offset + from), n), to);
+}
+
+Result<RangeRead> BundleShards::range_of(const StoredCopy& copy, std::string* where) const {
+  const BundleEntry& e = *copy.entry;
+  CAIRN_RETURN_IF_ERROR(mapped_bytes(e, where).status());
+  CAIRN_ASSIGN_OR_RETURN(const MappedFile* mapped, shard(e.shard_id, e.name));
+  // Not opened (e.g. deleted since it was mapped): copy_cold reads the mapping.
+  Result<RandomAccessFile*> file = cached_file(e.shard_id, e.name);
+  // Its first page in memory: the tensor likely is all there (what is not
+  // is still left to copy_cold).
+  const bool in_memory = file.ok() && mapped->resident(e.offset, std::min<uint64_t>(e.size, 1));
+  return RangeRead{.file = file.ok() ? *file : nullptr,
+                   .offset = e.offset,
+                   .size = e.size,
+                   .dest = copy.to,
+                   .try_memory = in_memory};
+}
+
+std::vector<BundleShards::Copied> BundleShards::copy_stored(
+    std::span<const StoredCopy> copies) const {
+  std::vector<Copied> out(copies.size());
+  std::vector<RangeRead> ranges;
+  std::vector<size_t> copy_of;  // ranges[k] copies copies[copy_of[k]]
+  std::vector<bool> walks;      // and walks its shard
+  for (size_t i = 0; i < copies.size(); ++i) {
+    Result<RangeRead> range = range_of(copies[i], &out[i].where);
+    if (!range.ok()) {
+      out[i].status = range.status();
+      continue;
     }
-    if (got.data() != to + at) std::memcpy(to + at, got.data(), n);
-    crc = crc32c::extend(crc, to + at, n);
+    const BundleEntry& e = *copies[i].entry;
+    ranges.push_back(*range);
+    copy_of.push_back(i);
+    walks.push_back(note_read(e) || e.size >= kReadAheadWindow);
   }
-  return crc;
+  ChecksummedReadOptions options;
+  options.slow = [&](size_t k, uint64_t from, uint64_t n, char* to) {
+    return copy_cold(*copies[copy_of[k]].entry, from, n, to, walks[k]);
+  };
+  const std::vector<RangeCrc> crcs = read_checksummed(ranges, options);
+  for (size_t k = 0; k < crcs.size(); ++k) {
+    Copied& copied = out[copy_of[k]];
+    copied.status = crcs[k].status.ok() ? ok_status() : crcs[k].status.with_context(copied.where);
+    copied.crc = crcs[k].crc;
+  }
+  return out;
 }
 
 }  // namespace cairn::internal

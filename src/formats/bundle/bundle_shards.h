@@ -1,16 +1,19 @@
 // BundleShards: the data shards of one tensor bundle as a BundleReader
-// reads them: each memory-mapped on first use, read ahead as tensors are
-// asked for, and read around the page cache (direct I/O) when a restore
-// walks large tensors that are not in memory. Internal to src/formats.
+// reads them: tensors in the page cache copied straight into their memory
+// on every core, tensors on the disk read around the page cache (direct
+// I/O) when a restore walks them, and from a memory mapping (read ahead as
+// tensors are asked for) otherwise. Internal to src/formats.
 #pragma once
 
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cairn/formats/bundle/bundle_reader.h"
+#include "cairn/io/checksummed_read.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn::internal {
@@ -29,14 +32,26 @@ class BundleShards {
   // the index places there, before anything is allocated for them.
   Result<std::string_view> mapped_bytes(const BundleEntry& e, std::string* where) const;
 
-  // Copies the stored bytes of fixed-width tensor `e` into `to` (e.size
-  // bytes) and returns their crc32c, computed on each slice while it is in
-  // the CPU cache. Bytes already in memory, and a lone tensor smaller than the
-  // read-ahead window (a lazy lookup), come from the mapping; a restore
-  // walking tensors in order, or one larger than the window, reads what is not
-  // in memory through the uncached file: at the disk's speed, without a page
-  // fault per 4 KiB or filling the page cache.
-  Result<uint32_t> copy_stored(const BundleEntry& e, char* to, std::string* where) const;
+  // One fixed-width tensor to copy: its entry, and where its e.size bytes go.
+  struct StoredCopy {
+    const BundleEntry* entry;
+    char* to;
+  };
+  // What became of one copy: the crc32c of the bytes copied, or the error
+  // (naming file and tensor); `where` holds the "file: tensor" text.
+  struct Copied {
+    Status status;
+    uint32_t crc = 0;
+    std::string where;
+  };
+
+  // Copies the stored bytes of every tensor into its `to` (each byte read
+  // once, its crc32c computed while the bytes are in the CPU cache) and says
+  // what became of each, in order. Bytes in the page cache are read with
+  // read_checksummed, straight into `to`, on up to all cores: no page fault
+  // per few pages as a copy out of the mapping takes. The rest is read as
+  // copy_cold() says.
+  std::vector<Copied> copy_stored(std::span<const StoredCopy> copies) const;
 
  private:
   // Per shard, for read-ahead: where the last tensor read ended, and how far
@@ -49,6 +64,17 @@ class BundleShards {
 
   Result<const MappedFile*> shard(int shard_id, const std::string& tensor) const;
   Result<RandomAccessFile*> uncached_file(int shard_id, const std::string& tensor) const;
+  Result<RandomAccessFile*> cached_file(int shard_id, const std::string& tensor) const;
+  // Where `copy` reads from (its bounds checked against the shard), and
+  // whether to look for it in memory first.
+  Result<RangeRead> range_of(const StoredCopy& copy, std::string* where) const;
+  // Bytes [from, from + n) of tensor `e` that were not in the page cache.
+  // A restore walking the shard (`walk`: in order, or a tensor larger than
+  // the read-ahead window) reads them through the uncached file, at the
+  // disk's speed without filling the page cache; a lone tensor (a lazy
+  // lookup) from the mapping, which reads only its own pages.
+  Result<uint32_t> copy_cold(const BundleEntry& e, uint64_t from, uint64_t n, char* to,
+                             bool walk) const;
   // The shard's file in `slot`, opened with `open(path)` the first time
   // (called with mu_ held); an error names the tensor that needed it.
   template <typename File, typename Open>
@@ -71,6 +97,7 @@ class BundleShards {
   // over old names), so a mapping stays valid while the reader lives.
   mutable std::vector<std::unique_ptr<MappedFile>> mapped_;
   mutable std::vector<std::unique_ptr<RandomAccessFile>> uncached_;
+  mutable std::vector<std::unique_ptr<RandomAccessFile>> cached_;
   mutable std::vector<ReadAhead> read_ahead_;
 };
 

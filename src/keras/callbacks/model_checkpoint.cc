@@ -61,6 +61,7 @@ void ModelCheckpoint::on_train_begin(const Logs& /*logs*/) {
                                          "ModelCheckpoint: directory");
   }
   epochs_since_save_ = 0;
+  if (async_) async_->prepare(internal::collect_tf_weights(model()).refs);  // copy made ahead
   batches_since_save_ = 0;
 }
 

@@ -6,10 +6,16 @@
 //   for (const cairn::BundleEntry& e : reader->entries()) { ... }   // sorted
 //   CAIRN_ASSIGN_OR_RETURN(cairn::Tensor w, reader->read("dnn/logits/kernel"));
 //
-// open() reads and checks only the index; read() fetches one tensor from its
-// memory-mapped shard (only that tensor's pages are read: a lazy restore costs
-// what it reads), copying it into the new tensor and computing its crc32c in
-// the same pass. Corrupt,
+// A restore fills its variables in one call, each byte read once:
+//   std::vector<cairn::BundleReadTarget> targets = {{reader->find("w"), &w}, ...};
+//   CAIRN_RETURN_IF_ERROR(reader->read_many_into(targets));
+//
+// open() reads and checks only the index; reads fetch tensors from the data
+// shards, copying the bytes into the tensor and computing their crc32c in the
+// same pass: from the page cache straight into the tensor on every core
+// (near memcpy speed), from the disk around the page cache when a restore
+// walks the shard, and from a memory mapping for a lone tensor (a lazy
+// restore costs what it reads). Corrupt,
 // truncated or missing files give DATA_LOSS / NOT_FOUND errors whose message
 // names the file and the tensor; nothing is allocated beyond what the file
 // holds. A TensorFlow V1 checkpoint is refused with an error that says so.
@@ -38,6 +44,7 @@ struct BundleReadTarget {
 
 class BundleReader {
  public:
+  using BundleReadTarget = ::cairn::BundleReadTarget;  // either spelling works
   // `fs` is borrowed and must outlive the reader.
   static Result<std::unique_ptr<BundleReader>> open(FileSystem& fs, std::string prefix);
   ~BundleReader();
@@ -61,14 +68,16 @@ class BundleReader {
   // checksum or read error, *dest holds unspecified values.
   Status read_into(std::string_view name, Tensor* dest) const;
 
-  // The tensor's bytes exactly as stored in its shard, crc-checked. Works for
-  // every dtype, including variant.
-  Result<std::string> read_raw(std::string_view name) const;
-
   // Reads every target, each byte once, its crc32c computed as it is copied
   // into dest; the first failure (in target order) is returned, naming the
   // file and tensor. On failure the destinations hold unspecified values.
+  // Entries must come from this reader (entries() or find()); a target of
+  // another dtype or shape is INVALID_ARGUMENT as in read_into().
   Status read_many_into(std::span<const BundleReadTarget> targets) const;
+
+  // The tensor's bytes exactly as stored in its shard, crc-checked. Works for
+  // every dtype, including variant.
+  Result<std::string> read_raw(std::string_view name) const;
 
   // Reads every tensor once, checking every crc; the first failure is returned.
   Status verify_all() const;
@@ -76,7 +85,10 @@ class BundleReader {
  private:
   // find(), or nullptr with `*missing` set to a NOT_FOUND naming the bundle.
   const BundleEntry* find_or(std::string_view name, Status* missing) const;
-  Status copy_checked(const BundleEntry& e, Tensor& tensor, std::string& where) const;
+  // Why `dest` cannot receive entry `e`, or ok.
+  Status check_target(const BundleEntry& e, const Tensor& dest) const;
+  // Copies fixed-width targets and checks their crcs: one status per target.
+  std::vector<Status> copy_checked(std::span<const BundleReadTarget> targets) const;
 
   struct Impl;
   explicit BundleReader(std::unique_ptr<Impl> impl);
