@@ -8,8 +8,8 @@
 #pragma once
 
 #include "cairn/checkpoint/checkpoint_path.h"
-#include "cairn/keras/layers/activation.h"
 #include "cairn/keras/callbacks/callbacks.h"
+#include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/layers/layer.h"

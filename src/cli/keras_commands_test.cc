@@ -23,10 +23,10 @@ std::string iris_test() { return testing::project_data_dir() + "/iris_test.csv";
 
 // The outputs h5_forward.py computes for `model` on the Iris test rows.
 json independent_outputs(const std::string& model) {
-  auto run =
-      run_command("/usr/bin/python3 " +
-                  shell_quote(std::string(CAIRN_SOURCE_DIR) + "/src/keras/saving/testdata/h5_forward.py") +
-                  " " + shell_quote(model) + " " + shell_quote(iris_test()));
+  auto run = run_command(
+      "/usr/bin/python3 " +
+      shell_quote(std::string(CAIRN_SOURCE_DIR) + "/src/keras/saving/testdata/h5_forward.py") +
+      " " + shell_quote(model) + " " + shell_quote(iris_test()));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return json::parse(run.out);
 }

@@ -96,8 +96,7 @@ std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_di
     if (!spec) spec = internal::infer_spec(checkpoint.reader);
     return RestorePlan{};
   };
-  std::optional<Restored> latest =
-      internal::restore_from_model_dir(model_dir, config, learn_spec);
+  std::optional<Restored> latest = internal::restore_from_model_dir(model_dir, config, learn_spec);
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");

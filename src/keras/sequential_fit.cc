@@ -6,9 +6,9 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
+#include "keras/callbacks/progress_bar.h"
 #include "keras/compiled_loss.h"
 #include "keras/layers/layer_config.h"
-#include "keras/callbacks/progress_bar.h"
 #include "keras/tensor_rows.h"
 
 namespace cairn::keras {

@@ -119,8 +119,8 @@ struct SavedModel::Impl {
   std::vector<std::string> feature_columns;
 };
 
-std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir) {
-  tensorflow::SavedModel saved = value_or_throw(read_saved_model_proto(default_file_system(), dir));
+std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir, FileSystem& fs) {
+  tensorflow::SavedModel saved = value_or_throw(read_saved_model_proto(fs, dir));
   std::vector<MetaGraphSummary> out;
   for (const auto& meta : saved.meta_graphs()) {
     out.push_back({tags_of(meta), to_signatures(meta, saved_model_pb_path(dir))});

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/io/file_system.h"
 #include "cairn/proto/saved_model.pb.h"
 

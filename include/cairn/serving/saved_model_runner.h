@@ -72,7 +72,8 @@ int match_tag_set(const std::vector<std::vector<std::string>>& tag_sets,
 
 // Every MetaGraphDef of the SavedModel in `dir` (saved_model.pb only; the
 // variables are not read). Throws NotFoundError / DataLossError naming the file.
-std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir);
+std::vector<MetaGraphSummary> read_meta_graphs(const std::string& dir,
+                                               FileSystem& fs = default_file_system());
 
 // Bytes of tensors one SavedModel::run may compute unless LoadOptions says
 // otherwise.

@@ -13,8 +13,8 @@
 
 #include <map>
 
-#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/formats/graph/graph_builder.h"
 #include "formats/export/inference_model_checks.h"
 #include "formats/export/saved_model_graph.h"
 

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "cairn/formats/bundle/bundle_reader.h"
-#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/formats/graph/graph_builder.h"
 #include "cairn/io/memory_file_system.h"
 #include "testing/test_util.h"
 

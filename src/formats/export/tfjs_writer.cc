@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "cairn/formats/json_limits.h"
 #include "cairn/formats/export/tfjs_model.h"
+#include "cairn/formats/json_limits.h"
 #include "formats/export/inference_model_checks.h"
 
 namespace cairn {

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/formats/export/tfjs_model.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/io/memory_file_system.h"
 #include "formats/export/export_test_util.h"
 
