@@ -80,9 +80,9 @@ class CountingFileSystem : public FileSystem {
     return counted(base_.new_uncached_file(path));
   }
   Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) override {
-    auto mapped = base_.map_file(path);
-    if (mapped.ok()) count(path, 0, (*mapped)->data().size());
-    return mapped;
+    Result<std::unique_ptr<MappedFile>> mapped = base_.map_file(path);
+    if (!mapped.ok()) return mapped.status();
+    return std::unique_ptr<MappedFile>(new CountedMapping(std::move(*mapped), path, *this));
   }
   Status rename_file(const std::string& from, const std::string& to) override {
     return base_.rename_file(from, to);
@@ -108,6 +108,27 @@ class CountingFileSystem : public FileSystem {
   }
 
  private:
+  // A mapping's bytes are out of sight once handed out, so all of them count
+  // as read each time data() gives them out; a mapping asked only whether
+  // pages are resident reads nothing.
+  class CountedMapping final : public MappedFile {
+   public:
+    CountedMapping(std::unique_ptr<MappedFile> file, std::string path, CountingFileSystem& owner)
+        : file_(std::move(file)), path_(std::move(path)), owner_(owner) {}
+    std::string_view data() const override {
+      std::string_view bytes = file_->data();
+      owner_.count(path_, 0, bytes.size());
+      return bytes;
+    }
+    void will_need(uint64_t offset, uint64_t n) const override { file_->will_need(offset, n); }
+    bool resident(uint64_t offset, uint64_t n) const override { return file_->resident(offset, n); }
+
+   private:
+    std::unique_ptr<MappedFile> file_;
+    std::string path_;
+    CountingFileSystem& owner_;
+  };
+
   class CountedFile final : public RandomAccessFile {
    public:
     CountedFile(std::unique_ptr<RandomAccessFile> file, CountingFileSystem& owner)

@@ -61,20 +61,27 @@ Result<const MappedFile*> BundleShards::shard(int shard_id, const std::string& t
   return file;
 }
 
-Result<std::string_view> BundleShards::mapped_bytes(const BundleEntry& e,
-                                                    std::string* where) const {
+Status BundleShards::check_placement(const BundleEntry& e, uint64_t file_size,
+                                     std::string* where) const {
   if (e.is_sliced) {
     return unimplemented_error("tensor '" + e.name + "' in " + prefix_ +
                                " is a partitioned (sliced) variable, which cairn does not read");
   }
-  CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
   *where = bundle_data_path(prefix_, e.shard_id, num_shards_) + ": tensor '" + e.name + "'";
-  const std::string_view data = file->data();
-  if (e.offset > data.size() || e.size > data.size() - e.offset) {
+  if (e.offset > file_size || e.size > file_size - e.offset) {
     return data_loss_error(*where + ": the index places it at bytes [" + std::to_string(e.offset) +
                            ", " + std::to_string(e.offset + e.size) + "), but the file holds " +
-                           std::to_string(data.size()) + " bytes (truncated data file?)");
+                           std::to_string(file_size) + " bytes (truncated data file?)");
   }
+  return ok_status();
+}
+
+Result<std::string_view> BundleShards::mapped_bytes(const BundleEntry& e,
+                                                    std::string* where) const {
+  if (e.is_sliced) return check_placement(e, 0, where);
+  CAIRN_ASSIGN_OR_RETURN(const MappedFile* file, shard(e.shard_id, e.name));
+  const std::string_view data = file->data();
+  CAIRN_RETURN_IF_ERROR(check_placement(e, data.size(), where));
   return data.substr(static_cast<size_t>(e.offset), static_cast<size_t>(e.size));
 }
 
@@ -138,10 +145,16 @@ Result<uint32_t> BundleShards::copy_cold(const BundleEntry& e, uint64_t from, ui
 
 Result<RangeRead> BundleShards::range_of(const StoredCopy& copy, std::string* where) const {
   const BundleEntry& e = *copy.entry;
-  CAIRN_RETURN_IF_ERROR(mapped_bytes(e, where).status());
   CAIRN_ASSIGN_OR_RETURN(const MappedFile* mapped, shard(e.shard_id, e.name));
   // Not opened (e.g. deleted since it was mapped): copy_cold reads the mapping.
   Result<RandomAccessFile*> file = cached_file(e.shard_id, e.name);
+  // Bounds from the file's size, so no byte of the mapping is taken for them:
+  // a warm read touches only what it copies.
+  if (file.ok()) {
+    CAIRN_RETURN_IF_ERROR(check_placement(e, (*file)->size(), where));
+  } else {
+    CAIRN_RETURN_IF_ERROR(mapped_bytes(e, where).status());
+  }
   // Its first page in memory: the tensor likely is all there (what is not
   // is still left to copy_cold).
   const bool in_memory = file.ok() && mapped->resident(e.offset, std::min<uint64_t>(e.size, 1));

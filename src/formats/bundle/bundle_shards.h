@@ -54,6 +54,10 @@ class BundleShards {
   std::vector<Copied> copy_stored(std::span<const StoredCopy> copies) const;
 
  private:
+  // Refuses a sliced entry and one the index places past the end of its
+  // file (`file_size` bytes); sets `where` to the "file: tensor" text.
+  Status check_placement(const BundleEntry& e, uint64_t file_size, std::string* where) const;
+
   // Per shard, for read-ahead: where the last tensor read ended, and how far
   // read-ahead of the mapping has been asked for.
   struct ReadAhead {
