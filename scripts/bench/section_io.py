@@ -181,14 +181,14 @@ def report_lazy_and_async(rep, args, cairn, size_mb, tensors):
     if doc is None or len(doc.get("save_blocking_seconds") or []) < 2:
         rep.line("- async save: not available (%s)" % (err or "no save_blocking_seconds"))
         return
-    # One saver for all runs, as in training: the first save allocates the
-    # copy, the later ones rewrite it in place.
+    # One saver for all runs, as in training: prepare() makes the copy ahead
+    # (in the background, when training starts), every save rewrites it.
     blocking, saves = doc["save_blocking_seconds"], doc["save_seconds"]
     blocked, total = median(blocking[1:]), median(saves[1:])
     sync = median(cairn.get("save_seconds") or [])
     rep.line("- async save (one AsyncSaver, 4 saves): training blocked %s s (the in-memory copy) "
              "of %s s until committed, %s%% of the save, median of saves 2-4; the first save, "
-             "which allocates the copy, blocked %s s. A synchronous save blocks %s s: async cuts "
+             "right after prepare() started making the copy, blocked %s s. A synchronous save blocks %s s: async cuts "
              "the pause %sx. Peak extra memory %s MiB (the copy, kept between saves)" % (
                  fmt(blocked, 3), fmt(total, 3), fmt(100 * blocked / total, 1),
                  fmt(blocking[0], 3), fmt(sync, 3),
