@@ -13,7 +13,7 @@
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/checkpoint/verify.h"
 #include "estimator/estimator_test_util.h"
-#include "testing/fault_sweep.h"
+#include "testing/fault_checks.h"
 
 namespace cairn::estimator {
 namespace {
@@ -43,27 +43,10 @@ bool is_event_file(const std::string& path) {
 
 // What every faulted train (steps 2 -> 4) must leave behind.
 void check(const Files& before, const FaultOutcome& o) {
-  const std::string where = std::string(cairn::testing::fault_name(o.fault)) + " at " +
-                            std::to_string(o.at) + ": " + o.error;
-  EXPECT_NE(o.error.find(std::string(kDir) + "/"), std::string::npos) << where;
-  const Files after = cairn::testing::files_under(o.memory, kDir);
-  for (const auto& [path, bytes] : before) {
-    const std::string name = basename(path);
-    if (name == "checkpoint" || name == kDirectoryLockName) continue;  // rewritten by design
-    auto it = after.find(path);
-    if (it == after.end()) {
-      ADD_FAILURE() << path << " lost; " << where;
-    } else if (is_event_file(path)) {
-      EXPECT_EQ(it->second.substr(0, bytes.size()), bytes) << path << " rewritten; " << where;
-    } else {
-      EXPECT_EQ(it->second, bytes) << path << " changed; " << where;
-    }
-  }
-  std::optional<RestoreChoice> newest = newest_intact_checkpoint(kDir, {}, o.memory);
-  ASSERT_TRUE(newest) << where;
-  EXPECT_TRUE(newest->skipped.empty()) << ::testing::PrintToString(newest->skipped) << where;
-  const std::string resumed_from = newest->prefix;
-  newest.reset();
+  const std::string where = cairn::testing::describe(o);
+  const std::string resumed_from =
+      cairn::testing::expect_earlier_files_kept(before, o, kDir, is_event_file);
+  if (resumed_from.empty()) return;
 
   testing::LogCapture log;
   train(o.memory, 5, &log);  // the disk is healthy again

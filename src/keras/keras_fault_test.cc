@@ -14,7 +14,7 @@
 #include "cairn/checkpoint/verify.h"
 #include "cairn/keras/callbacks/model_checkpoint.h"
 #include "keras/keras_test_util.h"
-#include "testing/fault_sweep.h"
+#include "testing/fault_checks.h"
 
 namespace cairn::keras {
 namespace {
@@ -49,25 +49,9 @@ Sequential run(FileSystem& fs, int from_epoch, int epochs) {
 
 // What every faulted fit (epochs 3 and 4) must leave behind.
 void check(const Files& before, const FaultOutcome& o) {
-  const std::string where = std::string(cairn::testing::fault_name(o.fault)) + " at " +
-                            std::to_string(o.at) + ": " + o.error;
-  EXPECT_NE(o.error.find(std::string(kDir) + "/"), std::string::npos) << where;
-  const Files after = cairn::testing::files_under(o.memory, kDir);
-  for (const auto& [path, bytes] : before) {
-    const std::string name = basename(path);
-    if (name == "checkpoint" || name == kDirectoryLockName) continue;  // rewritten by design
-    auto it = after.find(path);
-    if (it == after.end()) {
-      ADD_FAILURE() << path << " lost; " << where;
-    } else {
-      EXPECT_EQ(it->second, bytes) << path << " changed; " << where;
-    }
-  }
-  std::optional<RestoreChoice> newest = newest_intact_checkpoint(kDir, {}, o.memory);
-  ASSERT_TRUE(newest) << where;
-  EXPECT_TRUE(newest->skipped.empty()) << ::testing::PrintToString(newest->skipped) << where;
-  const std::string prefix = newest->prefix;
-  newest.reset();
+  const std::string where = cairn::testing::describe(o);
+  const std::string prefix = cairn::testing::expect_earlier_files_kept(before, o, kDir);
+  if (prefix.empty()) return;
   EXPECT_EQ(latest_checkpoint(kDir, o.memory), prefix) << where;
 
   // The disk is healthy again: the next run loads that checkpoint and trains on.
