@@ -5,7 +5,7 @@ set -euo pipefail
 
 # With arguments, installs those packages instead (scripts/install-fuzz-deps.sh).
 packages=(
-  cmake ninja-build g++ make pkg-config
+  cmake ninja-build g++ make pkg-config lld
   libleveldb-dev libsnappy-dev
   libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev libcli11-dev libeigen3-dev
