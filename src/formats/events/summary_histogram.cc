@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <string>
 
 namespace cairn {
 namespace {
@@ -50,31 +51,57 @@ const std::vector<double>& default_histogram_bucket_limits() {
   return limits;
 }
 
-Result<tensorflow::HistogramProto> make_histogram(const std::vector<double>& values) {
-  const std::vector<double>& limits = default_histogram_bucket_limits();
-  std::vector<double> counts(limits.size(), 0.0);
-  tensorflow::HistogramProto proto;
-  double min = DBL_MAX, max = -DBL_MAX, sum = 0, sum_squares = 0;
-  for (double v : values) {
-    if (!std::isfinite(v)) {
-      return invalid_argument_error("histogram summary: value " + std::to_string(v) +
-                                    " is not finite");
-    }
-    // The last limit is DBL_MAX, so only v == DBL_MAX would pass the end.
-    auto bucket = std::upper_bound(limits.begin(), limits.end() - 1, v) - limits.begin();
-    counts[static_cast<size_t>(bucket)] += 1.0;
-    min = std::min(min, v);
-    max = std::max(max, v);
-    sum += v;
-    sum_squares += v * v;
+HistogramCounter::HistogramCounter()
+    : limits_(default_histogram_bucket_limits()), counts_(limits_.size(), 0.0) {}
+
+Status HistogramCounter::add(double v) {
+  if (!std::isfinite(v)) {
+    return invalid_argument_error("histogram summary: value " + std::to_string(v) +
+                                  " is not finite");
   }
-  proto.set_min(min);
-  proto.set_max(max);
-  proto.set_num(static_cast<double>(values.size()));
-  proto.set_sum(sum);
-  proto.set_sum_squares(sum_squares);
-  encode_buckets(limits, counts, &proto);
+  // The last limit is DBL_MAX, so only v == DBL_MAX would pass the end.
+  auto bucket = std::upper_bound(limits_.begin(), limits_.end() - 1, v) - limits_.begin();
+  counts_[static_cast<size_t>(bucket)] += 1.0;
+  min_ = std::min(min_, v);
+  max_ = std::max(max_, v);
+  ++num_;
+  sum_ += v;
+  sum_squares_ += v * v;
+  return ok_status();
+}
+
+tensorflow::HistogramProto HistogramCounter::proto() const {
+  tensorflow::HistogramProto proto;
+  proto.set_min(min_);
+  proto.set_max(max_);
+  proto.set_num(num_);
+  proto.set_sum(sum_);
+  proto.set_sum_squares(sum_squares_);
+  encode_buckets(limits_, counts_, &proto);
   return proto;
+}
+
+Result<tensorflow::HistogramProto> make_histogram(const std::vector<double>& values) {
+  HistogramCounter counter;
+  for (double v : values) CAIRN_RETURN_IF_ERROR(counter.add(v));
+  return counter.proto();
+}
+
+Result<tensorflow::HistogramProto> make_histogram(const Tensor& values) {
+  if (!has_math(values.dtype()) || values.dtype() == DType::kString) {
+    return invalid_argument_error(std::string("histogram summary: a ") +
+                                  std::string(dtype_name(values.dtype())) +
+                                  " tensor has no numeric values");
+  }
+  HistogramCounter counter;
+  if (values.dtype() == DType::kFloat32) {  // the common case, without a switch per element
+    for (float v : values.flat<float>()) CAIRN_RETURN_IF_ERROR(counter.add(v));
+  } else {
+    for (int64_t i = 0; i < values.num_elements(); ++i) {
+      CAIRN_RETURN_IF_ERROR(counter.add(values.element_as_double(i)));
+    }
+  }
+  return counter.proto();
 }
 
 }  // namespace cairn
