@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "cairn/formats/events/event_writer.h"
+#include "cairn/keras/callbacks/tensorboard.h"
+#include "keras/keras_test_util.h"
 #include "testing/test_util.h"
 
 namespace cairn {
@@ -119,6 +121,50 @@ TEST_F(EventsCommandTest, MissingEmptyAndConflictingFlags) {
   EXPECT_EQ(empty.exit_code, 1);
   EXPECT_NE(empty.err.find("no event file"), std::string::npos) << empty.err;
   EXPECT_NE(events(logdir(), "--csv --json").exit_code, 0);
+}
+
+// ---- What cairn's trainers write ------------------------------------------
+
+TEST(EventsOfCairnTrainersTest, EstimatorLossAndWeightHistograms) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/iris";
+  auto train = run_command(cairn_command("train --model-dir " + shell_quote(dir) + " --train " +
+                                         shell_quote(testing::project_data_dir()) +
+                                         "/iris_training.csv --hidden-units 10,10 --steps 100"));
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  auto r = events(dir, "--tags");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(".    loss                      scalar     2       1           100\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(".    dnn/hiddenlayer_0/kernel  histogram  2       1           100\n"),
+            std::string::npos)
+      << r.out;
+  auto listing = events(dir);
+  EXPECT_NE(listing.out.find("  dnn/logits/kernel  (histogram, 2 points, steps 1..100)\n"
+                             "    step 1  "),
+            std::string::npos)
+      << listing.out;
+  EXPECT_NE(listing.out.find("count 30  min "), std::string::npos) << listing.out;  // 10 x 3
+}
+
+TEST(EventsOfCairnTrainersTest, KerasWeightHistograms) {
+  testing::TempDir tmp;
+  auto [x, y] = keras::testing::blobs(30, 3);
+  keras::Sequential model = keras::testing::small_classifier();
+  model.fit(x, y,
+            {.epochs = 2,
+             .validation_split = 0.2,
+             .callbacks = {std::make_shared<keras::TensorBoard>(
+                 tmp.path() + "/logs", keras::TensorBoardOptions{.histogram_freq = 1})},
+             .verbose = 0});
+  auto r = events(tmp.path() + "/logs", "--tags --csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const nn::Variable* w : model.weights()) {
+    EXPECT_NE(r.out.find("\ntrain," + w->name + "_0,histogram,2,0,1\n"), std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(r.out.find("\nvalidation,epoch_loss,scalar,2,0,1\n"), std::string::npos) << r.out;
 }
 
 // ---- TensorFlow's event files ----------------------------------------------

@@ -223,6 +223,25 @@ TEST(EventHistogramTest, ExtremeFiniteValuesStayInRange) {
   EXPECT_EQ(histo->num(), 3.0);
 }
 
+// The logarithm's guess finds the bucket a binary search finds, at every
+// limit, on both sides of it, and between.
+TEST(EventHistogramTest, BucketOfAValueIsTheFirstLimitAboveIt) {
+  const std::vector<double>& limits = default_histogram_bucket_limits();
+  auto binary_search = [&](double v) {
+    return static_cast<size_t>(std::upper_bound(limits.begin(), limits.end() - 1, v) -
+                               limits.begin());
+  };
+  std::vector<double> values = {0.0, -0.0, 5e-324, -5e-324, 1e-13, -1e-13, 0.5, -0.5, 1e300};
+  for (double limit : limits) {
+    values.push_back(limit);
+    values.push_back(std::nextafter(limit, -DBL_MAX));
+    values.push_back(std::nextafter(limit, DBL_MAX));
+  }
+  for (size_t i = 1; i < limits.size() - 2; ++i) values.push_back((limits[i] + limits[i + 1]) / 2);
+  for (double v : values) EXPECT_EQ(histogram_bucket(v), binary_search(v)) << v;
+  EXPECT_EQ(histogram_bucket(DBL_MAX), limits.size() - 1);
+}
+
 TEST(EventHistogramTest, TensorsCountLikeTheirValues) {
   const std::vector<double> values = {-1.5, 0.0, 0.25, 0.25, 3.0};
   auto expected = make_histogram(values);

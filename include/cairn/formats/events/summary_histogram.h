@@ -21,9 +21,12 @@ namespace cairn {
 // a factor 1.1 from 1e-12 while below 1e20, then DBL_MAX: 1551 limits.
 const std::vector<double>& default_histogram_bucket_limits();
 
-// Counts values into the default buckets, one at a time: a value v falls in
-// the first bucket whose limit is greater than v (a binary search over the
-// 1551 limits: O(log buckets) per value).
+// The bucket of a finite value v: the index of the first default limit
+// greater than v (the last limit, DBL_MAX, for v == DBL_MAX). O(1): a guess
+// from v's logarithm, checked against the limits around it.
+size_t histogram_bucket(double v);
+
+// Counts values into the default buckets, one at a time (histogram_bucket).
 class HistogramCounter {
  public:
   HistogramCounter();
