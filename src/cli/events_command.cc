@@ -1,3 +1,5 @@
+// `cairn events` (events_command.h): the command entry, and the text listing
+// and tag table it prints by default.
 #include "cli/events_command.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// How `cairn events` prints runs as CSV and JSON, and the grouping by tag
+// every form shares (events_output.h).
 #include "cli/events_output.h"
 
 #include <algorithm>

@@ -120,15 +120,18 @@ std::optional<double> decode_scalar_tensor(std::string_view serialized_tensor_pr
   return t->values.front();
 }
 
-Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path) {
+Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path,
+                                                   RecordReaderOptions options) {
   CAIRN_ASSIGN_OR_RETURN(auto file, fs.new_random_access_file(path));
-  RecordReader reader(*file);
+  RecordReader reader(*file, options);
   std::vector<tensorflow::Event> events;
   uint64_t offset = 0;
   while (!reader.at_end(offset)) {
     const uint64_t start = offset;
-    CAIRN_ASSIGN_OR_RETURN(std::string record, reader.read_record(&offset));
-    if (!events.emplace_back().ParseFromString(record)) return not_an_event(path, start);
+    Result<std::string> record = reader.read_record(&offset);
+    if (record.status().code() == StatusCode::kOutOfRange) break;  // a cut-off last record
+    if (!record.ok()) return record.status();
+    if (!events.emplace_back().ParseFromString(*record)) return not_an_event(path, start);
   }
   return events;
 }

@@ -140,7 +140,8 @@ Result<EventRun> read_run(FileSystem& fs, std::string name, std::vector<std::str
   EventRun run{.name = std::move(name), .files = std::move(files), .scalars = {}, .histograms = {}};
   RunBuilder builder(&run);
   for (const std::string& file : run.files) {
-    CAIRN_ASSIGN_OR_RETURN(std::vector<tensorflow::Event> events, read_events(fs, file));
+    CAIRN_ASSIGN_OR_RETURN(std::vector<tensorflow::Event> events,
+                           read_events(fs, file, {.truncated_tail_is_out_of_range = true}));
     for (const tensorflow::Event& event : events) builder.add(event);
   }
   return run;

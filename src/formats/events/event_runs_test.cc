@@ -211,6 +211,21 @@ TEST_F(EventRunsFileTest, MissingEmptyAndDamaged) {
       << damaged.status().to_string();
 }
 
+// A writer still appending (or killed mid-record) leaves a cut-off record:
+// the complete ones are read, as TensorBoard does.
+TEST_F(EventRunsFileTest, CutOffLastRecordIsLeftOut) {
+  write("/logs", 100, {scalar_event("loss", 1, 0.1f), scalar_event("loss", 2, 0.2f)});
+  const std::string path = "/logs/events.out.tfevents.0000000100.h";
+  auto file = fs_.new_appendable_file(path);
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->append(std::string("\x20\0\0\0\0\0\0\0", 8)).ok());  // half a header
+  ASSERT_TRUE((*file)->close().ok());
+  auto found = runs("/logs");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(steps_of(found[0], "loss"), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(read_events(fs_, path).status().code(), StatusCode::kDataLoss);  // strict by default
+}
+
 // ---- TensorFlow-written log directories ---------------------------------
 
 class EventRunsFixtureTest : public ::testing::Test {

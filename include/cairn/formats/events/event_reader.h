@@ -20,12 +20,17 @@
 
 #include "cairn/core/status.h"
 #include "cairn/io/file_system.h"
+#include "cairn/io/record_reader.h"
 #include "cairn/proto/event.pb.h"
 
 namespace cairn {
 
-// Every Event of the file at `path`, in file order.
-Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path);
+// Every Event of the file at `path`, in file order. With
+// options.truncated_tail_is_out_of_range, a last record cut off by the end of
+// the file (its writer is still appending, or was killed mid-record) ends
+// the list instead of being DATA_LOSS.
+Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path,
+                                                   RecordReaderOptions options = {});
 
 // One point of a scalar time series.
 struct ScalarEvent {

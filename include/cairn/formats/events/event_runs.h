@@ -57,7 +57,9 @@ struct EventRun {
 
 // Every run under `logdir` (searched recursively), sorted by name. A file
 // is an event file when its name contains "tfevents" (TensorBoard's rule);
-// a damaged one gives DATA_LOSS naming it. Symbolic links to files are read;
+// a damaged one gives DATA_LOSS naming it, but a last record cut off by the
+// end of the file is left out, as TensorBoard does (its writer is still
+// appending, or was killed mid-record). Symbolic links to files are read;
 // symbolic links to directories are not followed (no cycles). `logdir` may
 // also be one event file: one run ".". NOT_FOUND if `logdir` does not exist;
 // an empty vector if it holds no event file.
