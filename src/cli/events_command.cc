@@ -14,8 +14,7 @@ namespace cairn::cli {
 namespace {
 
 constexpr const char* kHelp =
-    "Print the scalars and histograms of a log directory's runs (every subdirectory with event "
-    "files), as TensorBoard loads them";
+    "Print the scalars and histograms of a log directory's runs, as TensorBoard loads them";
 
 std::string point_line(const ScalarEvent& p) {
   return "step " + std::to_string(p.step) + "  " + utc_time_text(p.wall_time) + "  " +
