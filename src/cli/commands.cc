@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/estimator_commands.h"
+#include "cli/events_command.h"
 #include "cli/export_command.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
@@ -192,8 +193,9 @@ Command export_command() {
 }  // namespace
 
 std::vector<Command> cairn_commands() {
-  return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
-          summary_command(), verify_command(), saved_model_command(), export_command()};
+  return {inspect_command(),     train_command(),   evaluate_command(),
+          predict_command(),     summary_command(), verify_command(),
+          saved_model_command(), export_command(),  events_command()};
 }
 
 }  // namespace cairn::cli

@@ -1,6 +1,5 @@
 #include "cli/inspect.h"
 
-#include <charconv>
 #include <cmath>
 #include <ostream>
 
@@ -8,31 +7,24 @@
 
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cli/nested_arrays.h"
+#include "cli/shortest_text.h"
 
 namespace cairn::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-// Shortest text that reads back as the same float32 (or float64).
-template <typename T>
-std::string shortest(T value) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
-  return ec == std::errc() ? std::string(buf, end) : "nan";
-}
-
 std::string format_element(const Tensor& t, int64_t i) {
   const auto at = static_cast<size_t>(i);
   switch (t.dtype()) {
     case DType::kFloat32:
-      return shortest(t.flat<float>()[at]);
+      return shortest_text(t.flat<float>()[at]);
     case DType::kFloat64:
-      return shortest(t.flat<double>()[at]);
+      return shortest_text(t.flat<double>()[at]);
     case DType::kHalf:
-      return shortest(t.flat<half>()[at].to_float());
+      return shortest_text(t.flat<half>()[at].to_float());
     case DType::kBfloat16:
-      return shortest(t.flat<bfloat16>()[at].to_float());
+      return shortest_text(t.flat<bfloat16>()[at].to_float());
     case DType::kBool:
       return t.flat<bool>()[at] ? "true" : "false";
     case DType::kInt64:
@@ -62,13 +54,13 @@ json json_number(const Tensor& t, int64_t i) {
   double v = 0;
   switch (t.dtype()) {
     case DType::kFloat32:
-      v = std::stod(shortest(t.flat<float>()[at]));
+      v = std::stod(shortest_text(t.flat<float>()[at]));
       break;
     case DType::kHalf:
-      v = std::stod(shortest(t.flat<half>()[at].to_float()));
+      v = std::stod(shortest_text(t.flat<half>()[at].to_float()));
       break;
     case DType::kBfloat16:
-      v = std::stod(shortest(t.flat<bfloat16>()[at].to_float()));
+      v = std::stod(shortest_text(t.flat<bfloat16>()[at].to_float()));
       break;
     case DType::kFloat64:
       v = t.flat<double>()[at];

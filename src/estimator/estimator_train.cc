@@ -42,7 +42,11 @@ int64_t target_step(const TrainOptions& options, int64_t global_step) {
 }
 
 // The files a train call writes besides checkpoints: graph.pbtxt, the
-// MetaGraphDef saved beside each checkpoint, and the event file.
+// MetaGraphDef saved beside each checkpoint, and the event file, which
+// starts with the graph and a SessionLog START at the first step this call
+// trains (the restored global step + 1, where TensorFlow's SummarySaverHook
+// puts it), so TensorBoard drops the points a killed run wrote past the
+// checkpoint this call resumes from.
 struct ModelDirWriter {
   ModelDirWriter(const ModelSpec& spec, internal::Session& session, const std::string& dir,
                  FileSystem& file_system)
@@ -54,6 +58,7 @@ struct ModelDirWriter {
     events = value_or_throw(EventWriter::create(fs, dir));
     throw_if_error(events->add_graph(graph.SerializeAsString()));
     throw_if_error(events->add_meta_graph(meta));
+    throw_if_error(events->add_session_log(SessionLogStatus::kStart, session.step() + 1));
   }
   void write_meta(const std::string& prefix) const {
     throw_if_error(fs.write_file_atomically(checkpoint_meta_path(prefix), meta));
@@ -133,9 +138,17 @@ class TrainLoop {
     }
     if (config_.save_summary_steps > 0 && (first || step % config_.save_summary_steps == 0)) {
       throw_if_error(files_.events->add_scalar("loss", loss, step));
+      write_weight_histograms(step);
     }
     double now = internal::now_seconds(config_);
     if (schedule_.should_save(step, now)) save();
+  }
+
+  // A histogram of each trainable variable, tagged with its name.
+  void write_weight_histograms(int64_t step) {
+    for (const nn::Variable* v : session_.model->variables()) {
+      if (v->trainable) throw_if_error(files_.events->add_histogram(v->name, v->value, step));
+    }
   }
 
   void log_rate(int64_t step) {

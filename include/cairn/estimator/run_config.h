@@ -32,7 +32,7 @@ struct RunConfig {
   std::optional<int64_t> save_checkpoints_steps;
   int keep_checkpoint_max = 5;  // <= 0 keeps all
   double keep_checkpoint_every_n_hours = 10000;
-  int64_t save_summary_steps = 100;        // 0 disables scalar summaries
+  int64_t save_summary_steps = 100;        // 0 disables summaries (scalars, weight histograms)
   int64_t log_step_count_steps = 100;      // 0 disables loss/rate logs
   std::optional<uint64_t> tf_random_seed;  // unset: a fresh seed each run
   // Seconds since the epoch; injectable for tests. Default: the system clock.

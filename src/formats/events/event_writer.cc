@@ -91,7 +91,15 @@ Status EventWriter::add_scalar(std::string_view tag, float value, int64_t step) 
 
 Status EventWriter::add_histogram(std::string_view tag, const std::vector<double>& values,
                                   int64_t step) {
-  auto histo = make_histogram(values);
+  return add_histogram_proto(tag, make_histogram(values), step);
+}
+
+Status EventWriter::add_histogram(std::string_view tag, const Tensor& values, int64_t step) {
+  return add_histogram_proto(tag, make_histogram(values), step);
+}
+
+Status EventWriter::add_histogram_proto(std::string_view tag,
+                                        Result<tensorflow::HistogramProto> histo, int64_t step) {
   if (!histo.ok()) return histo.status().with_context(std::string(tag));
   tensorflow::Event event = new_event(step);
   tensorflow::Summary::Value* v = event.mutable_summary()->add_value();

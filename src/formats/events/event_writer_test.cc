@@ -209,7 +209,7 @@ TEST(EventHistogramTest, CountsAndCollapsesEmptyRuns) {
 }
 
 TEST(EventHistogramTest, EmptyInputHasOneBucket) {
-  auto histo = make_histogram({});
+  auto histo = make_histogram(std::vector<double>{});
   ASSERT_TRUE(histo.ok());
   EXPECT_EQ(histo->num(), 0.0);
   ASSERT_EQ(histo->bucket_size(), 1);
@@ -221,6 +221,56 @@ TEST(EventHistogramTest, ExtremeFiniteValuesStayInRange) {
   auto histo = make_histogram({DBL_MAX, -DBL_MAX, 1e300});
   ASSERT_TRUE(histo.ok());
   EXPECT_EQ(histo->num(), 3.0);
+}
+
+// The logarithm's guess finds the bucket a binary search finds, at every
+// limit, on both sides of it, and between.
+TEST(EventHistogramTest, BucketOfAValueIsTheFirstLimitAboveIt) {
+  const std::vector<double>& limits = default_histogram_bucket_limits();
+  auto binary_search = [&](double v) {
+    return static_cast<size_t>(std::upper_bound(limits.begin(), limits.end() - 1, v) -
+                               limits.begin());
+  };
+  std::vector<double> values = {0.0, -0.0, 5e-324, -5e-324, 1e-13, -1e-13, 0.5, -0.5, 1e300};
+  for (double limit : limits) {
+    values.push_back(limit);
+    values.push_back(std::nextafter(limit, -DBL_MAX));
+    values.push_back(std::nextafter(limit, DBL_MAX));
+  }
+  for (size_t i = 1; i < limits.size() - 2; ++i) values.push_back((limits[i] + limits[i + 1]) / 2);
+  for (double v : values) EXPECT_EQ(histogram_bucket(v), binary_search(v)) << v;
+  EXPECT_EQ(histogram_bucket(DBL_MAX), limits.size() - 1);
+}
+
+TEST(EventHistogramTest, TensorsCountLikeTheirValues) {
+  const std::vector<double> values = {-1.5, 0.0, 0.25, 0.25, 3.0};
+  auto expected = make_histogram(values);
+  ASSERT_TRUE(expected.ok());
+  for (DType dtype : {DType::kFloat32, DType::kFloat64, DType::kHalf}) {
+    Tensor t(dtype, TensorShape({5}));
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (dtype == DType::kFloat32) t.flat<float>()[i] = static_cast<float>(values[i]);
+      if (dtype == DType::kFloat64) t.flat<double>()[i] = values[i];
+      if (dtype == DType::kHalf)
+        t.flat<half>()[i] = half::from_float(static_cast<float>(values[i]));
+    }
+    auto histo = make_histogram(t);
+    ASSERT_TRUE(histo.ok()) << dtype_name(dtype);
+    EXPECT_EQ(histo->SerializeAsString(), expected->SerializeAsString()) << dtype_name(dtype);
+  }
+  auto ints = make_histogram(Tensor::from_vector<int32_t>({1, 2, 2}, {3}));
+  ASSERT_TRUE(ints.ok());
+  EXPECT_EQ(ints->num(), 3.0);
+  EXPECT_EQ(ints->max(), 2.0);
+  Tensor strings(DType::kString, TensorShape({1}));
+  EXPECT_EQ(make_histogram(strings).status().code(), StatusCode::kInvalidArgument);
+  Tensor nan = Tensor::from_vector<float>({1.0f, std::nanf("")}, {2});
+  MemoryFileSystem fs;
+  auto writer = EventWriter::create(fs, "/logs");
+  ASSERT_TRUE(writer.ok());
+  Status bad = (*writer)->add_histogram("dense/kernel", nan, 1);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.to_string().find("dense/kernel"), std::string::npos) << bad.to_string();
 }
 
 TEST(EventScalarTensorTest, DecodesFloatAndDoubleScalarsOnly) {

@@ -41,7 +41,15 @@ tensorflow::Event keras_graph_event(const Sequential& model) {
 }  // namespace
 
 TensorBoard::TensorBoard(std::string log_dir, FileSystem* file_system)
-    : log_dir_(std::move(log_dir)), file_system_(file_system) {}
+    : TensorBoard(std::move(log_dir), TensorBoardOptions{.file_system = file_system}) {}
+
+TensorBoard::TensorBoard(std::string log_dir, TensorBoardOptions options)
+    : log_dir_(std::move(log_dir)), options_(options) {
+  if (options_.histogram_freq < 0) {
+    throw InvalidArgumentError("TensorBoard: histogram_freq must be >= 0, got " +
+                               std::to_string(options_.histogram_freq));
+  }
+}
 
 TensorBoard::~TensorBoard() = default;
 
@@ -49,7 +57,7 @@ EventWriter& TensorBoard::writer(bool validation) {
   std::unique_ptr<EventWriter>& w = validation ? validation_ : train_;
   if (!w) {
     const std::string dir = log_dir_ + (validation ? "/validation" : "/train");
-    w = value_or_throw(EventWriter::create(file_system(file_system_), dir, v2_suffix()));
+    w = value_or_throw(EventWriter::create(file_system(options_.file_system), dir, v2_suffix()));
   }
   return *w;
 }
@@ -66,8 +74,21 @@ void TensorBoard::on_epoch_end(int epoch, const Logs& logs) {
     const std::string tag = "epoch_" + (validation ? name.substr(4) : name);
     throw_if_error(writer(validation).add_scalar(tag, static_cast<float>(value), epoch));
   }
+  if (options_.histogram_freq > 0 && epoch % options_.histogram_freq == 0) {
+    write_weight_histograms(epoch);
+  }
   throw_if_error(writer(false).flush());
   if (validation_) throw_if_error(validation_->flush());
+}
+
+// tf.keras' _log_weights: every weight of every layer, "dense/kernel:0"
+// tagged "dense/kernel_0".
+void TensorBoard::write_weight_histograms(int epoch) {
+  for (const LayerPtr& layer : model().layers()) {
+    for (const nn::Variable* w : layer->weights()) {
+      throw_if_error(writer(false).add_histogram(w->name + "_0", w->value, epoch));
+    }
+  }
 }
 
 void TensorBoard::on_train_end(const Logs& /*logs*/) {

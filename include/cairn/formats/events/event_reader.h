@@ -20,12 +20,17 @@
 
 #include "cairn/core/status.h"
 #include "cairn/io/file_system.h"
+#include "cairn/io/record_reader.h"
 #include "cairn/proto/event.pb.h"
 
 namespace cairn {
 
-// Every Event of the file at `path`, in file order.
-Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path);
+// Every Event of the file at `path`, in file order. With
+// options.truncated_tail_is_out_of_range, a last record cut off by the end of
+// the file (its writer is still appending, or was killed mid-record) ends
+// the list instead of being DATA_LOSS.
+Result<std::vector<tensorflow::Event>> read_events(FileSystem& fs, const std::string& path,
+                                                   RecordReaderOptions options = {});
 
 // One point of a scalar time series.
 struct ScalarEvent {
@@ -40,13 +45,26 @@ struct ScalarEvent {
 // tf.summary.scalar). Values with no value set, and other tensors (strings,
 // non-scalars), are skipped.
 std::vector<ScalarEvent> list_scalars(const std::vector<tensorflow::Event>& events);
+// Appends the scalars of one event to `scalars` (list_scalars' rule).
+void append_scalars(const tensorflow::Event& event, std::vector<ScalarEvent>* scalars);
 
 // read_events() then list_scalars().
 Result<std::vector<ScalarEvent>> read_scalars(FileSystem& fs, const std::string& path);
 
-// The value of a serialized TensorProto holding a rank-0 DT_FLOAT or
-// DT_DOUBLE tensor (in float_val/double_val or tensor_content); nullopt for
-// anything else. Summary.Value.tensor is declared as bytes (summary.proto).
+// A DT_FLOAT or DT_DOUBLE tensor's shape and values, widened to double.
+struct FloatTensor {
+  std::vector<int64_t> shape;  // empty: a scalar
+  std::vector<double> values;  // row-major, one per element
+};
+
+// The tensor in a serialized TensorProto of dtype DT_FLOAT or DT_DOUBLE
+// (values in float_val/double_val or tensor_content); nullopt for any other
+// dtype, an unknown shape, or values that do not fill the shape.
+// Summary.Value.tensor is declared as bytes (summary.proto).
+std::optional<FloatTensor> decode_float_tensor(std::string_view serialized_tensor_proto);
+
+// The value of a serialized rank-0 DT_FLOAT or DT_DOUBLE TensorProto
+// (decode_float_tensor); nullopt for anything else.
 std::optional<double> decode_scalar_tensor(std::string_view serialized_tensor_proto);
 
 }  // namespace cairn

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cairn/core/status.h"
+#include "cairn/core/tensor.h"
 #include "cairn/io/file_system.h"
 #include "cairn/io/record_writer.h"
 #include "cairn/proto/event.pb.h"
@@ -56,6 +57,9 @@ class EventWriter {
   // Summary.Value{tag, histo} with TensorFlow's default buckets
   // (summary_histogram.h). INVALID_ARGUMENT if a value is NaN or infinite.
   Status add_histogram(std::string_view tag, const std::vector<double>& values, int64_t step);
+  // The same for a numeric tensor's elements, e.g. a variable's weights
+  // (make_histogram(const Tensor&)).
+  Status add_histogram(std::string_view tag, const Tensor& values, int64_t step);
   // Event.graph_def: a serialized GraphDef, stored as given.
   Status add_graph(std::string_view serialized_graph_def, int64_t step = 0);
   // Event.meta_graph_def: a serialized MetaGraphDef, stored as given.
@@ -80,6 +84,8 @@ class EventWriter {
   EventWriter(std::unique_ptr<RecordWriter> records, std::string path,
               std::function<double()> clock);
   Status write(const tensorflow::Event& event);
+  Status add_histogram_proto(std::string_view tag, Result<tensorflow::HistogramProto> histo,
+                             int64_t step);
   tensorflow::Event new_event(int64_t step) const;
 
   std::unique_ptr<RecordWriter> records_;
