@@ -41,10 +41,9 @@ class CheckpointDiffTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointDiffTest, ACheckpointAgainstItselfIsIdentical) {
-  const std::string a =
-      save("model.ckpt-1", {{"w", Tensor::from_vector<float>({1, 2, 3}, {3})},
-                            {"names", Tensor::from_strings({"x", "y"}, {2})},
-                            {"global_step", Tensor::scalar<int64_t>(1)}});
+  const std::string a = save("model.ckpt-1", {{"w", Tensor::from_vector<float>({1, 2, 3}, {3})},
+                                              {"names", Tensor::from_strings({"x", "y"}, {2})},
+                                              {"global_step", Tensor::scalar<int64_t>(1)}});
   CheckpointDiff d = diff_checkpoints(a, a, memory_);
   EXPECT_FALSE(d.differs());
   EXPECT_EQ(d.compared.size(), 3u);
@@ -59,8 +58,9 @@ TEST_F(CheckpointDiffTest, ACheckpointAgainstItselfIsIdentical) {
 TEST_F(CheckpointDiffTest, NumbersMatchTheirDefinitions) {
   const std::string a = save("model.ckpt-1", {{"w", Tensor::from_vector<float>({1, 2, 3, 4}, {4})},
                                               {"b", Tensor::from_vector<float>({5}, {1})}});
-  const std::string b = save("model.ckpt-2", {{"w", Tensor::from_vector<float>({1, 2, 3.5, 2}, {4})},
-                                              {"b", Tensor::from_vector<float>({5}, {1})}});
+  const std::string b =
+      save("model.ckpt-2", {{"w", Tensor::from_vector<float>({1, 2, 3.5, 2}, {4})},
+                            {"b", Tensor::from_vector<float>({5}, {1})}});
   CheckpointDiff d = diff_checkpoints(a, b, memory_);
   EXPECT_EQ(d.prefix_a, "/m/model.ckpt-1");
   EXPECT_EQ(d.prefix_b, "/m/model.ckpt-2");
@@ -102,16 +102,18 @@ TEST_F(CheckpointDiffTest, OnlyInOneSideAndDtypeOrShapeChanges) {
 }
 
 TEST_F(CheckpointDiffTest, EveryNumericDtypeComparedAsDoubles) {
-  const std::string a = save("a", {{"h", Tensor::from_vector<half>({half::from_float(1.5f)}, {1})},
-                                   {"bf", Tensor::from_vector<bfloat16>({bfloat16::from_float(2)}, {1})},
-                                   {"i8", Tensor::from_vector<int8_t>({-3}, {1})},
-                                   {"u64", Tensor::from_vector<uint64_t>({10}, {1})},
-                                   {"flag", Tensor::from_vector<bool>({true, false}, {2})}});
-  const std::string b = save("b", {{"h", Tensor::from_vector<half>({half::from_float(1.0f)}, {1})},
-                                   {"bf", Tensor::from_vector<bfloat16>({bfloat16::from_float(4)}, {1})},
-                                   {"i8", Tensor::from_vector<int8_t>({4}, {1})},
-                                   {"u64", Tensor::from_vector<uint64_t>({7}, {1})},
-                                   {"flag", Tensor::from_vector<bool>({true, true}, {2})}});
+  const std::string a =
+      save("a", {{"h", Tensor::from_vector<half>({half::from_float(1.5f)}, {1})},
+                 {"bf", Tensor::from_vector<bfloat16>({bfloat16::from_float(2)}, {1})},
+                 {"i8", Tensor::from_vector<int8_t>({-3}, {1})},
+                 {"u64", Tensor::from_vector<uint64_t>({10}, {1})},
+                 {"flag", Tensor::from_vector<bool>({true, false}, {2})}});
+  const std::string b =
+      save("b", {{"h", Tensor::from_vector<half>({half::from_float(1.0f)}, {1})},
+                 {"bf", Tensor::from_vector<bfloat16>({bfloat16::from_float(4)}, {1})},
+                 {"i8", Tensor::from_vector<int8_t>({4}, {1})},
+                 {"u64", Tensor::from_vector<uint64_t>({7}, {1})},
+                 {"flag", Tensor::from_vector<bool>({true, true}, {2})}});
   CheckpointDiff d = diff_checkpoints(a, b, memory_);
   EXPECT_DOUBLE_EQ(find(d, "h").max_abs_diff, 0.5);
   EXPECT_DOUBLE_EQ(find(d, "bf").max_abs_diff, 2.0);

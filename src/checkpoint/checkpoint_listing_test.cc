@@ -119,7 +119,8 @@ TEST(CheckpointListingMemoryTest, ShardsAndSizesOnAMemoryFileSystem) {
   EXPECT_EQ(all[1].shards, 2);
   uint64_t expected = *memory.file_size("/m/model.ckpt-1.index");
   for (int shard : {0, 1}) {
-    expected += *memory.file_size("/m/model.ckpt-1.data-0000" + std::to_string(shard) + "-of-00002");
+    expected +=
+        *memory.file_size("/m/model.ckpt-1.data-0000" + std::to_string(shard) + "-of-00002");
   }
   EXPECT_EQ(all[1].bytes, expected);
   EXPECT_FALSE(all[1].written);  // the in-memory file system keeps no times
@@ -145,7 +146,7 @@ TEST(CheckpointListingFixtureTest, TensorFlowEstimatorDirectory) {
     EXPECT_EQ(all[i].newest, i == 0);  // the state file's absolute Mac paths, resolved here
     EXPECT_EQ(all[i].bytes, bytes_on_disk(all[i].prefix)) << all[i].prefix;
   }
-  EXPECT_EQ(all[0].bytes, 4116u + 721u);      // no .meta beside step 8000
+  EXPECT_EQ(all[0].bytes, 4116u + 721u);  // no .meta beside step 8000
   EXPECT_EQ(all[1].bytes, 4116u + 721u + 126348u);
 }
 
