@@ -127,7 +127,7 @@ void print_json(const CheckpointDiff& d, double tolerance, std::ostream& out) {
               {"only_in_b", infos_json(d.only_in_b)},
               {"type_changes", changes},
               {"tensors", tensors}};
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace

@@ -2,14 +2,14 @@
 // checkpoints (checkpoint/checkpoint_diff.h). A and B are checkpoint
 // prefixes, files of one, or model directories (their newest checkpoint).
 //
-//   $ cairn diff models/iris/model.ckpt-100 models/iris
-//   A: models/iris/model.ckpt-100
-//   B: models/iris/model.ckpt-200
-//   changed (max |a-b|, mean |a-b|, relative ||a-b||/||a||, elements):
-//     dnn/logits/kernel   float32 [10, 3]  0.0412  0.00931  0.0215  30/30
-//     global_step         int64 []         100     100      1        1/1
-//   identical: 3 tensors
-//   2 of 5 tensors changed
+//   $ cairn diff models/iris/model.ckpt-751 models/iris
+//   A: models/iris/model.ckpt-751
+//   B: models/iris/model.ckpt-1000
+//   changed (max |a-b|, mean |a-b|, relative ||a-b||/||a||, elements changed):
+//     dnn/logits/bias    float32 [3]   0.021032  0.0144035  0.0728047  3/3
+//     global_step        int64 []           249        249   0.331558  1/1
+//   identical: 11 of 13 tensors in both
+//   the checkpoints differ
 //
 // Sections "only in A", "only in B" and "dtype or shape changed" appear when
 // they have entries. --tolerance X counts a numeric tensor whose values are

@@ -71,7 +71,7 @@ void print_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
   json checkpoints = json::array();
   for (const CheckpointListing& c : all) checkpoints.push_back(listing_json(c));
   json doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 void print_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,

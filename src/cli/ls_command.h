@@ -2,11 +2,10 @@
 // glance, newest first, one aligned line each (checkpoint/checkpoint_listing.h).
 //
 //   $ cairn ls models/iris
-//      step  written              size      shards  status   checkpoint
-//   *  1000  2026-12-06 02:35:10  142.3 KiB      1  ok       model.ckpt-1000
-//       800  2026-12-06 02:34:58  142.3 KiB      1  DAMAGED  model.ckpt-800:
-//       ...'dnn/logits/bias'... 200  -                      4.0 KiB      1  orphan model.ckpt-200:
-//       incomplete (no .index)...
+//      step  written                  size  shards  status   checkpoint
+//   *  1000  2026-12-06 02:40:26  23.2 KiB       1  ok       model.ckpt-1000
+//       751  2026-12-06 02:40:26  23.2 KiB       1  DAMAGED  model.ckpt-751: ...: tensor 'dnn/...
+//       501  -                    22.7 KiB       1  orphan   model.ckpt-501: incomplete (no ...
 //   * the newest checkpoint named by models/iris/checkpoint
 //
 // `written` is the .index's modification time in local time; `size` counts
