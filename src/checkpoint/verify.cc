@@ -59,12 +59,18 @@ uint64_t size_or_zero(FileSystem& fs, const std::string& path) {
   return size.ok() ? *size : 0;
 }
 
-uint64_t bundle_bytes(const BundleReader& reader, FileSystem& fs) {
-  uint64_t total = size_or_zero(fs, bundle_index_path(reader.prefix()));
-  for (int i = 0; i < reader.num_shards(); ++i) {
-    total += size_or_zero(fs, bundle_data_path(reader.prefix(), i, reader.num_shards()));
+// Fills health.bytes and health.shards from the files of its prefix that
+// lie in its directory ("NAME.previous.*" and temporaries are not its files).
+void add_files_on_disk(FileSystem& fs, CheckpointHealth& health) {
+  const std::string dir = dirname(health.prefix);
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
+    std::optional<BundleFileName> file = parse_bundle_file_name(name);
+    if (!file || file->prefix != basename(health.prefix)) continue;
+    health.bytes += size_or_zero(fs, join_path(dir, name));
+    if (file->kind == BundleFileKind::kData) ++health.shards;
   }
-  return total;
 }
 
 bool has_index(FileSystem& fs, const std::string& prefix) {
@@ -102,7 +108,6 @@ Checked check(const std::string& prefix, FileSystem& fs) {
   }
   const Status checked = (*reader)->verify_all();
   out.health.tensors = static_cast<int64_t>((*reader)->entries().size());
-  out.health.bytes = bundle_bytes(**reader, fs);
   out.health.ok = checked.ok();
   if (!checked.ok()) out.health.problem = checked.message();
   out.reader = std::move(*reader);
@@ -112,7 +117,9 @@ Checked check(const std::string& prefix, FileSystem& fs) {
 }  // namespace
 
 CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
-  return check(prefix, fs).health;
+  CheckpointHealth health = check(prefix, fs).health;
+  add_files_on_disk(fs, health);
+  return health;
 }
 
 std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSystem& fs) {
@@ -149,6 +156,7 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
   for (LeftoverCheckpoint& leftover : find_leftover_checkpoints(dir, fs)) {
     orphans.insert(leftover.prefix);
     orphan_health.push_back({.prefix = leftover.prefix, .orphan = true, .problem = leftover.why});
+    add_files_on_disk(fs, orphan_health.back());
   }
   for (const std::string& prefix : checkpoint_candidates(dir, fs)) {
     if (orphans.contains(prefix)) continue;

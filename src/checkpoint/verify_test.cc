@@ -196,6 +196,34 @@ TEST(VerifyDtypesTest, SlicedTensorWithoutItsDataFileIsDamaged) {
   EXPECT_THAT(h.problem, HasSubstr("model.ckpt-1.data-00000-of-00001 is missing"));
 }
 
+// What lies on disk is reported for a damaged checkpoint too (`cairn ls`
+// shows it): a lost shard leaves fewer shards and fewer bytes.
+TEST(VerifyFilesTest, BytesAndShardsAreTheFilesOnDiskWhateverTheStatus) {
+  testing::TempDir dir;
+  const std::string prefix = dir.path() + "/model.ckpt-1";
+  save_variables(prefix,
+                 {{"a", Tensor::from_vector<float>({1, 2}, {2})},
+                  {"b", Tensor::scalar<int64_t>(3)},
+                  {"c", Tensor::from_strings({"x"}, {1})}},
+                 {.num_shards = 3});
+  auto on_disk = [&] {
+    uint64_t total = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+      if (f.path().filename().string().starts_with("model.ckpt-1.")) total += f.file_size();
+    }
+    return total;
+  };
+  CheckpointHealth intact = verify_checkpoint(prefix);
+  EXPECT_TRUE(intact.ok) << intact.problem;
+  EXPECT_EQ(intact.shards, 3);
+  EXPECT_EQ(intact.bytes, on_disk());
+  std::filesystem::remove(prefix + ".data-00001-of-00003");
+  CheckpointHealth damaged = verify_checkpoint(prefix);
+  EXPECT_FALSE(damaged.ok);
+  EXPECT_EQ(damaged.shards, 2);
+  EXPECT_EQ(damaged.bytes, on_disk());
+}
+
 TEST(VerifyEmptyTest, NoCheckpointIsNullopt) {
   testing::TempDir dir;
   EXPECT_FALSE(newest_intact_checkpoint(dir.path()).has_value());

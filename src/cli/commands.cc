@@ -3,11 +3,13 @@
 #include <optional>
 #include <string>
 
+#include "cli/diff_command.h"
 #include "cli/estimator_commands.h"
 #include "cli/events_command.h"
 #include "cli/export_command.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
+#include "cli/ls_command.h"
 #include "cli/saved_model_commands.h"
 #include "cli/verify.h"
 
@@ -193,9 +195,9 @@ Command export_command() {
 }  // namespace
 
 std::vector<Command> cairn_commands() {
-  return {inspect_command(),     train_command(),   evaluate_command(),
-          predict_command(),     summary_command(), verify_command(),
-          saved_model_command(), export_command(),  events_command()};
+  return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
+          summary_command(), verify_command(), saved_model_command(), export_command(),
+          ls_command(),      diff_command(),   events_command()};
 }
 
 }  // namespace cairn::cli

@@ -47,7 +47,11 @@ struct CheckpointHealth {
   bool orphan = false;
   std::string problem;  // empty when ok: what is wrong, naming the file and tensor
   int64_t tensors = 0;  // tensors checked
-  uint64_t bytes = 0;   // bytes of all its files
+  // What lies on disk, for every status (a damaged or orphaned checkpoint
+  // too): the bytes of all its files (.index, .data-*, .meta) and how many
+  // .data-* shards there are (fewer than its index declares when one is lost).
+  uint64_t bytes = 0;
+  int shards = 0;
 };
 
 // Checks one checkpoint (a prefix), reading every tensor.
