@@ -7,6 +7,7 @@
 #include "cli/export_command.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
+#include "cli/plot_command.h"
 #include "cli/saved_model_commands.h"
 #include "cli/verify.h"
 
@@ -192,8 +193,9 @@ Command export_command() {
 }  // namespace
 
 std::vector<Command> cairn_commands() {
-  return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
-          summary_command(), verify_command(), saved_model_command(), export_command()};
+  return {inspect_command(),     train_command(),   evaluate_command(),
+          predict_command(),     summary_command(), verify_command(),
+          saved_model_command(), export_command(),  plot_command()};
 }
 
 }  // namespace cairn::cli
