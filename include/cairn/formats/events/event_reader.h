@@ -40,13 +40,26 @@ struct ScalarEvent {
 // tf.summary.scalar). Values with no value set, and other tensors (strings,
 // non-scalars), are skipped.
 std::vector<ScalarEvent> list_scalars(const std::vector<tensorflow::Event>& events);
+// Appends the scalars of one event to `scalars` (list_scalars' rule).
+void append_scalars(const tensorflow::Event& event, std::vector<ScalarEvent>* scalars);
 
 // read_events() then list_scalars().
 Result<std::vector<ScalarEvent>> read_scalars(FileSystem& fs, const std::string& path);
 
-// The value of a serialized TensorProto holding a rank-0 DT_FLOAT or
-// DT_DOUBLE tensor (in float_val/double_val or tensor_content); nullopt for
-// anything else. Summary.Value.tensor is declared as bytes (summary.proto).
+// A DT_FLOAT or DT_DOUBLE tensor's shape and values, widened to double.
+struct FloatTensor {
+  std::vector<int64_t> shape;  // empty: a scalar
+  std::vector<double> values;  // row-major, one per element
+};
+
+// The tensor in a serialized TensorProto of dtype DT_FLOAT or DT_DOUBLE
+// (values in float_val/double_val or tensor_content); nullopt for any other
+// dtype, an unknown shape, or values that do not fill the shape.
+// Summary.Value.tensor is declared as bytes (summary.proto).
+std::optional<FloatTensor> decode_float_tensor(std::string_view serialized_tensor_proto);
+
+// The value of a serialized rank-0 DT_FLOAT or DT_DOUBLE TensorProto
+// (decode_float_tensor); nullopt for anything else.
 std::optional<double> decode_scalar_tensor(std::string_view serialized_tensor_proto);
 
 }  // namespace cairn

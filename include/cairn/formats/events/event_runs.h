@@ -15,7 +15,11 @@
 //
 // Histograms are read from both spellings: a HistogramProto (Summary.Value.
 // histo: TF 1.x, Keras, cairn) and TF 2.x's tensor form (plugin "histograms":
-// a [k, 3] float/double tensor of (left edge, right edge, count) rows).
+// a [k, 3] float/double tensor of (left edge, right edge, count) rows). A
+// HistogramProto keeps exact count, min, max, sum and sum of squares; the
+// tensor form keeps only its buckets, so its min and max are the outer edges
+// of its non-empty buckets and its mean and stddev are computed from the
+// bucket midpoints.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +39,9 @@ struct HistogramEvent {
   double wall_time = 0;
   double count = 0;  // values counted
   double min = 0, max = 0, mean = 0, stddev = 0;
-  // The non-empty buckets: (left edge, right edge, count), ascending.
+  // The non-empty buckets: (left edge, right edge, count), ascending. A
+  // HistogramProto's edges are clamped to [min, max] (its outer limits are
+  // +-DBL_MAX), as TensorBoard draws them.
   struct Bucket {
     double left = 0, right = 0, count = 0;
   };
@@ -43,19 +49,22 @@ struct HistogramEvent {
 };
 
 struct EventRun {
-  std::string name;                // relative to the log directory; "." for itself
-  std::vector<std::string> files;  // the event files read, in reading order
+  std::string name;                        // relative to the log directory; "." for itself
+  std::vector<std::string> files;          // the event files read, in reading order
   std::vector<ScalarEvent> scalars;        // in file order, after the purge above
   std::vector<HistogramEvent> histograms;  // likewise
 };
 
 // Every run under `logdir` (searched recursively), sorted by name. A file
 // is an event file when its name contains "tfevents" (TensorBoard's rule);
-// a damaged one gives DATA_LOSS naming it. NOT_FOUND if `logdir` does not
-// exist; an empty vector if it holds no event file.
+// a damaged one gives DATA_LOSS naming it. Symbolic links to files are read;
+// symbolic links to directories are not followed (no cycles). `logdir` may
+// also be one event file: one run ".". NOT_FOUND if `logdir` does not exist;
+// an empty vector if it holds no event file.
 Result<std::vector<EventRun>> read_event_runs(FileSystem& fs, const std::string& logdir);
 
-// The runs of one already-read event stream (tests, and read_event_runs).
+// The run of one already-read event stream, in order (tests, and
+// read_event_runs).
 EventRun summarize_run(std::string name, std::vector<std::string> files,
                        const std::vector<tensorflow::Event>& events);
 
