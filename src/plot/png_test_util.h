@@ -4,6 +4,7 @@
 //   std::optional<DecodedPng> png = decode_png(bytes);
 //   Rgb c = png->at(10, 20);                       // pixel column 10, row 20
 //   bool drawn = png->near(x, y, run_colour(0));   // within a pixel of (x, y)
+//   double d = distance_to_series(series, layout.panels[0], x, y);  // pixels
 #pragma once
 
 #include <cairo.h>
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,23 @@ struct DecodedPng {
     return distance_near(x, y, colour) <= tolerance;
   }
 };
+
+// How far (x, y) is, in pixels, from the polyline of `series` as `panel` maps it.
+inline double distance_to_series(const PlotSeries& series, const PanelLayout& panel, double x,
+                                 double y) {
+  double nearest = std::numeric_limits<double>::infinity();
+  for (size_t i = 0; i < series.points.size(); ++i) {
+    const PlotPoint& a = series.points[i];
+    const PlotPoint& b = series.points[std::min(i + 1, series.points.size() - 1)];
+    const double ax = panel.x_pixel(a.step), ay = panel.y_pixel(a.value);
+    const double dx = panel.x_pixel(b.step) - ax, dy = panel.y_pixel(b.value) - ay;
+    const double length2 = dx * dx + dy * dy;
+    const double t =
+        length2 == 0 ? 0 : std::clamp(((x - ax) * dx + (y - ay) * dy) / length2, 0.0, 1.0);
+    nearest = std::min(nearest, std::hypot(x - (ax + t * dx), y - (ay + t * dy)));
+  }
+  return nearest;
+}
 
 // The pixels of the PNG `bytes` (opaque), or nullopt if Cairo cannot read it.
 inline std::optional<DecodedPng> decode_png(const std::string& bytes) {

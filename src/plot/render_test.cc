@@ -38,23 +38,10 @@ DecodedPng render_png(const Chart& chart, const PlotOptions& options) {
   return png.value_or(DecodedPng{});
 }
 
-// Distance from (x, y) to the segment a-b.
-double to_segment(double x, double y, double ax, double ay, double bx, double by) {
-  const double dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
-  const double t =
-      length2 == 0 ? 0 : std::clamp(((x - ax) * dx + (y - ay) * dy) / length2, 0.0, 1.0);
-  return std::hypot(x - (ax + t * dx), y - (ay + t * dy));
-}
-
 double to_curves(const PlotPanel& panel, const PanelLayout& p, double x, double y) {
   double nearest = std::numeric_limits<double>::infinity();
   for (const PlotSeries& s : panel.series) {
-    for (size_t i = 0; i < s.points.size(); ++i) {
-      const PlotPoint& a = s.points[i];
-      const PlotPoint& b = s.points[std::min(i + 1, s.points.size() - 1)];
-      nearest = std::min(nearest, to_segment(x, y, p.x_pixel(a.step), p.y_pixel(a.value),
-                                             p.x_pixel(b.step), p.y_pixel(b.value)));
-    }
+    nearest = std::min(nearest, testing::distance_to_series(s, p, x, y));
   }
   return nearest;
 }
@@ -166,6 +153,17 @@ TEST(RenderChart, ANonFiniteValueBreaksTheCurveAndOnePointIsADot) {
   EXPECT_TRUE(png.near(p.x_pixel(30), p.y_pixel(1), run_colour(0)));
   EXPECT_GT(png.distance_near(p.x_pixel(20), p.y_pixel(1), run_colour(0)), 100);  // no bridge
   EXPECT_TRUE(png.near(p.x_pixel(20), p.y_pixel(0.2), run_colour(1)));
+}
+
+TEST(RenderChart, ValuesAtTheEndsOfTheDoubleRangeAreDrawnNotOverflowed) {
+  const double big = std::numeric_limits<double>::max();
+  const PlotSeries s{.run = "a", .points = {{0, -big}, {1, big}, {2, 0}, {3, 1e-300}}};
+  const Chart chart{.panels = {{.title = "loss", .series = {s}}}, .runs = {"a"}};
+  const PanelLayout p = layout_chart(chart, {}).panels[0];
+  for (const double v : p.y.values) EXPECT_TRUE(std::isfinite(v));
+  EXPECT_TRUE(std::isfinite(p.y_pixel(big)));
+  const DecodedPng png = render_png(chart, {.smoothing = 0});
+  EXPECT_TRUE(png.near(p.x_pixel(2), p.y_pixel(0), run_colour(0)));
 }
 
 TEST(RenderChart, SvgIsXmlAndPdfIsAPdfFromTheSameDrawing) {

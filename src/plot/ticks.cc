@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace cairn {
 namespace {
@@ -20,30 +21,27 @@ struct NiceNumber {
   }
 };
 
-// The round number nearest `x` (> 0) from above when `round` is false, or
-// rounded to the nearest when it is true (Heckbert, "Nice numbers for graph
-// labels", Graphics Gems, 1990).
-NiceNumber nice_number(double x, bool round) {
+// The round number nearest `x` (> 0): 1, 2 or 5 times a power of ten (as
+// Heckbert rounds a tick spacing, "Nice numbers for graph labels", Graphics
+// Gems, 1990).
+NiceNumber nice_number(double x) {
   const int exponent = static_cast<int>(std::floor(std::log10(x)));
   const double fraction = x / std::pow(10.0, exponent);  // in [1, 10)
-  double m = 10;
-  if (round) {
-    m = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
-  } else {
-    m = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-  }
+  const double m = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
   return {m, exponent};
 }
 
 }  // namespace
 
 AxisTicks nice_ticks(double min, double max, int count) {
+  // Spans beyond a double's range are cut, so every tick stays finite.
+  constexpr double kLimit = std::numeric_limits<double>::max() / 8;
+  min = std::clamp(min, -kLimit, kLimit), max = std::clamp(max, -kLimit, kLimit);
   if (min == max) {
     const double pad = min == 0 ? 1 : std::abs(min) * 0.1;
     min -= pad, max += pad;
   }
-  const double range = nice_number(max - min, false).times(1);
-  const NiceNumber step = nice_number(range / std::max(count - 1, 1), true);
+  const NiceNumber step = nice_number((max - min) / std::max(count - 1, 1));
   AxisTicks ticks;
   ticks.step = step.times(1);
   const double first = std::floor(min / ticks.step), last = std::ceil(max / ticks.step);

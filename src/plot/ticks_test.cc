@@ -21,8 +21,10 @@ TEST(NiceTicks, StepsOfTrainingRuns) {
   EXPECT_EQ(t.lo, 0);
   EXPECT_EQ(t.hi, 1000);
   const AxisTicks big = nice_ticks(100, 23456, 5);
-  EXPECT_EQ(big.step, 10000);
-  EXPECT_EQ(big.values, (std::vector<double>{0, 10000, 20000, 30000}));
+  EXPECT_EQ(big.step, 5000);
+  EXPECT_EQ(big.values, (std::vector<double>{0, 5000, 10000, 15000, 20000, 25000}));
+  const AxisTicks iris = nice_ticks(1, 600, 4);  // not to 1000: the axis ends near the data
+  EXPECT_EQ(iris.values, (std::vector<double>{0, 200, 400, 600}));
 }
 
 TEST(NiceTicks, NegativeRangesAndAnEmptyRangeAreCovered) {
@@ -40,7 +42,9 @@ TEST(NiceTicks, NegativeRangesAndAnEmptyRangeAreCovered) {
 
 TEST(NiceTicks, TicksAreTheDoublesNearestTheirDecimals) {
   // Not 0.6000000000000001 (3 x 0.2): labels and grid lines land on round values.
-  EXPECT_EQ(nice_ticks(0.1, 0.7, 7).values, (std::vector<double>{0, 0.2, 0.4, 0.6, 0.8}));
+  EXPECT_EQ(nice_ticks(0.1, 0.7, 4).values, (std::vector<double>{0, 0.2, 0.4, 0.6, 0.8}));
+  EXPECT_EQ(nice_ticks(0.1, 0.7, 7).values,
+            (std::vector<double>{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}));
   EXPECT_EQ(nice_ticks(-0.3, 0.1, 5).values, (std::vector<double>{-0.3, -0.2, -0.1, 0, 0.1}));
 }
 

@@ -48,9 +48,12 @@ struct PanelLayout {
   AxisTicks x, y;      // steps across, values up; data spans [x.lo, x.hi] x [y.lo, y.hi]
   double title_y = 0;  // the title's baseline, centred over `data`
 
-  double x_pixel(double step) const { return data.x + (step - x.lo) / (x.hi - x.lo) * data.width; }
+  // Halves first, so no finite value overflows on the way.
+  double x_pixel(double step) const {
+    return data.x + (step / 2 - x.lo / 2) / (x.hi / 2 - x.lo / 2) * data.width;
+  }
   double y_pixel(double value) const {
-    return data.bottom() - (value - y.lo) / (y.hi - y.lo) * data.height;
+    return data.bottom() - (value / 2 - y.lo / 2) / (y.hi / 2 - y.lo / 2) * data.height;
   }
 };
 

@@ -18,7 +18,8 @@ struct AxisTicks {
 };
 
 // Ticks for data in [min, max] (min <= max, both finite), about `count`
-// (>= 2) of them. An empty range (min == max) is widened around its value.
+// (>= 2) of them. An empty range (min == max) is widened around its value;
+// one wider than an eighth of the largest double is cut to that.
 AxisTicks nice_ticks(double min, double max, int count);
 
 // `value` printed with as many decimals as `step` needs ("0.25", "1500",
