@@ -9,6 +9,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/formats/events/event_runs.h"
+#include "cairn/formats/events/event_writer.h"
 #include "cairn/plot/render.h"
 #include "plot/png_test_util.h"
 #include "testing/test_util.h"
@@ -119,6 +120,22 @@ TEST_F(PlotCommandTest, SeveralLogdirsNameEachRunAfterItsLogdir) {
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_THAT(p.out, HasSubstr("4 run(s) (" + model_dir() + ", " + model_dir() + "/eval, " + copy +
                                ", " + copy + "/eval)"));
+}
+
+TEST_F(PlotCommandTest, ARunWithoutScalarsIsLeftOutAndOnlyThoseIsAnError) {
+  testing::TempDir logs;
+  std::unique_ptr<EventWriter> weights =
+      value_or_throw(EventWriter::create(default_file_system(), logs.path() + "/weights"));
+  throw_if_error(weights->add_histogram("dense/kernel", {0.5, -1, 2}, 10));
+  throw_if_error(weights->flush());
+  const auto only = plot(shell_quote(logs.path()) + " -o " + shell_quote(out("h.png")));
+  EXPECT_EQ(only.exit_code, 1);
+  EXPECT_THAT(only.err,
+              HasSubstr("NOT_FOUND: no scalar summaries in the event files under " + logs.path()));
+  const auto mixed = plot(shell_quote(model_dir()) + " " + shell_quote(logs.path()) + " -o " +
+                          shell_quote(out("h.png")));
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_THAT(mixed.out, HasSubstr("2 run(s) (" + model_dir() + ", " + model_dir() + "/eval)"));
 }
 
 TEST_F(PlotCommandTest, BadInputIsAnErrorNamingWhatWasExpected) {
