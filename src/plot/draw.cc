@@ -14,7 +14,7 @@ namespace {
 constexpr Rgb kText{40, 40, 40};
 constexpr Rgb kAxis{110, 110, 110};
 constexpr Rgb kGrid{228, 228, 228};
-constexpr double kRawAlpha = 0.25;    // the raw curve, faint behind the smoothed one
+constexpr double kRawAlpha = 0.35;    // the raw curve, faint behind the smoothed one
 constexpr double kLineWidth = 2.0;    // the smoothed (or only) curve
 constexpr double kPointRadius = 3.0;  // a curve of one point is a dot
 
