@@ -4,6 +4,7 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 
+#include <algorithm>
 #include <memory>
 #include <new>
 
@@ -40,6 +41,11 @@ Status check_chart(const Chart& chart) {
       return invalid_argument_error("panel '" + panel.title + "' has no run: expected a series");
     }
     for (const PlotSeries& s : panel.series) {
+      if (std::find(chart.runs.begin(), chart.runs.end(), s.run) == chart.runs.end()) {
+        return invalid_argument_error("run '" + s.run + "' in panel '" + panel.title +
+                                      "' is not in the chart's runs: expected one of " +
+                                      join(chart.runs, ", ") + " (the legend)");
+      }
       if (s.points.empty()) {
         return invalid_argument_error("run '" + s.run + "' in panel '" + panel.title +
                                       "' has no points: expected at least one");

@@ -209,6 +209,11 @@ TEST(RenderChart, EmptyChartsAndOptionsOutOfRangeAreRefusedNamingWhatWasExpected
   const Status empty = render_chart(chart, PlotFormat::kPng).status();
   EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(empty.message(), HasSubstr("run 'eval' in panel 'accuracy' has no points"));
+  chart = two_run_chart();
+  chart.runs = {"train"};
+  EXPECT_THAT(render_chart(chart, PlotFormat::kPng).status().message(),
+              HasSubstr("run 'eval' in panel 'loss' is not in the chart's runs: expected one of "
+                        "train (the legend)"));
   const Status smoothing =
       render_chart(two_run_chart(), PlotFormat::kSvg, {.smoothing = 1}).status();
   EXPECT_EQ(smoothing.code(), StatusCode::kInvalidArgument);

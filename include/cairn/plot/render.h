@@ -28,7 +28,8 @@ enum class PlotFormat { kPng, kSvg, kPdf };
 Result<PlotFormat> plot_format_for_path(const std::string& path);
 
 // The file's bytes. INVALID_ARGUMENT for a chart with no panel, a panel with
-// no series or a series with no point (naming the panel and run), or options
+// no series, a series with no point or of a run missing from chart.runs
+// (naming the panel and run), or options
 // out of range (check_plot_options); INTERNAL if Cairo fails.
 Result<std::string> render_chart(const Chart& chart, PlotFormat format,
                                  const PlotOptions& options = {});
