@@ -30,8 +30,10 @@ PlotRun plot_run(std::string name, const EventRun& run) {
   return plotted;
 }
 
-// The runs with scalars of every logdir, in the order given.
-std::vector<PlotRun> read_plot_runs(FileSystem& fs, const std::vector<std::string>& logdirs) {
+// The runs with scalars of every logdir, in the order given; a line on
+// `err` names each run left out.
+std::vector<PlotRun> read_plot_runs(FileSystem& fs, const std::vector<std::string>& logdirs,
+                                    std::ostream& err) {
   std::vector<PlotRun> runs;
   for (const std::string& given : logdirs) {
     const std::string logdir = without_trailing_slashes(given);
@@ -41,8 +43,12 @@ std::vector<PlotRun> read_plot_runs(FileSystem& fs, const std::vector<std::strin
                           ": expected a log directory holding events.out.tfevents.* files");
     }
     for (const EventRun& run : event_runs) {
-      if (run.scalars.empty()) continue;
-      runs.push_back(plot_run(run_label(logdir, run.name, logdirs.size() > 1), run));
+      const std::string label = run_label(logdir, run.name, logdirs.size() > 1);
+      if (run.scalars.empty()) {
+        err << "cairn plot: left out run " << label << ": its event files hold no scalar\n";
+        continue;
+      }
+      runs.push_back(plot_run(label, run));
     }
   }
   if (runs.empty()) {
@@ -67,7 +73,7 @@ int run_plot(const PlotCommand& cmd, std::ostream& out, std::ostream& err) {
     const PlotFormat format = value_or_throw(plot_format_for_path(cmd.out));
     const PlotOptions options{.smoothing = cmd.smoothing, .columns = cmd.columns};
     throw_if_error(check_plot_options(options));
-    const Chart chart = value_or_throw(build_chart(read_plot_runs(fs, cmd.logdirs), cmd.tags));
+    const Chart chart = value_or_throw(build_chart(read_plot_runs(fs, cmd.logdirs, err), cmd.tags));
     const std::string bytes = value_or_throw(render_chart(chart, format, options));
     throw_if_error(fs.write_file_atomically(cmd.out, bytes));
     print_summary(cmd, chart, out);

@@ -8,7 +8,8 @@
 // One panel per tag (every scalar tag, sorted, unless --tags names them),
 // one line per run; with several LOGDIRs a run is named "<logdir>/<run>"
 // (the logdir alone for its own events). Runs holding no scalars (only
-// histograms, say) are left out. The format is the output's extension.
+// histograms, say) are left out, with a line on stderr. The format is the
+// output's extension.
 #pragma once
 
 #include <iosfwd>

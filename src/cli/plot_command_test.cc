@@ -136,6 +136,9 @@ TEST_F(PlotCommandTest, ARunWithoutScalarsIsLeftOutAndOnlyThoseIsAnError) {
                           shell_quote(out("h.png")));
   ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
   EXPECT_THAT(mixed.out, HasSubstr("2 run(s) (" + model_dir() + ", " + model_dir() + "/eval)"));
+  EXPECT_THAT(mixed.err, HasSubstr("left out run " + logs.path() +
+                                   "/weights: its event files "
+                                   "hold no scalar"));
 }
 
 TEST_F(PlotCommandTest, BadInputIsAnErrorNamingWhatWasExpected) {

@@ -131,8 +131,9 @@ void draw_panel(cairo_t* cr, const Chart& chart, const PlotPanel& panel, const P
   draw_grid(cr, p);
   draw_axis_lines(cr, p);
   cairo_save(cr);
-  cairo_rectangle(cr, p.data.x, p.data.y - kLineWidth, p.data.width,
-                  p.data.height + 2 * kLineWidth);
+  // Curves may reach a little past the axes: a dot on the last step stays round.
+  cairo_rectangle(cr, p.data.x - kPointRadius, p.data.y - kPointRadius,
+                  p.data.width + 2 * kPointRadius, p.data.height + 2 * kPointRadius);
   cairo_clip(cr);
   for (const PlotSeries& s : panel.series) {
     draw_series(cr, p, s, run_colour(run_index(chart, s.run)), smoothing);
