@@ -4,7 +4,8 @@
 # (resuming from the newest checkpoint when run again), evaluates it on
 # data/iris_test.csv, predicts TensorFlow's three sample flowers and lists
 # the model directory; then shows the newest checkpoint with `cairn inspect`
-# and checks every checksum of every checkpoint with `cairn verify`; finally
+# and checks every checksum of every checkpoint with `cairn verify`, draws
+# the loss and accuracy curves into models/iris/curves.png; finally
 # exports the model for serving (SavedModel, ONNX, TensorFlow.js) into
 # models/iris_serving and runs the SavedModel on the test rows.
 set -euo pipefail
@@ -19,6 +20,9 @@ cat models/iris/checkpoint
 echo
 echo "\$ cairn verify models/iris"
 "$build/bin/cairn" verify models/iris
+echo
+echo "\$ cairn plot models/iris -o models/iris/curves.png --tags loss,accuracy"
+"$build/bin/cairn" plot models/iris -o models/iris/curves.png --tags loss,accuracy
 echo
 echo "\$ cairn export models/iris --format saved_model|onnx|tfjs --out models/iris_serving/..."
 "$build/bin/cairn" export models/iris --format saved_model --out models/iris_serving/saved_model
