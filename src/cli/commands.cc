@@ -9,9 +9,8 @@
 #include "cli/export_command.h"
 #include "cli/inspect.h"
 #include "cli/keras_commands.h"
-return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
-        summary_command(), verify_command(), saved_model_command(), export_command(),
-        ls_command(),      diff_command(),   events_command(),      plot_command()};
+#include "cli/ls_command.h"
+#include "cli/plot_command.h"
 #include "cli/saved_model_commands.h"
 #include "cli/verify.h"
 
