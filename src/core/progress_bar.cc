@@ -14,16 +14,16 @@ namespace {
 
 constexpr int kBarWidth = 30;  // as Keras's
 
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string right_aligned(std::string text, size_t width) {
   return std::string(width > text.size() ? width - text.size() : 0, ' ') + text;
 }
 
 }  // namespace
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 bool is_terminal(const std::ostream& out) {
   if (&out == &std::cout) return isatty(STDOUT_FILENO) == 1;

@@ -85,6 +85,10 @@ class ProgressBar final : public Progress {
   size_t drawn_width_ = 0;   // terminal: characters of the bar on screen now (0: none)
 };
 
+// Seconds on a steady (monotonic) clock, from an arbitrary origin: the
+// default clock of progress displays.
+double steady_seconds();
+
 // True when `out` is std::cout, std::cerr or std::clog and the descriptor
 // behind it is a terminal.
 bool is_terminal(const std::ostream& out);
