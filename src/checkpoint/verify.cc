@@ -1,6 +1,8 @@
 #include "cairn/checkpoint/verify.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -93,14 +95,16 @@ struct Checked {
   std::unique_ptr<BundleReader> reader;
 };
 
-Checked check(const std::string& prefix, FileSystem& fs) {
+// `tensor_checked`, when set, hears each tensor's size once it passed.
+Checked check(const std::string& prefix, FileSystem& fs,
+              const std::function<void(uint64_t bytes)>& tensor_checked = {}) {
   Checked out{.health = {.prefix = prefix}};
   Result<std::unique_ptr<BundleReader>> reader = BundleReader::open(fs, prefix);
   if (!reader.ok()) {
     out.health.problem = reader.status().message();
     return out;
   }
-  const Status checked = (*reader)->verify_all();
+  const Status checked = (*reader)->verify_all(tensor_checked);
   out.health.tensors = static_cast<int64_t>((*reader)->entries().size());
   out.health.bytes = bundle_bytes(**reader, fs);
   out.health.ok = checked.ok();
@@ -109,10 +113,66 @@ Checked check(const std::string& prefix, FileSystem& fs) {
   return out;
 }
 
+// The sizes of `prefix`'s .index and data files as its directory lists
+// them: what a verify of it reads.
+uint64_t listed_bundle_bytes(const std::string& prefix, FileSystem& fs) {
+  const std::string dir = dirname(prefix), base = basename(prefix);
+  Result<std::vector<std::string>> names = fs.list_directory(dir);
+  uint64_t total = 0;
+  if (!names.ok()) return total;
+  for (const std::string& name : *names) {
+    std::optional<BundleFileName> file = parse_bundle_file_name(name);
+    if (file && file->prefix == base && file->kind != BundleFileKind::kMeta) {
+      total += size_or_zero(fs, join_path(dir, name));
+    }
+  }
+  return total;
+}
+
+// Checks checkpoints and reports the bytes checked to a Progress: each
+// tensor's as it passes, then all of a checkpoint's files once it is checked
+// (or failed), against the total of them all listed up front; so the last
+// report is done == total.
+class ProgressiveCheck {
+ public:
+  ProgressiveCheck(Progress* progress, const std::vector<std::string>& prefixes, FileSystem& fs)
+      : progress_(progress), fs_(fs) {
+    if (progress_ == nullptr) return;
+    for (const std::string& prefix : prefixes) {
+      total_ += sizes_[prefix] = listed_bundle_bytes(prefix, fs);
+    }
+  }
+
+  CheckpointHealth operator()(const std::string& prefix) {
+    if (progress_ == nullptr) return check(prefix, fs_).health;
+    const uint64_t size = sizes_[prefix];
+    uint64_t in_this = 0;
+    CheckpointHealth health = check(prefix, fs_, [&](uint64_t bytes) {
+                                in_this += bytes;
+                                report(done_ + std::min(in_this, size));
+                              }).health;
+    done_ += size;
+    report(done_);
+    return health;
+  }
+
+ private:
+  void report(uint64_t done) const {
+    progress_->update(static_cast<int64_t>(std::min(done, total_)), static_cast<int64_t>(total_),
+                      ProgressUnit::kBytes);
+  }
+
+  Progress* progress_;
+  FileSystem& fs_;
+  std::map<std::string, uint64_t> sizes_;
+  uint64_t total_ = 0;
+  uint64_t done_ = 0;  // the files of the checkpoints checked so far
+};
+
 }  // namespace
 
-CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
-  return check(prefix, fs).health;
+CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs, Progress* progress) {
+  return ProgressiveCheck(progress, {prefix}, fs)(prefix);
 }
 
 std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSystem& fs) {
@@ -142,7 +202,8 @@ bool previous_copy_is_intact(const std::string& prefix, FileSystem& fs) {
 
 }  // namespace
 
-std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs) {
+std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs,
+                                               Progress* progress) {
   std::vector<CheckpointHealth> out;
   std::set<std::string> orphans;
   std::vector<CheckpointHealth> orphan_health;
@@ -150,10 +211,14 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
     orphans.insert(leftover.prefix);
     orphan_health.push_back({.prefix = leftover.prefix, .orphan = true, .problem = leftover.why});
   }
+  std::vector<std::string> to_check;
   for (const std::string& prefix : checkpoint_candidates(dir, fs)) {
-    if (orphans.contains(prefix)) continue;
+    if (!orphans.contains(prefix)) to_check.push_back(prefix);
+  }
+  ProgressiveCheck check_counted(progress, to_check, fs);
+  for (const std::string& prefix : to_check) {
     const bool had_index = has_index(fs, prefix);
-    CheckpointHealth health = verify_checkpoint(prefix, fs);
+    CheckpointHealth health = check_counted(prefix);
     if (!health.ok && rotated_away(fs, dir, prefix, had_index)) continue;
     if (!health.ok && previous_copy_is_intact(prefix, fs)) {
       health.orphan = true;  // an overwrite cut short (formats/bundle_commit.cc)
