@@ -230,7 +230,8 @@ int64_t bundle_bytes_on_disk(const std::string& dir) {
 
 TEST_F(VerifyTest, ProgressCountsEveryByteOfTheDirectoryTensorByTensor) {
   RecordedProgress progress;
-  std::vector<CheckpointHealth> all = verify_directory(dir_.path(), default_file_system(), &progress);
+  std::vector<CheckpointHealth> all =
+      verify_directory(dir_.path(), default_file_system(), &progress);
   const int64_t on_disk = bundle_bytes_on_disk(dir_.path());
   ASSERT_FALSE(progress.reports.empty());
   EXPECT_EQ(progress.reports.back(), std::make_pair(on_disk, on_disk));
@@ -243,7 +244,8 @@ TEST_F(VerifyTest, ProgressCountsEveryByteOfTheDirectoryTensorByTensor) {
 TEST_F(VerifyTest, ProgressOfADamagedCheckpointStillEndsAtTheTotal) {
   std::filesystem::resize_file(data(200), 40);
   RecordedProgress progress;
-  std::vector<CheckpointHealth> all = verify_directory(dir_.path(), default_file_system(), &progress);
+  std::vector<CheckpointHealth> all =
+      verify_directory(dir_.path(), default_file_system(), &progress);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_FALSE(all[1].ok);
   const int64_t on_disk = bundle_bytes_on_disk(dir_.path());

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cairn/core/progress_format.h"
+#include "cairn/core/strings.h"
 
 namespace cairn {
 namespace {
@@ -21,8 +22,7 @@ std::string right_aligned(std::string text, size_t width) {
 }  // namespace
 
 double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 bool is_terminal(const std::ostream& out) {
@@ -101,9 +101,16 @@ std::string ProgressBar::plain_line(double elapsed) const {
          joined({amounts(), rate(elapsed), left < 0 ? "" : "ETA " + format_duration(left)}, ", ");
 }
 
+// The totals: as other lines, with the exact count of bytes.
 std::string ProgressBar::final_line(double elapsed) const {
+  std::string totals = amounts();
+  if (unit_ == ProgressUnit::kBytes && done_ >= 1000) {
+    const std::string exact = group_thousands(std::to_string(done_)) + " bytes";
+    totals = total_ > 0 ? totals.substr(0, totals.size() - 1) + "; " + exact + ")"
+                        : totals + " (" + exact + ")";
+  }
   return options_.label + ": " +
-         joined({amounts() + " in " + format_duration(elapsed), rate(elapsed)}, ", ");
+         joined({totals + " in " + format_duration(elapsed), rate(elapsed)}, ", ");
 }
 
 void ProgressBar::draw(const std::string& line) {

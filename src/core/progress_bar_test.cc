@@ -37,7 +37,7 @@ TEST(ProgressBarTest, PlainLinesEveryTenPercentAtLeastFiveSecondsApartThenTheTot
             "verify: 25% (2.5 MB of 10.0 MB), 500.0 kB/s, ETA 15s\n"
             "verify: 50% (5.0 MB of 10.0 MB), 500.0 kB/s, ETA 10s\n"
             "verify: 75% (7.5 MB of 10.0 MB), 500.0 kB/s, ETA 5s\n"
-            "verify: 100% (10.0 MB of 10.0 MB) in 20s, 500.0 kB/s\n");
+            "verify: 100% (10.0 MB of 10.0 MB; 10,000,000 bytes) in 20s, 500.0 kB/s\n");
 }
 
 TEST(ProgressBarTest, PlainLinesAtMostOnePerTenPercent) {
@@ -81,7 +81,7 @@ TEST(ProgressBarTest, UnknownTotalShowsAmountAndRateOnly) {
   EXPECT_EQ(out.str(),
             "export: 3.0 MB, 100.0 kB/s\n"
             "export: 6.0 MB, 100.0 kB/s\n"
-            "export: 7.0 MB in 1:10, 100.0 kB/s\n");
+            "export: 7.0 MB (7,000,000 bytes) in 1:10, 100.0 kB/s\n");
 }
 
 TEST(ProgressBarTest, NothingWithoutUpdates) {
@@ -137,8 +137,8 @@ TEST(ProgressBarTest, LinesPrintedAboveTheBarLeaveItWhole) {
       "train  50% [==============>...............] 10/20 steps  10.0 steps/s  ETA 1s";
   out.str("");
   bar.print_above("INFO:cairn:loss = 0.5, step = 10");
-  EXPECT_EQ(out.str(), redrawn("INFO:cairn:loss = 0.5, step = 10", drawn.size()) + "\n" +
-                           redrawn(drawn));
+  EXPECT_EQ(out.str(),
+            redrawn("INFO:cairn:loss = 0.5, step = 10", drawn.size()) + "\n" + redrawn(drawn));
 }
 
 TEST(ProgressBarTest, ABarLeftDrawnEndsItsLine) {

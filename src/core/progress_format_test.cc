@@ -12,7 +12,7 @@ TEST(ProgressFormatTest, BarIsKerasBarWithAHeadWhileUnfinished) {
   EXPECT_EQ(progress_bar_text(0, 32, 30), "[..............................]");
   EXPECT_EQ(progress_bar_text(32, 32, 30), "[==============================]");
   EXPECT_EQ(progress_bar_text(0, 0, 10), "[==========]");  // nothing to do is done
-  EXPECT_EQ(progress_bar_text(50, 40, 4), "[====]");      // more than the total: full
+  EXPECT_EQ(progress_bar_text(50, 40, 4), "[====]");       // more than the total: full
   const int64_t huge = std::numeric_limits<int64_t>::max();
   EXPECT_EQ(progress_bar_text(huge / 2, huge, 4), "[=>..]");
 }

@@ -9,9 +9,10 @@
 //
 //   verify: 40% (5.0 MB of 12.6 MB), 12.3 MB/s, ETA 1s
 //
-// and on both, finish() writes the last line, with the totals:
+// and on both, finish() writes the last line, with the totals (bytes also
+// exactly):
 //
-//   verify: 100% (12.6 MB of 12.6 MB) in 1s, 12.3 MB/s
+//   verify: 100% (12.6 MB of 12.6 MB; 12,603,221 bytes) in 1s, 12.3 MB/s
 //
 //   cairn::ProgressBar bar(std::cerr, {.label = "verify",
 //                                      .terminal = cairn::is_terminal(std::cerr)});
@@ -33,11 +34,11 @@
 namespace cairn {
 
 struct ProgressBarOptions {
-  std::string label;            // starts every line: "verify"
-  bool terminal = false;        // redraw one line in place, or write plain lines
-  double redraw_seconds = 0.1;  // terminal: at most one redraw per this
-  int plain_percent_step = 10;  // plain: a line each time this many more percent are done,
-  double plain_min_seconds = 5;   // and no sooner than this after the previous line
+  std::string label;             // starts every line: "verify"
+  bool terminal = false;         // redraw one line in place, or write plain lines
+  double redraw_seconds = 0.1;   // terminal: at most one redraw per this
+  int plain_percent_step = 10;   // plain: a line each time this many more percent are done,
+  double plain_min_seconds = 5;  // and no sooner than this after the previous line
   double plain_unknown_total_seconds = 30;  // plain, total unknown: a line this often
   // Seconds from any fixed origin. Default: a steady (monotonic) clock.
   std::function<double()> clock;

@@ -48,8 +48,9 @@ TEST(KerasProgressBarTest, NoTerminalOnlyTheEpochLine) {
   bar.update(1, kLogs);
   clock.now += 0.004;
   bar.finish(kLogs);
-  EXPECT_EQ(out.str(),
-            "2/2 [==============================] - 0s 2ms/step - loss: 0.4102 - accuracy: 0.8900\n");
+  EXPECT_EQ(
+      out.str(),
+      "2/2 [==============================] - 0s 2ms/step - loss: 0.4102 - accuracy: 0.8900\n");
 }
 
 TEST(KerasProgressBarTest, VerboseTwoIsCountTimeAndLogs) {
