@@ -1,6 +1,8 @@
 #include "cairn/checkpoint/verify.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "cairn/checkpoint/checkpoint_path.h"
@@ -9,9 +11,13 @@
 #include "cairn/formats/bundle/bundle_reader.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "checkpoint/files_on_disk.h"
 #include "checkpoint/newest_intact.h"
 
 namespace cairn {
+
+using internal::add_files_on_disk;
+using internal::files_on_disk;
 
 namespace {
 
@@ -54,25 +60,6 @@ std::vector<std::string> recorded(const std::string& dir, FileSystem& fs) {
   return out;
 }
 
-uint64_t size_or_zero(FileSystem& fs, const std::string& path) {
-  Result<uint64_t> size = fs.file_size(path);
-  return size.ok() ? *size : 0;
-}
-
-// Fills health.bytes and health.shards from the files of its prefix that
-// lie in its directory ("NAME.previous.*" and temporaries are not its files).
-void add_files_on_disk(FileSystem& fs, CheckpointHealth& health) {
-  const std::string dir = dirname(health.prefix);
-  Result<std::vector<std::string>> names = fs.list_directory(dir);
-  if (!names.ok()) return;
-  for (const std::string& name : *names) {
-    std::optional<BundleFileName> file = parse_bundle_file_name(name);
-    if (!file || file->prefix != basename(health.prefix)) continue;
-    health.bytes += size_or_zero(fs, join_path(dir, name));
-    if (file->kind == BundleFileKind::kData) ++health.shards;
-  }
-}
-
 bool has_index(FileSystem& fs, const std::string& prefix) {
   return fs.file_exists(bundle_index_path(prefix));
 }
@@ -99,14 +86,16 @@ struct Checked {
   std::unique_ptr<BundleReader> reader;
 };
 
-Checked check(const std::string& prefix, FileSystem& fs) {
+// `tensor_checked`, when set, hears each tensor's size once it passed.
+Checked check(const std::string& prefix, FileSystem& fs,
+              const std::function<void(uint64_t bytes)>& tensor_checked = {}) {
   Checked out{.health = {.prefix = prefix}};
   Result<std::unique_ptr<BundleReader>> reader = BundleReader::open(fs, prefix);
   if (!reader.ok()) {
     out.health.problem = reader.status().message();
     return out;
   }
-  const Status checked = (*reader)->verify_all();
+  const Status checked = (*reader)->verify_all(tensor_checked);
   out.health.tensors = static_cast<int64_t>((*reader)->entries().size());
   out.health.ok = checked.ok();
   if (!checked.ok()) out.health.problem = checked.message();
@@ -114,12 +103,57 @@ Checked check(const std::string& prefix, FileSystem& fs) {
   return out;
 }
 
+// Checks checkpoints and reports the bytes checked to a Progress: each
+// tensor's as it passes, then all of a checkpoint's files once it is checked
+// (or failed), against the total of them all listed up front; so the last
+// report is done == total.
+class ProgressiveCheck {
+ public:
+  ProgressiveCheck(Progress* progress, const std::vector<std::string>& prefixes, FileSystem& fs)
+      : progress_(progress), fs_(fs) {
+    if (progress_ == nullptr) return;
+    for (const std::string& prefix : prefixes) {
+      total_ += sizes_[prefix] = files_on_disk(prefix, fs).checked_bytes;
+    }
+  }
+
+  // Checks `prefix`, with its files on disk counted (add_files_on_disk).
+  CheckpointHealth operator()(const std::string& prefix) {
+    CheckpointHealth health = check_reporting(prefix);
+    add_files_on_disk(fs_, health);
+    return health;
+  }
+
+ private:
+  CheckpointHealth check_reporting(const std::string& prefix) {
+    if (progress_ == nullptr) return check(prefix, fs_).health;
+    const uint64_t size = sizes_[prefix];
+    uint64_t in_this = 0;
+    CheckpointHealth health = check(prefix, fs_, [&](uint64_t bytes) {
+                                in_this += bytes;
+                                report(done_ + std::min(in_this, size));
+                              }).health;
+    done_ += size;
+    report(done_);
+    return health;
+  }
+
+  void report(uint64_t done) const {
+    progress_->update(static_cast<int64_t>(std::min(done, total_)), static_cast<int64_t>(total_),
+                      ProgressUnit::kBytes);
+  }
+
+  Progress* progress_;
+  FileSystem& fs_;
+  std::map<std::string, uint64_t> sizes_;
+  uint64_t total_ = 0;
+  uint64_t done_ = 0;  // the files of the checkpoints checked so far
+};
+
 }  // namespace
 
-CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs) {
-  CheckpointHealth health = check(prefix, fs).health;
-  add_files_on_disk(fs, health);
-  return health;
+CheckpointHealth verify_checkpoint(const std::string& prefix, FileSystem& fs, Progress* progress) {
+  return ProgressiveCheck(progress, {prefix}, fs)(prefix);
 }
 
 std::vector<std::string> checkpoint_candidates(const std::string& dir, FileSystem& fs) {
@@ -149,7 +183,8 @@ bool previous_copy_is_intact(const std::string& prefix, FileSystem& fs) {
 
 }  // namespace
 
-std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs) {
+std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSystem& fs,
+                                               Progress* progress) {
   std::vector<CheckpointHealth> out;
   std::set<std::string> orphans;
   std::vector<CheckpointHealth> orphan_health;
@@ -158,10 +193,14 @@ std::vector<CheckpointHealth> verify_directory(const std::string& dir, FileSyste
     orphan_health.push_back({.prefix = leftover.prefix, .orphan = true, .problem = leftover.why});
     add_files_on_disk(fs, orphan_health.back());
   }
+  std::vector<std::string> to_check;
   for (const std::string& prefix : checkpoint_candidates(dir, fs)) {
-    if (orphans.contains(prefix)) continue;
+    if (!orphans.contains(prefix)) to_check.push_back(prefix);
+  }
+  ProgressiveCheck check_counted(progress, to_check, fs);
+  for (const std::string& prefix : to_check) {
     const bool had_index = has_index(fs, prefix);
-    CheckpointHealth health = verify_checkpoint(prefix, fs);
+    CheckpointHealth health = check_counted(prefix);
     if (!health.ok && rotated_away(fs, dir, prefix, had_index)) continue;
     if (!health.ok && previous_copy_is_intact(prefix, fs)) {
       health.orphan = true;  // an overwrite cut short (formats/bundle_commit.cc)

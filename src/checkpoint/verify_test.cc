@@ -230,5 +230,63 @@ TEST(VerifyEmptyTest, NoCheckpointIsNullopt) {
   EXPECT_TRUE(verify_directory(dir.path()).empty());
 }
 
+// What a progress display hears of a verify.
+struct RecordedProgress : Progress {
+  void update(int64_t done, int64_t total, ProgressUnit unit) override {
+    EXPECT_EQ(unit, ProgressUnit::kBytes);
+    if (!reports.empty()) {
+      EXPECT_GE(done, reports.back().first) << "done went back";
+      EXPECT_EQ(total, reports.back().second) << "the total changed";
+    }
+    reports.emplace_back(done, total);
+  }
+  std::vector<std::pair<int64_t, int64_t>> reports;  // (done, total)
+};
+
+// The bytes of the .index and data files in `dir`, as `ls -l` adds them up.
+int64_t bundle_bytes_on_disk(const std::string& dir) {
+  int64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::optional<BundleFileName> file =
+        parse_bundle_file_name(entry.path().filename().string());
+    if (file && file->kind != BundleFileKind::kMeta) {
+      total += static_cast<int64_t>(entry.file_size());
+    }
+  }
+  return total;
+}
+
+TEST_F(VerifyTest, ProgressCountsEveryByteOfTheDirectoryTensorByTensor) {
+  RecordedProgress progress;
+  std::vector<CheckpointHealth> all =
+      verify_directory(dir_.path(), default_file_system(), &progress);
+  const int64_t on_disk = bundle_bytes_on_disk(dir_.path());
+  ASSERT_FALSE(progress.reports.empty());
+  EXPECT_EQ(progress.reports.back(), std::make_pair(on_disk, on_disk));
+  EXPECT_GE(progress.reports.size(), 3u * 3u);  // each tensor, then each checkpoint
+  int64_t reported = 0;
+  for (const CheckpointHealth& h : all) reported += static_cast<int64_t>(h.bytes);
+  EXPECT_EQ(reported, on_disk);
+}
+
+TEST_F(VerifyTest, ProgressOfADamagedCheckpointStillEndsAtTheTotal) {
+  std::filesystem::resize_file(data(200), 40);
+  RecordedProgress progress;
+  std::vector<CheckpointHealth> all =
+      verify_directory(dir_.path(), default_file_system(), &progress);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_FALSE(all[1].ok);
+  const int64_t on_disk = bundle_bytes_on_disk(dir_.path());
+  EXPECT_EQ(progress.reports.back(), std::make_pair(on_disk, on_disk));
+}
+
+TEST_F(VerifyTest, ProgressOfOneCheckpointIsItsFiles) {
+  RecordedProgress progress;
+  CheckpointHealth health = verify_checkpoint(prefix(100), default_file_system(), &progress);
+  ASSERT_TRUE(health.ok) << health.problem;
+  const auto bytes = static_cast<int64_t>(health.bytes);
+  EXPECT_EQ(progress.reports.back(), std::make_pair(bytes, bytes));
+}
+
 }  // namespace
 }  // namespace cairn

@@ -11,6 +11,7 @@
 #include "cli/keras_commands.h"
 #include "cli/ls_command.h"
 #include "cli/plot_command.h"
+#include "cli/progress_output.h"
 #include "cli/saved_model_commands.h"
 #include "cli/verify.h"
 
@@ -57,6 +58,7 @@ void add_train_flags(CLI::App& cmd, TrainCommand& t) {
   steps->excludes(secs);
   cmd.add_option("--keep-checkpoint-max", t.keep_checkpoint_max, "Checkpoints to keep (5)");
   cmd.add_option("--seed", t.seed, "Random seed, for runs that repeat bit for bit");
+  add_no_progress_flag(cmd, t.no_progress);
 }
 
 Command train_command() {
@@ -136,13 +138,14 @@ Command summary_command() {
 }
 
 Command verify_command() {
-  return make_command<std::string>(
+  return make_command<VerifyCommand>(
       "verify", "Check every checksum of every checkpoint in a directory (or one)",
-      [](CLI::App& cmd, std::string& path) {
-        cmd.add_option("path", path, "Model directory or checkpoint prefix")->required();
+      [](CLI::App& cmd, VerifyCommand& v) {
+        cmd.add_option("path", v.path, "Model directory or checkpoint prefix")->required();
+        add_no_progress_flag(cmd, v.no_progress);
       },
-      [](CLI::App&, std::string& path, std::ostream& out, std::ostream& err) {
-        return run_verify(path, out, err);
+      [](CLI::App&, VerifyCommand& v, std::ostream& out, std::ostream& err) {
+        return run_verify(v, out, err);
       });
 }
 
@@ -187,6 +190,7 @@ Command export_command() {
         cmd.add_flag("--force", e.force,
                      "Replace --out even if it is not a previous export of this format (never "
                      "the model itself, never a link or a special file)");
+        add_no_progress_flag(cmd, e.no_progress);
       },
       [](CLI::App&, ExportCommand& e, std::ostream& out, std::ostream& err) {
         return run_export(e, out, err);

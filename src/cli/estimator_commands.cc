@@ -15,6 +15,7 @@
 #include "cairn/estimator/estimator.h"
 #include "cli/flag_checks.h"
 #include "cli/guarded.h"
+#include "cli/progress_output.h"
 
 namespace cairn::cli {
 namespace {
@@ -115,6 +116,12 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
     check_train_flags(cmd);
     estimator::RunConfig config = run_config(cmd);
     config.validate();
+    std::unique_ptr<ProgressBar> bar = command_progress(err, "train", cmd.no_progress);
+    if (bar) {  // log lines go above the bar, not through it
+      config.log = [&bar](const std::string& line) {
+        bar->print_above(estimator::kDefaultLogPrefix + line);
+      };
+    }
     estimator::CsvInput input = estimator::read_csv_input(cmd.train_csv, -1);
     ModelSpec spec = train_spec(cmd, input);
     estimator::Estimator model(spec, cmd.model_dir, config);
@@ -126,7 +133,8 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
               .repeat()
               .batch(cmd.batch_size);
         },
-        {.steps = cmd.steps});
+        {.steps = cmd.steps, .progress = bar.get()});
+    if (bar) bar->finish();
     out << "trained to " << model.latest_checkpoint().value_or("(no checkpoint)") << "\n";
   });
 }

@@ -33,6 +33,7 @@ struct TrainCommand {
   std::optional<double> save_checkpoints_secs;
   std::optional<int> keep_checkpoint_max;
   std::optional<uint64_t> seed;
+  bool no_progress = false;  // no step progress on stderr (cli/progress_output.h)
 };
 
 struct DataCommand {

@@ -7,6 +7,7 @@
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/keras/sequential.h"
 #include "cli/guarded.h"
+#include "cli/progress_output.h"
 
 namespace cairn::cli {
 namespace {
@@ -54,8 +55,11 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
                                  "' is not one of saved_model, onnx, tfjs");
     }
     const InferenceModel model = load_inference_model(cmd.model_path);
-    throw_if_error(export_inference_model(default_file_system(), model, cmd.out, *format,
-                                          {.force = cmd.force, .source = cmd.model_path}));
+    std::unique_ptr<ProgressBar> bar = command_progress(err, "export", cmd.no_progress);
+    throw_if_error(export_inference_model(
+        default_file_system(), model, cmd.out, *format,
+        {.force = cmd.force, .source = cmd.model_path, .progress = bar.get()}));
+    if (bar) bar->finish();
     print_summary(model, *format, cmd.out, out);
   });
 }

@@ -17,10 +17,11 @@
 namespace cairn::cli {
 
 struct ExportCommand {
-  std::string model_path;  // model directory or .h5 file
-  std::string format;      // saved_model, onnx, tfjs
-  std::string out;         // a directory (saved_model, tfjs) or a file (onnx)
-  bool force = false;      // replace --out even if it is not a previous export
+  std::string model_path;    // model directory or .h5 file
+  std::string format;        // saved_model, onnx, tfjs
+  std::string out;           // a directory (saved_model, tfjs) or a file (onnx)
+  bool force = false;        // replace --out even if it is not a previous export
+  bool no_progress = false;  // no bytes-written progress on stderr (cli/progress_output.h)
 };
 
 // The exit code: 0, or 1 with "cairn export: CODE: message" on `err`.

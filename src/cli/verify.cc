@@ -5,19 +5,23 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/verify.h"
 #include "cli/guarded.h"
+#include "cli/progress_output.h"
 
 namespace cairn::cli {
 
-int run_verify(const std::string& path, std::ostream& out, std::ostream& err) {
+int run_verify(const VerifyCommand& cmd, std::ostream& out, std::ostream& err) {
+  const std::string& path = cmd.path;
   std::vector<CheckpointHealth> results;
   const int status = guarded("verify", err, [&] {
     FileSystem& fs = default_file_system();
+    std::unique_ptr<ProgressBar> bar = command_progress(err, "verify", cmd.no_progress);
     if (fs.is_directory(path)) {
-      results = verify_directory(path, fs);
+      results = verify_directory(path, fs, bar.get());
       if (results.empty()) throw NotFoundError("no checkpoint in directory " + path);
     } else {
-      results.push_back(verify_checkpoint(resolve_checkpoint(path, fs), fs));
+      results.push_back(verify_checkpoint(resolve_checkpoint(path, fs), fs, bar.get()));
     }
+    if (bar) bar->finish();
   });
   if (status != 0) return status;
   bool all_ok = true;

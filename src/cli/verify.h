@@ -10,7 +10,8 @@
 // (checkpoint/leftover_checkpoints.h): not damage. A checkpoint a running
 // trainer rotates away while it is read is left out. Exit status 0 when
 // every checkpoint is intact (orphans included), 1 when any is damaged or
-// there is none.
+// there is none. Progress (bytes checked of all the checkpoints' files) goes
+// to stderr (cli/progress_output.h).
 #pragma once
 
 #include <iosfwd>
@@ -18,6 +19,11 @@
 
 namespace cairn::cli {
 
-int run_verify(const std::string& path, std::ostream& out, std::ostream& err);
+struct VerifyCommand {
+  std::string path;          // a model directory or a checkpoint prefix
+  bool no_progress = false;  // no bytes-checked progress on `err`
+};
+
+int run_verify(const VerifyCommand& cmd, std::ostream& out, std::ostream& err);
 
 }  // namespace cairn::cli

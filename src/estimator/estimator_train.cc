@@ -93,8 +93,9 @@ class TrainLoop {
     }
   }
 
-  void run(const data::InputFn& input_fn, int64_t target) {
+  void run(const data::InputFn& input_fn, int64_t target, Progress* progress) {
     auto it = input_fn().make_iterator();
+    const int64_t first = session_.step();
     while (session_.step() < target) {
       std::optional<data::Batch> batch = it.next();
       if (!batch) {
@@ -103,6 +104,7 @@ class TrainLoop {
       }
       float loss = step(*batch);
       after_step(loss);
+      report_progress(progress, session_.step() - first, target - first, ProgressUnit::kSteps);
     }
     if (schedule_.needs_final_save(session_.step())) save();
     if (async_) async_->wait();  // train() returns only once every save is committed
@@ -216,7 +218,7 @@ Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options)
     return *this;
   }
   TrainLoop loop(spec_, model_dir_, config_, session);
-  loop.run(input_fn, target);
+  loop.run(input_fn, target, options.progress);
   return *this;
 }
 

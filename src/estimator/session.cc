@@ -67,7 +67,7 @@ void log_line(const RunConfig& config, const std::string& message) {
   if (config.log) {
     config.log(message);
   } else {
-    std::cerr << "INFO:cairn:" << message << std::endl;
+    std::cerr << kDefaultLogPrefix << message << std::endl;
   }
 }
 

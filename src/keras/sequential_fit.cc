@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/progress_bar.h"
 #include "cairn/keras/sequential.h"
 #include "keras/callbacks/progress_bar.h"
 #include "keras/compiled_loss.h"
@@ -142,7 +143,7 @@ Logs Sequential::names_and_means(const std::vector<double>& sums, int64_t count,
 Logs Sequential::test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_size, int verbose) {
   check_batch_size(batch_size);
   const int steps = steps_for(x.rows(), batch_size);
-  internal::ProgressBar bar(output(), steps, verbose, internal::is_terminal(output()));
+  internal::ProgressBar bar(output(), steps, verbose, cairn::is_terminal(output()));
   std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
   for (int step = 0; step < steps; ++step) {
     const Eigen::Index begin = static_cast<Eigen::Index>(step) * batch_size;
@@ -191,7 +192,7 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);
   }
   const int steps = steps_for(xs.rows(), options.batch_size);
-  const bool dynamic = internal::is_terminal(output());
+  const bool dynamic = cairn::is_terminal(output());
   for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
     for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";

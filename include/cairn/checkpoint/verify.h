@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/core/progress.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {
@@ -54,14 +55,20 @@ struct CheckpointHealth {
   int shards = 0;
 };
 
-// Checks one checkpoint (a prefix), reading every tensor.
+// Checks one checkpoint (a prefix), reading every tensor. `progress`, when
+// given, hears of the bytes checked (ProgressUnit::kBytes) of the total of
+// its .index and data files, tensor by tensor; a checkpoint that fails
+// counts as checked, so the last report is done == total.
 CheckpointHealth verify_checkpoint(const std::string& prefix,
-                                   FileSystem& fs = default_file_system());
+                                   FileSystem& fs = default_file_system(),
+                                   Progress* progress = nullptr);
 
 // Checks every checkpoint of a directory, newest first (see above), then
-// lists its orphans. Empty when it holds none.
+// lists its orphans. Empty when it holds none. `progress` as above, over
+// the files of all the checkpoints it checks.
 std::vector<CheckpointHealth> verify_directory(const std::string& dir,
-                                               FileSystem& fs = default_file_system());
+                                               FileSystem& fs = default_file_system(),
+                                               Progress* progress = nullptr);
 
 // Every checkpoint prefix a directory holds, newest first (the state file's,
 // then the others by step). A temporary file is never taken for one.

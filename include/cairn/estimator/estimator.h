@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/core/progress.h"
 #include "cairn/data/dataset.h"
 #include "cairn/estimator/model_spec.h"
 #include "cairn/estimator/run_config.h"
@@ -37,6 +38,9 @@ namespace cairn::estimator {
 struct TrainOptions {
   std::optional<int64_t> steps;      // train this many more steps
   std::optional<int64_t> max_steps;  // or up to this global step
+  // Hears of each step of this call: done of total steps (ProgressUnit::kSteps),
+  // counted from the step training resumed at. Borrowed; null: nobody listens.
+  Progress* progress = nullptr;
 };
 
 struct EvalOptions {

@@ -27,6 +27,10 @@
 
 namespace cairn::estimator {
 
+// What the default `log` writes before each line on stderr, as TensorFlow's
+// logging writes "INFO:tensorflow:".
+inline constexpr char kDefaultLogPrefix[] = "INFO:cairn:";
+
 struct RunConfig {
   std::optional<double> save_checkpoints_secs;  // default 600 when neither is set
   std::optional<int64_t> save_checkpoints_steps;

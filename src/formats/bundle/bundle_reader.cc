@@ -313,7 +313,7 @@ std::vector<Status> BundleReader::copy_checked(std::span<const BundleReadTarget>
 // even an empty one; a sliced tensor's slices live in them). Every entry
 // with stored bytes is checksummed, whatever its dtype: the crc covers the
 // bytes as written (raw bytes for every dtype but string and variant).
-Status BundleReader::verify_all() const {
+Status BundleReader::verify_all(const std::function<void(uint64_t bytes)>& checked) const {
   for (int shard = 0; shard < impl_->num_shards; ++shard) {
     const std::string path = bundle_data_path(impl_->prefix, shard, impl_->num_shards);
     if (!impl_->fs.file_exists(path)) {
@@ -326,6 +326,7 @@ Status BundleReader::verify_all() const {
     if (e.is_sliced) continue;  // no bytes of its own: its slices are entries too
     auto bytes = read_raw(e.name);
     if (!bytes.ok()) return bytes.status();
+    if (checked) checked(bytes->size());
   }
   return ok_status();
 }

@@ -6,6 +6,7 @@
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/export/tfjs_model.h"
 #include "cairn/io/directory_swap.h"
+#include "cairn/io/progress_file_system.h"
 #include "cairn/proto/onnx.pb.h"
 
 namespace cairn {
@@ -128,7 +129,8 @@ Status write_export(FileSystem& fs, const InferenceModel& model, const std::stri
 Status export_inference_model(FileSystem& fs, const InferenceModel& model, const std::string& path,
                               ExportFormat format, const ExportOptions& options) {
   CAIRN_RETURN_IF_ERROR(check_export_target(fs, path, format, options));
-  Status written = write_export(fs, model, path, format);
+  ProgressFileSystem counted(fs, options.progress);
+  Status written = write_export(counted, model, path, format);
   return written.ok() ? written : written.with_context("export to " + path);
 }
 

@@ -40,6 +40,40 @@ Status saved_model_loads(FileSystem& fs, const std::string& dir) {
   return reader->verify_all();
 }
 
+// The bytes of the files under `path` (a file, or a directory and its subdirectories).
+uint64_t bytes_under(FileSystem& fs, const std::string& path) {
+  if (!fs.is_directory(path)) return *fs.file_size(path);
+  uint64_t total = 0;
+  const std::vector<std::string> names = *fs.list_directory(path);
+  for (const std::string& name : names) {
+    total += bytes_under(fs, join_path(path, name));
+  }
+  return total;
+}
+
+struct BytesWritten : Progress {
+  void update(int64_t done, int64_t, ProgressUnit unit) override {
+    EXPECT_EQ(unit, ProgressUnit::kBytes);
+    EXPECT_GE(done, last);
+    last = done;
+  }
+  int64_t last = 0;
+};
+
+// (TensorFlow.js too, through `cairn export`: cli/export_command_test.cc.)
+TEST(ExportProgressTest, ReportsEveryByteOfTheExport) {
+  for (ExportFormat format : {ExportFormat::kSavedModel, ExportFormat::kOnnx}) {
+    MemoryFileSystem fs;
+    BytesWritten progress;
+    const Status exported =
+        export_inference_model(fs, mlp(1), "/out", format, {.progress = &progress});
+    ASSERT_TRUE(exported.ok()) << exported.to_string();
+    EXPECT_EQ(static_cast<uint64_t>(progress.last), bytes_under(fs, "/out"))
+        << export_format_name(format);
+    EXPECT_GT(progress.last, 64 * 4 * 4) << "at least the first kernel's bytes";
+  }
+}
+
 TEST(ExportTargetTest, ExportOverANonExportFileIsRefusedWithoutForce) {
   MemoryFileSystem fs;
   ASSERT_TRUE(fs.write_file_atomically("/m/model.ckpt-5.index", "index bytes").ok());

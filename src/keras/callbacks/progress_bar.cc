@@ -1,10 +1,10 @@
 #include "keras/callbacks/progress_bar.h"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
-#include <iostream>
+
+#include "cairn/core/progress_bar.h"
+#include "cairn/core/progress_format.h"
 
 namespace cairn::keras::internal {
 
@@ -37,39 +37,26 @@ std::string format_metric(double value) {
   return printf_string(std::abs(value) > 1e-3 ? " %.4f" : " %.4e", value);
 }
 
-bool is_terminal(const std::ostream& out) {
-  return &out == &std::cout && isatty(STDOUT_FILENO) == 1;
+ProgressBar::ProgressBar(std::ostream& out, int target, int verbose, bool dynamic,
+                         std::function<double()> clock)
+    : out_(out), target_(target), verbose_(verbose), dynamic_(dynamic), clock_(std::move(clock)) {
+  if (!clock_) clock_ = steady_seconds;
+  start_ = clock_();
 }
 
-ProgressBar::ProgressBar(std::ostream& out, int target, int verbose, bool dynamic)
-    : out_(out),
-      target_(target),
-      verbose_(verbose),
-      dynamic_(dynamic),
-      start_(std::chrono::steady_clock::now()) {}
-
-double ProgressBar::elapsed_seconds() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-}
+double ProgressBar::elapsed_seconds() const { return clock_() - start_; }
 
 std::string ProgressBar::bar(int current) const {
   const int digits = static_cast<int>(std::to_string(target_).size());
   std::string counter = std::to_string(current);
-  std::string text = std::string(static_cast<size_t>(digits) - counter.size(), ' ') + counter +
-                     "/" + std::to_string(target_) + " [";
-  const int filled = target_ > 0 ? kWidth * current / target_ : kWidth;
-  if (filled > 0) {
-    text += std::string(static_cast<size_t>(filled - 1), '=');
-    text += current < target_ ? '>' : '=';
-  }
-  text += std::string(static_cast<size_t>(kWidth - filled), '.');
-  return text + "]";
+  return std::string(static_cast<size_t>(digits) - counter.size(), ' ') + counter + "/" +
+         std::to_string(target_) + " " + progress_bar_text(current, target_, kWidth);
 }
 
 void ProgressBar::update(int current, const Logs& logs) {
   if (verbose_ != 1 || !dynamic_ || current >= target_) return;
   const double eta = current > 0 ? elapsed_seconds() / current * (target_ - current) : 0.0;
-  out_ << "\r" << bar(current) << " - ETA: " << printf_string("%.0fs", eta) << logs_text(logs)
+  out_ << "\r" << bar(current) << " - ETA: " << format_duration(eta) << logs_text(logs)
        << std::flush;
 }
 

@@ -1,4 +1,5 @@
-// The training progress Keras prints (its Progbar):
+// The training progress Keras prints (its Progbar); the bar and the ETA's
+// format are cairn's progress bar's (cairn/core/progress_format.h):
 //   verbose 1, terminal:   "\r 7/32 [======>.......................] - ETA: 0s - loss: 0.4102"
 //                          redrawn per batch, then the final line
 //   verbose 1, not a tty:  only the final line, once per epoch (no "\r" flood)
@@ -6,7 +7,7 @@
 //   verbose 2:             "32/32 - 0s - loss: 0.4102 - accuracy: 0.8900"
 #pragma once
 
-#include <chrono>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -16,7 +17,9 @@ namespace cairn::keras::internal {
 
 class ProgressBar {
  public:
-  ProgressBar(std::ostream& out, int target, int verbose, bool dynamic);
+  // `clock`: seconds from any origin (tests); default a steady clock.
+  ProgressBar(std::ostream& out, int target, int verbose, bool dynamic,
+              std::function<double()> clock = {});
   // After step `current` (1-based) with the running means in `logs`.
   void update(int current, const Logs& logs);
   // The epoch's last line, with validation metrics if any.
@@ -30,13 +33,11 @@ class ProgressBar {
   int target_;
   int verbose_;
   bool dynamic_;
-  std::chrono::steady_clock::time_point start_;
+  std::function<double()> clock_;
+  double start_;
 };
 
 // Keras's number format in logs: " %.4f", or " %.4e" at or below 1e-3.
 std::string format_metric(double value);
-
-// True when `out` is std::cout and stdout is a terminal.
-bool is_terminal(const std::ostream& out);
 
 }  // namespace cairn::keras::internal

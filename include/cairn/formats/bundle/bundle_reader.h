@@ -22,6 +22,7 @@
 // Reads are thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -79,8 +80,10 @@ class BundleReader {
   // every dtype, including variant.
   Result<std::string> read_raw(std::string_view name) const;
 
-  // Reads every tensor once, checking every crc; the first failure is returned.
-  Status verify_all() const;
+  // Reads every tensor once, checking every crc; the first failure is
+  // returned. `checked`, when given, is called with each tensor's stored size
+  // once its bytes passed (a progress display counts them).
+  Status verify_all(const std::function<void(uint64_t bytes)>& checked = {}) const;
 
  private:
   // find(), or nullptr with `*missing` set to a NOT_FOUND naming the bundle.

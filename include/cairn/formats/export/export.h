@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "cairn/core/progress.h"
 #include "cairn/core/status.h"
 #include "cairn/formats/export/inference_model.h"
 #include "cairn/io/file_system.h"
@@ -39,6 +40,10 @@ struct ExportOptions {
   // The model directory (or model file) the export comes from: the output
   // may be neither it nor inside it (resolved paths). Empty: no such check.
   std::string source;
+  // Hears of the bytes written so far, of a total not known ahead
+  // (ProgressUnit::kBytes; cairn/io/progress_file_system.h). Borrowed; null:
+  // nobody listens.
+  Progress* progress = nullptr;
 };
 
 // "saved_model" (or "savedmodel", "tf"), "onnx", "tfjs" (or "tensorflowjs");
