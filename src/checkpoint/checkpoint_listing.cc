@@ -56,11 +56,12 @@ std::string_view checkpoint_status_name(CheckpointStatus status) {
   return "unknown";
 }
 
-std::vector<CheckpointListing> list_checkpoints(const std::string& dir, FileSystem& fs) {
+std::vector<CheckpointListing> list_checkpoints(const std::string& dir, FileSystem& fs,
+                                                Progress* progress) {
   if (!fs.is_directory(dir)) throw NotFoundError("no such directory: " + dir);
   const std::string newest = state_file_newest(dir, fs);
   std::vector<CheckpointListing> out;
-  for (CheckpointHealth& health : verify_directory(dir, fs)) {
+  for (CheckpointHealth& health : verify_directory(dir, fs, progress)) {
     out.push_back(listing_of(std::move(health), newest, fs));
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

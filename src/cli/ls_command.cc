@@ -14,6 +14,7 @@
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/io/file_system.h"
 #include "cli/guarded.h"
+#include "cli/progress_output.h"
 #include "cli/text_table.h"
 
 namespace cairn::cli {
@@ -108,7 +109,10 @@ std::string no_checkpoint_message(const std::string& dir) {
 
 int run_ls(const LsCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("ls", err, [&] {
-    const std::vector<CheckpointListing> all = list_checkpoints(cmd.dir);
+    std::unique_ptr<ProgressBar> bar = command_progress(err, "ls", cmd.no_progress);
+    const std::vector<CheckpointListing> all =
+        list_checkpoints(cmd.dir, default_file_system(), bar.get());
+    if (bar) bar->finish();
     if (all.empty()) throw NotFoundError(no_checkpoint_message(cmd.dir));
     if (cmd.json) {
       print_json(cmd, all, out);
@@ -126,6 +130,7 @@ Command ls_command() {
         cmd.add_flag("--json", c.json,
                      "Print JSON: {dir, checkpoints: [{prefix, step, written, bytes, shards, "
                      "status, problem, newest}]}");
+        add_no_progress_flag(cmd, c.no_progress);
       },
       [](CLI::App&, LsCommand& c, std::ostream& out, std::ostream& err) {
         return run_ls(c, out, err);

@@ -27,6 +27,7 @@ namespace cairn::cli {
 struct LsCommand {
   std::string dir;
   bool json = false;
+  bool no_progress = false;  // --no-progress: nothing on stderr but errors
 };
 
 int run_ls(const LsCommand& cmd, std::ostream& out, std::ostream& err);

@@ -1,4 +1,4 @@
-// `cairn train`, `verify` and `export` with stderr captured (no terminal):
+// `cairn train`, `verify`, `ls` and `export` with stderr captured (no terminal):
 // the last line of stderr gives the totals, stdout is what it was without
 // progress, and --no-progress shows none.
 #include <gtest/gtest.h>
@@ -93,6 +93,18 @@ TEST_F(ProgressOutputTest, VerifyEndsWithEveryByteOfTheDirectorysCheckpoints) {
       << verified.err;
   CommandResult quiet = run("verify --no-progress " + shell_quote(model_dir()));
   EXPECT_EQ(quiet.out, verified.out);
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(ProgressOutputTest, LsEndsWithEveryByteItChecked) {
+  ASSERT_EQ(trained_.exit_code, 0) << trained_.err;
+  CommandResult listed = run("ls " + shell_quote(model_dir()));
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const uint64_t bytes = bytes_under(model_dir(), /*bundles_only=*/true);
+  EXPECT_EQ(last_line(listed.err).rfind("ls: 100% (" + byte_totals(bytes) + ") in ", 0), 0u)
+      << listed.err;
+  CommandResult quiet = run("ls --no-progress " + shell_quote(model_dir()));
+  EXPECT_EQ(quiet.out, listed.out);
   EXPECT_EQ(quiet.err, "");
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cairn/core/progress.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn {
@@ -47,8 +48,11 @@ struct CheckpointListing {
 
 // Every checkpoint of `dir`, orphans included, newest first: by step, then
 // in verify_directory()'s order (the state file's first). Empty when `dir`
-// holds none. Throws NotFoundError when `dir` is not a directory.
+// holds none. Throws NotFoundError when `dir` is not a directory. Every
+// tensor is read to check it: `progress`, when given, hears the bytes
+// checked (as verify_directory() reports them).
 std::vector<CheckpointListing> list_checkpoints(const std::string& dir,
-                                                FileSystem& fs = default_file_system());
+                                                FileSystem& fs = default_file_system(),
+                                                Progress* progress = nullptr);
 
 }  // namespace cairn
