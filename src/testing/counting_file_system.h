@@ -21,13 +21,13 @@
 #include <vector>
 
 #include "cairn/core/errors.h"
-#include "cairn/io/file_system.h"
+#include "cairn/io/forwarding_file_system.h"
 
 namespace cairn::testing {
 
-class CountingFileSystem : public FileSystem {
+class CountingFileSystem : public ForwardingFileSystem {
  public:
-  explicit CountingFileSystem(FileSystem& base) : base_(base) {}
+  explicit CountingFileSystem(FileSystem& base) : ForwardingFileSystem(base) {}
 
   // How many times each byte [offset, offset + n) of `path` was handed out.
   std::vector<int> times_read(const std::string& path, uint64_t offset, uint64_t n) const {
@@ -63,48 +63,17 @@ class CountingFileSystem : public FileSystem {
     for (uint64_t i = 0; i < n; ++i) ++counts[offset + i];
   }
 
-  Result<std::unique_ptr<WritableFile>> new_writable_file(const std::string& path) override {
-    return base_.new_writable_file(path);
-  }
-  Result<std::unique_ptr<WritableFile>> new_streaming_file(const std::string& path) override {
-    return base_.new_streaming_file(path);
-  }
-  Result<std::unique_ptr<WritableFile>> new_appendable_file(const std::string& path) override {
-    return base_.new_appendable_file(path);
-  }
   Result<std::unique_ptr<RandomAccessFile>> new_random_access_file(
       const std::string& path) override {
-    return counted(base_.new_random_access_file(path));
+    return counted(base().new_random_access_file(path));
   }
   Result<std::unique_ptr<RandomAccessFile>> new_uncached_file(const std::string& path) override {
-    return counted(base_.new_uncached_file(path));
+    return counted(base().new_uncached_file(path));
   }
   Result<std::unique_ptr<MappedFile>> map_file(const std::string& path) override {
-    Result<std::unique_ptr<MappedFile>> mapped = base_.map_file(path);
+    Result<std::unique_ptr<MappedFile>> mapped = base().map_file(path);
     if (!mapped.ok()) return mapped.status();
     return std::unique_ptr<MappedFile>(new CountedMapping(std::move(*mapped), path, *this));
-  }
-  Status rename_file(const std::string& from, const std::string& to) override {
-    return base_.rename_file(from, to);
-  }
-  Status remove_file(const std::string& path) override { return base_.remove_file(path); }
-  bool file_exists(const std::string& path) override { return base_.file_exists(path); }
-  bool is_directory(const std::string& path) override { return base_.is_directory(path); }
-  Result<uint64_t> file_size(const std::string& path) override { return base_.file_size(path); }
-  Result<std::vector<std::string>> list_directory(const std::string& dir) override {
-    return base_.list_directory(dir);
-  }
-  Status create_directories(const std::string& dir) override {
-    return base_.create_directories(dir);
-  }
-  Status sync_directory(const std::string& dir) override { return base_.sync_directory(dir); }
-  Result<std::unique_ptr<FileLock>> lock_file(const std::string& path) override {
-    return base_.lock_file(path);
-  }
-  Result<FileType> file_type(const std::string& path) override { return base_.file_type(path); }
-  Status remove_directory(const std::string& dir) override { return base_.remove_directory(dir); }
-  Status exchange_paths(const std::string& a, const std::string& b) override {
-    return base_.exchange_paths(a, b);
   }
 
  private:
@@ -152,7 +121,6 @@ class CountingFileSystem : public FileSystem {
     return std::unique_ptr<RandomAccessFile>(new CountedFile(std::move(*file), *this));
   }
 
-  FileSystem& base_;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<int>> counts_;
 };
