@@ -27,16 +27,6 @@ NamedTensors variables(int step) {
           {"global_step", Tensor::scalar<int64_t>(step)}};
 }
 
-// The bytes of every file in `dir` whose name starts with "<base>.".
-uint64_t bytes_on_disk(const std::string& prefix) {
-  uint64_t total = 0;
-  const std::string base = fs::path(prefix).filename().string() + ".";
-  for (const auto& f : fs::directory_iterator(fs::path(prefix).parent_path())) {
-    if (f.path().filename().string().starts_with(base)) total += f.file_size();
-  }
-  return total;
-}
-
 class CheckpointListingTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -56,7 +46,7 @@ TEST_F(CheckpointListingTest, NewestFirstWithTheStateFilesNewestMarked) {
     EXPECT_EQ(all[i].status, CheckpointStatus::kOk) << all[i].problem;
     EXPECT_EQ(all[i].newest, i == 0);
     EXPECT_EQ(all[i].shards, 1);
-    EXPECT_EQ(all[i].bytes, bytes_on_disk(all[i].prefix));
+    EXPECT_EQ(all[i].bytes, testing::checkpoint_bytes_on_disk(all[i].prefix));
   }
 }
 
@@ -91,7 +81,7 @@ TEST_F(CheckpointListingTest, FlippedDataByteIsDamagedNamingTheTensor) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[1].status, CheckpointStatus::kDamaged);
   EXPECT_THAT(all[1].problem, HasSubstr("dense/kernel"));
-  EXPECT_EQ(all[1].bytes, bytes_on_disk(prefix(200)));
+  EXPECT_EQ(all[1].bytes, testing::checkpoint_bytes_on_disk(prefix(200)));
   EXPECT_EQ(all[0].status, CheckpointStatus::kOk);
   EXPECT_EQ(checkpoint_status_name(all[1].status), "DAMAGED");
 }
@@ -105,7 +95,7 @@ TEST_F(CheckpointListingTest, HalfDeletedBundleIsAnOrphanInItsPlace) {
   EXPECT_THAT(all[1].problem, HasSubstr("incomplete"));
   EXPECT_FALSE(all[1].written);  // no .index
   EXPECT_EQ(all[1].shards, 1);
-  EXPECT_EQ(all[1].bytes, bytes_on_disk(prefix(200)));
+  EXPECT_EQ(all[1].bytes, testing::checkpoint_bytes_on_disk(prefix(200)));
 }
 
 TEST(CheckpointListingMemoryTest, ShardsAndSizesOnAMemoryFileSystem) {
@@ -144,7 +134,7 @@ TEST(CheckpointListingFixtureTest, TensorFlowEstimatorDirectory) {
     EXPECT_EQ(all[i].step, steps[i]);
     EXPECT_EQ(all[i].status, CheckpointStatus::kOk) << all[i].problem;
     EXPECT_EQ(all[i].newest, i == 0);  // the state file's absolute Mac paths, resolved here
-    EXPECT_EQ(all[i].bytes, bytes_on_disk(all[i].prefix)) << all[i].prefix;
+    EXPECT_EQ(all[i].bytes, testing::checkpoint_bytes_on_disk(all[i].prefix)) << all[i].prefix;
   }
   EXPECT_EQ(all[0].bytes, 4116u + 721u);  // no .meta beside step 8000
   EXPECT_EQ(all[1].bytes, 4116u + 721u + 126348u);

@@ -40,15 +40,6 @@ std::vector<int64_t> steps_on_disk(const std::string& dir) {
   return steps;
 }
 
-uint64_t bytes_on_disk(const std::string& prefix) {
-  uint64_t total = 0;
-  const std::string base = fs::path(prefix).filename().string() + ".";
-  for (const auto& f : fs::directory_iterator(fs::path(prefix).parent_path())) {
-    if (f.path().filename().string().starts_with(base)) total += f.file_size();
-  }
-  return total;
-}
-
 json ls_json(const std::string& dir) {
   auto run = run_command(cairn_command("ls --json " + shell_quote(dir)));
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -77,7 +68,8 @@ TEST(LsCommandTest, TrainedEstimatorDirectoryNewestFirstWithSizesOfItsFiles) {
     EXPECT_EQ(c["newest"], i == 0);
     EXPECT_EQ(c["status"], "ok");
     EXPECT_EQ(c["shards"], 1);
-    EXPECT_EQ(c["bytes"].get<uint64_t>(), bytes_on_disk(prefix));  // .index, .data, .meta
+    EXPECT_EQ(c["bytes"].get<uint64_t>(),
+              testing::checkpoint_bytes_on_disk(prefix));  // .index, .data, .meta
     EXPECT_TRUE(c["written"].is_string());
   }
 

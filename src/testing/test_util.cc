@@ -105,4 +105,14 @@ std::string bench_command(const std::string& args) {
   return shell_quote(CAIRN_BENCH_PATH) + " " + args;
 }
 
+uint64_t checkpoint_bytes_on_disk(const std::string& prefix) {
+  namespace fs = std::filesystem;
+  uint64_t total = 0;
+  const std::string base = fs::path(prefix).filename().string() + ".";
+  for (const auto& f : fs::directory_iterator(fs::path(prefix).parent_path())) {
+    if (f.path().filename().string().starts_with(base)) total += f.file_size();
+  }
+  return total;
+}
+
 }  // namespace cairn::testing

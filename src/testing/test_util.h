@@ -8,6 +8,7 @@
 //   auto run = cairn::testing::run_command("ls " + dir.path());
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,11 @@ std::string python_protos_unavailable();
 // Compiles proto/cairn/proto/*.proto with `protoc --python_out=out_dir`, so a
 // script that puts out_dir on sys.path can `from cairn.proto import ..._pb2`.
 CommandResult compile_python_protos(const std::string& out_dir);
+
+// The bytes of every file beside `prefix` whose name starts with
+// "<prefix's name>.": a checkpoint's .index, .data-* and .meta, measured with
+// std::filesystem (not through cairn's FileSystem).
+uint64_t checkpoint_bytes_on_disk(const std::string& prefix);
 
 // Single-quotes `s` for /bin/sh.
 std::string shell_quote(const std::string& s);
