@@ -59,6 +59,21 @@ void agree(ProcessGroup& group, const Status& mine, const std::string& what) {
   }
 }
 
+void run_and_agree(ProcessGroup& group, const std::function<void()>& fn, const std::string& what) {
+  if (group.size() == 1) return fn();
+  Status mine;
+  try {
+    fn();
+  } catch (const Error& e) {
+    mine = Status(e.code(), e.what());
+  } catch (const std::exception& e) {
+    mine = Status(StatusCode::kInternal, e.what());
+  } catch (...) {
+    mine = Status(StatusCode::kInternal, what + ": an exception that is not a std::exception");
+  }
+  agree(group, mine, what);
+}
+
 std::string describe_ranks(const std::vector<int>& ranks) {
   std::string text = ranks.size() == 1 ? "rank " : "ranks ";
   for (size_t i = 0; i < ranks.size(); ++i) {

@@ -20,6 +20,7 @@
 // may be stuck anywhere), and the caller should end the job.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ ProcessGroup& single_process();
 // otherwise throws, on every rank, the first failed rank's error (its type
 // kept) prefixed with "rank R: ", so each process says the same thing.
 void agree(ProcessGroup& group, const Status& mine, const std::string& what);
+
+// Runs fn() on this rank, then agree()s on its outcome: whatever fn threw
+// (its cairn::Error type kept; other exceptions as InternalError) is thrown
+// on every rank, prefixed with the rank. In a group of one, fn's exception
+// passes through unchanged.
+void run_and_agree(ProcessGroup& group, const std::function<void()>& fn, const std::string& what);
 
 // "ranks 1, 2" / "rank 1": for error messages naming ranks.
 std::string describe_ranks(const std::vector<int>& ranks);
