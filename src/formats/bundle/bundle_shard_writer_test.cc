@@ -96,6 +96,21 @@ TEST_F(BundleShardWriterTest, AMissingShardIsRefused) {
   EXPECT_FALSE(fs_.file_exists("/d/b.index"));
 }
 
+TEST_F(BundleShardWriterTest, OverwrittenByAnotherShardCountLeavesOnlyTheNewShards) {
+  ASSERT_TRUE(commit_bundle_shards(fs_, "/d/b",
+                                   parsed({write_shard(fs_, 0, 2, {{"w", floats({1})}}),
+                                           write_shard(fs_, 1, 2, {{"v", floats({2})}})}))
+                  .ok());
+  ASSERT_TRUE(commit_bundle_shards(fs_, "/d/b",
+                                   parsed({write_shard(fs_, 0, 3, {{"w", floats({3})}}),
+                                           write_shard(fs_, 1, 3, {{"v", floats({4})}}),
+                                           write_shard(fs_, 2, 3, {})}))
+                  .ok());
+  EXPECT_EQ(files(fs_), (std::vector<std::string>{"b.data-00000-of-00003", "b.data-00001-of-00003",
+                                                  "b.data-00002-of-00003", "b.index"}));
+  EXPECT_TRUE(*(*BundleReader::open(fs_, "/d/b"))->read("v") == floats({4}));
+}
+
 TEST_F(BundleShardWriterTest, AnUnfinishedShardRemovesItsTemporary) {
   {
     auto writer = *BundleShardWriter::create(fs_, "/d/b", 0, 1);
