@@ -138,16 +138,20 @@ TEST_F(ShardedSaveTest, OneRankWritesTheSameBytesAsSaveVariables) {
   }
 }
 
-TEST_F(ShardedSaveTest, RetentionIsRankZerosAlone) {
+TEST_F(ShardedSaveTest, RetentionAndTheStateFileAreRankZerosAlone) {
+  FaultInjectingFileSystem watched(disk_);  // rank 1's view, counting its renames
   for (int step : {1, 2, 3}) {
     on_ranks(2, [&](ProcessGroup& rank) {
-      CheckpointManager({.directory = kDir, .max_to_keep = 2, .group = &rank}, disk_)
+      FileSystem& fs = rank.rank() == 1 ? static_cast<FileSystem&>(watched) : disk_;
+      CheckpointManager({.directory = kDir, .max_to_keep = 2, .group = &rank}, fs)
           .save(step, model(step));
     });
   }
   EXPECT_EQ(read_checkpoint_state(disk_, kDir)->all_model_checkpoint_paths,
             (std::vector<std::string>{"model.ckpt-2", "model.ckpt-3"}));
   EXPECT_FALSE(disk_.file_exists(std::string(kDir) + "/model.ckpt-1.data-00001-of-00002"));
+  EXPECT_EQ(watched.count(Fault::kRenameError), 0)
+      << "rank 1 renamed nothing: no state file, no commit of its shard";
 }
 
 TEST_F(ShardedSaveTest, ARankOutOfDiskSpaceFailsEveryRankAndKeepsThePreviousCheckpoint) {
