@@ -140,11 +140,16 @@ TEST_F(ShardedSaveTest, OneRankWritesTheSameBytesAsSaveVariables) {
 
 TEST_F(ShardedSaveTest, RetentionAndTheStateFileAreRankZerosAlone) {
   FaultInjectingFileSystem watched(disk_);  // rank 1's view, counting its renames
+  InProcessGroup group(2, {.timeout_seconds = 20});
+  std::vector<std::unique_ptr<CheckpointManager>> managers;  // made before any state file exists
+  for (int r : {0, 1}) {
+    managers.push_back(std::make_unique<CheckpointManager>(
+        CheckpointManagerOptions{.directory = kDir, .max_to_keep = 2, .group = &group.rank(r)},
+        r == 1 ? static_cast<FileSystem&>(watched) : disk_));
+  }
   for (int step : {1, 2, 3}) {
-    on_ranks(2, [&](ProcessGroup& rank) {
-      FileSystem& fs = rank.rank() == 1 ? static_cast<FileSystem&>(watched) : disk_;
-      CheckpointManager({.directory = kDir, .max_to_keep = 2, .group = &rank}, fs)
-          .save(step, model(step));
+    group.run([&](ProcessGroup& rank) {
+      managers[static_cast<size_t>(rank.rank())]->save(step, model(step));
     });
   }
   EXPECT_EQ(read_checkpoint_state(disk_, kDir)->all_model_checkpoint_paths,
