@@ -1,11 +1,12 @@
 // A job that goes wrong on purpose, run under mpirun by ctest
 // (cairn_mpi_test in src/CMakeLists.txt checks what it prints and that the
 // job ends with an error instead of hanging), and a measurement:
-//   mpi_faults_mpi_test stall     rank 2 sleeps for a minute; ranks 0 and 1
-//                                 wait 1 s at a barrier, then name it
-//   mpi_faults_mpi_test mismatch  rank 2 is in another collective
-//   mpi_faults_mpi_test measure   prints the time of a barrier and of sums
-//                                 (ours and MPI_Allreduce's) of 1 and 16 MB
+//   mpi_faults_mpi_test stall       rank 2 sleeps for a minute; ranks 0 and 1
+//                                   wait 1 s at a barrier, then name it
+//   mpi_faults_mpi_test root_stall  rank 0 sleeps; ranks 1 and 2 name it
+//   mpi_faults_mpi_test mismatch    rank 2 is in another collective
+//   mpi_faults_mpi_test measure     prints the time of a barrier and of sums
+//                                   (ours and MPI_Allreduce's) of 1 and 16 MB
 #include <mpi.h>
 
 #include <chrono>
@@ -28,8 +29,8 @@ void say(const MpiProcessGroup& group, const std::string& line) {
   std::fflush(stdout);
 }
 
-void stall(MpiProcessGroup& group) {
-  if (group.rank() == 2) std::this_thread::sleep_for(std::chrono::minutes(1));
+void stall(MpiProcessGroup& group, int stalling_rank) {
+  if (group.rank() == stalling_rank) std::this_thread::sleep_for(std::chrono::minutes(1));
   try {
     group.barrier("checkpoint save at step 200");
     say(group, "no error");
@@ -41,7 +42,7 @@ void stall(MpiProcessGroup& group) {
   } catch (const cairn::AbortedError& e) {
     say(group, std::string("then AbortedError: ") + e.what());
   }
-}  // the broken group's destructor ends the job, rank 2 included
+}  // the broken group's destructor ends the job, the stalling rank included
 
 void mismatch(MpiProcessGroup& group) {
   try {
@@ -80,15 +81,16 @@ void measure(MpiProcessGroup& group) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  MpiProcessGroup group({.timeout_seconds = mode == "stall" ? 1.0 : 20.0});
-  if (mode == "stall") {
-    stall(group);
+  const bool stalls = mode == "stall" || mode == "root_stall";
+  MpiProcessGroup group({.timeout_seconds = stalls ? 1.0 : 20.0});
+  if (stalls) {
+    stall(group, mode == "stall" ? 2 : 0);
   } else if (mode == "mismatch") {
     mismatch(group);
   } else if (mode == "measure") {
     measure(group);
   } else {
-    std::fprintf(stderr, "usage: mpi_faults_mpi_test stall|mismatch|measure\n");
+    std::fprintf(stderr, "usage: mpi_faults_mpi_test stall|root_stall|mismatch|measure\n");
     return 2;
   }
   return 0;
