@@ -24,6 +24,7 @@ TEST(MpiProcessGroupTest, RanksAreTheProcessesOfTheJob) {
   ASSERT_EQ(ranks.size(), static_cast<size_t>(world->size()));
   for (int r = 0; r < world->size(); ++r) EXPECT_EQ(ranks[r], std::to_string(r));
   EXPECT_EQ(world->is_chief(), world->rank() == 0);
+  EXPECT_TRUE(launched_by_mpirun());
 }
 
 // Rank r's bytes: r * 1000 bytes (none for rank 0), zeros included.
