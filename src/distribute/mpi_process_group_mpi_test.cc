@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "cairn/core/errors.h"
+#include "cairn/core/in_process_group.h"
 
 namespace cairn::distribute {
 namespace {
@@ -79,15 +80,30 @@ std::vector<T> sum_in(const std::vector<int>& order, size_t count) {
   return total;
 }
 
+// The sum of the same addends by as many threads standing in for the ranks.
+template <typename T>
+std::vector<T> in_process_sum(size_t count) {
+  InProcessGroup threads(world->size());
+  std::vector<T> sum;
+  threads.run([&](ProcessGroup& rank) {
+    std::vector<T> values = addends<T>(rank.rank(), count);
+    rank.all_reduce_sum(std::span<T>(values), "gradients");
+    if (rank.is_chief()) sum = std::move(values);
+  });
+  return sum;
+}
+
 template <typename T>
 void expect_sum_in_rank_order(size_t count) {
   std::vector<T> values = addends<T>(world->rank(), count);
   world->all_reduce_sum(std::span<T>(values), "gradients");
   std::vector<int> ranks(world->size()), reversed(world->size());
   for (int r = 0; r < world->size(); ++r) ranks[r] = r, reversed[r] = world->size() - 1 - r;
-  // The same bits as the rank-order sum: in every run, and on every rank.
+  // The same bits as the rank-order sum, in every run, on every rank, and
+  // as InProcessGroup's (so tests with threads predict an mpirun).
   const std::vector<T> expected = sum_in<T>(ranks, count);
   EXPECT_EQ(std::memcmp(values.data(), expected.data(), count * sizeof(T)), 0);
+  EXPECT_EQ(std::memcmp(values.data(), in_process_sum<T>(count).data(), count * sizeof(T)), 0);
   const std::string mine(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
   for (const std::string& theirs : world->all_gather(mine, "the sums")) EXPECT_EQ(theirs, mine);
   if (world->size() >= 3) {  // the order matters: another order gives other bits
