@@ -1,6 +1,7 @@
-# cairn_mpi_test(<test executable> NP <ranks> [ARGS args...] [TIMEOUT seconds]
-#                [EXPECT_FAILURE] [OUTPUT regex...])
-# registers the ctest `<executable>_np<ranks>[_<args>]`, which runs the
+# cairn_mpi_test(<executable target> NP <ranks> [ARGS args...] [NAME name]
+#                [TIMEOUT seconds] [EXPECT_FAILURE] [OUTPUT regex...])
+# registers the ctest `name` (default `<executable>_np<ranks>[_<args>]`; give
+# one when the arguments are paths or options), which runs the
 # executable on <ranks> processes under `mpirun --oversubscribe` (the CI
 # machine has 2 cores). mpirun fails when any rank exits non-zero, so every
 # rank's result counts. With OUTPUT, the test runs through
@@ -9,7 +10,8 @@
 #
 # The environment below is set for these tests only, never for users: Open
 # MPI refuses to run as root (CI containers) unless told twice; shared memory
-# (vader) without CMA, which containers without ptrace rights refuse, and
+# (vader) without CMA (process_vm_readv, which Docker's default seccomp
+# profile refuses), and
 # without probing network interfaces, InfiniBand or UCX, so jobs start in
 # well under a second and print no warnings; no binding of ranks to cores,
 # which there are fewer of than ranks; and idle ranks yield the CPU.
@@ -32,14 +34,17 @@ if(CAIRN_SANITIZE MATCHES "address")
 endif()
 
 function(cairn_mpi_test exe)
-  cmake_parse_arguments(ARG "EXPECT_FAILURE" "NP;TIMEOUT" "ARGS;OUTPUT" ${ARGN})
+  cmake_parse_arguments(ARG "EXPECT_FAILURE" "NP;NAME;TIMEOUT" "ARGS;OUTPUT" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 60)
   endif()
-  set(name ${exe}_np${ARG_NP})
-  foreach(arg ${ARG_ARGS})
-    string(APPEND name "_${arg}")
-  endforeach()
+  set(name ${ARG_NAME})
+  if(NOT name)
+    set(name ${exe}_np${ARG_NP})
+    foreach(arg ${ARG_ARGS})
+      string(APPEND name "_${arg}")
+    endforeach()
+  endif()
   set(command ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ARG_NP} --oversubscribe
               $<TARGET_FILE:${exe}> ${ARG_ARGS})
   if(ARG_OUTPUT OR ARG_EXPECT_FAILURE)
