@@ -16,10 +16,12 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "cairn/core/errors.h"
 #include "distribute/rank_exchange.h"
@@ -125,6 +127,9 @@ MpiProcessGroup::~MpiProcessGroup() {
     std::fprintf(stderr, "cairn: rank %d: the process group broke (%s); ending every rank\n",
                  rank(), broken.c_str());
     std::fflush(stderr);
+    // The ranks rank 0 told are reporting the same error: let them print
+    // it before MPI_Abort kills them (their own abort follows theirs).
+    std::this_thread::sleep_for(std::chrono::seconds(1));
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   state_->exchange.reset();
