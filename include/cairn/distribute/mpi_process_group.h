@@ -18,9 +18,9 @@
 // hanging the job: "checkpoint save at step 200: rank 2 did not arrive
 // within 5 s", on every rank that did. A group that timed out (or found
 // ranks in different collectives) is broken: its later collectives throw
-// AbortedError, and destroying it ends every process of the job
-// (MPI_Abort, exit code 1) after printing why, so no rank waits forever for
-// a peer that gave up.
+// AbortedError, and destroying it prints why and, a second later (so the
+// other ranks print theirs), ends every process of the job (MPI_Abort, exit
+// code 1): no rank waits forever for a peer that gave up.
 //
 // Collectives may be called from any thread, one at a time (the group holds
 // a lock; MPI runs at MPI_THREAD_SERIALIZED).
