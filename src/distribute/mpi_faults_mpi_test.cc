@@ -4,7 +4,9 @@
 //   mpi_faults_mpi_test stall       rank 2 sleeps for a minute; ranks 0 and 1
 //                                   wait 1 s at a barrier, then name it
 //   mpi_faults_mpi_test root_stall  rank 0 sleeps; ranks 1 and 2 name it
-//   mpi_faults_mpi_test mismatch    rank 2 is in another collective
+//   mpi_faults_mpi_test mismatch    rank 2 is at another collective's `what`
+//   mpi_faults_mpi_test kind_mismatch  rank 2 gathers while the others wait at
+//                                   a barrier of the same `what`
 //   mpi_faults_mpi_test measure     prints the time of a barrier and of sums
 //                                   (ours and MPI_Allreduce's) of 1 and 16 MB
 #include <mpi.h>
@@ -44,9 +46,16 @@ void stall(MpiProcessGroup& group, int stalling_rank) {
   }
 }  // the broken group's destructor ends the job, the stalling rank included
 
-void mismatch(MpiProcessGroup& group) {
+// Rank 2 is at another `what` or, with `kinds`, in another collective.
+void mismatch(MpiProcessGroup& group, bool kinds) {
   try {
-    group.barrier(group.rank() == 2 ? "restore" : "save");
+    if (group.rank() != 2) {
+      group.barrier("save");
+    } else if (kinds) {
+      group.all_gather("", "save");
+    } else {
+      group.barrier("restore");
+    }
     say(group, "no error");
   } catch (const cairn::InternalError& e) {
     say(group, std::string("InternalError: ") + e.what());
@@ -85,12 +94,13 @@ int main(int argc, char** argv) {
   MpiProcessGroup group({.timeout_seconds = stalls ? 1.0 : 20.0});
   if (stalls) {
     stall(group, mode == "stall" ? 2 : 0);
-  } else if (mode == "mismatch") {
-    mismatch(group);
+  } else if (mode == "mismatch" || mode == "kind_mismatch") {
+    mismatch(group, mode == "kind_mismatch");
   } else if (mode == "measure") {
     measure(group);
   } else {
-    std::fprintf(stderr, "usage: mpi_faults_mpi_test stall|root_stall|mismatch|measure\n");
+    std::fprintf(stderr,
+                 "usage: mpi_faults_mpi_test stall|root_stall|mismatch|kind_mismatch|measure\n");
     return 2;
   }
   return 0;

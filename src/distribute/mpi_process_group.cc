@@ -144,13 +144,14 @@ double MpiProcessGroup::timeout_seconds() const { return state_->timeout_seconds
 void MpiProcessGroup::barrier(const std::string& what) {
   std::lock_guard lock(state_->mu);
   state_->exchange->run(
-      {}, what, [](const std::vector<std::string_view>&, std::string& answer) { answer.clear(); });
+      {}, "barrier", what,
+      [](const std::vector<std::string_view>&, std::string& answer) { answer.clear(); });
 }
 
 std::vector<std::string> MpiProcessGroup::all_gather(std::string_view bytes,
                                                      const std::string& what) {
   std::lock_guard lock(state_->mu);
-  return split_parts(state_->exchange->run(bytes, what, join_parts), size());
+  return split_parts(state_->exchange->run(bytes, "all_gather", what, join_parts), size());
 }
 
 void MpiProcessGroup::broadcast(std::string& bytes, int root, const std::string& what) {
@@ -159,7 +160,8 @@ void MpiProcessGroup::broadcast(std::string& bytes, int root, const std::string&
                                " in a group of " + std::to_string(size()));
   }
   std::lock_guard lock(state_->mu);
-  bytes = state_->exchange->run(rank() == root ? std::string_view(bytes) : std::string_view(), what,
+  bytes = state_->exchange->run(rank() == root ? std::string_view(bytes) : std::string_view(),
+                                "broadcast from " + std::to_string(root), what,
                                 [root](const std::vector<std::string_view>& parts,
                                        std::string& answer) { answer.assign(parts[root]); });
 }
@@ -175,9 +177,10 @@ void MpiProcessGroup::all_reduce_sum(std::span<double> values, const std::string
 template <typename T>
 void MpiProcessGroup::sum(std::span<T> values, const std::string& what) {
   std::lock_guard lock(state_->mu);
-  const std::string_view total =
-      state_->exchange->run({reinterpret_cast<const char*>(values.data()), values.size_bytes()},
-                            what, sum_in_rank_order<T>);
+  const std::string_view total = state_->exchange->run(
+      {reinterpret_cast<const char*>(values.data()), values.size_bytes()},
+      sizeof(T) == 4 ? "all_reduce_sum of floats" : "all_reduce_sum of doubles", what,
+      sum_in_rank_order<T>);
   std::memcpy(values.data(), total.data(), std::min(total.size(), values.size_bytes()));
 }
 

@@ -1,5 +1,6 @@
 // The messages of one collective (rank_exchange.h):
-//   arrival, rank r -> 0:  [u32 length of what][what][payload]
+//   arrival, rank r -> 0:  [u32 length of label][label][payload]
+//   where the label is the collective's kind and `what`: "barrier\0save"
 //   answer,  0 -> rank r:  [body][trailer byte]
 // The trailer is a StatusCode (0: the body is the result; otherwise the body
 // is the error message), plus kBreaks when the ranks are out of step. It is
@@ -61,23 +62,47 @@ class Backoff {
   int idle_polls_ = 0;
 };
 
-void write_arrival(const std::string& what, std::string_view payload, std::string& message) {
-  const auto length = static_cast<uint32_t>(what.size());
-  message.resize(sizeof(length) + what.size() + payload.size());
+// A collective's kind and `what`, which every rank must agree on.
+std::string label_of(std::string_view kind, const std::string& what) {
+  std::string label(kind);
+  label.push_back('\0');
+  return label + what;
+}
+
+void write_arrival(const std::string& label, std::string_view payload, std::string& message) {
+  const auto length = static_cast<uint32_t>(label.size());
+  message.resize(sizeof(length) + label.size() + payload.size());
   std::memcpy(message.data(), &length, sizeof(length));
-  std::memcpy(message.data() + sizeof(length), what.data(), what.size());
+  std::memcpy(message.data() + sizeof(length), label.data(), label.size());
   if (!payload.empty()) {
-    std::memcpy(message.data() + sizeof(length) + what.size(), payload.data(), payload.size());
+    std::memcpy(message.data() + sizeof(length) + label.size(), payload.data(), payload.size());
   }
 }
 
-// The `what` and payload of an arrival (views into `message`).
+// The label and payload of an arrival (views into `message`).
 std::pair<std::string_view, std::string_view> parse_arrival(std::string_view message) {
   uint32_t length = 0;
   if (message.size() < sizeof(length)) return {"?", {}};
   std::memcpy(&length, message.data(), sizeof(length));
   length = std::min<uint32_t>(length, message.size() - sizeof(length));
   return {message.substr(sizeof(length), length), message.substr(sizeof(length) + length)};
+}
+
+// "rank 2 is at \"restore\" while rank 0 is at \"save\"", with the kinds
+// when only they differ: "... at \"x\" (all_gather) while ... (barrier)".
+std::string describe_mismatch(int rank, std::string_view theirs, std::string_view ours) {
+  const auto split = [](std::string_view label) {
+    const size_t end = std::min(label.find('\0'), label.size());
+    return std::pair(label.substr(0, end), label.substr(std::min(end + 1, label.size())));
+  };
+  const auto [their_kind, their_what] = split(theirs);
+  const auto [our_kind, our_what] = split(ours);
+  const bool same_what = their_what == our_what;
+  const auto at = [&](std::string_view kind, std::string_view what) {
+    return "\"" + std::string(what) + "\"" + (same_what ? " (" + std::string(kind) + ")" : "");
+  };
+  return "rank " + std::to_string(rank) + " is at " + at(their_kind, their_what) +
+         " while rank 0 is at " + at(our_kind, our_what);
 }
 
 // Starts receiving the message from `source` with `tag` into `buffer` once
@@ -113,20 +138,21 @@ RankExchange::RankExchange(MPI_Comm comm, double timeout_seconds)
   inbox_.resize(size_);
 }
 
-std::string_view RankExchange::run(std::string_view mine, const std::string& what,
-                                   const Combine& combine) {
+std::string_view RankExchange::run(std::string_view mine, std::string_view kind,
+                                   const std::string& what, const Combine& combine) {
   if (!broken_.empty()) throw AbortedError(what + ": the process group is broken: " + broken_);
   // Counts are ints in MPI; rank 0's answer to a gather holds every part.
-  if ((mine.size() + what.size()) * static_cast<size_t>(size_) > INT_MAX - 64) {
+  if ((mine.size() + what.size() + 64) * static_cast<size_t>(size_) > INT_MAX) {
     throw InvalidArgumentError(what + ": " + std::to_string(mine.size()) +
                                " bytes per rank are more than one MPI message holds (2 GiB)");
   }
   const int tag = static_cast<int>(sequence_++ % (static_cast<uint64_t>(tag_limit_) + 1));
-  return rank_ == 0 ? run_root(mine, what, combine, tag) : run_other(mine, what, tag);
+  const std::string label = label_of(kind, what);
+  return rank_ == 0 ? run_root(mine, label, what, combine, tag) : run_other(mine, label, what, tag);
 }
 
-std::string_view RankExchange::run_root(std::string_view mine, const std::string& what,
-                                        const Combine& combine, int tag) {
+std::string_view RankExchange::run_root(std::string_view mine, const std::string& label,
+                                        const std::string& what, const Combine& combine, int tag) {
   std::vector<int> others;
   const std::vector<int> missing = gather_at_root(tag, others);
   if (!missing.empty()) {
@@ -138,12 +164,10 @@ std::string_view RankExchange::run_root(std::string_view mine, const std::string
   std::vector<std::string_view> parts(size_);
   parts[0] = mine;
   for (int r = 1; r < size_; ++r) {
-    auto [their_what, payload] = parse_arrival(inbox_[r]);
-    if (their_what != what) {
-      fail_at_root(Status(StatusCode::kInternal, "rank " + std::to_string(r) + " is at \"" +
-                                                     std::string(their_what) +
-                                                     "\" while rank 0 is at \"" + what + "\""),
-                   true, others, tag);
+    auto [their_label, payload] = parse_arrival(inbox_[r]);
+    if (their_label != label) {
+      fail_at_root(Status(StatusCode::kInternal, describe_mismatch(r, their_label, label)), true,
+                   others, tag);
     }
     parts[r] = payload;
   }
@@ -238,8 +262,9 @@ void RankExchange::fail(const Status& status, bool breaks) {
   throw InternalError("unreachable: a failed collective without an error");
 }
 
-std::string_view RankExchange::run_other(std::string_view mine, const std::string& what, int tag) {
-  write_arrival(what, mine, outbox_);
+std::string_view RankExchange::run_other(std::string_view mine, const std::string& label,
+                                         const std::string& what, int tag) {
+  write_arrival(label, mine, outbox_);
   MPI_Request sent = MPI_REQUEST_NULL, received = MPI_REQUEST_NULL;
   check(MPI_Isend(outbox_.data(), static_cast<int>(outbox_.size()), MPI_BYTE, 0, tag, comm_, &sent),
         "MPI_Isend");

@@ -37,12 +37,14 @@ class RankExchange {
 
   RankExchange(MPI_Comm comm, double timeout_seconds);
 
-  // One collective named `what`: returns rank 0's combination of every
-  // rank's `mine`, valid until the next run. Throws DeadlineExceededError
-  // naming the ranks that did not arrive, InternalError when ranks are in
-  // different collectives (both break the group), AbortedError once the
+  // One collective of `kind` ("barrier", "broadcast from 1", ...) named
+  // `what`: returns rank 0's combination of every rank's `mine`, valid until
+  // the next run. Throws DeadlineExceededError naming the ranks that did not
+  // arrive, InternalError when ranks are in different collectives (another
+  // `what` or kind; both errors break the group), AbortedError once the
   // group is broken.
-  std::string_view run(std::string_view mine, const std::string& what, const Combine& combine);
+  std::string_view run(std::string_view mine, std::string_view kind, const std::string& what,
+                       const Combine& combine);
 
   int rank() const { return rank_; }
   int size() const { return size_; }
@@ -50,9 +52,10 @@ class RankExchange {
   const std::string& broken() const { return broken_; }
 
  private:
-  std::string_view run_root(std::string_view mine, const std::string& what, const Combine& combine,
-                            int tag);
-  std::string_view run_other(std::string_view mine, const std::string& what, int tag);
+  std::string_view run_root(std::string_view mine, const std::string& label,
+                            const std::string& what, const Combine& combine, int tag);
+  std::string_view run_other(std::string_view mine, const std::string& label,
+                             const std::string& what, int tag);
   // Receives every other rank's arrival into inbox_[r] until they all came
   // or the deadline passed; returns the ranks whose arrival did not come,
   // and in `arriving` those that were sending theirs (waiting for answers).
