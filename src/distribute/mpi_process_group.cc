@@ -10,8 +10,9 @@
 // and the naming of missing ranks of the other collectives. The cost: rank 0
 // receives and sends (N-1) copies of the values and adds them alone.
 // Measured at 2 ranks on the 2-core CI VM (`mpi_faults_mpi_test measure`):
-// 1 MB in ~2-5 ms against MPI_Allreduce's ~1.3 ms, 16 MB in ~50-90 ms
-// against ~15-40 ms; a training step's gradients of an MLP are far smaller.
+// 1 MB in ~2-6 ms against MPI_Allreduce's ~1.3-2 ms, 16 MB in ~50-120 ms
+// against ~15-35 ms; a barrier takes 3-20 us. An MLP's gradients are far
+// smaller than 16 MB.
 #include "cairn/distribute/mpi_process_group.h"
 
 #include <mpi.h>
