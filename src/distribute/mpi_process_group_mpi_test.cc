@@ -1,7 +1,6 @@
 // MpiProcessGroup's collectives between real processes: run by ctest as
-// `mpirun -np 2` and `-np 3` (cairn_mpi_test in src/CMakeLists.txt). Every
-// rank runs every test; rank 0 prints gtest's report, the others only their
-// failures, and any rank's failure fails the job (its exit code).
+// `mpirun -np 2` and `-np 3` (cairn_mpi_test in src/CMakeLists.txt), every
+// rank running every test (distribute/mpi_test_util.h).
 #include "cairn/distribute/mpi_process_group.h"
 
 #include <gtest/gtest.h>
@@ -12,19 +11,20 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/core/in_process_group.h"
+#include "distribute/mpi_test_util.h"
 
 namespace cairn::distribute {
 namespace {
 
-// The job's one group: MPI starts once per process, so the tests share it.
-MpiProcessGroup* world = nullptr;
+using testing::world;  // the job's one group, shared by the tests
 
 TEST(MpiProcessGroupTest, RanksAreTheProcessesOfTheJob) {
-  EXPECT_EQ(world->size(), std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")));
-  const std::vector<std::string> ranks = world->all_gather(std::to_string(world->rank()), "ranks");
-  ASSERT_EQ(ranks.size(), static_cast<size_t>(world->size()));
-  for (int r = 0; r < world->size(); ++r) EXPECT_EQ(ranks[r], std::to_string(r));
-  EXPECT_EQ(world->is_chief(), world->rank() == 0);
+  EXPECT_EQ(world().size(), std::atoi(std::getenv("OMPI_COMM_WORLD_SIZE")));
+  const std::vector<std::string> ranks =
+      world().all_gather(std::to_string(world().rank()), "ranks");
+  ASSERT_EQ(ranks.size(), static_cast<size_t>(world().size()));
+  for (int r = 0; r < world().size(); ++r) EXPECT_EQ(ranks[r], std::to_string(r));
+  EXPECT_EQ(world().is_chief(), world().rank() == 0);
   EXPECT_TRUE(launched_by_mpirun());
 }
 
@@ -36,22 +36,22 @@ std::string bytes_of(int rank) {
 }
 
 TEST(MpiProcessGroupTest, AllGatherGivesEveryRankEveryRanksBytesInRankOrder) {
-  world->barrier("before the gather");
-  const std::vector<std::string> all = world->all_gather(bytes_of(world->rank()), "gather");
-  ASSERT_EQ(all.size(), static_cast<size_t>(world->size()));
-  for (int r = 0; r < world->size(); ++r) EXPECT_EQ(all[r], bytes_of(r)) << "rank " << r;
+  world().barrier("before the gather");
+  const std::vector<std::string> all = world().all_gather(bytes_of(world().rank()), "gather");
+  ASSERT_EQ(all.size(), static_cast<size_t>(world().size()));
+  for (int r = 0; r < world().size(); ++r) EXPECT_EQ(all[r], bytes_of(r)) << "rank " << r;
 }
 
 TEST(MpiProcessGroupTest, BroadcastGivesEveryRankTheRootsBytes) {
-  for (int root = 0; root < world->size(); ++root) {
+  for (int root = 0; root < world().size(); ++root) {
     // 3 MB: more than Open MPI sends eagerly, so the large-message path too.
-    std::string bytes = world->rank() == root ? std::string(3 << 20, static_cast<char>('0' + root))
-                                              : "not the root's";
-    world->broadcast(bytes, root, "broadcast from " + std::to_string(root));
+    std::string bytes = world().rank() == root ? std::string(3 << 20, static_cast<char>('0' + root))
+                                               : "not the root's";
+    world().broadcast(bytes, root, "broadcast from " + std::to_string(root));
     EXPECT_EQ(bytes, std::string(3 << 20, static_cast<char>('0' + root))) << "root " << root;
   }
   std::string bytes;
-  EXPECT_THROW(world->broadcast(bytes, world->size(), "broadcast from nowhere"),
+  EXPECT_THROW(world().broadcast(bytes, world().size(), "broadcast from nowhere"),
                InvalidArgumentError);
 }
 
@@ -83,7 +83,7 @@ std::vector<T> sum_in(const std::vector<int>& order, size_t count) {
 // The sum of the same addends by as many threads standing in for the ranks.
 template <typename T>
 std::vector<T> in_process_sum(size_t count) {
-  InProcessGroup threads(world->size());
+  InProcessGroup threads(world().size());
   std::vector<T> sum;
   threads.run([&](ProcessGroup& rank) {
     std::vector<T> values = addends<T>(rank.rank(), count);
@@ -95,18 +95,18 @@ std::vector<T> in_process_sum(size_t count) {
 
 template <typename T>
 void expect_sum_in_rank_order(size_t count) {
-  std::vector<T> values = addends<T>(world->rank(), count);
-  world->all_reduce_sum(std::span<T>(values), "gradients");
-  std::vector<int> ranks(world->size()), reversed(world->size());
-  for (int r = 0; r < world->size(); ++r) ranks[r] = r, reversed[r] = world->size() - 1 - r;
+  std::vector<T> values = addends<T>(world().rank(), count);
+  world().all_reduce_sum(std::span<T>(values), "gradients");
+  std::vector<int> ranks(world().size()), reversed(world().size());
+  for (int r = 0; r < world().size(); ++r) ranks[r] = r, reversed[r] = world().size() - 1 - r;
   // The same bits as the rank-order sum, in every run, on every rank, and
   // as InProcessGroup's (so tests with threads predict an mpirun).
   const std::vector<T> expected = sum_in<T>(ranks, count);
   EXPECT_EQ(std::memcmp(values.data(), expected.data(), count * sizeof(T)), 0);
   EXPECT_EQ(std::memcmp(values.data(), in_process_sum<T>(count).data(), count * sizeof(T)), 0);
   const std::string mine(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
-  for (const std::string& theirs : world->all_gather(mine, "the sums")) EXPECT_EQ(theirs, mine);
-  if (world->size() >= 3) {  // the order matters: another order gives other bits
+  for (const std::string& theirs : world().all_gather(mine, "the sums")) EXPECT_EQ(theirs, mine);
+  if (world().size() >= 3) {  // the order matters: another order gives other bits
     const std::vector<T> other = sum_in<T>(reversed, count);
     EXPECT_NE(std::memcmp(values.data(), other.data(), count * sizeof(T)), 0);
   }
@@ -119,24 +119,24 @@ TEST(MpiProcessGroupTest, AllReduceSumIsTheRankOrderSumBitForBitOnEveryRank) {
 }
 
 TEST(MpiProcessGroupTest, AllReduceSumOfDifferentLengthsFailsOnEveryRankAndTheGroupGoesOn) {
-  std::vector<double> values(world->rank() == 1 ? 11 : 10, 1.0);
+  std::vector<double> values(world().rank() == 1 ? 11 : 10, 1.0);
   try {
-    world->all_reduce_sum(std::span<double>(values), "step 7 gradients");
+    world().all_reduce_sum(std::span<double>(values), "step 7 gradients");
     ADD_FAILURE() << "no error";
   } catch (const InvalidArgumentError& e) {
     EXPECT_STREQ(e.what(), "step 7 gradients: rank 1 sums 11 values, rank 0 10");
   }
-  world->barrier("after the bad sum");  // not broken: the ranks are still in step
+  world().barrier("after the bad sum");  // not broken: the ranks are still in step
 }
 
 TEST(MpiProcessGroupTest, AgreeThrowsTheFailedRanksErrorOnEveryRank) {
-  EXPECT_NO_THROW(agree(*world, Status(), "shards written"));
-  const int last = world->size() - 1;
-  const Status mine = world->rank() == last ? Status(StatusCode::kNotFound,
-                                                     "model.ckpt-5.data-00001-of-00002 missing")
-                                            : Status();
+  EXPECT_NO_THROW(agree(world(), Status(), "shards written"));
+  const int last = world().size() - 1;
+  const Status mine = world().rank() == last ? Status(StatusCode::kNotFound,
+                                                      "model.ckpt-5.data-00001-of-00002 missing")
+                                             : Status();
   try {
-    agree(*world, mine, "shards written");
+    agree(world(), mine, "shards written");
     ADD_FAILURE() << "no error";
   } catch (const NotFoundError& e) {
     EXPECT_EQ(std::string(e.what()),
@@ -144,32 +144,7 @@ TEST(MpiProcessGroupTest, AgreeThrowsTheFailedRanksErrorOnEveryRank) {
   }
 }
 
-// Ranks other than 0 print only their failures, each line marked with the rank.
-class FailurePrinter : public ::testing::EmptyTestEventListener {
- public:
-  explicit FailurePrinter(int rank) : rank_(rank) {}
-  void OnTestPartResult(const ::testing::TestPartResult& result) override {
-    if (!result.failed()) return;
-    std::printf("[rank %d] %s:%d: %s\n", rank_, result.file_name() ? result.file_name() : "?",
-                result.line_number(), result.message());
-    std::fflush(stdout);
-  }
-
- private:
-  int rank_;
-};
-
 }  // namespace
 }  // namespace cairn::distribute
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  cairn::distribute::MpiProcessGroup group({.timeout_seconds = 20});
-  cairn::distribute::world = &group;
-  if (group.rank() != 0) {
-    ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-    listeners.Append(new cairn::distribute::FailurePrinter(group.rank()));
-  }
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return cairn::distribute::testing::run_all_tests(argc, argv); }
