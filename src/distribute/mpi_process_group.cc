@@ -111,6 +111,10 @@ struct MpiProcessGroup::State {
 
 MpiProcessGroup::MpiProcessGroup(MpiProcessGroupOptions options)
     : state_(std::make_unique<State>()) {
+  if (!(options.timeout_seconds > 0)) {
+    throw InvalidArgumentError("MpiProcessGroup: timeout_seconds must be positive, not " +
+                               std::to_string(options.timeout_seconds));
+  }
   state_->timeout_seconds = options.timeout_seconds;
   state_->started_mpi = start_mpi();
   MPI_Comm_dup(MPI_COMM_WORLD, &state_->comm);

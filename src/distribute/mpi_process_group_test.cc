@@ -1,5 +1,6 @@
-// launched_by_mpirun() reads the launcher's environment; it needs no MPI
-// (this test runs as one plain process).
+// What MpiProcessGroup decides without MPI (this test runs as one plain
+// process): whether mpirun started us, from the launcher's environment, and
+// options it refuses.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/core/errors.h"
 #include "cairn/distribute/mpi_process_group.h"
 
 namespace cairn::distribute {
@@ -52,6 +54,12 @@ TEST(LaunchedByMpirunTest, TrueUnderAnotherPmixLauncher) {
   LauncherEnvironment environment;
   setenv("PMIX_RANK", "1", 1);
   EXPECT_TRUE(launched_by_mpirun());
+}
+
+// Checked before MPI starts, so this needs no mpirun either.
+TEST(MpiProcessGroupOptionsTest, ATimeoutThatIsNotPositiveIsRefused) {
+  EXPECT_THROW(MpiProcessGroup({.timeout_seconds = 0}), InvalidArgumentError);
+  EXPECT_THROW(MpiProcessGroup({.timeout_seconds = -1}), InvalidArgumentError);
 }
 
 }  // namespace
