@@ -1,11 +1,4 @@
-// The messages of one collective (rank_exchange.h):
-//   arrival, rank r -> 0:  [u32 length of label][label][payload]
-//   where the label is the collective's kind and `what`: "barrier\0save"
-//   answer,  0 -> rank r:  [body][trailer byte]
-// The trailer is a StatusCode (0: the body is the result; otherwise the body
-// is the error message), plus kBreaks when the ranks are out of step. It is
-// the last byte so that the result is the received buffer minus one byte,
-// without copying megabytes of sums.
+// The collectives' flow (rank_exchange.h); their bytes are rank_messages.h.
 #include "distribute/rank_exchange.h"
 
 #include <algorithm>
@@ -17,12 +10,12 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/core/process_group.h"
+#include "distribute/rank_messages.h"
 
 namespace cairn::distribute::internal {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr unsigned char kBreaks = 0x80;
 
 Clock::time_point after(double seconds) {
   return Clock::now() +
@@ -61,49 +54,6 @@ class Backoff {
  private:
   int idle_polls_ = 0;
 };
-
-// A collective's kind and `what`, which every rank must agree on.
-std::string label_of(std::string_view kind, const std::string& what) {
-  std::string label(kind);
-  label.push_back('\0');
-  return label + what;
-}
-
-void write_arrival(const std::string& label, std::string_view payload, std::string& message) {
-  const auto length = static_cast<uint32_t>(label.size());
-  message.resize(sizeof(length) + label.size() + payload.size());
-  std::memcpy(message.data(), &length, sizeof(length));
-  std::memcpy(message.data() + sizeof(length), label.data(), label.size());
-  if (!payload.empty()) {
-    std::memcpy(message.data() + sizeof(length) + label.size(), payload.data(), payload.size());
-  }
-}
-
-// The label and payload of an arrival (views into `message`).
-std::pair<std::string_view, std::string_view> parse_arrival(std::string_view message) {
-  uint32_t length = 0;
-  if (message.size() < sizeof(length)) return {"?", {}};
-  std::memcpy(&length, message.data(), sizeof(length));
-  length = std::min<uint32_t>(length, message.size() - sizeof(length));
-  return {message.substr(sizeof(length), length), message.substr(sizeof(length) + length)};
-}
-
-// "rank 2 is at \"restore\" while rank 0 is at \"save\"", with the kinds
-// when only they differ: "... at \"x\" (all_gather) while ... (barrier)".
-std::string describe_mismatch(int rank, std::string_view theirs, std::string_view ours) {
-  const auto split = [](std::string_view label) {
-    const size_t end = std::min(label.find('\0'), label.size());
-    return std::pair(label.substr(0, end), label.substr(std::min(end + 1, label.size())));
-  };
-  const auto [their_kind, their_what] = split(theirs);
-  const auto [our_kind, our_what] = split(ours);
-  const bool same_what = their_what == our_what;
-  const auto at = [&](std::string_view kind, std::string_view what) {
-    return "\"" + std::string(what) + "\"" + (same_what ? " (" + std::string(kind) + ")" : "");
-  };
-  return "rank " + std::to_string(rank) + " is at " + at(their_kind, their_what) +
-         " while rank 0 is at " + at(our_kind, our_what);
-}
 
 // Starts receiving the message from `source` with `tag` into `buffer` once
 // it is there (resizing it to fit); returns whether it was.
