@@ -14,6 +14,7 @@ packages=(
   libhdf5-dev zlib1g-dev dataset-fashion-mnist
   libopenblas-dev  # the layers' matrix products (src/nn/gemm.cc)
   libcairo2-dev fonts-dejavu-core  # `cairn plot`'s charts (src/plot), and a font for their text
+  openmpi-bin libopenmpi-dev  # `mpirun` and the MPI library of the process group (src/distribute)
   # Independent readers used by the interoperability tests (/usr/bin/python3).
   python3 python3-crc32c python3-snappy python3-protobuf python3-h5py python3-numpy python3-onnx
 )
