@@ -8,6 +8,7 @@
 #include "cli/events_command.h"
 #include "cli/export_command.h"
 #include "cli/inspect.h"
+#include "cli/job_group.h"
 #include "cli/keras_commands.h"
 #include "cli/ls_command.h"
 #include "cli/plot_command.h"
@@ -59,6 +60,7 @@ void add_train_flags(CLI::App& cmd, TrainCommand& t) {
   cmd.add_option("--keep-checkpoint-max", t.keep_checkpoint_max, "Checkpoints to keep (5)");
   cmd.add_option("--seed", t.seed, "Random seed, for runs that repeat bit for bit");
   add_no_progress_flag(cmd, t.no_progress);
+  add_collective_timeout_flag(cmd, t.collective_timeout);
 }
 
 Command train_command() {

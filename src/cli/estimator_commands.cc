@@ -112,11 +112,20 @@ estimator::RunConfig run_config(const TrainCommand& cmd) {
 }  // namespace
 
 int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
+  // Outlives guarded(), which prints this rank's error first: destroying a
+  // group broken by a timeout ends the whole job.
+  std::unique_ptr<ProcessGroup> mpi;
   return guarded("train", err, [&] {
     check_train_flags(cmd);
+    mpi = job_process_group(cmd.collective_timeout);
+    ProcessGroup& group = mpi ? *mpi : single_process();
     estimator::RunConfig config = run_config(cmd);
+    config.process_group = &group;
     config.validate();
-    std::unique_ptr<ProgressBar> bar = command_progress(err, "train", cmd.no_progress);
+    // Rank 0 speaks for the job: the other ranks show no progress and print
+    // nothing but their errors.
+    std::unique_ptr<ProgressBar> bar =
+        command_progress(err, "train", cmd.no_progress || !group.is_chief());
     if (bar) {  // log lines go above the bar, not through it
       config.log = [&bar](const std::string& line) {
         bar->print_above(estimator::kDefaultLogPrefix + line);
@@ -127,7 +136,7 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
     estimator::Estimator model(spec, cmd.model_dir, config);
     uint64_t seed = cmd.seed.value_or(0);
     model.train(
-        [&] {
+        [&] {  // the same global batches on every rank, each taking its slice
           return estimator::make_dataset(input, spec)
               .shuffle(1000, seed)
               .repeat()
@@ -135,7 +144,9 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
         },
         {.steps = cmd.steps, .progress = bar.get()});
     if (bar) bar->finish();
-    out << "trained to " << model.latest_checkpoint().value_or("(no checkpoint)") << "\n";
+    if (group.is_chief()) {
+      out << "trained to " << model.latest_checkpoint().value_or("(no checkpoint)") << "\n";
+    }
   });
 }
 

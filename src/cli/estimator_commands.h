@@ -5,6 +5,8 @@
 //               --hidden-units 10,10 --steps 1000
 //   cairn evaluate --model-dir models/iris --data data/iris_test.csv --json
 //   cairn predict --model-dir models/iris --data flowers.csv --json
+//   mpirun -np 2 cairn train ...   (data-parallel: each rank a slice of every
+//                                   batch; rank 0 prints, shards saved by all)
 //
 // A model directory remembers its configuration, so evaluate and predict
 // need no model flags. A train flag that contradicts the recorded
@@ -16,6 +18,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cli/job_group.h"
 
 namespace cairn::cli {
 
@@ -34,6 +38,7 @@ struct TrainCommand {
   std::optional<int> keep_checkpoint_max;
   std::optional<uint64_t> seed;
   bool no_progress = false;  // no step progress on stderr (cli/progress_output.h)
+  double collective_timeout = kDefaultCollectiveTimeout;  // under mpirun
 };
 
 struct DataCommand {
