@@ -70,3 +70,17 @@ function(cairn_mpi_test exe)
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${CAIRN_MPI_TEST_ENVIRONMENT}"
                        TIMEOUT ${ARG_TIMEOUT} PROCESSORS ${ARG_NP} LABELS mpi)
 endfunction()
+
+# cairn_mpi_launching_test(<executable target> [TIMEOUT seconds]) registers a
+# gtest program that starts `mpirun` itself (src/testing/mpirun.h: a job in
+# the background, signals to one rank) as one ctest, in the environment
+# above, which its mpirun inherits.
+function(cairn_mpi_launching_test exe)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  add_test(NAME ${exe} COMMAND $<TARGET_FILE:${exe}>)
+  set_tests_properties(${exe} PROPERTIES ENVIRONMENT "${CAIRN_MPI_TEST_ENVIRONMENT}"
+                       TIMEOUT ${ARG_TIMEOUT} PROCESSORS 2 LABELS mpi)
+endfunction()
