@@ -3,6 +3,7 @@
 #include "cairn/core/process_group.h"
 
 #include <algorithm>
+#include <new>
 
 #include "cairn/core/errors.h"
 
@@ -57,6 +58,21 @@ void agree(ProcessGroup& group, const Status& mine, const std::string& what) {
       throw_if_error(Status(status.code(), "rank " + std::to_string(r) + ": " + status.message()));
     }
   }
+}
+
+void agree_on(ProcessGroup& group, const std::string& what, const std::function<void()>& step) {
+  if (group.size() == 1) return step();  // no one waits: the exception itself propagates
+  Status mine;
+  try {
+    step();
+  } catch (const Error& e) {
+    mine = Status(e.code(), e.what());
+  } catch (const std::bad_alloc& e) {
+    mine = Status(StatusCode::kResourceExhausted, e.what());
+  } catch (const std::exception& e) {
+    mine = Status(StatusCode::kInternal, e.what());
+  }
+  agree(group, mine, what);
 }
 
 std::string describe_ranks(const std::vector<int>& ranks) {

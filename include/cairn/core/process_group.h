@@ -20,6 +20,7 @@
 // may be stuck anywhere), and the caller should end the job.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,6 +63,13 @@ ProcessGroup& single_process();
 // otherwise throws, on every rank, the first failed rank's error (its type
 // kept) prefixed with "rank R: ", so each process says the same thing.
 void agree(ProcessGroup& group, const Status& mine, const std::string& what);
+
+// Runs `step` on this rank (a step some ranks may skip: only rank 0 opens
+// the directory) and agree()s on its outcome: what `step` threw (a cairn
+// Error keeps its type; std::bad_alloc is ResourceExhaustedError, another
+// std::exception InternalError) is thrown on every rank, instead of leaving
+// the ranks that succeeded waiting in their next collective.
+void agree_on(ProcessGroup& group, const std::string& what, const std::function<void()>& step);
 
 // "ranks 1, 2" / "rank 1": for error messages naming ranks.
 std::string describe_ranks(const std::vector<int>& ranks);
