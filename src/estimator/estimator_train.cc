@@ -87,7 +87,10 @@ class TrainLoop {
       report_progress(progress, session_.step() - first, target - first, ProgressUnit::kSteps);
     }
     if (schedule_.needs_final_save(session_.step())) save();
-    if (async_) async_->wait();  // train() returns only once every save is committed
+    // train() returns, on every rank, only once every save is committed.
+    agree_on(group_, "train: committing the checkpoints", [this] {
+      if (async_) async_->wait();
+    });
     internal::log_line(config_, "Loss for final step: " + format_number(last_loss_) + ".");
     if (files_) throw_if_error(files_->events->flush());
   }
@@ -145,7 +148,9 @@ class TrainLoop {
     int64_t step = session_.step();
     internal::log_line(config_, "Saving checkpoints for " + std::to_string(step) + " into " +
                                     join_path(dir_, kDefaultCheckpointName) + ".");
-    if (group_.is_chief()) {
+    // Every rank waits for the save and throws what it threw.
+    agree_on(group_, "train: checkpoint save at step " + std::to_string(step), [&] {
+      if (!group_.is_chief()) return;
       auto commit = [this, step](const auto& tensors) {
         manager_->save(step, tensors,
                        [this](const std::string& prefix) { files_->write_meta(prefix); });
@@ -157,7 +162,7 @@ class TrainLoop {
       } else {
         commit(session_.tensor_refs());  // streamed from the variables, no copy
       }
-    }
+    });
     schedule_.saved(step, internal::now_seconds(config_));
   }
 
