@@ -8,11 +8,14 @@
 #include <utility>
 
 #include "cairn/core/errors.h"
+#include "checkpoint/async_saver_thread.h"
 
 namespace cairn {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+thread_local bool in_background_write = false;
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -64,6 +67,8 @@ std::shared_ptr<NamedTensors> zeroed_like(const Layout& layout) {
 }
 
 }  // namespace
+
+bool internal::on_async_saver_thread() { return in_background_write; }
 
 AsyncSaver::~AsyncSaver() {
   join();
@@ -123,6 +128,7 @@ void AsyncSaver::save(const NamedTensorRefs& tensors, Write write) {
   std::shared_ptr<const NamedTensors> copy = copy_;
   const double blocking = seconds_between(start, Clock::now());
   worker_ = std::thread([this, copy, write = std::move(write), start, blocking] {
+    in_background_write = true;
     try {
       write(*copy);
     } catch (...) {

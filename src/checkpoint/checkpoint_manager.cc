@@ -7,6 +7,8 @@
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "checkpoint/async_saver_thread.h"
+#include "checkpoint/sharded_save.h"
 
 namespace cairn {
 namespace {
@@ -22,6 +24,7 @@ double system_seconds() {
 CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSystem& fs)
     : options_(std::move(options)), fs_(fs) {
   last_preserved_ = now();
+  if (!options_.group->is_chief()) return;  // the state file is rank 0's
   Result<CheckpointState> state = read_checkpoint_state(fs_, options_.directory);
   if (!state.ok()) {
     if (state.status().code() != StatusCode::kNotFound) throw_if_error(state.status());
@@ -57,14 +60,42 @@ std::string CheckpointManager::save(
 std::string CheckpointManager::save(
     int64_t step, const NamedTensorRefs& tensors,
     const std::function<void(const std::string& prefix)>& before_commit) {
-  std::string prefix = checkpoint_prefix(options_.directory, options_.checkpoint_name, step);
-  if (state_file_missing_) {
-    throw_if_error(fs_.create_directories(options_.directory));
-    write_state("");
+  ProcessGroup& group = *options_.group;
+  const std::string what = "checkpoint save at step " + std::to_string(step);
+  if (group.size() > 1 && internal::on_async_saver_thread()) {
+    throw FailedPreconditionError(
+        what + ": asynchronous saves are not supported with " + std::to_string(group.size()) +
+        " ranks (a save's collectives would run beside training's on the same group, in an "
+        "order that differs between ranks); save synchronously");
   }
-  save_variables(prefix, tensors, {.update_state_file = false}, fs_);
-  if (before_commit) before_commit(prefix);
+  const std::string prefix = checkpoint_prefix(options_.directory, options_.checkpoint_name, step);
+  const std::vector<WrittenShard> shards = internal::write_shards(
+      group, fs_, prefix, tensors, [&] { prepare_directory(); }, what);
+  run_and_agree(
+      group, [&] { commit(prefix, shards, before_commit); }, what);
+  if (!group.is_chief()) paths_.assign(1, prefix);
+  return prefix;
+}
 
+// Before rank 0's first save into a directory: the directory, and a state
+// file (see write_state).
+void CheckpointManager::prepare_directory() {
+  if (!options_.group->is_chief() || !state_file_missing_) return;
+  throw_if_error(fs_.create_directories(options_.directory));
+  write_state("");
+}
+
+void CheckpointManager::commit(
+    const std::string& prefix, const std::vector<WrittenShard>& shards,
+    const std::function<void(const std::string& prefix)>& before_commit) {
+  if (!options_.group->is_chief()) return;
+  throw_if_error(commit_bundle_shards(fs_, prefix, shards));
+  if (before_commit) before_commit(prefix);
+  record(prefix);
+}
+
+// Lists `prefix` as the newest, applies retention and writes the state file.
+void CheckpointManager::record(const std::string& prefix) {
   for (size_t i = paths_.size(); i-- > 0;) {  // re-saving a step moves it to the end
     if (paths_[i] == prefix) {
       paths_.erase(paths_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -80,7 +111,6 @@ std::string CheckpointManager::save(
   // Only once the state file no longer lists them (.index first; what a kill
   // leaves is collected by the next trainer, leftover_checkpoints.h).
   for (const std::string& old : doomed) delete_checkpoint_files(fs_, old);
-  return prefix;
 }
 
 // In a directory without a state file, one naming no checkpoint is written

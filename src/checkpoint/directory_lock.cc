@@ -30,33 +30,71 @@ std::string lock_holder_description() {
   return "pid " + std::to_string(getpid()) + " on " + hostname();
 }
 
-DirectoryLock::DirectoryLock(const std::string& dir, const std::string& writer, FileSystem& fs)
-    : dir_(dir), fs_(fs) {
-  throw_if_error(fs.create_directories(dir));
-  std::string path = join_path(dir, kDirectoryLockName);
-  Result<std::unique_ptr<FileLock>> lock = fs.lock_file(path);
+DirectoryLock::DirectoryLock(const std::string& dir, const std::string& writer, FileSystem& fs,
+                             ProcessGroup& group)
+    : dir_(dir), fs_(fs), group_(group) {
+  const std::string what = writer + " " + dir + ": the directory lock";
+  run_and_agree(
+      group,
+      [&] {
+        if (group.is_chief()) lock(writer);
+      },
+      what);
+  if (group.size() == 1) return;
+  std::string holder = group.is_chief() ? lock_holder_description() : "";
+  group.broadcast(holder, 0, what);
+  run_and_agree(
+      group,
+      [&] {
+        if (!group.is_chief()) check_held_by(holder);
+      },
+      what);
+}
+
+void DirectoryLock::lock(const std::string& writer) {
+  throw_if_error(fs_.create_directories(dir_));
+  std::string path = join_path(dir_, kDirectoryLockName);
+  Result<std::unique_ptr<FileLock>> lock = fs_.lock_file(path);
   if (!lock.ok()) {
     if (lock.status().code() != StatusCode::kFailedPrecondition) throw_if_error(lock.status());
-    throw FailedPreconditionError(writer + " " + dir + " is being written by another trainer (" +
-                                  holder_of(fs, path) + "; lock file " + path +
+    throw FailedPreconditionError(writer + " " + dir_ + " is being written by another trainer (" +
+                                  holder_of(fs_, path) + "; lock file " + path +
                                   "). Only one trainer may write a directory at a time.");
   }
   lock_ = std::move(*lock);
   // Written in place (truncated, not replaced by a rename): the flock belongs
   // to this inode.
-  auto file = value_or_throw(fs.new_writable_file(path));
+  auto file = value_or_throw(fs_.new_writable_file(path));
   throw_if_error(file->append(lock_holder_description() + "\n"));
   throw_if_error(file->close());
 }
 
+// A rank that finds another holder in the lock file does not see rank 0's
+// directory (a disk that is not shared between the machines, a different
+// mount): its shards would never meet rank 0's index.
+void DirectoryLock::check_held_by(const std::string& holder) const {
+  const std::string path = join_path(dir_, kDirectoryLockName);
+  const std::string seen = holder_of(fs_, path);
+  if (seen == holder) return;
+  throw FailedPreconditionError("lock file " + path + " says \"" + seen + "\", but rank 0 (" +
+                                holder + ") holds it: every rank must see the same directory " +
+                                dir_ + " (a file system shared by all machines)");
+}
+
 std::vector<std::string> DirectoryLock::collect_leftovers() {
   std::vector<std::string> lines;
-  for (const std::string& name : remove_stale_temporaries(dir_, fs_)) {
-    lines.push_back("Removed " + name + ", left by an interrupted save.");
-  }
-  for (const LeftoverCheckpoint& leftover : remove_leftover_checkpoints(dir_, fs_)) {
-    lines.push_back("Removed checkpoint " + leftover.prefix + ", " + leftover.why + ".");
-  }
+  run_and_agree(
+      group_,
+      [&] {
+        if (!group_.is_chief()) return;
+        for (const std::string& name : remove_stale_temporaries(dir_, fs_)) {
+          lines.push_back("Removed " + name + ", left by an interrupted save.");
+        }
+        for (const LeftoverCheckpoint& leftover : remove_leftover_checkpoints(dir_, fs_)) {
+          lines.push_back("Removed checkpoint " + leftover.prefix + ", " + leftover.why + ".");
+        }
+      },
+      "collecting leftovers in " + dir_);
   return lines;
 }
 

@@ -2,6 +2,7 @@
 // every target once with its crc, and fall back past damaged checkpoints.
 #include "cairn/checkpoint/restore.h"
 
+#include <algorithm>
 #include <set>
 #include <string_view>
 
@@ -93,10 +94,38 @@ Status restore_from(std::unique_ptr<CheckpointReader> reader, const RestorePlann
   return ok_status();
 }
 
-}  // namespace
+// Throws on every rank unless every rank restored `mine` ("" for none),
+// naming the ranks by the prefix each restored, lowest rank first.
+void agree_on_prefix(ProcessGroup& group, const std::string& mine, const std::string& what) {
+  if (group.size() == 1) return;
+  const std::vector<std::string> all = group.all_gather(mine, what);
+  std::vector<std::pair<std::string, std::vector<int>>> ranks_of;  // by first rank
+  for (size_t r = 0; r < all.size(); ++r) {
+    auto same = std::find_if(ranks_of.begin(), ranks_of.end(),
+                             [&](const auto& group_of) { return group_of.first == all[r]; });
+    if (same == ranks_of.end()) same = ranks_of.insert(ranks_of.end(), {all[r], {}});
+    same->second.push_back(static_cast<int>(r));
+  }
+  if (ranks_of.size() == 1) return;
+  std::string message = what + ": the ranks restored different checkpoints:";
+  for (const auto& [prefix, ranks] : ranks_of) {
+    message += " " + describe_ranks(ranks) + " " + (prefix.empty() ? "none" : prefix) + ";";
+  }
+  message.back() = '.';
+  throw FailedPreconditionError(message);
+}
 
-std::optional<Restored> restore_newest(const std::string& dir, const RestorePlanner& planner,
-                                       RestoreOptions options, FileSystem& fs) {
+// `restore` on this rank, then the group's agreement on its outcome.
+template <typename Restore>
+auto restore_in_group(ProcessGroup& group, const std::string& what, Restore restore) {
+  decltype(restore()) restored;
+  run_and_agree(
+      group, [&] { restored = restore(); }, what);
+  return restored;
+}
+
+std::optional<Restored> restore_newest_here(const std::string& dir, const RestorePlanner& planner,
+                                            RestoreOptions options, FileSystem& fs) {
   Restored restored;
   auto attempt = [&](const std::string& prefix) -> Status {
     CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> bundle, BundleReader::open(fs, prefix));
@@ -110,11 +139,27 @@ std::optional<Restored> restore_newest(const std::string& dir, const RestorePlan
   return restored;
 }
 
-Restored restore_checkpoint(const std::string& path, const RestorePlanner& planner,
-                            FileSystem& fs) {
-  Restored restored;
-  throw_if_error(
-      restore_from(std::make_unique<CheckpointReader>(path, fs), planner, fs, &restored));
+}  // namespace
+
+std::optional<Restored> restore_newest(const std::string& dir, const RestorePlanner& planner,
+                                       RestoreOptions options, FileSystem& fs,
+                                       ProcessGroup& group) {
+  const std::string what = "checkpoint restore from " + dir;
+  std::optional<Restored> restored =
+      restore_in_group(group, what, [&] { return restore_newest_here(dir, planner, options, fs); });
+  agree_on_prefix(group, restored ? restored->prefix : "", what);
+  return restored;
+}
+
+Restored restore_checkpoint(const std::string& path, const RestorePlanner& planner, FileSystem& fs,
+                            ProcessGroup& group) {
+  const std::string what = "checkpoint restore from " + path;
+  Restored restored = restore_in_group(group, what, [&] {
+    Restored here;
+    throw_if_error(restore_from(std::make_unique<CheckpointReader>(path, fs), planner, fs, &here));
+    return here;
+  });
+  agree_on_prefix(group, restored.prefix, what);
   return restored;
 }
 

@@ -13,8 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "cairn/checkpoint/checkpoint_manager.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
+#include "cairn/core/in_process_group.h"
 #include "testing/test_util.h"
 
 namespace cairn {
@@ -175,6 +177,22 @@ TEST_F(TfckptInteropTest, EightShardsOfManyTensorsAllPassItsChecks) {
   std::string prefix = dir_.path() + "/sharded";
   save_variables(prefix, written, {.num_shards = 8});
   expect_listing_matches(prefix, written, 8);
+}
+
+TEST_F(TfckptInteropTest, CheckpointsSavedByTwoAndThreeRanksAreReadWithOurValues) {
+  NamedTensors written;
+  for (DType dtype : kEveryDtype) {
+    written.push_back({std::string(dtype_name(dtype)) + "/kernel",
+                       random_tensor(rng_, dtype, {static_cast<int64_t>(rng_() % 50), 3})});
+  }
+  for (int ranks : {2, 3}) {
+    const std::string dir = dir_.path() + "/ranks" + std::to_string(ranks);
+    InProcessGroup group(ranks, {.timeout_seconds = 60});
+    group.run([&](ProcessGroup& rank) {
+      CheckpointManager({.directory = dir, .group = &rank}).save(100, written);
+    });
+    expect_listing_matches(dir + "/model.ckpt-100", written, ranks);
+  }
 }
 
 TEST_F(TfckptInteropTest, StateFileReadsAsTheCheckpointsWeSaved) {

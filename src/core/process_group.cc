@@ -3,7 +3,6 @@
 #include "cairn/core/process_group.h"
 
 #include <algorithm>
-#include <new>
 
 #include "cairn/core/errors.h"
 
@@ -60,17 +59,17 @@ void agree(ProcessGroup& group, const Status& mine, const std::string& what) {
   }
 }
 
-void agree_on(ProcessGroup& group, const std::string& what, const std::function<void()>& step) {
-  if (group.size() == 1) return step();  // no one waits: the exception itself propagates
+void run_and_agree(ProcessGroup& group, const std::function<void()>& fn, const std::string& what) {
+  if (group.size() == 1) return fn();
   Status mine;
   try {
-    step();
+    fn();
   } catch (const Error& e) {
     mine = Status(e.code(), e.what());
-  } catch (const std::bad_alloc& e) {
-    mine = Status(StatusCode::kResourceExhausted, e.what());
   } catch (const std::exception& e) {
     mine = Status(StatusCode::kInternal, e.what());
+  } catch (...) {
+    mine = Status(StatusCode::kInternal, what + ": an exception that is not a std::exception");
   }
   agree(group, mine, what);
 }

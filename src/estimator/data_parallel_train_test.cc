@@ -71,14 +71,26 @@ DNNRegressorOptions regressor(FileSystem& fs, const std::string& dir) {
   return o;
 }
 
+// Every global batch is the whole training set, so a resumed run sees the
+// batches an uninterrupted one does.
+data::InputFn whole_set(const ModelSpec& spec) {
+  return [spec] { return make_dataset(testing::iris_train(), spec).repeat().batch(120); };
+}
+
+// The global batches of a run: `batch` rows of the shuffled training set.
+using InputFor = std::function<data::InputFn(const ModelSpec&)>;
+InputFor shuffled(int64_t batch) {
+  return [batch](const ModelSpec& spec) { return testing::train_input_fn(spec, batch); };
+}
+
 // Trains on `ranks` threads (1: alone, on the group of one) for `steps`
-// steps of global batches of `batch` rows, each rank its own estimator made
-// by make(config) over the same directory.
+// steps of `input`, each rank its own estimator made by make(group) over
+// the same directory.
 template <typename Make>
-void train_on_ranks(int ranks, Make make, int64_t batch, int64_t steps) {
+void train_on_ranks(int ranks, Make make, const InputFor& input, int64_t steps) {
   auto train = [&](ProcessGroup& group) {
     auto estimator = make(group);
-    estimator.train(testing::train_input_fn(estimator.spec(), batch), {.steps = steps});
+    estimator.train(input(estimator.spec()), {.steps = steps});
   };
   if (ranks == 1) return train(single_process());
   InProcessGroup group(ranks, {.timeout_seconds = 60});
@@ -100,10 +112,10 @@ TEST(DataParallelTrainTest, NRanksWithBatchBTrainLikeOneProcessWithBatchNB) {
   for (int ranks : {2, 3}) {
     const std::string alone = "/alone" + std::to_string(ranks),
                       group = "/group" + std::to_string(ranks);
-    train_on_ranks(1, on_each_rank<DNNClassifier>(classifier(memory, alone)), ranks * kRowsPerRank,
-                   100);
+    train_on_ranks(1, on_each_rank<DNNClassifier>(classifier(memory, alone)),
+                   shuffled(ranks * kRowsPerRank), 100);
     train_on_ranks(ranks, on_each_rank<DNNClassifier>(classifier(memory, group)),
-                   ranks * kRowsPerRank, 100);
+                   shuffled(ranks * kRowsPerRank), 100);
     const Tensors one = newest_checkpoint(memory, alone), many = newest_checkpoint(memory, group);
     EXPECT_EQ(many.at("global_step"), Tensor::scalar<int64_t>(100));
     const double difference = max_relative_difference(many, one);
@@ -115,8 +127,10 @@ TEST(DataParallelTrainTest, NRanksWithBatchBTrainLikeOneProcessWithBatchNB) {
 
 TEST(DataParallelTrainTest, ARegressorWithAdamTrainsLikeOneProcess) {
   MemoryFileSystem memory;
-  train_on_ranks(1, on_each_rank<DNNRegressor>(regressor(memory, "/alone")), 3 * kRowsPerRank, 100);
-  train_on_ranks(3, on_each_rank<DNNRegressor>(regressor(memory, "/group")), 3 * kRowsPerRank, 100);
+  train_on_ranks(1, on_each_rank<DNNRegressor>(regressor(memory, "/alone")),
+                 shuffled(3 * kRowsPerRank), 100);
+  train_on_ranks(3, on_each_rank<DNNRegressor>(regressor(memory, "/group")),
+                 shuffled(3 * kRowsPerRank), 100);
   EXPECT_LT(max_relative_difference(newest_checkpoint(memory, "/group"),
                                     newest_checkpoint(memory, "/alone")),
             1e-5);
@@ -125,8 +139,9 @@ TEST(DataParallelTrainTest, ARegressorWithAdamTrainsLikeOneProcess) {
 TEST(DataParallelTrainTest, TheSameRunRepeatedGivesTheSameBits) {
   MemoryFileSystem memory;
   for (const char* dir : {"/first", "/second"}) {
-    train_on_ranks(3, on_each_rank<DNNClassifier>(classifier(memory, dir)), 3 * kRowsPerRank + 1,
-                   100);  // slices of 11, 10 and 10 rows
+    // Slices of 11, 10 and 10 rows.
+    train_on_ranks(3, on_each_rank<DNNClassifier>(classifier(memory, dir)),
+                   shuffled(3 * kRowsPerRank + 1), 100);
   }
   EXPECT_EQ(newest_checkpoint(memory, "/first"), newest_checkpoint(memory, "/second"));
 }
@@ -162,7 +177,13 @@ TEST(DataParallelTrainTest, RankZeroAloneLogsAndWritesAndEveryRankEvaluates) {
   EXPECT_TRUE(wrote("model.ckpt-20.index"));
   for (int r : {1, 2}) {
     EXPECT_THAT(logs[r].lines, IsEmpty()) << "rank " << r;
-    EXPECT_THAT(files[r]->written(), IsEmpty()) << "rank " << r;
+    // Its data shard of each checkpoint is all a rank other than 0 writes.
+    const std::string shard = ".data-0000" + std::to_string(r) + "-of-00003.";
+    for (const std::string& call : files[r]->written()) {
+      if (call != "mkdir /iris") {
+        EXPECT_THAT(call, HasSubstr(shard)) << "rank " << r;
+      }
+    }
     EXPECT_EQ(results[r].metrics, results[0].metrics);
   }
   EXPECT_EQ(results[0].global_step, 20);
@@ -197,12 +218,6 @@ TEST(DataParallelTrainTest, UnseededRanksStartFromRankZerosVariablesAndStayEqual
   EXPECT_NE(trained[0], started[0]);
 }
 
-// Every global batch is the whole training set, so a resumed run sees the
-// batches an uninterrupted one does.
-data::InputFn whole_set(const ModelSpec& spec) {
-  return [spec] { return make_dataset(testing::iris_train(), spec).repeat().batch(120); };
-}
-
 TEST(DataParallelTrainTest, ResumingAfterFiftyStepsEqualsAHundredUninterrupted) {
   MemoryFileSystem memory;
   InProcessGroup group(2, {.timeout_seconds = 60});
@@ -219,6 +234,35 @@ TEST(DataParallelTrainTest, ResumingAfterFiftyStepsEqualsAHundredUninterrupted) 
   const Tensors resumed = newest_checkpoint(memory, "/resumed");
   EXPECT_EQ(resumed.at("global_step"), Tensor::scalar<int64_t>(100));
   EXPECT_EQ(resumed, newest_checkpoint(memory, "/uninterrupted"));
+}
+
+TEST(DataParallelTrainTest, ResumingAtAnotherRankCountTrainsOnAsBefore) {
+  MemoryFileSystem memory;
+  train_on_ranks(1, on_each_rank<DNNClassifier>(classifier(memory, "/alone")), whole_set, 100);
+  train_on_ranks(2, on_each_rank<DNNClassifier>(classifier(memory, "/resized")), whole_set, 50);
+  EXPECT_TRUE(memory.file_exists("/resized/model.ckpt-50.data-00001-of-00002"));
+  train_on_ranks(3, on_each_rank<DNNClassifier>(classifier(memory, "/resized")), whole_set, 50);
+  EXPECT_TRUE(memory.file_exists("/resized/model.ckpt-100.data-00002-of-00003"));
+  EXPECT_LT(max_relative_difference(newest_checkpoint(memory, "/resized"),
+                                    newest_checkpoint(memory, "/alone")),
+            1e-5);
+}
+
+TEST(DataParallelTrainTest, AsyncSavesAreSynchronousInAGroup) {
+  MemoryFileSystem memory;
+  testing::LogCapture log;
+  train_on_ranks(
+      2,
+      [&](ProcessGroup& g) {
+        DNNClassifierOptions o = classifier(memory, "/iris");
+        o.config.process_group = &g;
+        o.config.async_save = true;
+        if (g.is_chief()) o.config.log = log.sink();
+        return DNNClassifier(o);
+      },
+      shuffled(20), 10);
+  EXPECT_TRUE(log.contains("async_save: saving synchronously, as 2 ranks write each checkpoint"));
+  EXPECT_EQ(newest_checkpoint(memory, "/iris").at("global_step"), Tensor::scalar<int64_t>(10));
 }
 
 TEST(DataParallelTrainTest, RanksWhoseInputDiffersAreStoppedTogether) {

@@ -55,15 +55,21 @@ class TrainLoop {
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
         rate_step_(session.step()) {
-    if (!group_.is_chief()) return;
-    files_.emplace(spec, session, dir, *config.file_system);
+    if (group_.is_chief()) files_.emplace(spec, session, dir, *config.file_system);
     manager_.emplace(CheckpointManagerOptions{.directory = dir,
                                               .max_to_keep = config.keep_checkpoint_max,
                                               .keep_checkpoint_every_n_hours =
                                                   config.keep_checkpoint_every_n_hours,
-                                              .clock = config.clock},
+                                              .clock = config.clock,
+                                              .group = &group_},
                      *config.file_system);
-    if (config.async_save) {
+    if (config.async_save && group_.size() > 1) {
+      // The ranks' shards are written with collectives, which must run on
+      // the thread that trains (checkpoint_manager.h).
+      internal::log_line(config, "async_save: saving synchronously, as " +
+                                     std::to_string(group_.size()) +
+                                     " ranks write each checkpoint together");
+    } else if (config.async_save) {
       async_.emplace();
       async_->prepare(session_.tensor_refs());  // the first save then only copies
     }
@@ -87,10 +93,7 @@ class TrainLoop {
       report_progress(progress, session_.step() - first, target - first, ProgressUnit::kSteps);
     }
     if (schedule_.needs_final_save(session_.step())) save();
-    // train() returns, on every rank, only once every save is committed.
-    agree_on(group_, "train: committing the checkpoints", [this] {
-      if (async_) async_->wait();
-    });
+    if (async_) async_->wait();  // train() returns only once every save is committed
     internal::log_line(config_, "Loss for final step: " + format_number(last_loss_) + ".");
     if (files_) throw_if_error(files_->events->flush());
   }
@@ -142,27 +145,23 @@ class TrainLoop {
     rate_step_ = step;
   }
 
-  // The one place a checkpoint is written. Until the manager saves with
-  // the group (each rank its shard), rank 0 alone writes the checkpoint.
+  // The one place a checkpoint is written: on every rank, each writing its
+  // shard (checkpoint_manager.h); rank 0 commits it with its .meta.
   void save() {
     int64_t step = session_.step();
     internal::log_line(config_, "Saving checkpoints for " + std::to_string(step) + " into " +
                                     join_path(dir_, kDefaultCheckpointName) + ".");
-    // Every rank waits for the save and throws what it threw.
-    agree_on(group_, "train: checkpoint save at step " + std::to_string(step), [&] {
-      if (!group_.is_chief()) return;
-      auto commit = [this, step](const auto& tensors) {
-        manager_->save(step, tensors,
-                       [this](const std::string& prefix) { files_->write_meta(prefix); });
-      };
-      if (async_) {
-        // Training goes on once the variables are copied; the manager is used
-        // by one save at a time (save() waits for the previous one).
-        async_->save(session_.tensor_refs(), [commit](const NamedTensors& copy) { commit(copy); });
-      } else {
-        commit(session_.tensor_refs());  // streamed from the variables, no copy
-      }
-    });
+    auto commit = [this, step](const auto& tensors) {
+      manager_->save(step, tensors,
+                     [this](const std::string& prefix) { files_->write_meta(prefix); });
+    };
+    if (async_) {
+      // Training goes on once the variables are copied; the manager is used
+      // by one save at a time (save() waits for the previous one).
+      async_->save(session_.tensor_refs(), [commit](const NamedTensors& copy) { commit(copy); });
+    } else {
+      commit(session_.tensor_refs());  // streamed from the variables, no copy
+    }
     schedule_.saved(step, internal::now_seconds(config_));
   }
 
@@ -172,7 +171,7 @@ class TrainLoop {
   ProcessGroup& group_;
   internal::Session& session_;
   std::optional<internal::ModelDirWriter> files_;  // rank 0's
-  std::optional<CheckpointManager> manager_;       // rank 0's
+  std::optional<CheckpointManager> manager_;       // after files_, as it always was
   internal::SaveSchedule schedule_;
   double rate_time_;
   int64_t rate_step_;
@@ -190,13 +189,8 @@ class TrainLoop {
 // checkpoints that a killed save or retention left behind are removed
 // before the restore.
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
-  ProcessGroup& group = *config_.process_group;
-  std::optional<DirectoryLock> lock;
-  agree_on(group, "train: rank 0 locking model_dir " + model_dir_, [&] {
-    if (!group.is_chief()) return;
-    lock.emplace(model_dir_, "train: model_dir", *config_.file_system);
-    for (const std::string& line : lock->collect_leftovers()) internal::log_line(config_, line);
-  });
+  DirectoryLock lock(model_dir_, "train: model_dir", *config_.file_system, *config_.process_group);
+  for (const std::string& line : lock.collect_leftovers()) internal::log_line(config_, line);
   internal::Session session =
       internal::open_training_session(spec_, model_dir_, config_, warm_start_);
   int64_t target = target_step(options, session.step());

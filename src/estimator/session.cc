@@ -163,10 +163,13 @@ Session open_training_session(const ModelSpec& spec, const std::string& model_di
   ProcessGroup& group = *config.process_group;
   if (group.size() == 1) return open_session(spec, model_dir, config, options);
   Session session;
-  agree_on(group, "train: rank 0 opening " + model_dir, [&] {
-    session = group.is_chief() ? open_session(spec, model_dir, config, options)
-                               : new_session(spec, config, /*training=*/true);
-  });
+  run_and_agree(
+      group,
+      [&] {
+        session = group.is_chief() ? open_session(spec, model_dir, config, options)
+                                   : new_session(spec, config, /*training=*/true);
+      },
+      "train: rank 0 opening " + model_dir);
   nn::broadcast_values(group, session.all_variables(), "train: rank 0's initial variables");
   return session;
 }

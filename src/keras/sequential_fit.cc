@@ -199,9 +199,12 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   const std::vector<CallbackPtr> callbacks = callbacks_on_this_rank(options.callbacks);
   if (!process_group().is_chief()) options.verbose = 0;
   for (const CallbackPtr& cb : callbacks) cb->set_model(this);
-  agree_on(process_group(), "fit: rank 0 starting its callbacks", [&] {
-    for (const CallbackPtr& cb : callbacks) cb->on_train_begin({});
-  });
+  run_and_agree(
+      process_group(),
+      [&] {
+        for (const CallbackPtr& cb : callbacks) cb->on_train_begin({});
+      },
+      "fit: rank 0 starting its callbacks");
   int start = options.initial_epoch;
   for (const CallbackPtr& cb : callbacks) {
     if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);

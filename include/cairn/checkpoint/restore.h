@@ -39,6 +39,16 @@
 //
 // Damage, rotation and fail_on_damaged behave as newest_intact_checkpoint()
 // (verify.h) describes; both choose through one loop (newest_intact.h).
+//
+// In a group of processes (core/process_group.h), every rank restores
+// through this same path, reading what its plan needs from the shared files
+// (any number of shards, whatever the number of ranks that saved them), and
+// then the ranks agree: a rank's failure is thrown on every rank naming it,
+// and ranks that restored different checkpoints (one saw a newer one, or
+// none) are an error naming the ranks and prefixes. A rank that does not
+// arrive within the group's timeout is named.
+//
+//   auto r = cairn::restore_newest(model_dir, plan, {}, fs, group);  // on every rank
 #pragma once
 
 #include <functional>
@@ -51,6 +61,7 @@
 #include "cairn/checkpoint/restore_names.h"
 #include "cairn/checkpoint/restore_report.h"
 #include "cairn/checkpoint/verify.h"
+#include "cairn/core/process_group.h"
 #include "cairn/core/tensor.h"
 #include "cairn/io/file_system.h"
 
@@ -102,13 +113,16 @@ struct Restored {
 // checkpoint whose index and .meta read. Throws InvalidArgumentError (the
 // report), DataLossError (every checkpoint damaged, naming each; or the
 // newest with options.fail_on_damaged), AbortedError (rotated away too often).
+// With a group: a collective, as described above.
 std::optional<Restored> restore_newest(const std::string& dir, const RestorePlanner& planner,
                                        RestoreOptions options = {},
-                                       FileSystem& fs = default_file_system());
+                                       FileSystem& fs = default_file_system(),
+                                       ProcessGroup& group = single_process());
 
 // Restores from one checkpoint: a prefix, one of its files, or a directory
 // (its state file's newest). No fallback: a damaged one is DataLossError.
 Restored restore_checkpoint(const std::string& path, const RestorePlanner& planner,
-                            FileSystem& fs = default_file_system());
+                            FileSystem& fs = default_file_system(),
+                            ProcessGroup& group = single_process());
 
 }  // namespace cairn

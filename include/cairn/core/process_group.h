@@ -64,12 +64,11 @@ ProcessGroup& single_process();
 // kept) prefixed with "rank R: ", so each process says the same thing.
 void agree(ProcessGroup& group, const Status& mine, const std::string& what);
 
-// Runs `step` on this rank (a step some ranks may skip: only rank 0 opens
-// the directory) and agree()s on its outcome: what `step` threw (a cairn
-// Error keeps its type; std::bad_alloc is ResourceExhaustedError, another
-// std::exception InternalError) is thrown on every rank, instead of leaving
-// the ranks that succeeded waiting in their next collective.
-void agree_on(ProcessGroup& group, const std::string& what, const std::function<void()>& step);
+// Runs fn() on this rank, then agree()s on its outcome: whatever fn threw
+// (its cairn::Error type kept; other exceptions as InternalError) is thrown
+// on every rank, prefixed with the rank. In a group of one, fn's exception
+// passes through unchanged.
+void run_and_agree(ProcessGroup& group, const std::function<void()>& fn, const std::string& what);
 
 // "ranks 1, 2" / "rank 1": for error messages naming ranks.
 std::string describe_ranks(const std::vector<int>& ranks);

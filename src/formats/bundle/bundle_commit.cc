@@ -18,6 +18,8 @@
 // fails its checksums (checkpoint/verify.h lists every bundle of a directory).
 #include "formats/bundle/bundle_commit.h"
 
+#include <algorithm>
+
 #include "cairn/formats/bundle/tensor_bundle.h"
 
 namespace cairn::internal {
@@ -68,6 +70,21 @@ Status keep_previous(FileSystem& fs, const std::string& prefix, bool sync) {
   return fs.sync_directory(dirname(prefix)).with_context("keeping " + previous);
 }
 
+// After an overwrite: removes the data files of the old bundle that the new
+// one did not replace (it was saved by another number of ranks, so its
+// shards have other names: "-of-00002" beside "-of-00003"). Best effort:
+// the new bundle is committed, and its index names only its own shards.
+void remove_replaced_shards(FileSystem& fs, const std::string& prefix, const BundleFiles& files) {
+  Result<std::vector<std::string>> data = data_files(fs, prefix);
+  if (!data.ok()) return;
+  for (const std::string& f : *data) {
+    const bool ours = std::any_of(files.data.begin(), files.data.end(), [&](const auto& file) {
+      return basename(file.second) == basename(f);
+    });
+    if (!ours) (void)fs.remove_file(f);
+  }
+}
+
 }  // namespace
 
 Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFiles& files,
@@ -81,7 +98,10 @@ Status commit_bundle(FileSystem& fs, const std::string& prefix, const BundleFile
     CAIRN_RETURN_IF_ERROR(
         fs.sync_directory(dirname(prefix)).with_context("committing " + files.index.second));
   }
-  return overwrite ? remove_bundle(fs, previous_bundle_prefix(prefix)) : ok_status();
+  if (!overwrite) return ok_status();
+  CAIRN_RETURN_IF_ERROR(remove_bundle(fs, previous_bundle_prefix(prefix)));
+  remove_replaced_shards(fs, prefix, files);
+  return ok_status();
 }
 
 }  // namespace cairn::internal
