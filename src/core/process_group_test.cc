@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
 #include "cairn/core/errors.h"
@@ -79,6 +81,37 @@ TEST(InProcessGroupTest, AgreeThrowsTheFailedRanksErrorOnEveryRank) {
     }
   });
   EXPECT_EQ(threw, 3);
+}
+
+TEST(InProcessGroupTest, RunAndAgreeThrowsWhatOneRanksStepThrewOnEveryRank) {
+  InProcessGroup group(3, {.timeout_seconds = 10});
+  std::vector<std::string> errors(3);
+  group.run([&](ProcessGroup& g) {
+    try {
+      run_and_agree(
+          g,
+          [&] {
+            if (g.rank() == 0) throw FailedPreconditionError("model_dir is locked by pid 7");
+          },
+          "train: opening model_dir");
+    } catch (const FailedPreconditionError& e) {
+      errors[g.rank()] = e.what();
+    }
+  });
+  for (const std::string& e : errors) EXPECT_EQ(e, "rank 0: model_dir is locked by pid 7");
+  // Alone, the step's own exception propagates unchanged.
+  EXPECT_THROW(run_and_agree(
+                   single_process(), [] { throw std::bad_alloc(); }, "x"),
+               std::bad_alloc);
+  group.run([&](ProcessGroup& g) {
+    EXPECT_THROW(run_and_agree(
+                     g,
+                     [&] {
+                       if (g.rank() == 2) throw std::logic_error("broken invariant");
+                     },
+                     "x"),
+                 InternalError);
+  });
 }
 
 TEST(InProcessGroupTest, ARankThatNeverArrivesIsNamedAndTheGroupBreaks) {

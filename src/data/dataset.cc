@@ -3,6 +3,7 @@
 // example indices (example_stream.h) and gather rows into Batches.
 #include "cairn/data/dataset.h"
 
+#include <cassert>
 #include <string>
 #include <utility>
 #include <vector>
@@ -116,6 +117,16 @@ Dataset::Iterator Dataset::make_iterator() const {
   it.state_->plan = plan_ ? plan_ : std::make_shared<const Plan>(Plan::of(*this));
   it.state_->stream = internal::build_stream(it.state_->plan->stages, num_examples());
   return it;
+}
+
+Batch slice_rows(const Batch& batch, int64_t begin, int64_t end) {
+  assert(0 <= begin && begin <= end && end <= batch.rows());
+  Batch slice;
+  for (const auto& [key, matrix] : batch.features) {
+    slice.features.emplace(key, matrix.middleRows(begin, end - begin));
+  }
+  slice.labels = batch.labels.middleRows(begin, end - begin);
+  return slice;
 }
 
 int64_t Dataset::num_examples() const { return Plan::of(*this).examples->labels.rows(); }

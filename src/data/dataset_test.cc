@@ -51,6 +51,17 @@ std::vector<int> iota(int n) {
   return v;
 }
 
+TEST(DatasetTest, SliceRowsTakesTheSameRowsOfFeaturesAndLabels) {
+  Batch batch = *numbered(5).batch(5).make_iterator().next();
+  Batch slice = slice_rows(batch, 1, 3);
+  ASSERT_EQ(slice.rows(), 2);
+  EXPECT_EQ(slice.features.at("x")(0, 1), 10.0f);
+  EXPECT_EQ(slice.features.at("x")(1, 0), 2.0f);
+  EXPECT_EQ(slice.labels(1, 0), 2.0f);
+  EXPECT_EQ(slice_rows(batch, 5, 5).rows(), 0);  // a rank with no rows of a short batch
+  EXPECT_EQ(slice_rows(batch, 5, 5).features.at("x").cols(), 2);
+}
+
 TEST(DatasetTest, FromTensorsRejectsMismatchedRows) {
   try {
     Dataset::from_tensors({{"x", nn::Matrix(5, 2)}}, nn::Matrix(4, 1));

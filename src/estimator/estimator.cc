@@ -80,6 +80,12 @@ Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
   config_.validate();
   spec_.validate();
   if (model_dir_.empty()) {
+    if (config_.process_group->size() > 1) {
+      // Each rank would make its own temporary directory.
+      throw InvalidArgumentError("a model trained by " +
+                                 std::to_string(config_.process_group->size()) +
+                                 " ranks needs a model_dir that all of them name");
+    }
     model_dir_ = make_temp_model_dir(*config_.file_system);
     internal::log_line(config_, "Using temporary folder as model directory: " + model_dir_);
   }
@@ -139,7 +145,8 @@ EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions option
   // Never through a symbolic link (or a name) leading out of the model directory.
   std::string eval_dir = value_or_throw(config_.file_system->resolve_beneath(
       model_dir_, options.name.empty() ? "eval" : "eval_" + options.name));
-  write_eval_events(eval_dir, result, config_);
+  // Every rank may evaluate; one of them writes what TensorBoard shows.
+  if (config_.process_group->is_chief()) write_eval_events(eval_dir, result, config_);
   return result;
 }
 

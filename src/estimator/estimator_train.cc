@@ -1,5 +1,8 @@
 // Estimator::train: the training loop with TensorFlow's hooks folded in
-// (checkpoint saver, summary saver, step counter, loss logger, NaN guard).
+// (checkpoint saver, summary saver, step counter, loss logger, NaN guard),
+// on each rank of config.process_group (train_step.h: a rank's share of a
+// step). Every rank runs the same loop and makes the same decisions; rank 0
+// alone logs and writes graph.pbtxt, events and summaries.
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -9,11 +12,10 @@
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/core/errors.h"
 #include "cairn/estimator/estimator.h"
-#include "cairn/formats/bundle/tensor_bundle.h"
-#include "cairn/formats/events/event_writer.h"
-#include "estimator/model_graph.h"
+#include "estimator/model_dir_writer.h"
 #include "estimator/save_schedule.h"
 #include "estimator/session.h"
+#include "estimator/train_step.h"
 
 namespace cairn::estimator {
 namespace {
@@ -41,35 +43,6 @@ int64_t target_step(const TrainOptions& options, int64_t global_step) {
   return *options.max_steps;
 }
 
-// The files a train call writes besides checkpoints: graph.pbtxt, the
-// MetaGraphDef saved beside each checkpoint, and the event file, which
-// starts with the graph and a SessionLog START at the first step this call
-// trains (the restored global step + 1, where TensorFlow's SummarySaverHook
-// puts it), so TensorBoard drops the points a killed run wrote past the
-// checkpoint this call resumes from.
-struct ModelDirWriter {
-  ModelDirWriter(const ModelSpec& spec, internal::Session& session, const std::string& dir,
-                 FileSystem& file_system)
-      : fs(file_system),
-        graph(build_model_graph(spec, session.variable_infos())),
-        meta(build_meta_graph(spec, graph).SerializeAsString()) {
-    throw_if_error(fs.create_directories(dir));
-    throw_if_error(fs.write_file_atomically(join_path(dir, "graph.pbtxt"), graph_to_pbtxt(graph)));
-    events = value_or_throw(EventWriter::create(fs, dir));
-    throw_if_error(events->add_graph(graph.SerializeAsString()));
-    throw_if_error(events->add_meta_graph(meta));
-    throw_if_error(events->add_session_log(SessionLogStatus::kStart, session.step() + 1));
-  }
-  void write_meta(const std::string& prefix) const {
-    throw_if_error(fs.write_file_atomically(checkpoint_meta_path(prefix), meta));
-  }
-
-  FileSystem& fs;
-  tensorflow::GraphDef graph;
-  std::string meta;
-  std::unique_ptr<EventWriter> events;
-};
-
 class TrainLoop {
  public:
   TrainLoop(const ModelSpec& spec, const std::string& dir, const RunConfig& config,
@@ -77,17 +50,26 @@ class TrainLoop {
       : spec_(spec),
         dir_(dir),
         config_(config),
+        group_(*config.process_group),
         session_(session),
-        files_(spec, session, dir, *config.file_system),
-        manager_({.directory = dir,
-                  .max_to_keep = config.keep_checkpoint_max,
-                  .keep_checkpoint_every_n_hours = config.keep_checkpoint_every_n_hours,
-                  .clock = config.clock},
-                 *config.file_system),
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
         rate_step_(session.step()) {
-    if (config.async_save) {
+    if (group_.is_chief()) files_.emplace(spec, session, dir, *config.file_system);
+    manager_.emplace(CheckpointManagerOptions{.directory = dir,
+                                              .max_to_keep = config.keep_checkpoint_max,
+                                              .keep_checkpoint_every_n_hours =
+                                                  config.keep_checkpoint_every_n_hours,
+                                              .clock = config.clock,
+                                              .group = &group_},
+                     *config.file_system);
+    if (config.async_save && group_.size() > 1) {
+      // The ranks' shards are written with collectives, which must run on
+      // the thread that trains (checkpoint_manager.h).
+      internal::log_line(config, "async_save: saving synchronously, as " +
+                                     std::to_string(group_.size()) +
+                                     " ranks write each checkpoint together");
+    } else if (config.async_save) {
       async_.emplace();
       async_->prepare(session_.tensor_refs());  // the first save then only copies
     }
@@ -102,33 +84,23 @@ class TrainLoop {
         internal::log_line(config_, "Input exhausted at step " + std::to_string(session_.step()));
         break;
       }
-      float loss = step(*batch);
-      after_step(loss);
+      // Rank 0 decides on its clock whether to save after the step; its vote
+      // reaches every rank with the step's gradients.
+      internal::StepResult result = internal::train_step(spec_, session_, *batch, group_, [&] {
+        return schedule_.should_save(session_.step() + 1, internal::now_seconds(config_));
+      });
+      after_step(result);
       report_progress(progress, session_.step() - first, target - first, ProgressUnit::kSteps);
     }
     if (schedule_.needs_final_save(session_.step())) save();
     if (async_) async_->wait();  // train() returns only once every save is committed
     internal::log_line(config_, "Loss for final step: " + format_number(last_loss_) + ".");
-    throw_if_error(files_.events->flush());
+    if (files_) throw_if_error(files_->events->flush());
   }
 
  private:
-  float step(const data::Batch& batch) {
-    nn::Matrix logits = session_.model->forward(batch.features, /*training=*/true);
-    nn::LossResult loss = internal::head_loss(spec_, logits, batch.labels);
-    float mean = loss.per_example.mean();
-    if (!std::isfinite(mean)) {
-      throw InternalError("NaN or infinite loss during training at step " +
-                          std::to_string(session_.step() + 1) +
-                          "; nothing was saved for this step");
-    }
-    session_.model->backward(loss.gradient);
-    session_.optimizer->apply_gradients(session_.model->variables());
-    session_.set_step(session_.step() + 1);
-    return mean;
-  }
-
-  void after_step(float loss) {
+  void after_step(const internal::StepResult& result) {
+    const float loss = result.loss;
     last_loss_ = loss;
     int64_t step = session_.step();
     bool first = !logged_once_;
@@ -138,18 +110,23 @@ class TrainLoop {
       internal::log_line(config_,
                          "loss = " + format_number(loss) + ", step = " + std::to_string(step));
     }
-    if (config_.save_summary_steps > 0 && (first || step % config_.save_summary_steps == 0)) {
-      throw_if_error(files_.events->add_scalar("loss", loss, step));
+    if (files_ && config_.save_summary_steps > 0 &&
+        (first || step % config_.save_summary_steps == 0)) {
+      throw_if_error(files_->events->add_scalar("loss", loss, step));
       write_weight_histograms(step);
     }
-    double now = internal::now_seconds(config_);
-    if (schedule_.should_save(step, now)) save();
+    // Alone, the schedule is asked after the step (as it always was); in a
+    // group, rank 0 answered during the step.
+    if (group_.size() == 1 ? schedule_.should_save(step, internal::now_seconds(config_))
+                           : result.chief_vote) {
+      save();
+    }
   }
 
   // A histogram of each trainable variable, tagged with its name.
   void write_weight_histograms(int64_t step) {
     for (const nn::Variable* v : session_.model->variables()) {
-      if (v->trainable) throw_if_error(files_.events->add_histogram(v->name, v->value, step));
+      if (v->trainable) throw_if_error(files_->events->add_histogram(v->name, v->value, step));
     }
   }
 
@@ -159,22 +136,24 @@ class TrainLoop {
     if (elapsed > 0) {
       double rate = static_cast<double>(step - rate_step_) / elapsed;
       internal::log_line(config_, "global_step/sec: " + format_number(rate));
-      if (config_.save_summary_steps > 0) {
+      if (files_ && config_.save_summary_steps > 0) {
         throw_if_error(
-            files_.events->add_scalar("global_step/sec", static_cast<float>(rate), step));
+            files_->events->add_scalar("global_step/sec", static_cast<float>(rate), step));
       }
     }
     rate_time_ = now;
     rate_step_ = step;
   }
 
+  // The one place a checkpoint is written: on every rank, each writing its
+  // shard (checkpoint_manager.h); rank 0 commits it with its .meta.
   void save() {
     int64_t step = session_.step();
     internal::log_line(config_, "Saving checkpoints for " + std::to_string(step) + " into " +
                                     join_path(dir_, kDefaultCheckpointName) + ".");
     auto commit = [this, step](const auto& tensors) {
-      manager_.save(step, tensors,
-                    [this](const std::string& prefix) { files_.write_meta(prefix); });
+      manager_->save(step, tensors,
+                     [this](const std::string& prefix) { files_->write_meta(prefix); });
     };
     if (async_) {
       // Training goes on once the variables are copied; the manager is used
@@ -189,9 +168,10 @@ class TrainLoop {
   const ModelSpec& spec_;
   const std::string& dir_;
   const RunConfig& config_;
+  ProcessGroup& group_;
   internal::Session& session_;
-  ModelDirWriter files_;
-  CheckpointManager manager_;
+  std::optional<internal::ModelDirWriter> files_;  // rank 0's
+  std::optional<CheckpointManager> manager_;       // after files_, as it always was
   internal::SaveSchedule schedule_;
   double rate_time_;
   int64_t rate_step_;
@@ -204,14 +184,15 @@ class TrainLoop {
 
 }  // namespace
 
-// The whole call holds model_dir's lock (one writer per directory); under
-// it, temporaries and leftover checkpoints that a killed save or retention
-// left behind are removed before the restore.
+// The whole call holds model_dir's lock (one writer per directory; in a
+// group, rank 0 holds it for all); under it, temporaries and leftover
+// checkpoints that a killed save or retention left behind are removed
+// before the restore.
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
-  DirectoryLock lock(model_dir_, "train: model_dir", *config_.file_system);
+  DirectoryLock lock(model_dir_, "train: model_dir", *config_.file_system, *config_.process_group);
   for (const std::string& line : lock.collect_leftovers()) internal::log_line(config_, line);
-  internal::Session session = internal::open_session(spec_, model_dir_, config_,
-                                                     {.training = true, .warm_start = warm_start_});
+  internal::Session session =
+      internal::open_training_session(spec_, model_dir_, config_, warm_start_);
   int64_t target = target_step(options, session.step());
   if (session.step() >= target) {
     internal::log_line(config_, "Skipping training since max_steps has already saved.");

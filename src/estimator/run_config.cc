@@ -8,6 +8,7 @@ namespace cairn::estimator {
 
 void RunConfig::validate() const {
   if (file_system == nullptr) throw InvalidArgumentError("RunConfig: file_system is null");
+  if (process_group == nullptr) throw InvalidArgumentError("RunConfig: process_group is null");
   if (save_checkpoints_secs && save_checkpoints_steps) {
     throw InvalidArgumentError(
         "RunConfig: save_checkpoints_steps and save_checkpoints_secs cannot both be set");

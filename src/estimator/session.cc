@@ -9,6 +9,7 @@
 #include "cairn/checkpoint/restore.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/nn/data_parallel.h"
 #include "estimator/model_graph.h"
 #include "estimator/variable_restore.h"
 
@@ -61,9 +62,21 @@ void warm_start(Session& session, const WarmStartSettings& settings, const RunCo
   log_line(config, "Warm-starting from " + restored.prefix);
 }
 
+// The model (and optimizer) of `spec`, initialised, not restored.
+Session new_session(const ModelSpec& spec, const RunConfig& config, bool training) {
+  Session session;
+  session.model = std::make_unique<CannedModel>(spec, session_seed(config));
+  if (training) {
+    session.optimizer = make_training_optimizer(spec);
+    session.optimizer->build(session.model->variables());
+  }
+  return session;
+}
+
 }  // namespace
 
 void log_line(const RunConfig& config, const std::string& message) {
+  if (!config.process_group->is_chief()) return;  // one log for the job: rank 0's
   if (config.log) {
     config.log(message);
   } else {
@@ -132,12 +145,7 @@ std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
 
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options) {
-  Session session;
-  session.model = std::make_unique<CannedModel>(spec, session_seed(config));
-  if (options.training) {
-    session.optimizer = make_training_optimizer(spec);
-    session.optimizer->build(session.model->variables());
-  }
+  Session session = new_session(spec, config, options.training);
   if (restore_session(session, spec, model_dir, config, options.training)) return session;
   if (!options.training) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
@@ -145,6 +153,24 @@ Session open_session(const ModelSpec& spec, const std::string& model_dir, const 
                         "checkpoint listed in its `checkpoint` file)");
   }
   if (options.warm_start) warm_start(session, *options.warm_start, config);
+  return session;
+}
+
+Session open_training_session(const ModelSpec& spec, const std::string& model_dir,
+                              const RunConfig& config,
+                              const std::optional<WarmStartSettings>& warm_start) {
+  const SessionOptions options{.training = true, .warm_start = warm_start};
+  ProcessGroup& group = *config.process_group;
+  if (group.size() == 1) return open_session(spec, model_dir, config, options);
+  Session session;
+  run_and_agree(
+      group,
+      [&] {
+        session = group.is_chief() ? open_session(spec, model_dir, config, options)
+                                   : new_session(spec, config, /*training=*/true);
+      },
+      "train: rank 0 opening " + model_dir);
+  nn::broadcast_values(group, session.all_variables(), "train: rank 0's initial variables");
   return session;
 }
 

@@ -61,6 +61,16 @@ std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options);
 
+// The session of a train() call on every rank of config.process_group:
+// rank 0 opens it as open_session does (restore, or initialise and warm
+// start) while the others build the same model without reading model_dir,
+// then rank 0's variables (model, optimizer slots, global step) are copied
+// to every rank, so unseeded initialisations agree. What rank 0's open threw
+// is thrown on every rank.
+Session open_training_session(const ModelSpec& spec, const std::string& model_dir,
+                              const RunConfig& config,
+                              const std::optional<WarmStartSettings>& warm_start);
+
 // The configuration recorded in a checkpoint's .meta (its bytes), if cairn wrote it.
 std::optional<ModelSpec> recorded_spec(const std::string& prefix,
                                        const std::optional<std::string>& meta);

@@ -74,21 +74,31 @@ const nn::Matrix& Sequential::forward(const nn::Matrix& x, bool training, std::m
 }
 
 std::vector<double> Sequential::train_step(const nn::Matrix& x, const nn::Matrix& y,
-                                           std::mt19937_64& rng) {
+                                           std::mt19937_64& rng, int64_t global_rows) {
   const nn::Matrix& out = forward(x, /*training=*/true, rng);
   const internal::LossOutput loss = loss_of(out, y);
-  backpropagate(loss.gradient, loss.fused);
-  return batch_sums(loss, out, y);
+  if (process_group().size() == 1) {
+    optimizer_->apply_gradients(
+        backpropagate(loss.gradient, loss.fused, optimizer_->plain_gradient_step()));
+    return batch_sums(loss, out, y);
+  }
+  // The gradients are summed over the ranks before any update: no layer may
+  // apply plain SGD to its own share alone.
+  const nn::VariableRefs weights = backpropagate(loss.gradient, loss.fused, std::nullopt);
+  std::vector<double> sums = batch_sums(loss, out, y);
+  all_reduce_step(weights, sums, x.rows(), global_rows);
+  optimizer_->apply_gradients(weights);
+  return sums;
 }
 
-void Sequential::backpropagate(const nn::Matrix& loss_gradient, bool preactivation) {
+nn::VariableRefs Sequential::backpropagate(const nn::Matrix& loss_gradient, bool preactivation,
+                                           std::optional<float> step) {
   // Backpropagation stops at the first layer with weights: what comes before
   // it has nothing to train, and its own input gradient is not needed.
   size_t first = 0;
   while (first < layers_.size() && layers_[first]->weights().empty()) ++first;
   // Plain SGD is applied by the layers that can fuse it into their products;
   // the optimizer updates the other weights (and counts the step).
-  const std::optional<float> step = optimizer_->plain_gradient_step();
   nn::VariableRefs rest;
   const nn::Matrix* g = &loss_gradient;
   for (size_t i = layers_.size(); i-- > first;) {
@@ -103,7 +113,7 @@ void Sequential::backpropagate(const nn::Matrix& loss_gradient, bool preactivati
     if (!fuse) rest.insert(rest.begin(), weights.begin(), weights.end());
     preactivation = false;
   }
-  optimizer_->apply_gradients(rest);
+  return rest;
 }
 
 std::vector<double> Sequential::test_step(const nn::Matrix& x, const nn::Matrix& y) {
@@ -185,36 +195,27 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
 
   History history;
   stop_training = false;
-  for (const CallbackPtr& cb : options.callbacks) cb->set_model(this);
-  for (const CallbackPtr& cb : options.callbacks) cb->on_train_begin({});
+  // In a group, rank 0 alone prints and writes files.
+  const std::vector<CallbackPtr> callbacks = callbacks_on_this_rank(options.callbacks);
+  if (!process_group().is_chief()) options.verbose = 0;
+  for (const CallbackPtr& cb : callbacks) cb->set_model(this);
+  run_and_agree(
+      process_group(),
+      [&] {
+        for (const CallbackPtr& cb : callbacks) cb->on_train_begin({});
+      },
+      "fit: rank 0 starting its callbacks");
   int start = options.initial_epoch;
-  for (const CallbackPtr& cb : options.callbacks) {
+  for (const CallbackPtr& cb : callbacks) {
     if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);
   }
-  const int steps = steps_for(xs.rows(), options.batch_size);
-  const bool dynamic = cairn::is_terminal(output());
+  start = start_replicas(start);
   for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
-    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
+    for (const CallbackPtr& cb : callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
-    std::mt19937_64 rng = epoch_rng(seed_, epoch);
-    std::vector<int64_t> order(static_cast<size_t>(xs.rows()));
-    std::iota(order.begin(), order.end(), 0);
-    if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
-    internal::ProgressBar bar(output(), steps, options.verbose, dynamic);
-    std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
-    size_t seen = 0;
-    for (int step = 0; step < steps; ++step) {
-      const size_t end = std::min(order.size(), seen + static_cast<size_t>(options.batch_size));
-      for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_begin(step, {});
-      std::vector<double> s = train_step(internal::gather_rows(xs, order, seen, end),
-                                         internal::gather_rows(ys, order, seen, end), rng);
-      for (size_t i = 0; i < sums.size(); ++i) sums[i] += s[i];
-      seen = end;
-      Logs running = names_and_means(sums, static_cast<int64_t>(seen));
-      for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_end(step, running);
-      bar.update(step + 1, running);
-    }
-    Logs logs = names_and_means(sums, static_cast<int64_t>(seen));
+    internal::ProgressBar bar(output(), steps_for(xs.rows(), options.batch_size), options.verbose,
+                              cairn::is_terminal(output()));
+    Logs logs = train_epoch(xs, ys, epoch, options, callbacks, bar);
     if (validate) {
       Logs val = test_loop(val_x, val_y, options.batch_size, /*verbose=*/0);
       for (const auto& [name, value] : val) logs.set("val_" + name, value);
@@ -222,10 +223,41 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     bar.finish(logs);
     history.epoch.push_back(epoch);
     for (const auto& [name, value] : logs) history.history[name].push_back(value);
-    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_end(epoch, logs);
+    for (const CallbackPtr& cb : callbacks) cb->on_epoch_end(epoch, logs);
+    agree_to_stop(epoch);
   }
-  for (const CallbackPtr& cb : options.callbacks) cb->on_train_end({});
+  for (const CallbackPtr& cb : callbacks) cb->on_train_end({});
   return history;
+}
+
+Logs Sequential::train_epoch(const nn::Matrix& xs, const nn::Matrix& ys, int epoch,
+                             const FitOptions& options, const std::vector<CallbackPtr>& callbacks,
+                             internal::ProgressBar& bar) {
+  std::mt19937_64 rng = epoch_rng(seed_, epoch);
+  std::vector<int64_t> order(static_cast<size_t>(xs.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
+  const int steps = steps_for(xs.rows(), options.batch_size);
+  std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
+  size_t seen = 0;
+  for (int step = 0; step < steps; ++step) {
+    const size_t end = std::min(order.size(), seen + static_cast<size_t>(options.batch_size));
+    for (const CallbackPtr& cb : callbacks) cb->on_train_batch_begin(step, {});
+    // This rank's rows of the global batch [seen, end): all of them alone.
+    const auto global_rows = static_cast<int64_t>(end - seen);
+    const RankSlice mine = rank_slice(global_rows, process_group().rank(), process_group().size());
+    const size_t begin = seen + static_cast<size_t>(mine.begin);
+    const size_t stop = seen + static_cast<size_t>(mine.end);
+    std::vector<double> s =
+        train_step(internal::gather_rows(xs, order, begin, stop),
+                   internal::gather_rows(ys, order, begin, stop), rng, global_rows);
+    for (size_t i = 0; i < sums.size(); ++i) sums[i] += s[i];
+    seen = end;
+    Logs running = names_and_means(sums, static_cast<int64_t>(seen));
+    for (const CallbackPtr& cb : callbacks) cb->on_train_batch_end(step, running);
+    bar.update(step + 1, running);
+  }
+  return names_and_means(sums, static_cast<int64_t>(seen));
 }
 
 Logs Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options) {

@@ -31,6 +31,11 @@ struct Batch {
   int64_t rows() const { return labels.rows(); }
 };
 
+// Rows [begin, end) of `batch`, features and labels alike: one rank's slice
+// of a global batch (rank_slice, cairn/core/process_group.h). Needs
+// 0 <= begin <= end <= batch.rows().
+Batch slice_rows(const Batch& batch, int64_t begin, int64_t end);
+
 // The largest batch Dataset::batch makes (2^24 examples): a batch is held in
 // memory whole, and after repeat() a larger one would never end.
 inline constexpr int64_t kMaxBatchSize = int64_t{1} << 24;

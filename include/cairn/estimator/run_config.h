@@ -10,6 +10,21 @@
 // step-rate logs every 100 steps. Setting both save_checkpoints_secs and
 // save_checkpoints_steps is an InvalidArgumentError, as in TensorFlow.
 //
+// Data-parallel training: give every rank of a job the same RunConfig and
+// model_dir, with `process_group` its rank of the group (an MPI group under
+// mpirun, cairn/distribute; threads in tests, cairn/core/in_process_group.h):
+//
+//   cairn::estimator::RunConfig config{.process_group = &group};
+//   classifier.train(input_fn, {.steps = 1000});   // on every rank
+//
+// input_fn yields GLOBAL batches and must yield the same ones on every rank
+// (seed its shuffle); each rank trains on its rank_slice() of every batch,
+// the gradients are averaged over the ranks (weighted by their rows) and
+// every rank applies the same update, so N ranks with b rows each train like
+// one process with batches of N·b. Rank 0's variables are copied to all at
+// the start; rank 0 alone logs and writes events, summaries and graph.pbtxt.
+// evaluate() and predict() need no other rank (only rank 0 writes eval/).
+//
 // Every file an Estimator reads or writes (checkpoints and their .meta,
 // graph.pbtxt, event files, eval/, the directory lock, exports, a warm
 // start's checkpoint) goes through `file_system`, the POSIX one by default:
@@ -23,6 +38,7 @@
 #include <optional>
 #include <string>
 
+#include "cairn/core/process_group.h"
 #include "cairn/io/file_system.h"
 
 namespace cairn::estimator {
@@ -56,6 +72,9 @@ struct RunConfig {
   // Where the model directory lives (borrowed: it must outlive the
   // Estimator). Must not be null.
   FileSystem* file_system = &default_file_system();
+  // The ranks training this model together (borrowed: it must outlive the
+  // Estimator). Must not be null. The group of one trains alone.
+  ProcessGroup* process_group = &single_process();
 
   // Throws InvalidArgumentError for contradictory or out-of-range settings.
   void validate() const;

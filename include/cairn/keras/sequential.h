@@ -30,6 +30,25 @@
 //   model.set_file_system(memory);
 //   model.fit(x, y, {.callbacks = {checkpoint}});   // checkpoints land in `memory`
 //
+// Data-parallel training, as tf.distribute.MultiWorkerMirroredStrategy: every
+// rank of a ProcessGroup (an MPI group under mpirun, cairn/distribute;
+// threads in tests, cairn/core/in_process_group.h) builds the same model and
+// calls fit() with the same x, y and options:
+//
+//   model.set_process_group(group);
+//   model.fit(x, y, {.epochs = 10, .batch_size = 64});   // 64 rows per step in all
+//
+// batch_size is the GLOBAL batch: each rank trains on its rank_slice() of
+// every batch, the gradients are averaged over the ranks (weighted by their
+// rows) and every rank applies the same update, so N ranks train like one
+// process. Rank 0's weights, optimizer state and seed (hence the shuffle
+// order) are copied to every rank when fit() starts; the loss and metrics
+// are summed over the ranks, so History and the callbacks' logs are the
+// same everywhere. Rank 0 alone prints and runs the callbacks that write
+// files (Callback::chief_only(): ModelCheckpoint, BackupAndRestore,
+// CSVLogger, TensorBoard); when one rank sets stop_training, all stop after
+// that epoch. evaluate() and predict() are each rank's own.
+//
 // Inputs `x` are float32 (or float64/uint8/int) tensors [samples, ...];
 // targets `y` are class ids [samples] or [samples, 1] for the sparse loss,
 // [samples, k] otherwise. Errors throw cairn::Error subclasses
@@ -45,6 +64,7 @@
 #include <utility>
 #include <vector>
 
+#include "cairn/core/process_group.h"
 #include "cairn/core/tensor.h"
 #include "cairn/formats/export/inference_model.h"
 #include "cairn/io/file_system.h"
@@ -58,6 +78,7 @@ namespace cairn::keras {
 namespace internal {
 struct CompiledLoss;
 struct LossOutput;
+class ProgressBar;
 }  // namespace internal
 
 struct CompileOptions {
@@ -169,17 +190,40 @@ class Sequential {
   // POSIX file system). `fs` is borrowed and must outlive its use here.
   FileSystem& file_system() const { return *file_system_; }
   void set_file_system(FileSystem& fs) { file_system_ = &fs; }
+  // The ranks that fit() this model together (default: this process alone).
+  // `group` is borrowed and must outlive its use here.
+  ProcessGroup& process_group() const { return *process_group_; }
+  void set_process_group(ProcessGroup& group) { process_group_ = &group; }
 
  private:
   // The last layer's output, held by that layer (forward_kept()).
   const nn::Matrix& forward(const nn::Matrix& x, bool training, std::mt19937_64& rng);
   void ensure_built(const Tensor& x);
   void ensure_ready_to_train(const nn::Matrix& y);
-  // Trains on one batch; returns the sums over its examples of the loss and each metric.
-  std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng);
+  // One epoch of fit(): its shuffled batches; returns the epoch's means.
+  Logs train_epoch(const nn::Matrix& xs, const nn::Matrix& ys, int epoch, const FitOptions& options,
+                   const std::vector<CallbackPtr>& callbacks, internal::ProgressBar& bar);
+  // Trains on this rank's rows x/y of a global batch of `global_rows`;
+  // returns the sums over the global batch of the loss and each metric.
+  std::vector<double> train_step(const nn::Matrix& x, const nn::Matrix& y, std::mt19937_64& rng,
+                                 int64_t global_rows);
   // Backward through the layers from dL/d(outputs) (or d(pre-activation) of
-  // the last layer), then the optimizer's step.
-  void backpropagate(const nn::Matrix& g, bool preactivation);
+  // the last layer). Layers that can fuse plain SGD (`fused_step`) update
+  // their weights in place; returns the weights left for the optimizer.
+  nn::VariableRefs backpropagate(const nn::Matrix& g, bool preactivation,
+                                 std::optional<float> fused_step);
+  // Data parallelism (sequential_data_parallel.cc). Copies rank 0's weights,
+  // optimizer state, seed and `start_epoch` to every rank; returns rank 0's
+  // start epoch.
+  int start_replicas(int start_epoch);
+  // Replaces the gradients of `weights` and the batch `sums` by their sums
+  // over the ranks, this rank's gradients weighted by its share of the rows.
+  void all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
+                       int64_t local_rows, int64_t global_rows);
+  // Sets stop_training on every rank when some rank set it.
+  void agree_to_stop(int epoch);
+  // `all` alone, or in a group on ranks other than 0 those not chief_only().
+  std::vector<CallbackPtr> callbacks_on_this_rank(const std::vector<CallbackPtr>& all) const;
   std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);
   // The compiled loss of outputs `out` (fused with the last activation when possible).
   internal::LossOutput loss_of(const nn::Matrix& out, const nn::Matrix& y) const;
@@ -203,6 +247,7 @@ class Sequential {
   std::mt19937_64 rng_;  // weight initialization
   std::ostream* output_ = &std::cout;
   FileSystem* file_system_ = &default_file_system();
+  ProcessGroup* process_group_ = &single_process();
 };
 
 // Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5):

@@ -33,6 +33,7 @@ class BackupAndRestore : public Callback {
   explicit BackupAndRestore(std::string backup_dir, FileSystem* file_system = nullptr);
 
   void on_train_begin(const Logs& logs) override;
+  bool chief_only() const override { return true; }  // writes files
   void on_epoch_end(int epoch, const Logs& logs) override;
   void on_train_end(const Logs& logs) override;
   std::optional<int> resume_epoch() const override { return resume_epoch_; }

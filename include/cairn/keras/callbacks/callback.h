@@ -70,6 +70,13 @@ class Callback {
   // its initial_epoch (BackupAndRestore resuming an interrupted run).
   virtual std::optional<int> resume_epoch() const { return std::nullopt; }
 
+  // True for a callback that writes files: when the model trains on a group
+  // of ranks (Sequential::set_process_group), fit() calls it on rank 0 only.
+  // Whatever it changes in the model there (BackupAndRestore's restored
+  // weights, seed and resume_epoch) reaches the other ranks with rank 0's
+  // state when training starts.
+  virtual bool chief_only() const { return false; }
+
  protected:
   Sequential& model() const;
   // The file system a callback writes through: `chosen` (its own option),

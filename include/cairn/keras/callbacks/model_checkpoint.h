@@ -68,6 +68,7 @@ class ModelCheckpoint : public Callback {
   explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
 
   void on_train_begin(const Logs& logs) override;
+  bool chief_only() const override { return true; }  // writes files
   void on_epoch_begin(int epoch, const Logs& logs) override;
   void on_train_batch_end(int batch, const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;

@@ -41,6 +41,7 @@ class TensorBoard : public Callback {
   ~TensorBoard() override;
 
   void on_train_begin(const Logs& logs) override;
+  bool chief_only() const override { return true; }  // writes files
   void on_epoch_end(int epoch, const Logs& logs) override;
   void on_train_end(const Logs& logs) override;
 
