@@ -116,15 +116,6 @@ CommandResult BackgroundCommand::finish(double timeout_seconds) {
   return result;
 }
 
-bool wait_for_file(const std::string& path, double timeout_seconds) {
-  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_seconds);
-  while (!fs::exists(path)) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 int64_t newest_step(const std::string& dir) {
   static const std::regex newest("model_checkpoint_path: \"[^\"]*-([0-9]+)\"");
   std::smatch match;

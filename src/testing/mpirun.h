@@ -3,7 +3,7 @@
 // running in the background, and waiting for a model directory to move.
 //
 //   cairn::testing::BackgroundCommand job(cairn::testing::mpirun_command(2, "cairn train ..."));
-//   cairn::testing::wait_for_file(dir + "/checkpoint", 60);
+//   cairn::testing::wait_for_step_past(dir, 0, 60);     // a first checkpoint
 //   job.kill_rank(1);                       // SIGKILL to rank 1's process
 //   cairn::testing::CommandResult ended = job.finish(60);
 //
@@ -47,8 +47,6 @@ class BackgroundCommand {
   bool finished_ = false;
 };
 
-// Waits until `path` exists, at most `timeout_seconds`.
-bool wait_for_file(const std::string& path, double timeout_seconds);
 // The step of the checkpoint the state file of `dir` names newest (0 if none).
 int64_t newest_step(const std::string& dir);
 // Waits until newest_step(dir) > step, at most `timeout_seconds`.
