@@ -4,7 +4,8 @@
 #   make test   install what is missing, build, run the whole suite (plain and
 #               under AddressSanitizer + UndefinedBehaviorSanitizer)
 #   make test-long  the crash tests with 1000 SIGKILLs instead of 200 (Estimator;
-#               Keras ModelCheckpoint a quarter of that)
+#               Keras ModelCheckpoint a quarter of that; 100 instead of 6 for
+#               a rank of `mpirun -np 2 cairn train`)
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -44,6 +45,9 @@ test-long: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target crash_test keras_crash_test
 	CAIRN_CRASH_KILLS=$${CAIRN_CRASH_KILLS:-1000} $(BUILD)/src/crash_test
 	CAIRN_CRASH_KILLS=$${CAIRN_CRASH_KILLS:-1000} $(BUILD)/src/keras_crash_test
+	cmake --build $(BUILD) -j $(JOBS) --target cairn_command mpirun_train_mpi_test
+	cd $(BUILD) && CAIRN_MPI_CRASH_KILLS=$${CAIRN_MPI_CRASH_KILLS:-100} \
+	  ctest --output-on-failure -R '^mpirun_train_mpi_test$$'
 
 # libFuzzer targets (fuzz/), built with clang in $(FUZZ_BUILD), seeded and run
 # FUZZ_SECONDS each; see scripts/run-fuzz.sh. Separate from `make test`.
