@@ -265,6 +265,31 @@ TEST(DataParallelTrainTest, AsyncSavesAreSynchronousInAGroup) {
   EXPECT_EQ(newest_checkpoint(memory, "/iris").at("global_step"), Tensor::scalar<int64_t>(10));
 }
 
+TEST(DataParallelTrainTest, SavingByTimeFollowsRankZerosClock) {
+  MemoryFileSystem memory;
+  double rank0_seconds = 0;  // a second passes each time rank 0 looks
+  InProcessGroup group(2, {.timeout_seconds = 10});
+  group.run([&](ProcessGroup& g) {
+    DNNClassifierOptions o = classifier(memory, "/iris");
+    o.config.process_group = &g;
+    o.config.save_checkpoints_steps.reset();
+    o.config.save_checkpoints_secs = 10;
+    o.config.keep_checkpoint_max = 0;
+    if (g.is_chief()) {
+      o.config.clock = [&rank0_seconds] { return rank0_seconds += 1; };
+    } else {
+      o.config.clock = [] { return 0.0; };  // by its own clock, rank 1 would never save
+    }
+    DNNClassifier estimator(o);
+    estimator.train(testing::train_input_fn(estimator.spec(), 20), {.steps = 30});
+  });
+  // Its first step, its last, and every 10 s of rank 0's clock between.
+  const std::vector<std::string> files = value_or_throw(memory.list_directory("/iris"));
+  EXPECT_GT(std::count_if(files.begin(), files.end(),
+                          [](const std::string& f) { return f.ends_with(".index"); }),
+            3);
+}
+
 TEST(DataParallelTrainTest, RanksWhoseInputDiffersAreStoppedTogether) {
   MemoryFileSystem memory;
   InProcessGroup group(2, {.timeout_seconds = 60});
