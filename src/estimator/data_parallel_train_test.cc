@@ -54,6 +54,15 @@ TEST(DataParallelTrainTest, ARegressorWithAdamTrainsLikeOneProcess) {
             1e-5);
 }
 
+TEST(DataParallelTrainTest, ABatchSmallerThanTheGroupLeavesARankNoRows) {
+  MemoryFileSystem memory;
+  train_on_ranks(1, on_each_rank<DNNClassifier>(classifier(memory, "/alone")), shuffled(2), 30);
+  train_on_ranks(3, on_each_rank<DNNClassifier>(classifier(memory, "/group")), shuffled(2), 30);
+  EXPECT_LT(max_relative_difference(newest_checkpoint(memory, "/group"),
+                                    newest_checkpoint(memory, "/alone")),
+            1e-5);
+}
+
 TEST(DataParallelTrainTest, TheSameRunRepeatedGivesTheSameBits) {
   MemoryFileSystem memory;
   for (const char* dir : {"/first", "/second"}) {
