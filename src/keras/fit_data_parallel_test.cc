@@ -229,5 +229,26 @@ TEST(FitDataParallelTest, OneRankStoppingStopsEveryRank) {
   for (const History& h : histories) EXPECT_EQ(h.epoch, (std::vector<int>{0, 1}));
 }
 
+TEST(FitDataParallelTest, RanksWithOtherSamplesAreRefusedTogether) {
+  auto [x, y] = testing::blobs(60, 3);
+  auto [fewer_x, fewer_y] = testing::blobs(50, 3);
+  std::vector<Sequential> models;
+  for (int r = 0; r < 2; ++r) models.push_back(dense_model("adam"));
+  InProcessGroup group(2, {.timeout_seconds = 10});
+  std::vector<std::string> errors(2);
+  group.run([&](ProcessGroup& g) {
+    models[g.rank()].set_process_group(g);
+    try {
+      models[g.rank()].fit(g.rank() == 0 ? x : fewer_x, g.rank() == 0 ? y : fewer_y,
+                           {.batch_size = 20, .verbose = 0});
+    } catch (const InvalidArgumentError& e) {
+      errors[g.rank()] = e.what();
+    }
+  });
+  for (const std::string& e : errors) {
+    EXPECT_THAT(e, HasSubstr("rank 1: fit: rank 1 has 50 training samples, rank 0 60"));
+  }
+}
+
 }  // namespace
 }  // namespace cairn::keras
