@@ -22,20 +22,32 @@ std::vector<CallbackPtr> Sequential::callbacks_on_this_rank(
   return mine;
 }
 
-int Sequential::start_replicas(int start_epoch) {
+int Sequential::start_replicas(int start_epoch, int64_t samples) {
   ProcessGroup& group = process_group();
   if (group.size() == 1) return start_epoch;
   // The seed decides the shuffle order of every epoch: the ranks must share
   // it (and the resumed epoch, and the optimizer's step count) with rank 0.
-  nn::Variable state{"fit state",
-                     Tensor::from_vector<int64_t>(
-                         {static_cast<int64_t>(seed_), start_epoch, optimizer_->iterations()}, {3}),
-                     false, Tensor()};
+  nn::Variable state{
+      "fit state",
+      Tensor::from_vector<int64_t>(
+          {static_cast<int64_t>(seed_), start_epoch, optimizer_->iterations(), samples}, {4}),
+      false, Tensor()};
   nn::VariableRefs variables = weights();
   for (nn::Variable* v : optimizer_->variables()) variables.push_back(v);
   variables.push_back(&state);
   nn::broadcast_values(group, variables, "fit: rank 0's weights and optimizer state");
   std::span<const int64_t> values = state.value.flat<int64_t>();
+  run_and_agree(
+      group,
+      [&] {
+        if (values[3] == samples) return;
+        throw InvalidArgumentError("fit: rank " + std::to_string(group.rank()) + " has " +
+                                   std::to_string(samples) + " training samples, rank 0 " +
+                                   std::to_string(values[3]) +
+                                   "; every rank passes the same x and y (batch_size is "
+                                   "the global batch, which each rank slices)");
+      },
+      "fit: checking the ranks' samples");
   seed_ = static_cast<uint64_t>(values[0]);
   optimizer_->set_iterations(values[2]);
   return static_cast<int>(values[1]);

@@ -209,7 +209,7 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   for (const CallbackPtr& cb : callbacks) {
     if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);
   }
-  start = start_replicas(start);
+  start = start_replicas(start, xs.rows());
   for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
     for (const CallbackPtr& cb : callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";

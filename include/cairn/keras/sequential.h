@@ -214,8 +214,9 @@ class Sequential {
                                  std::optional<float> fused_step);
   // Data parallelism (sequential_data_parallel.cc). Copies rank 0's weights,
   // optimizer state, seed and `start_epoch` to every rank; returns rank 0's
-  // start epoch.
-  int start_replicas(int start_epoch);
+  // start epoch. InvalidArgumentError on every rank unless all have as many
+  // training `samples` as rank 0.
+  int start_replicas(int start_epoch, int64_t samples);
   // Replaces the gradients of `weights` and the batch `sums` by their sums
   // over the ranks, this rank's gradients weighted by its share of the rows.
   void all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
