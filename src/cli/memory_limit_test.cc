@@ -9,6 +9,7 @@
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/sequential.h"
+#include "testing/sanitizers.h"
 #include "testing/test_util.h"
 
 namespace cairn {

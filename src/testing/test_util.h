@@ -8,7 +8,6 @@
 //   auto run = cairn::testing::run_command("ls " + dir.path());
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,27 +27,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-// True in a build with AddressSanitizer (`make test`'s second pass).
-// (GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature.)
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kBuiltWithAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kBuiltWithAddressSanitizer = true;
-#else
-inline constexpr bool kBuiltWithAddressSanitizer = false;
-#endif
-#else
-inline constexpr bool kBuiltWithAddressSanitizer = false;
-#endif
-
-// The steps an exhaustive sweep (every byte flipped, every length truncated)
-// advances per step it checks: 1 in the plain build, which checks them all,
-// and 5 under AddressSanitizer, where each step costs about twice as much and
-// the plain build has covered every one. 5 is prime, so the sample still
-// lands on every byte of 2-, 4- and 8-byte fields.
-inline constexpr size_t kSweepStride = kBuiltWithAddressSanitizer ? 5 : 1;
 
 // The message tests print when they skip for lack of ../shared.
 inline constexpr const char* kNoSharedMessage =

@@ -11,7 +11,7 @@
 #include "formats/hdf5/hdf5_handles.h"
 #include "formats/hdf5/hdf5_strings.h"
 #include "formats/hdf5/hdf5_tensors.h"
-#include "testing/test_util.h"
+#include "testing/sanitizers.h"
 
 namespace cairn {
 namespace {
