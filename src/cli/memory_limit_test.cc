@@ -9,15 +9,8 @@
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/sequential.h"
+#include "testing/sanitizers.h"
 #include "testing/test_util.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CAIRN_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CAIRN_ASAN 1
-#endif
-#endif
 
 namespace cairn {
 namespace {
@@ -37,9 +30,9 @@ testing::CommandResult run_limited(const std::string& args) {
 class MemoryLimitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-#ifdef CAIRN_ASAN
-    GTEST_SKIP() << "AddressSanitizer maps terabytes of shadow memory: no ulimit -v applies";
-#endif
+    if (testing::kBuiltWithAddressSanitizer) {
+      GTEST_SKIP() << "AddressSanitizer maps terabytes of shadow memory: no ulimit -v applies";
+    }
   }
   testing::TempDir dir_;
 };

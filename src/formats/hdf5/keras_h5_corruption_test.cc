@@ -11,6 +11,7 @@
 #include "formats/hdf5/hdf5_handles.h"
 #include "formats/hdf5/hdf5_strings.h"
 #include "formats/hdf5/hdf5_tensors.h"
+#include "testing/sanitizers.h"
 
 namespace cairn {
 namespace {
@@ -86,8 +87,11 @@ TEST_F(KerasH5CorruptionTest, EmptyAndGarbageAreDataLoss) {
   EXPECT_EQ(read_bytes(fake).status().code(), StatusCode::kDataLoss);
 }
 
+// Every length up to 1 KiB, then every 37th (a sample under AddressSanitizer:
+// testing::kSweepStride).
 TEST_F(KerasH5CorruptionTest, EveryTruncationFails) {
-  for (size_t size = 0; size < good_.size(); size += (size < 1024 ? 1 : 37)) {
+  const size_t stride = testing::kSweepStride;
+  for (size_t size = 0; size < good_.size(); size += (size < 1024 ? 1 : 37) * stride) {
     Result<KerasH5File> file = read_bytes(good_.substr(0, size));
     EXPECT_FALSE(file.ok()) << "truncated to " << size;
   }
@@ -98,9 +102,11 @@ TEST_F(KerasH5CorruptionTest, EveryTruncationFails) {
 // dry run turns those into DATA_LOSS. Every byte of the superblock, the root
 // and model_weights headers (attributes) and the global heap's start is
 // tried, then every 61st byte: each read forks, so the full file is slow.
+// Under AddressSanitizer, every 5th of those (testing::kSweepStride).
 TEST_F(KerasH5CorruptionTest, FlippedBytesNeverCrash) {
+  const size_t stride = testing::kSweepStride;
   int failures = 0;
-  for (size_t i = 0; i < good_.size(); i += (i < 2304 ? 1 : 61)) {
+  for (size_t i = 0; i < good_.size(); i += (i < 2304 ? 1 : 61) * stride) {
     std::string bad = good_;
     bad[i] = static_cast<char>(bad[i] ^ 0x5a);
     if (!read_bytes(bad).ok()) ++failures;
