@@ -11,6 +11,7 @@
 //   double spent = timed.all_reduce_seconds();   // this rank's, waits for the others included
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
