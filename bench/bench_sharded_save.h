@@ -5,8 +5,7 @@
 // committing the merged index and the state file once all are durable.
 // Started without mpirun it is the group of one (one data shard).
 //
-//   mpirun -np 2 --oversubscribe cairn-bench sharded-save --dir /tmp/b --size-mb 1024 \
-//       --tensors 64 --runs 5
+//   mpirun -np 2 cairn-bench sharded-save --dir /tmp/b --size-mb 1024 --tensors 64 --runs 5
 //   sharded save, 2 ranks: 1.31 GB/s median (min 1.22, max 1.36) over 5 runs, 1073741824 bytes
 //   in 64 tensors, 2 data shards
 //   ... --json

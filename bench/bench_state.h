@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cairn/formats/bundle/tensor_bundle.h"
+#include "cairn/checkpoint/save_variables.h"
 
 namespace cairn::bench {
 
