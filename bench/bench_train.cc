@@ -55,6 +55,10 @@ void check(const BenchTrainCommand& cmd, const ProcessGroup& group) {
   if (!(cmd.seconds > 0.0)) throw InvalidArgumentError("--seconds must be positive");
   if (cmd.epochs < 0) throw InvalidArgumentError("--epochs must be positive");
   if (cmd.samples < 0) throw InvalidArgumentError("--samples must be positive");
+  if (cmd.batch < 0) throw InvalidArgumentError("--batch must be positive");
+  if (cmd.batch > 0 && (cmd.model == "iris" || cmd.epochs > 0)) {
+    throw InvalidArgumentError("--batch is for the speed runs of --model mnist or mlp");
+  }
   if (cmd.epochs > 0 && cmd.model != "mnist") {
     throw InvalidArgumentError("checkpoint runs (--epochs) train --model mnist only");
   }
@@ -68,7 +72,7 @@ internal::TrainMeasurement measure(const BenchTrainCommand& cmd, ProcessGroup& g
     return internal::bench_keras_checkpoints(cmd.epochs, cmd.checkpoint, cmd.dir, cmd.samples);
   }
   if (cmd.model == "iris") return internal::bench_iris(cmd.seconds);
-  return internal::bench_keras(cmd.model, cmd.seconds, cmd.samples, group);
+  return internal::bench_keras(cmd.model, cmd.seconds, cmd.samples, cmd.batch, group);
 }
 
 // The ranks, and what the gradients' all-reduce cost each rank during the

@@ -50,6 +50,7 @@ struct BenchTrainCommand {
   std::string checkpoint = "none";  // none, sync, async (checkpoint runs)
   std::string dir;                  // where checkpoint runs save
   int64_t samples = 0;              // mnist/mlp: train on the first N examples only (0: all)
+  int batch = 0;                    // mnist/mlp speed runs: the (global) batch (0: the model's)
   bool json = false;
 };
 

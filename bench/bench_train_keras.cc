@@ -77,9 +77,10 @@ class StepTimer : public keras::Callback {
 
 }  // namespace
 
-TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples,
+TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples, int batch,
                              ProcessGroup& group) {
   Workload w = make_workload(model, samples);
+  if (batch > 0) w.batch = batch;
   TimedAllReduce timed(group);
   w.model.set_process_group(timed);
   auto timer = std::make_shared<StepTimer>(seconds, timed);

@@ -33,10 +33,11 @@ struct TrainMeasurement {
 // Estimator::train of the Iris DNNClassifier for about `seconds`.
 TrainMeasurement bench_iris(double seconds);
 // Sequential::fit of "mnist" or "mlp" for about `seconds`, on the first
-// `samples` examples (0: all), data-parallel over `group` (the model's batch
-// is the global batch; every rank times the same steps).
+// `samples` examples (0: all), in batches of `batch` (0: the model's own),
+// data-parallel over `group` (the batch is the global batch; every rank
+// times the same steps).
 TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples,
-                             ProcessGroup& group = single_process());
+                             int batch = 0, ProcessGroup& group = single_process());
 // Sequential::fit of "mnist" for `epochs` epochs, checkpointing as `mode`
 // says ("none", "sync", "async") into `dir`.
 TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,

@@ -51,6 +51,9 @@ Command train_command() {
         train.add_option("--checkpoint", t.checkpoint, "Checkpoint run: none, sync or async");
         train.add_option("--dir", t.dir, "Checkpoint run: where to save");
         train.add_option("--samples", t.samples, "mnist, mlp: train on the first N examples only");
+        train.add_option("--batch", t.batch,
+                         "mnist, mlp speed runs: the batch, global under mpirun (default: the "
+                         "model's, 32 and 256)");
         train.add_flag("--json", t.json, "Print JSON: {steps_per_s, samples_per_s, gflops, ...}");
       },
       [](CLI::App&, cairn::bench::BenchTrainCommand& t, std::ostream& out, std::ostream& err) {

@@ -221,10 +221,12 @@ class DistributedSectionTest(unittest.TestCase):
                "all_reduce_seconds_per_step": 0.0, "all_reduce_share_by_rank": [0.0]}
         two = {"samples_per_s": 1500.0, "steps_per_s": 46.9, "batch": 32, "batch_per_rank": 16,
                "all_reduce_seconds_per_step": 0.004, "all_reduce_share_by_rank": [0.2, 0.3]}
-        lines = self.report_of(section_distributed.report_train, {1: [one], 2: [two]}, {}, 8)
+        lines = self.report_of(section_distributed.report_train,
+                               {(32, 1): [one], (32, 2): [two]}, {(256, 2): "exit 1"}, 8)
         text = "\n".join(lines)
-        self.assertIn("scaling efficiency = samples/s at 2 ranks / (2 x samples/s at 1 rank) "
-                      "= 0.75", text)
+        self.assertIn("global batch 32: scaling efficiency = samples/s at 2 ranks / (2 x "
+                      "samples/s at 1 rank) = 0.75", text)
+        self.assertIn("batch 256, 2 ranks: not available (exit 1)", text)
         self.assertIn("| 4.000 ", text)
         self.assertIn("20.0% / 30.0%", text)
 

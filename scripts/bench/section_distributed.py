@@ -5,7 +5,7 @@ save   a checkpoint of float32 tensors saved by 1, 2 and 4 ranks of
        Open MPI group: every rank writes its shard, rank 0 commits), beside the
        disk's own write limit (fio, fio_peer.py) and the single-process save of
        `cairn-bench io`, measured in rounds: each round runs every rank count once
-       (in an order rotated from round to round), then fio, then cairn-bench io.
+       (in an order rotated from round to round), then cairn-bench io, then fio.
 train  samples/s of the MNIST MLP (`cairn-bench train --model mnist`, Keras fit)
        at 1 and 2 ranks with the same global batch, the scaling efficiency, and
        the seconds each step spends in the gradients' all-reduce.
@@ -35,11 +35,15 @@ CONFIG = {
     "save_target": 0.90,
     "train_ranks": [1, 2],
     "train_model": "mnist",
+    # Global batches, each the same at every rank count: the model's own 32
+    # (a 1.6 MB all-reduce every ~1.5 ms of compute) and 256 (8x the compute).
+    "train_batches": [32, 256],
     "train_seconds": {"quick": 2, "full": 8},
     "train_rounds": {"quick": 1, "full": 3},
     "threads_per_rank": 1,
     "train": ["mpirun", "-np", "{ranks}", "--oversubscribe", "{cairn_bench}", "train",
-              "--model", "{model}", "--threads", "{threads}", "--seconds", "{seconds}", "--json"],
+              "--model", "{model}", "--batch", "{batch}", "--threads", "{threads}",
+              "--seconds", "{seconds}", "--json"],
     "timeout_seconds": 1800,
 }
 MPI_TEST_CMAKE = os.path.join(REPO, "cmake", "CairnMpiTest.cmake")
@@ -137,56 +141,60 @@ def report_save(rep, seconds, failed, size_mb):
 
 
 def run_train(args, env):
-    """Per rank count: the JSON documents of its rounds; and failures."""
+    """Per (global batch, rank count): the JSON documents of its rounds; and failures."""
     mode = "quick" if args.quick else "full"
-    docs = {n: [] for n in CONFIG["train_ranks"]}
+    runs = [(b, n) for b in CONFIG["train_batches"] for n in CONFIG["train_ranks"]]
+    docs = {run: [] for run in runs}
     failed = {}
     for round_ in range(CONFIG["train_rounds"][mode]):
-        for n in CONFIG["train_ranks"]:
-            progress("distributed train %s, %d ranks, round %d" % (
-                CONFIG["train_model"], n, round_ + 1))
+        for batch, n in runs:
+            progress("distributed train %s, batch %d, %d ranks, round %d" % (
+                CONFIG["train_model"], batch, n, round_ + 1))
             doc, err = run_json(command("train", ranks=n, cairn_bench=args.cairn_bench,
-                                        model=CONFIG["train_model"],
+                                        model=CONFIG["train_model"], batch=batch,
                                         threads=CONFIG["threads_per_rank"],
                                         seconds=CONFIG["train_seconds"][mode]),
                                 CONFIG["timeout_seconds"], env)
             if err:
-                failed.setdefault(n, err)
-            elif doc.get("ranks") != n:
-                failed.setdefault(n, "trained on %s ranks, not %d" % (doc.get("ranks"), n))
+                failed.setdefault((batch, n), err)
+            elif doc.get("ranks") != n or doc.get("batch") != batch:
+                failed.setdefault((batch, n), "trained on %s ranks, batch %s" % (
+                    doc.get("ranks"), doc.get("batch")))
             else:
-                docs[n].append(doc)
+                docs[(batch, n)].append(doc)
     return docs, failed
 
 
 def report_train(rep, docs, failed, seconds):
     rows, speed = [], {}
-    for n in CONFIG["train_ranks"]:
-        runs = docs[n]
-        speed[n] = median([d["samples_per_s"] for d in runs])
+    for batch, n in docs:
+        runs = docs[(batch, n)]
+        speed[(batch, n)] = median([d["samples_per_s"] for d in runs])
         per_step = median([d.get("all_reduce_seconds_per_step") for d in runs])
         shares = [d.get("all_reduce_share_by_rank") or [] for d in runs]
         by_rank = [median([s[r] for s in shares if len(s) > r]) for r in range(n)]
-        batch = runs[0]["batch"] if runs else None
-        rows.append([str(n), str(len(runs)), str(batch) if batch else "n/a",
+        rows.append([str(batch), str(n), str(len(runs)),
                      fmt(runs[0].get("batch_per_rank") if runs else None, 0),
-                     fmt(speed[n], 0), fmt(median([d["steps_per_s"] for d in runs]), 1),
+                     fmt(speed[(batch, n)], 0), fmt(median([d["steps_per_s"] for d in runs]), 1),
                      fmt(None if per_step is None else per_step * 1e3, 3),
                      " / ".join(fmt(None if s is None else 100 * s, 1, "%") for s in by_rank)])
     rep.line("**training: %s (Keras fit), %d s timed per run, %d BLAS thread per rank, the same "
              "global batch at every rank count**" % (
                  CONFIG["train_model"], seconds, CONFIG["threads_per_rank"]))
     rep.line()
-    rep.table(["ranks", "runs", "global batch", "batch per rank", "samples/s (median)",
+    rep.table(["global batch", "ranks", "runs", "batch per rank", "samples/s (median)",
                "steps/s", "all-reduce ms/step (rank 0)", "all-reduce share of time, by rank"],
               rows)
-    for n, why in failed.items():
-        rep.line("- %d ranks: not available (%s)" % (n, why))
-    one, two = speed.get(1), speed.get(2)
-    eff = ratio(two, 2 * one if one else None)
-    rep.line("- scaling efficiency = samples/s at 2 ranks / (2 x samples/s at 1 rank) = %s "
-             "(2 cores: each rank one core; the all-reduce is rank 0 summing the ranks' "
-             "gradients in rank order and sending the sum back, cairn/distribute)" % fmt(eff))
+    for (batch, n), why in failed.items():
+        rep.line("- batch %d, %d ranks: not available (%s)" % (batch, n, why))
+    for batch in sorted({b for b, _ in docs}):
+        one, two = speed.get((batch, 1)), speed.get((batch, 2))
+        eff = ratio(two, 2 * one if one else None)
+        rep.line("- global batch %d: scaling efficiency = samples/s at 2 ranks / (2 x samples/s "
+                 "at 1 rank) = %s" % (batch, fmt(eff)))
+    rep.line("- 2 cores: each rank one core. The all-reduce is rank 0 summing the ranks' "
+             "gradients in rank order and sending the sum back (cairn/distribute); its share "
+             "includes waiting for the slower rank.")
     rep.line()
 
 
@@ -206,14 +214,14 @@ def section_distributed(rep, args):
         rep.line("- mpirun environment: not available (%s)" % e)
         rep.line()
         return
-    rep.line("`%s` on %d ranks with --oversubscribe, in the environment of "
+    rep.line("`%s -np N --oversubscribe` (N = %s), in the environment of "
              "cmake/CairnMpiTest.cmake (%s); this machine has %d cores, so 4 ranks share 2. "
              "Save: %d rounds; each runs `cairn-bench sharded-save --runs 1` at every rank count "
              "(rotated order; seconds from a barrier to the last rank's return of "
-             "CheckpointManager::save), then fio (`%s`), then `cairn-bench io --runs 1` (its "
-             "save), all on the same directory. \"/ 1 rank\" and \"/ fio\" are medians over rounds "
+             "CheckpointManager::save), then `cairn-bench io --runs 1` (its save), then fio "
+             "(`%s`), all on the same directory. \"/ 1 rank\" and \"/ fio\" are medians over rounds "
              "of the speed ratio within a round." % (
-                 mpirun, len(CONFIG["ranks"]), " ".join("%s=%s" % kv for kv in sorted(mpi_environment().items())),
+                 mpirun, ", ".join(str(n) for n in CONFIG["ranks"]), " ".join("%s=%s" % kv for kv in sorted(mpi_environment().items())),
                  os.cpu_count() or 0, args.runs, " ".join(FIO_FLAGS)))
     rep.line()
     if shutil.disk_usage(args.dir).free < 3 * size_mb * MIB:
