@@ -79,6 +79,7 @@ internal::TrainMeasurement measure(const BenchTrainCommand& cmd, ProcessGroup& g
 // timed steps: seconds per step and share of the wall-clock time.
 void add_all_reduce(const internal::TrainMeasurement& m, nlohmann::ordered_json& doc) {
   const std::vector<double>& by_rank = m.all_reduce_seconds_by_rank;
+  if (m.steps == 0 || m.seconds <= 0) return;  // checkpoint runs: whole epochs, no steps timed
   std::vector<double> shares;
   for (double s : by_rank) shares.push_back(s / m.seconds);
   doc["ranks"] = by_rank.size();
