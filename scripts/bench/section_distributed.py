@@ -198,6 +198,19 @@ def report_train(rep, docs, failed, seconds):
     rep.line()
 
 
+def describe(mpirun, args):
+    env = " ".join("%s=%s" % kv for kv in sorted(mpi_environment().items()))
+    return ("`%s -np N --oversubscribe` (N = %s), in the environment of "
+            "cmake/CairnMpiTest.cmake (%s); this machine has %d cores. "
+            "Save: %d rounds; each runs `cairn-bench sharded-save --runs 1` at every rank count "
+            "(rotated order; seconds from a barrier to the last rank's return of "
+            "CheckpointManager::save), then `cairn-bench io --runs 1` (its save), then fio "
+            "(`%s`), all on the same directory. \"/ 1 rank\" and \"/ fio\" are medians over "
+            "rounds of the speed ratio within a round." % (
+                mpirun, ", ".join(str(n) for n in CONFIG["ranks"]), env, os.cpu_count() or 0,
+                args.runs, " ".join(FIO_FLAGS)))
+
+
 def section_distributed(rep, args):
     mode = "quick" if args.quick else "full"
     size_mb = CONFIG["size_mb"][mode]
@@ -214,15 +227,7 @@ def section_distributed(rep, args):
         rep.line("- mpirun environment: not available (%s)" % e)
         rep.line()
         return
-    rep.line("`%s -np N --oversubscribe` (N = %s), in the environment of "
-             "cmake/CairnMpiTest.cmake (%s); this machine has %d cores, so 4 ranks share 2. "
-             "Save: %d rounds; each runs `cairn-bench sharded-save --runs 1` at every rank count "
-             "(rotated order; seconds from a barrier to the last rank's return of "
-             "CheckpointManager::save), then `cairn-bench io --runs 1` (its save), then fio "
-             "(`%s`), all on the same directory. \"/ 1 rank\" and \"/ fio\" are medians over rounds "
-             "of the speed ratio within a round." % (
-                 mpirun, ", ".join(str(n) for n in CONFIG["ranks"]), " ".join("%s=%s" % kv for kv in sorted(mpi_environment().items())),
-                 os.cpu_count() or 0, args.runs, " ".join(FIO_FLAGS)))
+    rep.line(describe(mpirun, args))
     rep.line()
     if shutil.disk_usage(args.dir).free < 3 * size_mb * MIB:
         rep.line("Skipped: less than %d MiB free in %s." % (3 * size_mb, args.dir))
