@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_program.h"
+#include "bench/bench_state.h"
 #include "cairn/checkpoint/async_saver.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/save_variables.h"
@@ -26,38 +27,6 @@ namespace cairn::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Summary {
-  double median = 0, min = 0, max = 0;
-};
-
-Summary summarize(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  return {median, values.front(), values.back()};
-}
-
-// `count` float32 tensors of `total_bytes` in all (the last takes the rest).
-NamedTensors synthetic_state(int64_t total_bytes, int64_t count) {
-  const int64_t elements = total_bytes / 4;
-  const int64_t each = elements / count;
-  NamedTensors state;
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t n = i + 1 == count ? elements - each * (count - 1) : each;
-    Tensor t(DType::kFloat32, {n});
-    float value = static_cast<float>(i);
-    for (float& v : t.flat<float>()) v = (value += 0.25f);
-    char name[48];
-    std::snprintf(name, sizeof(name), "bench/layer_%06lld/kernel", static_cast<long long>(i));
-    state.emplace_back(name, std::move(t));
-  }
-  return state;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Reads every tensor back into `model` in one pass (each crc verified), as
 // a trainer resuming restores into its variables, and returns how many bytes.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <ostream>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "bench/bench_train_models.h"
 #include "cairn/nn/gemm.h"
 #include "cli/guarded.h"
+#include "cli/job_group.h"
 
 namespace cairn::bench {
 namespace {
@@ -41,7 +43,11 @@ std::vector<double> window_step_rates(const std::vector<double>& step_ends) {
   return rates;
 }
 
-void check(const BenchTrainCommand& cmd) {
+void check(const BenchTrainCommand& cmd, const ProcessGroup& group) {
+  if (group.size() > 1 && (cmd.model == "iris" || cmd.epochs > 0)) {
+    throw InvalidArgumentError("under mpirun (" + std::to_string(group.size()) +
+                               " ranks) train measures the speed of --model mnist or mlp only");
+  }
   if (cmd.model != "iris" && cmd.model != "mnist" && cmd.model != "mlp") {
     throw InvalidArgumentError("--model must be iris, mnist or mlp, got '" + cmd.model + "'");
   }
@@ -49,6 +55,10 @@ void check(const BenchTrainCommand& cmd) {
   if (!(cmd.seconds > 0.0)) throw InvalidArgumentError("--seconds must be positive");
   if (cmd.epochs < 0) throw InvalidArgumentError("--epochs must be positive");
   if (cmd.samples < 0) throw InvalidArgumentError("--samples must be positive");
+  if (cmd.batch < 0) throw InvalidArgumentError("--batch must be positive");
+  if (cmd.batch > 0 && (cmd.model == "iris" || cmd.epochs > 0)) {
+    throw InvalidArgumentError("--batch is for the speed runs of --model mnist or mlp");
+  }
   if (cmd.epochs > 0 && cmd.model != "mnist") {
     throw InvalidArgumentError("checkpoint runs (--epochs) train --model mnist only");
   }
@@ -57,12 +67,26 @@ void check(const BenchTrainCommand& cmd) {
   }
 }
 
-internal::TrainMeasurement measure(const BenchTrainCommand& cmd) {
+internal::TrainMeasurement measure(const BenchTrainCommand& cmd, ProcessGroup& group) {
   if (cmd.epochs > 0) {
     return internal::bench_keras_checkpoints(cmd.epochs, cmd.checkpoint, cmd.dir, cmd.samples);
   }
   if (cmd.model == "iris") return internal::bench_iris(cmd.seconds);
-  return internal::bench_keras(cmd.model, cmd.seconds, cmd.samples);
+  return internal::bench_keras(cmd.model, cmd.seconds, cmd.samples, cmd.batch, group);
+}
+
+// The ranks, and what the gradients' all-reduce cost each rank during the
+// timed steps: seconds per step and share of the wall-clock time.
+void add_all_reduce(const internal::TrainMeasurement& m, nlohmann::ordered_json& doc) {
+  const std::vector<double>& by_rank = m.all_reduce_seconds_by_rank;
+  if (m.steps == 0 || m.seconds <= 0) return;  // checkpoint runs: whole epochs, no steps timed
+  std::vector<double> shares;
+  for (double s : by_rank) shares.push_back(s / m.seconds);
+  doc["ranks"] = by_rank.size();
+  doc["batch_per_rank"] = static_cast<double>(m.batch) / static_cast<double>(by_rank.size());
+  doc["all_reduce_seconds_per_step"] = by_rank[0] / static_cast<double>(m.steps);
+  doc["all_reduce_share"] = shares[0];
+  doc["all_reduce_share_by_rank"] = shares;
 }
 
 void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, int threads,
@@ -83,6 +107,7 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                                {"seconds", m.seconds},
                                {"code_path", m.code_path},
                                {"blas", nn::blas_description()}};
+    add_all_reduce(m, doc);
     if (!window_rates.empty()) {
       std::vector<double> window_gflops;
       for (double r : window_rates) window_gflops.push_back(r * flops / 1e9);
@@ -106,6 +131,15 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                 nn::blas_description(), steps_per_s, steps_per_s * static_cast<double>(m.batch),
                 steps_per_s * flops / 1e9, flops);
   out << line;
+  if (const size_t ranks = m.all_reduce_seconds_by_rank.size(); ranks > 1) {
+    const double all_reduce = m.all_reduce_seconds_by_rank[0];
+    std::snprintf(line, sizeof(line),
+                  "%zu ranks, global batch %lld: the gradients' all-reduce took %.3f ms per step, "
+                  "%.1f%% of the time (rank 0)\n",
+                  ranks, static_cast<long long>(m.batch),
+                  1e3 * all_reduce / static_cast<double>(m.steps), 100 * all_reduce / m.seconds);
+    out << line;
+  }
   if (!window_rates.empty()) {
     const double best = *std::max_element(window_rates.begin(), window_rates.end());
     std::snprintf(line, sizeof(line), "best of %d windows of consecutive steps: %.2f GFLOP/s\n",
@@ -139,10 +173,13 @@ double flops_per_step(const std::vector<int64_t>& layers, int64_t batch) {
 
 int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostream& err) {
   return cli::guarded(kProgram, "train", err, [&] {
-    check(cmd);
+    const std::unique_ptr<ProcessGroup> mpi =
+        cli::job_process_group(cli::kDefaultCollectiveTimeout);
+    ProcessGroup& group = mpi ? *mpi : single_process();
+    check(cmd, group);
     if (cmd.threads > 0) nn::set_num_threads(cmd.threads);
-    const internal::TrainMeasurement m = measure(cmd);
-    print(cmd, m, nn::num_threads(), out);
+    const internal::TrainMeasurement m = measure(cmd, group);
+    if (group.is_chief()) print(cmd, m, nn::num_threads(), out);
   });
 }
 

@@ -31,6 +31,16 @@
 // ("window_gflops"); the best window ("best_window_gflops") is what the
 // benchmark compares with `cairn-bench gemm`, itself the best of 5 products.
 //
+// Under `mpirun -np N` (mnist and mlp speed runs only) the N ranks train one
+// model data-parallel (Sequential::set_process_group with the job's Open MPI
+// group): --batch (default the model's) is the global batch, each rank
+// trains on its slice, and every rank times its all_reduce_sum calls. Rank 0
+// prints, with "ranks", "batch_per_rank", "all_reduce_seconds_per_step" and
+// "all_reduce_share" (of the timed seconds; "all_reduce_share_by_rank" for
+// every rank): the gradients' all-reduce, waits for the slower rank included.
+//
+//   mpirun -np 2 cairn-bench train --model mnist --threads 1 --json
+//
 // FLOPs per step count what training must do: per Dense layer (in × out) and
 // batch B, 2·B·in·out forward, as much for the kernel gradient, and as much
 // for the input gradient except in the first layer (which cairn skips).
@@ -50,6 +60,7 @@ struct BenchTrainCommand {
   std::string checkpoint = "none";  // none, sync, async (checkpoint runs)
   std::string dir;                  // where checkpoint runs save
   int64_t samples = 0;              // mnist/mlp: train on the first N examples only (0: all)
+  int batch = 0;                    // mnist/mlp speed runs: the (global) batch (0: the model's)
   bool json = false;
 };
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cairn/core/process_group.h"
+
 namespace cairn::bench::internal {
 
 // Keras speed runs time at least this many steps, however short --seconds
@@ -23,13 +25,19 @@ struct TrainMeasurement {
   // Checkpoint runs only: per epoch (the save included), and per save the
   // time fit() was held up and the time until the checkpoint was committed.
   std::vector<double> epoch_seconds, save_blocking_seconds, save_total_seconds;
+  // Keras speed runs on a group of ranks (mpirun): per rank, the seconds its
+  // all_reduce_sum calls took during the timed steps (0 with one rank).
+  std::vector<double> all_reduce_seconds_by_rank{0.0};
 };
 
 // Estimator::train of the Iris DNNClassifier for about `seconds`.
 TrainMeasurement bench_iris(double seconds);
 // Sequential::fit of "mnist" or "mlp" for about `seconds`, on the first
-// `samples` examples (0: all).
-TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples);
+// `samples` examples (0: all), in batches of `batch` (0: the model's own),
+// data-parallel over `group` (the batch is the global batch; every rank
+// times the same steps).
+TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t samples,
+                             int batch = 0, ProcessGroup& group = single_process());
 // Sequential::fit of "mnist" for `epochs` epochs, checkpointing as `mode`
 // says ("none", "sync", "async") into `dir`.
 TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,

@@ -5,9 +5,13 @@
 //   cairn-bench train --model iris|mnist|mlp [--threads T] [--seconds S] [--json]
 //   cairn-bench train --model mnist --epochs E --checkpoint none|sync|async --dir DIR [--json]
 //   cairn-bench gemm [--threads T] [--n N] [--runs R] [--json]
+//   [mpirun -np N] cairn-bench sharded-save --dir DIR --size-mb N --tensors K [--runs R] [--json]
+// Under `mpirun -np N`, sharded-save and the Keras speed runs of train run on
+// the job's N ranks (data-parallel; rank 0 prints).
 #include "bench/bench_gemm.h"
 #include "bench/bench_io.h"
 #include "bench/bench_program.h"
+#include "bench/bench_sharded_save.h"
 #include "bench/bench_train.h"
 #include "cli/command_table.h"
 
@@ -47,11 +51,30 @@ Command train_command() {
         train.add_option("--checkpoint", t.checkpoint, "Checkpoint run: none, sync or async");
         train.add_option("--dir", t.dir, "Checkpoint run: where to save");
         train.add_option("--samples", t.samples, "mnist, mlp: train on the first N examples only");
+        train.add_option("--batch", t.batch,
+                         "mnist, mlp speed runs: the batch, global under mpirun (default: the "
+                         "model's, 32 and 256)");
         train.add_flag("--json", t.json, "Print JSON: {steps_per_s, samples_per_s, gflops, ...}");
       },
       [](CLI::App&, cairn::bench::BenchTrainCommand& t, std::ostream& out, std::ostream& err) {
         return cairn::bench::run_bench_train(t, out, err);
       });
+}
+
+Command sharded_save_command() {
+  return make_command<cairn::bench::BenchShardedSaveCommand>(
+      "sharded-save",
+      "Save a synthetic checkpoint from every rank of mpirun -np N, one shard each (GB/s)",
+      [](CLI::App& save, cairn::bench::BenchShardedSaveCommand& b) {
+        save.add_option("--dir", b.dir, "Directory to write the checkpoints in")->required();
+        save.add_option("--size-mb", b.size_mb,
+                        "Total size of the float32 state in MiB (default 64)");
+        save.add_option("--tensors", b.tensors, "Number of tensors it is split into (default 16)");
+        save.add_option("--runs", b.runs, "Saves; median, min and max (default 5)");
+        save.add_flag("--json", b.json, "Print JSON: {ranks, save_seconds, save_gbps, ...}");
+      },
+      [](CLI::App&, cairn::bench::BenchShardedSaveCommand& b, std::ostream& out,
+         std::ostream& err) { return cairn::bench::run_bench_sharded_save(b, out, err); });
 }
 
 Command gemm_command() {
@@ -75,5 +98,5 @@ int main(int argc, char** argv) {
   return cairn::cli::run_command_table(
       {.name = cairn::bench::kProgram,
        .description = "cairn-bench: measure this machine through cairn's code paths"},
-      {io_command(), train_command(), gemm_command()}, argc, argv);
+      {io_command(), sharded_save_command(), train_command(), gemm_command()}, argc, argv);
 }

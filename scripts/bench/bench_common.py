@@ -50,10 +50,11 @@ def progress(text):
     print("  .. " + text, file=sys.stderr, flush=True)
 
 
-def run_json(cmd, timeout=1800):
-    """Runs cmd; returns (the JSON object it printed last, None) or (None, why it failed)."""
+def run_json(cmd, timeout=1800, env=None):
+    """Runs cmd (in `env`, default this process's environment); returns (the JSON object
+    it printed last, None) or (None, why it failed)."""
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except FileNotFoundError as e:
         return None, "not found: %s" % e.filename
     except subprocess.TimeoutExpired:

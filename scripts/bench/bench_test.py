@@ -3,7 +3,9 @@
 
 io_peer.py prints the documented JSON keys for a tiny state and leaves nothing
 behind, and so does fio_peer.py (the disk's own limit; skipped without fio); the driver reads both the older and the newer `cairn-bench io --json`
-(through a fake cairn); markdown tables line up. Exits 77 (ctest's skip) when
+(through a fake cairn); markdown tables line up; the distributed section runs
+mpirun in the test harness's environment (not this process's), says when mpirun
+is missing, and computes its ratios. Exits 77 (ctest's skip) when
 /usr/bin/python3 has no numpy.
 """
 import argparse
@@ -168,6 +170,65 @@ class CairnJsonTest(unittest.TestCase):
         doc, err = bench_common.run_json(["/bin/false"])
         self.assertIsNone(doc)
         self.assertIn("exit 1", err)
+
+
+class DistributedSectionTest(unittest.TestCase):
+    def report_of(self, fn, *args):
+        rep = bench_report()
+        with contextlib.redirect_stdout(io.StringIO()):
+            fn(rep, *args)
+        return rep.lines
+
+    def test_mpirun_runs_in_the_test_harness_environment_without_changing_ours(self):
+        import section_distributed
+        before = dict(os.environ)
+        env = section_distributed.mpirun_env()
+        self.assertEqual(dict(os.environ), before)
+        self.assertEqual(env["OMPI_ALLOW_RUN_AS_ROOT"], "1")
+        self.assertEqual(env["OMPI_MCA_btl_vader_single_copy_mechanism"], "none")
+        self.assertEqual(env["OMPI_MCA_hwloc_base_binding_policy"], "none")
+        self.assertEqual(env["OPENBLAS_NUM_THREADS"], "1")
+        self.assertEqual(env["PATH"], os.environ["PATH"])
+
+    def test_without_mpirun_the_section_says_not_available(self):
+        import section_distributed
+        path = os.environ["PATH"]
+        with tempfile.TemporaryDirectory() as d:
+            os.environ["PATH"] = d  # no mpirun there
+            try:
+                args = argparse.Namespace(dir=d, quick=True, runs=1, cairn_bench="/bin/false")
+                lines = self.report_of(section_distributed.section_distributed, args)
+            finally:
+                os.environ["PATH"] = path
+        self.assertTrue(any("mpirun: not available" in l for l in lines), lines)
+
+    def test_save_is_reported_against_one_rank_and_fio_within_rounds(self):
+        import section_distributed
+        seconds = {"1": [2.0, 4.0], "2": [1.0, 4.0], "4": [4.0, 8.0], "io": [2.0, 2.0],
+                   "fio": [1.0, 2.0]}
+        lines = self.report_of(section_distributed.report_save, seconds,
+                               {"4": "exit 1: boom"}, 1024)
+        text = "\n".join(lines)
+        self.assertIn("- 2 ranks / 1 rank = 1.50 (target >= 0.90", text)  # rounds: 2.0, 1.0
+        self.assertIn("- 4 ranks / 1 rank = 0.50 (target >= 0.90", text)
+        self.assertIn("NOT met", text)
+        self.assertIn("1 ranks 0.50, 2 ranks 0.75, 4 ranks 0.25", text)
+        self.assertIn("sharded-save, 4 ranks: not available (exit 1: boom)", text)
+
+    def test_training_reports_efficiency_and_the_all_reduce_share(self):
+        import section_distributed
+        one = {"samples_per_s": 1000.0, "steps_per_s": 31.25, "batch": 32, "batch_per_rank": 32,
+               "all_reduce_seconds_per_step": 0.0, "all_reduce_share_by_rank": [0.0]}
+        two = {"samples_per_s": 1500.0, "steps_per_s": 46.9, "batch": 32, "batch_per_rank": 16,
+               "all_reduce_seconds_per_step": 0.004, "all_reduce_share_by_rank": [0.2, 0.3]}
+        lines = self.report_of(section_distributed.report_train,
+                               {(32, 1): [one], (32, 2): [two]}, {(256, 2): "exit 1"}, 8)
+        text = "\n".join(lines)
+        self.assertIn("global batch 32: scaling efficiency = samples/s at 2 ranks / (2 x "
+                      "samples/s at 1 rank) = 0.75", text)
+        self.assertIn("batch 256, 2 ranks: not available (exit 1)", text)
+        self.assertIn("| 4.000 ", text)
+        self.assertIn("20.0% / 30.0%", text)
 
 
 class ReportTest(unittest.TestCase):

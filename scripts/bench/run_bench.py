@@ -3,7 +3,7 @@
 
   /usr/bin/python3 scripts/bench/run_bench.py --cairn-bench build-release/bin/cairn-bench \
       [--dir .cache/bench-io] [--runs 5] [--quick] [--out bench/RESULTS.md] \
-      [--sections io,scaling,train]
+      [--sections io,scaling,train,distributed]
 
 Sections (each its own module here):
   io       save / cold restore / warm restore GB/s of cairn, raw I/O, fio (the
@@ -11,6 +11,9 @@ Sections (each its own module here):
            (section_io.py)
   scaling  cairn seconds against checkpoint size and tensor count (section_io.py)
   train    training speed and checkpointing cost against PyTorch (section_train.py)
+  distributed  a checkpoint saved by 1, 2 and 4 ranks of mpirun beside fio's write
+           limit, and MNIST training samples/s at 1 and 2 ranks with the
+           all-reduce cost (section_distributed.py)
 
 The tables (markdown) go to stdout and, under a description of the machine, to
 --out, which is overwritten (after every section, so an interrupted run keeps
@@ -26,10 +29,12 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_common import REPO, Report, machine_header, progress  # noqa: E402
+from section_distributed import section_distributed  # noqa: E402
 from section_io import section_io, section_scaling  # noqa: E402
 from section_train import section_train  # noqa: E402
 
-SECTIONS = {"io": section_io, "scaling": section_scaling, "train": section_train}
+SECTIONS = {"io": section_io, "scaling": section_scaling, "train": section_train,
+            "distributed": section_distributed}
 
 
 def parse_args(argv):
@@ -41,7 +46,7 @@ def parse_args(argv):
     p.add_argument("--runs", type=int, default=None, help="runs per io figure (default 5)")
     p.add_argument("--quick", action="store_true", help="small sizes, 2 runs")
     p.add_argument("--out", default=os.path.join(REPO, "bench", "RESULTS.md"))
-    p.add_argument("--sections", default="io,scaling,train",
+    p.add_argument("--sections", default=",".join(SECTIONS),
                    help="comma-separated, from: " + ",".join(SECTIONS))
     args = p.parse_args(argv)
     if args.runs is None:
