@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "cairn/checkpoint/directory_lock.h"
 #include "cairn/io/memory_file_system.h"
 #include "estimator/data_parallel_test_util.h"
@@ -105,8 +107,12 @@ TEST(DataParallelRanksTest, SavingByTimeFollowsRankZerosClock) {
             3);
 }
 
-TEST(DataParallelRanksTest, RanksWhoseInputDiffersAreStoppedTogether) {
-  MemoryFileSystem memory;
+// What train() threw (an error of type E) on each of two ranks training
+// 5 steps into /iris, "" where it returned; rank r's input_fn yields
+// batches of rows_of_rank(r) rows.
+template <typename E>
+std::vector<std::string> train_errors_on_two_ranks(
+    MemoryFileSystem& memory, const std::function<int64_t(int)>& rows_of_rank) {
   InProcessGroup group(2, {.timeout_seconds = 60});
   std::vector<std::string> errors(2);
   group.run([&](ProcessGroup& g) {
@@ -114,11 +120,19 @@ TEST(DataParallelRanksTest, RanksWhoseInputDiffersAreStoppedTogether) {
     o.config.process_group = &g;
     DNNClassifier estimator(o);
     try {
-      estimator.train(testing::train_input_fn(estimator.spec(), 20 + g.rank()), {.steps = 5});
-    } catch (const InvalidArgumentError& e) {
+      estimator.train(testing::train_input_fn(estimator.spec(), rows_of_rank(g.rank())),
+                      {.steps = 5});
+    } catch (const E& e) {
       errors[g.rank()] = e.what();
     }
   });
+  return errors;
+}
+
+TEST(DataParallelRanksTest, RanksWhoseInputDiffersAreStoppedTogether) {
+  MemoryFileSystem memory;
+  std::vector<std::string> errors =
+      train_errors_on_two_ranks<InvalidArgumentError>(memory, [](int rank) { return 20 + rank; });
   EXPECT_THAT(errors[0], HasSubstr("at step 1 rank 0's input_fn yielded a batch of 20 rows, but "
                                    "the ranks' batches add up to 41"));
   EXPECT_THAT(errors[1], HasSubstr("input_fn must yield the same global batches on every rank"));
@@ -127,18 +141,8 @@ TEST(DataParallelRanksTest, RanksWhoseInputDiffersAreStoppedTogether) {
 TEST(DataParallelRanksTest, RankZerosFailureToLockIsEveryRanksError) {
   MemoryFileSystem memory;
   DirectoryLock other_job("/iris", "train: model_dir", memory);
-  InProcessGroup group(2, {.timeout_seconds = 60});
-  std::vector<std::string> errors(2);
-  group.run([&](ProcessGroup& g) {
-    DNNClassifierOptions o = classifier(memory, "/iris");
-    o.config.process_group = &g;
-    DNNClassifier estimator(o);
-    try {
-      estimator.train(testing::train_input_fn(estimator.spec(), 20), {.steps = 5});
-    } catch (const FailedPreconditionError& e) {
-      errors[g.rank()] = e.what();
-    }
-  });
+  std::vector<std::string> errors =
+      train_errors_on_two_ranks<FailedPreconditionError>(memory, [](int) { return 20; });
   for (const std::string& e : errors) EXPECT_THAT(e, HasSubstr("rank 0: train: model_dir"));
 }
 
