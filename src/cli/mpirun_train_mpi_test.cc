@@ -104,7 +104,9 @@ TEST(MpirunTrainTest, TfckptReadsEveryTensorOfTheTwoShardCheckpoint) {
   auto theirs = run_command("/usr/bin/python3 " + shell_quote(*tools + "/tfckpt.py") + " " +
                             shell_quote(tmp.path() + "/model.ckpt-5"));
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  for (const auto& t : nlohmann::json::parse(ours.out)["tensors"]) {
+  const auto inspected = nlohmann::json::parse(ours.out);
+  ASSERT_FALSE(inspected["tensors"].empty());
+  for (const auto& t : inspected["tensors"]) {
     EXPECT_THAT(theirs.out, HasSubstr(t["name"].get<std::string>()));
   }
 }
