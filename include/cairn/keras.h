@@ -1,5 +1,6 @@
 // The Keras-style API in one include: Sequential models, layers,
-// optimizers, callbacks, load_model and latest_checkpoint.
+// optimizers, callbacks, load_model, latest_checkpoint, and Checkpoint /
+// CheckpointManager for custom training loops (keras/trackable.h).
 //
 //   #include "cairn/keras.h"
 //   namespace keras = cairn::keras;
@@ -7,6 +8,8 @@
 //                                               .input_shape = keras::Shape{4}})});
 #pragma once
 
+#include "cairn/checkpoint/checkpoint.h"
+#include "cairn/checkpoint/checkpoint_manager.h"
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/keras/callbacks/callbacks.h"
 #include "cairn/keras/layers/activation.h"
@@ -15,6 +18,7 @@
 #include "cairn/keras/layers/layer.h"
 #include "cairn/keras/optimizers.h"
 #include "cairn/keras/sequential.h"
+#include "cairn/keras/trackable.h"
 
 namespace cairn::keras {
 // tf.train.latest_checkpoint: the newest checkpoint prefix in `dir`, if any.

@@ -2,8 +2,10 @@
 
 #include <chrono>
 
+#include "cairn/checkpoint/checkpoint.h"
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/leftover_checkpoints.h"
+#include "cairn/checkpoint/verify.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
@@ -13,6 +15,9 @@
 namespace cairn {
 namespace {
 
+// tf.train.CheckpointManager's checkpoint_name: DIR/ckpt-N.
+constexpr std::string_view kTfCheckpointName = "ckpt";
+
 double system_seconds() {
   using std::chrono::duration;
   using std::chrono::system_clock;
@@ -21,8 +26,20 @@ double system_seconds() {
 
 }  // namespace
 
+CheckpointManager::CheckpointManager(Checkpoint& checkpoint, CheckpointManagerOptions options,
+                                     FileSystem& fs)
+    : CheckpointManager(
+          [&] {
+            if (options.checkpoint_name.empty()) options.checkpoint_name = kTfCheckpointName;
+            return std::move(options);
+          }(),
+          fs) {
+  checkpoint_ = &checkpoint;
+}
+
 CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSystem& fs)
     : options_(std::move(options)), fs_(fs) {
+  if (options_.checkpoint_name.empty()) options_.checkpoint_name = kDefaultCheckpointName;
   last_preserved_ = now();
   if (!options_.group->is_chief()) return;  // the state file is rank 0's
   Result<CheckpointState> state = read_checkpoint_state(fs_, options_.directory);
@@ -40,6 +57,48 @@ CheckpointManager::CheckpointManager(CheckpointManagerOptions options, FileSyste
     timestamps_.push_back(stamped ? state->all_model_checkpoint_timestamps[i] : now());
   }
   if (state->last_preserved_timestamp) last_preserved_ = *state->last_preserved_timestamp;
+}
+
+std::optional<std::string> CheckpointManager::save(std::optional<int64_t> checkpoint_number,
+                                                   bool check_interval) {
+  if (checkpoint_ == nullptr) {
+    throw FailedPreconditionError("CheckpointManager on " + options_.directory +
+                                  ": save() without tensors needs a Checkpoint to save");
+  }
+  if (!interval_elapsed(check_interval)) return std::nullopt;
+  return checkpoint_->save_with([&](int64_t counter, const NamedTensorRefs& tensors) {
+    return save(checkpoint_number.value_or(counter), tensors);
+  });
+}
+
+bool CheckpointManager::interval_elapsed(bool check_interval) {
+  if (!options_.checkpoint_interval) return true;
+  if (options_.step_counter == nullptr || options_.step_counter->num_elements() != 1) {
+    throw InvalidArgumentError("CheckpointManager on " + options_.directory +
+                               ": checkpoint_interval needs a scalar step_counter");
+  }
+  const auto step = static_cast<int64_t>(options_.step_counter->element_as_double(0));
+  if (last_checkpoint_step_) {
+    if (step == *last_checkpoint_step_) return false;
+    if (check_interval && step < *last_checkpoint_step_ + *options_.checkpoint_interval) {
+      return false;
+    }
+  }
+  last_checkpoint_step_ = step;
+  return true;
+}
+
+std::optional<std::string> CheckpointManager::restore_or_initialize() {
+  if (checkpoint_ == nullptr) {
+    throw FailedPreconditionError("CheckpointManager on " + options_.directory +
+                                  ": restore_or_initialize() needs a Checkpoint to restore");
+  }
+  if (fs_.is_directory(options_.directory) &&
+      !checkpoint_candidates(options_.directory, fs_).empty()) {
+    return checkpoint_->restore(options_.directory, fs_).path();
+  }
+  if (options_.init_fn) options_.init_fn();
+  return std::nullopt;
 }
 
 double CheckpointManager::now() const {

@@ -75,7 +75,12 @@ Status restore_from(std::unique_ptr<CheckpointReader> reader, const RestorePlann
   const std::string prefix = reader->prefix();
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> meta,
                          internal::read_checkpoint_meta(fs, prefix));
-  const RestorePlan plan = planner({prefix, *reader, meta});
+  RestorePlan plan;
+  try {
+    plan = planner({prefix, *reader, meta});
+  } catch (const DataLossError& e) {  // the planner read damaged bytes (an object graph)
+    return data_loss_error(e.what());
+  }
   MatchedPlan matched = match(reader->bundle(), plan);
   if (!matched.report.ok()) {
     throw InvalidArgumentError(plan.describe ? plan.describe(matched.report, prefix)

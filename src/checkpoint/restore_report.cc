@@ -52,6 +52,19 @@ std::string RestoreReport::message(const std::string& prefix) const {
   return out;
 }
 
+std::string RestoreReport::object_graph_message(const std::string& prefix) const {
+  std::vector<std::string> missing_lines;
+  for (const Mismatch& m : missing) missing_lines.push_back(tensor_lines({m.model})[0]);
+  std::string out = "Checkpoint " + prefix + " and the objects restored from it do not match:";
+  add_list(&out, "In the checkpoint but taken by no object", tensor_lines(unused));
+  add_list(&out, "In the objects but not in the checkpoint", missing_lines);
+  out +=
+      "\nValues are matched through the object graph (children by name, from the Checkpoint "
+      "down). Track the same objects under the same names as the program that saved it, or "
+      "call expect_partial() if a partial restore is intended.";
+  return out;
+}
+
 std::string RestoreReport::weights_message(const std::string& model_name,
                                            const std::string& prefix) const {
   std::vector<std::string> problems = config_diffs;

@@ -230,6 +230,22 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   return history;
 }
 
+Logs Sequential::train_on_batch(const Tensor& x, const Tensor& y) {
+  if (process_group().size() > 1) {
+    throw FailedPreconditionError("train_on_batch: model '" + name_ + "' trains in a group of " +
+                                  std::to_string(process_group().size()) +
+                                  " processes; use fit(), which keeps the ranks in step");
+  }
+  ensure_built(x);
+  const nn::Matrix xs = internal::rows_of(x, "train_on_batch: x");
+  const nn::Matrix ys = internal::rows_of(y, "train_on_batch: y");
+  check_samples(xs, ys, "train_on_batch");
+  ensure_ready_to_train(ys);
+  build_optimizer();
+  std::mt19937_64 rng = epoch_rng(seed_, static_cast<int>(optimizer_->iterations()));
+  return names_and_means(train_step(xs, ys, rng, xs.rows()), xs.rows());
+}
+
 Logs Sequential::train_epoch(const nn::Matrix& xs, const nn::Matrix& ys, int epoch,
                              const FitOptions& options, const std::vector<CallbackPtr>& callbacks,
                              internal::ProgressBar& bar) {

@@ -28,6 +28,18 @@
 //
 //   cairn::CheckpointManager manager({.directory = dir, .group = &group});
 //   manager.save(200, tensors);   // on every rank: model.ckpt-200.data-0000R-of-0000N
+//
+// Over a Checkpoint (checkpoint.h), as tf.train.CheckpointManager: save()
+// writes the Checkpoint's objects as DIR/ckpt-N (N its save_counter, or the
+// number given), every `checkpoint_interval` steps of `step_counter` when
+// those are set; restore_or_initialize() restores the newest intact one or
+// calls init_fn.
+//
+//   cairn::Checkpoint ckpt({{"step", step}, {"net", model}});
+//   cairn::CheckpointManager manager(ckpt, {.directory = "./tf_ckpts", .max_to_keep = 3});
+//   if (auto path = manager.restore_or_initialize()) std::cout << "Restored from " << *path;
+//   ... train ...
+//   manager.save();   // ./tf_ckpts/ckpt-1, ckpt-2, ...; the newest three kept
 #pragma once
 
 #include <functional>
@@ -45,20 +57,46 @@ namespace cairn {
 
 struct CheckpointManagerOptions {
   std::string directory;
-  std::string checkpoint_name{kDefaultCheckpointName};  // prefixes are DIR/NAME-STEP
-  int max_to_keep = 5;                                  // <= 0 keeps every checkpoint
+  // Prefixes are DIR/NAME-STEP; empty: "model.ckpt" (kDefaultCheckpointName),
+  // or "ckpt" over a Checkpoint, as TensorFlow's Saver and CheckpointManager.
+  std::string checkpoint_name;
+  int max_to_keep = 5;  // <= 0 keeps every checkpoint
   double keep_checkpoint_every_n_hours = 10000;
   // Seconds since the epoch; injectable for tests. Default: the system clock.
   std::function<double()> clock;
   // The ranks that save together (borrowed; must outlive the manager). With
   // one rank (the default), a save writes one data shard, as it always did.
   ProcessGroup* group = &single_process();
+
+  // Over a Checkpoint only. With both set, save() writes only when the scalar
+  // `step_counter` (borrowed) advanced by `checkpoint_interval` since the last save.
+  std::optional<int64_t> checkpoint_interval;
+  const Tensor* step_counter = nullptr;
+  // Called by restore_or_initialize() when there is no checkpoint to restore.
+  std::function<void()> init_fn;
 };
+
+class Checkpoint;
 
 class CheckpointManager {
  public:
   explicit CheckpointManager(CheckpointManagerOptions options,
                              FileSystem& fs = default_file_system());
+  // Manages the checkpoints of `checkpoint` (borrowed; must outlive the manager).
+  CheckpointManager(Checkpoint& checkpoint, CheckpointManagerOptions options,
+                    FileSystem& fs = default_file_system());
+
+  // Saves the Checkpoint as DIR/NAME-N, N = `checkpoint_number` or its
+  // save_counter after the increment; returns the prefix, or nullopt when
+  // checkpoint_interval says it is not yet time (check_interval = false
+  // saves anyway, unless the step did not change). Retention and the state
+  // file as for the other save(). FailedPreconditionError without a Checkpoint.
+  std::optional<std::string> save(std::optional<int64_t> checkpoint_number = std::nullopt,
+                                  bool check_interval = true);
+  // Restores the Checkpoint from the newest intact checkpoint (falling back
+  // past damaged ones) and returns its prefix; without one, calls init_fn and
+  // returns nullopt.
+  std::optional<std::string> restore_or_initialize();
 
   // Writes DIR/NAME-STEP from `tensors`, calls `before_commit(prefix)` (to
   // write companion files such as the .meta) before recording it as the
@@ -72,6 +110,7 @@ class CheckpointManager {
 
   // The newest checkpoint's prefix, if any.
   std::optional<std::string> latest() const;
+  std::optional<std::string> latest_checkpoint() const { return latest(); }
   // Prefixes currently kept, oldest first. The list and retention are rank
   // 0's: on other ranks this holds only the newest this manager saved.
   const std::vector<std::string>& checkpoints() const { return paths_; }
@@ -91,8 +130,13 @@ class CheckpointManager {
   void sweep(std::vector<std::string>* doomed);
   void write_state(const std::string& newest);
 
+  // Over a Checkpoint: false when checkpoint_interval skips this save.
+  bool interval_elapsed(bool check_interval);
+
   CheckpointManagerOptions options_;
   FileSystem& fs_;
+  Checkpoint* checkpoint_ = nullptr;
+  std::optional<int64_t> last_checkpoint_step_;
   std::vector<std::string> paths_;  // full prefixes
   std::vector<double> timestamps_;
   double last_preserved_ = 0;

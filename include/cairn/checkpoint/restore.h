@@ -92,7 +92,9 @@ struct RestorePlan {
   bool keep_on_failure = false;
 };
 
-// A candidate as a planner sees it: index read, data not yet.
+// A candidate as a planner sees it: index read, data not yet. A planner may
+// read small tensors itself (an object graph): a DataLossError it throws
+// marks the candidate damaged, like a failed read of a target.
 struct CheckpointToRestore {
   const std::string& prefix;
   const CheckpointReader& reader;

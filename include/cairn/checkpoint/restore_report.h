@@ -6,7 +6,8 @@
 //
 // message() is the Estimator's (a model directory's) wording, listing
 // configuration differences, shape or dtype mismatches, missing and unused
-// tensors; weights_message() is Keras load_weights's list of problems.
+// tensors; weights_message() is Keras load_weights's list of problems;
+// object_graph_message() is tf.train.Checkpoint's assert_consumed().
 #pragma once
 
 #include <string>
@@ -40,6 +41,10 @@ struct RestoreReport {
   }
   // The whole report as one error about the checkpoint `prefix` of a model directory.
   std::string message(const std::string& prefix) const;
+  // What an object-based restore (checkpoint.h) matched on one side only:
+  // `unused` as values no object took, `missing` as values of the objects
+  // the checkpoint does not hold.
+  std::string object_graph_message(const std::string& prefix) const;
   // The same as Keras's load_weights says it about model `model_name`.
   std::string weights_message(const std::string& model_name, const std::string& prefix) const;
 };

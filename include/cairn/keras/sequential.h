@@ -135,6 +135,12 @@ class Sequential {
   bool compiled() const;
 
   History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
+  // One optimizer step on the batch x/y (all of it, unshuffled), as
+  // tf.keras's train_on_batch: the step of a custom training loop. Returns
+  // the batch's loss and metrics. Dropout draws from the seed and the
+  // optimizer's step count. FailedPreconditionError before compile() and in
+  // a group of more than one process (use fit() there).
+  Logs train_on_batch(const Tensor& x, const Tensor& y);
   Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
   // [samples, outputs...] float32.
   Tensor predict(const Tensor& x, int batch_size = 32);

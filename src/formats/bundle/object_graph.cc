@@ -296,6 +296,20 @@ Result<ObjectGraph> object_graph_from_variables(const std::vector<ObjectGraphVar
   return graph;
 }
 
+std::string escape_object_name(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '.') {
+      out += "..";
+    } else if (c == '/') {
+      out += ".S";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> checkpoint_keys(const ObjectGraph& graph) {
   std::vector<std::string> keys;
   for (const ObjectGraph::Node& node : graph.nodes) {

@@ -46,22 +46,22 @@ std::vector<KeyedVariable> slot_variables(const Sequential& model,
   std::vector<KeyedVariable> out;
   optim::Optimizer* opt = model.optimizer();
   if (opt == nullptr) return out;
-  std::map<std::string, nn::Variable*> slots;
-  for (nn::Variable* v : opt->variables()) slots[v->name] = v;
   for (const std::string& slot : opt->slot_names()) {
     for (const KeyedVariable& lv : layer_vars) {
-      auto it = slots.find(lv.full_name + "/" + slot);
-      if (it == slots.end()) continue;
+      nn::Variable* variable = optimizer_slot(model, *lv.variable, slot);
+      if (variable == nullptr) continue;
       out.push_back({object_slot_key(lv.key, slot),
-                     std::string(opt->name()) + "/" + lv.full_name + "/" + slot, it->second});
+                     std::string(opt->name()) + "/" + lv.full_name + "/" + slot, variable});
     }
   }
   return out;
 }
 
-// The optimizer's hyperparameters as tf.keras tracks them (float32 scalars).
-NamedTensors hyperparameters(const Sequential& model) {
+}  // namespace
+
+NamedTensors optimizer_hyperparameters(const Sequential& model) {
   NamedTensors out;
+  if (model.optimizer() == nullptr) return out;
   const Json config = model.compile_options().optimizer.to_json()["config"];
   for (const auto& [name, value] : config.items()) {
     if (!value.is_number() || name == "epsilon" || name == "initial_accumulator_value") continue;
@@ -70,7 +70,15 @@ NamedTensors hyperparameters(const Sequential& model) {
   return out;
 }
 
-}  // namespace
+nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight,
+                             const std::string& slot) {
+  if (model.optimizer() == nullptr) return nullptr;
+  const std::string name = weight.name + "/" + slot;
+  for (nn::Variable* v : model.optimizer()->variables()) {
+    if (v->name == name) return v;
+  }
+  return nullptr;
+}
 
 TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   std::vector<KeyedVariable> vars = layer_variables(model);
@@ -90,7 +98,7 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
     graph_vars.push_back({object_variable_key("optimizer/iter"), opt_name + "/iter"});
     tensors.emplace_back(object_variable_key("optimizer/iter"),
                          own(Tensor::scalar<int64_t>(opt->iterations())));
-    for (auto& [name, value] : hyperparameters(model)) {
+    for (auto& [name, value] : optimizer_hyperparameters(model)) {
       graph_vars.push_back({object_variable_key("optimizer/" + name), opt_name + "/" + name});
       tensors.emplace_back(object_variable_key("optimizer/" + name), own(value));
     }

@@ -19,6 +19,14 @@
 
 namespace cairn::keras::internal {
 
+// The optimizer's hyperparameters as tf.keras's OptimizerV2 tracks them
+// ("learning_rate", "beta_1", ...: float32 scalars); empty before compile().
+NamedTensors optimizer_hyperparameters(const Sequential& model);
+
+// The optimizer's slot `slot` ("m") of the model's weight `weight`, or nullptr.
+nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight,
+                             const std::string& slot);
+
 // `extra` tensors (already object-keyed) are saved alongside.
 // What save_tf_weights writes: references to the model's variables and
 // optimizer slots (no copies), plus the small tensors made for the save (the

@@ -89,6 +89,10 @@ struct ObjectGraphVariable {
 // repeated key, or a slot whose original variable has no key of its own.
 Result<ObjectGraph> object_graph_from_variables(const std::vector<ObjectGraphVariable>& variables);
 
+// An object's local name as checkpoint keys spell it: TF's escape_local_name
+// ("." -> "..", "/" -> ".S"), so "/" only separates path elements.
+std::string escape_object_name(std::string_view name);
+
 // Every non-empty checkpoint_key the graph's attributes name, by node id.
 // (Iterators save "<path>/.ATTRIBUTES/ITERATOR" here but "..._STATE" in the
 // bundle, as TF does.)
