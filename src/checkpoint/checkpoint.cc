@@ -81,7 +81,7 @@ Checkpoint::Checkpoint(Children children) {
 
 std::vector<TrackableChild> Checkpoint::children() {
   std::vector<TrackableChild> out = children_;
-  if (save_counter_) out.push_back({kSaveCounter, track_variable(*save_counter_)});
+  if (save_counter_) out.push_back({kSaveCounter, track_variable(*save_counter_, kSaveCounter)});
   return out;
 }
 

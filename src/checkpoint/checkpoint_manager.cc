@@ -66,9 +66,17 @@ std::optional<std::string> CheckpointManager::save(std::optional<int64_t> checkp
                                   ": save() without tensors needs a Checkpoint to save");
   }
   if (!interval_elapsed(check_interval)) return std::nullopt;
+  lock_directory();
   return checkpoint_->save_with([&](int64_t counter, const NamedTensorRefs& tensors) {
     return save(checkpoint_number.value_or(counter), tensors);
   });
+}
+
+void CheckpointManager::lock_directory() {
+  if (lock_) return;
+  lock_ = std::make_unique<DirectoryLock>(options_.directory, "CheckpointManager: directory", fs_,
+                                          *options_.group);
+  lock_->collect_leftovers();
 }
 
 bool CheckpointManager::interval_elapsed(bool check_interval) {

@@ -79,9 +79,9 @@ TEST(CheckpointManagerObjectTest, CheckpointIntervalSavesEveryNSteps) {
     if (manager.save()) saved_at.push_back(s);
   }
   EXPECT_EQ(saved_at, (std::vector<int>{1, 11, 21}));
-  EXPECT_EQ(manager.save(std::nullopt, /*check_interval=*/false), std::nullopt);  // same step
-  f.step.flat<int32_t>()[0] = 22;
-  EXPECT_TRUE(manager.save(std::nullopt, /*check_interval=*/false));
+  // Step 25, before the interval: saved when asked to; never twice at one step.
+  EXPECT_EQ(manager.save(std::nullopt, /*check_interval=*/false), std::string(kDir) + "/ckpt-4");
+  EXPECT_EQ(manager.save(std::nullopt, /*check_interval=*/false), std::nullopt);
 }
 
 TEST(CheckpointManagerObjectTest, RestoreOrInitializeResumesFromTheNewest) {
@@ -150,6 +150,18 @@ TEST(CheckpointManagerObjectTest, FailedSaveLeavesThePreviousCheckpointAndCounte
   }
   fs.clear();
   EXPECT_EQ(manager.save(), std::string(kDir) + "/ckpt-2");
+}
+
+TEST(CheckpointManagerObjectTest, ASecondWriterOnTheDirectoryIsRefused) {
+  Fixture f;
+  CheckpointManager first(f.ckpt, f.options(3), f.fs);
+  first.save();
+  Tensor step = Tensor::scalar<int32_t>(0);
+  Checkpoint other({{"step", step}});
+  CheckpointManager second(other, f.options(3), f.fs);
+  EXPECT_EQ(second.restore_or_initialize(), std::string(kDir) + "/ckpt-1");  // readers may
+  EXPECT_THROW(second.save(), FailedPreconditionError);
+  EXPECT_EQ(first.save(), std::string(kDir) + "/ckpt-2");
 }
 
 TEST(CheckpointManagerObjectTest, SaveWithoutACheckpointIsRefused) {

@@ -139,6 +139,18 @@ TEST(ObjectCheckpointTest, NameBasedCheckpointIsRefusedWithAReason) {
   }
 }
 
+TEST(ObjectCheckpointTest, NamesAreEscapedInKeysAsTensorFlowEscapes) {
+  MemoryFileSystem fs;
+  Objects a;
+  Checkpoint ckpt({{"v1.0/head", a.step}});
+  const std::string path = ckpt.save("/run/ckpt", fs);
+  EXPECT_TRUE(CheckpointReader(path, fs).has_tensor(key("v1..0.Shead")));
+  Tensor step = Tensor::scalar<int32_t>(0);
+  Checkpoint other({{"v1.0/head", step}});
+  other.restore(path, fs).assert_consumed();
+  EXPECT_EQ(step, a.step);
+}
+
 TEST(ObjectCheckpointTest, RepeatedOrReservedNamesAreRefused) {
   Objects a;
   EXPECT_THROW(Checkpoint({{"x", a.step}, {"x", a.kernel}}), InvalidArgumentError);

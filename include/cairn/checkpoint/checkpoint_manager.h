@@ -33,7 +33,9 @@
 // writes the Checkpoint's objects as DIR/ckpt-N (N its save_counter, or the
 // number given), every `checkpoint_interval` steps of `step_counter` when
 // those are set; restore_or_initialize() restores the newest intact one or
-// calls init_fn.
+// calls init_fn. Its first save takes the directory's lock (directory_lock.h)
+// for the manager's lifetime, so a second writer is refused, and removes
+// what killed writers left there.
 //
 //   cairn::Checkpoint ckpt({{"step", step}, {"net", model}});
 //   cairn::CheckpointManager manager(ckpt, {.directory = "./tf_ckpts", .max_to_keep = 3});
@@ -43,10 +45,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cairn/checkpoint/directory_lock.h"
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/core/process_group.h"
 #include "cairn/formats/bundle/bundle_shard_writer.h"
@@ -130,12 +134,15 @@ class CheckpointManager {
   void sweep(std::vector<std::string>* doomed);
   void write_state(const std::string& newest);
 
+  // Over a Checkpoint: locks the directory before the first save.
+  void lock_directory();
   // Over a Checkpoint: false when checkpoint_interval skips this save.
   bool interval_elapsed(bool check_interval);
 
   CheckpointManagerOptions options_;
   FileSystem& fs_;
   Checkpoint* checkpoint_ = nullptr;
+  std::unique_ptr<DirectoryLock> lock_;  // over a Checkpoint, from the first save
   std::optional<int64_t> last_checkpoint_step_;
   std::vector<std::string> paths_;  // full prefixes
   std::vector<double> timestamps_;
