@@ -6,6 +6,7 @@
 
 #include "cairn/checkpoint/checkpoint.h"
 #include "cairn/checkpoint/checkpoint_manager.h"
+#include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/bundle/tensor_bundle.h"
@@ -131,6 +132,27 @@ TEST(CheckpointManagerObjectTest, DamagedNewestFallsBackToThePreviousIntactOne) 
   EXPECT_EQ(step, Tensor::scalar<int32_t>(1));
   CheckpointManager second(again, f.options(3), f.fs);
   EXPECT_EQ(second.restore_or_initialize(), std::string(kDir) + "/ckpt-1");
+}
+
+TEST(CheckpointManagerObjectTest, DamagedObjectGraphFallsBackToo) {
+  Fixture f;
+  CheckpointManager manager(f.ckpt, f.options(3), f.fs);
+  manager.save();
+  f.step.flat<int32_t>()[0] = 2;
+  const std::string newest = manager.save().value();
+  const BundleEntry graph =
+      *CheckpointReader(newest, f.fs).bundle().find(std::string(kObjectGraphKey));
+  const std::string data = bundle_data_path(newest, graph.shard_id, 1);
+  std::string bytes = f.fs.read_file(data).value();
+  bytes[graph.offset + graph.size / 2] ^= 0x01;
+  ASSERT_TRUE(f.fs.write_file_atomically(data, bytes).ok());
+  Tensor step = Tensor::scalar<int32_t>(0);
+  Tensor kernel(DType::kFloat32, {3});
+  Checkpoint again({{"net", Checkpoint({{"kernel", kernel}})}, {"step", step}});
+  CheckpointLoadStatus status = again.restore(kDir, f.fs);
+  EXPECT_EQ(status.path(), std::string(kDir) + "/ckpt-1");
+  EXPECT_EQ(step, Tensor::scalar<int32_t>(1));
+  EXPECT_THROW(again.restore(newest, f.fs), DataLossError);  // no fallback from a prefix
 }
 
 TEST(CheckpointManagerObjectTest, FailedSaveLeavesThePreviousCheckpointAndCounter) {
