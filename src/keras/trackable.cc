@@ -55,7 +55,8 @@ class OptimizerTrackable : public Trackable {
   const void* identity() const override { return &optimizer_; }
 
   std::vector<TrackableChild> children() override {
-    std::vector<TrackableChild> out = {{"iter", variable(iterations_, "iter")}};
+    std::vector<TrackableChild> out = {
+        {internal::kOptimizerIterations, variable(iterations_, internal::kOptimizerIterations)}};
     for (auto& [name, value] : hyperparameters_) out.push_back({name, variable(value, name)});
     return out;
   }

@@ -12,6 +12,11 @@ namespace cairn::keras::internal {
 
 namespace {
 
+// "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE".
+std::string iterations_key() {
+  return object_variable_key(std::string("optimizer/") + kOptimizerIterations);
+}
+
 // The part of a variable name after its layer: "dense_1/kernel" -> "kernel".
 std::string weight_suffix(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
@@ -95,9 +100,8 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   }
   if (optim::Optimizer* opt = model.optimizer()) {
     const std::string opt_name(opt->name());
-    graph_vars.push_back({object_variable_key("optimizer/iter"), opt_name + "/iter"});
-    tensors.emplace_back(object_variable_key("optimizer/iter"),
-                         own(Tensor::scalar<int64_t>(opt->iterations())));
+    graph_vars.push_back({iterations_key(), opt_name + "/" + kOptimizerIterations});
+    tensors.emplace_back(iterations_key(), own(Tensor::scalar<int64_t>(opt->iterations())));
     for (auto& [name, value] : optimizer_hyperparameters(model)) {
       graph_vars.push_back({object_variable_key("optimizer/" + name), opt_name + "/" + name});
       tensors.emplace_back(object_variable_key("optimizer/" + name), own(value));
@@ -179,7 +183,7 @@ RestorePlan TfWeightsRestore::plan(const CheckpointToRestore& checkpoint) {
   std::vector<std::string> small_keys = extra_keys_;
   if (model_.optimizer() != nullptr) {
     model_.build_optimizer();
-    small_keys.push_back(object_variable_key("optimizer/iter"));
+    small_keys.push_back(iterations_key());
     for (const KeyedVariable& s : slot_variables(model_, layer_vars)) {
       plan.targets.push_back({s.full_name, {s.key}, &s.variable->value, /*required=*/false});
     }
@@ -203,7 +207,7 @@ RestorePlan TfWeightsRestore::plan(const CheckpointToRestore& checkpoint) {
 }
 
 void TfWeightsRestore::finish() const {
-  const Tensor* iter = small(object_variable_key("optimizer/iter"));
+  const Tensor* iter = small(iterations_key());
   if (iter != nullptr && model_.optimizer() != nullptr && iter->num_elements() > 0) {
     model_.optimizer()->set_iterations(static_cast<int64_t>(iter->element_as_double(0)));
   }

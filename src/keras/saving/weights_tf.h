@@ -19,6 +19,10 @@
 
 namespace cairn::keras::internal {
 
+// What tf.keras's OptimizerV2 calls its step count (an int64 scalar): the
+// object "optimizer/iter" of save_weights, the child "iter" of a Checkpoint's optimizer.
+inline constexpr char kOptimizerIterations[] = "iter";
+
 // The optimizer's hyperparameters as tf.keras's OptimizerV2 tracks them
 // ("learning_rate", "beta_1", ...: float32 scalars); empty before compile().
 NamedTensors optimizer_hyperparameters(const Sequential& model);
