@@ -17,7 +17,10 @@ int run_convert(const ConvertCommand& cmd, std::ostream& out, std::ostream& err)
                                    "': give checkpoint, h5, safetensors, keras or weights.h5");
       }
     }
-    out << "wrote " << keras::convert(cmd.in, cmd.out, options) << "\n";
+    const keras::Converted converted = keras::convert(cmd.in, cmd.out, options);
+    for (const std::string& why : converted.skipped)
+      err << "cairn convert: skipped " << why << "\n";
+    out << "wrote " << converted.path << "\n";
     return 0;
   } catch (const Error& e) {
     err << "cairn convert: " << e.code_name() << ": " << e.what() << "\n";

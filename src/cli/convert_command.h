@@ -24,7 +24,8 @@ struct ConvertCommand {
   bool force = false;  // replace an existing OUT
 };
 
-// The exit code: 0 with "wrote OUT" on `out`, or 1 with
+// The exit code: 0 with "wrote OUT" on `out` (and "cairn convert: skipped
+// NAME: why" on `err` for each tensor left out), or 1 with
 // "cairn convert: CODE: message" on `err`.
 int run_convert(const ConvertCommand& cmd, std::ostream& out, std::ostream& err);
 

@@ -29,6 +29,9 @@
 //  - .keras / .weights.h5 output: the input is loaded as a whole model
 //    (keras::load_model) and saved with model.save / model.save_weights.
 //
+// A checkpoint's variant tensors (a tf.data iterator's state) have no bytes
+// another format could hold: they are left out and listed in `skipped`.
+//
 // Errors are thrown as cairn::Error subclasses naming the files: NotFoundError
 // (no input), AlreadyExistsError (output exists without `force`),
 // InvalidArgumentError (unknown extension or format, a tensor the output
@@ -40,6 +43,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/io/file_system.h"
@@ -70,6 +74,9 @@ struct WeightsFile {
   std::string path;                             // what was read: the checkpoint prefix, or the file
   NamedTensors tensors;                         // sorted by name
   std::map<std::string, std::string> metadata;  // safetensors' own, or what a .h5 records
+  // Tensors of the input that no other format holds, each "NAME: why" (a
+  // checkpoint's variant tensors, such as a tf.data iterator's state).
+  std::vector<std::string> skipped;
 };
 
 // Reads every tensor of `path` (format from weights_format_of_path, or a
@@ -85,9 +92,13 @@ struct ConvertOptions {
   FileSystem* fs = nullptr;
 };
 
-// Converts `in` to `out`; returns what was written (the checkpoint prefix or
-// the file).
-std::string convert(const std::string& in, const std::string& out,
-                    const ConvertOptions& options = {});
+struct Converted {
+  std::string path;                  // what was written: the checkpoint prefix or the file
+  std::vector<std::string> skipped;  // WeightsFile::skipped of the input
+};
+
+// Converts `in` to `out`.
+Converted convert(const std::string& in, const std::string& out,
+                  const ConvertOptions& options = {});
 
 }  // namespace cairn::keras

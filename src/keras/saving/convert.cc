@@ -55,17 +55,17 @@ void write_from_model(const std::string& in, const std::string& out, WeightsForm
 
 }  // namespace
 
-std::string convert(const std::string& in, const std::string& out, const ConvertOptions& options) {
+Converted convert(const std::string& in, const std::string& out, const ConvertOptions& options) {
   FileSystem& fs = options.fs != nullptr ? *options.fs : default_file_system();
   const WeightsFormat format = output_format(out, options);
   if (!options.force) refuse_overwrite(fs, out, format);
   if (format == WeightsFormat::kKerasModel || format == WeightsFormat::kKerasWeights) {
     write_from_model(in, out, format, fs);
-    return out;
+    return {.path = out, .skipped = {}};
   }
   const WeightsFile weights = read_weights_file(in, fs);
   internal::write_weights_file(weights, out, format, fs);
-  return out;
+  return {.path = out, .skipped = weights.skipped};
 }
 
 }  // namespace cairn::keras

@@ -38,10 +38,15 @@ WeightsFile read_checkpoint(const std::string& path, FileSystem& fs) {
   CheckpointReader reader(path, fs);
   WeightsFile out{.path = reader.prefix()};
   for (const BundleEntry& e : reader.bundle().entries()) {
-    if (e.is_sliced || !has_values(e.dtype)) {
-      throw UnimplementedError(reader.prefix() + ": tensor '" + e.name + "' is " +
-                               (e.is_sliced ? "sliced" : std::string(dtype_name(e.dtype))) +
-                               ", which cairn cannot convert");
+    if (e.is_sliced) {
+      throw UnimplementedError(
+          reader.prefix() + ": tensor '" + e.name +
+          "' is a slice of a partitioned variable, which cairn cannot convert");
+    }
+    if (!has_values(e.dtype)) {
+      out.skipped.push_back(e.name + ": " + std::string(dtype_name(e.dtype)) +
+                            " tensors are held by checkpoints only");
+      continue;
     }
     out.tensors.emplace_back(e.name, reader.get_tensor(e.name));
   }
