@@ -135,6 +135,29 @@ TEST(ConvertTest, H5WeightsGetTheKeysTfKerasSaveWeightsUses) {
   EXPECT_EQ(fresh.optimizer()->iterations(), model.optimizer()->iterations());
 }
 
+TEST(ConvertTest, KerasModelFilesGoThroughTheFrontEnd) {
+  MemoryFileSystem fs;
+  Sequential model = small_classifier();
+  save_trained_h5(fs, "/m.h5", model);
+  convert("/m.h5", "/m.keras", {.fs = &fs});  // load_model, then model.save
+  convert("/m.keras", "/k.safetensors", {.fs = &fs});
+  convert("/m.h5", "/h.safetensors", {.fs = &fs});
+  const WeightsFile from_keras = read_weights_file("/k.safetensors", fs);
+  const WeightsFile from_h5 = read_weights_file("/h.safetensors", fs);
+  int compared = 0;
+  for (const auto& [name, tensor] : from_keras.tensors) {
+    if (!name.starts_with("layer_with_weights-")) continue;
+    auto same = std::find_if(from_h5.tensors.begin(), from_h5.tensors.end(),
+                             [&](const auto& t) { return t.first == name; });
+    ASSERT_NE(same, from_h5.tensors.end()) << name;
+    EXPECT_TRUE(same->second == tensor) << name;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 12) << "4 weights and 8 Adam slots";
+  save_variables("/in/model.ckpt-7", sample_tensors(), {}, fs);
+  EXPECT_THROW(convert("/in/model.ckpt-7", "/x.keras", {.fs = &fs}), UnimplementedError);
+}
+
 TEST(ConvertTest, H5FromACheckpointIsRefusedForWantOfLayerNames) {
   MemoryFileSystem fs;
   save_variables("/in/model.ckpt-7", sample_tensors(), {}, fs);
