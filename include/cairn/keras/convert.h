@@ -24,8 +24,11 @@
 //    keras/saving/weights_tf.h), plus the _CHECKPOINTABLE_OBJECT_GRAPH that
 //    tf.keras's load_weights needs. safetensors output also records the
 //    .h5's layer and weight names, versions and configs in its metadata
-//    ("keras_h5.*"), so a .h5 comes back from it exactly; a checkpoint keeps
-//    no such record, so .h5 output needs a .h5 or such a safetensors input.
+//    ("keras_h5.*"), so a .h5 comes back from it exactly.
+//  - checkpoint -> .h5: the layer and weight names come from the full names
+//    the object graph records (a checkpoint tf.keras's or cairn's
+//    save_weights wrote: "dense/kernel" -> layer "dense", weight
+//    "dense/kernel:0"); the layers with weights are listed, in order.
 //  - .keras / .weights.h5 output: the input is loaded as a whole model
 //    (keras::load_model) and saved with model.save / model.save_weights.
 //
@@ -36,7 +39,8 @@
 // (no input), AlreadyExistsError (output exists without `force`),
 // InvalidArgumentError (unknown extension or format, a tensor the output
 // format cannot hold), UnimplementedError (a direction that needs what the
-// input does not record), DataLossError (corrupt input).
+// input does not record, such as .h5 names from a checkpoint without an
+// object graph), DataLossError (corrupt input).
 #pragma once
 
 #include <map>

@@ -158,9 +158,28 @@ TEST(ConvertTest, KerasModelFilesGoThroughTheFrontEnd) {
   EXPECT_THROW(convert("/in/model.ckpt-7", "/x.keras", {.fs = &fs}), UnimplementedError);
 }
 
-TEST(ConvertTest, H5FromACheckpointIsRefusedForWantOfLayerNames) {
+TEST(ConvertTest, H5FromAKerasCheckpointTakesTheNamesItsObjectGraphRecords) {
   MemoryFileSystem fs;
-  save_variables("/in/model.ckpt-7", sample_tensors(), {}, fs);
+  Sequential model = small_classifier();
+  save_trained_h5(fs, "/m.h5", model);
+  model.save_weights("/ckpt/saved");  // TF format: object-based keys and the object graph
+  convert("/ckpt/saved", "/from_ckpt.h5", {.fs = &fs});
+  const KerasH5File h5 = value_or_throw(read_keras_h5("/from_ckpt.h5", fs));
+  ASSERT_EQ(h5.layers.size(), 2u) << "the layers with weights";
+  EXPECT_EQ(h5.layers[0].weights[0].name, model.layers()[0]->weights()[0]->name + ":0");
+  EXPECT_EQ(h5.layers[0].weights[1].name, model.layers()[0]->weights()[1]->name + ":0");
+  EXPECT_TRUE(h5.optimizer_weights.empty()) << "a weights-only .h5";
+  Sequential fresh = small_classifier(99);
+  fresh.set_file_system(fs);
+  fresh.load_weights("/from_ckpt.h5");
+  EXPECT_TRUE(testing::same_weights(fresh, model));
+}
+
+TEST(ConvertTest, H5FromACheckpointWithoutObjectGraphIsRefusedForWantOfLayerNames) {
+  MemoryFileSystem fs;
+  NamedTensors tensors = sample_tensors();
+  tensors.pop_back();  // the object graph
+  save_variables("/in/model.ckpt-7", tensors, {}, fs);
   EXPECT_THROW(convert("/in/model.ckpt-7", "/x.h5", {.fs = &fs}), UnimplementedError);
   EXPECT_FALSE(fs.file_exists("/x.h5"));
 }

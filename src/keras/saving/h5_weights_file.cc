@@ -2,6 +2,7 @@
 #include "keras/saving/h5_weights_file.h"
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -149,6 +150,43 @@ H5Names names_from_json(const std::string& text, const std::string& source) {
   return names;
 }
 
+// Each checkpoint key the object graph names (variables and slots) with its
+// full name, in the graph's node order (a layer's kernel before its bias).
+std::vector<std::pair<std::string, std::string>> full_names(const WeightsFile& weights,
+                                                            const Tensor& graph) {
+  if (graph.dtype() != DType::kString || graph.num_elements() != 1) {
+    throw DataLossError(weights.path + ": " + std::string(kObjectGraphKey) + " is not a string");
+  }
+  const ObjectGraph parsed = value_or_throw(parse_object_graph(graph.strings()[0]));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const ObjectGraph::Node& node : parsed.nodes) {
+    for (const ObjectGraph::Attribute& a : node.attributes) {
+      out.emplace_back(a.checkpoint_key, a.full_name);
+    }
+  }
+  return out;
+}
+
+// The .h5 names of a checkpoint tf.keras (or cairn) wrote with save_weights:
+// each "layer_with_weights-<i>" weight's full name ("dense/kernel") gives
+// its layer ("dense") and .h5 name ("dense/kernel:0"). A weights-only .h5
+// holds no optimizer state, so slots and the optimizer's variables stay out.
+H5Names names_from_object_graph(const WeightsFile& weights, const Tensor& graph) {
+  static const std::regex kLayerWeight(
+      R"(layer_with_weights-([0-9]{1,9})/[^/]+/\.ATTRIBUTES/VARIABLE_VALUE)");
+  std::map<int, H5Names::Layer> layers;
+  H5Names names;
+  for (const auto& [key, full_name] : full_names(weights, graph)) {
+    std::smatch m;
+    if (full_name.empty() || !std::regex_match(key, m, kLayerWeight)) continue;
+    H5Names::Layer& layer = layers[std::stoi(m[1].str())];
+    layer.name = full_name.substr(0, full_name.rfind('/'));
+    layer.weights.push_back(full_name + ":0");
+  }
+  for (auto& [index, layer] : layers) names.layers.push_back(std::move(layer));
+  return names;
+}
+
 }  // namespace
 
 WeightsFile h5_to_weights_file(const KerasH5File& file, const std::string& path) {
@@ -177,6 +215,14 @@ WeightsFile h5_to_weights_file(const KerasH5File& file, const std::string& path)
 
 KerasH5File h5_from_weights_file(const WeightsFile& weights) {
   auto record = weights.metadata.find(std::string(kH5NamesKey));
+  auto graph = std::find_if(weights.tensors.begin(), weights.tensors.end(),
+                            [](const auto& t) { return t.first == kObjectGraphKey; });
+  if (record == weights.metadata.end() && graph != weights.tensors.end()) {
+    WeightsFile named = weights;  // the names its object graph records, checked as a record is
+    named.metadata[std::string(kH5NamesKey)] =
+        names_json(names_from_object_graph(weights, graph->second));
+    return h5_from_weights_file(named);
+  }
   if (record == weights.metadata.end()) {
     throw UnimplementedError(weights.path +
                              " was not converted from a Keras .h5, so the layer and weight names "

@@ -25,8 +25,10 @@ inline constexpr std::string_view kH5NamesKey = "keras_h5.names";
 // when two weights would get one key.
 WeightsFile h5_to_weights_file(const KerasH5File& file, const std::string& path);
 
-// The .h5 that h5_to_weights_file recorded in `weights`. Throws
-// UnimplementedError when `weights` has no such record, and
+// The .h5 that h5_to_weights_file recorded in `weights`, or, without that
+// record, the one its object graph (_CHECKPOINTABLE_OBJECT_GRAPH) names: its
+// layers with weights, named by the weights' full names. Throws
+// UnimplementedError when `weights` has neither, and
 // InvalidArgumentError naming the key when a recorded weight's tensor is
 // missing or the record is malformed.
 KerasH5File h5_from_weights_file(const WeightsFile& weights);
