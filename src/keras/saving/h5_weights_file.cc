@@ -2,8 +2,9 @@
 #include "keras/saving/h5_weights_file.h"
 
 #include <algorithm>
-#include <regex>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -167,19 +168,38 @@ std::vector<std::pair<std::string, std::string>> full_names(const WeightsFile& w
   return out;
 }
 
+// <i> of a layer's own weight key "layer_with_weights-<i>/<name>/.ATTRIBUTES/
+// VARIABLE_VALUE" (not a slot), or nullopt. (Parsed by hand: the key comes
+// from the file, and std::regex recurses once per character.)
+std::optional<int> layer_weight_index(std::string_view key) {
+  constexpr std::string_view kPrefix = "layer_with_weights-";
+  constexpr std::string_view kSuffix = "/.ATTRIBUTES/VARIABLE_VALUE";
+  if (!key.starts_with(kPrefix) || !key.ends_with(kSuffix)) return std::nullopt;
+  key = key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+  const size_t slash = key.find('/');
+  if (slash == 0 || slash > 9 || key.find('/', slash + 1) != std::string_view::npos ||
+      slash + 1 == key.size()) {
+    return std::nullopt;
+  }
+  int index = 0;
+  for (char c : key.substr(0, slash)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + (c - '0');
+  }
+  return index;
+}
+
 // The .h5 names of a checkpoint tf.keras (or cairn) wrote with save_weights:
 // each "layer_with_weights-<i>" weight's full name ("dense/kernel") gives
 // its layer ("dense") and .h5 name ("dense/kernel:0"). A weights-only .h5
 // holds no optimizer state, so slots and the optimizer's variables stay out.
 H5Names names_from_object_graph(const WeightsFile& weights, const Tensor& graph) {
-  static const std::regex kLayerWeight(
-      R"(layer_with_weights-([0-9]{1,9})/[^/]+/\.ATTRIBUTES/VARIABLE_VALUE)");
   std::map<int, H5Names::Layer> layers;
   H5Names names;
   for (const auto& [key, full_name] : full_names(weights, graph)) {
-    std::smatch m;
-    if (full_name.empty() || !std::regex_match(key, m, kLayerWeight)) continue;
-    H5Names::Layer& layer = layers[std::stoi(m[1].str())];
+    const std::optional<int> index = layer_weight_index(key);
+    if (full_name.empty() || !index) continue;
+    H5Names::Layer& layer = layers[*index];
     layer.name = full_name.substr(0, full_name.rfind('/'));
     layer.weights.push_back(full_name + ":0");
   }

@@ -2,7 +2,6 @@
 // format's name, what a path's name says, and one reader and writer per
 // format over the format's own library.
 #include <algorithm>
-#include <regex>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
@@ -81,6 +80,16 @@ void write_safetensors_file(WeightsFile weights, const std::string& path, FileSy
   throw_if_error(write_safetensors(fs, path, tensors, weights.metadata));
 }
 
+// A prefix's base name: no extension, a step ("model.ckpt-200") or ".ckpt"
+// ("cp-0001.ckpt").
+bool looks_like_checkpoint_prefix(std::string_view base) {
+  if (base.find('.') == std::string_view::npos || base.ends_with(".ckpt")) return true;
+  const size_t dash = base.rfind('-');
+  const std::string_view step = dash == std::string_view::npos ? "" : base.substr(dash + 1);
+  return !step.empty() &&
+         std::all_of(step.begin(), step.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
 
 std::optional<WeightsFormat> weights_format_from_name(std::string_view name) {
@@ -105,9 +114,7 @@ std::optional<WeightsFormat> weights_format_of_path(std::string_view path) {
   if (is_safetensors_path(base)) return WeightsFormat::kSafetensors;
   if (base.ends_with(".h5") || base.ends_with(".hdf5")) return WeightsFormat::kH5;
   if (is_bundle_file(base)) return WeightsFormat::kCheckpoint;
-  // A prefix: no extension, a step ("model.ckpt-200", "cp-0001.ckpt") or ".ckpt".
-  static const std::regex kPrefix(R"(([^.]*)|(.*-[0-9]+)|(.*\.ckpt(-[0-9]+)?))");
-  if (std::regex_match(base, kPrefix)) return WeightsFormat::kCheckpoint;
+  if (looks_like_checkpoint_prefix(base)) return WeightsFormat::kCheckpoint;
   return std::nullopt;
 }
 
