@@ -16,6 +16,7 @@
 #include "cairn/formats/bundle/checkpoint_state.h"
 #include "cairn/formats/events/event_writer.h"
 #include "cairn/formats/hdf5/keras_h5.h"
+#include "cairn/formats/safetensors/safetensors_writer.h"
 #include "cairn/io/coding.h"
 #include "cairn/io/memory_file_system.h"
 #include "cairn/io/table.h"
@@ -168,6 +169,21 @@ void idx_seeds(const std::string& out) {
   write_seed(out, "int32", std::string(1, '\1') + idx_bytes(0x0C, {2}, 4));
 }
 
+// Files write_safetensors writes: every dtype family, metadata, no tensors.
+void safetensors_seeds(const std::string& out) {
+  MemoryFileSystem fs;
+  const Tensor kernel = Tensor::from_vector<float>({1, 2, 3, 4}, {2, 2});
+  const Tensor step = Tensor::scalar<int64_t>(3);
+  const Tensor mask = Tensor::from_vector<bool>({true, false}, {2});
+  const Tensor h = Tensor::from_vector<half>({half::from_float(1.5f)}, {1});
+  const std::vector<SafetensorsTensor> tensors = {
+      {"dense/kernel", &kernel}, {"step", &step}, {"mask", &mask}, {"h", &h}};
+  throw_if_error(write_safetensors(fs, "/a", tensors, {{"format", "tf"}}));
+  write_seed(out, "tensors", value_or_throw(fs.read_file("/a")));
+  throw_if_error(write_safetensors(fs, "/b", {}));
+  write_seed(out, "empty", value_or_throw(fs.read_file("/b")));
+}
+
 void json_input_seeds(const std::string& out) {
   write_seed(out, "matrix", "[[1, 2.5], [-3, 4e2]]");
   write_seed(out, "scalar", "7");
@@ -188,6 +204,7 @@ int main(int argc, char** argv) {
     cairn::bundle_seeds(out + "/bundle_reader_fuzzer");
     cairn::state_seeds(out + "/checkpoint_state_fuzzer");
     cairn::event_seeds(out + "/event_reader_fuzzer");
+    cairn::safetensors_seeds(out + "/safetensors_reader_fuzzer");
     cairn::keras_seeds(out + "/keras_h5_fuzzer", out + "/keras_config_fuzzer");
     cairn::saved_model_seeds(out + "/saved_model_fuzzer");
     cairn::model_spec_seeds(out + "/model_spec_fuzzer");

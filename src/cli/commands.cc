@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/convert_command.h"
 #include "cli/diff_command.h"
 #include "cli/estimator_commands.h"
 #include "cli/events_command.h"
@@ -26,9 +27,13 @@ struct InspectFlags {
 
 Command inspect_command() {
   return make_command<InspectFlags>(
-      "inspect", "List the tensors of a checkpoint (a prefix, one of its files, or a model dir)",
+      "inspect",
+      "List the tensors of a checkpoint (a prefix, one of its files, or a model dir) or of a "
+      ".h5, .safetensors, .keras or .weights.h5 file",
       [](CLI::App& cmd, InspectFlags& f) {
-        cmd.add_option("path", f.options.path, "Checkpoint prefix or model directory")->required();
+        cmd.add_option("path", f.options.path,
+                       "Checkpoint prefix or model directory, or a weights file")
+            ->required();
         cmd.add_option("--tensor", f.tensor, "Print this tensor's values");
         cmd.add_flag("--all", f.options.all, "Print every tensor's values");
         cmd.add_flag("--json", f.options.json,
@@ -199,12 +204,30 @@ Command export_command() {
       });
 }
 
+Command convert_command() {
+  return make_command<ConvertCommand>(
+      "convert",
+      "Convert weights between checkpoints, .h5, .safetensors, .keras and .weights.h5, bit for bit",
+      [](CLI::App& cmd, ConvertCommand& c) {
+        cmd.add_option("in", c.in, "Checkpoint prefix or model directory, or a weights file")
+            ->required();
+        cmd.add_option("out", c.out, "Checkpoint prefix or weights file to write")->required();
+        cmd.add_option("--format", c.format,
+                       "checkpoint (tf), h5, safetensors, keras or weights.h5 (default: from OUT)");
+        cmd.add_flag("--force", c.force, "Replace OUT if it exists");
+      },
+      [](CLI::App&, ConvertCommand& c, std::ostream& out, std::ostream& err) {
+        return run_convert(c, out, err);
+      });
+}
+
 }  // namespace
 
 std::vector<Command> cairn_commands() {
   return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
           summary_command(), verify_command(), saved_model_command(), export_command(),
-          ls_command(),      diff_command(),   events_command(),      plot_command()};
+          ls_command(),      diff_command(),   events_command(),      plot_command(),
+          convert_command()};
 }
 
 }  // namespace cairn::cli

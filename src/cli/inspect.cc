@@ -1,11 +1,15 @@
 #include "cli/inspect.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/keras/convert.h"
 #include "cli/nested_arrays.h"
 #include "cli/shortest_text.h"
 
@@ -85,22 +89,61 @@ json json_values(const Tensor& t) {
 
 bool has_numeric_values(DType dtype) { return is_fixed_width(dtype); }
 
-json tensor_json(const CheckpointReader& reader, const VariableInfo& v, bool want_values) {
+// What inspect lists: a checkpoint, whose tensors are read as they are
+// printed, or another weights file (keras/convert.h), read whole.
+struct InspectSource {
+  std::string path;                     // the checkpoint prefix or the file
+  std::vector<VariableInfo> variables;  // sorted by name
+  std::function<Tensor(const std::string&)> get_tensor;
+
+  bool has_tensor(const std::string& name) const {
+    return std::any_of(variables.begin(), variables.end(),
+                       [&](const VariableInfo& v) { return v.name == name; });
+  }
+};
+
+InspectSource checkpoint_source(const std::string& path) {
+  auto reader = std::make_shared<CheckpointReader>(path);
+  return {reader->prefix(), reader->list_variables(),
+          [reader](const std::string& name) { return reader->get_tensor(name); }};
+}
+
+InspectSource weights_file_source(const std::string& path) {
+  auto file = std::make_shared<keras::WeightsFile>(keras::read_weights_file(path));
+  InspectSource source{file->path, {}, [file](const std::string& name) {
+                         for (const auto& [n, t] : file->tensors) {
+                           if (n == name) return t;
+                         }
+                         throw NotFoundError("tensor '" + name + "' is not in " + file->path);
+                       }};
+  for (const auto& [name, t] : file->tensors)
+    source.variables.push_back({name, t.dtype(), t.shape()});
+  return source;
+}
+
+// A checkpoint unless the path names another weights file.
+InspectSource open_source(const std::string& path) {
+  const std::optional<keras::WeightsFormat> format = keras::weights_format_of_path(path);
+  if (!format || *format == keras::WeightsFormat::kCheckpoint) return checkpoint_source(path);
+  return weights_file_source(path);
+}
+
+json tensor_json(const InspectSource& source, const VariableInfo& v, bool want_values) {
   json entry = {{"name", v.name}, {"dtype", dtype_name(v.dtype)}, {"shape", v.shape.dims()}};
   if (want_values && has_numeric_values(v.dtype)) {
-    entry["values"] = json_values(reader.get_tensor(v.name));
+    entry["values"] = json_values(source.get_tensor(v.name));
   }
   return entry;
 }
 
-void print_json(const CheckpointReader& reader, const InspectOptions& o, std::ostream& out) {
+void print_json(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
   json tensors = json::array();
-  for (const VariableInfo& v : reader.list_variables()) {
+  for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
     bool small = v.shape.num_elements() <= kJsonValuesLimit;
-    tensors.push_back(tensor_json(reader, v, o.all || o.tensor || small));
+    tensors.push_back(tensor_json(source, v, o.all || o.tensor || small));
   }
-  json doc = {{"prefix", reader.prefix()}, {"tensors", tensors}};
+  json doc = {{"prefix", source.path}, {"tensors", tensors}};
   out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
@@ -108,20 +151,20 @@ void print_line(const VariableInfo& v, std::ostream& out) {
   out << v.name << "\t" << dtype_name(v.dtype) << "\t" << v.shape.to_string() << "\n";
 }
 
-void print_values(const CheckpointReader& reader, const VariableInfo& v, std::ostream& out) {
+void print_values(const InspectSource& source, const VariableInfo& v, std::ostream& out) {
   print_line(v, out);
   if (!has_math(v.dtype)) {
     out << "  (" << dtype_name(v.dtype) << " values are not decoded)\n";
     return;
   }
-  out << "  " << format_values(reader.get_tensor(v.name)) << "\n";
+  out << "  " << format_values(source.get_tensor(v.name)) << "\n";
 }
 
-void print_text(const CheckpointReader& reader, const InspectOptions& o, std::ostream& out) {
-  for (const VariableInfo& v : reader.list_variables()) {
+void print_text(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
+  for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
     if (o.tensor || o.all) {
-      print_values(reader, v, out);
+      print_values(source, v, out);
     } else {
       print_line(v, out);
     }
@@ -138,15 +181,14 @@ std::string format_values(const Tensor& tensor) {
 
 int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& err) {
   try {
-    CheckpointReader reader(options.path);
-    if (options.tensor && !reader.has_tensor(*options.tensor)) {
-      throw NotFoundError("tensor '" + *options.tensor + "' is not in checkpoint " +
-                          reader.prefix());
+    const InspectSource source = open_source(options.path);
+    if (options.tensor && !source.has_tensor(*options.tensor)) {
+      throw NotFoundError("tensor '" + *options.tensor + "' is not in " + source.path);
     }
     if (options.json) {
-      print_json(reader, options, out);
+      print_json(source, options, out);
     } else {
-      print_text(reader, options, out);
+      print_text(source, options, out);
     }
     return 0;
   } catch (const Error& e) {

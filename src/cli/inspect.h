@@ -1,10 +1,13 @@
 // `cairn inspect`: what a checkpoint holds, like TensorFlow's
-// inspect_checkpoint tool.
+// inspect_checkpoint tool; also what a weights file holds (.h5, .hdf5,
+// .safetensors, .keras, .weights.h5), its tensors named as `cairn convert`
+// names them (cairn/keras/convert.h).
 //
 //   cairn inspect models/iris                      name, dtype, shape per line
 //   cairn inspect models/iris --tensor global_step  that tensor's values
 //   cairn inspect models/iris/model.ckpt-200 --all  every tensor's values
 //   cairn inspect models/iris --json                machine-readable listing
+//   cairn inspect model.safetensors --all            a safetensors file's values
 #pragma once
 
 #include <iosfwd>
@@ -16,7 +19,7 @@
 namespace cairn::cli {
 
 struct InspectOptions {
-  std::string path;                   // prefix, one of its files, or a model dir
+  std::string path;                   // prefix, one of its files, a model dir, or a weights file
   std::optional<std::string> tensor;  // print only this tensor, with values
   bool all = false;                   // print every tensor's values
   bool json = false;                  // one JSON document instead of text

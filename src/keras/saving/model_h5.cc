@@ -6,22 +6,11 @@
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/formats/json_limits.h"
 #include "keras/saving/model_config.h"
+#include "keras/saving/weights_tf.h"
 
 namespace cairn::keras::internal {
 
 namespace {
-
-// "dense/kernel:0" -> "kernel"; Keras 3's "sequential_12/dense_35/kernel" -> "kernel".
-std::string weight_suffix(const std::string& name) {
-  std::string base = name.substr(name.rfind('/') + 1);
-  const size_t colon = base.rfind(':');
-  return colon == std::string::npos ? base : base.substr(0, colon);
-}
-
-std::string without_device_suffix(const std::string& name) {
-  const size_t colon = name.rfind(':');
-  return colon == std::string::npos ? name : name.substr(0, colon);
-}
 
 std::vector<H5LayerWeights> layer_weights(const Sequential& model) {
   std::vector<H5LayerWeights> layers;

@@ -10,15 +10,27 @@
 
 namespace cairn::keras::internal {
 
+std::string weight_suffix(const std::string& name) {
+  std::string base = name.substr(name.rfind('/') + 1);
+  const size_t colon = base.rfind(':');
+  return colon == std::string::npos ? base : base.substr(0, colon);
+}
+
+std::string without_device_suffix(const std::string& name) {
+  const size_t colon = name.rfind(':');
+  return colon == std::string::npos ? name : name.substr(0, colon);
+}
+
+std::string layer_weight_key(const std::string& layer_object, const std::string& weight_name) {
+  return object_variable_key(layer_object + "/" + weight_suffix(weight_name));
+}
+
 namespace {
 
 // "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE".
 std::string iterations_key() {
   return object_variable_key(std::string("optimizer/") + kOptimizerIterations);
 }
-
-// The part of a variable name after its layer: "dense_1/kernel" -> "kernel".
-std::string weight_suffix(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
 struct KeyedVariable {
   std::string key;        // object-based checkpoint key
@@ -36,9 +48,8 @@ std::vector<KeyedVariable> layer_variables(
     if (weights.empty()) continue;
     const std::string object = keras_layer_object(scheme, i, weighted++);
     for (nn::Variable* w : weights) {
-      const std::string key = scheme == KerasKeyScheme::kVariableName
-                                  ? w->name
-                                  : object_variable_key(object + "/" + weight_suffix(w->name));
+      const std::string key =
+          scheme == KerasKeyScheme::kVariableName ? w->name : layer_weight_key(object, w->name);
       out.push_back({key, w->name, w});
     }
   }

@@ -31,6 +31,23 @@ NamedTensors optimizer_hyperparameters(const Sequential& model);
 nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight,
                              const std::string& slot);
 
+// The one home of how a Keras weight's name becomes part of a checkpoint key
+// (save_weights, load_weights, the .h5 loaders and `cairn convert`).
+
+// The part of a Keras weight name after its layer, without a ":N" device
+// suffix: "dense_1/kernel" -> "kernel", "dense/kernel:0" -> "kernel", Keras
+// 3's "sequential_12/dense_35/kernel" -> "kernel".
+std::string weight_suffix(const std::string& name);
+
+// A weight's name without its ":N" device suffix: "dense/kernel:0" -> "dense/kernel".
+std::string without_device_suffix(const std::string& name);
+
+// The object-based key tf.keras saves weight `weight_name` of the layer at
+// object path `layer_object` under:
+//   ("layer_with_weights-0", "dense/kernel:0")
+//     -> "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"
+std::string layer_weight_key(const std::string& layer_object, const std::string& weight_name);
+
 // `extra` tensors (already object-keyed) are saved alongside.
 // What save_tf_weights writes: references to the model's variables and
 // optimizer slots (no copies), plus the small tensors made for the save (the
