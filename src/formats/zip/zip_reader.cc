@@ -21,6 +21,8 @@ struct ZipReader::Archive {
 
 namespace {
 
+constexpr size_t kEndRecordSize = 22;  // APPNOTE 4.3.16, without a comment
+
 std::string error_text(zip_error_t* error) {
   std::string text = zip_error_strerror(error);
   zip_error_fini(error);
@@ -56,6 +58,12 @@ ZipReader& ZipReader::operator=(ZipReader&&) noexcept = default;
 ZipReader::~ZipReader() = default;
 
 Result<ZipReader> ZipReader::open(std::string bytes, std::string path) {
+  // libzip takes an empty buffer for an empty archive; a file has at least
+  // its end of central directory record.
+  if (bytes.size() < kEndRecordSize) {
+    return data_loss_error(path + ": not a valid ZIP archive (" + std::to_string(bytes.size()) +
+                           " bytes, shorter than the end of central directory record)");
+  }
   auto archive = std::make_unique<Archive>();
   archive->bytes = std::move(bytes);
   zip_error_t error;
