@@ -10,6 +10,7 @@
 
 #include <fstream>
 
+#include "cairn/core/errors.h"
 #include "cairn/formats/zip/zip_archive.h"
 #include "cairn/io/memory_file_system.h"
 #include "testing/test_util.h"
