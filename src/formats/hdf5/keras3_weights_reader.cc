@@ -39,7 +39,7 @@ bool split_dataset(std::string_view dataset, std::string& object, size_t& index)
 
 // The datasets of each object, by index; DATA_LOSS for one outside a vars group.
 Result<std::map<std::string, std::map<size_t, std::string>>> group_datasets(hid_t root,
-                                                                           uint64_t size) {
+                                                                            uint64_t size) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> datasets, h5::list_datasets(root, size));
   std::map<std::string, std::map<size_t, std::string>> objects;
   for (const std::string& dataset : datasets) {

@@ -51,7 +51,8 @@ TEST(Keras3WeightsTest, FixtureWeightsDecodeWithKeras3Paths) {
 TEST(Keras3WeightsTest, EncodeDecodeRoundTripKeepsEmptyObjects) {
   Keras3Weights w;
   w.objects.push_back({.path = "", .name = "sequential", .vars = {}});
-  w.objects.push_back({.path = "layers/dense", .name = "d", .vars = {matrix(2, 3, 1), matrix(1, 3, 7)}});
+  w.objects.push_back(
+      {.path = "layers/dense", .name = "d", .vars = {matrix(2, 3, 1), matrix(1, 3, 7)}});
   w.objects.push_back({.path = "layers/dropout", .name = "drop", .vars = {}});
   w.objects.push_back({.path = "optimizer", .name = "adam", .vars = {Tensor::scalar<int64_t>(5)}});
   const std::string bytes = value_or_throw(encode_keras3_weights(w));
@@ -103,21 +104,21 @@ TEST(Keras3WeightsTest, ShardedManifestStaysInItsDirectory) {
   MemoryFileSystem fs;
   Keras3Weights part;
   part.objects.push_back({.path = "layers/dense", .name = "d", .vars = {matrix(2, 2, 0)}});
-  ASSERT_TRUE(fs.write_file_atomically("/w/m_00000.weights.h5",
-                                       value_or_throw(encode_keras3_weights(part))).ok());
-  ASSERT_TRUE(fs.write_file_atomically(
-                    "/w/m.weights.json",
-                    R"({"metadata": {"total_size": 16},
+  ASSERT_TRUE(
+      fs.write_file_atomically("/w/m_00000.weights.h5", value_or_throw(encode_keras3_weights(part)))
+          .ok());
+  ASSERT_TRUE(fs.write_file_atomically("/w/m.weights.json",
+                                       R"({"metadata": {"total_size": 16},
                         "weight_map": {"/layers/dense/vars": "m_00000.weights.h5"}})")
                   .ok());
   Keras3Weights read = value_or_throw(read_keras3_sharded_weights("/w/m.weights.json", fs));
   ASSERT_NE(read.find("layers/dense"), nullptr);
   EXPECT_TRUE(read.find("layers/dense")->vars[0] == matrix(2, 2, 0));
 
-  ASSERT_TRUE(fs.write_file_atomically(
-                    "/w/evil.weights.json",
-                    R"({"weight_map": {"/layers/dense/vars": "../secret.weights.h5"}})")
-                  .ok());
+  ASSERT_TRUE(
+      fs.write_file_atomically("/w/evil.weights.json",
+                               R"({"weight_map": {"/layers/dense/vars": "../secret.weights.h5"}})")
+          .ok());
   Result<Keras3Weights> evil = read_keras3_sharded_weights("/w/evil.weights.json", fs);
   EXPECT_EQ(evil.status().code(), StatusCode::kDataLoss);
   EXPECT_THAT(evil.status().message(), HasSubstr("evil.weights.json: shard '../secret"));

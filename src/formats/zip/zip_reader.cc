@@ -81,8 +81,9 @@ Result<ZipReader> ZipReader::open(std::string bytes, std::string path) {
   const zip_int64_t count = zip_get_num_entries(reader.archive_->zip, 0);
   for (zip_int64_t i = 0; i < count; ++i) {
     const char* name = zip_get_name(reader.archive_->zip, static_cast<zip_uint64_t>(i), 0);
-    if (name == nullptr) return data_loss_error(reader.path_ + ": entry " + std::to_string(i) +
-                                                " has no readable name");
+    if (name == nullptr)
+      return data_loss_error(reader.path_ + ": entry " + std::to_string(i) +
+                             " has no readable name");
     reader.names_.emplace_back(name);
   }
   return reader;
@@ -117,8 +118,8 @@ Result<std::string> ZipReader::read(std::string_view name, uint64_t max_bytes) c
   Status read = read_exactly(file, out, stat.size, what);
   const int closed = zip_fclose(file);
   CAIRN_RETURN_IF_ERROR(read);
-  if (closed != 0) return data_loss_error(what + ": damaged (libzip error " +
-                                          std::to_string(closed) + ")");
+  if (closed != 0)
+    return data_loss_error(what + ": damaged (libzip error " + std::to_string(closed) + ")");
   return out;
 }
 

@@ -157,7 +157,8 @@ TEST(Keras3SavingTest, SaveWeightsWritesKeras3LayoutAndLoadsBack) {
   if (cairn::testing::python_has_modules("h5py")) {
     auto run = cairn::testing::run_command(
         "/usr/bin/python3 -c \"import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
-        "print(sorted(f['layers'].keys()), list(f['layers/dense/vars'].keys()))\" " + path);
+        "print(sorted(f['layers'].keys()), list(f['layers/dense/vars'].keys()))\" " +
+        path);
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_EQ(run.out, "['dense', 'dense_1', 'dropout'] ['0', '1']\n");
   }
@@ -213,10 +214,10 @@ std::string archive_with_config(Sequential& model, const nlohmann::ordered_json&
                                 const std::string& dir) {
   model.save(dir + "/base.keras");
   ZipReader base = value_or_throw(ZipReader::open(read_bytes(dir + "/base.keras"), "base"));
-  return value_or_throw(write_zip({{"metadata.json", R"({"keras_version": "3.10.0"})"},
-                                   {"config.json", config.dump()},
-                                   {"model.weights.h5",
-                                    value_or_throw(base.read("model.weights.h5", 1 << 24))}}));
+  return value_or_throw(
+      write_zip({{"metadata.json", R"({"keras_version": "3.10.0"})"},
+                 {"config.json", config.dump()},
+                 {"model.weights.h5", value_or_throw(base.read("model.weights.h5", 1 << 24))}}));
 }
 
 nlohmann::ordered_json config_of(const std::string& dir) {
@@ -276,9 +277,9 @@ TEST(Keras3SavingTest, DamagedArchivesNameTheFileAndEntry) {
   }
   ZipReader zip = value_or_throw(ZipReader::open(bytes, good));
   write_bytes(dir.path() + "/noconfig.keras",
-              value_or_throw(write_zip({{"metadata.json", "{}"},
-                                        {"model.weights.h5",
-                                         value_or_throw(zip.read("model.weights.h5", 1 << 24))}})));
+              value_or_throw(write_zip(
+                  {{"metadata.json", "{}"},
+                   {"model.weights.h5", value_or_throw(zip.read("model.weights.h5", 1 << 24))}})));
   try {
     load_model(dir.path() + "/noconfig.keras");
     FAIL();

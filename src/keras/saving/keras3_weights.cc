@@ -122,8 +122,8 @@ void plan_optimizer(Sequential& model, const Keras3Weights& weights, RestorePlan
   const std::vector<nn::Variable*> slots = keras3_slots(model);
   if (saved->vars.size() != slots.size() + 2) {
     model.output() << "WARNING: skipping the optimizer's state: '" << saved->name << "' saved "
-                   << saved->vars.size() << " variables, " << model.optimizer()->name()
-                   << " has " << slots.size() + 2 << "\n";
+                   << saved->vars.size() << " variables, " << model.optimizer()->name() << " has "
+                   << slots.size() + 2 << "\n";
     return;
   }
   iterations = Tensor(saved->vars[0].dtype(), saved->vars[0].shape());
@@ -164,7 +164,8 @@ void assign_keras3_weights(Sequential& model, const Keras3Weights& weights,
 }
 
 void save_keras3_weights(FileSystem& fs, Sequential& model, const std::string& path) {
-  if (model.weights().empty()) throw FailedPreconditionError("save_weights: the model has no weights yet");
+  if (model.weights().empty())
+    throw FailedPreconditionError("save_weights: the model has no weights yet");
   Result<std::string> bytes = encode_keras3_weights(keras3_weights_of(model));
   if (!bytes.ok()) throw_if_error(bytes.status().with_context(path));
   throw_if_error(fs.write_file_atomically(path, *bytes));

@@ -28,17 +28,16 @@ std::string python_code_in(const Json& object) {
     return "";
   }
   if (!object.is_object()) return "";
-  const std::string class_name =
-      object.contains("class_name") && object["class_name"].is_string()
-          ? object["class_name"].get<std::string>()
-          : "";
+  const std::string class_name = object.contains("class_name") && object["class_name"].is_string()
+                                     ? object["class_name"].get<std::string>()
+                                     : "";
   if (class_name == "Lambda") return "a Lambda layer (its function is Python bytecode)";
   if (class_name == "__lambda__") return "a Python lambda";
   if (object.contains("module") && object["module"].is_string()) {
     const std::string module = object["module"].get<std::string>();
     if (!is_keras_module(module)) {
-      return "the custom " + (class_name.empty() ? std::string("object") : "class '" + class_name +
-                                                                              "'") +
+      return "the custom " +
+             (class_name.empty() ? std::string("object") : "class '" + class_name + "'") +
              " from module '" + module + "'";
     }
   }

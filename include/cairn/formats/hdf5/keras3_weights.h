@@ -33,8 +33,8 @@ namespace cairn {
 
 // One object's variables: `<path>/vars/0` .. `<path>/vars/<n-1>`.
 struct Keras3Vars {
-  std::string path;         // "layers/dense", "optimizer"; "" for the model itself
-  std::string name;         // the `name` attribute of its vars group ("" if absent)
+  std::string path;          // "layers/dense", "optimizer"; "" for the model itself
+  std::string name;          // the `name` attribute of its vars group ("" if absent)
   std::vector<Tensor> vars;  // in Keras's order
   // The index of vars[0]: 0, except in a shard that holds the rest of an
   // object whose first variables are in an earlier shard.
