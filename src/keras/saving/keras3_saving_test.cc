@@ -262,6 +262,20 @@ TEST(Keras3SavingTest, SafeModeRefusesLambdaAndCustomLayers) {
   EXPECT_TRUE(same_weights(model, trusted));
 }
 
+// model.build((None, 4)) without an Input: only build_input_shape says the input.
+TEST(Keras3SavingTest, ModelWithoutInputLayerIsBuiltFromBuildInputShape) {
+  cairn::testing::TempDir dir;
+  Sequential model = trained_classifier();
+  model.save(dir.path() + "/base.keras");
+  nlohmann::ordered_json config = config_of(dir.path());
+  config["config"]["layers"].erase(0);
+  const std::string path = dir.path() + "/built.keras";
+  write_bytes(path, archive_with_config(model, config, dir.path()));
+  Sequential back = load_model(path);
+  EXPECT_EQ(back.input_shape(), Shape{4});
+  EXPECT_TRUE(same_weights(model, back));
+}
+
 TEST(Keras3SavingTest, DamagedArchivesNameTheFileAndEntry) {
   cairn::testing::TempDir dir;
   Sequential model = trained_classifier();
