@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   libhdf5-dev zlib1g-dev dataset-fashion-mnist
+  libzip-dev  # Keras 3 .keras files (src/formats/zip)
   libopenblas-dev  # the layers' matrix products (src/nn/gemm.cc)
   libcairo2-dev fonts-dejavu-core  # `cairn plot`'s charts (src/plot), and a font for their text
   openmpi-bin libopenmpi-dev  # `mpirun` and the MPI library of the process group (src/distribute)

@@ -12,7 +12,7 @@ set -uo pipefail
 
 build=${1:?usage: run-fuzz.sh BUILD_DIR}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"bundle_reader checkpoint_state event_reader safetensors_reader keras_h5 keras_config saved_model model_spec csv idx json_input"}
+targets=${FUZZ_TARGETS:-"bundle_reader checkpoint_state event_reader safetensors_reader keras_h5 keras_config keras_archive saved_model model_spec csv idx json_input"}
 root=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=$root/../shared/fixtures
 out=$build/fuzz
@@ -29,6 +29,7 @@ fixture_files() {
     event_reader) find "$fixtures" -type f -name 'events.out.tfevents.*' -size -1024k ;;
     keras_h5) find "$fixtures" -type f -name '*.h5' -size -1024k ;;
     safetensors_reader) find "$fixtures" -type f -name '*.safetensors' -size -64k ;;
+    keras_archive) find "$fixtures" -type f -name '*.keras' -size -1024k ;;
     csv) find "$fixtures" -type f -name '*.csv' -size -8k ;;
   esac
 }
@@ -41,6 +42,7 @@ max_len() {
     safetensors_reader) echo 4096 ;;
     keras_h5) echo 65536 ;;
     keras_config) echo 8192 ;;
+    keras_archive) echo 65536 ;;
     saved_model) echo 16384 ;;
     model_spec) echo 4096 ;;
     csv) echo 8192 ;;

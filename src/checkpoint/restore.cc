@@ -3,11 +3,11 @@
 #include "cairn/checkpoint/restore.h"
 
 #include <algorithm>
-#include <set>
 #include <string_view>
 
 #include "cairn/core/errors.h"
 #include "checkpoint/newest_intact.h"
+#include "checkpoint/restore_match.h"
 
 namespace cairn {
 namespace {
@@ -18,37 +18,15 @@ struct MatchedPlan {
   std::vector<BundleReadTarget> reads;
 };
 
-const BundleEntry* first_stored(const BundleReader& bundle, const std::vector<std::string>& keys) {
-  for (const std::string& key : keys) {
-    if (const BundleEntry* e = bundle.find(key)) return e;
-  }
-  return nullptr;
-}
-
 MatchedPlan match(const BundleReader& bundle, const RestorePlan& plan) {
-  MatchedPlan out;
-  out.report.config_diffs = plan.config_diffs;
-  std::set<std::string_view> used;
-  for (const RestoreTarget& t : plan.targets) {
-    const ReportedTensor model{t.name, t.value->dtype(), t.value->shape()};
-    const BundleEntry* e = first_stored(bundle, t.keys);
-    if (e == nullptr) {
-      if (t.required) out.report.missing.push_back({model, {t.keys.empty() ? "" : t.keys[0]}});
-      continue;
-    }
-    used.insert(e->name);
-    if (e->dtype != model.dtype || !(e->shape == model.shape)) {
-      out.report.mismatched.push_back({model, {e->name, e->dtype, e->shape}});
-      continue;
-    }
-    out.reads.push_back({e, t.value});
-  }
-  for (const BundleEntry& e : bundle.entries()) {
-    if (used.contains(e.name)) continue;
-    out.report.unused.push_back({e.name, e.dtype, e.shape});
-    if (plan.unused_is_error && plan.unused_is_error(e.name)) {
-      out.report.extra.push_back(out.report.unused.back());
-    }
+  const std::vector<BundleEntry>& entries = bundle.entries();
+  std::vector<internal::StoredTensor> stored;
+  stored.reserve(entries.size());
+  for (const BundleEntry& e : entries) stored.push_back({e.name, e.dtype, e.shape});
+  internal::PlanMatch matched = internal::match_plan(plan, stored);
+  MatchedPlan out{.report = std::move(matched.report), .reads = {}};
+  for (auto [target, entry] : matched.matched) {
+    out.reads.push_back({&entries[entry], plan.targets[target].value});
   }
   return out;
 }

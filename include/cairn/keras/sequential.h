@@ -19,6 +19,8 @@
 //   model.save_weights("checkpoints/my_checkpoint");       // TF checkpoint (object-based keys)
 //   model.save("my_model.h5");                             // Keras 2 HDF5, with optimizer state
 //   keras::Sequential again = keras::load_model("my_model.h5");
+//   model.save("my_model.keras");                          // Keras 3 .keras (ZIP)
+//   model.save_weights("my.weights.h5");                   // Keras 3 weights layout
 //
 // Every file the model reads or writes (save_weights, load_weights, save,
 // export_model, and the callbacks of its fit(): ModelCheckpoint,
@@ -112,8 +114,21 @@ struct EvaluateOptions {
 };
 
 struct SaveWeightsOptions {
-  // "tf" or "h5"; empty: "h5" when the path ends in .h5/.hdf5/.keras, else "tf".
+  // "tf" or "h5"; empty: Keras 3's layout for a path ending in .weights.h5,
+  // "h5" (Keras 2's) for other paths ending in .h5/.hdf5/.keras, else "tf".
   std::string save_format;
+};
+
+struct SaveOptions {
+  // For a .keras path: false writes Keras 3's unzipped form, a directory
+  // holding metadata.json, config.json and model.weights.h5.
+  bool zipped = true;
+};
+
+struct LoadModelOptions {
+  // As Keras 3's: refuse a config holding Python code (a Lambda layer, a
+  // custom class or function) before building anything, naming the layer.
+  bool safe_mode = true;
 };
 
 class Sequential {
@@ -151,17 +166,19 @@ class Sequential {
 
   // Weights only: a TF checkpoint (prefix.index, prefix.data-00000-of-00001,
   // `checkpoint` beside it; tf.keras's object-based keys, optimizer slots
-  // included once compiled and trained) or Keras's HDF5 weights file.
+  // included once compiled and trained), Keras 3's "x.weights.h5"
+  // (layers/<class>/vars/<i>, optimizer/vars/<i>) or Keras 2's HDF5 weights file.
   void save_weights(const std::string& path, const SaveWeightsOptions& options = {});
   // Loads what save_weights (or Keras) wrote; a path may be a checkpoint
-  // prefix, a directory (its newest checkpoint) or an .h5 file. Throws
+  // prefix, a directory (its newest checkpoint), an .h5 file, Keras 3's
+  // .weights.h5, its sharded .weights.json, or a .keras file. Throws
   // InvalidArgumentError listing every mismatch when the architectures differ.
   void load_weights(const std::string& path);
-  // The whole model: a path ending in .h5/.hdf5/.keras gets Keras 2 HDF5
-  // (architecture, weights, optimizer state); any other path a TensorFlow
-  // SavedModel directory for serving (saved_model.pb, variables/, assets/),
-  // as tf.keras's model.save(dir) in TensorFlow 2.
-  void save(const std::string& path);
+  // The whole model (architecture, weights, optimizer state): a path ending
+  // in .keras gets Keras 3's .keras ZIP archive; .h5/.hdf5 Keras 2 HDF5; any
+  // other path a TensorFlow SavedModel directory for serving (saved_model.pb,
+  // variables/, assets/), as tf.keras's model.save(dir) in TensorFlow 2.
+  void save(const std::string& path, const SaveOptions& options = {});
   // Exports the model for serving: format "saved_model", "onnx" or "tfjs"
   // (see cairn/formats/export.h). Dropout layers are left out.
   void export_model(const std::string& path, const std::string& format);
@@ -257,11 +274,16 @@ class Sequential {
   ProcessGroup* process_group_ = &single_process();
 };
 
-// Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5):
-// architecture, weights, and optimizer state where names match. Throws
-// InvalidArgumentError naming a layer class cairn does not have. The file is
-// read through `fs`, which the model keeps as its file_system().
+// Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5,
+// Keras 3's .keras archive or its unzipped directory): architecture,
+// weights, and optimizer state where names match. Throws
+// InvalidArgumentError naming a layer class cairn does not have, or (with
+// safe_mode, the default) a layer holding Python code. The file is read
+// through `fs`, which the model keeps as its file_system().
 Sequential load_model(const std::string& path, FileSystem& fs = default_file_system());
+// The same with options: load_model("m.keras", {.safe_mode = false}).
+Sequential load_model(const std::string& path, const LoadModelOptions& options,
+                      FileSystem& fs = default_file_system());
 
 // Makes every model created afterwards reproducible (initial weights,
 // shuffling, dropout), as tf.keras.utils.set_random_seed.

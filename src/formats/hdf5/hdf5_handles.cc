@@ -131,6 +131,32 @@ bool has_link(hid_t loc, const std::string& name) {
 
 bool has_attribute(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
 
+Status check_relative_path(std::string_view kind, const std::string& name) {
+  size_t begin = 0;
+  while (true) {
+    const size_t end = std::min(name.find('/', begin), name.size());
+    const std::string_view part = std::string_view(name).substr(begin, end - begin);
+    if (part.empty() || part == ".") {
+      return invalid_argument_error(std::string(kind) + " name '" + name +
+                                    "' has an empty or '.' path component");
+    }
+    if (end == name.size()) return ok_status();
+    begin = end + 1;
+  }
+}
+
+Result<Handle> create_group(hid_t loc, const std::string& name) {
+  Handle links = own_plist(H5Pcreate(H5P_LINK_CREATE));
+  Handle group;
+  if (links && H5Pset_create_intermediate_group(links.get(), 1) >= 0) {
+    group = Handle(H5Gcreate2(loc, name.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  }
+  if (!group) {
+    return internal_error(with_reason("cannot create group " + child_path(object_path(loc), name)));
+  }
+  return group;
+}
+
 Result<Handle> create_memory_file() {
   Handle fapl = memory_access_list();
   Handle file;

@@ -87,6 +87,15 @@ bool has_link(hid_t loc, const std::string& name);
 // True when `loc` has an attribute called `name`.
 bool has_attribute(hid_t loc, const std::string& name);
 
+// OK when `name` can be an HDF5 path below a group: '/'-separated components
+// that are neither empty nor "." (a leading '/' would make it absolute);
+// INVALID_ARGUMENT naming the `kind` of name ("layer", "weight") otherwise.
+Status check_relative_path(std::string_view kind, const std::string& name);
+
+// Creates the group `name` under `loc`, and any missing groups on its
+// '/'-separated path; INTERNAL naming the path if HDF5 fails (e.g. it exists).
+Result<Handle> create_group(hid_t loc, const std::string& name);
+
 // A new, empty HDF5 file held in memory only.
 Result<Handle> create_memory_file();
 // Flushes `file` and returns its complete image: the bytes of a .h5 file.

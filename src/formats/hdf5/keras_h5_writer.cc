@@ -23,26 +23,10 @@ namespace {
 
 namespace h5 = internal::h5;
 
-// A name becomes an HDF5 path below a group: '/'-separated components that
-// are neither empty nor "." (a leading '/' would make it absolute).
-Status check_name(std::string_view kind, const std::string& name) {
-  size_t begin = 0;
-  while (true) {
-    const size_t end = std::min(name.find('/', begin), name.size());
-    const std::string_view part = std::string_view(name).substr(begin, end - begin);
-    if (part.empty() || part == ".") {
-      return invalid_argument_error(std::string(kind) + " name '" + name +
-                                    "' has an empty or '.' path component");
-    }
-    if (end == name.size()) return ok_status();
-    begin = end + 1;
-  }
-}
-
 Status check_weights(std::string_view owner, const std::vector<H5Weight>& weights) {
   std::set<std::string> seen;
   for (const H5Weight& w : weights) {
-    CAIRN_RETURN_IF_ERROR(check_name("weight", w.name));
+    CAIRN_RETURN_IF_ERROR(h5::check_relative_path("weight", w.name));
     if (!seen.insert(w.name).second) {
       return invalid_argument_error(std::string(owner) + ": weight '" + w.name + "' appears twice");
     }
@@ -64,27 +48,13 @@ Status check_file(const KerasH5File& file) {
   }
   std::set<std::string> seen;
   for (const H5LayerWeights& layer : file.layers) {
-    CAIRN_RETURN_IF_ERROR(check_name("layer", layer.layer_name));
+    CAIRN_RETURN_IF_ERROR(h5::check_relative_path("layer", layer.layer_name));
     if (!seen.insert(layer.layer_name).second) {
       return invalid_argument_error("layer '" + layer.layer_name + "' appears twice");
     }
     CAIRN_RETURN_IF_ERROR(check_weights("layer '" + layer.layer_name + "'", layer.weights));
   }
   return check_weights("optimizer_weights", file.optimizer_weights);
-}
-
-Result<h5::Handle> create_group(hid_t parent, const std::string& name) {
-  h5::Handle links = h5::own_plist(H5Pcreate(H5P_LINK_CREATE));
-  h5::Handle group;
-  if (links && H5Pset_create_intermediate_group(links.get(), 1) >= 0) {
-    group = h5::Handle(H5Gcreate2(parent, name.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
-                       H5Gclose);
-  }
-  if (!group) {
-    return internal_error(
-        h5::with_reason("cannot create group " + h5::child_path(h5::object_path(parent), name)));
-  }
-  return group;
 }
 
 // A group holding `weights`: the weight_names attribute, then one dataset per name.
@@ -104,7 +74,7 @@ Status write_layers(hid_t container, const KerasH5File& file) {
   CAIRN_RETURN_IF_ERROR(h5::write_string(container, "backend", file.backend));
   CAIRN_RETURN_IF_ERROR(h5::write_string(container, "keras_version", file.keras_version));
   for (const H5LayerWeights& layer : file.layers) {
-    CAIRN_ASSIGN_OR_RETURN(h5::Handle group, create_group(container, layer.layer_name));
+    CAIRN_ASSIGN_OR_RETURN(h5::Handle group, h5::create_group(container, layer.layer_name));
     CAIRN_RETURN_IF_ERROR(write_weight_group(group.get(), layer.weights));
   }
   return ok_status();
@@ -117,10 +87,10 @@ Status write_whole_model(hid_t root, const KerasH5File& file) {
   if (!file.training_config.empty()) {
     CAIRN_RETURN_IF_ERROR(h5::write_string(root, "training_config", file.training_config));
   }
-  CAIRN_ASSIGN_OR_RETURN(h5::Handle weights, create_group(root, "model_weights"));
+  CAIRN_ASSIGN_OR_RETURN(h5::Handle weights, h5::create_group(root, "model_weights"));
   CAIRN_RETURN_IF_ERROR(write_layers(weights.get(), file));
   if (file.optimizer_weights.empty()) return ok_status();
-  CAIRN_ASSIGN_OR_RETURN(h5::Handle optimizer, create_group(root, "optimizer_weights"));
+  CAIRN_ASSIGN_OR_RETURN(h5::Handle optimizer, h5::create_group(root, "optimizer_weights"));
   return write_weight_group(optimizer.get(), file.optimizer_weights);
 }
 

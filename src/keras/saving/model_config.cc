@@ -106,6 +106,21 @@ void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_
   }
 }
 
+// A model built without an Input (model.build(shape)) records its input only
+// as the Sequential config's build_input_shape (Keras 2.2+ and 3): an
+// InputLayer entry in front says the same to the layers' checks and builder.
+void add_input_from_build_shape(const Json& model_config,
+                                std::vector<std::pair<std::string, Json>>& layers) {
+  const Json& config = model_config.contains("config") ? model_config["config"] : Json();
+  if (layers.empty() || layers.front().first == "InputLayer" || !config.is_object() ||
+      !config.contains("build_input_shape") || input_shape_from_config(layers.front().second)) {
+    return;
+  }
+  layers.insert(layers.begin(),
+                {"InputLayer", Json{{"batch_input_shape", config["build_input_shape"]},
+                                    {"name", "input_layer"}}});
+}
+
 Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
   const std::string class_name = model_config.value("class_name", "");
   const Json& entries = layer_list(model_config);
@@ -125,6 +140,7 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
                                "' is not supported: cairn loads Sequential models");
   }
   if (layers.empty()) throw InvalidArgumentError("the Sequential model config has no layers");
+  add_input_from_build_shape(model_config, layers);
   check_sizes(layers, max_parameters);
   std::string name =
       model_config["config"].is_object() ? name_from_config(model_config["config"]) : "";

@@ -17,6 +17,7 @@ namespace cairn::keras::internal {
 void save_weights(FileSystem& fs, Sequential& model, const std::string& path,
                   const SaveWeightsOptions& options);
 // Sequential::save through `fs`.
-void save_model(FileSystem& fs, Sequential& model, const std::string& path);
+void save_model(FileSystem& fs, Sequential& model, const std::string& path,
+                const SaveOptions& options = {});
 
 }  // namespace cairn::keras::internal
