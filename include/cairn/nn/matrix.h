@@ -7,7 +7,7 @@
 //   cairn::nn::Matrix y = x * w;
 #pragma once
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
 
 #include "cairn/core/tensor.h"
 
