@@ -56,6 +56,9 @@ struct Signature {
   std::string key;          // "serving_default"
   std::string method_name;  // "tensorflow/serving/predict"
   std::map<std::string, TensorSpec> inputs, outputs;
+  // The concrete function a TensorFlow 2 signature runs (from the object
+  // graph), e.g. "__inference_signature_wrapper_32"; empty for TensorFlow 1.
+  std::string function;
 };
 
 // What saved_model.pb says about one MetaGraphDef, without loading it.
