@@ -86,8 +86,7 @@ TEST(FunctionLibraryTest, NestedCallsByCallOpsAndByOpNameWithIdentityN) {
   *p.library.add_function() = times();
   GraphBuilder inner_body;
   inner_body.op("twice", "AddV2", {"x", "x"}, {{"T", t_float()}});
-  inner_body.op("both", "IdentityN", {"x", "twice:z:0"},
-                {{"T", type_list_attr({kFloat, kFloat})}});
+  inner_body.op("both", "IdentityN", {"x", "twice:z:0"}, {{"T", type_list_attr({kFloat, kFloat})}});
   *p.library.add_function() = make_function("inner", {{"x", kFloat}}, {{"doubled", kFloat}},
                                             inner_body, {{"doubled", "both:output:1"}});
   GraphBuilder outer_body;
