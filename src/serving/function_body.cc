@@ -39,7 +39,6 @@ class Instantiation {
   Instantiation(const tensorflow::FunctionDef& def, const OpDefs& ops) : def_(def), ops_(ops) {}
 
   Result<FunctionBody> run() {
-    body_.name = def_.signature().name();
     CAIRN_RETURN_IF_ERROR(add_arguments());
     for (const auto& node : def_.node_def()) {
       if (!nodes_.emplace(node.name(), &node).second) {
@@ -69,7 +68,7 @@ class Instantiation {
       node->set_op("_Arg");
       (*node->mutable_attr())["index"].set_i(index++);
       nodes_.emplace(arg.name(), nullptr);  // nullptr: an argument
-      body_.arguments.push_back(arg.name() + ":0");
+      body_.arguments.push_back(arg.name());
       const int raw = static_cast<int>(arg.type());
       body_.argument_dtypes.push_back(is_known_dtype(raw) ? static_cast<DType>(raw)
                                                           : DType::kInvalid);

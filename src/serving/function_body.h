@@ -33,9 +33,8 @@ namespace cairn::serving::internal {
 using OpDefs = std::unordered_map<std::string, const tensorflow::OpDef*>;
 
 struct FunctionBody {
-  std::string name;
   tensorflow::GraphDef graph;  // argument nodes (op "_Arg") and the body; moved to its runner
-  std::vector<std::string> arguments;        // the tensor fed with each input arg: "x:0"
+  std::vector<std::string> arguments;        // the input args, fed as their nodes' output 0
   std::vector<DType> argument_dtypes;        // kInvalid when the arg's dtype is an attr
   std::vector<std::string> outputs;          // the tensor of each output arg, in order
   std::vector<std::string> control_outputs;  // nodes run for their effects

@@ -9,10 +9,6 @@
 namespace cairn::serving::internal {
 namespace {
 
-bool is_call_op(const std::string& op) {
-  return op == "StatefulPartitionedCall" || op == "PartitionedCall";
-}
-
 // The chain of calls in progress and the one about to start: "a -> b -> a".
 std::string chain(const std::vector<std::string>& calls, const std::string& next) {
   std::vector<std::string> names = calls;
@@ -36,6 +32,10 @@ class CallFrame {
 
 }  // namespace
 
+bool is_call_op(const std::string& op) {
+  return op == "StatefulPartitionedCall" || op == "PartitionedCall";
+}
+
 Result<std::unique_ptr<FunctionLibrary>> FunctionLibrary::create(
     const tensorflow::FunctionDefLibrary& library, const tensorflow::OpList& ops,
     VariableStore* resources) {
@@ -44,19 +44,28 @@ Result<std::unique_ptr<FunctionLibrary>> FunctionLibrary::create(
   for (const auto& op : ops.op()) op_defs.emplace(op.name(), &op);
   for (const auto& def : library.function()) op_defs[def.signature().name()] = &def.signature();
   for (const auto& def : library.function()) {
-    CAIRN_ASSIGN_OR_RETURN(FunctionBody body, instantiate(def, op_defs));
-    const std::string name = body.name;
-    if (!out->functions_.emplace(name, Function{std::move(body), nullptr}).second) {
+    const std::string& name = def.signature().name();
+    Function f{name, {}, nullptr, ok_status()};
+    if (auto body = instantiate(def, op_defs); body.ok()) {
+      f.body = std::move(*body);
+    } else {
+      f.error = body.status();
+    }
+    if (!out->functions_.emplace(name, std::move(f)).second) {
       return invalid_argument_error("the graph's library has two functions named '" + name + "'");
     }
   }
   // Runners are made once every function is known: their checks count the
   // outputs of the functions they call.
   for (auto& [name, f] : out->functions_) {
+    if (!f.error.ok()) continue;
     GraphScope scope{"function '" + name + "'", out.get(), resources, true};
     auto runner = GraphRunner::create(std::move(f.body.graph), {}, 0, std::move(scope));
-    if (!runner.ok()) return runner.status().with_context("function '" + name + "'");
-    f.runner = std::move(*runner);
+    if (runner.ok()) {
+      f.runner = std::move(*runner);
+    } else {
+      f.error = runner.status().with_context("function '" + name + "'");
+    }
   }
   return out;
 }
@@ -81,7 +90,8 @@ Result<const FunctionLibrary::Function*> FunctionLibrary::callee(
 
 Status FunctionLibrary::check_call(const Function& f, const std::vector<const Tensor*>& args,
                                    const RunState& state) const {
-  const std::string& name = f.body.name;
+  CAIRN_RETURN_IF_ERROR(f.error);
+  const std::string& name = f.name;
   if (std::find(state.calls.begin(), state.calls.end(), name) != state.calls.end()) {
     return invalid_argument_error("function '" + name + "' calls itself (" +
                                   chain(state.calls, name) + "); TensorFlow graphs cannot recurse");
@@ -98,8 +108,7 @@ Status FunctionLibrary::check_call(const Function& f, const std::vector<const Te
   for (size_t i = 0; i < args.size(); ++i) {
     const DType want = f.body.argument_dtypes[i];
     if (want == DType::kInvalid || args[i]->dtype() == want) continue;
-    return invalid_argument_error("function '" + name + "' argument " +
-                                  f.body.arguments[i].substr(0, f.body.arguments[i].size() - 2) +
+    return invalid_argument_error("function '" + name + "' argument " + f.body.arguments[i] +
                                   " must be " + std::string(dtype_name(want)) + ", not " +
                                   std::string(dtype_name(args[i]->dtype())));
   }
@@ -112,7 +121,7 @@ Result<std::vector<Tensor>> FunctionLibrary::call(const Function& f,
   CAIRN_RETURN_IF_ERROR(check_call(f, args, state));
   std::map<std::string, const Tensor*> feeds;
   for (size_t i = 0; i < args.size(); ++i) feeds.emplace(f.body.arguments[i], args[i]);
-  CallFrame frame(state, f.body.name);
+  CallFrame frame(state, f.name);
   return f.runner->run(feeds, f.body.outputs, f.body.control_outputs, state);
 }
 

@@ -31,17 +31,26 @@ namespace cairn::serving::internal {
 // signature nests 4 to 8).
 inline constexpr int kMaxCallDepth = 64;
 
+// True for StatefulPartitionedCall and PartitionedCall, which name the
+// function they call in attr `f`.
+bool is_call_op(const std::string& op);
+
 class FunctionLibrary {
  public:
   struct Function {
+    std::string name;
     FunctionBody body;
     std::unique_ptr<GraphRunner> runner;
+    // Why it cannot run (a malformed body, a list argument), reported when
+    // it is called, as TensorFlow instantiates a function when it is first
+    // called: other signatures of the SavedModel still run.
+    Status error;
   };
 
   // Instantiates every function of `library`; `ops` are the OpDefs of the
   // ops their bodies use (a MetaGraph's stripped_op_list), `resources` the
-  // variables their kernels read. INVALID_ARGUMENT naming the function for
-  // a malformed body or two functions of one name.
+  // variables their kernels read. INVALID_ARGUMENT when two functions share
+  // a name.
   static Result<std::unique_ptr<FunctionLibrary>> create(
       const tensorflow::FunctionDefLibrary& library, const tensorflow::OpList& ops,
       VariableStore* resources);
@@ -54,7 +63,7 @@ class FunctionLibrary {
   // args are handles) and returns its outputs, after running its control
   // outputs. INVALID_ARGUMENT naming the function for a wrong number or
   // dtype of arguments, a function that calls itself, or calls nested
-  // deeper than kMaxCallDepth.
+  // deeper than kMaxCallDepth; Function::error when it cannot run.
   Result<std::vector<Tensor>> call(const Function& f, const std::vector<const Tensor*>& args,
                                    RunState& state) const;
 

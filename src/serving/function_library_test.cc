@@ -205,13 +205,20 @@ TEST(FunctionLibraryTest, ArgumentOfTheWrongDtypeIsRefusedNamingIt) {
       << out.status().message();
 }
 
-TEST(FunctionLibraryTest, MalformedBodiesAreRefusedAtLoadNamingTheFunction) {
+// As TensorFlow instantiates a function when it is called, a malformed one
+// fails its calls, not the load: the library's other functions still run.
+TEST(FunctionLibraryTest, MalformedBodiesFailWhenCalledNamingTheFunction) {
   GraphBuilder body;
   body.op("mul", "Mul", {"x", "ghost:z:0"}, {{"T", t_float()}});
   Program p;
   *p.library.add_function() =
       make_function("bad", {{"x", kFloat}}, {{"z", kFloat}}, body, {{"z", "mul:z:0"}});
-  const Status s = p.build();
+  *p.library.add_function() = times();
+  p.graph.constant("two", Tensor::scalar<float>(2.0f));
+  add_call(p.graph, "square", "times", {"two", "two"}, {kFloat, kFloat}, {kFloat});
+  EXPECT_EQ((*p.run({}, {"square:0"}))[0], Tensor::scalar<float>(4.0f));
+  p.runner = nullptr;
+  const Status s = call_error(p, "bad");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(contains(s.message(), "function 'bad' node 'mul' reads 'ghost:z:0'")) << s.message();
 }

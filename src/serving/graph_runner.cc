@@ -4,6 +4,7 @@
 // pushed until it is computed; meeting an in-progress node again is a cycle.
 #include "serving/graph_runner.h"
 
+#include <algorithm>
 #include <cctype>
 #include <new>
 #include <unordered_set>
@@ -109,9 +110,14 @@ int GraphRunner::outputs_of(const tensorflow::NodeDef& node) const {
   if (scope_.library != nullptr) {
     auto callee = scope_.library->callee(node);
     if (!callee.ok()) return -1;
-    if (*callee != nullptr) return static_cast<int>((*callee)->body.outputs.size());
+    if (*callee != nullptr) {
+      return (*callee)->error.ok() ? static_cast<int>((*callee)->body.outputs.size()) : -1;
+    }
   }
-  if (node.op() == "IdentityN") return node.input_size();
+  if (node.op() == "IdentityN") {
+    return static_cast<int>(std::count_if(node.input().begin(), node.input().end(),
+                                          [](const std::string& in) { return !is_control(in); }));
+  }
   return find_kernel(node.op()) == nullptr ? -1 : num_outputs(node.op());
 }
 

@@ -21,13 +21,9 @@ Result<std::string> variable_of(const KernelContext& ctx, size_t i) {
   return name;
 }
 
-// TensorFlow names a variable by its shared_name, or by the node when that is empty.
 Outputs var_handle(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(0));
-  const tensorflow::AttrValue* shared = ctx.attr("shared_name");
-  const std::string name =
-      shared != nullptr && !shared->s().empty() ? shared->s() : ctx.node.name();
-  return std::vector<Tensor>{resource_handle(name)};
+  return std::vector<Tensor>{resource_handle(variable_name(ctx.node))};
 }
 
 Status expect_dtype(const KernelContext& ctx, const std::string& variable, DType have) {

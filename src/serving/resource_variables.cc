@@ -12,6 +12,12 @@ Status uninitialized(const std::string& name, const KernelContext& ctx) {
 
 }  // namespace
 
+std::string variable_name(const tensorflow::NodeDef& var_handle) {
+  auto shared = var_handle.attr().find("shared_name");
+  if (shared == var_handle.attr().end() || shared->second.s().empty()) return var_handle.name();
+  return shared->second.s();
+}
+
 Tensor resource_handle(const std::string& name) {
   Tensor handle(DType::kResource, TensorShape{});
   handle.strings() = {name};

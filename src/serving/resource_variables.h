@@ -22,6 +22,10 @@
 
 namespace cairn::serving::internal {
 
+// The variable a VarHandleOp node names: its shared_name, or the node's
+// name when that is empty (as TensorFlow names it).
+std::string variable_name(const tensorflow::NodeDef& var_handle);
+
 // A scalar DT_RESOURCE tensor naming the variable `name`.
 Tensor resource_handle(const std::string& name);
 

@@ -13,21 +13,13 @@
 #include "cairn/formats/bundle/bundle_reader.h"
 #include "cairn/formats/bundle/object_graph.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "serving/function_library.h"
 #include "serving/graph_runner.h"
+#include "serving/resource_variables.h"
 #include "serving/variables.h"
 
 namespace cairn::serving::internal {
 namespace {
-
-bool is_call(const tensorflow::NodeDef& node) {
-  return node.op() == "StatefulPartitionedCall" || node.op() == "PartitionedCall";
-}
-
-std::string variable_name(const tensorflow::NodeDef& handle) {
-  auto shared = handle.attr().find("shared_name");
-  if (shared == handle.attr().end() || shared->second.s().empty()) return handle.name();
-  return shared->second.s();
-}
 
 // The node id of the checkpoint's object graph for each node of the saved
 // one, found by following the same child names from both roots (as
@@ -64,7 +56,7 @@ std::map<std::string, int> bound_variables(const tensorflow::MetaGraphDef& meta)
   std::map<std::string, int> out;
   for (const auto& call : meta.graph_def().node()) {
     auto f = call.attr().find("f");
-    if (!is_call(call) || f == call.attr().end()) continue;
+    if (!is_call_op(call.op()) || f == call.attr().end()) continue;
     auto concrete = saved.concrete_functions().find(f->second.func().name());
     if (concrete == saved.concrete_functions().end()) continue;
     std::vector<std::string> inputs;
