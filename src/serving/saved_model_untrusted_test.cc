@@ -244,6 +244,48 @@ TEST_F(SavedModelUntrustedTest, UnsupportedOpInANestedFunctionNamesOpFunctionAnd
   EXPECT_TRUE(contains(message, "function 'f1'")) << message;
 }
 
+// serving_default returns f(x, v) = x * v, v a VarHandleOp passed as the
+// concrete function's bound input `bound` (an object graph node id).
+void write_variable_model(const std::string& dir, int bound) {
+  GraphBuilder body;
+  body.op("read", "ReadVariableOp", {"v"}, {{"dtype", type_attr(kFloat)}});
+  body.op("mul", "Mul", {"x", "read:value:0"}, {{"T", type_attr(kFloat)}});
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {});
+  b.op("v", "VarHandleOp", {}, {{"dtype", type_attr(kFloat)}});
+  add_call(b, "call", "f", {"x", "v"}, {kFloat, DType::kResource}, {kFloat});
+  tensorflow::GraphDef graph = b.graph();
+  *graph.mutable_library()->add_function() = make_function(
+      "f", {{"x", kFloat}, {"v", DType::kResource}}, {{"y", kFloat}}, body, {{"y", "mul:z:0"}});
+  tensorflow::SavedObjectGraph objects;
+  objects.add_nodes()->mutable_user_object();
+  objects.add_nodes()->mutable_variable()->set_dtype(tensorflow::DT_FLOAT);
+  (*objects.mutable_concrete_functions())["f"].add_bound_inputs(bound);
+  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("call:0", kFloat)}}, objects);
+}
+
+TEST_F(SavedModelUntrustedTest, BoundVariableWithoutAVariablesBundleIsNotFoundAtLoad) {
+  write_variable_model(dir(), 1);
+  try {
+    SavedModel::load(dir());
+    ADD_FAILURE() << "loaded";
+  } catch (const NotFoundError& e) {
+    EXPECT_TRUE(contains(e.what(), "variables.index")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "1 variable(s) in its object graph")) << e.what();
+  }
+}
+
+TEST_F(SavedModelUntrustedTest, BoundInputOutsideTheObjectGraphLeavesTheVariableUnread) {
+  for (int bound : {-1, 0, 2, 1 << 30}) {  // negative, a user object, past the end
+    write_variable_model(dir(), bound);
+    const std::string message =
+        run_error<FailedPreconditionError>({{"x", Tensor::scalar<float>(1.0f)}});
+    EXPECT_TRUE(contains(message, "node 'read' (ReadVariableOp): variable 'v' holds no value"))
+        << bound << ": " << message;
+  }
+}
+
 TEST_F(SavedModelUntrustedTest, CallOfAFunctionTheLibraryLacksIsNotFound) {
   write_call_model(dir(), call_chain(1, "missing"));
   const std::string message = run_error<NotFoundError>({{"x", Tensor::scalar<float>(1.0f)}});
