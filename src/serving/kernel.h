@@ -85,10 +85,11 @@ struct KernelContext {
 using Kernel = Result<std::vector<Tensor>> (*)(const KernelContext&);
 using KernelTable = std::map<std::string, Kernel>;
 
-void register_array_kernels(KernelTable& table);     // kernels_array.cc
-void register_math_kernels(KernelTable& table);      // kernels_math.cc
-void register_nn_kernels(KernelTable& table);        // kernels_nn.cc
-void register_resource_kernels(KernelTable& table);  // kernels_resource.cc
+void register_array_kernels(KernelTable& table);  // kernels_array.cc
+void register_math_kernels(KernelTable& table);   // kernels_math.cc
+void register_nn_kernels(KernelTable& table);     // kernels_nn.cc
+
+void register_resource_kernels(KernelTable& table);  // kernels_resource.cc (and IdentityN)
 
 // The kernel of `op`, or nullptr when the interpreter does not support it.
 Kernel find_kernel(const std::string& op);
