@@ -95,6 +95,14 @@ ordered_json element_json(const Tensor& t, int64_t i) {
       return t.flat<int64_t>()[k];
     case DType::kInt32:
       return t.flat<int32_t>()[k];
+    case DType::kUint8:
+      return t.flat<uint8_t>()[k];
+    case DType::kInt8:
+      return t.flat<int8_t>()[k];
+    case DType::kInt16:
+      return t.flat<int16_t>()[k];
+    case DType::kUint16:
+      return t.flat<uint16_t>()[k];
     case DType::kBool:
       return static_cast<bool>(t.flat<bool>()[k]);
     case DType::kString:
@@ -149,6 +157,14 @@ Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
       return fill<int32_t>(leaves, shape, what);
     case DType::kInt64:
       return fill<int64_t>(leaves, shape, what);
+    case DType::kUint8:
+      return fill<uint8_t>(leaves, shape, what);
+    case DType::kInt8:
+      return fill<int8_t>(leaves, shape, what);
+    case DType::kInt16:
+      return fill<int16_t>(leaves, shape, what);
+    case DType::kUint16:
+      return fill<uint16_t>(leaves, shape, what);
     case DType::kBool:
       return fill<bool>(leaves, shape, what);
     case DType::kString: {

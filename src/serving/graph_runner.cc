@@ -4,10 +4,12 @@
 // pushed until it is computed; meeting an in-progress node again is a cycle.
 #include "serving/graph_runner.h"
 
+#include <algorithm>
 #include <cctype>
 #include <new>
 #include <unordered_set>
 
+#include "serving/function_library.h"
 #include "serving/kernel.h"
 
 namespace cairn::serving::internal {
@@ -35,23 +37,11 @@ std::string canonical(const std::string& name) {
 bool is_control(const std::string& input) { return !input.empty() && input[0] == '^'; }
 
 std::string unsupported_hint(const std::string& op) {
-  if (op == "StatefulPartitionedCall" || op == "PartitionedCall") {
-    return " (a TensorFlow 2 function call: SavedModels of tf.function graphs are not supported)";
-  }
   if (op == "ParseExample" || op == "ParseExampleV2") {
     return " (signatures that take serialized tf.Example protos are not supported; use one that "
            "takes tensors)";
   }
   return "";
-}
-
-// Checked before a node's inputs are evaluated, so the error names the op a
-// signature cannot do without (a StatefulPartitionedCall, not the variable
-// handle it reads).
-Status unsupported(const tensorflow::NodeDef& node) {
-  return unimplemented_error("node '" + node.name() + "' has op " + node.op() +
-                             ", which cairn's graph interpreter does not support" +
-                             unsupported_hint(node.op()));
 }
 
 // kernel(ctx), with an allocation that fails outside MemoryBudget's
@@ -65,28 +55,37 @@ Result<std::vector<Tensor>> run_kernel(Kernel kernel, const KernelContext& ctx) 
   }
 }
 
+// A copy of `t` whose bytes come from `budget`.
+Result<Tensor> copy_in(const Tensor& t, MemoryBudget& budget) {
+  CAIRN_RETURN_IF_ERROR(budget.take(t.dtype(), t.shape()).status());
+  return t;
+}
+
 }  // namespace
 
 struct GraphRunner::Evaluation {
-  std::map<std::string, Tensor> feeds;  // by canonical tensor name
+  const std::map<std::string, const Tensor*>& feeds;  // by canonical tensor name
+  RunState& state;
   std::unordered_map<std::string, std::vector<Tensor>> done;
-  MemoryBudget budget;
 
   const Tensor* fed(const std::string& input) const {
     auto it = feeds.find(canonical(input));
-    return it == feeds.end() ? nullptr : &it->second;
+    return it == feeds.end() ? nullptr : it->second;
   }
 };
 
 GraphRunner::GraphRunner(tensorflow::GraphDef graph, std::map<std::string, Tensor> variables,
-                         int64_t max_run_bytes)
-    : graph_(std::move(graph)), variables_(std::move(variables)), max_run_bytes_(max_run_bytes) {}
+                         int64_t max_run_bytes, GraphScope scope)
+    : graph_(std::move(graph)),
+      variables_(std::move(variables)),
+      max_run_bytes_(max_run_bytes),
+      scope_(std::move(scope)) {}
 
 Result<std::unique_ptr<GraphRunner>> GraphRunner::create(tensorflow::GraphDef graph,
                                                          std::map<std::string, Tensor> variables,
-                                                         int64_t max_run_bytes) {
+                                                         int64_t max_run_bytes, GraphScope scope) {
   std::unique_ptr<GraphRunner> runner(
-      new GraphRunner(std::move(graph), std::move(variables), max_run_bytes));
+      new GraphRunner(std::move(graph), std::move(variables), max_run_bytes, std::move(scope)));
   for (const auto& node : runner->graph_.node()) {
     if (!runner->nodes_.emplace(node.name(), &node).second) {
       return invalid_argument_error("the graph has two nodes named '" + node.name() + "'");
@@ -107,20 +106,44 @@ Status GraphRunner::check_graph() const {
   return ok_status();
 }
 
+int GraphRunner::outputs_of(const tensorflow::NodeDef& node) const {
+  if (scope_.library != nullptr) {
+    auto callee = scope_.library->callee(node);
+    if (!callee.ok()) return -1;
+    if (*callee != nullptr) {
+      return (*callee)->error.ok() ? static_cast<int>((*callee)->body.outputs.size()) : -1;
+    }
+  }
+  if (node.op() == "IdentityN") {
+    return static_cast<int>(std::count_if(node.input().begin(), node.input().end(),
+                                          [](const std::string& in) { return !is_control(in); }));
+  }
+  return find_kernel(node.op()) == nullptr ? -1 : num_outputs(node.op());
+}
+
 Status GraphRunner::check_output(const std::string& tensor, const std::string& use) const {
   const TensorRef ref = parse_tensor_name(tensor);
   auto source = nodes_.find(ref.node);
-  if (source == nodes_.end() || find_kernel(source->second->op()) == nullptr) return ok_status();
-  const int outputs = num_outputs(source->second->op());
-  if (ref.index < outputs) return ok_status();
+  if (source == nodes_.end()) return ok_status();
+  const int outputs = outputs_of(*source->second);
+  if (outputs < 0 || ref.index < outputs) return ok_status();
   return invalid_argument_error(use + ", but node '" + ref.node + "' (" + source->second->op() +
                                 ") has " + std::to_string(outputs) + " output(s)");
 }
 
+Status GraphRunner::check_runnable(const tensorflow::NodeDef& node) const {
+  if (find_kernel(node.op()) != nullptr) return ok_status();
+  if (scope_.library != nullptr) {
+    CAIRN_ASSIGN_OR_RETURN(const FunctionLibrary::Function* callee, scope_.library->callee(node));
+    if (callee != nullptr) return ok_status();
+  }
+  return unimplemented_error("node '" + node.name() + "' has op " + node.op() +
+                             ", which cairn's graph interpreter does not support" +
+                             unsupported_hint(node.op()));
+}
+
 Status GraphRunner::compute(Evaluation& e, const tensorflow::NodeDef& node) const {
-  Kernel kernel = find_kernel(node.op());
-  if (kernel == nullptr) return unsupported(node);
-  KernelContext ctx{node, {}, variables_, e.budget};
+  std::vector<const Tensor*> inputs;
   for (const std::string& input : node.input()) {
     if (is_control(input)) continue;
     const Tensor* t = e.fed(input);
@@ -134,10 +157,21 @@ Status GraphRunner::compute(Evaluation& e, const tensorflow::NodeDef& node) cons
       }
       t = &outputs[static_cast<size_t>(ref.index)];
     }
-    ctx.inputs.push_back(t);
+    inputs.push_back(t);
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, run_kernel(kernel, ctx));
-  e.done[node.name()] = std::move(outputs);
+  Result<std::vector<Tensor>> outputs = std::vector<Tensor>{};
+  if (Kernel kernel = find_kernel(node.op())) {
+    outputs =
+        run_kernel(kernel, {node, std::move(inputs), variables_, e.state.budget, scope_.resources});
+  } else {
+    CAIRN_ASSIGN_OR_RETURN(const FunctionLibrary::Function* callee, scope_.library->callee(node));
+    outputs = scope_.library->call(*callee, inputs, e.state);
+    if (!outputs.ok()) {
+      return outputs.status().with_context("node '" + node.name() + "' (" + node.op() + ")");
+    }
+  }
+  if (!outputs.ok()) return outputs.status();
+  e.done[node.name()] = std::move(*outputs);
   return ok_status();
 }
 
@@ -171,11 +205,18 @@ Status GraphRunner::evaluate(Evaluation& e, const std::string& fetch_node) const
       in_progress.erase(node.name());
       stack.pop_back();
     } else {
-      if (find_kernel(node.op()) == nullptr) return unsupported(node);
+      CAIRN_RETURN_IF_ERROR(check_runnable(node));
       stack.back().expanded = true;
       in_progress.insert(node.name());
       for (const std::string& input : node.input()) {
-        if (is_control(input) || e.fed(input) != nullptr) continue;
+        if (is_control(input)) {
+          const std::string source = input.substr(1);
+          if (scope_.run_control_inputs && e.fed(source) == nullptr) {  // an argument is fed
+            CAIRN_RETURN_IF_ERROR(push(source, node.name()));
+          }
+          continue;
+        }
+        if (e.fed(input) != nullptr) continue;
         CAIRN_RETURN_IF_ERROR(push(parse_tensor_name(input).node, node.name()));
       }
     }
@@ -183,27 +224,61 @@ Status GraphRunner::evaluate(Evaluation& e, const std::string& fetch_node) const
   return ok_status();
 }
 
-Result<std::vector<Tensor>> GraphRunner::run(const std::map<std::string, Tensor>& feeds,
-                                             const std::vector<std::string>& fetches) const {
-  Evaluation e{{}, {}, MemoryBudget(max_run_bytes_)};
-  for (const auto& [name, value] : feeds) e.feeds.emplace(canonical(name), value);
+// Evaluates every fetch and target first, then moves each fetched tensor out
+// (a copy, in the budget, when it is fetched twice or was fed).
+Result<std::vector<Tensor>> GraphRunner::fetch(Evaluation& e,
+                                               const std::vector<std::string>& fetches,
+                                               const std::vector<std::string>& targets) const {
+  for (const std::string& name : fetches) {
+    if (e.fed(name) != nullptr) continue;
+    CAIRN_RETURN_IF_ERROR(check_output(name, "the run fetches " + name));
+    CAIRN_RETURN_IF_ERROR(evaluate(e, parse_tensor_name(name).node));
+  }
+  for (const std::string& node : targets) CAIRN_RETURN_IF_ERROR(evaluate(e, node));
   std::vector<Tensor> out;
-  for (const std::string& fetch : fetches) {
-    if (const Tensor* t = e.fed(fetch)) {
-      out.push_back(*t);
+  std::unordered_map<std::string, size_t> first;  // canonical name -> index in out
+  for (const std::string& name : fetches) {
+    const std::string key = canonical(name);
+    if (auto it = first.find(key); it != first.end()) {
+      CAIRN_ASSIGN_OR_RETURN(Tensor copy, copy_in(out[it->second], e.state.budget));
+      out.push_back(std::move(copy));
       continue;
     }
-    const TensorRef ref = parse_tensor_name(fetch);
-    CAIRN_RETURN_IF_ERROR(check_output(fetch, "the run fetches " + fetch));
-    CAIRN_RETURN_IF_ERROR(evaluate(e, ref.node));
-    const std::vector<Tensor>& outputs = e.done.at(ref.node);
+    first.emplace(key, out.size());
+    if (const Tensor* t = e.fed(name)) {
+      CAIRN_ASSIGN_OR_RETURN(Tensor copy, copy_in(*t, e.state.budget));
+      out.push_back(std::move(copy));
+      continue;
+    }
+    const TensorRef ref = parse_tensor_name(name);
+    std::vector<Tensor>& outputs = e.done.at(ref.node);
     if (static_cast<size_t>(ref.index) >= outputs.size()) {
-      return invalid_argument_error("cannot fetch " + fetch + ": node '" + ref.node + "' has " +
+      return invalid_argument_error("cannot fetch " + name + ": node '" + ref.node + "' has " +
                                     std::to_string(outputs.size()) + " output(s)");
     }
-    out.push_back(outputs[static_cast<size_t>(ref.index)]);
+    out.push_back(std::move(outputs[static_cast<size_t>(ref.index)]));
   }
   return out;
+}
+
+Result<std::vector<Tensor>> GraphRunner::run(const std::map<std::string, const Tensor*>& feeds,
+                                             const std::vector<std::string>& fetches,
+                                             const std::vector<std::string>& targets,
+                                             RunState& state) const {
+  std::map<std::string, const Tensor*> by_name;
+  for (const auto& [name, value] : feeds) by_name.emplace(canonical(name), value);
+  Evaluation e{by_name, state, {}};
+  auto out = fetch(e, fetches, targets);
+  if (!out.ok() && !scope_.name.empty()) return out.status().with_context(scope_.name);
+  return out;
+}
+
+Result<std::vector<Tensor>> GraphRunner::run(const std::map<std::string, Tensor>& feeds,
+                                             const std::vector<std::string>& fetches) const {
+  std::map<std::string, const Tensor*> borrowed;
+  for (const auto& [name, value] : feeds) borrowed.emplace(name, &value);
+  RunState state(max_run_bytes_);
+  return run(borrowed, fetches, {}, state);
 }
 
 }  // namespace cairn::serving::internal

@@ -28,7 +28,7 @@ Result<Tensor> KernelContext::copy(const Tensor& source) const {
 
 Result<Tensor> KernelContext::reshaped(const Tensor& source, TensorShape shape) const {
   CAIRN_ASSIGN_OR_RETURN(Tensor out, output(source.dtype(), std::move(shape)));
-  if (source.dtype() == DType::kString) {
+  if (source.dtype() == DType::kString || source.dtype() == DType::kResource) {  // handles
     out.strings() = source.strings();
   } else if (source.byte_size() > 0) {
     std::memcpy(out.data(), source.data(), source.byte_size());
@@ -113,6 +113,7 @@ Kernel find_kernel(const std::string& op) {
     register_array_kernels(t);
     register_math_kernels(t);
     register_nn_kernels(t);
+    register_resource_kernels(t);
     return t;
   }();
   auto it = table.find(op);

@@ -21,6 +21,8 @@
 
 namespace cairn::serving::internal {
 
+class VariableStore;  // resource_variables.h
+
 // The bytes of tensors one graph run may still compute. Kernels take their
 // outputs' bytes from it (KernelContext::output) before allocating them.
 class MemoryBudget {
@@ -46,6 +48,7 @@ struct KernelContext {
   std::vector<const Tensor*> inputs;               // data inputs, in order
   const std::map<std::string, Tensor>& variables;  // restored variables, by node name
   MemoryBudget& budget;                            // of the run
+  VariableStore* resources = nullptr;              // resource variables, by handle name
 
   // Every tensor a kernel returns comes from one of these three, so its size
   // is checked and taken from the budget before it is allocated:
@@ -85,6 +88,8 @@ using KernelTable = std::map<std::string, Kernel>;
 void register_array_kernels(KernelTable& table);  // kernels_array.cc
 void register_math_kernels(KernelTable& table);   // kernels_math.cc
 void register_nn_kernels(KernelTable& table);     // kernels_nn.cc
+
+void register_resource_kernels(KernelTable& table);  // kernels_resource.cc (and IdentityN)
 
 // The kernel of `op`, or nullptr when the interpreter does not support it.
 Kernel find_kernel(const std::string& op);

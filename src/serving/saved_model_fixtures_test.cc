@@ -1,7 +1,7 @@
 // SavedModels written by TensorFlow (../shared/fixtures), loaded and run:
 // TensorFlow Serving's half_plus_two, tf2onnx's linear regression,
-// tensorflow-rust's regression model (tags train+serve), and TensorFlow 2
-// function-based exports, which cairn refuses with a clear error.
+// tensorflow-rust's regression model (tags train+serve). TensorFlow 2's
+// function-based exports: saved_model_tf2_fixtures_test.cc.
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
@@ -114,27 +114,6 @@ TEST_F(SavedModelFixturesTest, MissingTagSetIsNotFoundNamingTheTagSets) {
   } catch (const NotFoundError& e) {
     EXPECT_NE(std::string(e.what()).find("saved_model.pb"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("'serve'"), std::string::npos) << e.what();
-  }
-}
-
-TEST_F(SavedModelFixturesTest, TensorFlow2FunctionModelsFailNamingStatefulPartitionedCall) {
-  for (const char* name : {"times_three_float", "int64_multiply"}) {
-    const std::string dir = dir_ + "/tfjs-node-saved-models/" + name;
-    auto metas = read_meta_graphs(dir);
-    ASSERT_EQ(metas.size(), 1u);
-    try {
-      auto model = SavedModel::load(dir);
-      const Signature& sig = model.signature("serving_default");
-      std::map<std::string, Tensor> inputs;
-      const TensorSpec& x = sig.inputs.at("x");
-      inputs["x"] = x.dtype == DType::kInt64 ? Tensor::from_vector<int64_t>({1, 2}, {2})
-                                             : Tensor::scalar<float>(2.0f);
-      model.run("serving_default", inputs);
-      FAIL() << name << " ran";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("StatefulPartitionedCall"), std::string::npos)
-          << e.what();
-    }
   }
 }
 

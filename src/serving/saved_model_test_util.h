@@ -35,14 +35,17 @@ inline tensorflow::TensorInfo tensor_info(const std::string& tensor, DType dtype
   return info;
 }
 
-// Writes `dir`/saved_model.pb holding `graph` and a serving_default
-// signature of `inputs` and `outputs`; returns the file's size in bytes.
+// Writes `dir`/saved_model.pb holding `graph` (and `objects`, a TF2 object
+// graph) and a serving_default signature of `inputs` and `outputs`; returns
+// the file's size in bytes.
 inline size_t write_graph_saved_model(const std::string& dir, const tensorflow::GraphDef& graph,
-                                      const TensorInfos& inputs, const TensorInfos& outputs) {
+                                      const TensorInfos& inputs, const TensorInfos& outputs,
+                                      const tensorflow::SavedObjectGraph& objects = {}) {
   tensorflow::SavedModel saved;
   tensorflow::MetaGraphDef* meta = saved.add_meta_graphs();
   meta->mutable_meta_info_def()->add_tags("serve");
   *meta->mutable_graph_def() = graph;
+  *meta->mutable_object_graph_def() = objects;
   tensorflow::SignatureDef& sig = (*meta->mutable_signature_def())["serving_default"];
   sig.set_method_name("tensorflow/serving/predict");
   for (const auto& [name, info] : inputs) (*sig.mutable_inputs())[name] = info;

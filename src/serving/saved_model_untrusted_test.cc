@@ -6,12 +6,15 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/serving/saved_model_runner.h"
+#include "serving/function_test_util.h"
 #include "serving/saved_model_test_util.h"
 #include "testing/test_util.h"
 
 namespace cairn::serving {
 namespace {
 
+using testing::add_call;
+using testing::make_function;
 using testing::tensor_info;
 using testing::write_graph_saved_model;
 
@@ -170,6 +173,123 @@ TEST_F(SavedModelUntrustedTest, SignatureTensorOfRankOverTheLimitIsDataLossNamin
     EXPECT_TRUE(contains(e.what(), "input 'x'")) << e.what();
     EXPECT_TRUE(contains(e.what(), "100000 dimensions")) << e.what();
   }
+}
+
+// TensorFlow 2 function libraries: a call graph is the SavedModel's to
+// choose, so a cycle or a deep chain of calls must fail, not recurse.
+
+// A library of functions f0..f{n-1}, each calling the next; the last calls `last`.
+tensorflow::FunctionDefLibrary call_chain(int n, const std::string& last) {
+  tensorflow::FunctionDefLibrary library;
+  for (int i = 0; i < n; ++i) {
+    GraphBuilder body;
+    add_call(body, "next", i + 1 < n ? "f" + std::to_string(i + 1) : last, {"x"}, {kFloat},
+             {kFloat});
+    *library.add_function() = make_function("f" + std::to_string(i), {{"x", kFloat}},
+                                            {{"y", kFloat}}, body, {{"y", "next:output:0"}});
+  }
+  return library;
+}
+
+// Writes a SavedModel whose serving_default returns f0(x).
+void write_call_model(const std::string& dir, tensorflow::FunctionDefLibrary library) {
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {});
+  add_call(b, "call", "f0", {"x"}, {kFloat}, {kFloat});
+  tensorflow::GraphDef graph = b.graph();
+  *graph.mutable_library() = std::move(library);
+  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("call:0", kFloat)}});
+}
+
+TEST_F(SavedModelUntrustedTest, FunctionsCallingEachOtherInACycleFailNamingTheCycle) {
+  write_call_model(dir(), call_chain(2, "f0"));  // f0 -> f1 -> f0
+  const std::string message = run_error<InvalidArgumentError>({{"x", Tensor::scalar<float>(1.0f)}});
+  EXPECT_TRUE(contains(message, "function 'f0' calls itself (f0 -> f1 -> f0)")) << message;
+}
+
+TEST_F(SavedModelUntrustedTest, AThousandNestedCallsFailInsteadOfOverflowingTheStack) {
+  tensorflow::FunctionDefLibrary library = call_chain(1000, "leaf");
+  GraphBuilder leaf;
+  leaf.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
+  *library.add_function() =
+      make_function("leaf", {{"x", kFloat}}, {{"y", kFloat}}, leaf, {{"y", "y:y:0"}});
+  write_call_model(dir(), std::move(library));
+  const std::string message = run_error<InvalidArgumentError>({{"x", Tensor::scalar<float>(1.0f)}});
+  EXPECT_TRUE(contains(message, "nest calls deeper than 64")) << message.substr(0, 200);
+}
+
+TEST_F(SavedModelUntrustedTest, TensorsOfCalledFunctionsCountAgainstTheRunLimit) {
+  tensorflow::FunctionDefLibrary library = call_chain(1, "big");
+  GraphBuilder big;
+  big.constant("fill", filled_tensor_proto(kFloat, {1 << 26}, 1.0));  // 256 MiB
+  big.op("sum", "AddV2", {"x", "fill:output:0"}, {{"T", type_attr(kFloat)}});
+  *library.add_function() =
+      make_function("big", {{"x", kFloat}}, {{"y", kFloat}}, big, {{"y", "sum:z:0"}});
+  write_call_model(dir(), std::move(library));
+  const std::string message = run_error<ResourceExhaustedError>(
+      {{"x", Tensor::scalar<float>(1.0f)}}, {.max_run_bytes = int64_t{64} << 20});
+  EXPECT_TRUE(contains(message, "function 'big': node 'fill' (Const)")) << message;
+}
+
+TEST_F(SavedModelUntrustedTest, UnsupportedOpInANestedFunctionNamesOpFunctionAndNode) {
+  tensorflow::FunctionDefLibrary library = call_chain(2, "odd");
+  GraphBuilder odd;
+  odd.op("strange", "Frobnicate", {"x"});
+  *library.add_function() =
+      make_function("odd", {{"x", kFloat}}, {{"y", kFloat}}, odd, {{"y", "strange:y:0"}});
+  write_call_model(dir(), std::move(library));
+  const std::string message = run_error<UnimplementedError>({{"x", Tensor::scalar<float>(1.0f)}});
+  EXPECT_TRUE(contains(message, "function 'odd': node 'strange' has op Frobnicate")) << message;
+  EXPECT_TRUE(contains(message, "function 'f1'")) << message;
+}
+
+// serving_default returns f(x, v) = x * v, v a VarHandleOp passed as the
+// concrete function's bound input `bound` (an object graph node id).
+void write_variable_model(const std::string& dir, int bound) {
+  GraphBuilder body;
+  body.op("read", "ReadVariableOp", {"v"}, {{"dtype", type_attr(kFloat)}});
+  body.op("mul", "Mul", {"x", "read:value:0"}, {{"T", type_attr(kFloat)}});
+  GraphBuilder b;
+  b.placeholder("x", kFloat, {});
+  b.op("v", "VarHandleOp", {}, {{"dtype", type_attr(kFloat)}});
+  add_call(b, "call", "f", {"x", "v"}, {kFloat, DType::kResource}, {kFloat});
+  tensorflow::GraphDef graph = b.graph();
+  *graph.mutable_library()->add_function() = make_function(
+      "f", {{"x", kFloat}, {"v", DType::kResource}}, {{"y", kFloat}}, body, {{"y", "mul:z:0"}});
+  tensorflow::SavedObjectGraph objects;
+  objects.add_nodes()->mutable_user_object();
+  objects.add_nodes()->mutable_variable()->set_dtype(tensorflow::DT_FLOAT);
+  (*objects.mutable_concrete_functions())["f"].add_bound_inputs(bound);
+  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", kFloat)}},
+                          {{"y", tensor_info("call:0", kFloat)}}, objects);
+}
+
+TEST_F(SavedModelUntrustedTest, BoundVariableWithoutAVariablesBundleIsNotFoundAtLoad) {
+  write_variable_model(dir(), 1);
+  try {
+    SavedModel::load(dir());
+    ADD_FAILURE() << "loaded";
+  } catch (const NotFoundError& e) {
+    EXPECT_TRUE(contains(e.what(), "variables.index")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "1 variable(s) in its object graph")) << e.what();
+  }
+}
+
+TEST_F(SavedModelUntrustedTest, BoundInputOutsideTheObjectGraphLeavesTheVariableUnread) {
+  for (int bound : {-1, 0, 2, 1 << 30}) {  // negative, a user object, past the end
+    write_variable_model(dir(), bound);
+    const std::string message =
+        run_error<FailedPreconditionError>({{"x", Tensor::scalar<float>(1.0f)}});
+    EXPECT_TRUE(contains(message, "node 'read' (ReadVariableOp): variable 'v' holds no value"))
+        << bound << ": " << message;
+  }
+}
+
+TEST_F(SavedModelUntrustedTest, CallOfAFunctionTheLibraryLacksIsNotFound) {
+  write_call_model(dir(), call_chain(1, "missing"));
+  const std::string message = run_error<NotFoundError>({{"x", Tensor::scalar<float>(1.0f)}});
+  EXPECT_TRUE(contains(message, "calls function 'missing'")) << message;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Loading a TensorFlow SavedModel and running its signatures: the graphs of
 // TensorFlow 1.x (tf.estimator exports, tf.compat.v1 builders, cairn's own
-// write_saved_model) evaluated by a small interpreter, for the ops that
-// feed-forward models use.
+// write_saved_model) and TensorFlow 2.x (tf.saved_model.save, Keras
+// model.save: tf.function graphs with resource variables) evaluated by a
+// small interpreter, for the ops that feed-forward models use.
 //
 //   auto model = cairn::serving::SavedModel::load("export/1");      // tags {"serve"}
 //   const auto& sig = model.signature("serving_default");
@@ -9,14 +10,19 @@
 //   std::map<std::string, cairn::Tensor> y = model.run("serving_default", {{"x", x}});
 //
 // Supported ops: Placeholder, PlaceholderWithDefault, Const, Identity,
-// StopGradient, Snapshot, VariableV2/Variable, NoOp, MatMul, BiasAdd, Add,
-// AddV2, Sub, Mul, RealDiv, Maximum, Minimum, Square, Neg, Exp, Relu, Relu6,
-// Tanh, Sigmoid, Elu, Softmax, ArgMax, Cast, ConcatV2, Reshape, ExpandDims,
-// Squeeze, ZerosLike, on float32/float64 and int32/int64 (binary ops
-// broadcast as numpy does). Control dependencies are not run: only the data
-// inputs of the requested outputs are evaluated. Any other op (ParseExample,
-// TensorFlow 2's StatefulPartitionedCall, ...) fails when a signature needs
-// it, naming the op and the node.
+// IdentityN, StopGradient, Snapshot, VariableV2/Variable, NoOp, MatMul,
+// BiasAdd, Add, AddV2, Sub, Mul, RealDiv, Maximum, Minimum, Square, Neg, Exp,
+// Relu, Relu6, Tanh, Sigmoid, Elu, Softmax, ArgMax, Cast, ConcatV2, Reshape,
+// ExpandDims, Squeeze, ZerosLike, on float32/float64 and int32/int64 (binary
+// ops broadcast as numpy does); TensorFlow 2's function calls
+// (StatefulPartitionedCall, PartitionedCall, an op naming a function of the
+// graph's library) and resource variables (VarHandleOp, ReadVariableOp,
+// AssignVariableOp, AssignAddVariableOp, AssignSubVariableOp,
+// VarIsInitializedOp), restored from variables/ through the object graph.
+// In the top-level graph control dependencies are not run: only the data
+// inputs of the requested outputs are evaluated; inside a function they are.
+// Any other op (ParseExample, ...) fails when a signature needs it, naming
+// the op, the node and the function it is in.
 //
 // Errors are thrown as cairn's typed exceptions (cairn/core/errors.h), and
 // name the file or the node.
@@ -56,6 +62,9 @@ struct Signature {
   std::string key;          // "serving_default"
   std::string method_name;  // "tensorflow/serving/predict"
   std::map<std::string, TensorSpec> inputs, outputs;
+  // The concrete function a TensorFlow 2 signature runs (from the object
+  // graph), e.g. "__inference_signature_wrapper_32"; empty for TensorFlow 1.
+  std::string function;
 };
 
 // What saved_model.pb says about one MetaGraphDef, without loading it.
