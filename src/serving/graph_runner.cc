@@ -111,7 +111,7 @@ Status GraphRunner::check_output(const std::string& tensor, const std::string& u
   const TensorRef ref = parse_tensor_name(tensor);
   auto source = nodes_.find(ref.node);
   if (source == nodes_.end() || find_kernel(source->second->op()) == nullptr) return ok_status();
-  const int outputs = num_outputs(source->second->op());
+  const int outputs = num_outputs(*source->second);
   if (ref.index < outputs) return ok_status();
   return invalid_argument_error(use + ", but node '" + ref.node + "' (" + source->second->op() +
                                 ") has " + std::to_string(outputs) + " output(s)");

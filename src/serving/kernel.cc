@@ -1,6 +1,7 @@
 // KernelContext's helpers and the kernel table.
 #include "serving/kernel.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "cairn/core/errors.h"
@@ -113,13 +114,32 @@ Kernel find_kernel(const std::string& op) {
     register_array_kernels(t);
     register_math_kernels(t);
     register_nn_kernels(t);
+    register_shape_kernels(t);
+    register_slicing_kernels(t);
+    register_compare_kernels(t);
+    register_reduce_kernels(t);
+    register_elementwise_kernels(t);
+    register_conv_kernels(t);
+    register_pool_kernels(t);
+    register_batch_kernels(t);
+    register_einsum_kernels(t);
     return t;
   }();
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;
 }
 
-int num_outputs(const std::string& op) { return op == "NoOp" ? 0 : 1; }
+int num_outputs(const tensorflow::NodeDef& node) {
+  const std::string& op = node.op();
+  if (op == "NoOp" || op == "Assert") return 0;
+  if (op == "FusedBatchNormV3") return 6;
+  if (op == "FusedBatchNorm" || op == "FusedBatchNormV2") return 5;
+  if (op == "Unpack") {
+    auto num = node.attr().find("num");
+    return num == node.attr().end() ? 0 : static_cast<int>(std::max<int64_t>(0, num->second.i()));
+  }
+  return 1;
+}
 
 int64_t normalize_axis(int64_t n, int64_t rank) {
   if (n < -rank || n >= rank) return -1;
