@@ -59,7 +59,7 @@ Result<Tensor> batch_matmul(const KernelContext& ctx, const Tensor& x, const Ten
   const TensorShape xb = batch_shape(x), yb = batch_shape(y);
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcast_dims(ctx, {&xb, &yb}));
   dims.insert(dims.end(), {m, n});
-  return visit_numeric(x.dtype(), [&]<typename T>() -> Result<Tensor> {
+  return visit_numeric(ctx, x.dtype(), [&]<typename T>() -> Result<Tensor> {
     CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(x.dtype(), TensorShape(dims)));
     // With no inner dimension the product stays all zeros.
     if (out.num_elements() > 0 && k > 0) multiply<T>(x, y, adj_x, adj_y, out);

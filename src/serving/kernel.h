@@ -104,9 +104,11 @@ Kernel find_kernel(const std::string& op);
 int num_outputs(const tensorflow::NodeDef& node);
 
 // Calls f.template operator()<T>() with the C++ type of `dtype`, for the
-// numeric dtypes kernels compute in (float32, float64, int32, int64).
+// numeric dtypes kernels compute in (float32, float64, int32, int64); else
+// UNIMPLEMENTED naming ctx's node and the dtype.
 template <typename F>
-auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>()) {
+auto visit_numeric(const KernelContext& ctx, DType dtype, F&& f)
+    -> decltype(f.template operator()<float>()) {
   switch (dtype) {
     case DType::kFloat32:
       return f.template operator()<float>();
@@ -119,16 +121,17 @@ auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>(
     default:
       break;
   }
-  return unimplemented_error("dtype " + std::string(dtype_name(dtype)) +
-                             " is not supported by cairn's graph interpreter");
+  return ctx.failed(unimplemented_error("dtype " + std::string(dtype_name(dtype)) +
+                                        " is not supported by cairn's graph interpreter"));
 }
 
 // visit_numeric and uint8: the real dtypes TensorFlow's arithmetic and
 // comparison kernels cover.
 template <typename F>
-auto visit_real(DType dtype, F&& f) -> decltype(f.template operator()<float>()) {
+auto visit_real(const KernelContext& ctx, DType dtype, F&& f)
+    -> decltype(f.template operator()<float>()) {
   if (dtype == DType::kUint8) return f.template operator()<uint8_t>();
-  return visit_numeric(dtype, std::forward<F>(f));
+  return visit_numeric(ctx, dtype, std::forward<F>(f));
 }
 
 // Calls f.template operator()<T>() for float32 and float64 only; else

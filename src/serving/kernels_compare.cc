@@ -21,10 +21,10 @@ bool has_double_value(DType dtype) {
 
 // visit_real, bool and string: the dtypes Equal and NotEqual compare.
 template <typename F>
-Outputs visit_equatable(DType dtype, F&& f) {
+Outputs visit_equatable(const KernelContext& ctx, DType dtype, F&& f) {
   if (dtype == DType::kBool) return f.template operator()<bool>();
   if (dtype == DType::kString) return f.template operator()<std::string>();
-  return visit_real(dtype, std::forward<F>(f));
+  return visit_real(ctx, dtype, std::forward<F>(f));
 }
 
 enum class Compare { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
@@ -69,9 +69,9 @@ Outputs comparison(const KernelContext& ctx) {
     return std::vector<Tensor>{std::move(out)};
   };
   if constexpr (kOp == Compare::kEqual || kOp == Compare::kNotEqual) {
-    return visit_equatable(a.dtype(), run);
+    return visit_equatable(ctx, a.dtype(), run);
   } else {
-    return visit_real(a.dtype(), run);
+    return visit_real(ctx, a.dtype(), run);
   }
 }
 

@@ -94,7 +94,7 @@ Outputs binary(const KernelContext& ctx) {
   }
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcast_dims(ctx, {&a.shape(), &b.shape()}));
   CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(a.dtype(), TensorShape(std::move(dims))));
-  return visit_real(a.dtype(), [&]<typename T>() -> Outputs {
+  return visit_real(ctx, a.dtype(), [&]<typename T>() -> Outputs {
     if constexpr (kOp == BinaryOp::kDiv && std::is_integral_v<T>) {
       return ctx.invalid("RealDiv needs floating-point operands");
     } else {
@@ -122,7 +122,7 @@ template <UnaryOp kOp>
 Outputs unary(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = *ctx.inputs[0];
-  return visit_numeric(x.dtype(), [&]<typename T>() -> Outputs {
+  return visit_numeric(ctx, x.dtype(), [&]<typename T>() -> Outputs {
     if constexpr (kOp != UnaryOp::kSquare && kOp != UnaryOp::kNeg && std::is_integral_v<T>) {
       return ctx.invalid("needs a floating-point operand");
     } else {
@@ -181,7 +181,7 @@ Outputs arg_max_kernel(const KernelContext& ctx) {
   std::vector<int64_t> dims = x.shape().dims();
   dims.erase(dims.begin() + axis);
   CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(out_type, TensorShape(std::move(dims))));
-  return visit_numeric(x.dtype(), [&]<typename T>() -> Outputs {
+  return visit_numeric(ctx, x.dtype(), [&]<typename T>() -> Outputs {
     if (out_type == DType::kInt64) {
       arg_max<T, int64_t>(x, axis, out);
     } else {

@@ -59,7 +59,7 @@ Outputs max_pool(const KernelContext& ctx) {
   const Tensor& x = *ctx.inputs[0];
   CAIRN_ASSIGN_OR_RETURN(Tensor out,
                          ctx.output(x.dtype(), {w.batch, w.rows.out, w.cols.out, w.channels}));
-  return visit_real(x.dtype(), [&]<typename T>() -> Outputs {
+  return visit_real(ctx, x.dtype(), [&]<typename T>() -> Outputs {
     const T lowest = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                           : std::numeric_limits<T>::lowest();
     pool<T, T>(

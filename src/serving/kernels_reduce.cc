@@ -100,7 +100,7 @@ Outputs reduction(const KernelContext& ctx) {
     if (x.dtype() != DType::kBool) return ctx.invalid("needs a bool input");
     return run.template operator()<bool>();
   } else {
-    return visit_real(x.dtype(), run);
+    return visit_real(ctx, x.dtype(), run);
   }
 }
 

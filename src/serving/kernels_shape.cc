@@ -161,7 +161,7 @@ Outputs range(const KernelContext& ctx) {
       return ctx.invalid("start, limit and delta must be scalars of one dtype");
     }
   }
-  return visit_numeric(dtype, [&]<typename T>() -> Outputs {
+  return visit_numeric(ctx, dtype, [&]<typename T>() -> Outputs {
     const T start = ctx.inputs[0]->flat<T>()[0], delta = ctx.inputs[2]->flat<T>()[0];
     const double n = range_size(start, ctx.inputs[1]->flat<T>()[0], delta);
     if (!(n >= 0) || n > 9e18) {
