@@ -21,17 +21,22 @@ TensorShape batch_shape(const Tensor& t) {
 
 int64_t dim_from_end(const Tensor& t, int k) { return t.shape().dim(t.shape().rank() - k); }
 
+// Integer products wrap (Wrapping<T>), as TensorFlow's do.
 template <typename T>
 void multiply(const Tensor& x, const Tensor& y, bool adj_x, bool adj_y, Tensor& out) {
+  using U = typename Wrapping<T>::type;
+  const auto* xs = reinterpret_cast<const U*>(x.flat<T>().data());
+  const auto* ys = reinterpret_cast<const U*>(y.flat<T>().data());
+  auto* zs = reinterpret_cast<U*>(out.flat<T>().data());
   const int64_t xr = dim_from_end(x, 2), xc = dim_from_end(x, 1);
   const int64_t yr = dim_from_end(y, 2), yc = dim_from_end(y, 1);
   const int64_t m = dim_from_end(out, 2), n = dim_from_end(out, 1);
   const TensorShape xb = batch_shape(x), yb = batch_shape(y), ob = batch_shape(out);
   BroadcastWalk walk(ob.dims(), {&xb, &yb});
   for (int64_t b = 0; b < ob.num_elements(); ++b, walk.next()) {
-    Eigen::Map<const RowMajor<T>> a(x.flat<T>().data() + walk[0] * xr * xc, xr, xc);
-    Eigen::Map<const RowMajor<T>> c(y.flat<T>().data() + walk[1] * yr * yc, yr, yc);
-    Eigen::Map<RowMajor<T>> z(out.flat<T>().data() + b * m * n, m, n);
+    Eigen::Map<const RowMajor<U>> a(xs + walk[0] * xr * xc, xr, xc);
+    Eigen::Map<const RowMajor<U>> c(ys + walk[1] * yr * yc, yr, yc);
+    Eigen::Map<RowMajor<U>> z(zs + b * m * n, m, n);
     if (adj_x && adj_y) {
       z.noalias() = a.transpose() * c.transpose();
     } else if (adj_x) {

@@ -57,4 +57,20 @@ T wrapping(T a, T b, Op op) {
   }
 }
 
+// The type whose arithmetic wraps as T's should: T's unsigned twin for the
+// signed integers (same bits, no undefined overflow), T for the rest. An
+// Eigen GEMM on integer tensors maps their data as this type.
+template <typename T>
+struct Wrapping {
+  using type = T;
+};
+template <>
+struct Wrapping<int32_t> {
+  using type = uint32_t;
+};
+template <>
+struct Wrapping<int64_t> {
+  using type = uint64_t;
+};
+
 }  // namespace cairn::serving::internal

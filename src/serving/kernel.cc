@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "cairn/core/errors.h"
 
@@ -136,7 +137,9 @@ int num_outputs(const tensorflow::NodeDef& node) {
   if (op == "FusedBatchNorm" || op == "FusedBatchNormV2") return 5;
   if (op == "Unpack") {
     auto num = node.attr().find("num");
-    return num == node.attr().end() ? 0 : static_cast<int>(std::max<int64_t>(0, num->second.i()));
+    if (num == node.attr().end()) return 0;
+    return static_cast<int>(
+        std::clamp<int64_t>(num->second.i(), 0, std::numeric_limits<int>::max()));
   }
   return 1;
 }

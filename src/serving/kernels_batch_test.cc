@@ -34,6 +34,12 @@ TEST(KernelsBatchTest, BatchMatMulV2BroadcastsAndTransposesLikeTfjs) {
             Tensor::from_vector<int64_t>({7, 10, 15, 22}, {1, 2, 2}));
 }
 
+TEST(KernelsBatchTest, IntegerProductsWrapAsTensorFlowsDo) {
+  const Tensor big = Tensor::from_vector<int32_t>({1 << 30, 3}, {1, 1, 2});
+  const Tensor four = Tensor::from_vector<int32_t>({4, 1}, {1, 2, 1});
+  EXPECT_EQ(run_one("BatchMatMulV2", {big, four}), Tensor::from_vector<int32_t>({3}, {1, 1, 1}));
+}
+
 TEST(KernelsBatchTest, EinsumTwoOperandFormsMatchTfjs) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   std::mt19937 rng(4);

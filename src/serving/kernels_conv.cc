@@ -5,6 +5,7 @@
 // the filter, read as a [rows * cols * in, out] matrix, gives the output.
 #include <Eigen/Core>
 
+#include "serving/broadcast.h"
 #include "serving/kernel.h"
 #include "serving/window.h"
 
@@ -65,13 +66,18 @@ Outputs conv2d(const KernelContext& ctx) {
   // Held to the run's budget like an output: it is depth times the image.
   CAIRN_ASSIGN_OR_RETURN(Tensor patches, ctx.output(x.dtype(), {positions, depth}));
   return visit_conv(ctx, x.dtype(), [&]<typename T>() -> Outputs {
-    Eigen::Map<const RowMajor<T>> kernel(filter.flat<T>().data(), depth, f.dim(3));
+    using U = typename Wrapping<T>::type;  // int32 products wrap, as TensorFlow's
+    Eigen::Map<const RowMajor<U>> kernel(reinterpret_cast<const U*>(filter.flat<T>().data()), depth,
+                                         f.dim(3));
+    T* rows = patches.flat<T>().data();
     for (int64_t n = 0; n < w.batch; ++n) {
-      T* rows = patches.flat<T>().data();
       im2col<T>(x, n, w, rows);
-      Eigen::Map<RowMajor<T>> image(out.flat<T>().data() + n * positions * f.dim(3), positions,
-                                    f.dim(3));
-      image.noalias() = Eigen::Map<const RowMajor<T>>(rows, positions, depth) * kernel;
+      Eigen::Map<RowMajor<U>> image(
+          reinterpret_cast<U*>(out.flat<T>().data()) + n * positions * f.dim(3), positions,
+          f.dim(3));
+      image.noalias() =
+          Eigen::Map<const RowMajor<U>>(reinterpret_cast<const U*>(rows), positions, depth) *
+          kernel;
     }
     return std::vector<Tensor>{std::move(out)};
   });

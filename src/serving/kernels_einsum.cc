@@ -8,6 +8,7 @@
 // batch_matmul.h, and the product permuted to the output's order. Other
 // forms (sums over a label of one operand, diagonals, "...") are refused.
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
