@@ -118,7 +118,7 @@ int GraphRunner::outputs_of(const tensorflow::NodeDef& node) const {
     return static_cast<int>(std::count_if(node.input().begin(), node.input().end(),
                                           [](const std::string& in) { return !is_control(in); }));
   }
-  return find_kernel(node.op()) == nullptr ? -1 : num_outputs(node.op());
+  return find_kernel(node.op()) == nullptr ? -1 : num_outputs(node);
 }
 
 Status GraphRunner::check_output(const std::string& tensor, const std::string& use) const {

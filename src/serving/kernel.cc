@@ -1,7 +1,9 @@
 // KernelContext's helpers and the kernel table.
 #include "serving/kernel.h"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "cairn/core/errors.h"
 
@@ -114,13 +116,34 @@ Kernel find_kernel(const std::string& op) {
     register_math_kernels(t);
     register_nn_kernels(t);
     register_resource_kernels(t);
+    register_shape_kernels(t);
+    register_slicing_kernels(t);
+    register_compare_kernels(t);
+    register_reduce_kernels(t);
+    register_elementwise_kernels(t);
+    register_conv_kernels(t);
+    register_pool_kernels(t);
+    register_batch_kernels(t);
+    register_einsum_kernels(t);
     return t;
   }();
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;
 }
 
-int num_outputs(const std::string& op) { return op == "NoOp" ? 0 : 1; }
+int num_outputs(const tensorflow::NodeDef& node) {
+  const std::string& op = node.op();
+  if (op == "NoOp" || op == "Assert") return 0;
+  if (op == "FusedBatchNormV3") return 6;
+  if (op == "FusedBatchNorm" || op == "FusedBatchNormV2") return 5;
+  if (op == "Unpack") {
+    auto num = node.attr().find("num");
+    if (num == node.attr().end()) return 0;
+    return static_cast<int>(
+        std::clamp<int64_t>(num->second.i(), 0, std::numeric_limits<int>::max()));
+  }
+  return 1;
+}
 
 int64_t normalize_axis(int64_t n, int64_t rank) {
   if (n < -rank || n >= rank) return -1;

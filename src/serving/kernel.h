@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cairn/core/status.h"
@@ -85,23 +86,34 @@ struct KernelContext {
 using Kernel = Result<std::vector<Tensor>> (*)(const KernelContext&);
 using KernelTable = std::map<std::string, Kernel>;
 
-void register_array_kernels(KernelTable& table);  // kernels_array.cc
-void register_math_kernels(KernelTable& table);   // kernels_math.cc
-void register_nn_kernels(KernelTable& table);     // kernels_nn.cc
+void register_array_kernels(KernelTable& table);        // kernels_array.cc
+void register_math_kernels(KernelTable& table);         // kernels_math.cc
+void register_nn_kernels(KernelTable& table);           // kernels_nn.cc
+void register_shape_kernels(KernelTable& table);        // kernels_shape.cc
+void register_slicing_kernels(KernelTable& table);      // kernels_slicing.cc
+void register_compare_kernels(KernelTable& table);      // kernels_compare.cc
+void register_reduce_kernels(KernelTable& table);       // kernels_reduce.cc
+void register_elementwise_kernels(KernelTable& table);  // kernels_elementwise.cc
+void register_conv_kernels(KernelTable& table);         // kernels_conv.cc
+void register_pool_kernels(KernelTable& table);         // kernels_pool.cc
+void register_batch_kernels(KernelTable& table);        // kernels_batch.cc
+void register_einsum_kernels(KernelTable& table);       // kernels_einsum.cc
 
 void register_resource_kernels(KernelTable& table);  // kernels_resource.cc (and IdentityN)
 
 // The kernel of `op`, or nullptr when the interpreter does not support it.
 Kernel find_kernel(const std::string& op);
 
-// Outputs of a node of `op`, an op find_kernel() knows: 0 for NoOp, 1 for
-// every other supported op.
-int num_outputs(const std::string& op);
+// Outputs of `node`, whose op find_kernel() knows: 0 for NoOp and Assert,
+// attr `num` for Unpack, 5 or 6 for the FusedBatchNorms, 1 for every other op.
+int num_outputs(const tensorflow::NodeDef& node);
 
 // Calls f.template operator()<T>() with the C++ type of `dtype`, for the
-// numeric dtypes kernels compute in (float32, float64, int32, int64).
+// numeric dtypes kernels compute in (float32, float64, int32, int64); else
+// UNIMPLEMENTED naming ctx's node and the dtype.
 template <typename F>
-auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>()) {
+auto visit_numeric(const KernelContext& ctx, DType dtype, F&& f)
+    -> decltype(f.template operator()<float>()) {
   switch (dtype) {
     case DType::kFloat32:
       return f.template operator()<float>();
@@ -114,8 +126,27 @@ auto visit_numeric(DType dtype, F&& f) -> decltype(f.template operator()<float>(
     default:
       break;
   }
-  return unimplemented_error("dtype " + std::string(dtype_name(dtype)) +
-                             " is not supported by cairn's graph interpreter");
+  return ctx.failed(unimplemented_error("dtype " + std::string(dtype_name(dtype)) +
+                                        " is not supported by cairn's graph interpreter"));
+}
+
+// visit_numeric and uint8: the real dtypes TensorFlow's arithmetic and
+// comparison kernels cover.
+template <typename F>
+auto visit_real(const KernelContext& ctx, DType dtype, F&& f)
+    -> decltype(f.template operator()<float>()) {
+  if (dtype == DType::kUint8) return f.template operator()<uint8_t>();
+  return visit_numeric(ctx, dtype, std::forward<F>(f));
+}
+
+// Calls f.template operator()<T>() for float32 and float64 only; else
+// INVALID_ARGUMENT naming the node.
+template <typename F>
+auto visit_floating(const KernelContext& ctx, DType dtype, F&& f)
+    -> decltype(f.template operator()<float>()) {
+  if (dtype == DType::kFloat32) return f.template operator()<float>();
+  if (dtype == DType::kFloat64) return f.template operator()<double>();
+  return ctx.invalid("needs float32 or float64 operands, not " + std::string(dtype_name(dtype)));
 }
 
 // `n` as an axis of a tensor of rank `rank` (negative counts from the end);

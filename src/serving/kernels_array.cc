@@ -73,18 +73,18 @@ To convert(From v) {
 
 // Calls f.template operator()<T>() for the dtypes Cast converts between.
 template <typename F>
-Outputs visit_castable(DType dtype, F&& f) {
+Outputs visit_castable(const KernelContext& ctx, DType dtype, F&& f) {
   if (dtype == DType::kBool) return f.template operator()<bool>();
   if (dtype == DType::kUint8) return f.template operator()<uint8_t>();
-  return visit_numeric(dtype, std::forward<F>(f));
+  return visit_numeric(ctx, dtype, std::forward<F>(f));
 }
 
 Outputs cast(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = *ctx.inputs[0];
   CAIRN_ASSIGN_OR_RETURN(DType to, ctx.type_attr("DstT"));
-  return visit_castable(x.dtype(), [&]<typename From>() -> Outputs {
-    return visit_castable(to, [&]<typename To>() -> Outputs {
+  return visit_castable(ctx, x.dtype(), [&]<typename From>() -> Outputs {
+    return visit_castable(ctx, to, [&]<typename To>() -> Outputs {
       CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(to, x.shape()));
       auto in = x.flat<From>();
       auto dst = out.flat<To>();

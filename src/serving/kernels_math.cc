@@ -1,10 +1,14 @@
 // Elementwise arithmetic with numpy broadcasting (Add, AddV2, Sub, Mul,
-// RealDiv, Maximum, Minimum), unary math (Square, Neg, Exp) and ArgMax.
-// Integer arithmetic wraps around on overflow, as TensorFlow's CPU kernels do.
+// RealDiv, Maximum, Minimum, Pow, FloorDiv, FloorMod) on float32, float64,
+// int32, int64 and uint8; unary math (Square, Neg, Exp, Sqrt, Rsqrt, Log)
+// and ArgMax. Integer arithmetic wraps around on overflow, as TensorFlow's
+// CPU kernels do; an integer division by zero or an integer raised to a
+// negative power is an error, as in TensorFlow.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
+#include "serving/broadcast.h"
 #include "serving/kernel.h"
 
 namespace cairn::serving::internal {
@@ -12,76 +16,72 @@ namespace {
 
 using Outputs = Result<std::vector<Tensor>>;
 
-// Where each operand's elements sit relative to the output's: stride 0 on a
-// broadcast dimension.
-struct Broadcast {
-  std::vector<int64_t> dims, a_strides, b_strides;
-};
-
-// Computed only for an output with elements: then no operand has a zero
-// dimension, and each product is at most the operand's element count.
-std::vector<int64_t> aligned_strides(const TensorShape& s, size_t rank) {
-  std::vector<int64_t> strides(rank, 0);
-  int64_t stride = 1;
-  for (int d = s.rank() - 1; d >= 0; --d) {
-    strides[rank - static_cast<size_t>(s.rank() - d)] = s.dim(d) == 1 ? 0 : stride;
-    stride *= s.dim(d);
-  }
-  return strides;
+// v < 0, without a comparison an unsigned type would warn about.
+template <typename T>
+bool negative(T v) {
+  if constexpr (std::is_signed_v<T>) return v < T{0};
+  return false;
 }
 
-// The output dims of broadcasting `a` with `b` as numpy does.
-Result<std::vector<int64_t>> broadcast_dims(const KernelContext& ctx, const TensorShape& a,
-                                            const TensorShape& b) {
-  const size_t rank = static_cast<size_t>(std::max(a.rank(), b.rank()));
-  std::vector<int64_t> dims(rank, 1);
-  for (size_t k = 0; k < rank; ++k) {
-    const int64_t da = k + a.rank() >= rank ? a.dim(static_cast<int>(k + a.rank() - rank)) : 1;
-    const int64_t db = k + b.rank() >= rank ? b.dim(static_cast<int>(k + b.rank() - rank)) : 1;
-    if (da != db && da != 1 && db != 1) {
-      return ctx.invalid("cannot broadcast " + a.to_string() + " with " + b.to_string());
-    }
-    dims[k] = da == 1 ? db : da;
-  }
-  return dims;
-}
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kFloorDiv, kFloorMod };
 
-// out[i] = op(a[..], b[..]) over the broadcast shape, walking an odometer:
-// as many steps as the output has elements.
-template <typename T, typename Op>
-void apply(const Tensor& a, const Tensor& b, Tensor& out, Op op) {
-  if (out.num_elements() == 0) return;
-  const std::vector<int64_t>& dims = out.shape().dims();
-  const Broadcast bc{dims, aligned_strides(a.shape(), dims.size()),
-                     aligned_strides(b.shape(), dims.size())};
-  auto x = a.flat<T>();
-  auto y = b.flat<T>();
-  auto z = out.flat<T>();
-  std::vector<int64_t> index(bc.dims.size(), 0);
-  int64_t ia = 0, ib = 0;
-  for (size_t i = 0; i < z.size(); ++i) {
-    z[i] = op(x[static_cast<size_t>(ia)], y[static_cast<size_t>(ib)]);
-    for (size_t d = bc.dims.size(); d-- > 0;) {
-      ia += bc.a_strides[d], ib += bc.b_strides[d];
-      if (++index[d] < bc.dims[d]) break;
-      ia -= bc.a_strides[d] * bc.dims[d], ib -= bc.b_strides[d] * bc.dims[d];
-      index[d] = 0;
-    }
-  }
-}
-
-// Two's-complement arithmetic for integers (no undefined overflow).
-template <typename T, typename Op>
-T wrapping(T a, T b, Op op) {
-  if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(op(static_cast<U>(a), static_cast<U>(b)));
+// x / y rounded towards negative infinity; y != 0. The one overflowing
+// quotient (min / -1) wraps, as in TensorFlow.
+template <typename T>
+T floor_div(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::floor(x / y);
   } else {
-    return op(a, b);
+    if (std::is_signed_v<T> && y == T(-1)) return wrapping(T{0}, x, std::minus<>());
+    const T q = static_cast<T>(x / y);
+    return (x % y != 0 && negative(x) != negative(y)) ? static_cast<T>(q - 1) : q;
   }
 }
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin };
+// The remainder of floor_div, with the sign of y; y != 0 for integers.
+template <typename T>
+T floor_mod(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const T r = std::fmod(x, y);
+    return (r != 0 && negative(r) != negative(y)) ? r + y : r;
+  } else {
+    if (std::is_signed_v<T> && y == T(-1)) return T{0};
+    const T r = static_cast<T>(x % y);
+    return (r != 0 && negative(r) != negative(y)) ? static_cast<T>(r + y) : r;
+  }
+}
+
+// x to the power y; for integers y >= 0, by squaring, wrapping on overflow.
+template <typename T>
+T power(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::pow(x, y);
+  } else {
+    T result = 1;
+    for (; y > 0; y = static_cast<T>(y / 2)) {
+      if (y % 2 == 1) result = wrapping(result, x, std::multiplies<>());
+      x = wrapping(x, x, std::multiplies<>());
+    }
+    return result;
+  }
+}
+
+// An error when integer `b` holds a value kOp refuses: a zero divisor, a
+// negative exponent.
+template <BinaryOp kOp, typename T>
+Status check_integer_operand(const KernelContext& ctx, const Tensor& b) {
+  if constexpr (std::is_integral_v<T>) {
+    for (T v : b.flat<T>()) {
+      if ((kOp == BinaryOp::kFloorDiv || kOp == BinaryOp::kFloorMod) && v == 0) {
+        return ctx.invalid("Integer division by zero");
+      }
+      if (kOp == BinaryOp::kPow && negative(v)) {
+        return ctx.invalid("Integers to negative integer powers are not allowed");
+      }
+    }
+  }
+  return ok_status();
+}
 
 template <BinaryOp kOp>
 Outputs binary(const KernelContext& ctx) {
@@ -92,12 +92,13 @@ Outputs binary(const KernelContext& ctx) {
     return ctx.invalid("operands differ in dtype: " + std::string(dtype_name(a.dtype())) + " and " +
                        std::string(dtype_name(b.dtype())));
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcast_dims(ctx, a.shape(), b.shape()));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcast_dims(ctx, {&a.shape(), &b.shape()}));
   CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(a.dtype(), TensorShape(std::move(dims))));
-  return visit_numeric(a.dtype(), [&]<typename T>() -> Outputs {
+  return visit_real(ctx, a.dtype(), [&]<typename T>() -> Outputs {
     if constexpr (kOp == BinaryOp::kDiv && std::is_integral_v<T>) {
       return ctx.invalid("RealDiv needs floating-point operands");
     } else {
+      CAIRN_RETURN_IF_ERROR((check_integer_operand<kOp, T>(ctx, b)));
       auto op = [](T x, T y) -> T {
         if constexpr (kOp == BinaryOp::kAdd) return wrapping(x, y, std::plus<>());
         if constexpr (kOp == BinaryOp::kSub) return wrapping(x, y, std::minus<>());
@@ -105,28 +106,34 @@ Outputs binary(const KernelContext& ctx) {
         if constexpr (kOp == BinaryOp::kDiv) return x / y;
         if constexpr (kOp == BinaryOp::kMax) return std::max(x, y);
         if constexpr (kOp == BinaryOp::kMin) return std::min(x, y);
+        if constexpr (kOp == BinaryOp::kPow) return power(x, y);
+        if constexpr (kOp == BinaryOp::kFloorDiv) return floor_div(x, y);
+        if constexpr (kOp == BinaryOp::kFloorMod) return floor_mod(x, y);
       };
-      apply<T>(a, b, out, op);
+      apply_broadcast<T, T>(a, b, out, op);
       return std::vector<Tensor>{std::move(out)};
     }
   });
 }
 
-enum class UnaryOp { kSquare, kNeg, kExp };
+enum class UnaryOp { kSquare, kNeg, kExp, kSqrt, kRsqrt, kLog };
 
 template <UnaryOp kOp>
 Outputs unary(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = *ctx.inputs[0];
-  return visit_numeric(x.dtype(), [&]<typename T>() -> Outputs {
-    if constexpr (kOp == UnaryOp::kExp && std::is_integral_v<T>) {
-      return ctx.invalid("Exp needs a floating-point operand");
+  return visit_numeric(ctx, x.dtype(), [&]<typename T>() -> Outputs {
+    if constexpr (kOp != UnaryOp::kSquare && kOp != UnaryOp::kNeg && std::is_integral_v<T>) {
+      return ctx.invalid("needs a floating-point operand");
     } else {
       CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
       for (T& v : out.flat<T>()) {
         if constexpr (kOp == UnaryOp::kSquare) v = wrapping(v, v, std::multiplies<>());
         if constexpr (kOp == UnaryOp::kNeg) v = wrapping(T{0}, v, std::minus<>());
         if constexpr (kOp == UnaryOp::kExp) v = std::exp(v);
+        if constexpr (kOp == UnaryOp::kSqrt) v = std::sqrt(v);
+        if constexpr (kOp == UnaryOp::kRsqrt) v = T{1} / std::sqrt(v);
+        if constexpr (kOp == UnaryOp::kLog) v = std::log(v);
       }
       return std::vector<Tensor>{std::move(out)};
     }
@@ -174,7 +181,7 @@ Outputs arg_max_kernel(const KernelContext& ctx) {
   std::vector<int64_t> dims = x.shape().dims();
   dims.erase(dims.begin() + axis);
   CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(out_type, TensorShape(std::move(dims))));
-  return visit_numeric(x.dtype(), [&]<typename T>() -> Outputs {
+  return visit_numeric(ctx, x.dtype(), [&]<typename T>() -> Outputs {
     if (out_type == DType::kInt64) {
       arg_max<T, int64_t>(x, axis, out);
     } else {
@@ -194,9 +201,15 @@ void register_math_kernels(KernelTable& table) {
   table["RealDiv"] = binary<BinaryOp::kDiv>;
   table["Maximum"] = binary<BinaryOp::kMax>;
   table["Minimum"] = binary<BinaryOp::kMin>;
+  table["Pow"] = binary<BinaryOp::kPow>;
+  table["FloorDiv"] = binary<BinaryOp::kFloorDiv>;
+  table["FloorMod"] = binary<BinaryOp::kFloorMod>;
   table["Square"] = unary<UnaryOp::kSquare>;
   table["Neg"] = unary<UnaryOp::kNeg>;
   table["Exp"] = unary<UnaryOp::kExp>;
+  table["Sqrt"] = unary<UnaryOp::kSqrt>;
+  table["Rsqrt"] = unary<UnaryOp::kRsqrt>;
+  table["Log"] = unary<UnaryOp::kLog>;
   table["ArgMax"] = arg_max_kernel;
 }
 

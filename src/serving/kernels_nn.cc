@@ -13,14 +13,6 @@ namespace {
 
 using Outputs = Result<std::vector<Tensor>>;
 
-// Calls f.template operator()<T>() for float32 and float64 only.
-template <typename F>
-Outputs visit_floating(const KernelContext& ctx, DType dtype, F&& f) {
-  if (dtype == DType::kFloat32) return f.template operator()<float>();
-  if (dtype == DType::kFloat64) return f.template operator()<double>();
-  return ctx.invalid("needs float32 or float64 operands, not " + std::string(dtype_name(dtype)));
-}
-
 template <typename T>
 using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
