@@ -67,7 +67,7 @@ Outputs update_variable(const KernelContext& ctx) {
                          value.shape().to_string() + " by a tensor of shape " +
                          delta.shape().to_string() + "; the shapes must be equal");
     }
-    return visit_numeric(value.dtype(), [&]<typename T>() -> Status {
+    return visit_numeric(ctx, value.dtype(), [&]<typename T>() -> Status {
       auto out = value.flat<T>();
       auto in = delta.flat<T>();
       for (size_t i = 0; i < out.size(); ++i) {
