@@ -71,8 +71,8 @@ void check_dimension(int64_t d, const std::string& what) {
 // What building the layers would allocate, checked before any layer is
 // built: every dimension and unit count in [1, 2^31), and no more weights
 // than `max_parameters`.
-void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_t max_parameters) {
-  std::optional<Shape> shape;
+void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_t max_parameters,
+                 std::optional<Shape> shape) {
   int64_t parameters = 0;
   for (const auto& [layer_class, config] : layers) {
     if (!shape) shape = input_shape_from_config(config);
@@ -106,6 +106,14 @@ void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_
   }
 }
 
+// TF 2.x Sequential configs of models built by build() or fit(), whose
+// layers declare no input shape: {"layers": [...], "build_input_shape": [null, 18]}.
+std::optional<Shape> build_input_shape(const Json& config) {
+  if (!config.is_object() || !config.contains("build_input_shape")) return std::nullopt;
+  return input_shape_from_config(
+      Json{{"name", name_from_config(config)}, {"batch_input_shape", config["build_input_shape"]}});
+}
+
 Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
   const std::string class_name = model_config.value("class_name", "");
   const Json& entries = layer_list(model_config);
@@ -125,12 +133,13 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
                                "' is not supported: cairn loads Sequential models");
   }
   if (layers.empty()) throw InvalidArgumentError("the Sequential model config has no layers");
-  check_sizes(layers, max_parameters);
-  std::string name =
-      model_config["config"].is_object() ? name_from_config(model_config["config"]) : "";
-  Sequential model({}, name);
-  for (const auto& [layer_class, config] : layers)
-    model.add(layer_from_config(layer_class, config));
+  const Json& config = model_config["config"];
+  const std::optional<Shape> built_for = build_input_shape(config);
+  check_sizes(layers, max_parameters, built_for);
+  Sequential model({}, config.is_object() ? name_from_config(config) : "");
+  for (const auto& [layer_class, layer_config] : layers)
+    model.add(layer_from_config(layer_class, layer_config));
+  if (!model.built() && built_for) model.build(*built_for);
   return model;
 }
 

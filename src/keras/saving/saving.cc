@@ -6,6 +6,7 @@
 #include "cairn/formats/export/export.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/hdf5/keras_h5.h"
+#include "keras/saving/keras_saved_model.h"
 #include "keras/saving/model_h5.h"
 #include "keras/saving/weights_tf.h"
 
@@ -53,12 +54,7 @@ void Sequential::load_weights(const std::string& path) {
 void Sequential::save(const std::string& path) { internal::save_model(file_system(), *this, path); }
 
 Sequential load_model(const std::string& path, FileSystem& fs) {
-  if (fs.file_exists(saved_model_pb_path(path))) {
-    throw UnimplementedError("load_model('" + path +
-                             "'): a SavedModel directory is for serving; run it with "
-                             "cairn::serving::SavedModel or `cairn predict " +
-                             path + "`, or load a model saved as .h5");
-  }
+  if (fs.file_exists(saved_model_pb_path(path))) return internal::load_saved_model(fs, path);
   return internal::load_h5_model(fs, path);
 }
 

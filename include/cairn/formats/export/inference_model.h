@@ -55,6 +55,17 @@ struct InferenceOutput {
   Kind kind = Kind::kActivations;
 };
 
+// One Keras object (the model, a layer) as a SavedModel records it for
+// tf.keras.models.load_model: keras_metadata.pb (TF 2.5+), or the object
+// graph's SavedUserObject (TF 2.0-2.4). Opaque to the exporters: the keras
+// layer writes and reads the JSON.
+struct KerasSavedObject {
+  int32_t node_id = 0;     // the object's node in the SavedObjectGraph
+  std::string node_path;   // "root", "root.layer-0"
+  std::string identifier;  // "_tf_keras_sequential", "_tf_keras_layer", ...
+  std::string metadata;    // JSON: class_name, name, config, ...
+};
+
 struct InferenceModel {
   std::string name = "model";  // "sequential", "dnn", ...
   // The model's single input: float32 [batch, input_shape...].
@@ -80,6 +91,10 @@ struct InferenceModel {
   // that rebuilds these layers: TensorFlow.js's modelTopology. Estimators get
   // an equivalent Sequential config.
   std::string keras_model_config;
+  // Keras models: the objects a SavedModel export records in
+  // keras_metadata.pb, the model ("root") first, so that load_model(dir)
+  // rebuilds a trainable model. Empty: no keras_metadata.pb (Estimators).
+  std::vector<KerasSavedObject> keras_objects;
 
   // Width of the input once flattened (the product of input_shape).
   int64_t input_width() const {

@@ -6,6 +6,8 @@
 //   export_dir/variables/variables.index           tensor bundle of the weights,
 //   export_dir/variables/variables.data-00000-of-00001   keyed by variable node name
 //   export_dir/assets/                             (empty)
+//   export_dir/keras_metadata.pb                   Keras models only: their config
+//                                                  (cairn/formats/export/keras_saved_metadata.h)
 //
 // saved_model.pb holds one MetaGraphDef tagged "serve": a TensorFlow 1.x
 // graph of standard ops (Placeholder, VariableV2, MatMul, BiasAdd, Relu, ...,
