@@ -1,4 +1,6 @@
-// keras_metadata.pb, and the TF 2.0-2.4 Keras metadata of the object graph.
+// The Keras model's assets cairn writes (TF 1.x's assets/saved_model.json
+// and cairn_training_config.json), and TF 2.x's Keras metadata:
+// keras_metadata.pb, or the TF 2.0-2.4 object graph's user objects.
 #include "cairn/formats/export/keras_saved_metadata.h"
 
 #include <deque>
@@ -12,10 +14,6 @@ namespace cairn {
 namespace {
 
 namespace kp = third_party::py::keras::protobuf;
-
-// The version Keras records for the objects it serializes.
-constexpr int kMetadataProducer = 1;
-constexpr int kMetadataMinConsumer = 1;
 
 bool is_keras_identifier(std::string_view identifier) {
   return identifier.starts_with("_tf_keras_");
@@ -73,7 +71,19 @@ Result<std::vector<KerasSavedObject>> read_metadata_file(FileSystem& fs, const s
   return out;
 }
 
+Status remove_if_present(FileSystem& fs, const std::string& path) {
+  return fs.file_exists(path) ? fs.remove_file(path) : ok_status();
+}
+
 }  // namespace
+
+std::string keras_model_json_path(const std::string& export_dir) {
+  return join_path(join_path(export_dir, "assets"), kKerasModelJsonAsset);
+}
+
+std::string cairn_training_config_path(const std::string& export_dir) {
+  return join_path(join_path(export_dir, "assets"), kCairnTrainingConfigAsset);
+}
 
 std::string keras_metadata_path(const std::string& export_dir) {
   return join_path(export_dir, kKerasMetadataFilename);
@@ -90,25 +100,18 @@ Result<std::vector<KerasSavedObject>> read_keras_saved_objects(FileSystem& fs,
   return std::vector<KerasSavedObject>{};
 }
 
-Status write_keras_saved_objects(FileSystem& fs, const std::string& export_dir,
-                                 const std::vector<KerasSavedObject>& objects) {
-  const std::string path = keras_metadata_path(export_dir);
-  if (objects.empty()) return fs.file_exists(path) ? fs.remove_file(path) : ok_status();
-  kp::SavedMetadata metadata;
-  for (const KerasSavedObject& object : objects) {
-    kp::SavedObject* node = metadata.add_nodes();
-    node->set_node_id(object.node_id);
-    node->set_node_path(object.node_path);
-    node->set_identifier(object.identifier);
-    node->set_metadata(object.metadata);
-    node->mutable_version()->set_producer(kMetadataProducer);
-    node->mutable_version()->set_min_consumer(kMetadataMinConsumer);
+Status write_keras_model_assets(FileSystem& fs, const std::string& export_dir,
+                                const InferenceModel& model) {
+  CAIRN_RETURN_IF_ERROR(remove_if_present(fs, keras_metadata_path(export_dir)));
+  const std::string json = keras_model_json_path(export_dir);
+  const std::string training = cairn_training_config_path(export_dir);
+  if (!model.is_keras_model) {
+    CAIRN_RETURN_IF_ERROR(remove_if_present(fs, json));
+    return remove_if_present(fs, training);
   }
-  std::string bytes;
-  if (!metadata.SerializeToString(&bytes)) {
-    return internal_error(path + ": cannot serialize the Keras metadata");
-  }
-  return fs.write_file_atomically(path, bytes);
+  CAIRN_RETURN_IF_ERROR(fs.write_file_atomically(json, model.keras_model_config));
+  if (model.keras_training_config.empty()) return remove_if_present(fs, training);
+  return fs.write_file_atomically(training, model.keras_training_config);
 }
 
 }  // namespace cairn

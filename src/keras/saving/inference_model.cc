@@ -1,7 +1,6 @@
 // Sequential -> InferenceModel: what the exporters need from a Keras model.
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
-#include "keras/saving/keras_saved_model.h"
 #include "keras/saving/model_config.h"
 
 namespace cairn::keras {
@@ -55,7 +54,8 @@ InferenceModel Sequential::inference_model() {
   const std::string output = layers_.empty() ? m.input_name : layers_.back()->name();
   m.outputs = {{.name = output, .kind = InferenceOutput::Kind::kActivations}};
   m.keras_model_config = internal::model_config_json(*this).dump();
-  m.keras_objects = internal::keras_saved_objects(*this);
+  m.is_keras_model = true;
+  if (compiled()) m.keras_training_config = internal::training_config_json(*this).dump();
   return m;
 }
 

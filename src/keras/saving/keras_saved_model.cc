@@ -1,5 +1,5 @@
-// SavedModels of Keras models: the objects' JSON written beside the serving
-// graph, load_model(dir) and save_keras_model(model, base).
+// SavedModels of Keras models: load_model(dir) from the Keras config TF 1.x,
+// TF 2.x or cairn recorded, and save_keras_model(model, base).
 #include "keras/saving/keras_saved_model.h"
 
 #include <chrono>
@@ -11,7 +11,6 @@
 #include "cairn/formats/export/keras_saved_metadata.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/json_limits.h"
-#include "keras/layers/layer_config.h"
 #include "keras/saving/model_config.h"
 #include "keras/saving/weights_tf.h"
 
@@ -20,41 +19,6 @@ namespace internal {
 namespace {
 
 constexpr char kSequentialIdentifier[] = "_tf_keras_sequential";
-constexpr char kLayerIdentifier[] = "_tf_keras_layer";
-
-// The properties tf.keras records for every layer.
-Json layer_metadata(const Layer& layer) {
-  const Json config = layer.config();
-  return Json{{"class_name", layer.class_name()},
-              {"name", layer.name()},
-              {"trainable", true},
-              {"expects_training_arg", layer.class_name() == "Dropout"},
-              {"dtype", "float32"},
-              {"batch_input_shape", config.value("batch_input_shape", Json())},
-              {"stateful", false},
-              {"must_restore_from_config", false},
-              {"config", config}};
-}
-
-// A layer's properties, and what rebuilds and compiles the model.
-Json model_metadata(const Sequential& model) {
-  const Json saved = model_config_json(model);
-  Json metadata{{"class_name", "Sequential"},
-                {"name", model.name()},
-                {"trainable", true},
-                {"expects_training_arg", true},
-                {"dtype", "float32"},
-                {"batch_input_shape", nullptr},
-                {"must_restore_from_config", false},
-                {"config", saved["config"]},
-                {"is_graph_network", model.built()},
-                {"keras_version", saved["keras_version"]},
-                {"backend", saved["backend"]},
-                {"model_config", {{"class_name", "Sequential"}, {"config", saved["config"]}}}};
-  if (model.built()) metadata["build_input_shape"] = shape_json(model.input_shape());
-  if (model.compiled()) metadata["training_config"] = training_config_json(model);
-  return metadata;
-}
 
 bool is_model_identifier(const std::string& identifier) {
   return identifier == kSequentialIdentifier || identifier == "_tf_keras_model" ||
@@ -80,24 +44,29 @@ const KerasSavedObject* root_object(const std::vector<KerasSavedObject>& objects
       dir + "`");
 }
 
-// The root's metadata as JSON; DataLossError when it does not parse.
+// `text` as a JSON object; DataLossError naming `what` when it is not one.
+Json parse_object(const std::string& text, const std::string& dir, const std::string& what) {
+  Result<Json> json = parse_untrusted_json(text, dir + ": " + what);
+  if (!json.ok()) throw DataLossError("load_model('" + dir + "'): " + json.status().message());
+  if (!json->is_object()) {
+    throw DataLossError("load_model('" + dir + "'): the " + what + " is not a JSON object");
+  }
+  return *json;
+}
+
+// The TF 2.x root's metadata as JSON; DataLossError when it does not parse.
 Json root_metadata(FileSystem& fs, const std::string& dir) {
   const std::vector<KerasSavedObject> objects = value_or_throw(read_keras_saved_objects(fs, dir));
   const KerasSavedObject* root = root_object(objects);
   if (root == nullptr) {
-    throw_no_keras_config(dir, "no keras_metadata.pb and no Keras object in its object graph");
+    throw_no_keras_config(
+        dir,
+        "no assets/saved_model.json, no keras_metadata.pb, no Keras object in its object graph");
   }
   if (!is_model_identifier(root->identifier)) {
     throw_no_keras_config(dir, "its root is a '" + root->identifier + "', not a model");
   }
-  Result<Json> metadata = parse_untrusted_json(root->metadata, dir + ": Keras metadata of root");
-  if (!metadata.ok()) {
-    throw DataLossError("load_model('" + dir + "'): " + metadata.status().message());
-  }
-  if (!metadata->is_object()) {
-    throw DataLossError("load_model('" + dir + "'): the Keras metadata of root is not an object");
-  }
-  return *metadata;
+  return parse_object(root->metadata, dir, "Keras metadata of root");
 }
 
 // {"class_name", "config"}: TF 2.x records it as model_config, and also flat.
@@ -107,6 +76,30 @@ Json model_config_of(const Json& metadata) {
   }
   return Json{{"class_name", metadata.value("class_name", Json())},
               {"config", metadata.value("config", Json())}};
+}
+
+// What rebuilds the model, and what compiles it (null when not recorded).
+struct SavedKerasConfig {
+  Json model_config;
+  Json training_config;
+};
+
+// assets/saved_model.json (cairn's, TF 1.x's), then TF 2.x's metadata.
+SavedKerasConfig saved_keras_config(FileSystem& fs, const std::string& dir) {
+  const std::string json_path = keras_model_json_path(dir);
+  if (fs.file_exists(json_path)) {
+    SavedKerasConfig saved{.model_config = parse_object(value_or_throw(fs.read_file(json_path)),
+                                                        dir, kKerasModelJsonAsset)};
+    const std::string training_path = cairn_training_config_path(dir);
+    if (fs.file_exists(training_path)) {
+      saved.training_config =
+          parse_object(value_or_throw(fs.read_file(training_path)), dir, kCairnTrainingConfigAsset);
+    }
+    return saved;
+  }
+  const Json metadata = root_metadata(fs, dir);
+  return {.model_config = model_config_of(metadata),
+          .training_config = metadata.value("training_config", Json())};
 }
 
 // The model cannot have more weights than the variables hold.
@@ -120,32 +113,16 @@ int64_t stored_parameters(FileSystem& fs, const std::string& prefix) {
 
 }  // namespace
 
-std::vector<KerasSavedObject> keras_saved_objects(const Sequential& model) {
-  std::vector<KerasSavedObject> objects = {{.node_id = 0,
-                                            .node_path = "root",
-                                            .identifier = kSequentialIdentifier,
-                                            .metadata = model_metadata(model).dump()}};
-  for (size_t i = 0; i < model.layers().size(); ++i) {
-    objects.push_back({.node_id = static_cast<int32_t>(i + 1),
-                       .node_path = "root.layer-" + std::to_string(i),
-                       .identifier = kLayerIdentifier,
-                       .metadata = layer_metadata(*model.layers()[i]).dump()});
-  }
-  return objects;
-}
-
 Sequential load_saved_model(FileSystem& fs, const std::string& dir) {
-  const Json metadata = root_metadata(fs, dir);
+  const SavedKerasConfig saved = saved_keras_config(fs, dir);
   const std::string prefix = saved_model_variables_prefix(dir);
-  Sequential model = model_from_config(model_config_of(metadata), stored_parameters(fs, prefix));
+  Sequential model = model_from_config(saved.model_config, stored_parameters(fs, prefix));
   model.set_file_system(fs);
   load_tf_weights(fs, model, prefix);
   // Compiled afresh: the optimizer's state stays behind, as in tf.keras.
-  if (metadata.contains("training_config") && metadata["training_config"].is_object()) {
+  if (saved.training_config.is_object()) {
     std::string why;
-    if (auto options = compile_options_from(metadata["training_config"], why)) {
-      model.compile(*options);
-    }
+    if (auto options = compile_options_from(saved.training_config, why)) model.compile(*options);
   }
   return model;
 }

@@ -1,7 +1,7 @@
 // SavedModels of Keras models: save_keras_model's timestamped directories,
-// load_model(dir) for cairn's and tf.keras's (TF 2.1) SavedModels, the Keras
-// metadata Python reads through our .proto, and the error for a SavedModel
-// without a Keras config.
+// load_model(dir) for cairn's, TF 2.5+-style (keras_metadata.pb) and
+// tf.keras's TF 2.1 SavedModels, the model JSON Python reads as TF 1.x's
+// load_keras_model did, and the error for a SavedModel without a Keras config.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,9 +12,9 @@
 
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/core/errors.h"
-#include "cairn/formats/export/keras_saved_metadata.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/io/memory_file_system.h"
+#include "cairn/proto/keras_saved_metadata.pb.h"
 #include "cairn/serving/saved_model_runner.h"
 #include "keras/keras_test_util.h"
 #include "testing/test_util.h"
@@ -47,7 +47,8 @@ TEST(KerasSavedModelTest, SaveKerasModelRoundTripsIntoNewTimestampedDirectories)
     const std::filesystem::path p(path);
     EXPECT_EQ(p.parent_path(), std::filesystem::path(base));
     EXPECT_GT(std::stoll(p.filename().string()), 1'600'000'000) << path;  // seconds since 1970
-    EXPECT_TRUE(std::filesystem::exists(p / "keras_metadata.pb")) << path;
+    EXPECT_TRUE(std::filesystem::exists(p / "assets/saved_model.json")) << path;
+    EXPECT_FALSE(std::filesystem::exists(p / "keras_metadata.pb")) << path;  // TF 2.5+'s
   }
 
   Sequential restored = load_model(first);
@@ -84,63 +85,97 @@ TEST(KerasSavedModelTest, NeverReplacesAnExistingDirectory) {
   EXPECT_TRUE(same_weights(model, restored));
 }
 
-TEST(KerasSavedModelTest, MetadataRecordsTheModelAndItsLayers) {
+Json read_json(const std::string& path) {
+  return Json::parse(default_file_system().read_file(path).value());
+}
+
+TEST(KerasSavedModelTest, AssetsRecordTheModelJsonAndTheTrainingConfig) {
   cairn::testing::TempDir tmp;
   Sequential model = small_classifier();
   model.build({4});
-  model.save(tmp.path() + "/m");  // Sequential::save(dir) records it too
-  auto objects = read_keras_saved_objects(default_file_system(), tmp.path() + "/m");
-  ASSERT_TRUE(objects.ok()) << objects.status().to_string();
-  ASSERT_EQ(objects->size(), 4u);  // the model, dense, dropout, dense_1
-  EXPECT_EQ((*objects)[0].node_path, "root");
-  EXPECT_EQ((*objects)[0].identifier, "_tf_keras_sequential");
-  EXPECT_EQ((*objects)[2].node_path, "root.layer-1");
-  EXPECT_EQ((*objects)[2].identifier, "_tf_keras_layer");
-  const auto root = nlohmann::json::parse((*objects)[0].metadata);
-  EXPECT_EQ(root["class_name"], "Sequential");
-  EXPECT_EQ(root["model_config"]["class_name"], "Sequential");
-  EXPECT_EQ(root["model_config"]["config"]["layers"].size(), 4u);  // InputLayer first
-  EXPECT_EQ(root["training_config"]["loss"], "sparse_categorical_crossentropy");
-  EXPECT_EQ(root["build_input_shape"], nlohmann::json::parse("[null, 4]"));
-  const auto dropout = nlohmann::json::parse((*objects)[2].metadata);
-  EXPECT_EQ(dropout["class_name"], "Dropout");
-  EXPECT_NEAR(dropout["config"]["rate"].get<double>(), 0.1, 1e-7);
+  model.save(tmp.path() + "/m");  // Sequential::save(dir) records them too
+  const Json json = read_json(tmp.path() + "/m/assets/saved_model.json");  // to_json()
+  EXPECT_EQ(json["class_name"], "Sequential");
+  EXPECT_EQ(json["config"]["layers"].size(), 4u);  // InputLayer first
+  EXPECT_EQ(json["config"]["layers"][2]["class_name"], "Dropout");
+  EXPECT_NEAR(json["config"]["layers"][2]["config"]["rate"].get<double>(), 0.1, 1e-7);
+  EXPECT_EQ(json["backend"], "tensorflow");
+  EXPECT_TRUE(json["keras_version"].is_string());
+  const Json training = read_json(tmp.path() + "/m/assets/cairn_training_config.json");
+  EXPECT_EQ(training["loss"], "sparse_categorical_crossentropy");
+  EXPECT_EQ(training["optimizer_config"]["class_name"], "Adam");
+
+  // Not compiled: no training config (one of an earlier export is removed).
+  Sequential plain({Dense(2, {.input_shape = Shape{4}})});
+  plain.save(tmp.path() + "/m");
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() + "/m/assets/saved_model.json"));
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() + "/m/assets/cairn_training_config.json"));
+  EXPECT_FALSE(load_model(tmp.path() + "/m").compiled());
 }
 
 constexpr const char* kPythonCheck = R"(
 import json, sys
-sys.path.insert(0, sys.argv[1] + "/py")
-from cairn.proto import keras_saved_metadata_pb2
-m = keras_saved_metadata_pb2.SavedMetadata()
-with open(sys.argv[2] + "/keras_metadata.pb", "rb") as f:
-    m.ParseFromString(f.read())
-for n in m.nodes:
-    meta = json.loads(n.metadata)
-    print(n.node_id, n.node_path, n.identifier, meta["class_name"], "config" in meta,
-          n.version.producer)
-print(sorted(json.loads(m.nodes[0].metadata)["model_config"]))
+with open(sys.argv[1] + "/assets/saved_model.json") as f:
+    m = json.load(f)
+print(sorted(m), m["class_name"], m["backend"], type(m["keras_version"]).__name__)
+print([layer["class_name"] for layer in m["config"]["layers"]])
 )";
 
-TEST(KerasSavedModelInteropTest, PythonProtobufReadsKerasMetadata) {
-  if (auto why = cairn::testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
+TEST(KerasSavedModelInteropTest, PythonReadsTheModelJsonAsTensorFlow1Did) {
   cairn::testing::TempDir tmp;
   Sequential model = small_classifier();
   model.build({4});
   const std::string path = save_keras_model(model, tmp.path() + "/saved_models");
-  FileSystem& fs = default_file_system();
-  ASSERT_TRUE(fs.write_file_atomically(tmp.path() + "/check.py", kPythonCheck).ok());
-  auto gen = cairn::testing::compile_python_protos(tmp.path() + "/py");
-  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  ASSERT_TRUE(
+      default_file_system().write_file_atomically(tmp.path() + "/check.py", kPythonCheck).ok());
   auto q = cairn::testing::shell_quote;
   auto run = cairn::testing::run_command("/usr/bin/python3 " + q(tmp.path() + "/check.py") + " " +
-                                         q(tmp.path()) + " " + q(path));
+                                         q(path));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
-            "0 root _tf_keras_sequential Sequential True 1\n"
-            "1 root.layer-0 _tf_keras_layer Dense True 1\n"
-            "2 root.layer-1 _tf_keras_layer Dropout True 1\n"
-            "3 root.layer-2 _tf_keras_layer Dense True 1\n"
-            "['class_name', 'config']\n");
+            "['backend', 'class_name', 'config', 'keras_version'] Sequential tensorflow str\n"
+            "['InputLayer', 'Dense', 'Dropout', 'Dense']\n");
+}
+
+// The root's TF 2.5+ metadata: the model JSON, model_config and training_config.
+std::string tf25_root_metadata(const std::string& dir) {
+  const Json json = read_json(dir + "/assets/saved_model.json");
+  Json metadata = {{"class_name", "Sequential"},
+                   {"config", json["config"]},
+                   {"model_config", {{"class_name", "Sequential"}, {"config", json["config"]}}},
+                   {"training_config", read_json(dir + "/assets/cairn_training_config.json")}};
+  return metadata.dump();
+}
+
+void write_keras_metadata_pb(const std::string& dir, const std::string& root_metadata) {
+  third_party::py::keras::protobuf::SavedMetadata metadata;
+  auto* root = metadata.add_nodes();
+  root->set_node_path("root");
+  root->set_identifier("_tf_keras_sequential");
+  root->set_metadata(root_metadata);
+  ASSERT_TRUE(default_file_system()
+                  .write_file_atomically(dir + "/keras_metadata.pb", metadata.SerializeAsString())
+                  .ok());
+}
+
+TEST(KerasSavedModelTest, ReadsTheModelJsonFirstThenKerasMetadata) {
+  cairn::testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/m";
+  Sequential model = small_classifier();
+  model.build({4});
+  model.save(dir);
+  // Beside assets/saved_model.json, a keras_metadata.pb is not read.
+  write_keras_metadata_pb(dir, "not json");
+  EXPECT_TRUE(same_weights(model, load_model(dir)));
+
+  // As TF 2.5+ writes it: keras_metadata.pb alone.
+  write_keras_metadata_pb(dir, tf25_root_metadata(dir));
+  std::filesystem::remove(dir + "/assets/saved_model.json");
+  std::filesystem::remove(dir + "/assets/cairn_training_config.json");
+  Sequential restored = load_model(dir);
+  EXPECT_TRUE(same_weights(model, restored));
+  ASSERT_TRUE(restored.compiled());
+  EXPECT_EQ(restored.compile_options().loss, "sparse_categorical_crossentropy");
 }
 
 TEST(KerasSavedModelTest, ASavedModelWithoutKerasConfigIsAClearError) {
@@ -148,7 +183,7 @@ TEST(KerasSavedModelTest, ASavedModelWithoutKerasConfigIsAClearError) {
   Sequential model = small_classifier();
   model.build({4});
   InferenceModel served = model.inference_model();
-  served.keras_objects.clear();  // as an Estimator's export
+  served.is_keras_model = false;  // as an Estimator's export
   ASSERT_TRUE(write_saved_model(default_file_system(), tmp.path() + "/m", served).ok());
   try {
     load_model(tmp.path() + "/m");
@@ -166,14 +201,9 @@ TEST(KerasSavedModelTest, AConfigThatDoesNotFitTheVariablesGivesTheFullReport) {
   Sequential model = small_classifier();
   model.build({4});
   const std::string path = save_keras_model(model, tmp.path());
-  std::vector<KerasSavedObject> objects = read_keras_saved_objects(fs, path).value();
-  ASSERT_FALSE(objects.empty());
-  auto root = nlohmann::ordered_json::parse(objects[0].metadata);
-  for (auto* config : {&root["config"], &root["model_config"]["config"]}) {
-    (*config)["layers"][1]["config"]["units"] = 8;  // dense: 16 -> 8
-  }
-  objects[0].metadata = root.dump();
-  ASSERT_TRUE(write_keras_saved_objects(fs, path, objects).ok());
+  Json json = read_json(path + "/assets/saved_model.json");
+  json["config"]["layers"][1]["config"]["units"] = 8;  // dense: 16 -> 8
+  ASSERT_TRUE(fs.write_file_atomically(path + "/assets/saved_model.json", json.dump()).ok());
   try {
     load_model(path);
     FAIL() << "loaded weights of another shape";

@@ -55,17 +55,6 @@ struct InferenceOutput {
   Kind kind = Kind::kActivations;
 };
 
-// One Keras object (the model, a layer) as a SavedModel records it for
-// tf.keras.models.load_model: keras_metadata.pb (TF 2.5+), or the object
-// graph's SavedUserObject (TF 2.0-2.4). Opaque to the exporters: the keras
-// layer writes and reads the JSON.
-struct KerasSavedObject {
-  int32_t node_id = 0;     // the object's node in the SavedObjectGraph
-  std::string node_path;   // "root", "root.layer-0"
-  std::string identifier;  // "_tf_keras_sequential", "_tf_keras_layer", ...
-  std::string metadata;    // JSON: class_name, name, config, ...
-};
-
 struct InferenceModel {
   std::string name = "model";  // "sequential", "dnn", ...
   // The model's single input: float32 [batch, input_shape...].
@@ -91,10 +80,15 @@ struct InferenceModel {
   // that rebuilds these layers: TensorFlow.js's modelTopology. Estimators get
   // an equivalent Sequential config.
   std::string keras_model_config;
-  // Keras models: the objects a SavedModel export records in
-  // keras_metadata.pb, the model ("root") first, so that load_model(dir)
-  // rebuilds a trainable model. Empty: no keras_metadata.pb (Estimators).
-  std::vector<KerasSavedObject> keras_objects;
+  // Keras models (false for Estimators): a SavedModel export records
+  // keras_model_config as assets/saved_model.json, as TF 1.x's
+  // tf.contrib.saved_model.save_keras_model did, and keras_training_config
+  // (compile()'s, as Keras 2 writes training_config; empty when the model is
+  // not compiled) as assets/cairn_training_config.json, so that
+  // keras::load_model(dir) rebuilds a trainable model
+  // (cairn/formats/export/keras_saved_metadata.h).
+  bool is_keras_model = false;
+  std::string keras_training_config;
 
   // Width of the input once flattened (the product of input_shape).
   int64_t input_width() const {
