@@ -1,7 +1,8 @@
 // The Keras "Save and restore models" tutorial in C++, on Fashion-MNIST
 // (Debian's dataset-fashion-mnist; the first 1000 training and 1000 test
 // images, scaled to [0, 1]): checkpoints during training, the newest one
-// restored into a fresh model, manual weights, and the whole model in HDF5.
+// restored into a fresh model, manual weights, and the whole model in HDF5
+// and as a SavedModel.
 //
 //   save_restore_models [--dir models/fashion] [--samples 1000] [--epochs 50]
 //                       [--data /usr/share/datasets/fashion-mnist]
@@ -136,6 +137,19 @@ int main(int argc, char** argv) {
     keras::Sequential new_model = keras::load_model(args.dir + "/my_model.h5");
     new_model.summary();
     print_accuracy("Restored model", new_model, test_images, test_labels);
+
+    // The entire model as a SavedModel, in a new saved_models/<timestamp>/
+    // (tf.contrib.saved_model.save_keras_model / load_keras_model).
+    keras::Sequential model3 = create_model();
+    model3.fit(train_images, train_labels, {.epochs = 5});
+    const std::string saved_model_path =
+        keras::save_keras_model(model3, args.dir + "/saved_models");
+    std::cout << saved_model_path << "\n";
+    keras::Sequential new_model2 = keras::load_model(saved_model_path);
+    // The optimizer was not restored, re-attach a new one.
+    new_model2.compile(
+        {.optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
+    print_accuracy("Restored model", new_model2, test_images, test_labels);
   } catch (const cairn::Error& e) {
     std::cerr << "save_restore_models: " << e.code_name() << ": " << e.what() << "\n";
     return 1;

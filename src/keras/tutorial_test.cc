@@ -86,6 +86,15 @@ TEST(TutorialTest, EveryRestoreGivesTheTrainedAccuracy) {
   Sequential new_model = load_model(dir.path() + "/my_model.h5");
   EXPECT_EQ(accuracy(new_model), trained);
   EXPECT_EQ(new_model.count_params(), model.count_params());
+
+  // The SavedModel step: a new saved_models/<timestamp>/, recompiled (the
+  // optimizer is not restored), the trained accuracy.
+  const std::string saved_model_path = save_keras_model(model, dir.path() + "/saved_models");
+  EXPECT_EQ(std::filesystem::path(saved_model_path).parent_path(), dir.path() + "/saved_models");
+  Sequential from_saved_model = load_model(saved_model_path);
+  from_saved_model.compile(
+      {.optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
+  EXPECT_EQ(accuracy(from_saved_model), trained);
 }
 
 }  // namespace

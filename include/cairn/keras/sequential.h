@@ -274,16 +274,33 @@ class Sequential {
   ProcessGroup* process_group_ = &single_process();
 };
 
-// Loads a whole model saved by Sequential::save or by Keras (2.1 to 3 HDF5,
-// Keras 3's .keras archive or its unzipped directory): architecture,
-// weights, and optimizer state where names match. Throws
-// InvalidArgumentError naming a layer class cairn does not have, or (with
-// safe_mode, the default) a layer holding Python code. The file is read
-// through `fs`, which the model keeps as its file_system().
+// Loads a whole model saved by Sequential::save or by Keras: an HDF5 file
+// (Keras 2.1 to 3: architecture, weights, and optimizer state where names
+// match), Keras 3's .keras archive or its unzipped directory (the same), or a
+// SavedModel directory (cairn's and save_keras_model's, TF 1.x
+// tf.contrib.saved_model.save_keras_model's, tf.keras TF 2.x
+// model.save(dir)'s: architecture and weights, compiled as it was but with a
+// fresh optimizer, as tf.keras; TF 1.x's record no compile config). Throws
+// InvalidArgumentError naming a layer class cairn does not have, (with
+// safe_mode, the default) a layer holding Python code, listing every weight
+// that does not fit, or saying a SavedModel has no Keras model config (TF1
+// serving exports, non-Keras SavedModels: run those with
+// cairn::serving::SavedModel). The files are read through `fs`, which the
+// model keeps as its file_system().
 Sequential load_model(const std::string& path, FileSystem& fs = default_file_system());
 // The same with options: load_model("m.keras", {.safe_mode = false}).
 Sequential load_model(const std::string& path, const LoadModelOptions& options,
                       FileSystem& fs = default_file_system());
+
+// Saves `model` as a SavedModel in a new directory `base`/<seconds since
+// the epoch> and returns its path, as tf.contrib.saved_model.save_keras_model
+// (the model's to_json() in assets/saved_model.json, as TF 1.x wrote it):
+// an existing directory is never replaced (a second save within the same
+// second waits for the next). Through the model's file_system().
+//
+//   std::string path = keras::save_keras_model(model, "./saved_models");
+//   keras::Sequential restored = keras::load_model(path);   // then compile, evaluate
+std::string save_keras_model(Sequential& model, const std::string& base);
 
 // Makes every model created afterwards reproducible (initial weights,
 // shuffling, dropout), as tf.keras.utils.set_random_seed.

@@ -5,12 +5,14 @@
 //
 //   1. remove export_dir/saved_model.pb (an older export), sync the directory
 //   2. BundleWriter: variables/variables.data-* then .index, synced, renamed
-//   3. saved_model.pb: temporary, synced, renamed, directory synced
+//   3. a Keras model's assets/saved_model.json (and training config), likewise
+//   4. saved_model.pb: temporary, synced, renamed, directory synced
 // export_inference_model (export.cc) goes further: it writes into a fresh
 // sibling directory and swaps it in whole (cairn/io/directory_swap.h).
 #include "cairn/formats/export/saved_model_writer.h"
 
 #include "cairn/formats/bundle/bundle_writer.h"
+#include "cairn/formats/export/keras_saved_metadata.h"
 #include "formats/export/saved_model_graph.h"
 
 namespace cairn {
@@ -64,6 +66,7 @@ Status write_saved_model(FileSystem& fs, const std::string& export_dir,
   CAIRN_RETURN_IF_ERROR(fs.create_directories(join_path(export_dir, "assets")));
   CAIRN_RETURN_IF_ERROR(retire_old_export(fs, export_dir));
   CAIRN_RETURN_IF_ERROR(write_variables(fs, export_dir, e.variables));
+  CAIRN_RETURN_IF_ERROR(write_keras_model_assets(fs, export_dir, model));
   return fs.write_file_atomically(saved_model_pb_path(export_dir), bytes);
 }
 

@@ -54,6 +54,8 @@ InferenceModel Sequential::inference_model() {
   const std::string output = layers_.empty() ? m.input_name : layers_.back()->name();
   m.outputs = {{.name = output, .kind = InferenceOutput::Kind::kActivations}};
   m.keras_model_config = internal::model_config_json(*this).dump();
+  m.is_keras_model = true;
+  if (compiled()) m.keras_training_config = internal::training_config_json(*this).dump();
   return m;
 }
 

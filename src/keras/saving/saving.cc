@@ -8,6 +8,7 @@
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "keras/saving/keras3_weights.h"
 #include "keras/saving/keras_archive.h"
+#include "keras/saving/keras_saved_model.h"
 #include "keras/saving/model_h5.h"
 #include "keras/saving/weights_tf.h"
 
@@ -74,12 +75,8 @@ Sequential load_model(const std::string& path, FileSystem& fs) {
 }
 
 Sequential load_model(const std::string& path, const LoadModelOptions& options, FileSystem& fs) {
-  if (fs.file_exists(saved_model_pb_path(path))) {
-    throw UnimplementedError("load_model('" + path +
-                             "'): a SavedModel directory is for serving; run it with "
-                             "cairn::serving::SavedModel or `cairn predict " +
-                             path + "`, or load a model saved as .h5");
-  }
+  if (fs.file_exists(saved_model_pb_path(path)))
+    return internal::load_saved_model(fs, path, options.safe_mode);
   if (internal::holds_keras_archive(fs, path)) {
     return internal::load_keras_archive(fs, path, options.safe_mode);
   }

@@ -80,6 +80,15 @@ struct InferenceModel {
   // that rebuilds these layers: TensorFlow.js's modelTopology. Estimators get
   // an equivalent Sequential config.
   std::string keras_model_config;
+  // Keras models (false for Estimators): a SavedModel export records
+  // keras_model_config as assets/saved_model.json, as TF 1.x's
+  // tf.contrib.saved_model.save_keras_model did, and keras_training_config
+  // (compile()'s, as Keras 2 writes training_config; empty when the model is
+  // not compiled) as assets/cairn_training_config.json, so that
+  // keras::load_model(dir) rebuilds a trainable model
+  // (cairn/formats/export/keras_saved_metadata.h).
+  bool is_keras_model = false;
+  std::string keras_training_config;
 
   // Width of the input once flattened (the product of input_shape).
   int64_t input_width() const {

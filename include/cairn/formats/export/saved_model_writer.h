@@ -5,7 +5,10 @@
 //                                                  (proto/cairn/proto/saved_model.proto)
 //   export_dir/variables/variables.index           tensor bundle of the weights,
 //   export_dir/variables/variables.data-00000-of-00001   keyed by variable node name
-//   export_dir/assets/                             (empty)
+//   export_dir/assets/                             empty, but for Keras models:
+//   export_dir/assets/saved_model.json             their to_json(), as TF 1.x's
+//   export_dir/assets/cairn_training_config.json   save_keras_model, and compile()'s
+//                                                  (cairn/formats/export/keras_saved_metadata.h)
 //
 // saved_model.pb holds one MetaGraphDef tagged "serve": a TensorFlow 1.x
 // graph of standard ops (Placeholder, VariableV2, MatMul, BiasAdd, Relu, ...,
