@@ -59,7 +59,7 @@ enum class WeightsFormat {
   kH5,            // Keras HDF5: .h5, .hdf5
   kSafetensors,   // .safetensors
   kKerasModel,    // .keras: through load_model / save
-  kKerasWeights,  // .weights.h5: read as HDF5 weights; written through save_weights
+  kKerasWeights,  // .weights.h5 (Keras 3 layout): read by its paths; written through save_weights
 };
 
 // "checkpoint" (also "tf"), "h5", "safetensors", "keras", "weights.h5";

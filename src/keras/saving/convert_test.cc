@@ -158,6 +158,28 @@ TEST(ConvertTest, KerasModelFilesGoThroughTheFrontEnd) {
   EXPECT_THROW(convert("/in/model.ckpt-7", "/x.keras", {.fs = &fs}), UnimplementedError);
 }
 
+TEST(ConvertTest, Keras3WeightsFilesAreReadByTheirPaths) {
+  MemoryFileSystem fs;
+  Sequential model = small_classifier();
+  save_trained_h5(fs, "/m.h5", model);
+  model.save_weights("/m.weights.h5");  // through the model's file system
+  const WeightsFile read = read_weights_file("/m.weights.h5", fs);
+  auto find = [&](const std::string& name) -> const Tensor* {
+    for (const auto& [n, t] : read.tensors) {
+      if (n == name) return &t;
+    }
+    return nullptr;
+  };
+  const Tensor* kernel = find("layers/dense/vars/0");
+  ASSERT_NE(kernel, nullptr);
+  EXPECT_TRUE(*kernel == model.layers()[0]->weights()[0]->value);
+  ASSERT_NE(find("optimizer/vars/0"), nullptr) << "the iterations";
+  EXPECT_EQ(find("optimizer/vars/0")->flat<int64_t>()[0], model.optimizer()->iterations());
+  convert("/m.weights.h5", "/w.safetensors", {.fs = &fs});
+  const WeightsFile back = read_weights_file("/w.safetensors", fs);
+  EXPECT_EQ(back.tensors.size(), read.tensors.size());
+}
+
 TEST(ConvertTest, H5FromAKerasCheckpointTakesTheNamesItsObjectGraphRecords) {
   MemoryFileSystem fs;
   Sequential model = small_classifier();

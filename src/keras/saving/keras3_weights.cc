@@ -171,15 +171,14 @@ void save_keras3_weights(FileSystem& fs, Sequential& model, const std::string& p
   throw_if_error(fs.write_file_atomically(path, *bytes));
 }
 
+Keras3Weights read_keras3_weights(FileSystem& fs, const std::string& path) {
+  if (is_keras3_sharded_path(path)) return value_or_throw(read_keras3_sharded_weights(path, fs));
+  const std::string bytes = value_or_throw(fs.read_file(path));
+  return value_or_throw(decode_keras3_weights(bytes, path));
+}
+
 void load_keras3_weights(FileSystem& fs, Sequential& model, const std::string& path) {
-  Keras3Weights weights;
-  if (is_keras3_sharded_path(path)) {
-    weights = value_or_throw(read_keras3_sharded_weights(path, fs));
-  } else {
-    const std::string bytes = value_or_throw(fs.read_file(path));
-    weights = value_or_throw(decode_keras3_weights(bytes, path));
-  }
-  assign_keras3_weights(model, weights, path);
+  assign_keras3_weights(model, read_keras3_weights(fs, path), path);
 }
 
 }  // namespace cairn::keras::internal

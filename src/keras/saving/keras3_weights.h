@@ -41,6 +41,9 @@ void assign_keras3_weights(Sequential& model, const Keras3Weights& weights,
 // save_weights("x.weights.h5"), replacing the file atomically.
 void save_keras3_weights(FileSystem& fs, Sequential& model, const std::string& path);
 
+// The variables of a .weights.h5 file or a sharded .weights.json manifest.
+Keras3Weights read_keras3_weights(FileSystem& fs, const std::string& path);
+
 // load_weights of a .weights.h5 file or a sharded .weights.json manifest.
 void load_keras3_weights(FileSystem& fs, Sequential& model, const std::string& path);
 

@@ -14,6 +14,7 @@
 #include "cairn/keras/convert.h"
 #include "cairn/keras/sequential.h"
 #include "keras/saving/h5_weights_file.h"
+#include "keras/saving/keras3_weights.h"
 #include "keras/saving/string_tensor_metadata.h"
 #include "keras/saving/weights_file_io.h"
 #include "keras/saving/weights_tf.h"
@@ -63,6 +64,25 @@ WeightsFile read_safetensors(const std::string& path, FileSystem& fs) {
 }
 
 // A whole model through the Keras front end: its weights as save_weights keys them.
+// A Keras 3 weights file holds no model to key its variables by, so each
+// keeps the path Keras 3 stores it under ("layers/dense/vars/0",
+// "optimizer/vars/1"); a vars group's `name` attribute is kept in the
+// metadata as "keras3.name/<path>".
+WeightsFile keras3_weights_file(const std::string& path, FileSystem& fs) {
+  const Keras3Weights weights = internal::read_keras3_weights(fs, path);
+  WeightsFile out{.path = path};
+  for (const Keras3Vars& object : weights.objects) {
+    const std::string group = object.path.empty() ? "vars" : object.path + "/vars";
+    for (size_t i = 0; i < object.vars.size(); ++i) {
+      out.tensors.emplace_back(group + "/" + std::to_string(object.first_index + i),
+                               object.vars[i]);
+    }
+    if (!object.name.empty()) out.metadata["keras3.name/" + object.path] = object.name;
+  }
+  sort_by_name(out.tensors);
+  return out;
+}
+
 WeightsFile read_keras_model(const std::string& path, FileSystem& fs) {
   Sequential model = load_model(path, fs);
   WeightsFile out{.path = path};
@@ -127,8 +147,9 @@ WeightsFile read_weights_file_as(const std::string& path, WeightsFormat format, 
     case WeightsFormat::kSafetensors:
       return read_safetensors(path, fs);
     case WeightsFormat::kH5:
-    case WeightsFormat::kKerasWeights:  // the HDF5 layouts read_keras_h5 knows
       return h5_to_weights_file(value_or_throw(read_keras_h5(path, fs)), path);
+    case WeightsFormat::kKerasWeights:
+      return keras3_weights_file(path, fs);
     case WeightsFormat::kKerasModel:
       return read_keras_model(path, fs);
   }
