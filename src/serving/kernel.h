@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -147,6 +148,24 @@ auto visit_floating(const KernelContext& ctx, DType dtype, F&& f)
   if (dtype == DType::kFloat32) return f.template operator()<float>();
   if (dtype == DType::kFloat64) return f.template operator()<double>();
   return ctx.invalid("needs float32 or float64 operands, not " + std::string(dtype_name(dtype)));
+}
+
+// The node's one float input with `row_fn(std::span<T> row)` applied in place
+// to each row of its last axis, in a copy: Softmax, LogSoftmax.
+template <typename RowFn>
+Result<std::vector<Tensor>> map_last_axis_rows(const KernelContext& ctx, RowFn&& row_fn) {
+  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
+  const Tensor& x = *ctx.inputs[0];
+  if (x.shape().rank() < 1) return ctx.invalid("needs a tensor of rank 1 or more");
+  return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Result<std::vector<Tensor>> {
+    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
+    std::span<T> values = out.flat<T>();
+    const auto width = static_cast<size_t>(x.shape().dim(x.shape().rank() - 1));
+    for (size_t row = 0; width > 0 && row < values.size(); row += width) {
+      row_fn(values.subspan(row, width));
+    }
+    return std::vector<Tensor>{std::move(out)};
+  });
 }
 
 // `n` as an axis of a tensor of rank `rank` (negative counts from the end);

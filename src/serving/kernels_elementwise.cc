@@ -52,23 +52,12 @@ Outputs erf(const KernelContext& ctx) {
 
 // x - max - log(sum(exp(x - max))) over each row of the last axis.
 Outputs log_softmax(const KernelContext& ctx) {
-  CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(1));
-  const Tensor& x = *ctx.inputs[0];
-  if (x.shape().rank() < 1) return ctx.invalid("needs a tensor of rank 1 or more");
-  return visit_floating(ctx, x.dtype(), [&]<typename T>() -> Outputs {
-    CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.copy(x));
-    auto v = out.flat<T>();
-    const auto width = static_cast<size_t>(x.shape().dim(x.shape().rank() - 1));
-    for (size_t row = 0; width > 0 && row < v.size(); row += width) {
-      auto begin = v.begin() + static_cast<std::ptrdiff_t>(row);
-      auto end = begin + static_cast<std::ptrdiff_t>(width);
-      const T top = *std::max_element(begin, end);
-      double sum = 0;
-      for (auto it = begin; it != end; ++it) sum += std::exp(static_cast<double>(*it - top));
-      const auto log_sum = static_cast<T>(std::log(sum));
-      for (auto it = begin; it != end; ++it) *it = *it - top - log_sum;
-    }
-    return std::vector<Tensor>{std::move(out)};
+  return map_last_axis_rows(ctx, []<typename T>(std::span<T> row) {
+    const T top = *std::max_element(row.begin(), row.end());
+    double sum = 0;
+    for (const T v : row) sum += std::exp(static_cast<double>(v - top));
+    const auto log_sum = static_cast<T>(std::log(sum));
+    for (T& v : row) v = v - top - log_sum;
   });
 }
 

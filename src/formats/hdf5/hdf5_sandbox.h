@@ -8,6 +8,7 @@
 //   return decode(bytes);   // the child survived: the same parse is safe here
 #pragma once
 
+#include <cstddef>
 #include <functional>
 
 #include "cairn/core/status.h"
@@ -21,6 +22,12 @@ namespace cairn::internal::h5 {
 // than `timeout_seconds`. Runs `work` in this process instead when fork() fails. Holds the HDF5
 // library lock while the child runs, so no other thread is inside HDF5 when it forks.
 Status run_isolated(const std::function<Status()>& work, unsigned timeout_seconds = 60);
+
+// The dry run's time limit for `bytes` of a file: `configured` when not 0,
+// else 10 s plus 1 s per 64 MiB (keras_h5.h: KerasH5ReadOptions::parse_timeout_seconds).
+inline unsigned dry_run_timeout(unsigned configured, size_t bytes) {
+  return configured != 0 ? configured : 10 + static_cast<unsigned>(bytes >> 26);
+}
 
 // True inside a child started by run_isolated (it has a single thread and
 // skips the library lock, whose owner did not follow it across fork()).

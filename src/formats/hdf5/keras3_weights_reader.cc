@@ -111,9 +111,7 @@ namespace internal {
 
 Result<Keras3Weights> decode_keras3_file(std::string_view bytes, const std::string& path,
                                          const KerasH5ReadOptions& options, bool shard) {
-  const unsigned timeout = options.parse_timeout_seconds != 0
-                               ? options.parse_timeout_seconds
-                               : 10 + static_cast<unsigned>(bytes.size() >> 26);
+  const unsigned timeout = h5::dry_run_timeout(options.parse_timeout_seconds, bytes.size());
   Status probe = h5::run_isolated(
       [&] { return decode(bytes, /*keep_values=*/false, options).status(); }, timeout);
   if (!probe.ok()) return probe.with_context(path);

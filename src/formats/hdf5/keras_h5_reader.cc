@@ -145,9 +145,7 @@ Result<KerasH5File> read_keras_h5(const std::string& path, FileSystem& fs,
                                   const KerasH5ReadOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(std::string bytes, fs.read_file(path));
   // A dry run in a child process first: HDF5 may crash or hang on corrupt bytes.
-  const unsigned timeout = options.parse_timeout_seconds != 0
-                               ? options.parse_timeout_seconds
-                               : 10 + static_cast<unsigned>(bytes.size() >> 26);
+  const unsigned timeout = h5::dry_run_timeout(options.parse_timeout_seconds, bytes.size());
   Status probe = h5::run_isolated(
       [&] { return decode(bytes, /*keep_values=*/false, options).status(); }, timeout);
   if (!probe.ok()) return probe.with_context(path);
