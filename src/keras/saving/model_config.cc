@@ -1,10 +1,8 @@
 #include "keras/saving/model_config.h"
 
 #include "cairn/core/errors.h"
-#include "cairn/keras/layers/activation.h"
-#include "cairn/keras/layers/dense.h"
-#include "cairn/keras/layers/dropout.h"
 #include "keras/layers/layer_config.h"
+#include "keras/layers/layer_factory.h"
 #include "keras/losses.h"
 
 namespace cairn::keras::internal {
@@ -12,21 +10,6 @@ namespace cairn::keras::internal {
 namespace {
 
 constexpr const char* kKerasVersion = "2.4.0";  // the layout cairn writes
-
-LayerPtr layer_from_config(const std::string& class_name, const Json& config) {
-  if (class_name == "Dense") return Dense::from_config(config);
-  if (class_name == "Dropout") return Dropout::from_config(config);
-  if (class_name == "Activation") return Activation::from_config(config);
-  if (class_name == "Flatten") return Flatten::from_config(config);
-  if (class_name == "InputLayer") {
-    std::optional<Shape> shape = input_shape_from_config(config);
-    if (!shape) throw InvalidArgumentError("InputLayer without a batch_input_shape");
-    return Input(*shape, name_from_config(config));
-  }
-  throw InvalidArgumentError("layer '" + name_from_config(config) + "' is a " + class_name +
-                             ", which cairn does not implement (it has InputLayer, Dense, "
-                             "Dropout, Activation, Flatten)");
-}
 
 // The layer entries of a Sequential or functional config.
 const Json& layer_list(const Json& model_config) {
@@ -129,10 +112,7 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
     const std::string layer_class = entry.value("class_name", "");
     const Json config = entry.value("config", Json::object());
     // Refuse an unknown layer first: it is the most useful thing to say.
-    if (layer_class != "Dense" && layer_class != "Dropout" && layer_class != "Activation" &&
-        layer_class != "Flatten" && layer_class != "InputLayer") {
-      layer_from_config(layer_class, config);
-    }
+    if (!has_layer_class(layer_class)) layer_from_config(layer_class, config);
     layers.emplace_back(layer_class, config);
   }
   if (class_name != "Sequential") {

@@ -3,8 +3,12 @@
 // A layer has a unique name (Keras's: "dense", "dense_1", ... per class,
 // counted per process until clear_session()), is built once its input shape
 // is known (creating its weights), and runs forward and backward on batches
-// of flat rows ([batch, features] matrices). Concrete layers: Dense, Dropout,
-// Activation, Flatten (dense.h, dropout.h, activation.h, flatten.h).
+// of rows: a [batch, features] matrix whose row holds one sample of any rank
+// flattened in row-major order, so a sample of shape (height, width,
+// channels) is laid out as TensorFlow's NHWC (channels_last) and (timesteps,
+// features) as a sequence. A layer reads its sample shape from build(), so
+// Flatten and Reshape move no data. Concrete layers: Dense, Dropout,
+// Activation, Flatten (dense.h, dropout.h, activation.h).
 //
 //   keras::Sequential model({
 //       keras::Dense(512, {.activation = "relu", .input_shape = {784}}),
@@ -94,6 +98,18 @@ class Layer {
   // Whether backprop() applies BackpropOptions::step to this layer's weights.
   virtual bool fuses_gradient_step() const { return false; }
 
+  // Masks, as Keras's: a [batch, timesteps] matrix of 1 (a step present) and
+  // 0 (padding), made by Embedding(mask_zero=true) and read by the RNNs. A
+  // model hands each layer the mask of its input (nullptr: none) before
+  // forward(); output_mask() is the mask of the layer's output (Keras's
+  // compute_mask): by default the input's when supports_masking(), else none.
+  using Mask = nn::Matrix;
+  virtual bool supports_masking() const { return false; }
+  virtual const Mask* output_mask(const Mask* input_mask) const {
+    return supports_masking() ? input_mask : nullptr;
+  }
+  void set_input_mask(const Mask* mask) { input_mask_ = mask; }
+
   // Weights in Keras order (kernel, bias); names "dense/kernel", "dense/bias".
   virtual nn::VariableRefs weights() { return {}; }
   int64_t count_params();
@@ -108,6 +124,8 @@ class Layer {
   Shape set_built(Shape output_shape);
   // The config fields every layer shares: name, trainable, dtype, batch_input_shape.
   Json base_config() const;
+  // The mask set_input_mask() gave for the coming forward() (nullptr: none).
+  const Mask* input_mask() const { return input_mask_; }
 
  private:
   std::string name_;
@@ -115,6 +133,7 @@ class Layer {
   std::optional<Shape> input_shape_;
   bool built_ = false;
   Shape output_shape_;
+  const Mask* input_mask_ = nullptr;
 };
 
 // A layer held by a model. Built implicitly from any Layer subclass value.

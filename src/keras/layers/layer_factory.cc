@@ -1,0 +1,59 @@
+#include "keras/layers/layer_factory.h"
+
+#include <functional>
+#include <map>
+
+#include "cairn/core/errors.h"
+#include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/dropout.h"
+#include "keras/layers/layer_config.h"
+
+namespace cairn::keras::internal {
+
+namespace {
+
+using Factory = std::function<LayerPtr(const Json& config)>;
+
+// A class whose static from_config(config) returns the layer by value.
+template <class L>
+Factory from_config_of() {
+  return [](const Json& config) { return LayerPtr(L::from_config(config)); };
+}
+
+LayerPtr input_layer_from_config(const Json& config) {
+  std::optional<Shape> shape = input_shape_from_config(config);
+  if (!shape) throw InvalidArgumentError("InputLayer without a batch_input_shape");
+  return Input(*shape, name_from_config(config));
+}
+
+// One line per class: keep it sorted by class name.
+const std::map<std::string, Factory>& factories() {
+  static const std::map<std::string, Factory> table = {
+      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
+      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"InputLayer", input_layer_from_config},
+  };
+  return table;
+}
+
+}  // namespace
+
+LayerPtr layer_from_config(const std::string& class_name, const Json& config) {
+  auto it = factories().find(class_name);
+  if (it != factories().end()) return it->second(config);
+  std::string known;
+  for (const std::string& name : layer_class_names()) known += (known.empty() ? "" : ", ") + name;
+  throw InvalidArgumentError("layer '" + name_from_config(config) + "' is a " + class_name +
+                             ", which cairn does not implement (it has " + known + ")");
+}
+
+bool has_layer_class(const std::string& class_name) { return factories().count(class_name) > 0; }
+
+std::vector<std::string> layer_class_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories()) names.push_back(name);
+  return names;
+}
+
+}  // namespace cairn::keras::internal
