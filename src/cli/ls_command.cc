@@ -20,7 +20,7 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // "2026-12-06 02:35:10" in local time; "-" when unknown.
 std::string local_time(std::optional<double> seconds) {
@@ -55,11 +55,11 @@ std::vector<std::string> row_of(const CheckpointListing& c) {
           std::move(name)};
 }
 
-json listing_json(const CheckpointListing& c) {
+OrderedJson listing_json(const CheckpointListing& c) {
   return {{"prefix", c.prefix},
-          {"step", c.step ? json(*c.step) : json(nullptr)},
-          {"written", c.written ? json(local_time(c.written)) : json(nullptr)},
-          {"written_epoch", c.written ? json(*c.written) : json(nullptr)},
+          {"step", c.step ? OrderedJson(*c.step) : OrderedJson(nullptr)},
+          {"written", c.written ? OrderedJson(local_time(c.written)) : OrderedJson(nullptr)},
+          {"written_epoch", c.written ? OrderedJson(*c.written) : OrderedJson(nullptr)},
           {"bytes", c.bytes},
           {"shards", c.shards},
           {"status", checkpoint_status_name(c.status)},
@@ -69,10 +69,10 @@ json listing_json(const CheckpointListing& c) {
 
 void print_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
                 std::ostream& out) {
-  json checkpoints = json::array();
+  OrderedJson checkpoints = OrderedJson::array();
   for (const CheckpointListing& c : all) checkpoints.push_back(listing_json(c));
-  json doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
-  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  OrderedJson doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
+  out << doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
 }
 
 void print_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,

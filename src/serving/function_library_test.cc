@@ -9,6 +9,7 @@
 
 #include "serving/function_test_util.h"
 #include "serving/resource_variables.h"
+#include "testing/test_util.h"
 
 namespace cairn::serving::internal {
 namespace {
@@ -19,9 +20,7 @@ using testing::make_function;
 constexpr DType kFloat = DType::kFloat32;
 constexpr DType kResource = DType::kResource;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // A library, a variable store and the top-level graph that calls into them.
 struct Program {

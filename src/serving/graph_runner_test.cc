@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cairn/formats/graph/graph_builder.h"
+#include "testing/test_util.h"
 
 namespace cairn::serving::internal {
 namespace {
@@ -122,19 +123,17 @@ TEST(GraphRunnerTest, DeepChainsDoNotOverflowTheStack) {
   EXPECT_EQ(run_one(b, {{"n0", floats({3}, {1})}}, "n100000"), floats({3}, {1}));
 }
 
-constexpr int64_t k2to31 = int64_t{1} << 31;
+constexpr int64_t kGraph2to31 = int64_t{1} << 31;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // Finding 12: the product of the leading dims (2^62) was the loop count.
 TEST(GraphRunnerTest, ConcatOfEmptyTensorsWithHugeDimsReturnsWithoutLooping) {
   GraphBuilder b;
-  b.constant("e", Tensor(kFloat, {k2to31, k2to31, 0}));
+  b.constant("e", Tensor(kFloat, {kGraph2to31, kGraph2to31, 0}));
   b.constant("axis", Tensor::scalar<int32_t>(2));
   b.op("cat", "ConcatV2", {"e", "e", "axis"}, {{"N", int_attr(2)}, {"T", type_attr(kFloat)}});
-  EXPECT_EQ(run_one(b, {}, "cat").shape(), TensorShape({k2to31, k2to31, 0}));
+  EXPECT_EQ(run_one(b, {}, "cat").shape(), TensorShape({kGraph2to31, kGraph2to31, 0}));
 }
 
 // Finding 5: the sum of the sizes on the axis overflowed (UBSan).

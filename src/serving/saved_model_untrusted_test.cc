@@ -45,9 +45,7 @@ class SavedModelUntrustedTest : public ::testing::Test {
   testing::TempDir tmp_;
 };
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // Finding 1: 2^62 output elements whose byte size wrapped to 0, then Eigen
 // wrote into the empty buffer (heap-buffer-overflow).
