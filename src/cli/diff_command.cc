@@ -80,7 +80,7 @@ size_t print_changed(const CheckpointDiff& d, double tolerance, std::ostream& ou
   return identical;
 }
 
-void print_text(const CheckpointDiff& d, double tolerance, std::ostream& out) {
+void print_diff_text(const CheckpointDiff& d, double tolerance, std::ostream& out) {
   out << "A: " << d.prefix_a << "\nB: " << d.prefix_b << "\n";
   print_infos("only in A", d.only_in_a, out);
   print_infos("only in B", d.only_in_b, out);
@@ -112,7 +112,7 @@ OrderedJson comparison_json(const TensorComparison& c) {
           {"elements_changed", c.elements_changed}};
 }
 
-void print_json(const CheckpointDiff& d, double tolerance, std::ostream& out) {
+void print_diff_json(const CheckpointDiff& d, double tolerance, std::ostream& out) {
   OrderedJson changes = OrderedJson::array();
   for (const TensorTypeChange& c : d.type_changes) {
     changes.push_back({{"name", c.name}, {"a", info_json(c.a)}, {"b", info_json(c.b)}});
@@ -136,9 +136,9 @@ int run_diff(const DiffCommand& cmd, std::ostream& out, std::ostream& err) {
   std::optional<CheckpointDiff> diff;
   if (guarded("diff", err, [&] { diff = diff_checkpoints(cmd.a, cmd.b); }) != 0) return kTrouble;
   if (cmd.json) {
-    print_json(*diff, cmd.tolerance, out);
+    print_diff_json(*diff, cmd.tolerance, out);
   } else {
-    print_text(*diff, cmd.tolerance, out);
+    print_diff_text(*diff, cmd.tolerance, out);
   }
   return diff->differs(cmd.tolerance) ? kDifferent : kSame;
 }

@@ -137,7 +137,7 @@ OrderedJson tensor_json(const InspectSource& source, const VariableInfo& v, bool
   return entry;
 }
 
-void print_json(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
+void print_inspect_json(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
   OrderedJson tensors = OrderedJson::array();
   for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
@@ -161,7 +161,7 @@ void print_values(const InspectSource& source, const VariableInfo& v, std::ostre
   out << "  " << format_values(source.get_tensor(v.name)) << "\n";
 }
 
-void print_text(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
+void print_inspect_text(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
   for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
     if (o.tensor || o.all) {
@@ -187,9 +187,9 @@ int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& 
       throw NotFoundError("tensor '" + *options.tensor + "' is not in " + source.path);
     }
     if (options.json) {
-      print_json(source, options, out);
+      print_inspect_json(source, options, out);
     } else {
-      print_text(source, options, out);
+      print_inspect_text(source, options, out);
     }
     return 0;
   } catch (const Error& e) {

@@ -67,16 +67,16 @@ OrderedJson listing_json(const CheckpointListing& c) {
           {"newest", c.newest}};
 }
 
-void print_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
-                std::ostream& out) {
+void print_listing_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
+                        std::ostream& out) {
   OrderedJson checkpoints = OrderedJson::array();
   for (const CheckpointListing& c : all) checkpoints.push_back(listing_json(c));
   OrderedJson doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
   out << doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
 }
 
-void print_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
-                std::ostream& out) {
+void print_listing_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
+                        std::ostream& out) {
   TextTable table({.right_aligned = {false, true, false, true, true}});
   table.add({"", "step", "written", "size", "shards", "status", "checkpoint"});
   for (const CheckpointListing& c : all) table.add(row_of(c));
@@ -115,9 +115,9 @@ int run_ls(const LsCommand& cmd, std::ostream& out, std::ostream& err) {
     if (bar) bar->finish();
     if (all.empty()) throw NotFoundError(no_checkpoint_message(cmd.dir));
     if (cmd.json) {
-      print_json(cmd, all, out);
+      print_listing_json(cmd, all, out);
     } else {
-      print_text(cmd, all, out);
+      print_listing_text(cmd, all, out);
     }
   });
 }
