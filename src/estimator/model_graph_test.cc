@@ -321,8 +321,8 @@ TEST(ModelGraphTest, ReadModelSpecReportsMissingAndCorruptSpecs) {
 class TensorFlowMetaGraphTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto fixtures = testing::fixtures_dir();
-    if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
+    auto fixtures = cairn::testing::fixtures_dir();
+    if (!fixtures) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
     path_ = *fixtures + "/hishmad-iris-estimator/iris_model/model.ckpt-4000.meta";
     auto bytes = default_file_system().read_file(path_);
     ASSERT_TRUE(bytes.ok()) << bytes.status().to_string();
@@ -396,8 +396,8 @@ print(len(graph.node), len(meta.graph_def.node), spec["estimator"], spec["hidden
 )";
 
 TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos) {
-  if (auto why = testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
-  testing::TempDir dir;
+  if (auto why = cairn::testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  cairn::testing::TempDir dir;
   ModelSpec spec = iris_graph_spec();
   auto graph = build_model_graph(spec, iris_variables());
   FileSystem& fs = default_file_system();
@@ -406,11 +406,11 @@ TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos
                                        build_meta_graph(spec, graph).SerializeAsString())
                   .ok());
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/check.py", kPythonCheck).ok());
-  auto gen = testing::compile_python_protos(dir.path() + "/py");
+  auto gen = cairn::testing::compile_python_protos(dir.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  auto q = testing::shell_quote;
-  auto run =
-      testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " + q(dir.path()));
+  auto q = cairn::testing::shell_quote;
+  auto run = cairn::testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " +
+                                         q(dir.path()));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string n = std::to_string(graph.node_size());
   EXPECT_EQ(
