@@ -15,11 +15,12 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-constexpr Activation kAll[] = {Activation::kLinear,  Activation::kRelu, Activation::kTanh,
-                               Activation::kSigmoid, Activation::kElu,  Activation::kSoftmax};
+constexpr Activation kEveryActivation[] = {Activation::kLinear, Activation::kRelu,
+                                           Activation::kTanh,   Activation::kSigmoid,
+                                           Activation::kElu,    Activation::kSoftmax};
 
 TEST(ActivationTest, NamesRoundTrip) {
-  for (Activation a : kAll) EXPECT_EQ(activation_from_name(activation_name(a)), a);
+  for (Activation a : kEveryActivation) EXPECT_EQ(activation_from_name(activation_name(a)), a);
   EXPECT_EQ(activation_from_name(""), Activation::kLinear);
   EXPECT_EQ(activation_from_name("none"), Activation::kLinear);
   EXPECT_FALSE(activation_from_name("swish").has_value());
@@ -59,7 +60,7 @@ TEST(ActivationTest, GradientsMatchNumeric) {
     if (sign.data()[i] < 0) x.data()[i] = -x.data()[i];
   }
   Matrix dy = random_matrix(4, 5, 13);
-  for (Activation a : kAll) {
+  for (Activation a : kEveryActivation) {
     auto loss = [&](const Matrix& in) { return weighted_sum(activate(a, in), dy); };
     Matrix analytic = activation_backward(a, x, activate(a, x), dy);
     expect_gradients_near(analytic, numeric_gradient(loss, x),

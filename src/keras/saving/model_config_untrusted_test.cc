@@ -10,7 +10,7 @@
 namespace cairn::keras::internal {
 namespace {
 
-Json dense_model(Json units, Json input_dim) {
+Json dense_model_config(Json units, Json input_dim) {
   return Json::parse(R"({"class_name": "Sequential", "config": {"name": "m", "layers": [
       {"class_name": "Dense", "config": {"name": "d", "units": 1,
                                          "batch_input_shape": [null, 1]}}]}})")
@@ -40,17 +40,17 @@ TEST(ModelConfigUntrustedTest, TrainingConfigOfWrongJsonTypesIsRefusedWithAReaso
 
 TEST(ModelConfigUntrustedTest, HugeDenseUnitsAreRefusedBeforeAllocating) {
   // 2^20 inputs x 2^30 units would be 2^50 floats.
-  EXPECT_THROW(model_from_config(dense_model(int64_t{1} << 30, int64_t{1} << 20), 1000),
+  EXPECT_THROW(model_from_config(dense_model_config(int64_t{1} << 30, int64_t{1} << 20), 1000),
                InvalidArgumentError);
-  EXPECT_THROW(model_from_config(dense_model(int64_t{1} << 40, 4)), InvalidArgumentError);
-  EXPECT_THROW(model_from_config(dense_model(0, 4)), InvalidArgumentError);
-  EXPECT_THROW(model_from_config(dense_model(3, -4)), InvalidArgumentError);
+  EXPECT_THROW(model_from_config(dense_model_config(int64_t{1} << 40, 4)), InvalidArgumentError);
+  EXPECT_THROW(model_from_config(dense_model_config(0, 4)), InvalidArgumentError);
+  EXPECT_THROW(model_from_config(dense_model_config(3, -4)), InvalidArgumentError);
 }
 
 TEST(ModelConfigUntrustedTest, ModelWithMoreWeightsThanTheFileHoldsIsRefused) {
   // 4 x 3 kernel + 3 biases = 15 weights.
-  EXPECT_THROW(model_from_config(dense_model(3, 4), 14), InvalidArgumentError);
-  Sequential model = model_from_config(dense_model(3, 4), 15);
+  EXPECT_THROW(model_from_config(dense_model_config(3, 4), 14), InvalidArgumentError);
+  Sequential model = model_from_config(dense_model_config(3, 4), 15);
   EXPECT_TRUE(model.built());
 }
 
