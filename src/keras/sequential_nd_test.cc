@@ -1,0 +1,129 @@
+// Sequential end to end on N-d samples: inputs of any rank, and outputs of
+// rank 2 or more whose losses and metrics Keras computes per vector of the
+// last axis (a Dense on (timesteps, features) trained per timestep).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cairn/core/errors.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/global_pooling.h"
+#include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/layers/reshape.h"
+#include "keras/layers/layer_checks.h"
+
+namespace cairn::keras {
+namespace {
+
+// Class ids in [0, classes): [n, steps] int64.
+Tensor class_ids(int64_t n, int64_t steps, int64_t classes) {
+  Tensor y(DType::kInt64, {n, steps});
+  for (int64_t i = 0; i < n * steps; ++i)
+    y.flat<int64_t>()[static_cast<size_t>(i)] = i * 7 % classes;
+  return y;
+}
+
+Sequential tagger() {
+  set_random_seed(11);
+  return Sequential({Dense(3, {.activation = "softmax", .input_shape = Shape{4, 2}})});
+}
+
+TEST(SequentialNdTest, LossAndAccuracyArePerPositionAsKeras) {
+  Sequential model = tagger();
+  model.compile(
+      {.optimizer = "sgd", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
+  const Tensor x = testing::random_samples(5, {4, 2}, 1), y = class_ids(5, 4, 3);
+  const Tensor p = model.predict(x);
+  ASSERT_EQ(p.shape(), (TensorShape{5, 4, 3}));
+  double loss = 0, correct = 0;
+  for (int64_t i = 0; i < 20; ++i) {
+    const auto id = static_cast<int64_t>(y.flat<int64_t>()[static_cast<size_t>(i)]);
+    const float* probs = p.flat<float>().data() + i * 3;
+    loss -= std::log(probs[id]);
+    correct += std::max_element(probs, probs + 3) - probs == id ? 1 : 0;
+  }
+  const Logs logs = model.evaluate(x, y, {.verbose = 0});
+  EXPECT_NEAR(logs.get("loss"), loss / 20, 1e-5);
+  EXPECT_NEAR(logs.get("accuracy"), correct / 20, 1e-6);
+}
+
+TEST(SequentialNdTest, PerPositionGradientEqualsNumeric) {
+  Sequential model = tagger();
+  model.compile(
+      {.optimizer = SGD{.learning_rate = 1.0}, .loss = "sparse_categorical_crossentropy"});
+  const Tensor x = testing::random_samples(5, {4, 2}, 2), y = class_ids(5, 4, 3);
+  nn::Variable& kernel = *model.weights()[0];
+  const Tensor before = kernel.value;
+  const nn::Matrix numeric = nn::testing::numeric_gradient(
+      [&](const nn::Matrix& value) {
+        std::copy(value.data(), value.data() + value.size(), kernel.value.flat<float>().begin());
+        const double loss = model.evaluate(x, y, {.batch_size = 64, .verbose = 0}).get("loss");
+        kernel.value = before;
+        return loss;
+      },
+      nn::Matrix(nn::as_matrix(before)), 2e-3f);
+  model.fit(x, y, {.epochs = 1, .batch_size = 64, .shuffle = false, .verbose = 0});
+  const nn::Matrix step =
+      nn::Matrix(nn::as_matrix(before)) - nn::Matrix(nn::as_matrix(kernel.value));
+  nn::testing::expect_gradients_near(step, numeric, "kernel");
+}
+
+TEST(SequentialNdTest, ImageModelFitsEvaluatesAndPredictsInItsShapes) {
+  set_random_seed(12);
+  Sequential model({Dense(4, {.activation = "relu", .input_shape = Shape{6, 6, 2}}),
+                    MaxPooling2D({2, 2}), Dense(2, {.activation = "sigmoid"})});
+  model.compile({.optimizer = Adam{.learning_rate = 0.05},
+                 .loss = "binary_crossentropy",
+                 .metrics = {"accuracy"}});
+  const Tensor x = testing::random_samples(32, {6, 6, 2}, 3);
+  Tensor y(DType::kFloat32, {32, 3, 3, 2});
+  for (int64_t i = 0; i < y.num_elements(); ++i) {
+    y.flat<float>()[static_cast<size_t>(i)] =
+        x.flat<float>()[static_cast<size_t>(i * 2)] > 0 ? 1 : 0;
+  }
+  const History h = model.fit(x, y, {.epochs = 30, .batch_size = 8, .verbose = 0});
+  EXPECT_LT(h.history.at("loss").back(), h.history.at("loss").front());
+  EXPECT_GT(model.evaluate(x, y, {.verbose = 0}).get("accuracy"), 0.6);
+  EXPECT_EQ(model.predict(x).shape(), (TensorShape{32, 3, 3, 2}));
+  // Targets that are not one vector per output position are refused.
+  EXPECT_THROW(model.evaluate(x, testing::random_samples(32, {5}, 4), {.verbose = 0}),
+               InvalidArgumentError);
+  EXPECT_THROW(model.predict(testing::random_samples(2, {6, 6}, 5)), InvalidArgumentError);
+}
+
+TEST(SequentialNdTest, SummaryRowsAsKerasPrintsThem) {
+  Sequential model({Dense(8, {.input_shape = Shape{10, 4}, .name = "dense"}),
+                    MaxPooling1D(2, {.name = "max_pooling1d"}),
+                    Reshape({8, 5}, {.name = "reshape"}), Permute({2, 1}, {.name = "permute"}),
+                    GlobalAveragePooling1D({.name = "global_average_pooling1d"}),
+                    RepeatVector(3, {.name = "repeat_vector"}), Dense(1, {.name = "dense_1"})},
+                   "sequential");
+  // Keras 2.4's model.summary() of the same model.
+  const std::string expected =
+      "Model: \"sequential\"\n"
+      "_________________________________________________________________\n"
+      "Layer (type)                 Output Shape              Param #   \n"
+      "=================================================================\n"
+      "dense (Dense)                (None, 10, 8)             40        \n"
+      "_________________________________________________________________\n"
+      "max_pooling1d (MaxPooling1D) (None, 5, 8)              0         \n"
+      "_________________________________________________________________\n"
+      "reshape (Reshape)            (None, 8, 5)              0         \n"
+      "_________________________________________________________________\n"
+      "permute (Permute)            (None, 5, 8)              0         \n"
+      "_________________________________________________________________\n"
+      "global_average_pooling1d (Gl (None, 8)                 0         \n"
+      "_________________________________________________________________\n"
+      "repeat_vector (RepeatVector) (None, 3, 8)              0         \n"
+      "_________________________________________________________________\n"
+      "dense_1 (Dense)              (None, 3, 1)              9         \n"
+      "=================================================================\n"
+      "Total params: 49\n"
+      "Trainable params: 49\n"
+      "Non-trainable params: 0\n"
+      "_________________________________________________________________\n";
+  EXPECT_EQ(model.summary_string(), expected);
+}
+
+}  // namespace
+}  // namespace cairn::keras
