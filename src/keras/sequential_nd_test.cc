@@ -3,9 +3,11 @@
 // last axis (a Dense on (timesteps, features) trained per timestep).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "cairn/core/errors.h"
+#include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/global_pooling.h"
 #include "cairn/keras/layers/pooling.h"
@@ -76,19 +78,51 @@ TEST(SequentialNdTest, ImageModelFitsEvaluatesAndPredictsInItsShapes) {
                  .loss = "binary_crossentropy",
                  .metrics = {"accuracy"}});
   const Tensor x = testing::random_samples(32, {6, 6, 2}, 3);
+  // 1 where the 2x2 window's first channel has a positive value: learnable
+  // as relu(a x) pooled by the max, then a sigmoid.
   Tensor y(DType::kFloat32, {32, 3, 3, 2});
-  for (int64_t i = 0; i < y.num_elements(); ++i) {
-    y.flat<float>()[static_cast<size_t>(i)] =
-        x.flat<float>()[static_cast<size_t>(i * 2)] > 0 ? 1 : 0;
+  const auto in = x.flat<float>();
+  for (int64_t b = 0; b < 32; ++b) {
+    for (int64_t i = 0; i < 3; ++i) {
+      for (int64_t j = 0; j < 3; ++j) {
+        float max = -1;
+        for (int64_t h : {2 * i, 2 * i + 1}) {
+          for (int64_t w : {2 * j, 2 * j + 1}) {
+            max = std::max(max, in[static_cast<size_t>(((b * 6 + h) * 6 + w) * 2)]);
+          }
+        }
+        for (int64_t c = 0; c < 2; ++c) {
+          y.flat<float>()[static_cast<size_t>(((b * 3 + i) * 3 + j) * 2 + c)] = max > 0 ? 1 : 0;
+        }
+      }
+    }
   }
   const History h = model.fit(x, y, {.epochs = 30, .batch_size = 8, .verbose = 0});
   EXPECT_LT(h.history.at("loss").back(), h.history.at("loss").front());
-  EXPECT_GT(model.evaluate(x, y, {.verbose = 0}).get("accuracy"), 0.6);
+  EXPECT_GT(model.evaluate(x, y, {.verbose = 0}).get("accuracy"), 0.75);
   EXPECT_EQ(model.predict(x).shape(), (TensorShape{32, 3, 3, 2}));
   // Targets that are not one vector per output position are refused.
   EXPECT_THROW(model.evaluate(x, testing::random_samples(32, {5}, 4), {.verbose = 0}),
                InvalidArgumentError);
   EXPECT_THROW(model.predict(testing::random_samples(2, {6, 6}, 5)), InvalidArgumentError);
+}
+
+TEST(SequentialNdTest, InputOfAnyRankBuildsAndRoundTripsThroughTheConfig) {
+  Sequential model({Input({4, 2, 3}), Dense(5), GlobalMaxPooling2D()});
+  ASSERT_TRUE(model.built());
+  EXPECT_EQ(model.input_shape(), (Shape{4, 2, 3}));
+  EXPECT_EQ(model.layers().back()->output_shape(), (Shape{5}));
+  const Json config = internal::model_config_json(model);
+  EXPECT_EQ(config["config"]["layers"][0]["config"]["batch_input_shape"],
+            Json::parse("[null, 4, 2, 3]"));
+  Sequential again = internal::model_from_config(config);
+  EXPECT_EQ(again.input_shape(), (Shape{4, 2, 3}));
+  EXPECT_EQ(again.count_params(), 3 * 5 + 5);
+  // Keras 3 spells the input's shape batch_shape.
+  Json keras3 = config;
+  keras3["config"]["layers"][0]["config"].erase("batch_input_shape");
+  keras3["config"]["layers"][0]["config"]["batch_shape"] = Json::parse("[null, 4, 2, 3]");
+  EXPECT_EQ(internal::model_from_config(keras3).input_shape(), (Shape{4, 2, 3}));
 }
 
 TEST(SequentialNdTest, SummaryRowsAsKerasPrintsThem) {

@@ -148,13 +148,12 @@ const Matrix& Pool2D::backward(const Matrix& dy) {
 
 const Matrix& GlobalPool::forward(const Matrix& x) {
   y_.resize(x.rows(), channels_);
-  if (kind_ == PoolKind::kMax) argmax_.assign(static_cast<size_t>(y_.size()), 0);
+  if (kind_ == PoolKind::kAverage) {
+    return forward_masked(x, Matrix::Ones(x.rows(), positions_));
+  }
+  argmax_.resize(static_cast<size_t>(y_.size()));
   for (Eigen::Index b = 0; b < x.rows(); ++b) {
     const auto positions = Eigen::Map<const Matrix>(x.row(b).data(), positions_, channels_);
-    if (kind_ == PoolKind::kAverage) {
-      y_.row(b) = positions.colwise().mean();
-      continue;
-    }
     for (int64_t k = 0; k < channels_; ++k) {
       Eigen::Index best = 0;
       y_(b, k) = positions.col(k).maxCoeff(&best);
@@ -164,12 +163,28 @@ const Matrix& GlobalPool::forward(const Matrix& x) {
   return y_;
 }
 
+const Matrix& GlobalPool::forward_masked(const Matrix& x, const Matrix& mask) {
+  if (kind_ != PoolKind::kAverage || mask.rows() != x.rows() || mask.cols() != positions_) {
+    throw InvalidArgumentError("global pooling: a mask of shape [" + std::to_string(mask.rows()) +
+                               ", " + std::to_string(mask.cols()) + "] does not fit " +
+                               std::to_string(x.rows()) + " samples of " +
+                               std::to_string(positions_) + " steps (averages take masks)");
+  }
+  y_.resize(x.rows(), channels_);
+  weights_ = mask.array().colwise() / mask.rowwise().sum().array();
+  for (Eigen::Index b = 0; b < x.rows(); ++b) {
+    const auto positions = Eigen::Map<const Matrix>(x.row(b).data(), positions_, channels_);
+    y_.row(b) = weights_.row(b) * positions;
+  }
+  return y_;
+}
+
 const Matrix& GlobalPool::backward(const Matrix& dy) {
   dx_.resize(dy.rows(), positions_ * channels_);
   for (Eigen::Index b = 0; b < dy.rows(); ++b) {
     auto positions = Eigen::Map<Matrix>(dx_.row(b).data(), positions_, channels_);
     if (kind_ == PoolKind::kAverage) {
-      positions.rowwise() = dy.row(b) / static_cast<float>(positions_);
+      positions = weights_.row(b).transpose() * dy.row(b);
       continue;
     }
     positions.setZero();

@@ -78,12 +78,18 @@ class GlobalPool {
       : kind_(kind), positions_(positions), channels_(channels) {}
 
   const Matrix& forward(const Matrix& x);
+  // An average over the positions whose `mask` entry ([batch, positions],
+  // 1 present, 0 padding) is 1, as Keras's GlobalAveragePooling1D with a
+  // mask: sum(mask * x) / sum(mask) (NaN for a sample without any step).
+  const Matrix& forward_masked(const Matrix& x, const Matrix& mask);
+  // dL/dy of the last forward (masked or not) -> dL/dx.
   const Matrix& backward(const Matrix& dy);
 
  private:
   PoolKind kind_;
   int64_t positions_, channels_;
   Matrix y_, dx_;
+  Matrix weights_;  // [batch, positions]: each position's share of the average
   std::vector<int64_t> argmax_;
 };
 

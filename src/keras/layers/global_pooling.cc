@@ -36,16 +36,17 @@ nn::GlobalPool& GlobalPooling::pool() {
   return *pool_;
 }
 
-nn::Matrix GlobalPooling::forward(const nn::Matrix& x, bool /*training*/,
-                                  std::mt19937_64& /*rng*/) {
-  return pool().forward(x);
+nn::Matrix GlobalPooling::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
+  return forward_kept(x, training, rng);
 }
 
 nn::Matrix GlobalPooling::backward(const nn::Matrix& dy) { return pool().backward(dy); }
 
 const nn::Matrix& GlobalPooling::forward_kept(const nn::Matrix& x, bool /*training*/,
                                               std::mt19937_64& /*rng*/) {
-  return pool().forward(x);
+  const Mask* mask = input_mask();
+  return mask != nullptr && supports_masking() ? pool().forward_masked(x, *mask)
+                                               : pool().forward(x);
 }
 
 const nn::Matrix& GlobalPooling::backprop(const nn::Matrix& d, const BackpropOptions& /*options*/) {

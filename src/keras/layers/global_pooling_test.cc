@@ -29,6 +29,25 @@ TEST(GlobalPoolingLayerTest, ValuesPerChannel) {
   EXPECT_EQ(avg.forward(x, false, rng), (nn::Matrix(1, 2) << 3, 4).finished());
 }
 
+TEST(GlobalPoolingLayerTest, AverageOfSequencesSkipsMaskedSteps) {
+  std::mt19937_64 rng(1);
+  GlobalAveragePooling1D avg;
+  avg.build({3, 2}, rng);
+  const nn::Matrix x = (nn::Matrix(2, 6) << 1, 6, 5, 2, 3, 4, 1, 1, 2, 2, 9, 9).finished();
+  const nn::Matrix mask = (nn::Matrix(2, 3) << 1, 1, 0, 0, 1, 0).finished();
+  avg.set_input_mask(&mask);
+  EXPECT_EQ(avg.forward(x, false, rng), (nn::Matrix(2, 2) << 3, 4, 2, 2).finished());
+  EXPECT_EQ(avg.output_mask(&mask), nullptr);
+  const nn::Matrix r = nn::testing::random_matrix(2, 2, 3);
+  const nn::Matrix dx = avg.backward(r);
+  auto loss = [&](const nn::Matrix& probe) {
+    return nn::testing::weighted_sum(avg.forward(probe, false, rng), r);
+  };
+  nn::testing::expect_gradients_near(dx, nn::testing::numeric_gradient(loss, x));
+  EXPECT_FALSE(GlobalMaxPooling1D().supports_masking());
+  EXPECT_FALSE(GlobalAveragePooling2D().supports_masking());
+}
+
 TEST(GlobalPoolingLayerTest, GradientsMatchNumeric) {
   for (bool keepdims : {false, true}) {
     GlobalAveragePooling2D avg2({.keepdims = keepdims});

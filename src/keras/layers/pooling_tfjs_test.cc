@@ -18,20 +18,26 @@ TEST(PoolingTfjsTest, WindowPoolingsMatchTensorFlowJs) {
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
   for (const std::string padding : {"valid", "same"}) {
-    cases.push_back(tfjs.add(
-        {.layers = {MaxPooling2D({2, 2}, {.padding = padding})}, .input_shape = {5, 4, 3}}));
+    cases.push_back(tfjs.add({.layers = {MaxPooling2D({2, 2}, {.padding = padding})},
+                              .input_shape = {5, 4, 3},
+                              .train_step = false}));
     cases.push_back(
         tfjs.add({.layers = {MaxPooling2D({3, 2}, {.strides = {1, 3}, .padding = padding})},
-                  .input_shape = {5, 7, 2}}));
+                  .input_shape = {5, 7, 2},
+                  .train_step = false}));
     cases.push_back(
         tfjs.add({.layers = {AveragePooling2D({3, 3}, {.strides = {2, 2}, .padding = padding})},
-                  .input_shape = {6, 5, 2}}));
-    cases.push_back(tfjs.add(
-        {.layers = {AveragePooling2D({2, 1}, {.padding = padding})}, .input_shape = {5, 3, 1}}));
+                  .input_shape = {6, 5, 2},
+                  .train_step = false}));
+    cases.push_back(tfjs.add({.layers = {AveragePooling2D({2, 1}, {.padding = padding})},
+                              .input_shape = {5, 3, 1},
+                              .train_step = false}));
     cases.push_back(tfjs.add({.layers = {MaxPooling1D(3, {.strides = {2}, .padding = padding})},
-                              .input_shape = {8, 3}}));
-    cases.push_back(
-        tfjs.add({.layers = {AveragePooling1D(2, {.padding = padding})}, .input_shape = {7, 2}}));
+                              .input_shape = {8, 3},
+                              .train_step = false}));
+    cases.push_back(tfjs.add({.layers = {AveragePooling1D(2, {.padding = padding})},
+                              .input_shape = {7, 2},
+                              .train_step = false}));
     // Weights before the pooling: the step runs through its backward pass.
     cases.push_back(tfjs.add(
         {.layers = {Dense(3, {.activation = "tanh"}), MaxPooling2D({2, 2}, {.padding = padding}),
@@ -46,10 +52,11 @@ TEST(PoolingTfjsTest, GlobalPoolingsMatchTensorFlowJs) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   testing::TfjsLayerOracle tfjs;
   const size_t cases[] = {
-      tfjs.add({.layers = {GlobalAveragePooling2D()}, .input_shape = {3, 4, 5}}),
-      tfjs.add({.layers = {GlobalMaxPooling2D()}, .input_shape = {3, 4, 5}}),
-      tfjs.add({.layers = {GlobalAveragePooling1D()}, .input_shape = {6, 3}}),
-      tfjs.add({.layers = {GlobalMaxPooling1D()}, .input_shape = {6, 3}}),
+      tfjs.add(
+          {.layers = {GlobalAveragePooling2D()}, .input_shape = {3, 4, 5}, .train_step = false}),
+      tfjs.add({.layers = {GlobalMaxPooling2D()}, .input_shape = {3, 4, 5}, .train_step = false}),
+      tfjs.add({.layers = {GlobalAveragePooling1D()}, .input_shape = {6, 3}, .train_step = false}),
+      tfjs.add({.layers = {GlobalMaxPooling1D()}, .input_shape = {6, 3}, .train_step = false}),
       tfjs.add({.layers = {Dense(4, {.activation = "relu"}), GlobalMaxPooling2D(), Dense(2)},
                 .input_shape = {3, 3, 2}}),
       tfjs.add({.layers = {Dense(3), GlobalAveragePooling1D(), Dense(2)}, .input_shape = {5, 2}}),
@@ -57,9 +64,11 @@ TEST(PoolingTfjsTest, GlobalPoolingsMatchTensorFlowJs) {
       // flattened on both sides. cairn's keepdims shapes are checked in
       // global_pooling_test.cc.
       tfjs.add({.layers = {GlobalMaxPooling2D({.keepdims = true}), Reshape({-1})},
-                .input_shape = {3, 4, 5}}),
+                .input_shape = {3, 4, 5},
+                .train_step = false}),
       tfjs.add({.layers = {GlobalAveragePooling1D({.keepdims = true}), Reshape({-1})},
-                .input_shape = {6, 3}}),
+                .input_shape = {6, 3},
+                .train_step = false}),
   };
   ASSERT_TRUE(tfjs.run());
   for (size_t k : cases) tfjs.expect_matches(k);

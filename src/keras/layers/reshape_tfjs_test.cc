@@ -15,12 +15,12 @@ TEST(ReshapeTfjsTest, RearrangingLayersMatchTensorFlowJs) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   testing::TfjsLayerOracle tfjs;
   const size_t cases[] = {
-      tfjs.add({.layers = {Reshape({3, -1})}, .input_shape = {12}}),
-      tfjs.add({.layers = {Reshape({2, 2, 3})}, .input_shape = {3, 4}}),
-      tfjs.add({.layers = {Permute({2, 1})}, .input_shape = {3, 4}}),
-      tfjs.add({.layers = {Permute({3, 1, 2})}, .input_shape = {2, 3, 4}}),
-      tfjs.add({.layers = {RepeatVector(3)}, .input_shape = {4}}),
-      tfjs.add({.layers = {Flatten()}, .input_shape = {2, 3, 2}}),
+      tfjs.add({.layers = {Reshape({3, -1})}, .input_shape = {12}, .train_step = false}),
+      tfjs.add({.layers = {Reshape({2, 2, 3})}, .input_shape = {3, 4}, .train_step = false}),
+      tfjs.add({.layers = {Permute({2, 1})}, .input_shape = {3, 4}, .train_step = false}),
+      tfjs.add({.layers = {Permute({3, 1, 2})}, .input_shape = {2, 3, 4}, .train_step = false}),
+      tfjs.add({.layers = {RepeatVector(3)}, .input_shape = {4}, .train_step = false}),
+      tfjs.add({.layers = {Flatten()}, .input_shape = {2, 3, 2}, .train_step = false}),
       tfjs.add({.layers = {Dense(6, {.activation = "tanh"}), Reshape({3, 2}), Permute({2, 1}),
                            Dense(2), Flatten(), RepeatVector(2), Dense(1)},
                 .input_shape = {4}}),

@@ -6,7 +6,9 @@
 //   keras::GlobalAveragePooling2D()                    // (7, 7, 64) -> (64)
 //   keras::GlobalMaxPooling1D({.keepdims = true})      // (100, 8) -> (1, 8)
 //
-// No weights; the math is nn::GlobalPool (cairn/nn/pooling.h).
+// No weights; the math is nn::GlobalPool (cairn/nn/pooling.h). Given a
+// mask (Embedding(mask_zero)), GlobalAveragePooling1D averages the steps
+// present only, as Keras's.
 #pragma once
 
 #include <optional>
@@ -33,6 +35,10 @@ class GlobalPooling : public Layer {
   const nn::Matrix& forward_kept(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   const nn::Matrix& backprop(const nn::Matrix& d, const BackpropOptions& options) override;
   Json config() const override;
+  // GlobalAveragePooling1D averages only the steps its input mask keeps, as
+  // Keras's; its output has no mask.
+  bool supports_masking() const override { return kind_ == nn::PoolKind::kAverage && rank_ == 1; }
+  const Mask* output_mask(const Mask* /*input_mask*/) const override { return nullptr; }
 
   bool keepdims() const { return options_.keepdims; }
 
