@@ -125,6 +125,25 @@ TEST(SequentialNdTest, InputOfAnyRankBuildsAndRoundTripsThroughTheConfig) {
   EXPECT_EQ(internal::model_from_config(keras3).input_shape(), (Shape{4, 2, 3}));
 }
 
+TEST(SequentialNdTest, WholeModelsSaveAndLoadInEveryFormat) {
+  set_random_seed(13);
+  Sequential model({Input({6, 4}), Dense(3, {.activation = "relu"}), MaxPooling1D(2),
+                    Permute({2, 1}), GlobalAveragePooling1D(), RepeatVector(2),
+                    Dense(2, {.activation = "softmax"})});
+  model.compile({.optimizer = "adam", .loss = "sparse_categorical_crossentropy"});
+  const Tensor x = testing::random_samples(8, {6, 4}, 7);
+  model.fit(x, class_ids(8, 2, 2), {.epochs = 2, .verbose = 0});
+  MemoryFileSystem files;
+  model.set_file_system(files);
+  // (A SavedModel directory needs the exporters to have these layers: later.)
+  for (const char* path : {"/m/model.h5", "/m/model.keras"}) {
+    model.save(path);
+    Sequential loaded = load_model(path, files);
+    EXPECT_EQ(loaded.summary_string(), model.summary_string()) << path;
+    EXPECT_TRUE(loaded.predict(x) == model.predict(x)) << path;
+  }
+}
+
 TEST(SequentialNdTest, SummaryRowsAsKerasPrintsThem) {
   Sequential model({Dense(8, {.input_shape = Shape{10, 4}, .name = "dense"}),
                     MaxPooling1D(2, {.name = "max_pooling1d"}),
