@@ -37,10 +37,12 @@ Activation Activation::from_config(const Json& config) {
 Flatten::Flatten(FlattenOptions options)
     : Layer("flatten", std::move(options.name), std::move(options.input_shape)) {}
 
+std::optional<Layer::BuildPlan> Flatten::plan_build(const Shape& input_shape) const {
+  return BuildPlan{.output_shape = {internal::sample_size(input_shape, name())}};
+}
+
 Shape Flatten::build(const Shape& input_shape, std::mt19937_64& /*rng*/) {
-  int64_t n = 1;
-  for (int64_t d : input_shape) n *= d;
-  return set_built({n});
+  return set_built(plan_build(input_shape)->output_shape);
 }
 
 Json Flatten::config() const {

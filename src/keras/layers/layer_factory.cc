@@ -7,6 +7,9 @@
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/global_pooling.h"
+#include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/layers/reshape.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -30,9 +33,22 @@ LayerPtr input_layer_from_config(const Json& config) {
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table = {
-      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
-      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"Activation", from_config_of<Activation>()},
+      {"AveragePooling1D", from_config_of<AveragePooling1D>()},
+      {"AveragePooling2D", from_config_of<AveragePooling2D>()},
+      {"Dense", from_config_of<Dense>()},
+      {"Dropout", from_config_of<Dropout>()},
+      {"Flatten", from_config_of<Flatten>()},
+      {"GlobalAveragePooling1D", from_config_of<GlobalAveragePooling1D>()},
+      {"GlobalAveragePooling2D", from_config_of<GlobalAveragePooling2D>()},
+      {"GlobalMaxPooling1D", from_config_of<GlobalMaxPooling1D>()},
+      {"GlobalMaxPooling2D", from_config_of<GlobalMaxPooling2D>()},
       {"InputLayer", input_layer_from_config},
+      {"MaxPooling1D", from_config_of<MaxPooling1D>()},
+      {"MaxPooling2D", from_config_of<MaxPooling2D>()},
+      {"Permute", from_config_of<Permute>()},
+      {"RepeatVector", from_config_of<RepeatVector>()},
+      {"Reshape", from_config_of<Reshape>()},
   };
   return table;
 }

@@ -5,7 +5,7 @@
 //   keras::Activation("softmax")
 //
 // Models hold their inputs as flat rows, so Flatten only changes the shape
-// that later layers (and summary()) see.
+// that later layers (and summary()) see: (h, w, c) -> (h * w * c).
 #pragma once
 
 #include <optional>
@@ -22,6 +22,9 @@ class Activation : public Layer {
 
   std::string class_name() const override { return "Activation"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override {
+    return BuildPlan{.output_shape = input_shape};
+  }
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   nn::Matrix backward(const nn::Matrix& dy) override;
   nn::Activation final_activation() const override { return activation_; }
@@ -47,6 +50,7 @@ class Flatten : public Layer {
 
   std::string class_name() const override { return "Flatten"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override;
   nn::Matrix forward(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }
   nn::Matrix backward(const nn::Matrix& dy) override { return dy; }
   const nn::Matrix& forward_kept(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }
