@@ -5,8 +5,11 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/advanced_activations.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/noise.h"
+#include "cairn/keras/layers/normalization.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -30,9 +33,21 @@ LayerPtr input_layer_from_config(const Json& config) {
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table = {
-      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
-      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"Activation", from_config_of<Activation>()},
+      {"BatchNormalization", from_config_of<BatchNormalization>()},
+      {"Dense", from_config_of<Dense>()},
+      {"Dropout", from_config_of<Dropout>()},
+      {"ELU", from_config_of<ELU>()},
+      {"Flatten", from_config_of<Flatten>()},
+      {"GaussianNoise", from_config_of<GaussianNoise>()},
       {"InputLayer", input_layer_from_config},
+      {"LayerNormalization", from_config_of<LayerNormalization>()},
+      {"LeakyReLU", from_config_of<LeakyReLU>()},
+      {"PReLU", from_config_of<PReLU>()},
+      {"ReLU", from_config_of<ReLU>()},
+      {"Softmax", from_config_of<Softmax>()},
+      {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
+      {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
   };
   return table;
 }
