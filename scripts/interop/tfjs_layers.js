@@ -5,7 +5,8 @@
 //   node tfjs_layers.js CASES.json
 //
 // CASES.json: [{"model": <a Keras model config, as model.to_json() writes it>,
-//   "weights": [<tensor>, ...] in model.weights order,
+//   "weights": [{"layer": <name>, "values": [<tensor>, ...]}, ...] each layer's
+//     weights in its layer.weights order (Keras's: trainable then not),
 //   "inputs": [<tensor>, ...] one per model input,
 //   "r": [<tensor>, ...] one per model output: the loss is sum(y * r),
 //   "training": false, "input_gradients": true,
@@ -13,8 +14,9 @@
 // where <tensor> is {"dims": [...], "data": [...]} (float32).
 // Prints, per case, {"outputs": [<tensor>, ...], "input_gradients": [<tensor>, ...],
 // "weight_gradients": [<tensor>, ...] (model.trainableWeights order),
-// "after_step": [<tensor>, ...] (model.weights after one SGD step on the
-// mean squared error against `targets`), "weight_names": [...]}; or
+// "after_step": [{"layer": <name>, "values": [<tensor>, ...], "names": [...]}]
+// (each layer's weights after one SGD step on the mean squared error against
+// `targets`)}; or
 // {"error": "..."} when TF.js refuses the case.
 'use strict';
 const fs = require('fs');
@@ -51,17 +53,29 @@ async function trainStep(model, inputs, step) {
   const targets = step.targets.map(toTensor);
   await model.trainOnBatch(inputs.length === 1 ? inputs[0] : inputs,
                            targets.length === 1 ? targets[0] : targets);
-  return model.getWeights().map(fromTensor);
+  return layerWeights(model, step.layers);
+}
+
+// The weights of the layers named, each in its layer.weights order.
+function layerWeights(model, names) {
+  return names.map((name) => {
+    const layer = model.getLayer(name);
+    return {
+      layer: name,
+      values: layer.getWeights().map(fromTensor),
+      names: layer.weights.map((w) => w.originalName),
+    };
+  });
 }
 
 async function runCase(c) {
   const model = await tf.models.modelFromJSON({modelTopology: c.model});
-  model.setWeights(c.weights.map(toTensor));
+  for (const w of c.weights) model.getLayer(w.layer).setWeights(w.values.map(toTensor));
   const inputs = c.inputs.map(toTensor);
   const rs = c.r.map(toTensor);
   const result = tf.tidy(() => gradients(model, inputs, rs, c));
-  result.weight_names = model.weights.map((w) => w.originalName);
-  result.after_step = c.step ? await trainStep(model, inputs, c.step) : [];
+  const stepped = c.step ? {...c.step, layers: c.weights.map((w) => w.layer)} : null;
+  result.after_step = stepped ? await trainStep(model, inputs, stepped) : [];
   return result;
 }
 

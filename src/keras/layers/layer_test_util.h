@@ -84,7 +84,7 @@ class TfjsLayerOracle {
                  {"training", c.training},
                  {"input_gradients", !c.integer_inputs},
                  {"step", nullptr}};
-    for (nn::Variable* w : model.weights()) request["weights"].push_back(tensor_json(w->value));
+    request["weights"] = layer_weights_json(model);
     side.input_shape = c.input_shape;
     side.output_shape = out_shape;
     side.integer_inputs = c.integer_inputs;
@@ -95,7 +95,11 @@ class TfjsLayerOracle {
       model.compile({.optimizer = SGD{.learning_rate = c.learning_rate}, .loss = "mse"});
       model.train_on_batch(internal::tensor_of(x, c.input_shape),
                            internal::tensor_of(target, out_shape));
-      for (nn::Variable* w : model.weights()) side.after_step.push_back(w->value);
+      for (const LayerPtr& layer : model.layers()) {
+        if (layer->weights().empty()) continue;
+        std::vector<Tensor>& values = side.after_step.emplace_back();
+        for (nn::Variable* w : layer->weights()) values.push_back(w->value);
+      }
     }
     side.description = describe(model);
     requests_.push_back(std::move(request));
@@ -133,18 +137,23 @@ class TfjsLayerOracle {
       expect_near(got.weight_gradients[i], want["weight_gradients"][i], gradient_tolerance,
                   what + " gradient of trainable weight " + std::to_string(i));
     }
-    ASSERT_EQ(got.after_step.size(), want["after_step"].size()) << what << ": weights after a step";
-    for (size_t i = 0; i < got.after_step.size(); ++i) {
-      expect_near(got.after_step[i], want["after_step"][i], step_tolerance,
-                  what + " weight " + std::to_string(i) + " (" +
-                      want["weight_names"][i].get<std::string>() + ") after one SGD step");
+    ASSERT_EQ(got.after_step.size(), want["after_step"].size()) << what << ": layers after a step";
+    for (size_t l = 0; l < got.after_step.size(); ++l) {
+      const Json& layer = want["after_step"][l];
+      ASSERT_EQ(got.after_step[l].size(), layer["values"].size()) << what << " " << layer["layer"];
+      for (size_t i = 0; i < got.after_step[l].size(); ++i) {
+        expect_near(
+            got.after_step[l][i], layer["values"][i], step_tolerance,
+            what + " weight " + layer["names"][i].get<std::string>() + " after one SGD step");
+      }
     }
   }
 
  private:
   struct Side {
     nn::Matrix outputs, input_gradient;
-    std::vector<Tensor> weight_gradients, after_step;
+    std::vector<Tensor> weight_gradients;
+    std::vector<std::vector<Tensor>> after_step;  // per layer with weights
     Shape input_shape, output_shape;
     bool integer_inputs = false;
     std::string description;
@@ -206,6 +215,18 @@ class TfjsLayerOracle {
     for (const LayerPtr& layer : model.layers()) {
       if (layer->class_name() == "InputLayer") continue;
       out += (out.empty() ? "" : " -> ") + layer->class_name();
+    }
+    return out;
+  }
+
+  // [{"layer": name, "values": [...]}] for each layer with weights.
+  static Json layer_weights_json(const Sequential& model) {
+    Json out = Json::array();
+    for (const LayerPtr& layer : model.layers()) {
+      if (layer->weights().empty()) continue;
+      Json values = Json::array();
+      for (nn::Variable* w : layer->weights()) values.push_back(tensor_json(w->value));
+      out.push_back({{"layer", layer->name()}, {"values", std::move(values)}});
     }
     return out;
   }
