@@ -125,9 +125,8 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
       y = softmax(x);
       return;
     case Activation::kGelu:
-      y.array() = v.unaryExpr([](float e) {
-        return 0.5f * e * (1.0f + std::erf(e * static_cast<float>(M_SQRT1_2)));
-      });
+      y.array() = v.unaryExpr(
+          [](float e) { return 0.5f * e * (1.0f + std::erf(e * static_cast<float>(M_SQRT1_2))); });
       return;
     case Activation::kGeluTanh:
       y.array() =
@@ -144,9 +143,8 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
       y.array() = v / (1.0f + v.abs());
       return;
     case Activation::kSelu:
-      y.array() = v.unaryExpr([](float e) {
-        return kSeluScale * (e > 0.0f ? e : kSeluAlpha * std::expm1(e));
-      });
+      y.array() = v.unaryExpr(
+          [](float e) { return kSeluScale * (e > 0.0f ? e : kSeluAlpha * std::expm1(e)); });
       return;
     case Activation::kHardSigmoid:
       y.array() = (0.2f * v + 0.5f).max(0.0f).min(1.0f);

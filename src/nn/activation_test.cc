@@ -16,7 +16,6 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-
 TEST(ActivationTest, NamesRoundTrip) {
   for (Activation a : kAllActivations) EXPECT_EQ(activation_from_name(activation_name(a)), a);
   EXPECT_EQ(activation_from_name(""), Activation::kLinear);
@@ -61,8 +60,7 @@ TEST(ActivationTest, NewActivationsKnownValues) {
     EXPECT_NEAR(at(Activation::kSoftplus, i), std::log(1.0 + std::exp(v)), 1e-6);
     EXPECT_NEAR(at(Activation::kSoftsign, i), v / (1.0 + std::abs(v)), 1e-6);
     EXPECT_NEAR(at(Activation::kSelu, i),
-                1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (std::exp(v) - 1.0)),
-                1e-6);
+                1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (std::exp(v) - 1.0)), 1e-6);
     EXPECT_NEAR(at(Activation::kHardSigmoid, i), std::clamp(0.2 * v + 0.5, 0.0, 1.0), 1e-6);
     EXPECT_NEAR(at(Activation::kExponential, i), std::exp(v), 1e-5);
     EXPECT_NEAR(at(Activation::kLeakyRelu, i), v >= 0 ? v : 0.2 * v, 1e-6);

@@ -49,7 +49,7 @@ Matrix Dropout::forward(const Matrix& x, bool training, std::mt19937_64& rng) {
 }
 
 Matrix Dropout::forward_spatial(const Matrix& x, Eigen::Index channels, bool training,
-                               std::mt19937_64& rng) {
+                                std::mt19937_64& rng) {
   assert(rate_ >= 0.0 && rate_ < 1.0 && channels > 0 && x.cols() % channels == 0);
   if (!training || rate_ == 0.0) {
     mask_.resize(0, 0);

@@ -60,9 +60,9 @@ NormGradients BatchNorm::backward(const Matrix& dy, const RowVector& gamma) cons
   const auto m = static_cast<float>(g.rows());
   const Array sum = dx_hat.colwise().sum();
   const Array sum_x_hat = (dx_hat * x_hat).colwise().sum();
-  const Array dx = ((dx_hat * m).rowwise() - sum.row(0) - (x_hat.rowwise() * sum_x_hat.row(0)))
-                       .rowwise() *
-                   (inv_std_.array() / m);
+  const Array dx =
+      ((dx_hat * m).rowwise() - sum.row(0) - (x_hat.rowwise() * sum_x_hat.row(0))).rowwise() *
+      (inv_std_.array() / m);
   out.dx = shaped_like(dx, dy);
   return out;
 }

@@ -25,8 +25,8 @@ TEST(BatchNormTest, TrainingNormalizesEachChannelOverRowsAndPositions) {
   const Matrix x = input();
   BatchNorm bn(kChannels, 1e-3f);
   BatchMoments moments;
-  const Matrix y = bn.forward_training(x, RowVector::Ones(kChannels), RowVector::Zero(kChannels),
-                                       moments);
+  const Matrix y =
+      bn.forward_training(x, RowVector::Ones(kChannels), RowVector::Zero(kChannels), moments);
   for (Eigen::Index c = 0; c < kChannels; ++c) {
     double sum = 0, sq = 0, xs = 0, xsq = 0;
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
@@ -80,8 +80,8 @@ void check_batch_norm_gradients(bool training) {
   }
   const NormGradients g = bn.backward(w, row(gamma));
   expect_gradients_near(
-      g.dx, numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); },
-                             x),
+      g.dx,
+      numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); }, x),
       "dx");
   expect_gradients_near(
       g.dgamma,
@@ -120,8 +120,8 @@ TEST(LayerNormTest, GradientsMatchNumeric) {
   ln.forward(x, row(gamma), row(beta));
   const NormGradients g = ln.backward(w, row(gamma));
   expect_gradients_near(
-      g.dx, numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); },
-                             x),
+      g.dx,
+      numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); }, x),
       "dx");
   expect_gradients_near(
       g.dgamma,

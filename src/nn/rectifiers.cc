@@ -43,7 +43,8 @@ Matrix elu(const Matrix& x, float alpha) {
 }
 
 Matrix elu_backward(const Matrix& x, const Matrix& dy, float alpha) {
-  return dy.binaryExpr(x, [alpha](float g, float v) { return v > 0.0f ? g : g * alpha * std::exp(v); });
+  return dy.binaryExpr(
+      x, [alpha](float g, float v) { return v > 0.0f ? g : g * alpha * std::exp(v); });
 }
 
 Matrix prelu(const Matrix& x, const float* alpha, const std::vector<int64_t>& index) {

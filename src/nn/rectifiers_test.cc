@@ -36,7 +36,8 @@ TEST(RectifiersTest, ReluOptionsAsKerasBackendRelu) {
   const Matrix leaky = relu(x, {.negative_slope = 0.1f});
   EXPECT_FLOAT_EQ(leaky(0, 0), -0.2f);
   // threshold 0.5: below it, 0 minus slope · (0.5 - x).
-  const Matrix thresholded = relu(x, {.max_value = 4.0f, .negative_slope = 0.5f, .threshold = 0.5f});
+  const Matrix thresholded =
+      relu(x, {.max_value = 4.0f, .negative_slope = 0.5f, .threshold = 0.5f});
   EXPECT_FLOAT_EQ(thresholded(0, 0), -1.25f);
   EXPECT_FLOAT_EQ(thresholded(0, 2), -0.125f);
   EXPECT_FLOAT_EQ(thresholded(0, 3), 1.0f);
@@ -56,8 +57,7 @@ TEST(RectifiersTest, GradientsMatchNumeric) {
   }
   expect_gradients_near(
       elu_backward(x, w, 0.7f),
-      numeric_gradient([&](const Matrix& in) { return weighted_sum(elu(in, 0.7f), w); }, x),
-      "elu");
+      numeric_gradient([&](const Matrix& in) { return weighted_sum(elu(in, 0.7f), w); }, x), "elu");
 }
 
 TEST(RectifiersTest, PreluSlopesAndTheirGradients) {
@@ -68,13 +68,17 @@ TEST(RectifiersTest, PreluSlopesAndTheirGradients) {
   const Matrix y = prelu(x, alpha.data(), index);
   EXPECT_FLOAT_EQ(y(0, 3), x(0, 3) > 0 ? x(0, 3) : alpha(0, 1) * x(0, 3));
   const PreluGradients g = prelu_backward(x, w, alpha.data(), index, 2);
-  expect_gradients_near(g.dx, numeric_gradient([&](const Matrix& in) {
-                          return weighted_sum(prelu(in, alpha.data(), index), w);
-                        }, x), "dx");
+  expect_gradients_near(
+      g.dx,
+      numeric_gradient(
+          [&](const Matrix& in) { return weighted_sum(prelu(in, alpha.data(), index), w); }, x),
+      "dx");
   const Matrix dalpha = Eigen::Map<const Matrix>(g.dalpha.data(), 1, 2);
-  expect_gradients_near(dalpha, numeric_gradient([&](const Matrix& a) {
-                          return weighted_sum(prelu(x, a.data(), index), w);
-                        }, alpha), "dalpha");
+  expect_gradients_near(
+      dalpha,
+      numeric_gradient([&](const Matrix& a) { return weighted_sum(prelu(x, a.data(), index), w); },
+                       alpha),
+      "dalpha");
 }
 
 TEST(RectifiersTest, SoftmaxAlongAMiddleAxis) {

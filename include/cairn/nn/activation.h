@@ -32,10 +32,10 @@ enum class Activation {
 
 // Every activation, in enum order (for tests and error messages).
 inline constexpr Activation kAllActivations[] = {
-    Activation::kLinear,   Activation::kRelu,        Activation::kTanh,
-    Activation::kSigmoid,  Activation::kElu,         Activation::kSoftmax,
-    Activation::kGelu,     Activation::kGeluTanh,    Activation::kSwish,
-    Activation::kSoftplus, Activation::kSoftsign,    Activation::kSelu,
+    Activation::kLinear,      Activation::kRelu,        Activation::kTanh,
+    Activation::kSigmoid,     Activation::kElu,         Activation::kSoftmax,
+    Activation::kGelu,        Activation::kGeluTanh,    Activation::kSwish,
+    Activation::kSoftplus,    Activation::kSoftsign,    Activation::kSelu,
     Activation::kHardSigmoid, Activation::kExponential, Activation::kLeakyRelu};
 
 // Keras's names: "linear" (or "" / "none"), "relu", "tanh", "sigmoid", "elu",

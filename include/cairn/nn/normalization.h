@@ -14,7 +14,6 @@
 
 namespace cairn::nn {
 
-
 struct NormGradients {
   Matrix dx;
   RowVector dgamma, dbeta;  // sums over every normalized position
@@ -44,8 +43,8 @@ class BatchNorm {
   Eigen::Index channels_;
   float epsilon_;
   bool training_ = false;
-  Matrix x_hat_;      // the normalized input of the last forward
-  RowVector inv_std_;    // 1 / sqrt(variance + epsilon) per channel
+  Matrix x_hat_;       // the normalized input of the last forward
+  RowVector inv_std_;  // 1 / sqrt(variance + epsilon) per channel
 };
 
 // Normalizes each position's `channels` values by their own mean and variance.

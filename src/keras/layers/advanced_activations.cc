@@ -42,8 +42,9 @@ ReLU::ReLU(ReLUOptions options)
     throw InvalidArgumentError("layer '" + name() + "' (ReLU): threshold must be finite");
   }
   relu_ = nn::ReluOptions{
-      .max_value = options_.max_value ? std::optional<float>(static_cast<float>(*options_.max_value))
-                                      : std::nullopt,
+      .max_value = options_.max_value
+                       ? std::optional<float>(static_cast<float>(*options_.max_value))
+                       : std::nullopt,
       .negative_slope = static_cast<float>(options_.negative_slope),
       .threshold = static_cast<float>(options_.threshold)};
 }
@@ -65,9 +66,10 @@ Json ReLU::config() const {
 
 ReLU ReLU::from_config(const Json& config) {
   const std::string name = internal::name_from_config(config);
-  ReLUOptions o{.negative_slope = internal::number_field(config, "negative_slope", 0.0, name, "ReLU"),
-                .threshold = internal::number_field(config, "threshold", 0.0, name, "ReLU"),
-                .name = name};
+  ReLUOptions o{
+      .negative_slope = internal::number_field(config, "negative_slope", 0.0, name, "ReLU"),
+      .threshold = internal::number_field(config, "threshold", 0.0, name, "ReLU"),
+      .name = name};
   if (config.contains("max_value") && !config["max_value"].is_null()) {
     o.max_value = internal::number_field(config, "max_value", 0.0, name, "ReLU");
   }
@@ -108,12 +110,9 @@ ELU::ELU(double alpha, std::string name)
   }
 }
 
-nn::Matrix ELU::apply(const nn::Matrix& x) const {
-  return nn::elu(x, static_cast<float>(alpha_));
-}
+nn::Matrix ELU::apply(const nn::Matrix& x) const { return nn::elu(x, static_cast<float>(alpha_)); }
 
-nn::Matrix ELU::gradient(const nn::Matrix& x, const nn::Matrix& /*y*/,
-                         const nn::Matrix& dy) const {
+nn::Matrix ELU::gradient(const nn::Matrix& x, const nn::Matrix& /*y*/, const nn::Matrix& dy) const {
   return nn::elu_backward(x, dy, static_cast<float>(alpha_));
 }
 

@@ -45,7 +45,7 @@ TEST(AdvancedActivationsTest, GradientsMatchNumeric) {
   check(LeakyReLU(0.1), {6});
   check(ELU(0.7), {6});
   check(Softmax(), {2, 3});
-  check(Softmax(1), {2, 3});   // over the first sample axis
+  check(Softmax(1), {2, 3});  // over the first sample axis
   check(Softmax(-2), {2, 3, 2});
   // PReLU's slopes start at zero: make them non-trivial first.
   for (const std::vector<int64_t>& shared : {std::vector<int64_t>{}, {1}, {1, 2}}) {
@@ -90,10 +90,12 @@ TEST(AdvancedActivationsTest, SoftmaxLayerFusesOnlyOverWholeRows) {
 }
 
 TEST(AdvancedActivationsTest, ConfigsRoundTripAndReadKeras3) {
-  std::vector<LayerPtr> layers = {
-      ReLU({.max_value = 6.0, .name = "r"}), ReLU({.negative_slope = 0.1, .threshold = 1.0}),
-      LeakyReLU(0.2), ELU(0.5), Softmax(1),
-      PReLU({.alpha_initializer = "ones", .shared_axes = {1}})};
+  std::vector<LayerPtr> layers = {ReLU({.max_value = 6.0, .name = "r"}),
+                                  ReLU({.negative_slope = 0.1, .threshold = 1.0}),
+                                  LeakyReLU(0.2),
+                                  ELU(0.5),
+                                  Softmax(1),
+                                  PReLU({.alpha_initializer = "ones", .shared_axes = {1}})};
   for (const LayerPtr& layer : layers) {
     const Json c = layer->config();
     EXPECT_EQ(internal::layer_from_config(layer->class_name(), c)->config(), c)
@@ -104,10 +106,11 @@ TEST(AdvancedActivationsTest, ConfigsRoundTripAndReadKeras3) {
   EXPECT_EQ(layers[2]->config()["alpha"], 0.2);
   // Keras 3 spells LeakyReLU's slope negative_slope; PReLU's shared_axes may be one integer.
   const Json leaky = internal::layer_from_config(
-      "LeakyReLU", Json::parse(R"({"name": "l", "negative_slope": 0.05})"))->config();
+                         "LeakyReLU", Json::parse(R"({"name": "l", "negative_slope": 0.05})"))
+                         ->config();
   EXPECT_EQ(leaky["alpha"], 0.05);
-  EXPECT_EQ(internal::layer_from_config(
-                "PReLU", Json::parse(R"({"name": "p", "shared_axes": 2})"))->config()["shared_axes"],
+  EXPECT_EQ(internal::layer_from_config("PReLU", Json::parse(R"({"name": "p", "shared_axes": 2})"))
+                ->config()["shared_axes"],
             Json::parse("[2]"));
   EXPECT_EQ(internal::layer_from_config("Softmax", Json::parse(R"({"name": "s", "axis": [-1]})"))
                 ->config()["axis"],
@@ -144,7 +147,9 @@ TEST(AdvancedActivationsTest, BadConfigsAndShapesAreRefused) {
   EXPECT_NE(refusal([&] { batch_axis.build({3}, rng); }).find("layer 'p0' (PReLU): shared axis 0"),
             std::string::npos);
   Softmax too_far(3, "s3");
-  EXPECT_NE(refusal([&] { too_far.build({2, 2}, rng); }).find("layer 's3' (Softmax): axis 3"),
+  EXPECT_NE(refusal([&] {
+              too_far.build({2, 2}, rng);
+            }).find("layer 's3' (Softmax): axis 3"),
             std::string::npos);
   Softmax batch(0);
   EXPECT_THROW(batch.build({2}, rng), InvalidArgumentError);
@@ -157,8 +162,8 @@ TEST(AdvancedActivationsTest, ModelTrainsAndRoundTripsPreluSlopes) {
     Sequential model({Dense(16, {.input_shape = Shape{4}}), PReLU({.alpha_initializer = "ones"}),
                       Dense(8), LeakyReLU(), Dense(8), ELU(), ReLU({.max_value = 6.0}), Dense(3),
                       Softmax()});
-    model.compile({.optimizer = Adam{.learning_rate = 0.01},
-                   .loss = "sparse_categorical_crossentropy"});
+    model.compile(
+        {.optimizer = Adam{.learning_rate = 0.01}, .loss = "sparse_categorical_crossentropy"});
     return model;
   };
   Sequential a = make();

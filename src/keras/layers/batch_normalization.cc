@@ -1,7 +1,8 @@
+#include "cairn/keras/layers/normalization.h"
+
 #include <cmath>
 
 #include "cairn/core/errors.h"
-#include "cairn/keras/layers/normalization.h"
 #include "keras/layers/channel_weights.h"
 #include "keras/layers/initializers.h"
 #include "keras/layers/layer_config.h"
@@ -40,8 +41,8 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions options)
                                std::to_string(options_.epsilon));
   }
   for (const std::string* init :
-       {&options_.beta_initializer, &options_.gamma_initializer,
-        &options_.moving_mean_initializer, &options_.moving_variance_initializer}) {
+       {&options_.beta_initializer, &options_.gamma_initializer, &options_.moving_mean_initializer,
+        &options_.moving_variance_initializer}) {
     check_initializer(*init, name());
   }
 }

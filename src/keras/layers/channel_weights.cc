@@ -33,8 +33,7 @@ nn::Variable channel_variable(const std::string& layer, const char* weight, int6
   return v;
 }
 
-nn::RowVector channel_row(const std::optional<nn::Variable>& v, int64_t channels,
-                          float fallback) {
+nn::RowVector channel_row(const std::optional<nn::Variable>& v, int64_t channels, float fallback) {
   if (!v) return nn::RowVector::Constant(channels, fallback);
   return nn::as_matrix(v->value);
 }

@@ -21,8 +21,7 @@ int64_t normalized_channels(const Shape& input_shape, int64_t axis, const std::s
 
 // "<layer>/<weight>" of shape [channels], filled by `initializer`.
 nn::Variable channel_variable(const std::string& layer, const char* weight, int64_t channels,
-                              const std::string& initializer, bool trainable,
-                              std::mt19937_64& rng);
+                              const std::string& initializer, bool trainable, std::mt19937_64& rng);
 
 // The variable's values as a row, or `fallback` in every channel without one.
 nn::RowVector channel_row(const std::optional<nn::Variable>& v, int64_t channels, float fallback);

@@ -62,8 +62,8 @@ namespace {
 
 }  // namespace
 
-double number_field(const Json& config, const char* key, double fallback,
-                    const std::string& layer, const char* class_name) {
+double number_field(const Json& config, const char* key, double fallback, const std::string& layer,
+                    const char* class_name) {
   if (!config.contains(key) || config[key].is_null()) return fallback;
   if (!config[key].is_number()) bad_field(layer, class_name, key, "a number", config[key]);
   return config[key].get<double>();

@@ -28,8 +28,8 @@ Json shape_json(const Shape& shape);  // [null, d1, d2, ...]
 // A field of a layer's config that may be absent (or null: `fallback`);
 // throws InvalidArgumentError naming the layer, its class and the field when
 // it has another type.
-double number_field(const Json& config, const char* key, double fallback,
-                    const std::string& layer, const char* class_name);
+double number_field(const Json& config, const char* key, double fallback, const std::string& layer,
+                    const char* class_name);
 bool bool_field(const Json& config, const char* key, bool fallback, const std::string& layer,
                 const char* class_name);
 // An initializer's snake_case name; `fallback` when absent or one cairn does

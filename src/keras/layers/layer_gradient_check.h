@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "cairn/keras/layers/layer.h"
 #include "nn/gradient_check.h"

@@ -1,7 +1,8 @@
+#include "cairn/keras/layers/normalization.h"
+
 #include <cmath>
 
 #include "cairn/core/errors.h"
-#include "cairn/keras/layers/normalization.h"
 #include "keras/layers/channel_weights.h"
 #include "keras/layers/initializers.h"
 #include "keras/layers/layer_config.h"
@@ -22,8 +23,8 @@ LayerNormalization::LayerNormalization(LayerNormalizationOptions options)
   }
   for (const std::string* init : {&options_.beta_initializer, &options_.gamma_initializer}) {
     if (!internal::is_known_initializer(*init)) {
-      throw InvalidArgumentError("layer '" + name() + "' (" + kClass +
-                                 "): unknown initializer '" + *init + "'");
+      throw InvalidArgumentError("layer '" + name() + "' (" + kClass + "): unknown initializer '" +
+                                 *init + "'");
     }
   }
 }
@@ -36,8 +37,8 @@ Shape LayerNormalization::build(const Shape& input_shape, std::mt19937_64& rng) 
                                         true, rng);
   }
   if (options_.center) {
-    beta_ = internal::channel_variable(name(), "beta", channels_, options_.beta_initializer, true,
-                                       rng);
+    beta_ =
+        internal::channel_variable(name(), "beta", channels_, options_.beta_initializer, true, rng);
   }
   return set_built(input_shape);
 }

@@ -29,10 +29,10 @@ SpatialDropout::SpatialDropout(const char* base, int rank, double rate, std::str
 
 Shape SpatialDropout::build(const Shape& input_shape, std::mt19937_64& /*rng*/) {
   if (input_shape.size() != static_cast<size_t>(rank_) || input_shape.back() < 1) {
-    throw InvalidArgumentError("layer '" + name() + "' (" + class_name() + ") needs samples of " +
-                               (rank_ == 2 ? "shape (timesteps, channels)"
-                                           : "shape (height, width, channels)") +
-                               ", got shape " + internal::shape_json(input_shape).dump());
+    throw InvalidArgumentError(
+        "layer '" + name() + "' (" + class_name() + ") needs samples of " +
+        (rank_ == 2 ? "shape (timesteps, channels)" : "shape (height, width, channels)") +
+        ", got shape " + internal::shape_json(input_shape).dump());
   }
   channels_ = input_shape.back();
   return set_built(input_shape);
@@ -99,7 +99,8 @@ Json GaussianNoise::config() const {
 GaussianNoise GaussianNoise::from_config(const Json& config) {
   const std::string name = internal::name_from_config(config);
   if (!config.contains("stddev") || !config["stddev"].is_number()) {
-    throw InvalidArgumentError("layer '" + name + "' (GaussianNoise): config has no numeric 'stddev'");
+    throw InvalidArgumentError("layer '" + name +
+                               "' (GaussianNoise): config has no numeric 'stddev'");
   }
   return GaussianNoise(config["stddev"].get<double>(), name);
 }

@@ -59,8 +59,7 @@ TEST(GaussianNoiseTest, InferenceIsTheIdentityAndTrainingAddsTheDeviation) {
 }
 
 TEST(NoiseLayersTest, ConfigsRoundTripAndBadOnesAreRefused) {
-  std::vector<LayerPtr> layers = {SpatialDropout1D(0.2), SpatialDropout2D(0.3),
-                                  GaussianNoise(0.1)};
+  std::vector<LayerPtr> layers = {SpatialDropout1D(0.2), SpatialDropout2D(0.3), GaussianNoise(0.1)};
   for (const LayerPtr& layer : layers) {
     const Json c = layer->config();
     EXPECT_EQ(internal::layer_from_config(layer->class_name(), c)->config(), c);
@@ -80,7 +79,8 @@ TEST(NoiseLayersTest, ConfigsRoundTripAndBadOnesAreRefused) {
     return std::string("accepted");
   };
   EXPECT_NE(refused("SpatialDropout2D", R"({"name": "s", "rate": 0.1,
-                    "data_format": "channels_first"})").find("channels_first"),
+                    "data_format": "channels_first"})")
+                .find("channels_first"),
             std::string::npos);
   EXPECT_NE(refused("SpatialDropout1D", R"({"name": "s", "rate": 1.0})").find("layer 's'"),
             std::string::npos);
@@ -103,8 +103,8 @@ TEST(NoiseLayersTest, ModelWithNoiseTrainsAndPredictsDeterministically) {
   Sequential model({GaussianNoise(0.1, "noise"), Dense(16, {.activation = "relu"}),
                     Dense(3, {.activation = "softmax"})});
   model.build({4});
-  model.compile({.optimizer = Adam{.learning_rate = 0.01},
-                 .loss = "sparse_categorical_crossentropy"});
+  model.compile(
+      {.optimizer = Adam{.learning_rate = 0.01}, .loss = "sparse_categorical_crossentropy"});
   const double before = model.evaluate(x, y, {.verbose = 0}).get("loss");
   model.fit(x, y, {.epochs = 5, .batch_size = 16, .verbose = 0});
   EXPECT_LT(model.evaluate(x, y, {.verbose = 0}).get("loss"), before * 0.5);

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cairn/core/errors.h"
 #include "keras/keras_test_util.h"
@@ -30,7 +33,7 @@ void randomize(Layer& layer) {
 
 TEST(BatchNormalizationTest, GradientsInTrainingAndInference) {
   for (bool training : {true, false}) {
-    for (auto [center, scale] : {std::pair{true, true}, {false, true}, {true, false}}) {
+    for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
       SCOPED_TRACE(std::to_string(training) + std::to_string(center) + std::to_string(scale));
       BatchNormalization bn({.center = center, .scale = scale});
       std::mt19937_64 rng(1);
@@ -131,7 +134,7 @@ TEST(BatchNormalizationTest, BadConfigsAndShapesAreRefusedNamingLayerAndField) {
 }
 
 TEST(LayerNormalizationTest, GradientsConfigAndRefusals) {
-  for (auto [center, scale] : {std::pair{true, true}, {false, true}, {true, false}}) {
+  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
     LayerNormalization ln({.center = center, .scale = scale});
     std::mt19937_64 rng(1);
     ln.build({2, 3}, rng);
@@ -158,8 +161,8 @@ TEST(LayerNormalizationTest, GradientsConfigAndRefusals) {
 // A small CNN-shaped model: Keras's summary rows and parameter counts.
 TEST(BatchNormalizationTest, SummaryRowsAsKeras) {
   clear_session();
-  Sequential model({Dense(16, {.input_shape = Shape{4}}), BatchNormalization(),
-                    LayerNormalization(), Dense(3)});
+  Sequential model(
+      {Dense(16, {.input_shape = Shape{4}}), BatchNormalization(), LayerNormalization(), Dense(3)});
   const std::string s = model.summary_string();
   EXPECT_NE(s.find("batch_normalization (BatchNo (None, 16)                64        \n"),
             std::string::npos)
@@ -175,8 +178,8 @@ Sequential normalized_classifier(uint64_t seed) {
   set_random_seed(seed);
   Sequential model({Dense(16, {.input_shape = Shape{4}}), BatchNormalization({.momentum = 0.9}),
                     Activation("relu"), LayerNormalization(), Dense(3, {.activation = "softmax"})});
-  model.compile({.optimizer = Adam{.learning_rate = 0.01},
-                 .loss = "sparse_categorical_crossentropy"});
+  model.compile(
+      {.optimizer = Adam{.learning_rate = 0.01}, .loss = "sparse_categorical_crossentropy"});
   return model;
 }
 

@@ -1,9 +1,10 @@
+#include "cairn/keras/layers/advanced_activations.h"
+
 #include <algorithm>
 #include <span>
 #include <utility>
 
 #include "cairn/core/errors.h"
-#include "cairn/keras/layers/advanced_activations.h"
 #include "keras/layers/initializers.h"
 #include "keras/layers/layer_config.h"
 
@@ -55,7 +56,8 @@ Shape PReLU::build(const Shape& input_shape, std::mt19937_64& rng) {
     alpha_shape[static_cast<size_t>(axis - 1)] = 1;
   }
   if (input_shape.empty()) {
-    throw InvalidArgumentError("layer '" + name() + "' (" + kClass + ") needs samples of rank >= 1");
+    throw InvalidArgumentError("layer '" + name() + "' (" + kClass +
+                               ") needs samples of rank >= 1");
   }
   alpha_.emplace(nn::Variable{.name = name() + "/alpha",
                               .value = Tensor(DType::kFloat32, TensorShape(alpha_shape)),
@@ -99,10 +101,10 @@ Json PReLU::config() const {
 
 PReLU PReLU::from_config(const Json& config) {
   const std::string name = internal::name_from_config(config);
-  PReLUOptions o{.alpha_initializer = internal::initializer_field(config, "alpha_initializer",
-                                                                  "zeros"),
-                 .input_shape = internal::input_shape_from_config(config),
-                 .name = name};
+  PReLUOptions o{
+      .alpha_initializer = internal::initializer_field(config, "alpha_initializer", "zeros"),
+      .input_shape = internal::input_shape_from_config(config),
+      .name = name};
   if (config.contains("shared_axes") && !config["shared_axes"].is_null()) {
     const Json& axes = config["shared_axes"];
     const auto bad = [&] {

@@ -1,0 +1,62 @@
+// BatchNormalization and LayerNormalization against TensorFlow.js through the
+// layer oracle (layer_test_util.h): inference with the moving statistics and
+// one training step moving them by `momentum`; training mode with the batch's
+// statistics (momentum 0 there, so the moving statistics after the step are
+// the batch's biased moments whatever number of forward passes TF.js makes);
+// center/scale off; 2-D and 4-D inputs.
+#include <gtest/gtest.h>
+
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/normalization.h"
+#include "keras/layers/layer_test_util.h"
+
+namespace cairn::keras {
+namespace {
+
+TEST(NormalizationTfjsTest, BatchNormalizationMatchesTensorFlowJs) {
+  CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
+  testing::TfjsLayerOracle tfjs;
+  std::vector<size_t> cases;
+  // Inference: the moving statistics normalize; the step moves them (momentum 0.99 and 0.5).
+  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+    cases.push_back(tfjs.add(
+        {.layers = {BatchNormalization({.center = center, .scale = scale})}, .input_shape = {3}}));
+  }
+  cases.push_back(tfjs.add({.layers = {BatchNormalization({.momentum = 0.5, .epsilon = 0.01})},
+                            .input_shape = {3, 4, 2},
+                            .batch = 3}));
+  // Training: the batch's mean and biased variance, over every position of a channel.
+  for (const Shape& shape : {Shape{5}, Shape{3, 4, 2}, Shape{6, 3}}) {
+    cases.push_back(tfjs.add({.layers = {BatchNormalization({.momentum = 0.0})},
+                              .input_shape = shape,
+                              .batch = 4,
+                              .training = true}));
+  }
+  // Between Dense layers, so the gradients flow through it into a kernel.
+  cases.push_back(tfjs.add({.layers = {Dense(6), BatchNormalization({.momentum = 0.0}), Dense(2)},
+                            .input_shape = {3},
+                            .batch = 5,
+                            .training = true}));
+  ASSERT_TRUE(tfjs.run());
+  for (size_t k : cases) tfjs.expect_matches(k);
+}
+
+TEST(NormalizationTfjsTest, LayerNormalizationMatchesTensorFlowJs) {
+  CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
+  testing::TfjsLayerOracle tfjs;
+  std::vector<size_t> cases;
+  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+    cases.push_back(tfjs.add(
+        {.layers = {LayerNormalization({.center = center, .scale = scale})}, .input_shape = {5}}));
+  }
+  cases.push_back(tfjs.add(
+      {.layers = {LayerNormalization({.epsilon = 1e-5})}, .input_shape = {3, 2, 4}, .batch = 3}));
+  cases.push_back(tfjs.add({.layers = {Dense(4), LayerNormalization(), Dense(2)},
+                            .input_shape = {3},
+                            .training = true}));
+  ASSERT_TRUE(tfjs.run());
+  for (size_t k : cases) tfjs.expect_matches(k);
+}
+
+}  // namespace
+}  // namespace cairn::keras
