@@ -48,7 +48,8 @@ TEST(AdvancedActivationsTest, GradientsMatchNumeric) {
   check(Softmax(1), {2, 3});  // over the first sample axis
   check(Softmax(-2), {2, 3, 2});
   // PReLU's slopes start at zero: make them non-trivial first.
-  for (const std::vector<int64_t>& shared : {std::vector<int64_t>{}, {1}, {1, 2}}) {
+  for (const std::vector<int64_t>& shared :
+       {std::vector<int64_t>{}, std::vector<int64_t>{1}, std::vector<int64_t>{1, 2}}) {
     PReLU prelu({.alpha_initializer = "random_uniform", .shared_axes = shared});
     check(std::move(prelu), {2, 2, 3});
   }
@@ -171,7 +172,7 @@ TEST(AdvancedActivationsTest, ModelTrainsAndRoundTripsPreluSlopes) {
   a.fit(x, y, {.epochs = 5, .batch_size = 16, .verbose = 0});
   EXPECT_LT(a.evaluate(x, y, {.verbose = 0}).get("loss"), before * 0.5);
   cairn::testing::TempDir dir;
-  for (const std::string path : {dir.path() + "/w.h5", dir.path() + "/ckpt"}) {
+  for (const std::string& path : {dir.path() + "/w.h5", dir.path() + "/ckpt"}) {
     a.save_weights(path);
     Sequential b = make();
     b.build({4});

@@ -33,7 +33,8 @@ void randomize(Layer& layer) {
 
 TEST(BatchNormalizationTest, GradientsInTrainingAndInference) {
   for (bool training : {true, false}) {
-    for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+    for (auto [center, scale] :
+         {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
       SCOPED_TRACE(std::to_string(training) + std::to_string(center) + std::to_string(scale));
       BatchNormalization bn({.center = center, .scale = scale});
       std::mt19937_64 rng(1);
@@ -134,7 +135,8 @@ TEST(BatchNormalizationTest, BadConfigsAndShapesAreRefusedNamingLayerAndField) {
 }
 
 TEST(LayerNormalizationTest, GradientsConfigAndRefusals) {
-  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+  for (auto [center, scale] :
+       {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
     LayerNormalization ln({.center = center, .scale = scale});
     std::mt19937_64 rng(1);
     ln.build({2, 3}, rng);
@@ -193,7 +195,9 @@ TEST(BatchNormalizationTest, ModelTrainsAndRoundTripsItsMovingStatistics) {
   EXPECT_NE(moving_mean.value.flat<float>()[0], 0.0f);  // fit moved it
   EXPECT_FALSE(moving_mean.trainable);
   cairn::testing::TempDir dir;
-  for (const std::string path : {dir.path() + "/w.h5", dir.path() + "/ckpt"}) {
+  // Keras 2's .h5, Keras 3's .weights.h5 and a TF checkpoint.
+  for (const std::string& path :
+       {dir.path() + "/w.h5", dir.path() + "/w.weights.h5", dir.path() + "/ckpt"}) {
     SCOPED_TRACE(path);
     a.save_weights(path);
     Sequential b = normalized_classifier(9);

@@ -18,7 +18,8 @@ TEST(NormalizationTfjsTest, BatchNormalizationMatchesTensorFlowJs) {
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
   // Inference: the moving statistics normalize; the step moves them (momentum 0.99 and 0.5).
-  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+  for (auto [center, scale] :
+       {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
     cases.push_back(tfjs.add(
         {.layers = {BatchNormalization({.center = center, .scale = scale})}, .input_shape = {3}}));
   }
@@ -45,7 +46,8 @@ TEST(NormalizationTfjsTest, LayerNormalizationMatchesTensorFlowJs) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
-  for (auto [center, scale] : {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
+  for (auto [center, scale] :
+       {std::pair{true, true}, std::pair{false, true}, std::pair{true, false}}) {
     cases.push_back(tfjs.add(
         {.layers = {LayerNormalization({.center = center, .scale = scale})}, .input_shape = {5}}));
   }
