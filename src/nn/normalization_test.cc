@@ -14,24 +14,24 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-constexpr Eigen::Index kChannels = 3;
+constexpr Eigen::Index kNormChannels = 3;
 
-RowVector row(const Matrix& m) { return m.row(0); }
+RowVector as_row(const Matrix& m) { return m.row(0); }
 
 // [4 samples, 2 positions × 3 channels].
-Matrix input() { return random_matrix(4, 2 * kChannels, 1, -2.0f, 3.0f); }
+Matrix norm_input() { return random_matrix(4, 2 * kNormChannels, 1, -2.0f, 3.0f); }
 
 TEST(BatchNormTest, TrainingNormalizesEachChannelOverRowsAndPositions) {
-  const Matrix x = input();
-  BatchNorm bn(kChannels, 1e-3f);
+  const Matrix x = norm_input();
+  BatchNorm bn(kNormChannels, 1e-3f);
   BatchMoments moments;
-  const Matrix y =
-      bn.forward_training(x, RowVector::Ones(kChannels), RowVector::Zero(kChannels), moments);
-  for (Eigen::Index c = 0; c < kChannels; ++c) {
+  const Matrix y = bn.forward_training(x, RowVector::Ones(kNormChannels),
+                                       RowVector::Zero(kNormChannels), moments);
+  for (Eigen::Index c = 0; c < kNormChannels; ++c) {
     double sum = 0, sq = 0, xs = 0, xsq = 0;
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       for (Eigen::Index p = 0; p < 2; ++p) {
-        const double v = y(r, p * kChannels + c), u = x(r, p * kChannels + c);
+        const double v = y(r, p * kNormChannels + c), u = x(r, p * kNormChannels + c);
         sum += v, sq += v * v, xs += u, xsq += u * u;
       }
     }
@@ -60,25 +60,25 @@ TEST(BatchNormTest, InferenceUsesTheGivenMoments) {
 
 void check_batch_norm_gradients(bool training) {
   SCOPED_TRACE(training ? "training" : "inference");
-  const Matrix x = input(), w = random_matrix(4, 2 * kChannels, 2);
-  const Matrix gamma = random_matrix(1, kChannels, 3, 0.5f, 1.5f);
-  const Matrix beta = random_matrix(1, kChannels, 4);
-  const RowVector mean = row(random_matrix(1, kChannels, 5)),
-                  variance = row(random_matrix(1, kChannels, 6, 0.5f, 2.0f));
+  const Matrix x = norm_input(), w = random_matrix(4, 2 * kNormChannels, 2);
+  const Matrix gamma = random_matrix(1, kNormChannels, 3, 0.5f, 1.5f);
+  const Matrix beta = random_matrix(1, kNormChannels, 4);
+  const RowVector mean = as_row(random_matrix(1, kNormChannels, 5)),
+                  variance = as_row(random_matrix(1, kNormChannels, 6, 0.5f, 2.0f));
   const auto run = [&](const Matrix& in, const Matrix& g, const Matrix& b) {
-    BatchNorm bn(kChannels, 1e-3f);
+    BatchNorm bn(kNormChannels, 1e-3f);
     BatchMoments moments;
-    return training ? bn.forward_training(in, row(g), row(b), moments)
-                    : bn.forward_inference(in, row(g), row(b), mean, variance);
+    return training ? bn.forward_training(in, as_row(g), as_row(b), moments)
+                    : bn.forward_inference(in, as_row(g), as_row(b), mean, variance);
   };
-  BatchNorm bn(kChannels, 1e-3f);
+  BatchNorm bn(kNormChannels, 1e-3f);
   BatchMoments moments;
   if (training) {
-    bn.forward_training(x, row(gamma), row(beta), moments);
+    bn.forward_training(x, as_row(gamma), as_row(beta), moments);
   } else {
-    bn.forward_inference(x, row(gamma), row(beta), mean, variance);
+    bn.forward_inference(x, as_row(gamma), as_row(beta), mean, variance);
   }
-  const NormGradients g = bn.backward(w, row(gamma));
+  const NormGradients g = bn.backward(w, as_row(gamma));
   expect_gradients_near(
       g.dx,
       numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); }, x),
@@ -110,15 +110,15 @@ TEST(LayerNormTest, NormalizesEachPositionOverItsChannels) {
 }
 
 TEST(LayerNormTest, GradientsMatchNumeric) {
-  const Matrix x = input(), w = random_matrix(4, 2 * kChannels, 2);
-  const Matrix gamma = random_matrix(1, kChannels, 3, 0.5f, 1.5f);
-  const Matrix beta = random_matrix(1, kChannels, 4);
+  const Matrix x = norm_input(), w = random_matrix(4, 2 * kNormChannels, 2);
+  const Matrix gamma = random_matrix(1, kNormChannels, 3, 0.5f, 1.5f);
+  const Matrix beta = random_matrix(1, kNormChannels, 4);
   const auto run = [&](const Matrix& in, const Matrix& g, const Matrix& b) {
-    return LayerNorm(kChannels, 1e-3f).forward(in, row(g), row(b));
+    return LayerNorm(kNormChannels, 1e-3f).forward(in, as_row(g), as_row(b));
   };
-  LayerNorm ln(kChannels, 1e-3f);
-  ln.forward(x, row(gamma), row(beta));
-  const NormGradients g = ln.backward(w, row(gamma));
+  LayerNorm ln(kNormChannels, 1e-3f);
+  ln.forward(x, as_row(gamma), as_row(beta));
+  const NormGradients g = ln.backward(w, as_row(gamma));
   expect_gradients_near(
       g.dx,
       numeric_gradient([&](const Matrix& in) { return weighted_sum(run(in, gamma, beta), w); }, x),

@@ -16,7 +16,7 @@ using testing::random_matrix;
 using testing::weighted_sum;
 
 // Values at least 0.1 from 0, ±0.5 and 1.5 (the kinks used below).
-Matrix away_from_kinks() {
+Matrix rectifier_input() {
   Matrix x = random_matrix(3, 8, 21, -3.0f, 3.0f);
   for (float& v : x.reshaped()) {
     for (float kink : {0.0f, 0.5f, -0.5f, 1.5f}) {
@@ -45,7 +45,7 @@ TEST(RectifiersTest, ReluOptionsAsKerasBackendRelu) {
 }
 
 TEST(RectifiersTest, GradientsMatchNumeric) {
-  const Matrix x = away_from_kinks(), w = random_matrix(3, 8, 22);
+  const Matrix x = rectifier_input(), w = random_matrix(3, 8, 22);
   for (const ReluOptions& o :
        {ReluOptions{}, ReluOptions{.max_value = 1.5f}, ReluOptions{.negative_slope = 0.3f},
         ReluOptions{.max_value = 1.5f, .negative_slope = 0.2f, .threshold = 0.5f},
@@ -61,7 +61,7 @@ TEST(RectifiersTest, GradientsMatchNumeric) {
 }
 
 TEST(RectifiersTest, PreluSlopesAndTheirGradients) {
-  const Matrix x = away_from_kinks(), w = random_matrix(3, 8, 23);
+  const Matrix x = rectifier_input(), w = random_matrix(3, 8, 23);
   // Columns are (4 positions, 2 channels) with the slopes shared over positions.
   const std::vector<int64_t> index = {0, 1, 0, 1, 0, 1, 0, 1};
   Matrix alpha = random_matrix(1, 2, 24);

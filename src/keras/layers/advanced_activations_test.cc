@@ -20,7 +20,7 @@ namespace {
 using nn::testing::random_matrix;
 
 // Inputs at least 0.1 away from the kinks the layers below use (0, ±0.5, 1.5).
-nn::Matrix away_from_kinks(Eigen::Index rows, Eigen::Index cols, uint64_t seed) {
+nn::Matrix kinkless_input(Eigen::Index rows, Eigen::Index cols, uint64_t seed) {
   nn::Matrix x = random_matrix(rows, cols, seed, -3.0f, 3.0f);
   for (float& v : x.reshaped()) {
     for (float kink : {0.0f, 0.5f, -0.5f, 1.5f}) {
@@ -30,28 +30,28 @@ nn::Matrix away_from_kinks(Eigen::Index rows, Eigen::Index cols, uint64_t seed) 
   return x;
 }
 
-void check(Layer&& layer, const Shape& shape) {
+void check_activation_layer(Layer&& layer, const Shape& shape) {
   SCOPED_TRACE(layer.class_name());
   std::mt19937_64 rng(1);
   EXPECT_EQ(layer.build(shape, rng), shape);
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
-  testing::expect_layer_gradients(layer, away_from_kinks(3, n, 5), /*training=*/true);
+  testing::expect_layer_gradients(layer, kinkless_input(3, n, 5), /*training=*/true);
 }
 
 TEST(AdvancedActivationsTest, GradientsMatchNumeric) {
-  check(ReLU(), {6});
-  check(ReLU({.max_value = 1.5, .negative_slope = 0.2, .threshold = 0.5}), {2, 3});
-  check(LeakyReLU(0.1), {6});
-  check(ELU(0.7), {6});
-  check(Softmax(), {2, 3});
-  check(Softmax(1), {2, 3});  // over the first sample axis
-  check(Softmax(-2), {2, 3, 2});
+  check_activation_layer(ReLU(), {6});
+  check_activation_layer(ReLU({.max_value = 1.5, .negative_slope = 0.2, .threshold = 0.5}), {2, 3});
+  check_activation_layer(LeakyReLU(0.1), {6});
+  check_activation_layer(ELU(0.7), {6});
+  check_activation_layer(Softmax(), {2, 3});
+  check_activation_layer(Softmax(1), {2, 3});  // over the first sample axis
+  check_activation_layer(Softmax(-2), {2, 3, 2});
   // PReLU's slopes start at zero: make them non-trivial first.
   for (const std::vector<int64_t>& shared :
        {std::vector<int64_t>{}, std::vector<int64_t>{1}, std::vector<int64_t>{1, 2}}) {
     PReLU prelu({.alpha_initializer = "random_uniform", .shared_axes = shared});
-    check(std::move(prelu), {2, 2, 3});
+    check_activation_layer(std::move(prelu), {2, 2, 3});
   }
 }
 
@@ -119,7 +119,7 @@ TEST(AdvancedActivationsTest, ConfigsRoundTripAndReadKeras3) {
 }
 
 template <class F>
-std::string refusal(F f) {
+std::string activation_refusal(F f) {
   try {
     f();
   } catch (const InvalidArgumentError& e) {
@@ -133,22 +133,27 @@ TEST(AdvancedActivationsTest, BadConfigsAndShapesAreRefused) {
   const auto from = [](const char* class_name, const char* json) {
     return [=] { internal::layer_from_config(class_name, Json::parse(json)); };
   };
-  EXPECT_NE(refusal(from("ReLU", R"({"name": "r", "max_value": -1})")).find("max_value"),
+  EXPECT_NE(activation_refusal(from("ReLU", R"({"name": "r", "max_value": -1})")).find("max_value"),
             std::string::npos);
-  EXPECT_NE(refusal(from("ReLU", R"({"name": "r", "threshold": "x"})")).find("'threshold'"),
+  EXPECT_NE(
+      activation_refusal(from("ReLU", R"({"name": "r", "threshold": "x"})")).find("'threshold'"),
+      std::string::npos);
+  EXPECT_NE(
+      activation_refusal(from("LeakyReLU", R"({"name": "l", "alpha": -0.1})")).find("layer 'l'"),
+      std::string::npos);
+  EXPECT_NE(activation_refusal(from("PReLU", R"({"name": "p", "shared_axes": ["a"]})"))
+                .find("shared_axes"),
             std::string::npos);
-  EXPECT_NE(refusal(from("LeakyReLU", R"({"name": "l", "alpha": -0.1})")).find("layer 'l'"),
-            std::string::npos);
-  EXPECT_NE(refusal(from("PReLU", R"({"name": "p", "shared_axes": ["a"]})")).find("shared_axes"),
-            std::string::npos);
-  EXPECT_NE(refusal(from("Softmax", R"({"name": "s", "axis": [1, 2]})")).find("'axis'"),
+  EXPECT_NE(activation_refusal(from("Softmax", R"({"name": "s", "axis": [1, 2]})")).find("'axis'"),
             std::string::npos);
   std::mt19937_64 rng(1);
   PReLU batch_axis({.shared_axes = {0}, .name = "p0"});
-  EXPECT_NE(refusal([&] { batch_axis.build({3}, rng); }).find("layer 'p0' (PReLU): shared axis 0"),
+  EXPECT_NE(activation_refusal([&] {
+              batch_axis.build({3}, rng);
+            }).find("layer 'p0' (PReLU): shared axis 0"),
             std::string::npos);
   Softmax too_far(3, "s3");
-  EXPECT_NE(refusal([&] {
+  EXPECT_NE(activation_refusal([&] {
               too_far.build({2, 2}, rng);
             }).find("layer 's3' (Softmax): axis 3"),
             std::string::npos);

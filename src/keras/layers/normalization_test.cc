@@ -23,7 +23,7 @@ namespace {
 using nn::testing::random_matrix;
 
 // Weights made non-trivial so the checks see every term.
-void randomize(Layer& layer) {
+void randomize_norm_weights(Layer& layer) {
   uint64_t seed = 40;
   for (nn::Variable* w : layer.weights()) {
     const nn::Matrix values = random_matrix(1, w->value.num_elements(), ++seed, 0.5f, 1.5f);
@@ -39,7 +39,7 @@ TEST(BatchNormalizationTest, GradientsInTrainingAndInference) {
       BatchNormalization bn({.center = center, .scale = scale});
       std::mt19937_64 rng(1);
       bn.build({2, 3}, rng);
-      randomize(bn);
+      randomize_norm_weights(bn);
       testing::expect_layer_gradients(bn, random_matrix(4, 6, 7, -2.0f, 2.0f), training);
     }
   }
@@ -105,7 +105,7 @@ TEST(BatchNormalizationTest, ConfigRoundTripsAndReadsKeras3) {
 
 // The message of the InvalidArgumentError `f` throws.
 template <class F>
-std::string refusal(F f) {
+std::string normalization_refusal(F f) {
   try {
     f();
   } catch (const InvalidArgumentError& e) {
@@ -119,16 +119,20 @@ TEST(BatchNormalizationTest, BadConfigsAndShapesAreRefusedNamingLayerAndField) {
   const auto from = [](const char* json) {
     return [json] { internal::layer_from_config("BatchNormalization", Json::parse(json)); };
   };
-  EXPECT_NE(refusal(from(R"({"name": "b", "momentum": "high"})")).find("'momentum'"),
+  EXPECT_NE(normalization_refusal(from(R"({"name": "b", "momentum": "high"})")).find("'momentum'"),
             std::string::npos);
-  EXPECT_NE(refusal(from(R"({"name": "b", "momentum": 1.5})")).find("momentum must be in"),
+  EXPECT_NE(
+      normalization_refusal(from(R"({"name": "b", "momentum": 1.5})")).find("momentum must be in"),
+      std::string::npos);
+  EXPECT_NE(normalization_refusal(from(R"({"name": "b", "epsilon": -1})")).find("epsilon"),
             std::string::npos);
-  EXPECT_NE(refusal(from(R"({"name": "b", "epsilon": -1})")).find("epsilon"), std::string::npos);
-  EXPECT_NE(refusal(from(R"({"name": "b", "renorm": true})")).find("renorm"), std::string::npos);
-  EXPECT_NE(refusal(from(R"({"name": "b", "axis": [1, 2]})")).find("'axis'"), std::string::npos);
+  EXPECT_NE(normalization_refusal(from(R"({"name": "b", "renorm": true})")).find("renorm"),
+            std::string::npos);
+  EXPECT_NE(normalization_refusal(from(R"({"name": "b", "axis": [1, 2]})")).find("'axis'"),
+            std::string::npos);
   std::mt19937_64 rng(1);
   BatchNormalization first_axis({.axis = 1, .name = "b1"});
-  const std::string why = refusal([&] { first_axis.build({4, 4, 2}, rng); });
+  const std::string why = normalization_refusal([&] { first_axis.build({4, 4, 2}, rng); });
   EXPECT_NE(why.find("layer 'b1' (BatchNormalization): axis 1"), std::string::npos) << why;
   BatchNormalization last_positive({.axis = 3});
   EXPECT_NO_THROW(last_positive.build({4, 4, 2}, rng));
@@ -140,7 +144,7 @@ TEST(LayerNormalizationTest, GradientsConfigAndRefusals) {
     LayerNormalization ln({.center = center, .scale = scale});
     std::mt19937_64 rng(1);
     ln.build({2, 3}, rng);
-    randomize(ln);
+    randomize_norm_weights(ln);
     testing::expect_layer_gradients(ln, random_matrix(4, 6, 8, -2.0f, 2.0f), true);
   }
   clear_session();
@@ -153,11 +157,16 @@ TEST(LayerNormalizationTest, GradientsConfigAndRefusals) {
   const auto from = [](const char* json) {
     return [json] { internal::layer_from_config("LayerNormalization", Json::parse(json)); };
   };
-  EXPECT_NE(refusal(from(R"({"name": "l", "rms_scaling": true})")).find("rms_scaling"),
+  EXPECT_NE(
+      normalization_refusal(from(R"({"name": "l", "rms_scaling": true})")).find("rms_scaling"),
+      std::string::npos);
+  EXPECT_NE(normalization_refusal(from(R"({"name": "l", "center": 1})")).find("'center'"),
             std::string::npos);
-  EXPECT_NE(refusal(from(R"({"name": "l", "center": 1})")).find("'center'"), std::string::npos);
   LayerNormalization two_axes({.axis = 1, .name = "l2"});
-  EXPECT_NE(refusal([&] { two_axes.build({3, 5}, rng); }).find("axis 1"), std::string::npos);
+  EXPECT_NE(normalization_refusal([&] {
+              two_axes.build({3, 5}, rng);
+            }).find("axis 1"),
+            std::string::npos);
 }
 
 // A small CNN-shaped model: Keras's summary rows and parameter counts.
