@@ -37,7 +37,10 @@ class SpecChecker {
     } else {
       at_least(spec_.n_classes, 2, "n_classes");
     }
-    if (spec_.type != EstimatorType::kLinearClassifier) check_hidden_units();
+    if (spec_.type != EstimatorType::kLinearClassifier) {
+      check_hidden_units();
+      check_activation();
+    }
     if (!(spec_.dropout >= 0.0 && spec_.dropout < 1.0)) {
       refuse("dropout is " + std::to_string(spec_.dropout) + "; it must be in [0, 1)");
     }
@@ -78,6 +81,19 @@ class SpecChecker {
     for (size_t k = 0; k < spec_.hidden_units.size(); ++k) {
       at_least(spec_.hidden_units[k], 1, "hidden_units[" + std::to_string(k) + "]");
     }
+  }
+
+  // The estimator's graph (model_graph.cc) and cairn's serving kernels run
+  // the hidden activation as one TensorFlow op.
+  void check_activation() const {
+    using nn::Activation;
+    for (Activation a : {Activation::kLinear, Activation::kRelu, Activation::kTanh,
+                         Activation::kSigmoid, Activation::kElu, Activation::kSoftmax}) {
+      if (spec_.activation == a) return;
+    }
+    refuse("activation_fn '" + std::string(nn::activation_name(spec_.activation)) +
+           "' is not supported by estimators (they have relu, tanh, sigmoid, elu, softmax, "
+           "linear)");
   }
 
   // Adds a [rows, cols] kernel (plus `biases`) to the running count.

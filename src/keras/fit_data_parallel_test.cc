@@ -15,6 +15,7 @@
 #include "cairn/core/in_process_group.h"
 #include "cairn/io/memory_file_system.h"
 #include "cairn/keras/callbacks/callbacks.h"
+#include "cairn/keras/layers/normalization.h"
 #include "keras/keras_test_util.h"
 #include "testing/write_recording_file_system.h"
 
@@ -216,6 +217,28 @@ class StopAfter : public Callback {
  private:
   int epoch_;
 };
+
+// Each rank moves BatchNormalization's statistics by its own rows; after
+// every step the ranks hold their mean, so the replicas stay equal.
+TEST(FitDataParallelTest, MovingStatisticsAreAveragedOverTheRanks) {
+  clear_session();
+  auto [x, y] = testing::blobs(64, 3);
+  std::vector<Sequential> models;
+  for (int r = 0; r < 2; ++r) {
+    set_random_seed(7);
+    models.emplace_back(
+        std::vector<LayerPtr>{Dense(8, {.input_shape = Shape{4}}), BatchNormalization(), Dense(3)});
+    models.back().compile(
+        {.optimizer = SGD{.learning_rate = 0.1}, .loss = "sparse_categorical_crossentropy"});
+  }
+  fit_on_ranks(models, x, y, same_options({.epochs = 2, .batch_size = 16, .verbose = 0}));
+  const nn::Variable& mean0 = *models[0].layers()[1]->weights()[2];
+  const nn::Variable& mean1 = *models[1].layers()[1]->weights()[2];
+  EXPECT_EQ(mean0.name, "batch_normalization/moving_mean");
+  EXPECT_NE(mean0.value.flat<float>()[0], 0.0f);
+  EXPECT_TRUE(mean0.value == mean1.value);
+  EXPECT_TRUE(testing::same_weights(models[0], models[1]));
+}
 
 TEST(FitDataParallelTest, OneRankStoppingStopsEveryRank) {
   auto [x, y] = testing::blobs(60, 3);

@@ -171,7 +171,7 @@ TEST(SequentialTest, ClearErrors) {
   EXPECT_THROW(model.compile({.loss = "hinge"}), InvalidArgumentError);
   EXPECT_THROW(model.compile({.loss = "mse", .metrics = {"auc"}}), InvalidArgumentError);
   EXPECT_THROW(model.compile({.optimizer = "lamb", .loss = "mse"}), InvalidArgumentError);
-  EXPECT_THROW(Dense(4, {.activation = "swish"}), InvalidArgumentError);
+  EXPECT_THROW(Dense(4, {.activation = "mish"}), InvalidArgumentError);
   EXPECT_THROW(Dropout(1.0), InvalidArgumentError);
 }
 

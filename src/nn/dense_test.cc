@@ -16,7 +16,7 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-constexpr Activation kAllActivations[] = {Activation::kLinear, Activation::kRelu,
+constexpr Activation kDenseActivations[] = {Activation::kLinear, Activation::kRelu,
                                           Activation::kTanh,   Activation::kSigmoid,
                                           Activation::kElu,    Activation::kSoftmax};
 
@@ -104,7 +104,7 @@ TEST(DenseTest, ForwardIsAffineThenActivation) {
 TEST(DenseTest, GradientsMatchNumericForEveryActivation) {
   const Matrix x = random_matrix(5, 3, 21);
   const Matrix dy = random_matrix(5, 4, 22);
-  for (Activation a : kAllActivations) {
+  for (Activation a : kDenseActivations) {
     SCOPED_TRACE(std::string(activation_name(a)));
     Dense layer = make_layer(a, 23);
     layer.forward(x);

@@ -1,6 +1,7 @@
 #include "keras/layers/layer_config.h"
 
 #include "cairn/core/errors.h"
+#include "keras/layers/initializers.h"
 
 namespace cairn::keras::internal {
 
@@ -24,8 +25,8 @@ std::optional<Shape> input_shape_from_config(const Json& config) {
 nn::Activation parse_activation(const std::string& name) {
   std::optional<nn::Activation> a = nn::activation_from_name(name == "None" ? "linear" : name);
   if (!a) {
-    throw InvalidArgumentError("unsupported activation '" + name +
-                               "' (cairn has linear, relu, tanh, sigmoid, elu, softmax)");
+    throw InvalidArgumentError("unsupported activation '" + name + "' (cairn has " +
+                               std::string(nn::activation_names()) + ")");
   }
   return *a;
 }
@@ -111,6 +112,54 @@ int64_t int_from_config(const Json& config, const char* key, const std::string& 
                                "): config has no integer '" + key + "'");
   }
   return config[key].get<int64_t>();
+}
+
+namespace {
+
+[[noreturn]] void bad_field(const std::string& layer, const char* class_name, const char* key,
+                            const char* expected, const Json& got) {
+  throw InvalidArgumentError("layer '" + layer + "' (" + class_name + "): config field '" + key +
+                             "' must be " + expected + ", got " + got.dump());
+}
+
+}  // namespace
+
+double number_field(const Json& config, const char* key, double fallback, const std::string& layer,
+                    const char* class_name) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  if (!config[key].is_number()) bad_field(layer, class_name, key, "a number", config[key]);
+  return config[key].get<double>();
+}
+
+bool bool_field(const Json& config, const char* key, bool fallback, const std::string& layer,
+                const char* class_name) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  if (!config[key].is_boolean()) bad_field(layer, class_name, key, "true or false", config[key]);
+  return config[key].get<bool>();
+}
+
+std::string initializer_field(const Json& config, const char* key, const std::string& fallback) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  try {
+    return initializer_from_config(config[key]);
+  } catch (const InvalidArgumentError&) {
+    return fallback;
+  }
+}
+
+int64_t axis_field(const Json& config, int64_t fallback, const std::string& layer,
+                   const char* class_name) {
+  if (!config.contains("axis") || config["axis"].is_null()) return fallback;
+  const Json& axis = config["axis"];
+  if (axis.is_number_integer()) return axis.get<int64_t>();
+  if (axis.is_array() && axis.size() == 1 && axis[0].is_number_integer()) {
+    return axis[0].get<int64_t>();
+  }
+  bad_field(layer, class_name, "axis", "an integer (or a list of one)", axis);
+}
+
+bool is_last_axis(int64_t axis, size_t sample_rank) {
+  return axis == -1 || axis == static_cast<int64_t>(sample_rank);
 }
 
 }  // namespace cairn::keras::internal

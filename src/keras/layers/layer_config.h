@@ -56,5 +56,21 @@ void check_channels_last(const Json& config, const std::string& layer);
 // the layer and its class when it is absent or not an integer.
 int64_t int_from_config(const Json& config, const char* key, const std::string& layer,
                         const char* class_name);
+// A field of a layer's config that may be absent (or null: `fallback`);
+// throws InvalidArgumentError naming the layer, its class and the field when
+// it has another type.
+double number_field(const Json& config, const char* key, double fallback, const std::string& layer,
+                    const char* class_name);
+bool bool_field(const Json& config, const char* key, bool fallback, const std::string& layer,
+                const char* class_name);
+// An initializer's snake_case name; `fallback` when absent or one cairn does
+// not have (initializers only matter before weights are loaded).
+std::string initializer_field(const Json& config, const char* key, const std::string& fallback);
+// "axis" as an integer or a list of one (Keras writes [3] once built).
+int64_t axis_field(const Json& config, int64_t fallback, const std::string& layer,
+                   const char* class_name);
+// Whether `axis` (counting the batch as axis 0, negative from the end) is
+// the last axis of samples of `sample_rank` dimensions.
+bool is_last_axis(int64_t axis, size_t sample_rank);
 
 }  // namespace cairn::keras::internal

@@ -5,9 +5,12 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/advanced_activations.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/layers/global_pooling.h"
+#include "cairn/keras/layers/noise.h"
+#include "cairn/keras/layers/normalization.h"
 #include "cairn/keras/layers/pooling.h"
 #include "cairn/keras/layers/reshape.h"
 #include "keras/layers/layer_config.h"
@@ -36,19 +39,29 @@ const std::map<std::string, Factory>& factories() {
       {"Activation", from_config_of<Activation>()},
       {"AveragePooling1D", from_config_of<AveragePooling1D>()},
       {"AveragePooling2D", from_config_of<AveragePooling2D>()},
+      {"BatchNormalization", from_config_of<BatchNormalization>()},
       {"Dense", from_config_of<Dense>()},
       {"Dropout", from_config_of<Dropout>()},
+      {"ELU", from_config_of<ELU>()},
       {"Flatten", from_config_of<Flatten>()},
+      {"GaussianNoise", from_config_of<GaussianNoise>()},
       {"GlobalAveragePooling1D", from_config_of<GlobalAveragePooling1D>()},
       {"GlobalAveragePooling2D", from_config_of<GlobalAveragePooling2D>()},
       {"GlobalMaxPooling1D", from_config_of<GlobalMaxPooling1D>()},
       {"GlobalMaxPooling2D", from_config_of<GlobalMaxPooling2D>()},
       {"InputLayer", input_layer_from_config},
+      {"LayerNormalization", from_config_of<LayerNormalization>()},
+      {"LeakyReLU", from_config_of<LeakyReLU>()},
       {"MaxPooling1D", from_config_of<MaxPooling1D>()},
       {"MaxPooling2D", from_config_of<MaxPooling2D>()},
+      {"PReLU", from_config_of<PReLU>()},
       {"Permute", from_config_of<Permute>()},
+      {"ReLU", from_config_of<ReLU>()},
       {"RepeatVector", from_config_of<RepeatVector>()},
       {"Reshape", from_config_of<Reshape>()},
+      {"Softmax", from_config_of<Softmax>()},
+      {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
+      {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
   };
   return table;
 }

@@ -27,7 +27,8 @@ class Activation : public Layer {
   }
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   nn::Matrix backward(const nn::Matrix& dy) override;
-  nn::Activation final_activation() const override { return activation_; }
+  // Softmax over N-d samples (per position) does not fuse with a loss.
+  nn::Activation final_activation() const override;
   const nn::Matrix& last_preactivation() const override { return last_x_; }
   nn::Matrix backward_preactivation(const nn::Matrix& dz) override { return dz; }
   Json config() const override;
@@ -35,7 +36,10 @@ class Activation : public Layer {
   static Activation from_config(const Json& config);
 
  private:
+  bool softmax_per_position() const;
+
   nn::Activation activation_;
+  Eigen::Index positions_ = 1;  // positions of a sample: all its axes but the last
   nn::Matrix last_x_, last_y_;
 };
 
