@@ -31,8 +31,7 @@ Recurrent::Recurrent(RecurrentOptions options) : options_(std::move(options)) {
   recurrent_kernel_ = make_variable(options_.name + "/recurrent_kernel", {u, gu});
   if (options_.use_bias) {
     const bool two_rows = options_.cell == CellKind::kGRU && options_.reset_after;
-    bias_ = make_variable(options_.name + "/bias",
-                          two_rows ? TensorShape{2, gu} : TensorShape{gu});
+    bias_ = make_variable(options_.name + "/bias", two_rows ? TensorShape{2, gu} : TensorShape{gu});
   }
 }
 

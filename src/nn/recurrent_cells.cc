@@ -150,8 +150,8 @@ void Recurrent::step_backward(Eigen::Index s) {
     }
     case CellKind::kGRU: {
       const auto update = a.leftCols(u), reset = a.middleCols(u, u), cand = a.rightCols(u);
-      grad(act, z.rightCols(u), cand,
-           dh_.cwiseProduct((1.0f - update.array()).matrix()), dgate_.rightCols(u));
+      grad(act, z.rightCols(u), cand, dh_.cwiseProduct((1.0f - update.array()).matrix()),
+           dgate_.rightCols(u));
       grad(gate, z.leftCols(u), update, dh_.cwiseProduct(h_prev - cand), dgate_.leftCols(u));
       if (options_.reset_after) {
         const auto m = m_.middleRows(s * b, b);
@@ -166,8 +166,8 @@ void Recurrent::step_backward(Eigen::Index s) {
         grad(gate, z.middleCols(u, u), reset, d_rh.cwiseProduct(h_prev), dgate_.middleCols(u, u));
         dzrec = dgate_;
         dh_prev_ = d_rh.cwiseProduct(reset);
-        gemm(dgate_.leftCols(2 * u), Op::kNone, recurrent.leftCols(2 * u), Op::kTranspose,
-             dh_prev_, 1.0f, 1.0f);
+        gemm(dgate_.leftCols(2 * u), Op::kNone, recurrent.leftCols(2 * u), Op::kTranspose, dh_prev_,
+             1.0f, 1.0f);
       }
       dh_prev_ += dh_.cwiseProduct(update);
       break;

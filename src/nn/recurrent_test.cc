@@ -32,8 +32,8 @@ Recurrent make(RecurrentOptions options, uint64_t seed) {
   Recurrent layer(options);
   uint64_t k = seed;
   for (Variable* v : layer.variables()) {
-    as_matrix(v->value) = random_matrix(as_matrix(v->value).rows(), as_matrix(v->value).cols(),
-                                        ++k, -0.7f, 0.7f);
+    as_matrix(v->value) =
+        random_matrix(as_matrix(v->value).rows(), as_matrix(v->value).cols(), ++k, -0.7f, 0.7f);
   }
   return layer;
 }
@@ -75,27 +75,22 @@ void check_gradients(const Case& c) {
 TEST(RecurrentTest, GradientsOfEveryCellAndOption) {
   const Case cases[] = {
       {"simple_rnn", {.cell = CellKind::kSimpleRNN}},
-      {"simple_rnn relu sequences", {.cell = CellKind::kSimpleRNN,
-                                     .activation = Activation::kRelu,
-                                     .return_sequences = true}},
+      {"simple_rnn relu sequences",
+       {.cell = CellKind::kSimpleRNN, .activation = Activation::kRelu, .return_sequences = true}},
       {"lstm", {.cell = CellKind::kLSTM}},
-      {"lstm sequences backwards", {.cell = CellKind::kLSTM,
-                                    .return_sequences = true,
-                                    .go_backwards = true}},
+      {"lstm sequences backwards",
+       {.cell = CellKind::kLSTM, .return_sequences = true, .go_backwards = true}},
       {"lstm no bias", {.cell = CellKind::kLSTM, .use_bias = false}},
       {"gru reset_after", {.cell = CellKind::kGRU}},
       {"gru reset before", {.cell = CellKind::kGRU, .reset_after = false}},
-      {"gru reset before sequences", {.cell = CellKind::kGRU,
-                                      .reset_after = false,
-                                      .return_sequences = true}},
-      {"gru linear no bias", {.cell = CellKind::kGRU,
-                              .activation = Activation::kLinear,
-                              .use_bias = false}},
+      {"gru reset before sequences",
+       {.cell = CellKind::kGRU, .reset_after = false, .return_sequences = true}},
+      {"gru linear no bias",
+       {.cell = CellKind::kGRU, .activation = Activation::kLinear, .use_bias = false}},
       {"simple_rnn masked", {.cell = CellKind::kSimpleRNN, .return_sequences = true}, true},
       {"lstm masked", {.cell = CellKind::kLSTM}, true},
-      {"lstm masked sequences backwards", {.cell = CellKind::kLSTM,
-                                           .return_sequences = true,
-                                           .go_backwards = true},
+      {"lstm masked sequences backwards",
+       {.cell = CellKind::kLSTM, .return_sequences = true, .go_backwards = true},
        true},
       {"gru masked", {.cell = CellKind::kGRU}, true},
       {"gru reset before masked", {.cell = CellKind::kGRU, .reset_after = false}, true},

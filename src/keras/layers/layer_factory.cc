@@ -7,6 +7,9 @@
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/embedding.h"
+#include "cairn/keras/layers/recurrent.h"
+#include "cairn/keras/layers/wrappers.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -29,11 +32,21 @@ LayerPtr input_layer_from_config(const Json& config) {
 
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
+  // clang-format off: one line per class
   static const std::map<std::string, Factory> table = {
-      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
-      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"Activation", from_config_of<Activation>()},
+      {"Bidirectional", from_config_of<Bidirectional>()},
+      {"Dense", from_config_of<Dense>()},
+      {"Dropout", from_config_of<Dropout>()},
+      {"Embedding", from_config_of<Embedding>()},
+      {"Flatten", from_config_of<Flatten>()},
+      {"GRU", from_config_of<GRU>()},
       {"InputLayer", input_layer_from_config},
+      {"LSTM", from_config_of<LSTM>()},
+      {"SimpleRNN", from_config_of<SimpleRNN>()},
+      {"TimeDistributed", from_config_of<TimeDistributed>()},
   };
+  // clang-format on
   return table;
 }
 
