@@ -107,6 +107,28 @@ TEST(RnnWeightsTest, H5RoundTripsAndMapsToTheSameKeys) {
   EXPECT_EQ(layer_keys, a.weights().size());
 }
 
+TEST(RnnWeightsTest, WholeModelH5LoadsAndPredictsTheSame) {
+  cairn::testing::TempDir dir;
+  auto [x, y] = data();
+  Sequential a = text_model(7);
+  a.fit(x, y, {.epochs = 1, .batch_size = 4, .verbose = 0});
+  a.save(dir.path() + "/model.h5");
+  Sequential b = load_model(dir.path() + "/model.h5");
+  EXPECT_TRUE(same_weights(a, b));
+  EXPECT_TRUE(a.predict(x) == b.predict(x));
+  EXPECT_EQ(b.get_config(), a.get_config());
+}
+
+TEST(RnnWeightsTest, SummaryRowsHaveKerasShapesAndCounts) {
+  clear_session();
+  const std::string summary = text_model(8).summary_string();
+  for (const char* row : {"embedding (Embedding)        (None, 5, 3)              30",
+                          "(None, 5, 8)              216", "lstm (LSTM)                  (None, 3)                 144",
+                          "Total params: 394"}) {
+    EXPECT_NE(summary.find(row), std::string::npos) << row << " in\n" << summary;
+  }
+}
+
 TEST(RnnWeightsTest, TfckptReadsTheCellKeys) {
   auto tools = cairn::testing::tools_dir();
   if (!tools) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
