@@ -122,9 +122,10 @@ TEST(RnnWeightsTest, WholeModelH5LoadsAndPredictsTheSame) {
 TEST(RnnWeightsTest, SummaryRowsHaveKerasShapesAndCounts) {
   clear_session();
   const std::string summary = text_model(8).summary_string();
-  for (const char* row : {"embedding (Embedding)        (None, 5, 3)              30",
-                          "(None, 5, 8)              216", "lstm (LSTM)                  (None, 3)                 144",
-                          "Total params: 394"}) {
+  for (const char* row :
+       {"embedding (Embedding)        (None, 5, 3)              30",
+        "(None, 5, 8)              216",
+        "lstm (LSTM)                  (None, 3)                 144", "Total params: 394"}) {
     EXPECT_NE(summary.find(row), std::string::npos) << row << " in\n" << summary;
   }
 }
@@ -141,9 +142,11 @@ TEST(RnnWeightsTest, TfckptReadsTheCellKeys) {
       cairn::testing::shell_quote(dir.path() + "/ckpt") + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto& t : nlohmann::json::parse(run.out)["tensors"]) {
+
+  const nlohmann::json doc = nlohmann::json::parse(run.out);
+  for (const auto& t : doc["tensors"]) {
     EXPECT_TRUE(t["crc_ok"].get<bool>()) << t["name"];
-    shapes[t["name"]] = t["shape"].get<std::vector<int64_t>>();
+    shapes[t["name"].get<std::string>()] = t["shape"].get<std::vector<int64_t>>();
   }
   EXPECT_EQ(shapes[key("layer_with_weights-1/forward_layer/cell/kernel")],
             (std::vector<int64_t>{3, 12}));
