@@ -168,6 +168,16 @@ LossOutput compute_loss(LossKind kind, const nn::Matrix& outputs, const nn::Matr
   throw InternalError("unknown loss");
 }
 
+int64_t target_width(LossKind kind, const std::vector<int64_t>& output_shape) {
+  if (kind == LossKind::kSparseCategoricalCrossentropy ||
+      kind == LossKind::kCategoricalCrossentropy) {
+    return output_shape.back();
+  }
+  int64_t n = 1;
+  for (int64_t d : output_shape) n *= d;
+  return n;
+}
+
 void check_targets(LossKind kind, const nn::Matrix& targets, int64_t output_dim) {
   const auto fail = [&](Eigen::Index row, const std::string& what) {
     throw InvalidArgumentError(loss_name(kind) + ": target row " + std::to_string(row) + " " +

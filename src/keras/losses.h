@@ -24,6 +24,13 @@ enum class LossKind {
   kMeanAbsoluteError,
 };
 
+// How many values per sample `kind` compares with a model output of
+// `output_shape` (without the batch): the classes on the last axis for the
+// categorical losses; every value for the element-wise ones (mse, mae,
+// binary_crossentropy), whose Keras mean over the last axis and then over
+// the batch and the other axes is the mean over all of a sample's values.
+int64_t target_width(LossKind kind, const std::vector<int64_t>& output_shape);
+
 // Accepts Keras's function names, aliases (mse, mae) and class names.
 std::optional<LossKind> loss_from_name(const std::string& name);
 std::string loss_name(LossKind kind);

@@ -59,7 +59,7 @@ void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
     throw FailedPreconditionError("model '" + name_ +
                                   "' must be compiled before fit() or evaluate(): call compile()");
   }
-  const int64_t outputs = layers_.back()->output_shape().back();
+  const int64_t outputs = internal::target_width(loss_->kind, layers_.back()->output_shape());
   internal::check_targets(loss_->kind, y, outputs);
   loss_->metrics.clear();
   for (const std::string& m : loss_->metric_names) {
@@ -186,7 +186,8 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     val_x = internal::rows_of(options.validation_data->first, "fit: validation x");
     val_y = internal::rows_of(options.validation_data->second, "fit: validation y");
     check_samples(val_x, val_y, "fit: validation_data");
-    internal::check_targets(loss_->kind, val_y, layers_.back()->output_shape().back());
+    internal::check_targets(loss_->kind, val_y,
+                            internal::target_width(loss_->kind, layers_.back()->output_shape()));
   } else if (options.validation_split > 0.0) {
     if (options.validation_split >= 1.0) {
       throw InvalidArgumentError("validation_split must be in [0, 1)");
@@ -295,7 +296,9 @@ Tensor Sequential::predict(const Tensor& x, int batch_size) {
   check_batch_size(batch_size);
   ensure_built(x);
   const nn::Matrix xs = internal::rows_of(x, "predict: x");
-  nn::Matrix out(xs.rows(), layers_.back()->output_shape().back());
+  int64_t values = 1;  // per sample, of the last layer's output
+  for (int64_t d : layers_.back()->output_shape()) values *= d;
+  nn::Matrix out(xs.rows(), values);
   std::mt19937_64 unused;
   for (Eigen::Index begin = 0; begin < xs.rows(); begin += batch_size) {
     const Eigen::Index rows = std::min<Eigen::Index>(batch_size, xs.rows() - begin);
