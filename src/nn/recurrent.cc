@@ -67,7 +67,7 @@ void Recurrent::project_inputs() {
   }
 }
 
-const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask) {
+const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask, const InitialState& initial) {
   const Eigen::Index steps = options_.timesteps, u = options_.units, gu = gates() * u;
   if (x.cols() != steps * options_.input_dim) {
     throw InvalidArgumentError("recurrent layer " + options_.name + " expects " +
@@ -79,6 +79,12 @@ const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask) {
     throw InvalidArgumentError("recurrent layer " + options_.name + ": the mask is [" +
                                std::to_string(mask->rows()) + ", " + std::to_string(mask->cols()) +
                                "], expected [batch, " + std::to_string(steps) + "]");
+  }
+  for (const Matrix* state : {initial.h, initial.c}) {
+    if (state != nullptr && (state->rows() != x.rows() || state->cols() != u)) {
+      throw InvalidArgumentError("recurrent layer " + options_.name +
+                                 ": an initial state must be [batch, " + std::to_string(u) + "]");
+    }
   }
   batch_ = x.rows();
   resize_with_huge_pages(x_, x.rows(), x.cols());
@@ -92,11 +98,19 @@ const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask) {
   resize_with_huge_pages(z_, steps * batch_, gu);
   resize_with_huge_pages(a_, steps * batch_, gu);
   resize_with_huge_pages(h_, (steps + 1) * batch_, u);
-  h_.topRows(batch_).setZero();
+  if (initial.h != nullptr) {
+    h_.topRows(batch_) = *initial.h;
+  } else {
+    h_.topRows(batch_).setZero();
+  }
   if (options_.cell == CellKind::kLSTM) {
     resize_with_huge_pages(c_, (steps + 1) * batch_, u);
     resize_with_huge_pages(tc_, steps * batch_, u);
-    c_.topRows(batch_).setZero();
+    if (initial.c != nullptr) {
+      c_.topRows(batch_) = *initial.c;
+    } else {
+      c_.topRows(batch_).setZero();
+    }
   }
   if (options_.cell == CellKind::kGRU) {
     if (options_.reset_after) {

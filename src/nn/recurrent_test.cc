@@ -156,6 +156,39 @@ TEST(RecurrentTest, KnownValuesOfALinearGru) {
   }
 }
 
+TEST(RecurrentTest, InitialStatesAndTheirGradients) {
+  for (CellKind cell : {CellKind::kSimpleRNN, CellKind::kLSTM, CellKind::kGRU}) {
+    Recurrent layer = make({.cell = cell, .return_sequences = true}, 7);
+    const Matrix x = random_matrix(kBatch, kSteps * kInput, 8);
+    Matrix h0 = random_matrix(kBatch, kUnits, 9), c0 = random_matrix(kBatch, kUnits, 10);
+    const Matrix r = random_matrix(kBatch, kSteps * kUnits, 11);
+    layer.forward(x, nullptr, {.h = &h0, .c = &c0});
+    layer.backward(r);
+    const Matrix dh0 = layer.initial_h_gradient();
+    expect_gradients_near(dh0,
+                          numeric_gradient(
+                              [&](const Matrix& h) {
+                                return weighted_sum(layer.forward(x, nullptr, {.h = &h, .c = &c0}),
+                                                    r);
+                              },
+                              h0),
+                          "h0");
+    if (cell == CellKind::kLSTM) {
+      layer.forward(x, nullptr, {.h = &h0, .c = &c0});
+      layer.backward(r);
+      const Matrix dc0 = layer.initial_c_gradient();
+      expect_gradients_near(dc0,
+                            numeric_gradient(
+                                [&](const Matrix& c) {
+                                  return weighted_sum(
+                                      layer.forward(x, nullptr, {.h = &h0, .c = &c}), r);
+                                },
+                                c0),
+                            "c0");
+    }
+  }
+}
+
 TEST(RecurrentTest, BadSizesAndShapesAreRefused) {
   EXPECT_THROW(Recurrent({.name = "r", .input_dim = 0, .units = 2, .timesteps = 2}),
                InvalidArgumentError);

@@ -44,6 +44,13 @@ struct RecurrentOptions {
   bool go_backwards = false;      // read the steps last to first (outputs in that order)
 };
 
+// The states a sequence starts from (zeros when absent): h [batch, units],
+// and c [batch, units] for an LSTM.
+struct InitialState {
+  const Matrix* h = nullptr;
+  const Matrix* c = nullptr;
+};
+
 class Recurrent {
  public:
   // Throws InvalidArgumentError unless the sizes are positive and the
@@ -54,12 +61,15 @@ class Recurrent {
   int64_t gates() const;
 
   // [batch, timesteps·input_dim] -> [batch, units] (or [batch, timesteps·units]
-  // with return_sequences). `mask`: [batch, timesteps] or nullptr. Both are
+  // with return_sequences). `mask`: [batch, timesteps] or nullptr. All are
   // copied. The result is held until the next forward().
-  const Matrix& forward(const Matrix& x, const Matrix* mask);
+  const Matrix& forward(const Matrix& x, const Matrix* mask, const InitialState& initial = {});
   // Given dL/d(output) of the last forward(), sets each variable's gradient
   // and returns dL/dx (empty without input_gradient), held until the next backward().
   const Matrix& backward(const Matrix& dy, bool input_gradient = true);
+  // dL/d(initial h) and, for an LSTM, dL/d(initial c) of the last backward().
+  const Matrix& initial_h_gradient() const { return dh_; }
+  const Matrix& initial_c_gradient() const { return dc_; }
 
   // kernel [input_dim, gates·units], recurrent_kernel [units, gates·units],
   // then bias (when use_bias).

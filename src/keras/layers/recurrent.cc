@@ -112,7 +112,7 @@ const nn::Matrix& RecurrentLayer::forward_kept(const nn::Matrix& x, bool trainin
                              "': training with dropout or recurrent_dropout is not implemented "
                              "(inference ignores them)");
   }
-  return recurrent().forward(x, input_mask());
+  return recurrent().forward(x, input_mask(), initial_);
 }
 
 nn::Matrix RecurrentLayer::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {

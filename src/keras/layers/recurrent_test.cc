@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/embedding.h"
 #include "cairn/keras/sequential.h"
 #include "keras/layers/layer_factory.h"
 #include "keras/layers/layer_gradient_check.h"
+#include "testing/test_util.h"
 
 namespace cairn::keras {
 namespace {
@@ -184,6 +186,36 @@ TEST(RecurrentLayerTest, EmbeddingMaskedLstmTrainsAndIgnoresPadding) {
   const Tensor before = model.predict(one);
   model.weights()[0]->value.flat<float>()[0 * 4 + 1] += 5.0f;  // embedding of id 0
   EXPECT_TRUE(model.predict(one) == before);
+}
+
+// The GRU of the shared fixture frugally-deep-gru-toy (tf.keras 2.2.4-tf,
+// reset_after, linear, no bias) from its config and weights, run from the
+// initial state 10 over [1, 0, 0]: the outputs its source states.
+TEST(RecurrentLayerTest, FrugallyDeepGruToyPredictsWhatItsSourceStates) {
+  auto fixtures = cairn::testing::fixtures_dir();
+  if (!fixtures) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
+  const KerasH5File file = value_or_throw(
+      read_keras_h5(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5"));
+  const Json model = Json::parse(file.model_config);
+  Json gru_config;
+  for (const Json& layer : model["config"]["layers"]) {
+    if (layer["class_name"] == "GRU") gru_config = layer["config"];
+  }
+  LayerPtr layer = internal::layer_from_config("GRU", gru_config);
+  auto& gru = dynamic_cast<RecurrentLayer&>(*layer);
+  std::mt19937_64 rng(1);
+  EXPECT_EQ(gru.build({3, 1}, rng), (Shape{3, 1}));
+  for (const H5LayerWeights& saved : file.layers) {
+    if (saved.layer_name != "gru") continue;
+    ASSERT_EQ(saved.weights.size(), 2u);
+    gru.weights()[0]->value = saved.weights[0].value;  // gru/kernel:0 [1, 3]
+    gru.weights()[1]->value = saved.weights[1].value;  // gru/recurrent_kernel:0 [1, 3]
+  }
+  const nn::Matrix h0{{10.0f}};
+  gru.set_initial_state(&h0);
+  const nn::Matrix y = gru.forward(nn::Matrix{{1.0f, 0.0f, 0.0f}}, false, rng);
+  const float expected[] = {-7.676248f, -7.5144324f, -7.3429837f};
+  for (int t = 0; t < 3; ++t) EXPECT_NEAR(y(0, t), expected[t], 1e-5f) << "step " << t;
 }
 
 }  // namespace

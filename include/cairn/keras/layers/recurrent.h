@@ -19,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cairn/keras/layers/layer.h"
 #include "cairn/nn/recurrent.h"
@@ -63,6 +64,16 @@ class RecurrentLayer : public Layer {
   // The scope its weights are named under ("<layer name>" by default);
   // Bidirectional names its copies "bidirectional/forward_lstm". Before build().
   void set_weight_scope(std::string scope) { scope_ = std::move(scope); }
+  // The states the next forward() starts from ([batch, units]; c for an
+  // LSTM), as Keras's initial_state; nullptr: zeros. The caller keeps them
+  // alive until that forward() returns. After backward(),
+  // initial_state_gradients() holds dL/dh0 (and dL/dc0).
+  void set_initial_state(const nn::Matrix* h, const nn::Matrix* c = nullptr) {
+    initial_ = {.h = h, .c = c};
+  }
+  std::pair<const nn::Matrix&, const nn::Matrix&> initial_state_gradients() {
+    return {recurrent().initial_h_gradient(), recurrent().initial_c_gradient()};
+  }
 
  protected:
   RecurrentLayer(nn::CellKind cell, const std::string& base, int64_t units,
@@ -78,6 +89,7 @@ class RecurrentLayer : public Layer {
   int64_t units_;
   RecurrentOptions options_;
   std::string scope_;
+  nn::InitialState initial_;
   std::optional<nn::Recurrent> recurrent_;
 };
 
