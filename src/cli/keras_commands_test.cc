@@ -98,14 +98,16 @@ TEST(KerasCommandsOwnModelsTest, RegressionOutputsAndSoftmaxClasses) {
   EXPECT_NE(summary.out.find("Total params: 10"), std::string::npos) << summary.out;
 }
 
-TEST(KerasCommandsErrorsTest, UnknownLayerClassIsNamed) {
+// The GRU fixture is a functional Model (its GRU takes an initial state as a
+// second input): refused by its model class until the functional API loads it.
+TEST(KerasCommandsErrorsTest, UnsupportedModelClassIsNamed) {
   auto fixtures = testing::fixtures_dir();
   if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
   auto run = run_command(cairn_command(
       "summary " +
       shell_quote(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5")));
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("GRU"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("model class 'Model'"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("INVALID_ARGUMENT"), std::string::npos) << run.err;
 }
 

@@ -77,8 +77,15 @@ void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
 }
 
 const nn::Matrix& Sequential::forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) {
+  // Each layer gets the mask of its input (Embedding with mask_zero makes
+  // one, the RNNs read it); a layer keeps what backprop() needs of it.
   const nn::Matrix* h = &x;
-  for (LayerPtr& layer : layers_) h = &layer->forward_kept(*h, training, rng);
+  const Layer::Mask* mask = nullptr;
+  for (LayerPtr& layer : layers_) {
+    layer->set_input_mask(mask);
+    h = &layer->forward_kept(*h, training, rng);
+    mask = layer->output_mask(mask);
+  }
   return *h;
 }
 

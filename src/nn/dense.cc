@@ -3,31 +3,15 @@
 #include "cairn/nn/gemm.h"
 
 #include "cairn/core/errors.h"
+#include "nn/variable_tensors.h"
 
 #include <cassert>
 #include <cmath>
 #include <utility>
 
 namespace cairn::nn {
-namespace {
-
-Variable make_variable(std::string name, TensorShape shape) {
-  Tensor value(DType::kFloat32, shape);
-  return Variable{.name = std::move(name),
-                  .value = std::move(value),
-                  .gradient = Tensor(DType::kFloat32, std::move(shape))};
-}
-
-// The gradient tensor of `v`, reallocated if a restore replaced the value
-// with one of another shape.
-MatrixMap gradient_of(Variable& v) {
-  if (!(v.gradient.shape() == v.value.shape()) || v.gradient.dtype() != DType::kFloat32) {
-    v.gradient = Tensor(DType::kFloat32, v.value.shape());
-  }
-  return as_matrix(v.gradient);
-}
-
-}  // namespace
+using internal::gradient_of;
+using internal::make_variable;
 
 Dense::Dense(DenseOptions options) : options_(std::move(options)) {
   // Callers validate their configs; this keeps a bad size from ever

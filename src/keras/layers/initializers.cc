@@ -1,7 +1,10 @@
 #include "keras/layers/initializers.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+
+#include <Eigen/QR>
 
 #include "cairn/core/errors.h"
 
@@ -14,7 +17,7 @@ struct InitializerName {
   const char* class_name;
 };
 
-constexpr std::array<InitializerName, 10> kInitializers{{
+constexpr std::array<InitializerName, 11> kInitializers{{
     {"glorot_uniform", "GlorotUniform"},
     {"glorot_normal", "GlorotNormal"},
     {"he_uniform", "HeUniform"},
@@ -25,6 +28,7 @@ constexpr std::array<InitializerName, 10> kInitializers{{
     {"ones", "Ones"},
     {"random_normal", "RandomNormal"},
     {"random_uniform", "RandomUniform"},
+    {"orthogonal", "Orthogonal"},
 }};
 
 const InitializerName* find(const std::string& name) {
@@ -62,6 +66,30 @@ std::string variance_scaling_name(const Json& c) {
   return family + (uniform ? "_uniform" : "_normal");
 }
 
+// Keras's Orthogonal (gain 1): the Q of a normal matrix's QR decomposition,
+// signs fixed by R's diagonal, for the tensor read as [prod(dims[:-1]), dims[-1]].
+void fill_orthogonal(Tensor& t, std::mt19937_64& rng) {
+  const int64_t cols = t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
+  const int64_t rows = cols == 0 ? 0 : t.num_elements() / cols;
+  const int64_t tall = std::max(rows, cols), wide = std::min(rows, cols);
+  if (wide == 0) return;
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::MatrixXd a(tall, wide);
+  for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = normal(rng);
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+  Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(tall, wide);
+  const Eigen::MatrixXd r = qr.matrixQR().topRows(wide).triangularView<Eigen::Upper>();
+  for (int64_t j = 0; j < wide; ++j) {
+    if (r(j, j) < 0) q.col(j) *= -1.0;
+  }
+  auto out = t.flat<float>();
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t j = 0; j < cols; ++j) {
+      out[i * cols + j] = static_cast<float>(rows < cols ? q(j, i) : q(i, j));
+    }
+  }
+}
+
 }  // namespace
 
 bool is_known_initializer(const std::string& name) { return find(name) != nullptr; }
@@ -78,6 +106,8 @@ void fill_initializer(const std::string& name, Tensor& t, int64_t fan_in, int64_
   } else if (key == "random_normal") {
     std::normal_distribution<float> normal(0.0f, 0.05f);
     for (float& w : t.flat<float>()) w = normal(rng);
+  } else if (key == "orthogonal") {
+    fill_orthogonal(t, rng);
   } else if (key == "random_uniform") {
     fill_uniform(t, 0.05, rng);
   } else if (key == "glorot_uniform") {
@@ -101,6 +131,7 @@ Json initializer_config(const std::string& name) {
   Json config = Json::object();
   if (key == "random_normal") config = {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}};
   if (key == "random_uniform") config = {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}};
+  if (key == "orthogonal") config = {{"gain", 1.0}, {"seed", nullptr}};
   if (key != "zeros" && key != "ones" && config.empty()) config = {{"seed", nullptr}};
   return Json{{"class_name", n->class_name}, {"config", config}};
 }

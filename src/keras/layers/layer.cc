@@ -46,6 +46,11 @@ int64_t Layer::count_params() {
   return n;
 }
 
+std::string Layer::weight_path(const nn::Variable& w) const {
+  const std::string last = w.name.substr(w.name.rfind('/') + 1);
+  return last.substr(0, last.rfind(':'));
+}
+
 Shape Layer::set_built(Shape output_shape) {
   built_ = true;
   output_shape_ = std::move(output_shape);

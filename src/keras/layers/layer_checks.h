@@ -18,6 +18,7 @@
 #include "cairn/keras/layers/layer.h"
 #include "cairn/keras/sequential.h"
 #include "keras/layers/layer_factory.h"
+#include "keras/layers/layer_gradient_check.h"
 #include "keras/saving/model_config.h"
 #include "keras/tensor_rows.h"
 #include "nn/gradient_check.h"
@@ -31,42 +32,17 @@ inline Tensor random_samples(int64_t n, const Shape& shape, uint64_t seed) {
   return internal::tensor_of(nn::testing::random_matrix(n, size, seed), shape);
 }
 
-// The weights of `layer` as 1 x n rows, so numeric_gradient can perturb them.
-inline nn::Matrix weight_row(const nn::Variable& w) {
-  return Eigen::Map<const nn::Matrix>(w.value.flat<float>().data(), 1, w.value.num_elements());
-}
-
 // Builds `layer` for `input_shape` and checks dL/dx and every dL/dw of
-// L = sum(y * r) for random x and r against central differences.
+// L = sum(y * r) for random x and r against central differences
+// (layer_gradient_check.h).
 inline void expect_layer_gradients(Layer& layer, const Shape& input_shape, uint64_t seed,
                                    bool training = true) {
   std::mt19937_64 rng(seed);
   if (!layer.built()) layer.build(input_shape, rng);
-  int64_t in = 1, out = 1;
+  int64_t in = 1;
   for (int64_t d : input_shape) in *= d;
-  for (int64_t d : layer.output_shape()) out *= d;
-  const nn::Matrix x = nn::testing::random_matrix(2, in, seed + 1);
-  const nn::Matrix r = nn::testing::random_matrix(2, out, seed + 2);
-  layer.forward(x, training, rng);
-  const nn::Matrix dx = layer.backward(r);
-  auto loss = [&](const nn::Matrix& probe) {
-    std::mt19937_64 unused(seed);
-    return nn::testing::weighted_sum(layer.forward(probe, training, unused), r);
-  };
-  nn::testing::expect_gradients_near(dx, nn::testing::numeric_gradient(loss, x, 1e-3f), "input");
-  for (nn::Variable* w : layer.weights()) {
-    const nn::Matrix analytic = weight_row(nn::Variable{.name = w->name, .value = w->gradient});
-    auto weight_loss = [&](const nn::Matrix& value) {
-      const Tensor original = w->value;
-      std::copy(value.data(), value.data() + value.size(), w->value.flat<float>().begin());
-      const double l = loss(x);
-      w->value = original;
-      return l;
-    };
-    nn::testing::expect_gradients_near(
-        analytic, nn::testing::numeric_gradient(weight_loss, weight_row(*w), 1e-3f),
-        w->name.c_str());
-  }
+  check_layer_gradients(layer, nn::testing::random_matrix(2, in, seed + 1),
+                        {.training = training, .step = 1e-3f, .seed = seed + 2});
 }
 
 // config() -> the factory's from_config -> the same config.

@@ -8,11 +8,14 @@
 #include "cairn/keras/layers/advanced_activations.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/embedding.h"
 #include "cairn/keras/layers/global_pooling.h"
 #include "cairn/keras/layers/noise.h"
 #include "cairn/keras/layers/normalization.h"
 #include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/layers/recurrent.h"
 #include "cairn/keras/layers/reshape.h"
+#include "cairn/keras/layers/wrappers.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -35,21 +38,26 @@ LayerPtr input_layer_from_config(const Json& config) {
 
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
+  // clang-format off: one line per class
   static const std::map<std::string, Factory> table = {
       {"Activation", from_config_of<Activation>()},
       {"AveragePooling1D", from_config_of<AveragePooling1D>()},
       {"AveragePooling2D", from_config_of<AveragePooling2D>()},
       {"BatchNormalization", from_config_of<BatchNormalization>()},
+      {"Bidirectional", from_config_of<Bidirectional>()},
       {"Dense", from_config_of<Dense>()},
       {"Dropout", from_config_of<Dropout>()},
       {"ELU", from_config_of<ELU>()},
+      {"Embedding", from_config_of<Embedding>()},
       {"Flatten", from_config_of<Flatten>()},
+      {"GRU", from_config_of<GRU>()},
       {"GaussianNoise", from_config_of<GaussianNoise>()},
       {"GlobalAveragePooling1D", from_config_of<GlobalAveragePooling1D>()},
       {"GlobalAveragePooling2D", from_config_of<GlobalAveragePooling2D>()},
       {"GlobalMaxPooling1D", from_config_of<GlobalMaxPooling1D>()},
       {"GlobalMaxPooling2D", from_config_of<GlobalMaxPooling2D>()},
       {"InputLayer", input_layer_from_config},
+      {"LSTM", from_config_of<LSTM>()},
       {"LayerNormalization", from_config_of<LayerNormalization>()},
       {"LeakyReLU", from_config_of<LeakyReLU>()},
       {"MaxPooling1D", from_config_of<MaxPooling1D>()},
@@ -59,10 +67,13 @@ const std::map<std::string, Factory>& factories() {
       {"ReLU", from_config_of<ReLU>()},
       {"RepeatVector", from_config_of<RepeatVector>()},
       {"Reshape", from_config_of<Reshape>()},
+      {"SimpleRNN", from_config_of<SimpleRNN>()},
       {"Softmax", from_config_of<Softmax>()},
       {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
       {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
+      {"TimeDistributed", from_config_of<TimeDistributed>()},
   };
+  // clang-format on
   return table;
 }
 

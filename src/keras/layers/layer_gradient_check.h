@@ -1,11 +1,14 @@
-// Test-only: the numeric gradient check of a Keras layer. With
+// Test-only: the numeric gradient check of any keras::Layer. With
 // L = sum(layer(x) * r) for a fixed random r, compares the layer's backward()
-// (dL/dx and every trainable weight's gradient) with central differences.
+// (dL/dx and every trainable weight's gradient) with central differences
+// (nn/gradient_check.h). Weights of any rank are perturbed as flat rows.
 //
-//   keras::PReLU layer({.shared_axes = {1}});
+//   keras::LSTM layer(3);
 //   std::mt19937_64 rng(1);
-//   layer.build({4, 3}, rng);
-//   keras::testing::expect_layer_gradients(layer, random_matrix(2, 12, 7), /*training=*/true);
+//   layer.build({4, 2}, rng);
+//   keras::testing::expect_layer_gradients(layer, random_matrix(2, 8, 1));
+//   keras::testing::expect_layer_gradients(prelu, x, /*training=*/true);
+//   keras::testing::expect_layer_gradients(lstm, x, &mask);      // masked steps
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,36 +23,66 @@
 
 namespace cairn::keras::testing {
 
-inline void expect_layer_gradients(Layer& layer, const nn::Matrix& x, bool training) {
-  std::mt19937_64 rng(1);
-  const auto loss_at = [&](const nn::Matrix& in, const nn::Matrix& r) {
+struct LayerGradientOptions {
+  bool training = false;
+  // The input mask handed to the layer before each forward(), or nullptr.
+  const nn::Matrix* mask = nullptr;
+  // False for layers whose input has no gradient (Embedding's ids).
+  bool check_input = true;
+  float step = nn::testing::kStep;
+  uint64_t seed = 99;  // of r
+};
+
+// A weight (or its gradient) as one 1 x n row.
+inline nn::Matrix flat_row(const Tensor& t) {
+  return Eigen::Map<const nn::Matrix>(t.flat<float>().data(), 1, t.num_elements());
+}
+
+inline void check_layer_gradients(Layer& layer, const nn::Matrix& x,
+                                  const LayerGradientOptions& options) {
+  using nn::testing::expect_gradients_near;
+  using nn::testing::numeric_gradient;
+  using nn::testing::weighted_sum;
+  auto run = [&](const nn::Matrix& in) {
     std::mt19937_64 same(1);  // deterministic layers ignore it; noise repeats
-    return nn::testing::weighted_sum(layer.forward(in, training, same), r);
+    layer.set_input_mask(options.mask);
+    return layer.forward(in, options.training, same);
   };
-  const nn::Matrix y = layer.forward(x, training, rng);
-  const nn::Matrix r = nn::testing::random_matrix(y.rows(), y.cols(), 99);
+  const nn::Matrix y = run(x);
+  const nn::Matrix r = nn::testing::random_matrix(y.rows(), y.cols(), options.seed);
   const nn::Matrix dx = layer.backward(r);
-  nn::testing::expect_gradients_near(
-      dx, nn::testing::numeric_gradient([&](const nn::Matrix& in) { return loss_at(in, r); }, x),
-      (layer.name() + " input").c_str());
+  if (options.check_input) {
+    expect_gradients_near(
+        dx,
+        numeric_gradient([&](const nn::Matrix& in) { return weighted_sum(run(in), r); }, x,
+                         options.step),
+        (layer.name() + " input").c_str());
+  }
   for (nn::Variable* w : layer.weights()) {
     if (!w->trainable) continue;
+    run(x);
+    layer.backward(r);
     ASSERT_EQ(w->gradient.shape(), w->value.shape()) << w->name;
+    const nn::Matrix analytic = flat_row(w->gradient);
     const Tensor original = w->value;
-    const auto n = static_cast<Eigen::Index>(original.num_elements());
-    const nn::Matrix start =
-        Eigen::Map<const nn::Matrix>(std::as_const(original).flat<float>().data(), 1, n);
-    const nn::Matrix analytic =
-        Eigen::Map<const nn::Matrix>(std::as_const(w->gradient).flat<float>().data(), 1, n);
-    const nn::Matrix numeric = nn::testing::numeric_gradient(
+    const nn::Matrix numeric = numeric_gradient(
         [&](const nn::Matrix& values) {
-          std::copy(values.data(), values.data() + n, w->value.flat<float>().begin());
-          return loss_at(x, r);
+          std::copy(values.data(), values.data() + values.size(), w->value.flat<float>().begin());
+          return weighted_sum(run(x), r);
         },
-        start);
+        flat_row(original), options.step);
     w->value = original;
-    nn::testing::expect_gradients_near(analytic, numeric, w->name.c_str());
+    expect_gradients_near(analytic, numeric, w->name.c_str());
   }
+}
+
+inline void expect_layer_gradients(Layer& layer, const nn::Matrix& x, bool training) {
+  check_layer_gradients(layer, x, {.training = training});
+}
+
+inline void expect_layer_gradients(Layer& layer, const nn::Matrix& x,
+                                   const nn::Matrix* mask = nullptr, bool check_input = true) {
+  check_layer_gradients(layer, x, {.mask = mask, .check_input = check_input});
 }
 
 }  // namespace cairn::keras::testing

@@ -168,7 +168,7 @@ std::vector<std::pair<std::string, std::string>> full_names(const WeightsFile& w
   return out;
 }
 
-// <i> of a layer's own weight key "layer_with_weights-<i>/<name>/.ATTRIBUTES/
+// <i> of a layer's own weight key "layer_with_weights-<i>/<path>/.ATTRIBUTES/
 // VARIABLE_VALUE" (not a slot), or nullopt. (Parsed by hand: the key comes
 // from the file, and std::regex recurses once per character.)
 std::optional<int> layer_weight_index(std::string_view key) {
@@ -177,8 +177,10 @@ std::optional<int> layer_weight_index(std::string_view key) {
   if (!key.starts_with(kPrefix) || !key.ends_with(kSuffix)) return std::nullopt;
   key = key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
   const size_t slash = key.find('/');
-  if (slash == 0 || slash > 9 || key.find('/', slash + 1) != std::string_view::npos ||
-      slash + 1 == key.size()) {
+  // The weight's path under its layer: "kernel", "cell/kernel", "forward_layer/cell/kernel".
+  if (slash == 0 || slash > 9 || slash + 1 == key.size() || key.ends_with("/") ||
+      key.find("//") != std::string_view::npos ||
+      key.find(".OPTIMIZER_SLOT") != std::string_view::npos) {
     return std::nullopt;
   }
   int index = 0;

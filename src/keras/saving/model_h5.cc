@@ -44,6 +44,30 @@ std::vector<H5Weight> optimizer_weights(const Sequential& model) {
 // Each (variable, saved tensor) pair, or the list of mismatches.
 using Assignment = std::vector<std::pair<nn::Variable*, const Tensor*>>;
 
+// The saved weight for `w`, the j-th of `layer`: the one at the same path
+// under the layer ("forward_layer/cell/kernel"), else the only one of the same
+// name ("kernel"), else the j-th if its name agrees (Keras loads by order).
+const H5Weight* matching_weight(const Layer& layer, const nn::Variable& w,
+                                const std::vector<H5Weight>& saved, size_t j) {
+  const std::string path = layer.weight_path(w), suffix = weight_suffix(w.name);
+  const H5Weight* by_path = nullptr;
+  const H5Weight* by_suffix = nullptr;
+  int paths = 0, suffixes = 0;
+  for (const H5Weight& s : saved) {
+    if (weight_path_from_name(s.name) == path) {
+      by_path = &s;
+      ++paths;
+    }
+    if (weight_suffix(s.name) == suffix) {
+      by_suffix = &s;
+      ++suffixes;
+    }
+  }
+  if (paths == 1) return by_path;
+  if (suffixes == 1) return by_suffix;
+  return suffixes > 1 && weight_suffix(saved[j].name) == suffix ? &saved[j] : nullptr;
+}
+
 Assignment match_layer(Layer& layer, const H5LayerWeights& saved, const std::string& path,
                        std::vector<std::string>& problems) {
   Assignment out;
@@ -54,11 +78,9 @@ Assignment match_layer(Layer& layer, const H5LayerWeights& saved, const std::str
                        " for '" + saved.layer_name + "'");
     return out;
   }
-  for (nn::Variable* w : weights) {
-    const H5Weight* match = nullptr;
-    for (const H5Weight& s : saved.weights) {
-      if (weight_suffix(s.name) == weight_suffix(w->name)) match = &s;
-    }
+  for (size_t j = 0; j < weights.size(); ++j) {
+    nn::Variable* w = weights[j];
+    const H5Weight* match = matching_weight(layer, *w, saved.weights, j);
     if (match == nullptr) {
       problems.push_back("no weight '" + weight_suffix(w->name) + "' for layer '" + layer.name() +
                          "' in '" + path + "'");

@@ -1,6 +1,7 @@
 #include "keras/saving/weights_tf.h"
 
 #include <map>
+#include <vector>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/checkpoint/restore.h"
@@ -21,8 +22,31 @@ std::string without_device_suffix(const std::string& name) {
   return colon == std::string::npos ? name : name.substr(0, colon);
 }
 
+std::string weight_path_from_name(const std::string& weight_name) {
+  const std::string full = without_device_suffix(weight_name);
+  std::vector<std::string> parts;
+  for (size_t begin = 0;;) {
+    const size_t slash = full.find('/', begin);
+    parts.push_back(full.substr(begin, slash - begin));
+    if (slash == std::string::npos) break;
+    begin = slash + 1;
+  }
+  std::string path;
+  // parts[0] is the layer (or, in Keras 3, the model); the last is the weight.
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    if (parts[i].starts_with("forward_")) {
+      path += "forward_layer/";
+    } else if (parts[i].starts_with("backward_")) {
+      path += "backward_layer/";
+    } else if (i + 2 == parts.size() && parts[i].find("_cell") != std::string::npos) {
+      path += "cell/";
+    }
+  }
+  return path + parts.back();
+}
+
 std::string layer_weight_key(const std::string& layer_object, const std::string& weight_name) {
-  return object_variable_key(layer_object + "/" + weight_suffix(weight_name));
+  return object_variable_key(layer_object + "/" + weight_path_from_name(weight_name));
 }
 
 namespace {
@@ -49,7 +73,9 @@ std::vector<KeyedVariable> layer_variables(
     const std::string object = keras_layer_object(scheme, i, weighted++);
     for (nn::Variable* w : weights) {
       const std::string key =
-          scheme == KerasKeyScheme::kVariableName ? w->name : layer_weight_key(object, w->name);
+          scheme == KerasKeyScheme::kVariableName
+              ? w->name
+              : object_variable_key(object + "/" + model.layers()[i]->weight_path(*w));
       out.push_back({key, w->name, w});
     }
   }

@@ -42,8 +42,15 @@ std::string weight_suffix(const std::string& name);
 // A weight's name without its ":N" device suffix: "dense/kernel:0" -> "dense/kernel".
 std::string without_device_suffix(const std::string& name);
 
+// The path under its layer's object of a weight known only by its Keras name,
+// as Layer::weight_path() gives it for a built layer: "dense/kernel:0" ->
+// "kernel", "lstm/lstm_cell/kernel:0" -> "cell/kernel",
+// "bidirectional/forward_lstm/lstm_cell/kernel:0" -> "forward_layer/cell/kernel".
+// (tf.keras 2.1's "gru/kernel:0" names no cell: -> "kernel".)
+std::string weight_path_from_name(const std::string& weight_name);
+
 // The object-based key tf.keras saves weight `weight_name` of the layer at
-// object path `layer_object` under:
+// object path `layer_object` under (the weight's path from its name):
 //   ("layer_with_weights-0", "dense/kernel:0")
 //     -> "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"
 std::string layer_weight_key(const std::string& layer_object, const std::string& weight_name);

@@ -127,6 +127,12 @@ class Layer {
   // Weights in Keras order (kernel, bias); names "dense/kernel", "dense/bias".
   virtual nn::VariableRefs weights() { return {}; }
   int64_t count_params();
+  // The path of weight `w` (one of weights()) under this layer's object in a
+  // TF-format checkpoint, as tf.keras tracks it: "kernel" for Dense's (key
+  // "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"), "cell/kernel"
+  // for an RNN's, "forward_layer/cell/kernel" inside Bidirectional. By
+  // default the last part of the weight's name.
+  virtual std::string weight_path(const nn::Variable& w) const;
 
   // The layer's Keras config ({"name": ..., "trainable": true, ...}).
   virtual Json config() const = 0;
