@@ -11,19 +11,10 @@
 namespace cairn::nn {
 namespace {
 
-Variable make_variable(std::string name, TensorShape shape) {
-  Tensor value(DType::kFloat32, shape);
-  return Variable{.name = std::move(name),
-                  .value = std::move(value),
-                  .gradient = Tensor(DType::kFloat32, std::move(shape))};
-}
-
-// The gradient tensor of `v`, reallocated if a restore replaced the value
-// with one of another shape.
+// The gradient tensor of `v` as a matrix, reallocated if a restore replaced
+// the value with one of another shape.
 MatrixMap gradient_of(Variable& v) {
-  if (!(v.gradient.shape() == v.value.shape()) || v.gradient.dtype() != DType::kFloat32) {
-    v.gradient = Tensor(DType::kFloat32, v.value.shape());
-  }
+  gradient_matrix(v, 1, v.value.num_elements());
   return as_matrix(v.gradient);
 }
 

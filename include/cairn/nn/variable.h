@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cairn/core/tensor.h"
+#include "cairn/nn/matrix.h"
 
 namespace cairn::nn {
 
@@ -24,5 +25,14 @@ struct Variable {
 
 // Borrowed pointers to variables owned by layers or optimizers.
 using VariableRefs = std::vector<Variable*>;
+
+// A trainable float32 variable of this shape, with a gradient tensor beside it.
+Variable make_variable(std::string name, TensorShape shape);
+
+// A variable's value or gradient seen as a row-major [rows, cols] matrix,
+// whatever its rank (rows * cols must be its element count). The gradient is
+// reallocated first if a restore gave the value another shape.
+Eigen::Map<Matrix> value_matrix(Variable& v, Eigen::Index rows, Eigen::Index cols);
+Eigen::Map<Matrix> gradient_matrix(Variable& v, Eigen::Index rows, Eigen::Index cols);
 
 }  // namespace cairn::nn
