@@ -15,7 +15,7 @@ Conv::Conv(ConvOptions options) : options_(std::move(options)) {
   TensorShape shape = options_.rank == 1 ? TensorShape{g.width.kernel, g.channels, options_.filters}
                                          : TensorShape{g.height.kernel, g.width.kernel, g.channels,
                                                        options_.filters};
-  kernel_ = make_variable(options_.name + "/kernel", shape);
+  kernel_ = make_variable(options_.name + "/" + options_.kernel_name, shape);
   if (options_.use_bias) bias_ = make_variable(options_.name + "/bias", {options_.filters});
 }
 
@@ -34,23 +34,27 @@ const Matrix& Conv::forward(const Matrix& x) {
   return y_;
 }
 
-const Matrix& Conv::backward(const Matrix& dy) {
+const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
   activation_backward(options_.activation, z_, y_, dy, dz_);
-  return backward_linear(dz_);
+  return backward_linear(dz_, input_gradient);
 }
 
-const Matrix& Conv::backward_linear(const Matrix& dz_rows) {
+const Matrix& Conv::backward_linear(const Matrix& dz_rows, bool input_gradient) {
   const ConvGeometry& g = options_.geometry;
   const int64_t f = options_.filters, patch = g.patch_size();
   assert(dz_rows.rows() * dz_rows.cols() == cols_.rows() * f);
   const Eigen::Map<const Matrix> dz(dz_rows.data(), cols_.rows(), f);
-  resize_with_huge_pages(dcols_, cols_.rows(), patch);
-  gemm(dz, Op::kNone, value_matrix(kernel_, patch, f), Op::kTranspose, dcols_);    // dz Kᵀ
   gemm(cols_, Op::kTranspose, dz, Op::kNone, gradient_matrix(kernel_, patch, f));  // colsᵀ dz
   if (options_.use_bias) {
     gradient_matrix(bias_, 1, f);
     column_sums(dz, bias_.gradient.flat<float>());
   }
+  if (!input_gradient) {
+    static const Matrix kNone;
+    return kNone;
+  }
+  resize_with_huge_pages(dcols_, cols_.rows(), patch);
+  gemm(dz, Op::kNone, value_matrix(kernel_, patch, f), Op::kTranspose, dcols_);  // dz Kᵀ
   col2im(g, dcols_, dx_);
   return dx_;
 }

@@ -29,6 +29,7 @@ struct ConvOptions {
   int rank = 2;  // 1: kernel variable [kw, in, filters]
   Activation activation = Activation::kLinear;
   bool use_bias = true;
+  std::string kernel_name = "kernel";  // SeparableConv2D's is "pointwise_kernel"
 };
 
 class Conv {
@@ -38,10 +39,12 @@ class Conv {
 
   // [batch, H*W*in] -> [batch, oh*ow*filters], held until the next forward().
   const Matrix& forward(const Matrix& x);
-  // Given dL/dy of the last forward(): sets the gradients, returns dL/dx.
-  const Matrix& backward(const Matrix& dy);
+  // Given dL/dy of the last forward(): sets the gradients, returns dL/dx
+  // (an empty matrix without input_gradient: a first layer saves the patch
+  // product and col2im).
+  const Matrix& backward(const Matrix& dy, bool input_gradient = true);
   // Like backward(), given dL/d(pre-activation).
-  const Matrix& backward_linear(const Matrix& dz);
+  const Matrix& backward_linear(const Matrix& dz, bool input_gradient = true);
   const Matrix& last_preactivation() const { return z_; }
 
   // kernel, then bias (when use_bias).

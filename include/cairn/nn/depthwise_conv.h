@@ -40,6 +40,7 @@ class DepthwiseConv {
   const Matrix& backward_linear(const Matrix& dz);
   const Matrix& last_preactivation() const { return z_; }
 
+  const ConvGeometry& geometry() const { return options_.geometry; }
   int64_t output_channels() const { return options_.geometry.channels * options_.depth_multiplier; }
   // depthwise_kernel, then bias (when use_bias).
   VariableRefs variables();

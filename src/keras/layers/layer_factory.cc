@@ -5,7 +5,10 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/border2d.h"
+#include "cairn/keras/layers/conv.h"
 #include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/depthwise_conv.h"
 #include "cairn/keras/layers/dropout.h"
 #include "keras/layers/layer_config.h"
 
@@ -30,9 +33,18 @@ LayerPtr input_layer_from_config(const Json& config) {
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table = {
-      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
-      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"Activation", from_config_of<Activation>()},
+      {"Conv1D", from_config_of<Conv1D>()},
+      {"Conv2D", from_config_of<Conv2D>()},
+      {"Cropping2D", from_config_of<Cropping2D>()},
+      {"Dense", from_config_of<Dense>()},
+      {"DepthwiseConv2D", from_config_of<DepthwiseConv2D>()},
+      {"Dropout", from_config_of<Dropout>()},
+      {"Flatten", from_config_of<Flatten>()},
       {"InputLayer", input_layer_from_config},
+      {"SeparableConv2D", from_config_of<SeparableConv2D>()},
+      {"UpSampling2D", from_config_of<UpSampling2D>()},
+      {"ZeroPadding2D", from_config_of<ZeroPadding2D>()},
   };
   return table;
 }
