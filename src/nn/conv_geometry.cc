@@ -41,21 +41,33 @@ ConvAxis conv_axis(const ConvAxisOptions& o) {
 namespace {
 
 // Calls visit(row of the patch matrix, offset in the patch, offset in the
-// sample) for every (position, kernel row, kernel column) whose input lies
-// inside the sample: `channels` consecutive floats on both sides.
+// sample, floats) for every run of consecutive floats a patch copies from the
+// sample: with dilation 1 a kernel row's taps inside the input are one run
+// (kw * channels floats), else each tap is a run of `channels`.
 template <class Visit>
 void for_each_patch_span(const ConvGeometry& g, Visit visit) {
-  const int64_t c = g.channels;
+  const int64_t c = g.channels, kw = g.width.kernel;
+  const bool contiguous = g.width.dilation == 1;
   for (int64_t oy = 0; oy < g.height.output; ++oy) {
     for (int64_t ox = 0; ox < g.width.output; ++ox) {
       const int64_t row = oy * g.width.output + ox;
+      const int64_t ix0 = ox * g.width.stride - g.width.pad_before;
       for (int64_t ky = 0; ky < g.height.kernel; ++ky) {
         const int64_t iy = oy * g.height.stride - g.height.pad_before + ky * g.height.dilation;
         if (iy < 0 || iy >= g.height.input) continue;
-        for (int64_t kx = 0; kx < g.width.kernel; ++kx) {
-          const int64_t ix = ox * g.width.stride - g.width.pad_before + kx * g.width.dilation;
+        if (contiguous) {
+          const int64_t first = std::max<int64_t>(0, -ix0);
+          const int64_t last = std::min<int64_t>(kw, g.width.input - ix0);
+          if (first < last) {
+            visit(row, (ky * kw + first) * c, (iy * g.width.input + ix0 + first) * c,
+                  (last - first) * c);
+          }
+          continue;
+        }
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const int64_t ix = ix0 + kx * g.width.dilation;
           if (ix < 0 || ix >= g.width.input) continue;
-          visit(row, (ky * g.width.kernel + kx) * c, (iy * g.width.input + ix) * c);
+          visit(row, (ky * kw + kx) * c, (iy * g.width.input + ix) * c, c);
         }
       }
     }
@@ -68,12 +80,12 @@ void im2col(const ConvGeometry& g, const Matrix& x, Matrix& cols) {
   const int64_t positions = g.positions(), patch = g.patch_size();
   resize_with_huge_pages(cols, x.rows() * positions, patch);
   cols.setZero();
-  const size_t bytes = static_cast<size_t>(g.channels) * sizeof(float);
   for (Eigen::Index b = 0; b < x.rows(); ++b) {
     const float* sample = x.data() + b * x.cols();
     float* patches = cols.data() + b * positions * patch;
-    for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample) {
-      std::memcpy(patches + row * patch + in_patch, sample + in_sample, bytes);
+    for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
+      std::memcpy(patches + row * patch + in_patch, sample + in_sample,
+                  static_cast<size_t>(n) * sizeof(float));
     });
   }
 }
@@ -86,10 +98,10 @@ void col2im(const ConvGeometry& g, const Matrix& dcols, Matrix& dx) {
   for (Eigen::Index b = 0; b < batch; ++b) {
     float* sample = dx.data() + b * dx.cols();
     const float* patches = dcols.data() + b * positions * patch;
-    for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample) {
+    for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
       const float* from = patches + row * patch + in_patch;
       float* to = sample + in_sample;
-      for (int64_t i = 0; i < g.channels; ++i) to[i] += from[i];
+      for (int64_t i = 0; i < n; ++i) to[i] += from[i];
     });
   }
 }

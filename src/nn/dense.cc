@@ -1,6 +1,7 @@
 #include "cairn/nn/dense.h"
 
 #include "cairn/nn/gemm.h"
+#include "cairn/nn/variable_matrix.h"
 
 #include "cairn/core/errors.h"
 

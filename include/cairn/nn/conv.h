@@ -18,7 +18,7 @@
 
 #include "cairn/nn/activation.h"
 #include "cairn/nn/conv_geometry.h"
-#include "cairn/nn/variable.h"
+#include "cairn/nn/variable_matrix.h"
 
 namespace cairn::nn {
 

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "cairn/core/tensor.h"
-#include "cairn/nn/matrix.h"
 
 namespace cairn::nn {
 
@@ -25,14 +24,5 @@ struct Variable {
 
 // Borrowed pointers to variables owned by layers or optimizers.
 using VariableRefs = std::vector<Variable*>;
-
-// A trainable float32 variable of this shape, with a gradient tensor beside it.
-Variable make_variable(std::string name, TensorShape shape);
-
-// A variable's value or gradient seen as a row-major [rows, cols] matrix,
-// whatever its rank (rows * cols must be its element count). The gradient is
-// reallocated first if a restore gave the value another shape.
-Eigen::Map<Matrix> value_matrix(Variable& v, Eigen::Index rows, Eigen::Index cols);
-Eigen::Map<Matrix> gradient_matrix(Variable& v, Eigen::Index rows, Eigen::Index cols);
 
 }  // namespace cairn::nn

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "cairn/keras/layers/layer.h"
+#include "cairn/nn/variable_matrix.h"
 #include "nn/gradient_check.h"
 
 namespace cairn::keras::testing {

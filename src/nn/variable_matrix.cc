@@ -1,4 +1,4 @@
-#include "cairn/nn/variable.h"
+#include "cairn/nn/variable_matrix.h"
 
 #include <cassert>
 #include <utility>
