@@ -54,13 +54,32 @@ void Sequential::ensure_built(const Tensor& x) {
   }
 }
 
+namespace {
+
+// The values of one output row: all of an N-d output (flattened row-major).
+int64_t row_width(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+// What check_targets() compares a target row with: the class count for
+// sparse class ids (the last axis), else the whole output row.
+int64_t target_width(internal::LossKind kind, const Shape& output) {
+  return kind == internal::LossKind::kSparseCategoricalCrossentropy ? output.back()
+                                                                    : row_width(output);
+}
+
+}  // namespace
+
 void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
   if (!loss_) {
     throw FailedPreconditionError("model '" + name_ +
                                   "' must be compiled before fit() or evaluate(): call compile()");
   }
   const int64_t outputs = layers_.back()->output_shape().back();
-  internal::check_targets(loss_->kind, y, outputs);
+  internal::check_targets(loss_->kind, y,
+                          target_width(loss_->kind, layers_.back()->output_shape()));
   loss_->metrics.clear();
   for (const std::string& m : loss_->metric_names) {
     loss_->metrics.push_back(internal::resolve_metric(m, loss_->kind, outputs));
@@ -179,7 +198,8 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     val_x = internal::rows_of(options.validation_data->first, "fit: validation x");
     val_y = internal::rows_of(options.validation_data->second, "fit: validation y");
     check_samples(val_x, val_y, "fit: validation_data");
-    internal::check_targets(loss_->kind, val_y, layers_.back()->output_shape().back());
+    internal::check_targets(loss_->kind, val_y,
+                            target_width(loss_->kind, layers_.back()->output_shape()));
   } else if (options.validation_split > 0.0) {
     if (options.validation_split >= 1.0) {
       throw InvalidArgumentError("validation_split must be in [0, 1)");
@@ -288,7 +308,7 @@ Tensor Sequential::predict(const Tensor& x, int batch_size) {
   check_batch_size(batch_size);
   ensure_built(x);
   const nn::Matrix xs = internal::rows_of(x, "predict: x");
-  nn::Matrix out(xs.rows(), layers_.back()->output_shape().back());
+  nn::Matrix out(xs.rows(), row_width(layers_.back()->output_shape()));
   std::mt19937_64 unused;
   for (Eigen::Index begin = 0; begin < xs.rows(); begin += batch_size) {
     const Eigen::Index rows = std::min<Eigen::Index>(batch_size, xs.rows() - begin);

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "cairn/core/errors.h"
+#include "cairn/nn/activation_last_axis.h"
 #include "cairn/nn/gemm.h"
 
 namespace cairn::nn {
@@ -30,12 +31,12 @@ const Matrix& Conv::forward(const Matrix& x) {
   if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
   gemm(cols_, Op::kNone, value_matrix(kernel_, g.patch_size(), f), Op::kNone, z, 1.0f,
        options_.use_bias ? 1.0f : 0.0f);
-  activate(options_.activation, z_, y_);
+  activate_last_axis(options_.activation, z_, options_.filters, y_);
   return y_;
 }
 
 const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
-  activation_backward(options_.activation, z_, y_, dy, dz_);
+  activation_backward_last_axis(options_.activation, z_, y_, dy, options_.filters, dz_);
   return backward_linear(dz_, input_gradient);
 }
 

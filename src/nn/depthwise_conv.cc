@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "cairn/core/errors.h"
+#include "cairn/nn/activation_last_axis.h"
 #include "cairn/nn/gemm.h"
 
 namespace cairn::nn {
@@ -44,12 +45,12 @@ const Matrix& DepthwiseConv::forward(const Matrix& x) {
       for (int64_t j = 0; j < m; ++j) zc[j] += v * wk[j];
     }
   }
-  activate(options_.activation, z_, y_);
+  activate_last_axis(options_.activation, z_, output_channels(), y_);
   return y_;
 }
 
 const Matrix& DepthwiseConv::backward(const Matrix& dy) {
-  activation_backward(options_.activation, z_, y_, dy, dz_);
+  activation_backward_last_axis(options_.activation, z_, y_, dy, output_channels(), dz_);
   return backward_linear(dz_);
 }
 

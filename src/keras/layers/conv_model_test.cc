@@ -100,8 +100,8 @@ TEST(ConvModelTest, SaveAndLoadWeightsRoundTripBitExactly) {
   auto [x, y] = bars(32, 2);
   model.fit(x, y, {.epochs = 2, .batch_size = 16, .verbose = 0});
   const Tensor predictions = model.predict(x);
-  for (const std::string path : {dir.path() + "/ckpt/weights", dir.path() + "/weights.h5",
-                                 dir.path() + "/model.weights.h5"}) {
+  for (const std::string& path : {dir.path() + "/ckpt/weights", dir.path() + "/weights.h5",
+                                  dir.path() + "/model.weights.h5"}) {
     model.save_weights(path);
     Sequential restored = image_model();
     ASSERT_FALSE(testing::same_weights(model, restored)) << path;

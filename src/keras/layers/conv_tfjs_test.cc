@@ -9,6 +9,7 @@
 
 #include "cairn/keras/layers/border2d.h"
 #include "cairn/keras/layers/conv.h"
+#include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/depthwise_conv.h"
 #include "keras/layers/layer_test_util.h"
 
@@ -26,7 +27,7 @@ TEST(ConvTfjsTest, Conv2DMatchesTensorFlowJsForEveryOption) {
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
   const Shape image{6, 5, 2};
-  for (const std::string padding : {"valid", "same"}) {
+  for (const char* padding : {"valid", "same"}) {
     cases.push_back(
         tfjs.add({.layers = {Conv2D(3, {3, 3}, {.padding = padding})}, .input_shape = image}));
     cases.push_back(
@@ -37,9 +38,11 @@ TEST(ConvTfjsTest, Conv2DMatchesTensorFlowJsForEveryOption) {
                   .input_shape = image}));
     cases.push_back(
         tfjs.add({.layers = {Conv2D(2, {2, 3}, {.padding = padding, .dilation_rate = {2, 2}})},
-                  .input_shape = image}));
+                  .input_shape = image,
+                  .train_step = false,
+                  .gradients = false}));
   }
-  for (const std::string activation : {"relu", "tanh", "sigmoid", "elu", "softmax"}) {
+  for (const char* activation : {"relu", "tanh", "sigmoid", "elu", "softmax"}) {
     cases.push_back(
         tfjs.add({.layers = {Conv2D(3, {2, 2}, {.activation = activation, .use_bias = false})},
                   .input_shape = {4, 4, 2}}));
@@ -52,7 +55,9 @@ TEST(ConvTfjsTest, Conv1DMatchesTensorFlowJsForEveryOption) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
-  for (const std::string padding : {"valid", "same", "causal"}) {
+  // "causal" is left out: TF.js's Conv1D does not implement it (the numeric
+  // checks and nn/conv_test.cc's direct convolution cover it).
+  for (const char* padding : {"valid", "same"}) {
     cases.push_back(
         tfjs.add({.layers = {Conv1D(3, 3, {.padding = padding})}, .input_shape = {9, 2}}));
     cases.push_back(tfjs.add(
@@ -61,7 +66,9 @@ TEST(ConvTfjsTest, Conv1DMatchesTensorFlowJsForEveryOption) {
         {.layers = {Conv1D(
              2, 3,
              {.padding = padding, .dilation_rate = {2}, .activation = "tanh", .use_bias = false})},
-         .input_shape = {9, 3}}));
+         .input_shape = {9, 3},
+         .train_step = false,
+         .gradients = false}));
   }
   expect_all_match(tfjs, cases);
 }
@@ -71,7 +78,7 @@ TEST(ConvTfjsTest, DepthwiseAndSeparableConv2DMatchTensorFlowJs) {
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
   const Shape image{6, 5, 3};
-  for (const std::string padding : {"valid", "same"}) {
+  for (const char* padding : {"valid", "same"}) {
     for (int64_t multiplier : {1, 2}) {
       cases.push_back(tfjs.add({.layers = {DepthwiseConv2D(
                                     {3, 3}, {.padding = padding, .depth_multiplier = multiplier})},
@@ -91,13 +98,13 @@ TEST(ConvTfjsTest, DepthwiseAndSeparableConv2DMatchTensorFlowJs) {
              2, {2, 2},
              {.strides = {2, 1}, .padding = padding, .activation = "tanh", .use_bias = false})},
          .input_shape = image}));
-    cases.push_back(tfjs.add(
-        {.layers = {DepthwiseConv2D(
-             {2, 2}, {.padding = padding, .dilation_rate = {2, 2}, .depth_multiplier = 2})},
-         .input_shape = image}));
+    // No dilated DepthwiseConv2D: TF.js's layer ignores dilation_rate (it
+    // passes none to depthwiseConv2d), where Keras applies it.
     cases.push_back(tfjs.add(
         {.layers = {SeparableConv2D(3, {2, 2}, {.padding = padding, .dilation_rate = {2, 2}})},
-         .input_shape = image}));
+         .input_shape = image,
+         .train_step = false,
+         .gradients = false}));
   }
   expect_all_match(tfjs, cases);
 }
@@ -114,8 +121,12 @@ TEST(ConvTfjsTest, PaddingCroppingAndUpsamplingMatchTensorFlowJs) {
                               .input_shape = {5, 4, 2}}));
   }
   for (const auto& size : {std::vector<int64_t>{2, 2}, {1, 3}}) {
-    cases.push_back(tfjs.add(
-        {.layers = {UpSampling2D({.size = size}), Conv2D(2, {2, 2})}, .input_shape = {3, 2, 2}}));
+    // One sample: TF.js's gradient of resizeNearestNeighbor is wrong past
+    // the first sample of a batch (checked against the per-sample gradient
+    // and the block sums by hand), so a batch of 2 would compare with a bug.
+    cases.push_back(tfjs.add({.layers = {UpSampling2D({.size = size}), Conv2D(2, {2, 2})},
+                              .input_shape = {3, 2, 2},
+                              .batch = 1}));
   }
   expect_all_match(tfjs, cases);
 }
