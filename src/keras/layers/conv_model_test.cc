@@ -111,5 +111,27 @@ TEST(ConvModelTest, SaveAndLoadWeightsRoundTripBitExactly) {
   }
 }
 
+// Each layer's config without batch_input_shape.
+Json layer_configs(const Sequential& model) {
+  Json layers = model.get_config()["layers"];
+  for (Json& layer : layers) layer["config"].erase("batch_input_shape");
+  return layers;
+}
+
+TEST(ConvModelTest, WholeModelsSaveAndLoadWithTheirConfigs) {
+  cairn::testing::TempDir dir;
+  Sequential model = image_model();
+  auto [x, y] = bars(32, 4);
+  model.fit(x, y, {.epochs = 1, .batch_size = 16, .verbose = 0});
+  const Tensor predictions = model.predict(x);
+  for (const std::string& path : {dir.path() + "/cnn.h5", dir.path() + "/cnn.keras"}) {
+    model.save(path);
+    Sequential loaded = load_model(path);
+    // The loader moves the first layer's batch_input_shape to the InputLayer.
+    EXPECT_EQ(layer_configs(loaded), layer_configs(model)) << path;
+    EXPECT_TRUE(loaded.predict(x) == predictions) << path;
+  }
+}
+
 }  // namespace
 }  // namespace cairn::keras
