@@ -9,7 +9,7 @@
 //     weights in its layer.weights order (Keras's: trainable then not),
 //   "inputs": [<tensor>, ...] one per model input,
 //   "r": [<tensor>, ...] one per model output: the loss is sum(y * r),
-//   "training": false, "input_gradients": true,
+//   "training": false, "input_gradients": true, "weight_gradients": true,
 //   "step": null or {"learning_rate": 0.1, "targets": [<tensor>, ...]}}, ...]
 // where <tensor> is {"dims": [...], "data": [...]} (float32).
 // Prints, per case, {"outputs": [<tensor>, ...], "input_gradients": [<tensor>, ...],
@@ -39,7 +39,8 @@ function gradients(model, inputs, rs, c) {
   const loss = (...xs) => weightedSum(asList(model.apply(xs, {training})), rs);
   const outputs = asList(model.apply(inputs, {training})).map(fromTensor);
   const inputGradients = c.input_gradients === false ? [] : tf.grads(loss)(inputs).map(fromTensor);
-  const variables = model.trainableWeights.map((w) => w.read());
+  const variables =
+      c.weight_gradients === false ? [] : model.trainableWeights.map((w) => w.read());
   const weightGradients = [];
   if (variables.length > 0) {
     const {grads} = tf.variableGrads(() => loss(...inputs), variables);

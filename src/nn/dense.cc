@@ -1,17 +1,15 @@
 #include "cairn/nn/dense.h"
 
 #include "cairn/nn/gemm.h"
+#include "cairn/nn/variable_matrix.h"
 
 #include "cairn/core/errors.h"
-#include "nn/variable_tensors.h"
 
 #include <cassert>
 #include <cmath>
 #include <utility>
 
 namespace cairn::nn {
-using internal::gradient_of;
-using internal::make_variable;
 
 Dense::Dense(DenseOptions options) : options_(std::move(options)) {
   // Callers validate their configs; this keeps a bad size from ever

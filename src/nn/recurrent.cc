@@ -2,18 +2,16 @@
 // every step in one GEMM, the steps in order, the weight gradients of every
 // step in one GEMM each. The cells' per-step math is in recurrent_cells.cc.
 #include "cairn/nn/recurrent.h"
+#include "cairn/nn/variable_matrix.h"
 
 #include <limits>
 
 #include "cairn/core/errors.h"
 #include "cairn/nn/gemm.h"
 #include "nn/recurrent_views.h"
-#include "nn/variable_tensors.h"
 
 namespace cairn::nn {
 
-using internal::gradient_of;
-using internal::make_variable;
 using internal::step_rows;
 
 Recurrent::Recurrent(RecurrentOptions options) : options_(std::move(options)) {

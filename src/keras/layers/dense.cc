@@ -142,16 +142,8 @@ Dense Dense::from_config(const Json& config) {
   DenseOptions options{.input_shape = internal::input_shape_from_config(config), .name = name};
   options.activation = nn::activation_name(internal::activation_from_config(config, name));
   options.use_bias = config.value("use_bias", true);
-  // Initializers only matter before weights are loaded: keep the defaults
-  // for ones cairn does not have rather than refuse a trained model.
-  for (auto [key, field] : {std::pair{"kernel_initializer", &options.kernel_initializer},
-                            std::pair{"bias_initializer", &options.bias_initializer}}) {
-    if (!config.contains(key)) continue;
-    try {
-      *field = internal::initializer_from_config(config[key]);
-    } catch (const InvalidArgumentError&) {
-    }
-  }
+  internal::read_initializer(config, "kernel_initializer", options.kernel_initializer);
+  internal::read_initializer(config, "bias_initializer", options.bias_initializer);
   if (!config.contains("units") || !config["units"].is_number_integer()) {
     throw InvalidArgumentError("layer '" + name + "' (Dense): config has no integer 'units'");
   }

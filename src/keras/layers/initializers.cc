@@ -151,4 +151,12 @@ std::string initializer_from_config(const Json& config) {
   return n->snake;
 }
 
+void read_initializer(const Json& config, const std::string& key, std::string& name) {
+  if (!config.contains(key)) return;
+  try {
+    name = initializer_from_config(config[key]);
+  } catch (const InvalidArgumentError&) {
+  }
+}
+
 }  // namespace cairn::keras::internal

@@ -24,4 +24,9 @@ Json initializer_config(const std::string& name);
 // InvalidArgumentError for an initializer cairn does not have.
 std::string initializer_from_config(const Json& config);
 
+// Sets `name` from config[key] when that names an initializer cairn has, and
+// keeps it otherwise: initializers only matter before weights are loaded, so
+// a trained model is not refused for one cairn lacks.
+void read_initializer(const Json& config, const std::string& key, std::string& name);
+
 }  // namespace cairn::keras::internal

@@ -32,19 +32,6 @@ inline Tensor random_samples(int64_t n, const Shape& shape, uint64_t seed) {
   return internal::tensor_of(nn::testing::random_matrix(n, size, seed), shape);
 }
 
-// Builds `layer` for `input_shape` and checks dL/dx and every dL/dw of
-// L = sum(y * r) for random x and r against central differences
-// (layer_gradient_check.h).
-inline void expect_layer_gradients(Layer& layer, const Shape& input_shape, uint64_t seed,
-                                   bool training = true) {
-  std::mt19937_64 rng(seed);
-  if (!layer.built()) layer.build(input_shape, rng);
-  int64_t in = 1;
-  for (int64_t d : input_shape) in *= d;
-  check_layer_gradients(layer, nn::testing::random_matrix(2, in, seed + 1),
-                        {.training = training, .step = 1e-3f, .seed = seed + 2});
-}
-
 // config() -> the factory's from_config -> the same config.
 inline void expect_config_round_trip(const Layer& layer) {
   const LayerPtr again = internal::layer_from_config(layer.class_name(), layer.config());

@@ -6,7 +6,10 @@
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/advanced_activations.h"
+#include "cairn/keras/layers/border2d.h"
+#include "cairn/keras/layers/conv.h"
 #include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/depthwise_conv.h"
 #include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/layers/embedding.h"
 #include "cairn/keras/layers/global_pooling.h"
@@ -45,7 +48,11 @@ const std::map<std::string, Factory>& factories() {
       {"AveragePooling2D", from_config_of<AveragePooling2D>()},
       {"BatchNormalization", from_config_of<BatchNormalization>()},
       {"Bidirectional", from_config_of<Bidirectional>()},
+      {"Conv1D", from_config_of<Conv1D>()},
+      {"Conv2D", from_config_of<Conv2D>()},
+      {"Cropping2D", from_config_of<Cropping2D>()},
       {"Dense", from_config_of<Dense>()},
+      {"DepthwiseConv2D", from_config_of<DepthwiseConv2D>()},
       {"Dropout", from_config_of<Dropout>()},
       {"ELU", from_config_of<ELU>()},
       {"Embedding", from_config_of<Embedding>()},
@@ -67,11 +74,14 @@ const std::map<std::string, Factory>& factories() {
       {"ReLU", from_config_of<ReLU>()},
       {"RepeatVector", from_config_of<RepeatVector>()},
       {"Reshape", from_config_of<Reshape>()},
+      {"SeparableConv2D", from_config_of<SeparableConv2D>()},
       {"SimpleRNN", from_config_of<SimpleRNN>()},
       {"Softmax", from_config_of<Softmax>()},
       {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
       {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
       {"TimeDistributed", from_config_of<TimeDistributed>()},
+      {"UpSampling2D", from_config_of<UpSampling2D>()},
+      {"ZeroPadding2D", from_config_of<ZeroPadding2D>()},
   };
   // clang-format on
   return table;

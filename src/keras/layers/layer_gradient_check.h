@@ -9,6 +9,7 @@
 //   keras::testing::expect_layer_gradients(layer, random_matrix(2, 8, 1));
 //   keras::testing::expect_layer_gradients(prelu, x, /*training=*/true);
 //   keras::testing::expect_layer_gradients(lstm, x, &mask);      // masked steps
+//   keras::testing::expect_layer_gradients(conv, {5, 5, 2});     // builds it, random x
 #pragma once
 
 #include <gtest/gtest.h>
@@ -74,6 +75,25 @@ inline void check_layer_gradients(Layer& layer, const nn::Matrix& x,
     w->value = original;
     expect_gradients_near(analytic, numeric, w->name.c_str());
   }
+}
+
+// Builds `layer` (unless built) for `input_shape`, gives its trainable
+// weights random values in [-0.5, 0.5) (so a zero bias does not hide its
+// path) and checks it on two random samples.
+inline void expect_layer_gradients(Layer& layer, const Shape& input_shape, uint64_t seed = 1,
+                                   bool training = true, float step = nn::testing::kStep) {
+  std::mt19937_64 rng(seed);
+  if (!layer.built()) layer.build(input_shape, rng);
+  int64_t features = 1;
+  for (int64_t d : input_shape) features *= d;
+  for (nn::Variable* w : layer.weights()) {
+    if (!w->trainable) continue;
+    const nn::Matrix values =
+        nn::testing::random_matrix(1, w->value.num_elements(), ++seed, -0.5f, 0.5f);
+    std::copy(values.data(), values.data() + values.size(), w->value.flat<float>().begin());
+  }
+  check_layer_gradients(layer, nn::testing::random_matrix(2, features, ++seed),
+                        {.training = training, .step = step, .seed = ++seed});
 }
 
 inline void expect_layer_gradients(Layer& layer, const nn::Matrix& x, bool training) {

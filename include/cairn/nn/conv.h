@@ -1,0 +1,62 @@
+// Conv: a convolution over NHWC rows, as TensorFlow's Conv2D (and Conv1D, its
+// height-1 case): y = activation(conv(x, kernel) + bias), computed as im2col
+// then one GEMM of the patches with the kernel (conv_geometry.h). Variables
+// "<name>/kernel" [kh, kw, in, filters] ([kw, in, filters] for rank 1) and
+// "<name>/bias" [filters]; the kernel's memory is the GEMM's [kh*kw*in,
+// filters] matrix as it is.
+//
+//   nn::Conv conv({.name = "conv2d", .geometry = g, .filters = 32,
+//                  .activation = nn::Activation::kRelu});
+//   const nn::Matrix& y = conv.forward(x);    // [batch, oh*ow*32]
+//   const nn::Matrix& dx = conv.backward(dy); // sets kernel and bias gradients
+//
+// Buffers (patches, pre-activations, gradients) are sized on the first batch
+// of a size and reused after.
+#pragma once
+
+#include <string>
+
+#include "cairn/nn/activation.h"
+#include "cairn/nn/conv_geometry.h"
+#include "cairn/nn/variable_matrix.h"
+
+namespace cairn::nn {
+
+struct ConvOptions {
+  std::string name;
+  ConvGeometry geometry;
+  int64_t filters = 1;
+  int rank = 2;  // 1: kernel variable [kw, in, filters]
+  Activation activation = Activation::kLinear;
+  bool use_bias = true;
+  std::string kernel_name = "kernel";  // SeparableConv2D's is "pointwise_kernel"
+};
+
+class Conv {
+ public:
+  // Throws InvalidArgumentError unless the sizes are positive.
+  explicit Conv(ConvOptions options);
+
+  // [batch, H*W*in] -> [batch, oh*ow*filters], held until the next forward().
+  const Matrix& forward(const Matrix& x);
+  // Given dL/dy of the last forward(): sets the gradients, returns dL/dx
+  // (an empty matrix without input_gradient: a first layer saves the patch
+  // product and col2im).
+  const Matrix& backward(const Matrix& dy, bool input_gradient = true);
+  // Like backward(), given dL/d(pre-activation).
+  const Matrix& backward_linear(const Matrix& dz, bool input_gradient = true);
+  const Matrix& last_preactivation() const { return z_; }
+
+  // kernel, then bias (when use_bias).
+  VariableRefs variables();
+  Variable& kernel() { return kernel_; }
+  Variable& bias() { return bias_; }
+  const ConvOptions& options() const { return options_; }
+
+ private:
+  ConvOptions options_;
+  Variable kernel_, bias_;
+  Matrix cols_, z_, y_, dz_, dcols_, dx_;
+};
+
+}  // namespace cairn::nn
