@@ -24,7 +24,7 @@ Factory from_config_of() {
 LayerPtr input_layer_from_config(const Json& config) {
   std::optional<Shape> shape = input_shape_from_config(config);
   if (!shape) throw InvalidArgumentError("InputLayer without a batch_input_shape");
-  return Input(*shape, name_from_config(config));
+  return InputLayer(*shape, name_from_config(config));
 }
 
 // One line per class: keep it sorted by class name.
