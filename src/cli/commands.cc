@@ -103,8 +103,21 @@ int run_any_predict(PredictFlags& f, std::ostream& out, std::ostream& err) {
     err << "cairn predict: give either a MODEL file or --model-dir\n";
     return 2;
   }
+  if (!k.inputs_json.empty() && (!d.model_dir.empty() || !d.data_csv.empty())) {
+    err << "cairn predict: --inputs goes with a MODEL file, instead of --data\n";
+    return 2;
+  }
+  if (k.inputs_json.empty() && d.data_csv.empty()) {
+    err << "cairn predict: give the examples with --data CSV (or --inputs JSON)\n";
+    return 2;
+  }
   for (const std::string& path : {k.model_path, d.model_dir}) {
     if (is_saved_model_dir(path)) {
+      if (!k.inputs_json.empty()) {
+        err << "cairn predict: --inputs is for Keras model files; a SavedModel takes "
+               "`cairn saved_model run --input NAME=JSON`\n";
+        return 2;
+      }
       return run_saved_model_predict({.dir = path, .data_csv = d.data_csv, .json = d.json}, out,
                                      err);
     }
@@ -124,7 +137,11 @@ Command predict_command() {
                        "A whole-model file (.h5) or a SavedModel directory, instead of "
                        "--model-dir");
         cmd.add_option("--model-dir", f.data.model_dir, "Estimator model directory");
-        cmd.add_option("--data", f.data.data_csv, "CSV: features..., [label]")->required();
+        cmd.add_option("--data", f.data.data_csv,
+                       "CSV: features..., [label]; a row is one sample flattened row-major");
+        cmd.add_option("--inputs", f.keras.inputs_json,
+                       "JSON {\"inputs\": {\"<input name>\": nested array}} for a model file; "
+                       "prints {\"outputs\": [...]}");
         cmd.add_option("--batch-size", f.data.batch_size, "Batch size (default 100)");
         cmd.add_flag("--json", f.data.json, "Print JSON");
       },

@@ -10,6 +10,8 @@
 #include "cairn/keras/sequential.h"
 #include "cli/flag_checks.h"
 #include "cli/guarded.h"
+#include "cli/json_tensor.h"
+#include "cli/model_inputs.h"
 
 namespace cairn::cli {
 
@@ -19,6 +21,23 @@ int64_t input_width(const keras::Sequential& model) {
   int64_t width = 1;
   for (int64_t d : model.input_shape()) width *= d;
   return width;
+}
+
+// Keras's name for the model's input: its InputLayer's, else "<first layer>_input".
+std::string input_name(const keras::Sequential& model) {
+  if (model.layers().empty()) return "input_1";
+  const keras::Layer& first = *model.layers().front();
+  return first.class_name() == "InputLayer" ? first.name() : first.name() + "_input";
+}
+
+// --inputs IN.json: {"outputs": [[samples, ...]]} in the model's output order.
+void predict_named_inputs(keras::Sequential& model, const KerasPredictCommand& cmd,
+                          std::ostream& out) {
+  const NamedInputs inputs = read_model_inputs(cmd.inputs_json);
+  const std::string name = input_name(model);
+  const Tensor x = inputs.take(name, model.input_shape(), /*only_input=*/true);
+  const Tensor y = model.predict(x, static_cast<int>(cmd.batch_size));
+  out << dump_line(ordered_json{{"outputs", ordered_json::array({tensor_to_json(y)})}}) << "\n";
 }
 
 }  // namespace
@@ -31,6 +50,7 @@ int run_keras_predict(const KerasPredictCommand& cmd, std::ostream& out, std::os
   return guarded("predict", err, [&] {
     check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     keras::Sequential model = keras::load_model(cmd.model_path);
+    if (!cmd.inputs_json.empty()) return predict_named_inputs(model, cmd, out);
     estimator::CsvInput input = estimator::read_csv_input(cmd.data_csv, input_width(model));
     std::vector<int64_t> dims{input.features.rows()};
     dims.insert(dims.end(), model.input_shape().begin(), model.input_shape().end());

@@ -4,6 +4,8 @@
 //   cairn summary my_model.h5
 //   cairn predict my_model.h5 --data flowers.csv --json
 //   [{"class_id": 2, "probabilities": [0.01, 0.12, 0.87]}, ...]
+//   cairn predict my_model.h5 --inputs in.json --json
+//   {"outputs": [[[0.01, 0.12, 0.87], ...]]}
 //
 // The CSV follows the Estimator commands' rules (data/csv_input.h): the
 // model's input width in features, an optional label column ignored, an
@@ -19,6 +21,9 @@ namespace cairn::cli {
 struct KerasPredictCommand {
   std::string model_path;
   std::string data_csv;
+  // Instead of data_csv: {"inputs": {"<input name>": [[...], ...]}}; prints
+  // {"outputs": [...]} (model_inputs.h).
+  std::string inputs_json;
   int64_t batch_size = 32;
   bool json = false;
 };
