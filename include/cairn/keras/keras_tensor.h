@@ -8,13 +8,15 @@
 //   keras::KerasTensor h = keras::Dense(8, {.activation = "relu"})(a);
 //   keras::KerasTensor both = keras::Concatenate()({h, keras::Input({4}, "b")});
 //
-// A layer called on symbolic tensors is recorded as a copy of the layer value
-// (its config and, once built, its weights), so the call reads like Keras
-// whether the layer is a temporary or a variable. Calling the same layer
-// value (or LayerPtr) twice shares it: a model holds one layer per name and
-// every call of it uses the same weights, as Keras's shared layers do.
+// A layer value called on symbolic tensors is recorded as a copy made from
+// its config (it must not be built yet), so the call reads like Keras whether
+// the layer is a temporary or a variable. Calling the same layer value (or
+// LayerPtr) twice shares it: a model holds one layer per name and every call
+// of it uses the same weights, as Keras's shared layers do. A LayerPtr is
+// called as it is, built or not (model.layers()[2](x) reuses its weights).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,12 +25,15 @@
 
 namespace cairn::keras {
 
+class KerasTensor;
+
 namespace internal {
 // One call of a layer: the layer and the symbolic tensors it was called on
 // (none for an Input). Immutable once made; KerasTensors share it.
 struct Node {
   LayerPtr layer;
   std::vector<KerasTensor> inputs;
+  uint64_t id = 0;  // calls are numbered in the order they are made
 };
 }  // namespace internal
 
@@ -59,5 +64,10 @@ class KerasTensor {
 // InputLayer of that name ("input_1", "input_2", ... when empty). Throws
 // InvalidArgumentError for an empty shape or a dimension below 1.
 KerasTensor Input(Shape shape, std::string name = "");
+
+namespace internal {
+// `layer` called on `inputs` (an InputLayer on none), without copying it.
+KerasTensor call_layer(LayerPtr layer, std::vector<KerasTensor> inputs);
+}  // namespace internal
 
 }  // namespace cairn::keras

@@ -6,9 +6,9 @@
 //   keras::KerasTensor body = keras::Input({32}, "body");
 //   keras::Dense encoder(16, {.activation = "relu", .name = "encoder"});   // shared
 //   keras::KerasTensor both = keras::Concatenate()({encoder(title), encoder(body)});
-//   keras::KerasTensor priority = keras::Dense(1, {.activation = "sigmoid", .name = "priority"})(both);
-//   keras::KerasTensor department = keras::Dense(4, {.activation = "softmax", .name = "dept"})(both);
-//   keras::Model model({title, body}, {priority, department});
+//   keras::KerasTensor priority = keras::Dense(1, {.activation = "sigmoid", .name =
+//   "priority"})(both); keras::KerasTensor department = keras::Dense(4, {.activation = "softmax",
+//   .name = "dept"})(both); keras::Model model({title, body}, {priority, department});
 //   model.compile({.optimizer = "adam",
 //                  .loss = {"binary_crossentropy", "sparse_categorical_crossentropy"},
 //                  .loss_weights = {1.0, 0.2},
@@ -50,16 +50,17 @@ namespace cairn::keras {
 
 namespace internal {
 class ModelGraph;
+class ProgressBar;
 struct CompiledLoss;
 }  // namespace internal
 
 // The x (or y) of a model: one tensor per input (output), or tensors by name.
 class Tensors {
  public:
-  Tensors(Tensor single);                                  // NOLINT(google-explicit-constructor)
-  Tensors(std::vector<Tensor> in_order);                   // NOLINT(google-explicit-constructor)
-  Tensors(std::initializer_list<Tensor> in_order);         // NOLINT(google-explicit-constructor)
-  Tensors(std::map<std::string, Tensor> by_name);          // NOLINT(google-explicit-constructor)
+  Tensors(Tensor single);                           // NOLINT(google-explicit-constructor)
+  Tensors(std::vector<Tensor> in_order);            // NOLINT(google-explicit-constructor)
+  Tensors(std::initializer_list<Tensor> in_order);  // NOLINT(google-explicit-constructor)
+  Tensors(std::map<std::string, Tensor> by_name);   // NOLINT(google-explicit-constructor)
   Tensors(std::initializer_list<std::pair<const std::string, Tensor>> by_name);  // NOLINT
 
   // The tensors in the order of `names`; InvalidArgumentError naming `what`
@@ -150,6 +151,7 @@ class Model {
   nn::VariableRefs weights() const;
   int64_t count_params() const;
   optim::Optimizer* optimizer() const { return optimizer_.get(); }
+  const ModelCompileOptions& compile_options() const { return compile_options_; }
   // Creates the optimizer's slots for the current weights (fit() does it).
   void build_optimizer();
   uint64_t seed() const { return seed_; }
@@ -168,10 +170,10 @@ class Model {
   // outputs) and each metric; trains when `train`.
   std::vector<double> step(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y,
                            bool train, std::mt19937_64& rng);
-  Logs test_loop(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y,
-                 int batch_size, int verbose);
+  Logs test_loop(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y, int batch_size,
+                 int verbose);
   Logs train_epoch(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y, int epoch,
-                   const ModelFitOptions& options);
+                   const ModelFitOptions& options, internal::ProgressBar& bar);
   std::vector<std::string> log_names() const;
   Logs names_and_means(const std::vector<double>& sums, int64_t count,
                        const std::string& prefix = "") const;

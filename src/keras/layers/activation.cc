@@ -54,7 +54,8 @@ Flatten Flatten::from_config(const Json& config) {
                   .name = internal::name_from_config(config)});
 }
 
-InputLayer::InputLayer(Shape shape, std::string name) : Layer("input", std::move(name), std::move(shape)) {}
+InputLayer::InputLayer(Shape shape, std::string name)
+    : Layer("input", std::move(name), std::move(shape)) {}
 
 Json InputLayer::config() const {
   Json c{{"batch_input_shape", internal::shape_json(*declared_input_shape())},

@@ -7,6 +7,7 @@
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/merge.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -29,11 +30,21 @@ LayerPtr input_layer_from_config(const Json& config) {
 
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
+  // clang-format off
   static const std::map<std::string, Factory> table = {
-      {"Activation", from_config_of<Activation>()}, {"Dense", from_config_of<Dense>()},
-      {"Dropout", from_config_of<Dropout>()},       {"Flatten", from_config_of<Flatten>()},
+      {"Activation", from_config_of<Activation>()},
+      {"Add", from_config_of<Add>()},
+      {"Average", from_config_of<Average>()},
+      {"Concatenate", from_config_of<Concatenate>()},
+      {"Dense", from_config_of<Dense>()},
+      {"Dropout", from_config_of<Dropout>()},
+      {"Flatten", from_config_of<Flatten>()},
       {"InputLayer", input_layer_from_config},
+      {"Maximum", from_config_of<Maximum>()},
+      {"Multiply", from_config_of<Multiply>()},
+      {"Subtract", from_config_of<Subtract>()},
   };
+  // clang-format on
   return table;
 }
 
