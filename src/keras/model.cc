@@ -109,6 +109,8 @@ void Model::compile(ModelCompileOptions options) {
   compile_options_ = std::move(options);
 }
 
+internal::ModelGraph& internal::graph_of(Model& model) { return *model.graph_; }
+
 bool Model::compiled() const { return !losses_.empty(); }
 
 void Model::ensure_compiled() const {

@@ -77,7 +77,7 @@ std::vector<double> Model::step(const std::vector<nn::Matrix>& x, const std::vec
   std::vector<bool> preactivation(n);
   for (size_t k = 0; k < n; ++k) {
     const Layer& last = *graph_->nodes()[graph_->output_nodes()[k]].layer;
-    const bool fuse = train && graph_->can_fuse(k);
+    const bool fuse = graph_->can_fuse(k);  // as Sequential: evaluation too
     internal::LossOutput loss = internal::compute_loss(losses_[k].kind, *outs[k],
                                                        fuse ? &last.last_preactivation() : nullptr,
                                                        last.final_activation(), y[k]);

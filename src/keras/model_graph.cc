@@ -145,11 +145,15 @@ void ModelGraph::build(std::mt19937_64& rng) {
     built_for.emplace(g.layer, shapes);
     g.shape = g.layer->output_shape();
   }
+  mark_gradients(/*inputs=*/false);
+}
+
+void ModelGraph::mark_gradients(bool inputs) {
   for (GraphNode& g : nodes_) {
-    bool trainable = false;
-    for (const nn::Variable* w : g.layer->weights()) trainable = trainable || w->trainable;
-    g.needs_gradient = trainable;
-    for (size_t in : g.inputs) g.needs_gradient = g.needs_gradient || nodes_[in].needs_gradient;
+    bool needed = inputs && g.inputs.empty();
+    for (const nn::Variable* w : g.layer->weights()) needed = needed || w->trainable;
+    for (size_t in : g.inputs) needed = needed || nodes_[in].needs_gradient;
+    g.needs_gradient = needed;
   }
 }
 

@@ -69,8 +69,12 @@ class ModelGraph {
   // From dL/d(each output) of the last training forward() — or, where
   // `preactivation[k]`, dL/d(output k's pre-activation) — sets the gradient
   // of every trainable weight.
+  // With `input_gradients`, also dL/d(each input) (input_gradient(k));
+  // else backpropagation stops where nothing before has trainable weights.
   void backward(const std::vector<nn::Matrix>& output_gradients,
-                const std::vector<bool>& preactivation);
+                const std::vector<bool>& preactivation, bool input_gradients = false);
+  // dL/d(input k) of the last backward() with input_gradients.
+  const nn::Matrix& input_gradient(size_t k) const { return nodes_[inputs_[k]].gradient; }
   // Whether output k's loss may be fused with its layer's activation (its
   // layer runs once and nothing else reads it).
   bool can_fuse(size_t output) const;
@@ -83,6 +87,9 @@ class ModelGraph {
   void run_node(GraphNode& node, bool training, std::mt19937_64& rng);
   void backprop_node(size_t index, bool preactivation);
   void add_gradient(size_t index, const nn::Matrix& gradient);
+  // Sets needs_gradient: a node with trainable weights or reading one that
+  // needs it (every input node too when `inputs`).
+  void mark_gradients(bool inputs);
 
   std::vector<LayerPtr> layers_;
   std::vector<GraphNode> nodes_;  // each after the nodes it reads

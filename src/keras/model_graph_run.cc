@@ -69,7 +69,8 @@ void ModelGraph::run_node(GraphNode& g, bool training, std::mt19937_64& rng) {
 }
 
 void ModelGraph::backward(const std::vector<nn::Matrix>& output_gradients,
-                          const std::vector<bool>& preactivation) {
+                          const std::vector<bool>& preactivation, bool input_gradients) {
+  if (input_gradients) mark_gradients(/*inputs=*/true);
   for (GraphNode& g : nodes_) g.has_gradient = false;
   for (size_t k = 0; k < outputs_.size(); ++k) add_gradient(outputs_[k], output_gradients[k]);
   // A shared layer's weight gradients: the sum over its calls.
@@ -88,6 +89,7 @@ void ModelGraph::backward(const std::vector<nn::Matrix>& output_gradients,
     }
   }
   for (auto& [w, sum] : sums) flat(w->gradient) = sum;
+  if (input_gradients) mark_gradients(/*inputs=*/false);
 }
 
 void ModelGraph::backprop_node(size_t index, bool preactivation) {

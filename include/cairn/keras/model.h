@@ -48,10 +48,14 @@
 
 namespace cairn::keras {
 
+class Model;
+
 namespace internal {
 class ModelGraph;
 class ProgressBar;
 struct CompiledLoss;
+// The model's graph, for keras's own code and tests (keras/model_graph.h).
+ModelGraph& graph_of(Model& model);
 }  // namespace internal
 
 // The x (or y) of a model: one tensor per input (output), or tensors by name.
@@ -162,6 +166,7 @@ class Model {
   void set_file_system(FileSystem& fs) { file_system_ = &fs; }
 
  private:
+  friend internal::ModelGraph& internal::graph_of(Model& model);
   void ensure_compiled() const;
   // The rows of each tensor, checked against the inputs' (outputs') shapes.
   std::vector<nn::Matrix> input_rows(const Tensors& x, const std::string& what) const;
