@@ -54,7 +54,7 @@ class TfjsModelOracle {
     std::vector<nn::Matrix> rs;
     const std::vector<const nn::Matrix*> outs = graph.forward(inputs, false, rng);
     for (size_t k = 0; k < outs.size(); ++k) {
-      const Shape& shape = model.output_shapes()[k];
+      const Shape shape = model.output_shapes()[k];
       side.outputs.push_back(internal::tensor_of(*outs[k], shape));
       rs.push_back(uniform(outs[k]->rows(), outs[k]->cols(), rng));
       request["r"].push_back(tensor_json(internal::tensor_of(rs.back(), shape)));
@@ -69,7 +69,7 @@ class TfjsModelOracle {
     }
     std::vector<Tensor> targets;
     for (size_t k = 0; k < outs.size(); ++k) {
-      const Shape& shape = model.output_shapes()[k];
+      const Shape shape = model.output_shapes()[k];
       targets.push_back(internal::tensor_of(uniform(c.batch, size_of(shape), rng), shape));
       request["step"]["targets"].push_back(tensor_json(targets.back()));
     }

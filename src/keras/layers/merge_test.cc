@@ -57,6 +57,47 @@ TEST(Merge, EachMergeComputesWhatKerasDoes) {
   EXPECT_TRUE(run(Maximum()).isApprox(a.cwiseMax(b)));
 }
 
+// Each input's gradient of sum(merge(xs) * w) against central differences.
+void check_merge_gradients(Merge& merge, const std::vector<Shape>& shapes) {
+  merge.build_merge(shapes);
+  std::vector<Matrix> xs;
+  std::vector<const Matrix*> ptrs;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    int64_t n = 1;
+    for (int64_t d : shapes[i]) n *= d;
+    xs.push_back(nn::testing::random_matrix(2, n, 10 + i));
+  }
+  for (const Matrix& x : xs) ptrs.push_back(&x);
+  const Matrix y = merge.forward_merge(ptrs);
+  const Matrix w = nn::testing::random_matrix(y.rows(), y.cols(), 7);
+  const std::vector<Matrix> grads = merge.backward_merge(w);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    auto f = [&](const Matrix& probe) {
+      std::vector<const Matrix*> p = ptrs;
+      p[i] = &probe;
+      return nn::testing::weighted_sum(merge.forward_merge(p), w);
+    };
+    nn::testing::expect_gradients_near(grads[i], nn::testing::numeric_gradient(f, xs[i]),
+                                       merge.class_name().c_str());
+  }
+}
+
+TEST(Merge, EveryMergeGradientMatchesNumericGradients) {
+  Add add;
+  Subtract subtract;
+  Multiply multiply;
+  Average average;
+  Maximum maximum;
+  Concatenate last, first({.axis = 1});
+  check_merge_gradients(add, {{2, 3}, {2, 3}, {2, 3}});
+  check_merge_gradients(subtract, {{4}, {4}});
+  check_merge_gradients(multiply, {{2, 3}, {2, 3}, {2, 3}});
+  check_merge_gradients(average, {{5}, {5}});
+  check_merge_gradients(maximum, {{2, 3}, {2, 3}, {2, 3}});
+  check_merge_gradients(last, {{2, 3}, {2, 1}});
+  check_merge_gradients(first, {{2, 3}, {1, 3}, {3, 3}});
+}
+
 TEST(Merge, MasksArePresentWhereEveryInputHasThem) {
   Add add;
   add.build_merge({{3, 2}, {3, 2}});
