@@ -49,10 +49,43 @@ ModelGraph::ModelGraph(const std::vector<KerasTensor>& inputs,
   order_layers(first_seen);
 }
 
-size_t ModelGraph::add_node(const Node& node, const std::string& model_name,
+size_t ModelGraph::add_node(const Node& root, const std::string& model_name,
                             std::map<const Node*, size_t>& seen,
                             std::map<std::string, LayerPtr>& by_name) {
-  if (auto it = seen.find(&node); it != seen.end()) return it->second;
+  if (auto it = seen.find(&root); it != seen.end()) return it->second;
+  // Depth first with an explicit stack (a config from a file may chain any
+  // number of layers): a node's layer is met before its inputs (Keras's
+  // traversal order), the node is added after them.
+  struct Frame {
+    const Node* node;
+    GraphNode graph_node;
+    size_t next_input = 0;
+  };
+  std::vector<Frame> stack;
+  stack.push_back({&root, enter(root, model_name, by_name)});
+  size_t index = 0;
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next_input < top.node->inputs.size()) {
+      const Node& in = top.node->inputs[top.next_input++].node();
+      if (auto it = seen.find(&in); it != seen.end()) {
+        top.graph_node.inputs.push_back(it->second);
+      } else {
+        stack.push_back({&in, enter(in, model_name, by_name)});
+      }
+      continue;
+    }
+    nodes_.push_back(std::move(top.graph_node));
+    index = nodes_.size() - 1;
+    seen[top.node] = index;
+    stack.pop_back();
+    if (!stack.empty()) stack.back().graph_node.inputs.push_back(index);
+  }
+  return index;
+}
+
+GraphNode ModelGraph::enter(const Node& node, const std::string& model_name,
+                            std::map<std::string, LayerPtr>& by_name) {
   const std::string& name = node.layer->name();
   auto [it, fresh] = by_name.emplace(name, node.layer);
   if (fresh) {
@@ -66,18 +99,13 @@ size_t ModelGraph::add_node(const Node& node, const std::string& model_name,
   GraphNode g;
   g.layer = it->second.get();
   g.merge = dynamic_cast<Merge*>(g.layer);
-  for (const KerasTensor& in : node.inputs) {
-    g.inputs.push_back(add_node(in.node(), model_name, seen, by_name));
-  }
-  if (g.merge == nullptr && g.inputs.size() > 1) {
+  if (g.merge == nullptr && node.inputs.size() > 1) {
     throw InvalidArgumentError("model '" + model_name + "': layer '" + name + "' (" +
                                g.layer->class_name() + ") takes one input, called on " +
-                               std::to_string(g.inputs.size()));
+                               std::to_string(node.inputs.size()));
   }
   g.call_id = node.id;
-  nodes_.push_back(std::move(g));
-  seen[&node] = nodes_.size() - 1;
-  return nodes_.size() - 1;
+  return g;
 }
 
 void ModelGraph::order_layers(const std::vector<LayerPtr>& first_seen) {

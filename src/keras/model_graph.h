@@ -80,8 +80,12 @@ class ModelGraph {
   bool can_fuse(size_t output) const;
 
  private:
+  // Adds `node` and the nodes it reads (those not `seen`); returns its index.
   size_t add_node(const internal::Node& node, const std::string& model_name,
                   std::map<const internal::Node*, size_t>& seen,
+                  std::map<std::string, LayerPtr>& by_name);
+  // The node of a call met for the first time (its layer registered by name).
+  GraphNode enter(const internal::Node& node, const std::string& model_name,
                   std::map<std::string, LayerPtr>& by_name);
   void order_layers(const std::vector<LayerPtr>& first_seen);
   void run_node(GraphNode& node, bool training, std::mt19937_64& rng);

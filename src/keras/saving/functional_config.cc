@@ -24,6 +24,11 @@ namespace cairn::keras {
 
 namespace {
 
+// The most layer calls a config may hold: far above real models (a
+// ResNet-152 makes about 600), and low enough that the chain of symbolic
+// tensors a config builds can be released without exhausting the stack.
+constexpr size_t kMaxCalls = 10000;
+
 // (layer name, call index).
 using TensorRef = std::pair<std::string, int64_t>;
 
@@ -150,6 +155,10 @@ Model Model::from_config(const Json& config) {
     const Json& calls = field(entry, "inbound_nodes", "layer '" + name + "'");
     if (!calls.is_array()) bad_config("layer '" + name + "': 'inbound_nodes' must be a list");
     for (const Json& call : calls) pending.emplace_back(name, call);
+  }
+  if (pending.size() + by_name.size() > kMaxCalls) {
+    bad_config("it makes " + std::to_string(pending.size() + by_name.size()) +
+               " layer calls; at most " + std::to_string(kMaxCalls) + " are read");
   }
   std::map<std::string, int64_t> calls_made;
   while (!pending.empty()) {

@@ -149,6 +149,17 @@ TEST(FunctionalConfig, RefusesMalformedConfigsNamingTheProblem) {
   expect_refused(R"({"layers": [)" + input + "," + dense +
                      R"(], "input_layers": "a", "output_layers": [["d", 0, 0]]})",
                  "input_layers");
+  // A chain of more calls than any model makes.
+  std::string chain = input;
+  for (int i = 0; i < 10001; ++i) {
+    const std::string from = i == 0 ? "a" : "r" + std::to_string(i - 1);
+    chain += R"(, {"class_name": "Activation", "name": "r)" + std::to_string(i) +
+             R"(", "config": {"name": "r)" + std::to_string(i) +
+             R"(", "activation": "relu"}, "inbound_nodes": [[[")" + from + R"(", 0, 0, {}]]]})";
+  }
+  expect_refused(R"({"layers": [)" + chain +
+                     R"(], "input_layers": [["a", 0, 0]], "output_layers": [["r10000", 0, 0]]})",
+                 "at most 10000");
 }
 
 }  // namespace
