@@ -10,6 +10,10 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
+# $(BUILD) and $(ASAN_BUILD) are built whole, once (`make test` on a clean
+# clone is CI), so they compile in unity batches with -g1 (CMakeLists.txt
+# says why, and why neither is the default).
+MAKE_CMAKE_FLAGS = -DCAIRN_UNITY_BUILD=ON -DCAIRN_MINIMAL_DEBUG_INFO=ON
 
 .PHONY: all deps build demo test test-plain test-asan test-long format format-check clean
 
@@ -20,7 +24,7 @@ deps:
 	@bash scripts/install-node-deps.sh
 
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja $(MAKE_CMAKE_FLAGS) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -36,7 +40,7 @@ test-plain: build
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	  -DCAIRN_SANITIZE=address,undefined -DCAIRN_BENCH=OFF $(CMAKE_FLAGS)
+	  -DCAIRN_SANITIZE=address,undefined -DCAIRN_BENCH=OFF $(MAKE_CMAKE_FLAGS) $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)

@@ -20,9 +20,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // Runs `fn`, expecting it to throw E; returns what() ("" if nothing thrown).
 template <typename E, typename Fn>

@@ -15,11 +15,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kDir = "/m";
+constexpr const char* kGroupDir = "/m";
 
 class DirectoryLockGroupTest : public ::testing::Test {
  protected:
-  // Locks kDir on every rank of `group`, each rank on fs_of(rank); returns
+  // Locks kGroupDir on every rank of `group`, each rank on fs_of(rank); returns
   // the locks (held until the vector dies) and each rank's error.
   std::vector<std::string> lock_on(InProcessGroup& group,
                                    std::vector<std::unique_ptr<DirectoryLock>>& locks,
@@ -29,8 +29,8 @@ class DirectoryLockGroupTest : public ::testing::Test {
     group.run([&](ProcessGroup& rank) {
       const auto r = static_cast<size_t>(rank.rank());
       try {
-        locks[r] =
-            std::make_unique<DirectoryLock>(kDir, "train: model_dir", fs_of(rank.rank()), rank);
+        locks[r] = std::make_unique<DirectoryLock>(kGroupDir, "train: model_dir",
+                                                   fs_of(rank.rank()), rank);
       } catch (const FailedPreconditionError& e) {
         errors[r] = e.what();
       }
@@ -75,13 +75,13 @@ TEST_F(DirectoryLockGroupTest, ARankThatSeesAnotherDirectoryFailsEveryRank) {
 
 TEST_F(DirectoryLockGroupTest, RankZeroAloneCollectsLeftoversBeforeTheOthersGoOn) {
   const std::string stale = "/m/model.ckpt-5.data-00001-of-00002.tempstate0123456789abcdef";
-  ASSERT_TRUE(disk_.create_directories(kDir).ok());
+  ASSERT_TRUE(disk_.create_directories(kGroupDir).ok());
   ASSERT_TRUE(disk_.write_file_atomically(stale, "partial shard").ok());
   InProcessGroup group(2, {.timeout_seconds = 20});
   std::vector<std::vector<std::string>> lines(2);
   std::vector<bool> gone_after(2);
   group.run([&](ProcessGroup& rank) {
-    DirectoryLock lock(kDir, "train: model_dir", disk_, rank);
+    DirectoryLock lock(kGroupDir, "train: model_dir", disk_, rank);
     lines[static_cast<size_t>(rank.rank())] = lock.collect_leftovers();
     gone_after[static_cast<size_t>(rank.rank())] = !disk_.file_exists(stale);
   });

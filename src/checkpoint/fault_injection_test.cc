@@ -21,9 +21,9 @@
 namespace cairn {
 namespace {
 
-constexpr const char* kDir = "/m";
+constexpr const char* kFaultDir = "/m";
 
-NamedTensors tensors(int step) {
+NamedTensors step_tensors(int step) {
   Tensor w(DType::kFloat32, {1000});
   for (int i = 0; i < 1000; ++i)
     w.flat<float>()[static_cast<size_t>(i)] = static_cast<float>(step * i);
@@ -32,8 +32,8 @@ NamedTensors tensors(int step) {
 
 std::map<std::string, std::string> snapshot(MemoryFileSystem& fs) {
   std::map<std::string, std::string> files;
-  for (const std::string& name : value_or_throw(fs.list_directory(kDir))) {
-    files[name] = *fs.mutable_contents(std::string(kDir) + "/" + name);
+  for (const std::string& name : value_or_throw(fs.list_directory(kFaultDir))) {
+    files[name] = *fs.mutable_contents(std::string(kFaultDir) + "/" + name);
   }
   return files;
 }
@@ -56,7 +56,7 @@ int check_every_position(const SaveFn& save, Fault fault) {
       save(fs, 2);
     } catch (const Error& e) {
       threw = true;
-      EXPECT_NE(std::string(e.what()).find(kDir), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(kFaultDir), std::string::npos) << e.what();
       if (fault == Fault::kNoSpace || fault == Fault::kShortWrite) {
         EXPECT_EQ(e.code(), StatusCode::kResourceExhausted) << e.what();
       }
@@ -82,26 +82,27 @@ int check_every_position(const SaveFn& save, Fault fault) {
       EXPECT_EQ(name.find("temp"), std::string::npos) << "left behind: " << name;
       EXPECT_EQ(name.find(".tmp"), std::string::npos) << "left behind: " << name;
     }
-    std::optional<std::string> latest = latest_checkpoint(kDir, memory);
+    std::optional<std::string> latest = latest_checkpoint(kFaultDir, memory);
     EXPECT_TRUE(latest);
     if (!latest) return injected;
     EXPECT_TRUE(verify_checkpoint(*latest, memory).ok) << *latest << " fault at " << at;
-    if (*latest != std::string(kDir) + "/model.ckpt-2") {
+    if (*latest != std::string(kFaultDir) + "/model.ckpt-2") {
       EXPECT_EQ(after.at("checkpoint"), before.at("checkpoint")) << "fault at " << at;
     }
     fs.clear();
     save(fs, 3);
-    EXPECT_EQ(latest_checkpoint(kDir, memory), std::string(kDir) + "/model.ckpt-3");
+    EXPECT_EQ(latest_checkpoint(kFaultDir, memory), std::string(kFaultDir) + "/model.ckpt-3");
   }
 }
 
 void save_with_save_variables(FileSystem& fs, int step) {
-  save_variables(std::string(kDir) + "/model.ckpt-" + std::to_string(step), tensors(step), {}, fs);
+  save_variables(std::string(kFaultDir) + "/model.ckpt-" + std::to_string(step), step_tensors(step),
+                 {}, fs);
 }
 
 void save_with_manager(FileSystem& fs, int step) {
-  CheckpointManager manager({.directory = kDir, .max_to_keep = 1}, fs);
-  manager.save(step, tensors(step));
+  CheckpointManager manager({.directory = kFaultDir, .max_to_keep = 1}, fs);
+  manager.save(step, step_tensors(step));
 }
 
 class FaultInjectionTest : public ::testing::TestWithParam<Fault> {};

@@ -25,7 +25,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-NamedTensors tensors(int64_t step) {
+NamedTensors leftover_tensors(int64_t step) {
   return {{"global_step", Tensor::scalar<int64_t>(step)}, {"w", Tensor(DType::kFloat32, {8})}};
 }
 
@@ -38,8 +38,8 @@ class LeftoverTest : public ::testing::Test {
   void train_and_kill_during_retention() {
     CheckpointManager manager({.directory = dir_.path(), .max_to_keep = 2});
     for (int step = 1; step <= 2; ++step)
-      save_variables(prefix(step), tensors(step), {.update_state_file = false});
-    for (int step = 3; step <= 4; ++step) manager.save(step, tensors(step));
+      save_variables(prefix(step), leftover_tensors(step), {.update_state_file = false});
+    for (int step = 3; step <= 4; ++step) manager.save(step, leftover_tensors(step));
     std::filesystem::remove(prefix(2) + ".index");
   }
   testing::TempDir dir_;
@@ -87,8 +87,8 @@ TEST_F(LeftoverTest, PreservedAndPreviousCopiesAreNeverCollected) {
   // dropped from the list is preserved (kept on disk, unlisted).
   CheckpointManager manager(
       {.directory = dir_.path(), .max_to_keep = 1, .keep_checkpoint_every_n_hours = 1e-9});
-  for (int step = 1; step <= 4; ++step) manager.save(step, tensors(step));
-  save_variables(prefix(2) + ".previous", tensors(2), {.update_state_file = false});
+  for (int step = 1; step <= 4; ++step) manager.save(step, leftover_tensors(step));
+  save_variables(prefix(2) + ".previous", leftover_tensors(2), {.update_state_file = false});
   std::filesystem::remove(prefix(2) + ".previous.index");
   EXPECT_TRUE(find_leftover_checkpoints(dir_.path()).empty());
   for (int step = 1; step <= 3; ++step) EXPECT_TRUE(exists(prefix(step) + ".index")) << step;
@@ -96,8 +96,8 @@ TEST_F(LeftoverTest, PreservedAndPreviousCopiesAreNeverCollected) {
 
 TEST_F(LeftoverTest, IncompleteBundleNewerThanTheNewestIsLeftForItsSave) {
   CheckpointManager manager({.directory = dir_.path(), .max_to_keep = 2});
-  manager.save(1, tensors(1));
-  save_variables(prefix(2), tensors(2), {.update_state_file = false});
+  manager.save(1, leftover_tensors(1));
+  save_variables(prefix(2), leftover_tensors(2), {.update_state_file = false});
   std::filesystem::remove(prefix(2) + ".index");
   EXPECT_TRUE(find_leftover_checkpoints(dir_.path()).empty());
 }
@@ -110,9 +110,9 @@ TEST_F(LeftoverTest, BundleOfAKillBeforeItsStateFileUpdateIsCollected) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
       1;
   ASSERT_TRUE(write_checkpoint_state(default_file_system(), dir_.path(), started).ok());
-  save_variables(prefix(1), tensors(1), {.update_state_file = false});
+  save_variables(prefix(1), leftover_tensors(1), {.update_state_file = false});
   CheckpointManager next({.directory = dir_.path(), .max_to_keep = 2});
-  for (int step = 4; step <= 6; ++step) next.save(step, tensors(step));
+  for (int step = 4; step <= 6; ++step) next.save(step, leftover_tensors(step));
   std::vector<LeftoverCheckpoint> leftovers = find_leftover_checkpoints(dir_.path());
   ASSERT_EQ(leftovers.size(), 1u);
   EXPECT_EQ(leftovers[0].prefix, prefix(1));
@@ -133,7 +133,7 @@ struct RecordingFileSystem : MemoryFileSystem {
 TEST(CheckpointManagerLeftoverTest, FirstSaveInAFreshDirectoryWritesTheStateFileFirst) {
   RecordingFileSystem fs;
   CheckpointManager manager({.directory = "/m"}, fs);
-  manager.save(1, tensors(1));
+  manager.save(1, leftover_tensors(1));
   ASSERT_FALSE(fs.events.empty());
   EXPECT_EQ(fs.events.front(), "mv checkpoint");
 }

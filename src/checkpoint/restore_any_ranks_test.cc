@@ -15,10 +15,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kDir = "/m";
+constexpr const char* kRanksDir = "/m";
 
 // A model's variables and an optimizer's slots, values depending on `seed`.
-NamedTensors model(int seed) {
+NamedTensors seeded_model(int seed) {
   NamedTensors out;
   const std::vector<std::pair<std::string, int64_t>> layout = {
       {"dense/kernel", 700}, {"dense/kernel/Adam", 700}, {"dense/kernel/Adam_1", 700},
@@ -54,10 +54,10 @@ RestorePlanner plan_for(NamedTensors& into) {
 class RestoreAnyRanksTest : public ::testing::Test {
  protected:
   void save_on(int ranks, int step) {
-    const NamedTensors tensors = model(step);
+    const NamedTensors tensors = seeded_model(step);
     InProcessGroup group(ranks, {.timeout_seconds = 20});
     group.run([&](ProcessGroup& rank) {
-      CheckpointManager({.directory = kDir, .group = &rank}, disk_).save(step, tensors);
+      CheckpointManager({.directory = kRanksDir, .group = &rank}, disk_).save(step, tensors);
     });
   }
 
@@ -66,11 +66,11 @@ class RestoreAnyRanksTest : public ::testing::Test {
   void expect_restores_at(int ranks, int step) {
     InProcessGroup group(ranks, {.timeout_seconds = 20});
     group.run([&](ProcessGroup& rank) {
-      NamedTensors into = zeroed_like(model(step));
-      std::optional<Restored> r = restore_newest(kDir, plan_for(into), {}, disk_, rank);
+      NamedTensors into = zeroed_like(seeded_model(step));
+      std::optional<Restored> r = restore_newest(kRanksDir, plan_for(into), {}, disk_, rank);
       ASSERT_TRUE(r.has_value());
-      EXPECT_EQ(r->prefix, std::string(kDir) + "/model.ckpt-" + std::to_string(step));
-      const NamedTensors want = model(step);
+      EXPECT_EQ(r->prefix, std::string(kRanksDir) + "/model.ckpt-" + std::to_string(step));
+      const NamedTensors want = seeded_model(step);
       for (size_t i = 0; i < want.size(); ++i) {
         EXPECT_TRUE(into[i].second == want[i].second)
             << want[i].first << " on rank " << rank.rank() << " of " << ranks;
@@ -105,9 +105,9 @@ TEST_F(RestoreAnyRanksTest, RanksThatRestoredDifferentCheckpointsAreNamed) {
   InProcessGroup group(2, {.timeout_seconds = 20});
   std::vector<std::string> errors(2);
   group.run([&](ProcessGroup& rank) {
-    NamedTensors into = zeroed_like(model(10));
+    NamedTensors into = zeroed_like(seeded_model(10));
     try {
-      restore_newest(kDir, plan_for(into), {}, rank.rank() == 1 ? elsewhere : disk_, rank);
+      restore_newest(kRanksDir, plan_for(into), {}, rank.rank() == 1 ? elsewhere : disk_, rank);
     } catch (const FailedPreconditionError& e) {
       errors[static_cast<size_t>(rank.rank())] = e.what();
     }
@@ -123,10 +123,10 @@ TEST_F(RestoreAnyRanksTest, ARankThatCannotRestoreFailsEveryRankNamingIt) {
   InProcessGroup group(3, {.timeout_seconds = 20});
   std::vector<std::string> errors(3);
   group.run([&](ProcessGroup& rank) {
-    NamedTensors into = zeroed_like(model(10));
+    NamedTensors into = zeroed_like(seeded_model(10));
     if (rank.rank() == 2) into[0].second = Tensor(DType::kFloat32, {7});  // another model
     try {
-      restore_newest(kDir, plan_for(into), {}, disk_, rank);
+      restore_newest(kRanksDir, plan_for(into), {}, disk_, rank);
     } catch (const InvalidArgumentError& e) {
       errors[static_cast<size_t>(rank.rank())] = e.what();
     }
@@ -143,9 +143,9 @@ TEST_F(RestoreAnyRanksTest, ARankThatNeverArrivesIsNamed) {
   std::string error;
   group.run([&](ProcessGroup& rank) {
     if (rank.rank() == 1) return;
-    NamedTensors into = zeroed_like(model(10));
+    NamedTensors into = zeroed_like(seeded_model(10));
     try {
-      restore_newest(kDir, plan_for(into), {}, disk_, rank);
+      restore_newest(kRanksDir, plan_for(into), {}, disk_, rank);
     } catch (const DeadlineExceededError& e) {
       error = e.what();
     }

@@ -16,7 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Tensor filled(TensorShape shape, float value) {
+Tensor filled_shape(TensorShape shape, float value) {
   Tensor t(DType::kFloat32, std::move(shape));
   for (float& x : t.flat<float>()) x = value;
   return t;
@@ -25,23 +25,23 @@ Tensor filled(TensorShape shape, float value) {
 // A canned estimator's checkpoint as TensorFlow 1.x writes it, with TF 1.0's
 // weights/biases spelling for the hidden layer, `value` in every weight.
 NamedTensors estimator_checkpoint(float value, int64_t step) {
-  return {{"dnn/hiddenlayer_0/weights", filled({4, 8}, value)},
-          {"dnn/hiddenlayer_0/weights/t_0/Adagrad", filled({4, 8}, value + 0.5f)},
-          {"dnn/hiddenlayer_0/biases", filled({8}, value)},
-          {"dnn/logits/kernel", filled({8, 3}, value)},
-          {"training/Adagrad/dnn/logits/kernel/accumulator", filled({8, 3}, value + 0.5f)},
-          {"dnn/logits/bias", filled({3}, value)},
+  return {{"dnn/hiddenlayer_0/weights", filled_shape({4, 8}, value)},
+          {"dnn/hiddenlayer_0/weights/t_0/Adagrad", filled_shape({4, 8}, value + 0.5f)},
+          {"dnn/hiddenlayer_0/biases", filled_shape({8}, value)},
+          {"dnn/logits/kernel", filled_shape({8, 3}, value)},
+          {"training/Adagrad/dnn/logits/kernel/accumulator", filled_shape({8, 3}, value + 0.5f)},
+          {"dnn/logits/bias", filled_shape({3}, value)},
           {"global_step", Tensor::scalar<int64_t>(step)}};
 }
 
 // The model's side: its variables, as cairn names them, zero.
 struct Model {
-  NamedTensors variables = {{"dnn/hiddenlayer_0/kernel", filled({4, 8}, 0)},
-                            {"dnn/hiddenlayer_0/kernel/t_0/Adagrad", filled({4, 8}, 0)},
-                            {"dnn/hiddenlayer_0/bias", filled({8}, 0)},
-                            {"dnn/logits/kernel", filled({8, 3}, 0)},
-                            {"dnn/logits/kernel/t_0/Adagrad", filled({8, 3}, 0)},
-                            {"dnn/logits/bias", filled({3}, 0)},
+  NamedTensors variables = {{"dnn/hiddenlayer_0/kernel", filled_shape({4, 8}, 0)},
+                            {"dnn/hiddenlayer_0/kernel/t_0/Adagrad", filled_shape({4, 8}, 0)},
+                            {"dnn/hiddenlayer_0/bias", filled_shape({8}, 0)},
+                            {"dnn/logits/kernel", filled_shape({8, 3}, 0)},
+                            {"dnn/logits/kernel/t_0/Adagrad", filled_shape({8, 3}, 0)},
+                            {"dnn/logits/bias", filled_shape({3}, 0)},
                             {"global_step", Tensor::scalar<int64_t>(0)}};
 
   RestorePlanner planner(bool keep_on_failure = false) {
@@ -116,7 +116,7 @@ TEST(RestoreTest, AMismatchIsReportedWholeWithoutFallbackAndChangesNothing) {
   MemoryFileSystem memory;
   save_variables("/m/model.ckpt-1", estimator_checkpoint(1, 1), {}, memory);
   NamedTensors wider = estimator_checkpoint(2, 2);
-  wider[0].second = filled({4, 9}, 2);
+  wider[0].second = filled_shape({4, 9}, 2);
   wider.pop_back();  // no global_step
   save_variables("/m/model.ckpt-2", wider, {}, memory);
   Model model;
@@ -141,7 +141,7 @@ TEST(RestoreTest, KeepOnFailurePutsALiveModelBack) {
   corrupt_last_tensor(memory, "/m/model.ckpt-1");  // read after the others
   Model model;
   for (auto& [name, value] : model.variables) {
-    if (value.dtype() == DType::kFloat32) value = filled(value.shape(), 9);
+    if (value.dtype() == DType::kFloat32) value = filled_shape(value.shape(), 9);
   }
   EXPECT_THROW(restore_checkpoint("/m/model.ckpt-1", model.planner(true), memory), DataLossError);
   for (size_t i = 0; i + 1 < model.variables.size(); ++i) {

@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kSaves = 100;
 
-NamedTensors tensors(int64_t step) {
+NamedTensors race_tensors(int64_t step) {
   Tensor w(DType::kFloat32, {64 * 1024});  // 256 KiB: reading takes a while
   for (int64_t i = 0; i < w.num_elements(); ++i) {
     w.flat<float>()[static_cast<size_t>(i)] = static_cast<float>(step);
@@ -47,12 +47,12 @@ std::string read_once(const std::string& dir) {
 TEST(RotationRaceTest, ReadersRacingARotatingTrainerNeverReportDamage) {
   testing::TempDir dir;
   CheckpointManager manager({.directory = dir.path(), .max_to_keep = 3});
-  manager.save(0, tensors(0));
+  manager.save(0, race_tensors(0));
   std::atomic<bool> done{false};
   std::string writer_error;
   std::thread writer([&] {
     try {
-      for (int step = 1; step <= kSaves; ++step) manager.save(step, tensors(step));
+      for (int step = 1; step <= kSaves; ++step) manager.save(step, race_tensors(step));
     } catch (const std::exception& e) {
       writer_error = e.what();
     }

@@ -23,27 +23,27 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kDir = "/m";
+constexpr const char* kShardedDir = "/m";
 
-Tensor filled(int64_t n, float value) {
+Tensor filled_vector(int64_t n, float value) {
   Tensor t(DType::kFloat32, {n});
   for (float& x : t.flat<float>()) x = value;
   return t;
 }
 
 // Tensors of different sizes, with an optimizer's slots beside the kernel.
-NamedTensors model(int step) {
+NamedTensors step_model(int step) {
   const auto v = static_cast<float>(step);
-  return {{"dense/kernel", filled(1000, v)},
-          {"dense/kernel/Adam", filled(1000, v + 0.5f)},
-          {"dense/kernel/Adam_1", filled(1000, v + 0.25f)},
-          {"dense/bias", filled(10, v)},
+  return {{"dense/kernel", filled_vector(1000, v)},
+          {"dense/kernel/Adam", filled_vector(1000, v + 0.5f)},
+          {"dense/kernel/Adam_1", filled_vector(1000, v + 0.25f)},
+          {"dense/bias", filled_vector(10, v)},
           {"beta1_power", Tensor::scalar<float>(0.9f)},
           {"global_step", Tensor::scalar<int64_t>(step)}};
 }
 
 std::string newest(FileSystem& fs) {
-  return read_checkpoint_state(fs, kDir)->model_checkpoint_path;
+  return read_checkpoint_state(fs, kShardedDir)->model_checkpoint_path;
 }
 
 void expect_holds(FileSystem& fs, const std::string& prefix, const NamedTensors& tensors) {
@@ -79,11 +79,11 @@ class ShardedSaveTest : public ::testing::Test {
   std::vector<Thrown> save_on_ranks(int n, int step,
                                     const std::function<FileSystem&(int rank)>& fs_of,
                                     double timeout = 20) {
-    const NamedTensors tensors = model(step);
+    const NamedTensors tensors = step_model(step);
     return on_ranks(
         n,
         [&](ProcessGroup& rank) {
-          CheckpointManager manager({.directory = kDir, .group = &rank}, fs_of(rank.rank()));
+          CheckpointManager manager({.directory = kShardedDir, .group = &rank}, fs_of(rank.rank()));
           manager.save(step, tensors);
         },
         timeout);
@@ -94,10 +94,10 @@ class ShardedSaveTest : public ::testing::Test {
 
 TEST_F(ShardedSaveTest, EveryRankWritesItsShardAndRankZeroTheIndexMetaAndState) {
   std::atomic<int> metas = 0;
-  const NamedTensors tensors = model(200);
+  const NamedTensors tensors = step_model(200);
   std::vector<std::string> kept(2);
   on_ranks(2, [&](ProcessGroup& rank) {
-    CheckpointManager manager({.directory = kDir, .group = &rank}, disk_);
+    CheckpointManager manager({.directory = kShardedDir, .group = &rank}, disk_);
     manager.save(200, tensors, [&](const std::string& prefix) {
       ++metas;
       throw_if_error(disk_.write_file_atomically(checkpoint_meta_path(prefix), "meta"));
@@ -106,34 +106,34 @@ TEST_F(ShardedSaveTest, EveryRankWritesItsShardAndRankZeroTheIndexMetaAndState) 
   });
   EXPECT_EQ(metas, 1) << "before_commit runs on rank 0 only";
   EXPECT_EQ(newest(disk_), "model.ckpt-200");
-  EXPECT_THAT(kept, ::testing::Each(std::string(kDir) + "/model.ckpt-200"));
-  CheckpointReader reader(std::string(kDir) + "/model.ckpt-200", disk_);
+  EXPECT_THAT(kept, ::testing::Each(std::string(kShardedDir) + "/model.ckpt-200"));
+  CheckpointReader reader(std::string(kShardedDir) + "/model.ckpt-200", disk_);
   EXPECT_EQ(reader.bundle().num_shards(), 2);
   for (int shard : {0, 1}) {
-    EXPECT_GT(*disk_.file_size(std::string(kDir) + "/model.ckpt-200.data-0000" +
+    EXPECT_GT(*disk_.file_size(std::string(kShardedDir) + "/model.ckpt-200.data-0000" +
                                std::to_string(shard) + "-of-00002"),
               4000u)
         << "balanced by bytes: each shard holds about one and a half of the three kernels";
   }
-  expect_holds(disk_, std::string(kDir) + "/model.ckpt-200", tensors);
-  EXPECT_EQ(disk_.list_directory(kDir)->size(), 5u) << "index, 2 shards, meta, state file";
+  expect_holds(disk_, std::string(kShardedDir) + "/model.ckpt-200", tensors);
+  EXPECT_EQ(disk_.list_directory(kShardedDir)->size(), 5u) << "index, 2 shards, meta, state file";
 }
 
 TEST_F(ShardedSaveTest, ARankWithoutVariablesWritesAnEmptyShard) {
-  const NamedTensors tensors = {{"w", filled(4, 1)}, {"b", filled(2, 2)}};
+  const NamedTensors tensors = {{"w", filled_vector(4, 1)}, {"b", filled_vector(2, 2)}};
   on_ranks(3, [&](ProcessGroup& rank) {
-    CheckpointManager({.directory = kDir, .group = &rank}, disk_).save(1, tensors);
+    CheckpointManager({.directory = kShardedDir, .group = &rank}, disk_).save(1, tensors);
   });
-  EXPECT_EQ(*disk_.file_size(std::string(kDir) + "/model.ckpt-1.data-00002-of-00003"), 0u);
-  expect_holds(disk_, std::string(kDir) + "/model.ckpt-1", tensors);
+  EXPECT_EQ(*disk_.file_size(std::string(kShardedDir) + "/model.ckpt-1.data-00002-of-00003"), 0u);
+  expect_holds(disk_, std::string(kShardedDir) + "/model.ckpt-1", tensors);
 }
 
 TEST_F(ShardedSaveTest, OneRankWritesTheSameBytesAsSaveVariables) {
-  const NamedTensors tensors = model(7);
-  CheckpointManager({.directory = kDir}, disk_).save(7, tensors);
+  const NamedTensors tensors = step_model(7);
+  CheckpointManager({.directory = kShardedDir}, disk_).save(7, tensors);
   save_variables("/other/model.ckpt-7", tensors, {}, disk_);
   for (const std::string suffix : {".index", ".data-00000-of-00001"}) {
-    EXPECT_EQ(*disk_.read_file(std::string(kDir) + "/model.ckpt-7" + suffix),
+    EXPECT_EQ(*disk_.read_file(std::string(kShardedDir) + "/model.ckpt-7" + suffix),
               *disk_.read_file("/other/model.ckpt-7" + suffix));
   }
 }
@@ -144,17 +144,18 @@ TEST_F(ShardedSaveTest, RetentionAndTheStateFileAreRankZerosAlone) {
   std::vector<std::unique_ptr<CheckpointManager>> managers;  // made before any state file exists
   for (int r : {0, 1}) {
     managers.push_back(std::make_unique<CheckpointManager>(
-        CheckpointManagerOptions{.directory = kDir, .max_to_keep = 2, .group = &group.rank(r)},
+        CheckpointManagerOptions{
+            .directory = kShardedDir, .max_to_keep = 2, .group = &group.rank(r)},
         r == 1 ? static_cast<FileSystem&>(watched) : disk_));
   }
   for (int step : {1, 2, 3}) {
     group.run([&](ProcessGroup& rank) {
-      managers[static_cast<size_t>(rank.rank())]->save(step, model(step));
+      managers[static_cast<size_t>(rank.rank())]->save(step, step_model(step));
     });
   }
-  EXPECT_EQ(read_checkpoint_state(disk_, kDir)->all_model_checkpoint_paths,
+  EXPECT_EQ(read_checkpoint_state(disk_, kShardedDir)->all_model_checkpoint_paths,
             (std::vector<std::string>{"model.ckpt-2", "model.ckpt-3"}));
-  EXPECT_FALSE(disk_.file_exists(std::string(kDir) + "/model.ckpt-1.data-00001-of-00002"));
+  EXPECT_FALSE(disk_.file_exists(std::string(kShardedDir) + "/model.ckpt-1.data-00001-of-00002"));
   EXPECT_EQ(watched.count(Fault::kRenameError), 0)
       << "rank 1 renamed nothing: no state file, no commit of its shard";
 }
@@ -173,8 +174,8 @@ TEST_F(ShardedSaveTest, ARankOutOfDiskSpaceFailsEveryRankAndKeepsThePreviousChec
     EXPECT_THAT(t.what, HasSubstr("model.ckpt-200.data-00001-of-00002"));
   }
   EXPECT_EQ(newest(disk_), "model.ckpt-100");
-  expect_holds(disk_, std::string(kDir) + "/model.ckpt-100", model(100));
-  const std::vector<std::string> names = *disk_.list_directory(kDir);
+  expect_holds(disk_, std::string(kShardedDir) + "/model.ckpt-100", step_model(100));
+  const std::vector<std::string> names = *disk_.list_directory(kShardedDir);
   for (const std::string& name : names) {
     EXPECT_THAT(name, ::testing::Not(HasSubstr("ckpt-200"))) << "nothing of step 200 is left";
   }
@@ -190,16 +191,16 @@ TEST_F(ShardedSaveTest, AFailedSyncOnOneRankIsDataLossOnEveryRank) {
     EXPECT_EQ(t.code, StatusCode::kDataLoss) << t.what;
     EXPECT_THAT(t.what, HasSubstr("rank 2: "));
   }
-  EXPECT_FALSE(disk_.file_exists(std::string(kDir) + "/model.ckpt-200.index"));
+  EXPECT_FALSE(disk_.file_exists(std::string(kShardedDir) + "/model.ckpt-200.index"));
 }
 
 TEST_F(ShardedSaveTest, ARankThatNeverArrivesIsNamedWithTheStep) {
-  const NamedTensors tensors = model(200);
+  const NamedTensors tensors = step_model(200);
   const std::vector<Thrown> thrown = on_ranks(
       3,
       [&](ProcessGroup& rank) {
         if (rank.rank() == 2) return;  // a rank that died before the save
-        CheckpointManager({.directory = kDir, .group = &rank}, disk_).save(200, tensors);
+        CheckpointManager({.directory = kShardedDir, .group = &rank}, disk_).save(200, tensors);
       },
       /*timeout=*/0.5);
   for (int r : {0, 1}) {
@@ -207,13 +208,13 @@ TEST_F(ShardedSaveTest, ARankThatNeverArrivesIsNamedWithTheStep) {
     EXPECT_THAT(thrown[static_cast<size_t>(r)].what, HasSubstr("checkpoint save at step 200"));
     EXPECT_THAT(thrown[static_cast<size_t>(r)].what, HasSubstr("rank 2 did not arrive"));
   }
-  EXPECT_FALSE(disk_.file_exists(std::string(kDir) + "/model.ckpt-200.index"));
+  EXPECT_FALSE(disk_.file_exists(std::string(kShardedDir) + "/model.ckpt-200.index"));
 }
 
 TEST_F(ShardedSaveTest, AsynchronousSavesInAGroupAreRefused) {
-  const NamedTensors tensors = model(5);
+  const NamedTensors tensors = step_model(5);
   const std::vector<Thrown> thrown = on_ranks(2, [&](ProcessGroup& rank) {
-    CheckpointManager manager({.directory = kDir, .group = &rank}, disk_);
+    CheckpointManager manager({.directory = kShardedDir, .group = &rank}, disk_);
     AsyncSaver saver;
     saver.save(refs_to(tensors), [&](const NamedTensors& copy) { manager.save(5, copy); });
     saver.wait();

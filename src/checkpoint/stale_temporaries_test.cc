@@ -35,7 +35,7 @@ class CrashingFileSystem : public MemoryFileSystem {
   }
 };
 
-NamedTensors tensors(float v) { return {{"w", Tensor::scalar<float>(v)}}; }
+NamedTensors scalar_tensors(float v) { return {{"w", Tensor::scalar<float>(v)}}; }
 
 TEST(StaleTemporariesTest, RecognisesOnlyOurPatterns) {
   EXPECT_TRUE(is_stale_temporary_name("model.ckpt-5.index.tempstate0123456789abcdef"));
@@ -55,10 +55,10 @@ TEST(StaleTemporariesTest, RecognisesOnlyOurPatterns) {
 TEST(StaleTemporariesTest, LeftoversOfKilledSavesAreNeverCheckpointsAndAreRemoved) {
   CrashingFileSystem fs;
   CheckpointManager manager({.directory = "/m", .max_to_keep = 2}, fs);
-  manager.save(1, tensors(1));
+  manager.save(1, scalar_tensors(1));
   ASSERT_TRUE(fs.write_file_atomically("/m/notes.tmp", "a user's file").ok());
   fs.crash = true;
-  EXPECT_THROW(manager.save(2, tensors(2)), Error);
+  EXPECT_THROW(manager.save(2, scalar_tensors(2)), Error);
   EXPECT_FALSE(fs.write_file_atomically("/m/model.h5", "h5 bytes").ok());
   fs.crash = false;
 
@@ -88,7 +88,7 @@ TEST(StaleTemporariesTest, MissingDirectoryHasNothingToRemove) {
 TEST(StaleTemporariesTest, WorksOnARealDirectory) {
   testing::TempDir tmp;
   FileSystem& fs = default_file_system();
-  save_variables(tmp.path() + "/model.ckpt-3", tensors(3), {}, fs);
+  save_variables(tmp.path() + "/model.ckpt-3", scalar_tensors(3), {}, fs);
   for (const char* name :
        {"model.ckpt-4.index.tempstate0123456789abcdef", "checkpoint.tmp0123456789abcdef"}) {
     ASSERT_TRUE(fs.write_file_atomically(join_path(tmp.path(), name), "partial").ok());

@@ -13,7 +13,7 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // Exit statuses, as diff(1)'s.
 constexpr int kSame = 0;
@@ -80,7 +80,7 @@ size_t print_changed(const CheckpointDiff& d, double tolerance, std::ostream& ou
   return identical;
 }
 
-void print_text(const CheckpointDiff& d, double tolerance, std::ostream& out) {
+void print_diff_text(const CheckpointDiff& d, double tolerance, std::ostream& out) {
   out << "A: " << d.prefix_a << "\nB: " << d.prefix_b << "\n";
   print_infos("only in A", d.only_in_a, out);
   print_infos("only in B", d.only_in_b, out);
@@ -90,17 +90,17 @@ void print_text(const CheckpointDiff& d, double tolerance, std::ostream& out) {
   out << (d.differs(tolerance) ? "the checkpoints differ" : "no difference") << "\n";
 }
 
-json info_json(const VariableInfo& v) {
+OrderedJson info_json(const VariableInfo& v) {
   return {{"name", v.name}, {"dtype", dtype_name(v.dtype)}, {"shape", v.shape.dims()}};
 }
 
-json infos_json(const std::vector<VariableInfo>& infos) {
-  json out = json::array();
+OrderedJson infos_json(const std::vector<VariableInfo>& infos) {
+  OrderedJson out = OrderedJson::array();
   for (const VariableInfo& v : infos) out.push_back(info_json(v));
   return out;
 }
 
-json comparison_json(const TensorComparison& c) {
+OrderedJson comparison_json(const TensorComparison& c) {
   return {{"name", c.name},
           {"dtype", dtype_name(c.dtype)},
           {"shape", c.shape.dims()},
@@ -112,22 +112,22 @@ json comparison_json(const TensorComparison& c) {
           {"elements_changed", c.elements_changed}};
 }
 
-void print_json(const CheckpointDiff& d, double tolerance, std::ostream& out) {
-  json changes = json::array();
+void print_diff_json(const CheckpointDiff& d, double tolerance, std::ostream& out) {
+  OrderedJson changes = OrderedJson::array();
   for (const TensorTypeChange& c : d.type_changes) {
     changes.push_back({{"name", c.name}, {"a", info_json(c.a)}, {"b", info_json(c.b)}});
   }
-  json tensors = json::array();
+  OrderedJson tensors = OrderedJson::array();
   for (const TensorComparison& c : d.compared) tensors.push_back(comparison_json(c));
-  json doc = {{"a", d.prefix_a},
-              {"b", d.prefix_b},
-              {"tolerance", tolerance},
-              {"differ", d.differs(tolerance)},
-              {"only_in_a", infos_json(d.only_in_a)},
-              {"only_in_b", infos_json(d.only_in_b)},
-              {"type_changes", changes},
-              {"tensors", tensors}};
-  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  OrderedJson doc = {{"a", d.prefix_a},
+                     {"b", d.prefix_b},
+                     {"tolerance", tolerance},
+                     {"differ", d.differs(tolerance)},
+                     {"only_in_a", infos_json(d.only_in_a)},
+                     {"only_in_b", infos_json(d.only_in_b)},
+                     {"type_changes", changes},
+                     {"tensors", tensors}};
+  out << doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
 }
 
 }  // namespace
@@ -136,9 +136,9 @@ int run_diff(const DiffCommand& cmd, std::ostream& out, std::ostream& err) {
   std::optional<CheckpointDiff> diff;
   if (guarded("diff", err, [&] { diff = diff_checkpoints(cmd.a, cmd.b); }) != 0) return kTrouble;
   if (cmd.json) {
-    print_json(*diff, cmd.tolerance, out);
+    print_diff_json(*diff, cmd.tolerance, out);
   } else {
-    print_text(*diff, cmd.tolerance, out);
+    print_diff_text(*diff, cmd.tolerance, out);
   }
   return diff->differs(cmd.tolerance) ? kDifferent : kSame;
 }

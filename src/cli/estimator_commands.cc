@@ -20,7 +20,7 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 using estimator::EstimatorType;
 using estimator::ModelSpec;
 
@@ -161,7 +161,7 @@ int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
     }
     auto result = model->evaluate(
         [&] { return estimator::make_dataset(input, model->spec()).batch(cmd.batch_size); });
-    json doc;
+    OrderedJson doc;
     for (const auto& [name, value] : result.metrics) doc[name] = value;
     doc["global_step"] = result.global_step;
     if (cmd.json) {
@@ -180,7 +180,7 @@ int run_predict(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
     auto predictions = model->predict(
         [&] { return estimator::make_dataset(input, model->spec()).batch(cmd.batch_size); });
     bool regressor = model->spec().type == EstimatorType::kDNNRegressor;
-    json rows = json::array();
+    OrderedJson rows = OrderedJson::array();
     for (const auto& p : predictions) {
       if (regressor) {
         rows.push_back({{"predictions", p.predictions}});

@@ -24,8 +24,8 @@ InferenceModel load_inference_model(const std::string& path) {
   return keras::load_model(path).inference_model();
 }
 
-void print_summary(const InferenceModel& m, ExportFormat format, const std::string& path,
-                   std::ostream& out) {
+void print_export_summary(const InferenceModel& m, ExportFormat format, const std::string& path,
+                          std::ostream& out) {
   out << "Exported " << m.name << " as " << export_format_name(format) << " to " << path << "\n";
   out << "  input: " << m.input_name << " [batch";
   for (int64_t d : m.input_shape) out << ", " << d;
@@ -60,7 +60,7 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
         default_file_system(), model, cmd.out, *format,
         {.force = cmd.force, .source = cmd.model_path, .progress = bar.get()}));
     if (bar) bar->finish();
-    print_summary(model, *format, cmd.out, out);
+    print_export_summary(model, *format, cmd.out, out);
   });
 }
 

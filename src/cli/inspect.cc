@@ -16,7 +16,7 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 std::string format_element(const Tensor& t, int64_t i) {
   const auto at = static_cast<size_t>(i);
@@ -36,7 +36,8 @@ std::string format_element(const Tensor& t, int64_t i) {
     case DType::kUint64:
       return std::to_string(t.flat<uint64_t>()[at]);
     case DType::kString:
-      return json(t.strings()[at]).dump(-1, ' ', false, json::error_handler_t::replace);
+      return OrderedJson(t.strings()[at])
+          .dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
     default:
       return std::to_string(static_cast<int64_t>(t.element_as_double(i)));
   }
@@ -53,7 +54,7 @@ struct ValuesText {
 };
 
 // A JSON number that prints as the shortest float32/float64 text.
-json json_number(const Tensor& t, int64_t i) {
+OrderedJson json_number(const Tensor& t, int64_t i) {
   const auto at = static_cast<size_t>(i);
   double v = 0;
   switch (t.dtype()) {
@@ -70,19 +71,19 @@ json json_number(const Tensor& t, int64_t i) {
       v = t.flat<double>()[at];
       break;
     case DType::kBool:
-      return json(t.flat<bool>()[at]);
+      return OrderedJson(t.flat<bool>()[at]);
     case DType::kInt64:
-      return json(t.flat<int64_t>()[at]);
+      return OrderedJson(t.flat<int64_t>()[at]);
     case DType::kUint64:
-      return json(t.flat<uint64_t>()[at]);
+      return OrderedJson(t.flat<uint64_t>()[at]);
     default:
-      return json(static_cast<int64_t>(t.element_as_double(i)));
+      return OrderedJson(static_cast<int64_t>(t.element_as_double(i)));
   }
-  return std::isfinite(v) ? json(v) : json(nullptr);  // JSON has no NaN/Inf
+  return std::isfinite(v) ? OrderedJson(v) : OrderedJson(nullptr);  // JSON has no NaN/Inf
 }
 
-json json_values(const Tensor& t) {
-  json values = json::array();
+OrderedJson json_values(const Tensor& t) {
+  OrderedJson values = OrderedJson::array();
   for (int64_t i = 0; i < t.num_elements(); ++i) values.push_back(json_number(t, i));
   return values;
 }
@@ -128,23 +129,23 @@ InspectSource open_source(const std::string& path) {
   return weights_file_source(path);
 }
 
-json tensor_json(const InspectSource& source, const VariableInfo& v, bool want_values) {
-  json entry = {{"name", v.name}, {"dtype", dtype_name(v.dtype)}, {"shape", v.shape.dims()}};
+OrderedJson tensor_json(const InspectSource& source, const VariableInfo& v, bool want_values) {
+  OrderedJson entry = {{"name", v.name}, {"dtype", dtype_name(v.dtype)}, {"shape", v.shape.dims()}};
   if (want_values && has_numeric_values(v.dtype)) {
     entry["values"] = json_values(source.get_tensor(v.name));
   }
   return entry;
 }
 
-void print_json(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
-  json tensors = json::array();
+void print_inspect_json(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
+  OrderedJson tensors = OrderedJson::array();
   for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
     bool small = v.shape.num_elements() <= kJsonValuesLimit;
     tensors.push_back(tensor_json(source, v, o.all || o.tensor || small));
   }
-  json doc = {{"prefix", source.path}, {"tensors", tensors}};
-  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  OrderedJson doc = {{"prefix", source.path}, {"tensors", tensors}};
+  out << doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
 }
 
 void print_line(const VariableInfo& v, std::ostream& out) {
@@ -160,7 +161,7 @@ void print_values(const InspectSource& source, const VariableInfo& v, std::ostre
   out << "  " << format_values(source.get_tensor(v.name)) << "\n";
 }
 
-void print_text(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
+void print_inspect_text(const InspectSource& source, const InspectOptions& o, std::ostream& out) {
   for (const VariableInfo& v : source.variables) {
     if (o.tensor && v.name != *o.tensor) continue;
     if (o.tensor || o.all) {
@@ -186,9 +187,9 @@ int run_inspect(const InspectOptions& options, std::ostream& out, std::ostream& 
       throw NotFoundError("tensor '" + *options.tensor + "' is not in " + source.path);
     }
     if (options.json) {
-      print_json(source, options, out);
+      print_inspect_json(source, options, out);
     } else {
-      print_text(source, options, out);
+      print_inspect_text(source, options, out);
     }
     return 0;
   } catch (const Error& e) {

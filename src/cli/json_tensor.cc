@@ -10,13 +10,13 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::json;
+using Json = nlohmann::json;
 
 // The shape the first element at each depth suggests; INVALID_ARGUMENT past
 // kMaxRank levels, which also bounds collect()'s recursion.
-std::vector<int64_t> infer_shape(const json& value, const std::string& what) {
+std::vector<int64_t> infer_shape(const Json& value, const std::string& what) {
   std::vector<int64_t> dims;
-  for (const json* p = &value; p->is_array(); p = &(*p)[0]) {
+  for (const Json* p = &value; p->is_array(); p = &(*p)[0]) {
     if (dims.size() == static_cast<size_t>(kMaxRank)) {
       throw InvalidArgumentError(what + ": arrays nested more than " + std::to_string(kMaxRank) +
                                  " deep (a tensor has at most " + std::to_string(kMaxRank) +
@@ -30,15 +30,15 @@ std::vector<int64_t> infer_shape(const json& value, const std::string& what) {
 
 // `v` for an error message: a number, bool or string as JSON, and only the
 // kind of an array or object, whose text could be nested too deep to print.
-std::string describe(const json& v) {
+std::string describe(const Json& v) {
   if (v.is_array()) return "an array";
   if (v.is_object()) return "an object";
-  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // Every leaf of `value` in row-major order, checking the nesting is `dims`.
-void collect(const json& value, const std::vector<int64_t>& dims, size_t depth,
-             std::vector<const json*>& leaves, const std::string& what) {
+void collect(const Json& value, const std::vector<int64_t>& dims, size_t depth,
+             std::vector<const Json*>& leaves, const std::string& what) {
   if (depth == dims.size()) {
     if (value.is_array()) throw InvalidArgumentError(what + ": ragged nested arrays");
     leaves.push_back(&value);
@@ -48,11 +48,11 @@ void collect(const json& value, const std::vector<int64_t>& dims, size_t depth,
     throw InvalidArgumentError(what + ": ragged nested arrays (expected shape " +
                                TensorShape(dims).to_string() + ")");
   }
-  for (const json& item : value) collect(item, dims, depth + 1, leaves, what);
+  for (const Json& item : value) collect(item, dims, depth + 1, leaves, what);
 }
 
 template <typename T>
-T leaf_value(const json& v, const std::string& what) {
+T leaf_value(const Json& v, const std::string& what) {
   const std::string want(dtype_name(dtype_of<T>()));
   if constexpr (std::is_same_v<T, bool>) {
     if (v.is_boolean()) return v.get<bool>();
@@ -72,7 +72,7 @@ T leaf_value(const json& v, const std::string& what) {
 }
 
 template <typename T>
-Tensor fill(const std::vector<const json*>& leaves, TensorShape shape, const std::string& what) {
+Tensor fill(const std::vector<const Json*>& leaves, TensorShape shape, const std::string& what) {
   Tensor t(dtype_of<T>(), std::move(shape));
   auto out = t.flat<T>();
   for (size_t i = 0; i < leaves.size(); ++i) out[i] = leaf_value<T>(*leaves[i], what);
@@ -143,9 +143,9 @@ ordered_json nested(const Tensor& t, int first_axis, int64_t first_element) {
 
 }  // namespace
 
-Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
+Tensor json_to_tensor(const Json& value, DType dtype, const std::string& what) {
   const std::vector<int64_t> dims = infer_shape(value, what);
-  std::vector<const json*> leaves;
+  std::vector<const Json*> leaves;
   collect(value, dims, 0, leaves, what);
   TensorShape shape(dims);
   switch (dtype) {
@@ -169,7 +169,7 @@ Tensor json_to_tensor(const json& value, DType dtype, const std::string& what) {
       return fill<bool>(leaves, shape, what);
     case DType::kString: {
       std::vector<std::string> strings;
-      for (const json* leaf : leaves) {
+      for (const Json* leaf : leaves) {
         if (!leaf->is_string())
           throw InvalidArgumentError(what + ": " + describe(*leaf) + " is not a string");
         strings.push_back(leaf->get<std::string>());

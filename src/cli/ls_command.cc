@@ -20,7 +20,7 @@
 namespace cairn::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // "2026-12-06 02:35:10" in local time; "-" when unknown.
 std::string local_time(std::optional<double> seconds) {
@@ -55,11 +55,11 @@ std::vector<std::string> row_of(const CheckpointListing& c) {
           std::move(name)};
 }
 
-json listing_json(const CheckpointListing& c) {
+OrderedJson listing_json(const CheckpointListing& c) {
   return {{"prefix", c.prefix},
-          {"step", c.step ? json(*c.step) : json(nullptr)},
-          {"written", c.written ? json(local_time(c.written)) : json(nullptr)},
-          {"written_epoch", c.written ? json(*c.written) : json(nullptr)},
+          {"step", c.step ? OrderedJson(*c.step) : OrderedJson(nullptr)},
+          {"written", c.written ? OrderedJson(local_time(c.written)) : OrderedJson(nullptr)},
+          {"written_epoch", c.written ? OrderedJson(*c.written) : OrderedJson(nullptr)},
           {"bytes", c.bytes},
           {"shards", c.shards},
           {"status", checkpoint_status_name(c.status)},
@@ -67,16 +67,16 @@ json listing_json(const CheckpointListing& c) {
           {"newest", c.newest}};
 }
 
-void print_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
-                std::ostream& out) {
-  json checkpoints = json::array();
+void print_listing_json(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
+                        std::ostream& out) {
+  OrderedJson checkpoints = OrderedJson::array();
   for (const CheckpointListing& c : all) checkpoints.push_back(listing_json(c));
-  json doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
-  out << doc.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  OrderedJson doc = {{"dir", cmd.dir}, {"checkpoints", checkpoints}};
+  out << doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
 }
 
-void print_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
-                std::ostream& out) {
+void print_listing_text(const LsCommand& cmd, const std::vector<CheckpointListing>& all,
+                        std::ostream& out) {
   TextTable table({.right_aligned = {false, true, false, true, true}});
   table.add({"", "step", "written", "size", "shards", "status", "checkpoint"});
   for (const CheckpointListing& c : all) table.add(row_of(c));
@@ -115,9 +115,9 @@ int run_ls(const LsCommand& cmd, std::ostream& out, std::ostream& err) {
     if (bar) bar->finish();
     if (all.empty()) throw NotFoundError(no_checkpoint_message(cmd.dir));
     if (cmd.json) {
-      print_json(cmd, all, out);
+      print_listing_json(cmd, all, out);
     } else {
-      print_text(cmd, all, out);
+      print_listing_text(cmd, all, out);
     }
   });
 }

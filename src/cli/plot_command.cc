@@ -58,7 +58,7 @@ std::vector<PlotRun> read_plot_runs(FileSystem& fs, const std::vector<std::strin
   return runs;
 }
 
-void print_summary(const PlotCommand& cmd, const Chart& chart, std::ostream& out) {
+void print_chart_summary(const PlotCommand& cmd, const Chart& chart, std::ostream& out) {
   std::vector<std::string> titles;
   for (const PlotPanel& panel : chart.panels) titles.push_back(panel.title);
   out << "Wrote " << cmd.out << ": " << titles.size() << " panel(s) (" << join(titles, ", ")
@@ -76,7 +76,7 @@ int run_plot(const PlotCommand& cmd, std::ostream& out, std::ostream& err) {
     const Chart chart = value_or_throw(build_chart(read_plot_runs(fs, cmd.logdirs, err), cmd.tags));
     const std::string bytes = value_or_throw(render_chart(chart, format, options));
     throw_if_error(fs.write_file_atomically(cmd.out, bytes));
-    print_summary(cmd, chart, out);
+    print_chart_summary(cmd, chart, out);
   });
 }
 

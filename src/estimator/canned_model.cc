@@ -8,8 +8,6 @@
 namespace cairn::estimator::internal {
 namespace {
 
-bool is_dnn(const ModelSpec& spec) { return spec.type != EstimatorType::kLinearClassifier; }
-
 std::vector<int64_t> class_ids(const ModelSpec& spec, const nn::Matrix& labels) {
   std::vector<int64_t> ids(static_cast<size_t>(labels.rows()));
   for (Eigen::Index r = 0; r < labels.rows(); ++r) {
@@ -29,7 +27,7 @@ std::vector<int64_t> class_ids(const ModelSpec& spec, const nn::Matrix& labels) 
 
 CannedModel::CannedModel(const ModelSpec& spec, uint64_t seed)
     : spec_(spec), rng_(seed), columns_(data::sorted_columns(spec.feature_columns)) {
-  if (is_dnn(spec_)) {
+  if (is_dnn(spec_.type)) {
     int64_t width = spec_.input_width();
     for (size_t k = 0; k < spec_.hidden_units.size(); ++k) {
       hidden_.emplace_back(nn::DenseOptions{.name = "dnn/hiddenlayer_" + std::to_string(k),
@@ -59,7 +57,7 @@ CannedModel::CannedModel(const ModelSpec& spec, uint64_t seed)
   }
   for (auto& layer : hidden_) layer.initialize(rng_);
   for (auto& layer : outputs_) layer.initialize(rng_);
-  if (!is_dnn(spec_)) {  // TensorFlow's linear models start from zeros
+  if (!is_dnn(spec_.type)) {  // TensorFlow's linear models start from zeros
     for (auto& layer : outputs_) nn::as_matrix(layer.kernel().value).setZero();
   }
 }
@@ -77,7 +75,7 @@ nn::VariableRefs CannedModel::variables() {
 }
 
 nn::Matrix CannedModel::forward(const data::FeatureMap& features, bool training) {
-  if (!is_dnn(spec_)) {
+  if (!is_dnn(spec_.type)) {
     linear_inputs_.clear();
     nn::Matrix logits;
     for (size_t k = 0; k < columns_.size(); ++k) {
@@ -97,7 +95,7 @@ nn::Matrix CannedModel::forward(const data::FeatureMap& features, bool training)
 }
 
 void CannedModel::backward(const nn::Matrix& dlogits) {
-  if (!is_dnn(spec_)) {
+  if (!is_dnn(spec_.type)) {
     for (auto& layer : outputs_) layer.backward(dlogits);
     nn::as_matrix(linear_bias_->gradient) = dlogits.colwise().sum();
     return;

@@ -18,7 +18,7 @@
 namespace cairn::estimator {
 namespace {
 
-DNNClassifierOptions options(const std::string& dir) {
+DNNClassifierOptions events_options(const std::string& dir) {
   DNNClassifierOptions o = testing::iris_options(dir);
   o.config.save_summary_steps = 5;
   o.config.save_checkpoints_steps = 10;
@@ -54,13 +54,13 @@ std::vector<int64_t> start_steps(const std::string& dir) {
 
 TEST(EstimatorEventsTest, ResumedFromAnOlderCheckpointEachStepShowsOnce) {
   cairn::testing::TempDir tmp;
-  DNNClassifier first(options(tmp.path()));
+  DNNClassifier first(events_options(tmp.path()));
   first.train(testing::train_input_fn(first.spec()), {.steps = 30});
   // Checkpoints at steps 1, 11, 21 and 30 (every 10 from the first). Killed
   // while saving step 30: the next train call resumes from step 21, and the
   // points written for steps 22..30 are orphans.
   std::filesystem::resize_file(tmp.path() + "/model.ckpt-30.data-00000-of-00001", 1);
-  DNNClassifier second(options(tmp.path()));
+  DNNClassifier second(events_options(tmp.path()));
   second.train(testing::train_input_fn(second.spec()), {.steps = 10});
   EXPECT_EQ(start_steps(tmp.path()), (std::vector<int64_t>{1, 22}));
   const EventRun run = train_run(tmp.path());
@@ -72,7 +72,7 @@ TEST(EstimatorEventsTest, ResumedFromAnOlderCheckpointEachStepShowsOnce) {
 TEST(EstimatorEventsTest, WeightHistogramsMatchTheCheckpointedVariables) {
   cairn::testing::TempDir tmp;
   const std::string dir = tmp.path() + "/m";
-  DNNClassifier classifier(options(dir));
+  DNNClassifier classifier(events_options(dir));
   classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 10});
   const EventRun run = train_run(dir);
   CheckpointReader reader(dir + "/model.ckpt-10");
@@ -101,7 +101,7 @@ TEST(EstimatorEventsTest, WeightHistogramsMatchTheCheckpointedVariables) {
 
 TEST(EstimatorEventsTest, NoSummariesNoHistograms) {
   cairn::testing::TempDir tmp;
-  DNNClassifierOptions o = options(tmp.path());
+  DNNClassifierOptions o = events_options(tmp.path());
   o.config.save_summary_steps = 0;
   DNNClassifier classifier(o);
   classifier.train(testing::train_input_fn(classifier.spec()), {.steps = 5});

@@ -23,7 +23,7 @@ using cairn::testing::Files;
 
 constexpr const char* kDir = "/m/iris";
 
-DNNClassifierOptions options(FileSystem& fs, testing::LogCapture* log = nullptr) {
+DNNClassifierOptions fault_options(FileSystem& fs, testing::LogCapture* log = nullptr) {
   DNNClassifierOptions o = testing::iris_options(kDir, {3});
   o.config.file_system = &fs;
   o.config.save_checkpoints_steps = 1;
@@ -33,7 +33,7 @@ DNNClassifierOptions options(FileSystem& fs, testing::LogCapture* log = nullptr)
 }
 
 void train(FileSystem& fs, int64_t max_steps, testing::LogCapture* log = nullptr) {
-  DNNClassifier classifier(options(fs, log));
+  DNNClassifier classifier(fault_options(fs, log));
   classifier.train(testing::train_input_fn(classifier.spec(), 10), {.max_steps = max_steps});
 }
 

@@ -9,9 +9,7 @@
 namespace cairn::estimator::internal {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-bool is_dnn(const ModelSpec& spec) { return spec.type != EstimatorType::kLinearClassifier; }
+using OrderedJson = nlohmann::ordered_json;
 
 bool is_classifier(const ModelSpec& spec) { return spec.type != EstimatorType::kDNNRegressor; }
 
@@ -25,24 +23,24 @@ std::vector<InferenceOutput> head_outputs(const ModelSpec& spec) {
   return outputs;
 }
 
-Json dense_config(const InferenceStep& step, const std::string& activation) {
+OrderedJson dense_config(const InferenceStep& step, const std::string& activation) {
   auto initializer = [](const char* name) {
-    return Json{{"class_name", name}, {"config", Json::object()}};
+    return OrderedJson{{"class_name", name}, {"config", OrderedJson::object()}};
   };
-  return Json{{"class_name", "Dense"},
-              {"config", Json{{"name", step.name},
-                              {"trainable", true},
-                              {"dtype", "float32"},
-                              {"units", step.kernel.shape().dim(1)},
-                              {"activation", activation},
-                              {"use_bias", step.has_bias()},
-                              {"kernel_initializer", initializer("GlorotUniform")},
-                              {"bias_initializer", initializer("Zeros")},
-                              {"kernel_regularizer", nullptr},
-                              {"bias_regularizer", nullptr},
-                              {"activity_regularizer", nullptr},
-                              {"kernel_constraint", nullptr},
-                              {"bias_constraint", nullptr}}}};
+  return OrderedJson{{"class_name", "Dense"},
+                     {"config", OrderedJson{{"name", step.name},
+                                            {"trainable", true},
+                                            {"dtype", "float32"},
+                                            {"units", step.kernel.shape().dim(1)},
+                                            {"activation", activation},
+                                            {"use_bias", step.has_bias()},
+                                            {"kernel_initializer", initializer("GlorotUniform")},
+                                            {"bias_initializer", initializer("Zeros")},
+                                            {"kernel_regularizer", nullptr},
+                                            {"bias_regularizer", nullptr},
+                                            {"activity_regularizer", nullptr},
+                                            {"kernel_constraint", nullptr},
+                                            {"bias_constraint", nullptr}}}};
 }
 
 // A Keras Sequential config of the same layers. Its last layer applies the
@@ -50,14 +48,14 @@ Json dense_config(const InferenceStep& step, const std::string& activation) {
 // TensorFlow.js model outputs probabilities (binary: the logistic) where the
 // other formats output every head tensor.
 std::string keras_config(const ModelSpec& spec, const InferenceModel& m) {
-  Json layers = Json::array();
-  layers.push_back(
-      Json{{"class_name", "InputLayer"},
-           {"config", Json{{"batch_input_shape", Json::array({nullptr, m.input_width()})},
-                           {"dtype", "float32"},
-                           {"sparse", false},
-                           {"ragged", false},
-                           {"name", m.input_name}}}});
+  OrderedJson layers = OrderedJson::array();
+  layers.push_back(OrderedJson{
+      {"class_name", "InputLayer"},
+      {"config", OrderedJson{{"batch_input_shape", OrderedJson::array({nullptr, m.input_width()})},
+                             {"dtype", "float32"},
+                             {"sparse", false},
+                             {"ragged", false},
+                             {"name", m.input_name}}}});
   for (size_t k = 0; k < m.steps.size(); ++k) {
     std::string activation = m.steps[k].activation;
     if (k + 1 == m.steps.size() && is_classifier(spec)) {
@@ -65,10 +63,10 @@ std::string keras_config(const ModelSpec& spec, const InferenceModel& m) {
     }
     layers.push_back(dense_config(m.steps[k], activation));
   }
-  Json config{{"class_name", "Sequential"},
-              {"config", Json{{"name", m.name}, {"layers", layers}}},
-              {"keras_version", "2.4.0"},
-              {"backend", "tensorflow"}};
+  OrderedJson config{{"class_name", "Sequential"},
+                     {"config", OrderedJson{{"name", m.name}, {"layers", layers}}},
+                     {"keras_version", "2.4.0"},
+                     {"backend", "tensorflow"}};
   return config.dump();
 }
 
@@ -87,7 +85,7 @@ Tensor stacked_kernel(std::vector<nn::Dense>& columns, int64_t width, int64_t un
 
 InferenceModel CannedModel::inference_model() {
   InferenceModel m;
-  m.name = is_dnn(spec_) ? "dnn" : "linear";
+  m.name = is_dnn(spec_.type) ? "dnn" : "linear";
   m.input_name = "features";
   m.input_shape = {spec_.input_width()};
   for (const auto& column : columns_) {
@@ -102,7 +100,7 @@ InferenceModel CannedModel::inference_model() {
                        .bias = hidden_[k].bias().value,
                        .activation = activation});
   }
-  if (is_dnn(spec_)) {
+  if (is_dnn(spec_.type)) {
     nn::Dense& logits = outputs_.front();
     m.steps.push_back(
         {.name = "logits", .kernel = logits.kernel().value, .bias = logits.bias().value});

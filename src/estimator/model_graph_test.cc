@@ -19,7 +19,7 @@ namespace {
 
 using data::numeric_column;
 
-ModelSpec iris_spec() {
+ModelSpec iris_graph_spec() {
   ModelSpec spec;
   spec.type = EstimatorType::kDNNClassifier;
   spec.feature_columns = {numeric_column("SepalLength"), numeric_column("SepalWidth"),
@@ -87,7 +87,7 @@ void expect_variables_match(const tensorflow::GraphDef& graph,
 
 TEST(ModelGraphTest, EveryCheckpointVariableHasAVariableV2OfTheSameDtypeAndShape) {
   auto variables = iris_variables();
-  tensorflow::GraphDef graph = build_model_graph(iris_spec(), variables);
+  tensorflow::GraphDef graph = build_model_graph(iris_graph_spec(), variables);
   expect_variables_match(graph, variables);
   int count = 0;
   for (const auto& n : graph.node()) count += n.op() == "VariableV2";
@@ -104,14 +104,14 @@ TEST(ModelGraphTest, UsesOnlyStandardTensorFlowOps) {
                                           "RandomUniform", "StringJoin", "ShardedFilename",
                                           "SaveV2",        "Pack",       "MergeV2Checkpoints",
                                           "RestoreV2"};
-  tensorflow::GraphDef graph = build_model_graph(iris_spec(), iris_variables());
+  tensorflow::GraphDef graph = build_model_graph(iris_graph_spec(), iris_variables());
   for (const auto& n : graph.node())
     EXPECT_TRUE(standard.count(n.op())) << n.name() << ": " << n.op();
   EXPECT_EQ(graph.versions().producer(), kGraphDefProducer);
 }
 
 TEST(ModelGraphTest, LayersChainFromFeaturesSortedByKeyToTheHead) {
-  tensorflow::GraphDef nodes_graph = build_model_graph(iris_spec(), iris_variables());
+  tensorflow::GraphDef nodes_graph = build_model_graph(iris_graph_spec(), iris_variables());
   auto nodes = by_name(nodes_graph);
   const auto& concat = *nodes.at("dnn/input_from_feature_columns/input_layer/concat");
   EXPECT_EQ(concat.op(), "ConcatV2");
@@ -135,7 +135,7 @@ TEST(ModelGraphTest, LayersChainFromFeaturesSortedByKeyToTheHead) {
 }
 
 TEST(ModelGraphTest, InitializersFollowTensorFlow) {
-  tensorflow::GraphDef nodes_graph = build_model_graph(iris_spec(), iris_variables());
+  tensorflow::GraphDef nodes_graph = build_model_graph(iris_graph_spec(), iris_variables());
   auto nodes = by_name(nodes_graph);
   EXPECT_EQ(nodes.at("dnn/hiddenlayer_0/kernel/Assign")->input(1),
             "dnn/hiddenlayer_0/kernel/Initializer/random_uniform");
@@ -152,7 +152,7 @@ TEST(ModelGraphTest, InitializersFollowTensorFlow) {
 
 TEST(ModelGraphTest, SaverSavesAndRestoresEveryVariableSortedByName) {
   auto variables = iris_variables();
-  tensorflow::GraphDef nodes_graph = build_model_graph(iris_spec(), variables);
+  tensorflow::GraphDef nodes_graph = build_model_graph(iris_graph_spec(), variables);
   auto nodes = by_name(nodes_graph);
   const auto& names = nodes.at("save/SaveV2/tensor_names")->attr().at("value").tensor();
   std::vector<std::string> expected;
@@ -174,7 +174,7 @@ TEST(ModelGraphTest, UsesTheCheckpointsNamesForEachLayer) {
                                          {"dnn/hiddenlayer_0/biases", DType::kFloat32, {10}},
                                          {"dnn/logits/weights", DType::kFloat32, {10, 3}},
                                          {"dnn/logits/biases", DType::kFloat32, {3}}};
-  ModelSpec spec = iris_spec();
+  ModelSpec spec = iris_graph_spec();
   spec.hidden_units = {10};
   auto graph = build_model_graph(spec, variables);
   auto nodes = by_name(graph);
@@ -185,7 +185,7 @@ TEST(ModelGraphTest, UsesTheCheckpointsNamesForEachLayer) {
 }
 
 TEST(ModelGraphTest, AddsModelVariablesTheListLacks) {
-  auto graph = build_model_graph(iris_spec(), {});
+  auto graph = build_model_graph(iris_graph_spec(), {});
   expect_variables_match(graph, {{"dnn/hiddenlayer_0/kernel", DType::kFloat32, {4, 10}},
                                  {"dnn/hiddenlayer_1/bias", DType::kFloat32, {10}},
                                  {"dnn/logits/kernel", DType::kFloat32, {10, 3}}});
@@ -193,7 +193,7 @@ TEST(ModelGraphTest, AddsModelVariablesTheListLacks) {
 }
 
 TEST(ModelGraphTest, BinaryClassifierScoresTwoClassLogits) {
-  ModelSpec spec = iris_spec();
+  ModelSpec spec = iris_graph_spec();
   spec.n_classes = 2;
   auto graph = build_model_graph(spec, {});
   auto nodes = by_name(graph);
@@ -206,7 +206,7 @@ TEST(ModelGraphTest, BinaryClassifierScoresTwoClassLogits) {
 }
 
 TEST(ModelGraphTest, RegressorPredictsItsLogits) {
-  ModelSpec spec = iris_spec();
+  ModelSpec spec = iris_graph_spec();
   spec.type = EstimatorType::kDNNRegressor;
   spec.label_dimension = 2;
   spec.activation = nn::Activation::kTanh;
@@ -245,7 +245,7 @@ TEST(ModelGraphTest, LinearClassifierWeighsEachFeature) {
 TEST(ModelGraphTest, NamesThatAreNotNodeNamesAreSavedUnderTheirCheckpointName) {
   std::vector<VariableInfo> variables = iris_variables();
   variables.push_back({"_CHECKPOINTABLE_OBJECT_GRAPH", DType::kString, {}});
-  auto graph = build_model_graph(iris_spec(), variables);
+  auto graph = build_model_graph(iris_graph_spec(), variables);
   expect_closed(graph);
   auto nodes = by_name(graph);
   EXPECT_EQ(nodes.at("v_CHECKPOINTABLE_OBJECT_GRAPH")->op(), "VariableV2");
@@ -269,7 +269,7 @@ std::map<int, std::string> variable_def_fields(const std::string& bytes) {
 }
 
 TEST(ModelGraphTest, MetaGraphRecordsSaverCollectionsAndSpec) {
-  ModelSpec spec = iris_spec();
+  ModelSpec spec = iris_graph_spec();
   spec.activation = nn::Activation::kElu;
   auto graph = build_model_graph(spec, iris_variables());
   tensorflow::MetaGraphDef meta = build_meta_graph(spec, graph);
@@ -321,8 +321,8 @@ TEST(ModelGraphTest, ReadModelSpecReportsMissingAndCorruptSpecs) {
 class TensorFlowMetaGraphTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto fixtures = testing::fixtures_dir();
-    if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
+    auto fixtures = cairn::testing::fixtures_dir();
+    if (!fixtures) GTEST_SKIP() << cairn::testing::kNoSharedMessage;
     path_ = *fixtures + "/hishmad-iris-estimator/iris_model/model.ckpt-4000.meta";
     auto bytes = default_file_system().read_file(path_);
     ASSERT_TRUE(bytes.ok()) << bytes.status().to_string();
@@ -344,7 +344,7 @@ TEST_F(TensorFlowMetaGraphTest, SaverDefIsOurs) {
 
 TEST_F(TensorFlowMetaGraphTest, OurSaveNodesHaveTensorFlowsNamesAndOps) {
   auto theirs = by_name(meta_.graph_def());
-  auto ours = build_model_graph(iris_spec(), iris_variables());
+  auto ours = build_model_graph(iris_graph_spec(), iris_variables());
   int compared = 0;
   for (const auto& n : ours.node()) {
     if (n.name().rfind("save/", 0) != 0 || n.name().rfind("save/RestoreV2", 0) == 0) continue;
@@ -362,7 +362,7 @@ TEST_F(TensorFlowMetaGraphTest, OurSaveNodesHaveTensorFlowsNamesAndOps) {
 
 TEST_F(TensorFlowMetaGraphTest, OurVariableNodesCarryTensorFlowsAttrs) {
   auto theirs = by_name(meta_.graph_def());
-  tensorflow::GraphDef ours_graph = build_model_graph(iris_spec(), iris_variables());
+  tensorflow::GraphDef ours_graph = build_model_graph(iris_graph_spec(), iris_variables());
   auto ours = by_name(ours_graph);
   for (const auto& [name, suffix] : std::vector<std::pair<std::string, std::string>>{
            {"global_step", ""}, {"global_step", "/Assign"}, {"global_step", "/read"}}) {
@@ -396,9 +396,9 @@ print(len(graph.node), len(meta.graph_def.node), spec["estimator"], spec["hidden
 )";
 
 TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos) {
-  if (auto why = testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
-  testing::TempDir dir;
-  ModelSpec spec = iris_spec();
+  if (auto why = cairn::testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  cairn::testing::TempDir dir;
+  ModelSpec spec = iris_graph_spec();
   auto graph = build_model_graph(spec, iris_variables());
   FileSystem& fs = default_file_system();
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/graph.pbtxt", graph_to_pbtxt(graph)).ok());
@@ -406,11 +406,11 @@ TEST(ModelGraphInteropTest, PythonProtobufReadsGraphPbtxtAndMetaThroughOurProtos
                                        build_meta_graph(spec, graph).SerializeAsString())
                   .ok());
   ASSERT_TRUE(fs.write_file_atomically(dir.path() + "/check.py", kPythonCheck).ok());
-  auto gen = testing::compile_python_protos(dir.path() + "/py");
+  auto gen = cairn::testing::compile_python_protos(dir.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  auto q = testing::shell_quote;
-  auto run =
-      testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " + q(dir.path()));
+  auto q = cairn::testing::shell_quote;
+  auto run = cairn::testing::run_command("/usr/bin/python3 " + q(dir.path() + "/check.py") + " " +
+                                         q(dir.path()));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string n = std::to_string(graph.node_size());
   EXPECT_EQ(

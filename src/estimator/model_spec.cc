@@ -13,7 +13,7 @@
 namespace cairn::estimator {
 namespace {
 
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 EstimatorType type_from_name(const std::string& name) {
   for (auto t : {EstimatorType::kDNNClassifier, EstimatorType::kDNNRegressor,
@@ -37,7 +37,10 @@ class SpecChecker {
     } else {
       at_least(spec_.n_classes, 2, "n_classes");
     }
-    if (spec_.type != EstimatorType::kLinearClassifier) check_hidden_units();
+    if (spec_.type != EstimatorType::kLinearClassifier) {
+      check_hidden_units();
+      check_activation();
+    }
     if (!(spec_.dropout >= 0.0 && spec_.dropout < 1.0)) {
       refuse("dropout is " + std::to_string(spec_.dropout) + "; it must be in [0, 1)");
     }
@@ -78,6 +81,19 @@ class SpecChecker {
     for (size_t k = 0; k < spec_.hidden_units.size(); ++k) {
       at_least(spec_.hidden_units[k], 1, "hidden_units[" + std::to_string(k) + "]");
     }
+  }
+
+  // The estimator's graph (model_graph.cc) and cairn's serving kernels run
+  // the hidden activation as one TensorFlow op.
+  void check_activation() const {
+    using nn::Activation;
+    for (Activation a : {Activation::kLinear, Activation::kRelu, Activation::kTanh,
+                         Activation::kSigmoid, Activation::kElu, Activation::kSoftmax}) {
+      if (spec_.activation == a) return;
+    }
+    refuse("activation_fn '" + std::string(nn::activation_name(spec_.activation)) +
+           "' is not supported by estimators (they have relu, tanh, sigmoid, elu, softmax, "
+           "linear)");
   }
 
   // Adds a [rows, cols] kernel (plus `biases`) to the running count.
@@ -149,6 +165,8 @@ std::string_view estimator_type_name(EstimatorType type) {
   return "DNNClassifier";
 }
 
+bool is_dnn(EstimatorType type) { return type != EstimatorType::kLinearClassifier; }
+
 int64_t ModelSpec::input_width() const {
   int64_t width = 0;
   for (const auto& c : feature_columns) width += c.shape;
@@ -161,19 +179,19 @@ int64_t ModelSpec::logits_width() const {
 }
 
 std::string ModelSpec::to_json() const {
-  json columns = json::array();
+  OrderedJson columns = OrderedJson::array();
   for (const auto& c : feature_columns) columns.push_back({{"key", c.key}, {"shape", c.shape}});
-  json doc = {{"estimator", estimator_type_name(type)},
-              {"feature_columns", columns},
-              {"hidden_units", hidden_units},
-              {"n_classes", n_classes},
-              {"label_dimension", label_dimension},
-              {"activation", nn::activation_name(activation)},
-              {"dropout", dropout},
-              {"optimizer", optimizer},
-              {"learning_rate", learning_rate},
-              {"kernel_name", kernel_name},
-              {"bias_name", bias_name}};
+  OrderedJson doc = {{"estimator", estimator_type_name(type)},
+                     {"feature_columns", columns},
+                     {"hidden_units", hidden_units},
+                     {"n_classes", n_classes},
+                     {"label_dimension", label_dimension},
+                     {"activation", nn::activation_name(activation)},
+                     {"dropout", dropout},
+                     {"optimizer", optimizer},
+                     {"learning_rate", learning_rate},
+                     {"kernel_name", kernel_name},
+                     {"bias_name", bias_name}};
   return doc.dump();
 }
 
@@ -181,7 +199,7 @@ namespace {
 
 // An integer field; a float (1e30) or an out-of-range number is refused
 // rather than converted.
-int64_t integer(const json& value, const std::string& field) {
+int64_t integer(const OrderedJson& value, const std::string& field) {
   if (value.is_number_integer() &&
       (!value.is_number_unsigned() ||
        value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
@@ -190,7 +208,7 @@ int64_t integer(const json& value, const std::string& field) {
   throw InvalidArgumentError(field + " is " + value.dump() + ", not an integer");
 }
 
-std::vector<int64_t> integers(const json& list, const std::string& field) {
+std::vector<int64_t> integers(const OrderedJson& list, const std::string& field) {
   if (!list.is_array()) throw InvalidArgumentError(field + " is not a list");
   std::vector<int64_t> out;
   for (size_t k = 0; k < list.size(); ++k) {
@@ -199,7 +217,7 @@ std::vector<int64_t> integers(const json& list, const std::string& field) {
   return out;
 }
 
-ModelSpec spec_from_document(const json& doc) {
+ModelSpec spec_from_document(const OrderedJson& doc) {
   ModelSpec spec;
   spec.type = type_from_name(doc.at("estimator").get<std::string>());
   for (const auto& c : doc.at("feature_columns")) {
@@ -209,7 +227,7 @@ ModelSpec spec_from_document(const json& doc) {
   }
   spec.hidden_units = integers(doc.at("hidden_units"), "hidden_units");
   spec.n_classes = integer(doc.at("n_classes"), "n_classes");
-  spec.label_dimension = integer(doc.value("label_dimension", json(1)), "label_dimension");
+  spec.label_dimension = integer(doc.value("label_dimension", OrderedJson(1)), "label_dimension");
   auto activation = nn::activation_from_name(doc.at("activation").get<std::string>());
   if (!activation) throw InvalidArgumentError("unknown activation in model spec");
   spec.activation = *activation;
@@ -225,7 +243,7 @@ ModelSpec spec_from_document(const json& doc) {
 
 ModelSpec ModelSpec::from_json(const std::string& text, const std::string& source) {
   const std::string where = source.empty() ? "model spec" : source + ": model spec";
-  json doc = value_or_throw(parse_untrusted_json(text, where));
+  OrderedJson doc = value_or_throw(parse_untrusted_json(text, where));
   ModelSpec spec;
   try {
     spec = spec_from_document(doc);

@@ -95,6 +95,15 @@ TEST(ModelSpecTest, NegativeOrNonFiniteLearningRateIsRefused) {
   EXPECT_THROW(nan.validate(), InvalidArgumentError);
 }
 
+// Keras-only activations have no single TensorFlow op for the estimator's graph.
+TEST(ModelSpecTest, KerasOnlyActivationsAreRefused) {
+  std::string why = refusal(spec_json_with("activation", R"("gelu")"));
+  EXPECT_TRUE(mentions(why, "activation_fn 'gelu'")) << why;
+  ModelSpec tanh = iris_spec();
+  tanh.activation = nn::Activation::kTanh;
+  EXPECT_NO_THROW(tanh.validate());
+}
+
 TEST(ModelSpecTest, FloatOrHugeIntegerSizesAreRefusedNotConverted) {
   EXPECT_TRUE(mentions(refusal(spec_json_with("n_classes", "1e30")), "n_classes is 1e+30"));
   EXPECT_TRUE(mentions(refusal(spec_json_with("hidden_units", "[18446744073709551615]")),

@@ -18,9 +18,7 @@ namespace {
 
 constexpr const char* kPath = "/records/data.tfrecord";
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 class RecordIoTest : public ::testing::Test {
  protected:

@@ -22,8 +22,6 @@ namespace cairn {
 namespace {
 
 constexpr uint64_t kTableMagic = 0xdb4775248b80fb57ull;
-constexpr size_t kFooterSize = 48;
-constexpr size_t kBlockTrailerSize = 5;
 
 // Adapts cairn's WritableFile to the interface TableBuilder writes through.
 class LevelDbWritable : public leveldb::WritableFile {
@@ -79,14 +77,16 @@ struct IndexHandle {
 // returns the index block's handle.
 Result<IndexHandle> check_footer(const cairn::RandomAccessFile& file) {
   const std::string& path = file.path();
-  if (file.size() < kFooterSize) {
+  if (file.size() < internal::kTableFooterSize) {
     return data_loss_error(path + ": not a LevelDB table (file of " + std::to_string(file.size()) +
                            " bytes is shorter than the footer)");
   }
-  char scratch[kFooterSize];
-  CAIRN_ASSIGN_OR_RETURN(std::string_view footer,
-                         file.read(file.size() - kFooterSize, kFooterSize, scratch));
-  if (footer.size() != kFooterSize) return data_loss_error(path + ": short read of table footer");
+  char scratch[internal::kTableFooterSize];
+  CAIRN_ASSIGN_OR_RETURN(
+      std::string_view footer,
+      file.read(file.size() - internal::kTableFooterSize, internal::kTableFooterSize, scratch));
+  if (footer.size() != internal::kTableFooterSize)
+    return data_loss_error(path + ": short read of table footer");
   if (decode_fixed64(footer.data() + 40) != kTableMagic) {
     return data_loss_error(path + ": not a LevelDB table (bad magic number)");
   }
@@ -96,8 +96,9 @@ Result<IndexHandle> check_footer(const cairn::RandomAccessFile& file) {
     if (!get_varint64(&handles, &offset) || !get_varint64(&handles, &size)) {
       return data_loss_error(path + ": bad " + std::string(which) + " block handle in footer");
     }
-    uint64_t limit = file.size() - kFooterSize;
-    if (offset > limit || size > limit - offset || size + kBlockTrailerSize > limit - offset) {
+    uint64_t limit = file.size() - internal::kTableFooterSize;
+    if (offset > limit || size > limit - offset ||
+        size + internal::kBlockTrailerSize > limit - offset) {
       return data_loss_error(path + ": " + which + " block handle [" + std::to_string(offset) +
                              ", +" + std::to_string(size) + ") lies past the end of the file");
     }

@@ -21,8 +21,6 @@
 namespace cairn::internal {
 namespace {
 
-constexpr uint64_t kFooterSize = 48;
-constexpr uint64_t kTrailerSize = 5;
 constexpr char kSnappyBlock = 1;
 // Snappy's densest element, a 3-byte copy of 64 bytes, expands under 22x.
 constexpr uint64_t kMaxSnappyExpansion = 22;
@@ -46,7 +44,7 @@ Result<uint64_t> snappy_length(const RandomAccessFile& file, std::string_view he
 
 // The index block's contents: checksummed, and uncompressed when snappy.
 Result<std::string> read_block(const RandomAccessFile& file, uint64_t offset, uint64_t size) {
-  std::string raw(static_cast<size_t>(size + kTrailerSize), '\0');
+  std::string raw(static_cast<size_t>(size + kBlockTrailerSize), '\0');
   CAIRN_ASSIGN_OR_RETURN(std::string_view got, file.read(offset, raw.size(), raw.data()));
   if (got.size() != raw.size()) return malformed(file, "short read of the index block");
   const uint32_t stored = crc32c::unmask(decode_fixed32(got.data() + size + 1));
@@ -66,8 +64,8 @@ Result<std::string> read_block(const RandomAccessFile& file, uint64_t offset, ui
 // Refuses a data-block handle that leaves the blocks, or a snappy block that
 // claims more than it can hold.
 Status check_handle(const RandomAccessFile& file, uint64_t offset, uint64_t size) {
-  const uint64_t limit = file.size() - kFooterSize;
-  if (offset > limit || size > limit - offset || kTrailerSize > limit - offset - size) {
+  const uint64_t limit = file.size() - kTableFooterSize;
+  if (offset > limit || size > limit - offset || kBlockTrailerSize > limit - offset - size) {
     return malformed(file, "data block handle [" + std::to_string(offset) + ", +" +
                                std::to_string(size) + ") lies past the end of the blocks");
   }

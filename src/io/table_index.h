@@ -15,6 +15,12 @@
 
 namespace cairn::internal {
 
+// LevelDB's table layout: the fixed-size footer at the end of the file (two
+// block handles, padding and the magic number) and the trailer after each
+// block (its compression type and crc32c).
+inline constexpr uint64_t kTableFooterSize = 48;
+inline constexpr uint64_t kBlockTrailerSize = 5;
+
 // The index block lies at [offset, offset + size) of `file`, followed by its
 // 5-byte trailer, and must already be known to fit in the file. DATA_LOSS
 // naming the file when its checksum fails, it is malformed, a data-block

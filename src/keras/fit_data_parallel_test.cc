@@ -15,6 +15,7 @@
 #include "cairn/core/in_process_group.h"
 #include "cairn/io/memory_file_system.h"
 #include "cairn/keras/callbacks/callbacks.h"
+#include "cairn/keras/layers/normalization.h"
 #include "keras/keras_test_util.h"
 #include "testing/write_recording_file_system.h"
 
@@ -25,7 +26,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 // A 4-16-3 softmax classifier without dropout; seeded unless seed is unset.
-Sequential dense_model(OptimizerSpec optimizer, std::optional<uint64_t> seed = 7) {
+Sequential parallel_dense_model(OptimizerSpec optimizer, std::optional<uint64_t> seed = 7) {
   if (seed) set_random_seed(*seed);
   Sequential model({Dense(16, {.activation = "relu", .input_shape = Shape{4}}),
                     Dense(3, {.activation = "softmax"})});
@@ -78,8 +79,8 @@ TEST(FitDataParallelTest, NRanksTrainLikeOneProcessOnTheSameGlobalBatches) {
       auto [x, y] = testing::blobs(10 * batch, 3);
       const FitOptions options{.epochs = 10, .batch_size = batch, .verbose = 0};
       std::vector<Sequential> alone, group;
-      alone.push_back(dense_model(optimizer));
-      for (int r = 0; r < ranks; ++r) group.push_back(dense_model(optimizer));
+      alone.push_back(parallel_dense_model(optimizer));
+      for (int r = 0; r < ranks; ++r) group.push_back(parallel_dense_model(optimizer));
       const History one = fit_on_ranks(alone, x, y, same_options(options))[0];
       const std::vector<History> many = fit_on_ranks(group, x, y, same_options(options));
       const double difference = max_relative_difference(group[0], alone[0]);
@@ -98,8 +99,8 @@ TEST(FitDataParallelTest, ALastBatchSmallerThanTheGroupLeavesSomeRanksNoRows) {
   auto [x, y] = testing::blobs(65, 3);  // batches of 32, 32 and 1
   const FitOptions options{.epochs = 3, .batch_size = 32, .verbose = 0};
   std::vector<Sequential> alone, group;
-  alone.push_back(dense_model("adam"));
-  for (int r = 0; r < 3; ++r) group.push_back(dense_model("adam"));
+  alone.push_back(parallel_dense_model("adam"));
+  for (int r = 0; r < 3; ++r) group.push_back(parallel_dense_model("adam"));
   fit_on_ranks(alone, x, y, same_options(options));
   fit_on_ranks(group, x, y, same_options(options));
   EXPECT_LT(max_relative_difference(group[2], alone[0]), 1e-5);
@@ -109,7 +110,7 @@ TEST(FitDataParallelTest, TheSameRunRepeatedGivesTheSameBits) {
   auto [x, y] = testing::blobs(310, 3);
   std::vector<std::vector<Sequential>> runs(2);
   for (std::vector<Sequential>& models : runs) {
-    for (int r = 0; r < 3; ++r) models.push_back(dense_model("adam"));
+    for (int r = 0; r < 3; ++r) models.push_back(parallel_dense_model("adam"));
     fit_on_ranks(models, x, y, same_options({.epochs = 10, .batch_size = 31, .verbose = 0}));
   }
   EXPECT_TRUE(testing::same_weights(runs[0][0], runs[1][0]));
@@ -123,7 +124,7 @@ TEST(FitDataParallelTest, RankZeroAlonePrintsAndWritesAndEveryRankGetsTheSameHis
   std::vector<Sequential> models;
   for (int r = 0; r < 3; ++r) {
     files.push_back(std::make_unique<cairn::testing::WriteRecordingFileSystem>(memory));
-    models.push_back(dense_model("adam"));
+    models.push_back(parallel_dense_model("adam"));
     models[r].set_file_system(*files[r]);
     models[r].set_output(outputs[r]);
   }
@@ -156,7 +157,7 @@ TEST(FitDataParallelTest, UnseededReplicasStartFromRankZerosWeightsAndEndEqual) 
   auto [x, y] = testing::blobs(60, 3);
   std::vector<Sequential> models;
   for (int r = 0; r < 2; ++r) {
-    models.push_back(dense_model("adam", std::nullopt));
+    models.push_back(parallel_dense_model("adam", std::nullopt));
     models[r].build(Shape{4});
   }
   ASSERT_FALSE(testing::same_weights(models[0], models[1]));  // the premise
@@ -185,7 +186,7 @@ TEST(FitDataParallelTest, ResumedByBackupAndRestoreEqualsNeverInterrupted) {
                  std::optional<int> fail_at) {
     std::vector<Sequential> models;
     for (int r = 0; r < 2; ++r) {
-      models.push_back(dense_model("adam", seed));
+      models.push_back(parallel_dense_model("adam", seed));
       models[r].set_file_system(memory);
     }
     fit_on_ranks(models, x, y, [&](int) {
@@ -217,10 +218,32 @@ class StopAfter : public Callback {
   int epoch_;
 };
 
+// Each rank moves BatchNormalization's statistics by its own rows; after
+// every step the ranks hold their mean, so the replicas stay equal.
+TEST(FitDataParallelTest, MovingStatisticsAreAveragedOverTheRanks) {
+  clear_session();
+  auto [x, y] = testing::blobs(64, 3);
+  std::vector<Sequential> models;
+  for (int r = 0; r < 2; ++r) {
+    set_random_seed(7);
+    models.emplace_back(
+        std::vector<LayerPtr>{Dense(8, {.input_shape = Shape{4}}), BatchNormalization(), Dense(3)});
+    models.back().compile(
+        {.optimizer = SGD{.learning_rate = 0.1}, .loss = "sparse_categorical_crossentropy"});
+  }
+  fit_on_ranks(models, x, y, same_options({.epochs = 2, .batch_size = 16, .verbose = 0}));
+  const nn::Variable& mean0 = *models[0].layers()[1]->weights()[2];
+  const nn::Variable& mean1 = *models[1].layers()[1]->weights()[2];
+  EXPECT_EQ(mean0.name, "batch_normalization/moving_mean");
+  EXPECT_NE(mean0.value.flat<float>()[0], 0.0f);
+  EXPECT_TRUE(mean0.value == mean1.value);
+  EXPECT_TRUE(testing::same_weights(models[0], models[1]));
+}
+
 TEST(FitDataParallelTest, OneRankStoppingStopsEveryRank) {
   auto [x, y] = testing::blobs(60, 3);
   std::vector<Sequential> models;
-  for (int r = 0; r < 3; ++r) models.push_back(dense_model("adam"));
+  for (int r = 0; r < 3; ++r) models.push_back(parallel_dense_model("adam"));
   const std::vector<History> histories = fit_on_ranks(models, x, y, [](int rank) {
     FitOptions o{.epochs = 5, .batch_size = 30, .verbose = 0};
     if (rank == 1) o.callbacks.push_back(std::make_shared<StopAfter>(1));
@@ -233,7 +256,7 @@ TEST(FitDataParallelTest, RanksWithOtherSamplesAreRefusedTogether) {
   auto [x, y] = testing::blobs(60, 3);
   auto [fewer_x, fewer_y] = testing::blobs(50, 3);
   std::vector<Sequential> models;
-  for (int r = 0; r < 2; ++r) models.push_back(dense_model("adam"));
+  for (int r = 0; r < 2; ++r) models.push_back(parallel_dense_model("adam"));
   InProcessGroup group(2, {.timeout_seconds = 10});
   std::vector<std::string> errors(2);
   group.run([&](ProcessGroup& g) {

@@ -67,4 +67,18 @@ Metric resolve_metric(const std::string& name, LossKind loss, int64_t output_dim
 Eigen::VectorXf metric_values(MetricKind kind, const nn::Matrix& outputs,
                               const nn::Matrix& targets);
 
+// The same on outputs of rank 2 or more, whose samples hold `positions`
+// vectors of the last axis each (outputs (T, k): T positions of k values),
+// with targets (T, k) or class ids (T) / (T, 1): as Keras, a loss and a
+// metric value per position, averaged over the sample's positions (so the
+// batch loss is the mean over batch * positions). positions == 1 is the
+// plain function.
+LossOutput compute_loss_at_positions(LossKind kind, const nn::Matrix& outputs,
+                                     const nn::Matrix* preactivation, nn::Activation activation,
+                                     const nn::Matrix& targets, int64_t positions);
+void check_targets_at_positions(LossKind kind, const nn::Matrix& targets, int64_t output_dim,
+                                int64_t positions);
+Eigen::VectorXf metric_values_at_positions(MetricKind kind, const nn::Matrix& outputs,
+                                           const nn::Matrix& targets, int64_t positions);
+
 }  // namespace cairn::keras::internal

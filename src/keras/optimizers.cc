@@ -7,7 +7,7 @@ namespace cairn::keras {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 std::variant<Adam, SGD, RMSprop, Adagrad> by_name(const std::string& name) {
   const std::string key = lower(name);
@@ -20,7 +20,7 @@ std::variant<Adam, SGD, RMSprop, Adagrad> by_name(const std::string& name) {
 }
 
 // Keras 2.1 called the learning rate "lr"; Keras 3 may store it as a schedule.
-double number(const Json& c, const char* key, double fallback) {
+double number(const OrderedJson& c, const char* key, double fallback) {
   if (c.contains(key) && c[key].is_number()) return c[key].get<double>();
   if (std::string(key) == "learning_rate" && c.contains("lr") && c["lr"].is_number()) {
     return c["lr"].get<double>();
@@ -56,31 +56,31 @@ std::unique_ptr<optim::Optimizer> OptimizerSpec::make() const {
   return optim::make_keras_optimizer(class_name(), o);
 }
 
-Json OptimizerSpec::to_json() const {
-  Json c{{"name", class_name()}, {"learning_rate", learning_rate()}, {"decay", 0.0}};
+OrderedJson OptimizerSpec::to_json() const {
+  OrderedJson c{{"name", class_name()}, {"learning_rate", learning_rate()}, {"decay", 0.0}};
   if (const auto* a = std::get_if<Adam>(&config_)) {
-    c.update(Json{
+    c.update(OrderedJson{
         {"beta_1", a->beta_1}, {"beta_2", a->beta_2}, {"epsilon", a->epsilon}, {"amsgrad", false}});
   } else if (const auto* s = std::get_if<SGD>(&config_)) {
-    c.update(Json{{"momentum", s->momentum}, {"nesterov", s->nesterov}});
+    c.update(OrderedJson{{"momentum", s->momentum}, {"nesterov", s->nesterov}});
   } else if (const auto* r = std::get_if<RMSprop>(&config_)) {
-    c.update(Json{{"rho", r->rho},
-                  {"momentum", r->momentum},
-                  {"epsilon", r->epsilon},
-                  {"centered", r->centered}});
+    c.update(OrderedJson{{"rho", r->rho},
+                         {"momentum", r->momentum},
+                         {"epsilon", r->epsilon},
+                         {"centered", r->centered}});
   } else if (const auto* g = std::get_if<Adagrad>(&config_)) {
-    c.update(
-        Json{{"initial_accumulator_value", g->initial_accumulator_value}, {"epsilon", g->epsilon}});
+    c.update(OrderedJson{{"initial_accumulator_value", g->initial_accumulator_value},
+                         {"epsilon", g->epsilon}});
   }
-  return Json{{"class_name", class_name()}, {"config", c}};
+  return OrderedJson{{"class_name", class_name()}, {"config", c}};
 }
 
-OptimizerSpec OptimizerSpec::from_json(const Json& json) {
+OptimizerSpec OptimizerSpec::from_json(const OrderedJson& json) {
   if (!json.is_object() || !json.contains("class_name") || !json["class_name"].is_string()) {
     throw InvalidArgumentError("optimizer config has no class_name: " + json.dump());
   }
   OptimizerSpec spec(json["class_name"].get<std::string>());
-  const Json c = json.value("config", Json::object());
+  const OrderedJson c = json.value("config", OrderedJson::object());
   if (auto* a = std::get_if<Adam>(&spec.config_)) {
     *a = Adam{number(c, "learning_rate", a->learning_rate), number(c, "beta_1", a->beta_1),
               number(c, "beta_2", a->beta_2), number(c, "epsilon", a->epsilon)};

@@ -58,10 +58,25 @@ void Sequential::all_reduce_step(const nn::VariableRefs& weights, std::vector<do
   // Float sums carry the loss and metrics with the gradients in one
   // all-reduce; their rounding (1e-7 relative) is far below what logs show.
   std::vector<float> extras(sums.begin(), sums.end());
+  // Non-trainable weights (BatchNormalization's moving statistics) moved by
+  // each rank's own rows are replaced by their mean over the ranks: what
+  // Keras reads from per-replica statistics (synchronization ON_READ,
+  // aggregation MEAN), and the ranks stay equal. They ride in the same buffer.
+  const float share = 1.0f / static_cast<float>(process_group().size());
+  std::vector<nn::Variable*> statistics;
+  for (nn::Variable* w : weights) {
+    if (w->trainable) continue;
+    statistics.push_back(w);
+    for (float v : w->value.flat<float>()) extras.push_back(v * share);
+  }
   nn::all_reduce_gradients(
       process_group(), weights, static_cast<float>(local_rows) / static_cast<float>(global_rows),
       extras, "fit: gradients of step " + std::to_string(optimizer_->iterations() + 1));
-  sums.assign(extras.begin(), extras.end());
+  auto next = extras.begin() + static_cast<std::ptrdiff_t>(sums.size());
+  for (nn::Variable* w : statistics) {
+    for (float& v : w->value.flat<float>()) v = *next++;
+  }
+  sums.assign(extras.begin(), extras.begin() + static_cast<std::ptrdiff_t>(sums.size()));
 }
 
 void Sequential::agree_to_stop(int epoch) {

@@ -38,6 +38,12 @@ nn::Matrix gather_rows(const nn::Matrix& m, const std::vector<int64_t>& indices,
   return out;
 }
 
+const nn::Matrix& regroup_rows(const nn::Matrix& m, Eigen::Index rows, nn::Matrix& out) {
+  if (m.size() == 0) return m;
+  out = Eigen::Map<const nn::Matrix>(m.data(), rows, m.size() / rows);
+  return out;
+}
+
 Tensor tensor_of(const nn::Matrix& rows, const Shape& shape) {
   std::vector<int64_t> dims{rows.rows()};
   dims.insert(dims.end(), shape.begin(), shape.end());

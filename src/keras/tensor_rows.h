@@ -22,6 +22,11 @@ Shape sample_shape(const Tensor& t);
 nn::Matrix gather_rows(const nn::Matrix& m, const std::vector<int64_t>& indices, size_t begin,
                        size_t end);
 
+// m's elements in row-major order as a [rows, m.size() / rows] matrix,
+// copied into `out`; returns out (m itself when it is empty). Regroups a
+// batch of samples of shape (positions, k) into one row per position, and back.
+const nn::Matrix& regroup_rows(const nn::Matrix& m, Eigen::Index rows, nn::Matrix& out);
+
 // [samples, shape...] float32 from rows.
 Tensor tensor_of(const nn::Matrix& rows, const Shape& shape);
 

@@ -14,13 +14,13 @@
 namespace cairn::keras {
 namespace {
 
-constexpr const char* kData = "/usr/share/datasets/fashion-mnist";
+constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 std::pair<Tensor, Tensor> load(const std::string& split, int64_t n) {
-  Tensor images =
-      data::read_idx(std::string(kData) + "/" + split + "-images-idx3-ubyte.gz", {.limit = n});
-  Tensor labels =
-      data::read_idx(std::string(kData) + "/" + split + "-labels-idx1-ubyte.gz", {.limit = n});
+  Tensor images = data::read_idx(
+      std::string(kFashionMnistDir) + "/" + split + "-images-idx3-ubyte.gz", {.limit = n});
+  Tensor labels = data::read_idx(
+      std::string(kFashionMnistDir) + "/" + split + "-labels-idx1-ubyte.gz", {.limit = n});
   Tensor x(DType::kFloat32, {n, 784});
   for (int64_t i = 0; i < x.num_elements(); ++i) {
     x.flat<float>()[static_cast<size_t>(i)] =
@@ -38,7 +38,7 @@ Sequential create_model() {
 }
 
 TEST(TutorialTest, EveryRestoreGivesTheTrainedAccuracy) {
-  if (!std::filesystem::exists(std::string(kData) + "/t10k-labels-idx1-ubyte.gz")) {
+  if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz")) {
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   }
   cairn::testing::TempDir dir;

@@ -1,58 +1,51 @@
 #include "cairn/nn/activation.h"
 
+#include <array>
 #include <cmath>
 
 #include "cairn/nn/losses.h"
 
 namespace cairn::nn {
 
-std::optional<Activation> activation_from_name(std::string_view name) {
-  if (name.empty() || name == "linear" || name == "none") return Activation::kLinear;
-  if (name == "relu") return Activation::kRelu;
-  if (name == "tanh") return Activation::kTanh;
-  if (name == "sigmoid") return Activation::kSigmoid;
-  if (name == "elu") return Activation::kElu;
-  if (name == "softmax") return Activation::kSoftmax;
-  return std::nullopt;
-}
-
-std::string_view activation_name(Activation a) {
-  switch (a) {
-    case Activation::kLinear:
-      return "linear";
-    case Activation::kRelu:
-      return "relu";
-    case Activation::kTanh:
-      return "tanh";
-    case Activation::kSigmoid:
-      return "sigmoid";
-    case Activation::kElu:
-      return "elu";
-    case Activation::kSoftmax:
-      return "softmax";
-  }
-  return "linear";
-}
-
-std::string_view activation_op(Activation a) {
-  switch (a) {
-    case Activation::kLinear:
-      return "";
-    case Activation::kRelu:
-      return "Relu";
-    case Activation::kTanh:
-      return "Tanh";
-    case Activation::kSigmoid:
-      return "Sigmoid";
-    case Activation::kElu:
-      return "Elu";
-    case Activation::kSoftmax:
-      return "Softmax";
-  }
-  return "";
-}
-
 namespace {
+
+struct ActivationInfo {
+  Activation activation;
+  std::string_view name;  // Keras's
+  std::string_view op;    // TensorFlow's single op, "" if none
+};
+
+constexpr std::array<ActivationInfo, 15> kInfo{{
+    {Activation::kLinear, "linear", ""},
+    {Activation::kRelu, "relu", "Relu"},
+    {Activation::kTanh, "tanh", "Tanh"},
+    {Activation::kSigmoid, "sigmoid", "Sigmoid"},
+    {Activation::kElu, "elu", "Elu"},
+    {Activation::kSoftmax, "softmax", "Softmax"},
+    {Activation::kGelu, "gelu", ""},
+    {Activation::kGeluTanh, "gelu_new", ""},
+    {Activation::kSwish, "swish", ""},
+    {Activation::kSoftplus, "softplus", "Softplus"},
+    {Activation::kSoftsign, "softsign", "Softsign"},
+    {Activation::kSelu, "selu", "Selu"},
+    {Activation::kHardSigmoid, "hard_sigmoid", ""},
+    {Activation::kExponential, "exponential", "Exp"},
+    {Activation::kLeakyRelu, "leaky_relu", "LeakyRelu"},
+}};
+
+const ActivationInfo& info(Activation a) {
+  for (const ActivationInfo& i : kInfo) {
+    if (i.activation == a) return i;
+  }
+  return kInfo[0];
+}
+
+// SELU's constants (Klambauer et al. 2017), as Keras and TensorFlow round them.
+constexpr float kSeluAlpha = 1.6732632423543772848170429916717f;
+constexpr float kSeluScale = 1.0507009873554804934193349852946f;
+constexpr float kLeakySlope = 0.2f;
+constexpr float kSqrt2OverPi = 0.7978845608028654f;  // √(2/π)
+constexpr float kGeluCubic = 0.044715f;
 
 // Branch-free loops over distinct arrays, which the compiler vectorizes
 // (Eigen's select() is a loop of branches, mispredicted half the time on
@@ -72,7 +65,42 @@ void relu_backward(const float* __restrict x, const float* __restrict dy, float*
   }
 }
 
+float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+
+float gelu_tanh_inner(float v) { return kSqrt2OverPi * (v + kGeluCubic * v * v * v); }
+
+// dy/dx of each activation without a closed form in y alone.
+float gelu_derivative(float v) {
+  const float cdf = 0.5f * (1.0f + std::erf(v * static_cast<float>(M_SQRT1_2)));
+  const float pdf = std::exp(-0.5f * v * v) * static_cast<float>(0.5 * M_2_SQRTPI * M_SQRT1_2);
+  return cdf + v * pdf;
+}
+
+float gelu_tanh_derivative(float v) {
+  const float t = std::tanh(gelu_tanh_inner(v));
+  return 0.5f * (1.0f + t) +
+         0.5f * v * (1.0f - t * t) * kSqrt2OverPi * (1.0f + 3.0f * kGeluCubic * v * v);
+}
+
 }  // namespace
+
+std::optional<Activation> activation_from_name(std::string_view name) {
+  if (name.empty() || name == "none") return Activation::kLinear;
+  if (name == "silu") return Activation::kSwish;  // Keras 3's name for swish
+  for (const ActivationInfo& i : kInfo) {
+    if (i.name == name) return i.activation;
+  }
+  return std::nullopt;
+}
+
+std::string_view activation_name(Activation a) { return info(a).name; }
+
+std::string_view activation_names() {
+  return "linear, relu, tanh, sigmoid, elu, softmax, gelu, gelu_new, swish, silu, softplus, "
+         "softsign, selu, hard_sigmoid, exponential, leaky_relu";
+}
+
+std::string_view activation_op(Activation a) { return info(a).op; }
 
 void activate(Activation a, const Matrix& x, Matrix& y) {
   resize_with_huge_pages(y, x.rows(), x.cols());
@@ -96,6 +124,37 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
     case Activation::kSoftmax:
       y = softmax(x);
       return;
+    case Activation::kGelu:
+      y.array() = v.unaryExpr(
+          [](float e) { return 0.5f * e * (1.0f + std::erf(e * static_cast<float>(M_SQRT1_2))); });
+      return;
+    case Activation::kGeluTanh:
+      y.array() =
+          v.unaryExpr([](float e) { return 0.5f * e * (1.0f + std::tanh(gelu_tanh_inner(e))); });
+      return;
+    case Activation::kSwish:
+      y.array() = v.unaryExpr([](float e) { return e * sigmoid(e); });
+      return;
+    case Activation::kSoftplus:  // stable: log1p(exp(-|x|)) + max(x, 0)
+      y.array() = v.unaryExpr(
+          [](float e) { return std::log1p(std::exp(-std::abs(e))) + std::max(e, 0.0f); });
+      return;
+    case Activation::kSoftsign:
+      y.array() = v / (1.0f + v.abs());
+      return;
+    case Activation::kSelu:
+      y.array() = v.unaryExpr(
+          [](float e) { return kSeluScale * (e > 0.0f ? e : kSeluAlpha * std::expm1(e)); });
+      return;
+    case Activation::kHardSigmoid:
+      y.array() = (0.2f * v + 0.5f).max(0.0f).min(1.0f);
+      return;
+    case Activation::kExponential:
+      y.array() = v.exp();
+      return;
+    case Activation::kLeakyRelu:
+      y.array() = v.unaryExpr([](float e) { return e >= 0.0f ? e : kLeakySlope * e; });
+      return;
   }
 }
 
@@ -103,6 +162,7 @@ void activation_backward(Activation a, const Matrix& x, const Matrix& y, const M
                          Matrix& dx) {
   resize_with_huge_pages(dx, dy.rows(), dy.cols());
   auto g = dy.array();
+  auto v = x.array();
   switch (a) {
     case Activation::kLinear:
       dx = dy;
@@ -117,13 +177,43 @@ void activation_backward(Activation a, const Matrix& x, const Matrix& y, const M
       dx.array() = g * y.array() * (1.0f - y.array());
       return;
     case Activation::kElu:  // exp(x) = y + 1 for x <= 0
-      dx.array() = (x.array() > 0.0f).select(g, g * (y.array() + 1.0f));
+      dx.array() = (v > 0.0f).select(g, g * (y.array() + 1.0f));
       return;
     case Activation::kSoftmax: {  // dx = y * (dy - <dy, y>) per row
       Eigen::VectorXf dot = (g * y.array()).rowwise().sum();
       dx.array() = y.array() * (g.colwise() - dot.array());
       return;
     }
+    case Activation::kGelu:
+      dx.array() = g * v.unaryExpr(&gelu_derivative);
+      return;
+    case Activation::kGeluTanh:
+      dx.array() = g * v.unaryExpr(&gelu_tanh_derivative);
+      return;
+    case Activation::kSwish:  // s + x s (1 - s)
+      dx.array() = g * v.unaryExpr([](float e) {
+        const float s = sigmoid(e);
+        return s * (1.0f + e * (1.0f - s));
+      });
+      return;
+    case Activation::kSoftplus:  // sigmoid(x)
+      dx.array() = g * v.unaryExpr(&sigmoid);
+      return;
+    case Activation::kSoftsign:  // 1 / (1 + |x|)^2
+      dx.array() = g / (1.0f + v.abs()).square();
+      return;
+    case Activation::kSelu:  // scale alpha exp(x) = y + scale alpha for x <= 0
+      dx.array() = (v > 0.0f).select(kSeluScale * g, g * (y.array() + kSeluScale * kSeluAlpha));
+      return;
+    case Activation::kHardSigmoid:  // 0.2 on the slope, 0 where clipped
+      dx.array() = ((v > -2.5f) && (v < 2.5f)).select(0.2f * g, 0.0f);
+      return;
+    case Activation::kExponential:
+      dx.array() = g * y.array();
+      return;
+    case Activation::kLeakyRelu:
+      dx.array() = (v >= 0.0f).select(g, kLeakySlope * g);
+      return;
   }
 }
 

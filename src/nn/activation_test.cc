@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -15,17 +16,18 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-constexpr Activation kAll[] = {Activation::kLinear,  Activation::kRelu, Activation::kTanh,
-                               Activation::kSigmoid, Activation::kElu,  Activation::kSoftmax};
-
 TEST(ActivationTest, NamesRoundTrip) {
-  for (Activation a : kAll) EXPECT_EQ(activation_from_name(activation_name(a)), a);
+  for (Activation a : kAllActivations) EXPECT_EQ(activation_from_name(activation_name(a)), a);
   EXPECT_EQ(activation_from_name(""), Activation::kLinear);
   EXPECT_EQ(activation_from_name("none"), Activation::kLinear);
-  EXPECT_FALSE(activation_from_name("swish").has_value());
+  EXPECT_EQ(activation_from_name("silu"), Activation::kSwish);
+  EXPECT_FALSE(activation_from_name("mish").has_value());
+  EXPECT_FALSE(activation_from_name("hardSigmoid").has_value());
   EXPECT_EQ(activation_op(Activation::kRelu), "Relu");
   EXPECT_EQ(activation_op(Activation::kSoftmax), "Softmax");
   EXPECT_EQ(activation_op(Activation::kLinear), "");
+  EXPECT_EQ(activation_op(Activation::kGelu), "");  // composed of several ops
+  EXPECT_EQ(activation_op(Activation::kExponential), "Exp");
 }
 
 TEST(ActivationTest, KnownValues) {
@@ -40,6 +42,33 @@ TEST(ActivationTest, KnownValues) {
   Matrix s = activate(Activation::kSoftmax, x);
   EXPECT_NEAR(s.sum(), 1.0f, 1e-6f);
   EXPECT_FLOAT_EQ(s(0, 2) / s(0, 1), std::exp(2.0f));
+}
+
+// Values from the definitions Keras documents, computed independently in double.
+TEST(ActivationTest, NewActivationsKnownValues) {
+  Matrix x(1, 4);
+  x << -3.0f, -0.5f, 0.0f, 1.5f;
+  const auto at = [&](Activation a, int i) { return activate(a, x)(0, i); };
+  for (int i = 0; i < 4; ++i) {
+    const double v = x(0, i);
+    SCOPED_TRACE(v);
+    EXPECT_NEAR(at(Activation::kGelu, i), 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))), 1e-6);
+    EXPECT_NEAR(at(Activation::kGeluTanh, i),
+                0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v))),
+                1e-6);
+    EXPECT_NEAR(at(Activation::kSwish, i), v / (1.0 + std::exp(-v)), 1e-6);
+    EXPECT_NEAR(at(Activation::kSoftplus, i), std::log(1.0 + std::exp(v)), 1e-6);
+    EXPECT_NEAR(at(Activation::kSoftsign, i), v / (1.0 + std::abs(v)), 1e-6);
+    EXPECT_NEAR(at(Activation::kSelu, i),
+                1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (std::exp(v) - 1.0)), 1e-6);
+    EXPECT_NEAR(at(Activation::kHardSigmoid, i), std::clamp(0.2 * v + 0.5, 0.0, 1.0), 1e-6);
+    EXPECT_NEAR(at(Activation::kExponential, i), std::exp(v), 1e-5);
+    EXPECT_NEAR(at(Activation::kLeakyRelu, i), v >= 0 ? v : 0.2 * v, 1e-6);
+  }
+  Matrix big(1, 2);
+  big << 100.0f, -100.0f;  // softplus stays finite where exp overflows
+  EXPECT_FLOAT_EQ(activate(Activation::kSoftplus, big)(0, 0), 100.0f);
+  EXPECT_NEAR(activate(Activation::kSoftplus, big)(0, 1), 0.0f, 1e-30f);
 }
 
 TEST(ActivationTest, SoftmaxIsRowWiseAndStable) {
@@ -59,7 +88,7 @@ TEST(ActivationTest, GradientsMatchNumeric) {
     if (sign.data()[i] < 0) x.data()[i] = -x.data()[i];
   }
   Matrix dy = random_matrix(4, 5, 13);
-  for (Activation a : kAll) {
+  for (Activation a : kAllActivations) {
     auto loss = [&](const Matrix& in) { return weighted_sum(activate(a, in), dy); };
     Matrix analytic = activation_backward(a, x, activate(a, x), dy);
     expect_gradients_near(analytic, numeric_gradient(loss, x),

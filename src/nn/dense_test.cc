@@ -16,8 +16,9 @@ using testing::numeric_gradient;
 using testing::random_matrix;
 using testing::weighted_sum;
 
-constexpr Activation kAll[] = {Activation::kLinear,  Activation::kRelu, Activation::kTanh,
-                               Activation::kSigmoid, Activation::kElu,  Activation::kSoftmax};
+constexpr Activation kDenseActivations[] = {Activation::kLinear, Activation::kRelu,
+                                          Activation::kTanh,   Activation::kSigmoid,
+                                          Activation::kElu,    Activation::kSoftmax};
 
 Dense make_layer(Activation a, uint64_t seed) {
   Dense layer({.name = "dense", .input_dim = 3, .units = 4, .activation = a});
@@ -103,7 +104,7 @@ TEST(DenseTest, ForwardIsAffineThenActivation) {
 TEST(DenseTest, GradientsMatchNumericForEveryActivation) {
   const Matrix x = random_matrix(5, 3, 21);
   const Matrix dy = random_matrix(5, 4, 22);
-  for (Activation a : kAll) {
+  for (Activation a : kDenseActivations) {
     SCOPED_TRACE(std::string(activation_name(a)));
     Dense layer = make_layer(a, 23);
     layer.forward(x);

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <vector>
 
 namespace cairn::nn {
 namespace {
@@ -47,10 +48,37 @@ Matrix Dropout::forward(const Matrix& x, bool training, std::mt19937_64& rng) {
   return x.cwiseProduct(mask_);
 }
 
+Matrix Dropout::forward_spatial(const Matrix& x, Eigen::Index channels, bool training,
+                                std::mt19937_64& rng) {
+  assert(rate_ >= 0.0 && rate_ < 1.0 && channels > 0 && x.cols() % channels == 0);
+  if (!training || rate_ == 0.0) {
+    mask_.resize(0, 0);
+    return x;
+  }
+  const auto scale = static_cast<float>(1.0 / (1.0 - rate_));
+  const uint64_t last = last_kept(1.0 - rate_);
+  mask_.resize(x.rows(), x.cols());
+  std::vector<float> row_mask(static_cast<size_t>(channels));
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    for (float& m : row_mask) m = rng() <= last ? scale : 0.0f;
+    for (Eigen::Index j = 0; j < x.cols(); ++j) {
+      mask_(r, j) = row_mask[static_cast<size_t>(j % channels)];
+    }
+  }
+  return x.cwiseProduct(mask_);
+}
+
 Matrix Dropout::backward(const Matrix& dy) const {
   if (mask_.size() == 0) return dy;
   assert(dy.rows() == mask_.rows() && dy.cols() == mask_.cols());
   return dy.cwiseProduct(mask_);
+}
+
+Matrix add_gaussian_noise(const Matrix& x, double stddev, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, stddev);
+  Matrix y = x;
+  for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] += static_cast<float>(normal(rng));
+  return y;
 }
 
 }  // namespace cairn::nn

@@ -21,6 +21,26 @@ nn::Variable two_steps(Optimizer& opt) {
   return w;
 }
 
+// BatchNormalization's moving statistics are non-trainable variables beside
+// the trainable ones: no Keras optimizer may move them or give them slots.
+TEST(KerasOptimizersTest, NonTrainableVariablesAreNeitherUpdatedNorSlotted) {
+  for (const char* name : {"Adam", "SGD", "RMSprop", "Adagrad"}) {
+    for (double momentum : {0.0, 0.9}) {
+      nn::Variable w = make_variable("bn/gamma", {1.0f}, {0.5f});
+      nn::Variable moving = make_variable("bn/moving_mean", {1.0f}, {0.5f});
+      moving.trainable = false;
+      auto opt = make_keras_optimizer(name, {.learning_rate = 0.1, .momentum = momentum});
+      opt->build({&w, &moving});
+      opt->apply_gradients({&w, &moving});
+      EXPECT_NE(w.value.flat<float>()[0], 1.0f) << name;
+      EXPECT_EQ(moving.value.flat<float>()[0], 1.0f) << name;
+      for (nn::Variable* slot : opt->variables()) {
+        EXPECT_EQ(slot->name.find("moving_mean"), std::string::npos) << name << " " << slot->name;
+      }
+    }
+  }
+}
+
 TEST(KerasOptimizersTest, AdamBiasCorrectionFromIterations) {
   auto opt = make_keras_optimizer("adam", {.learning_rate = 0.1, .epsilon = 1e-7});
   nn::Variable w = two_steps(*opt);

@@ -6,12 +6,10 @@
 #include <vector>
 
 #include "serving/broadcast.h"
+#include "serving/eigen_row_major.h"
 
 namespace cairn::serving::internal {
 namespace {
-
-template <typename T>
-using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The shape of `t` without its last two axes.
 TensorShape batch_shape(const Tensor& t) {
@@ -34,9 +32,9 @@ void multiply(const Tensor& x, const Tensor& y, bool adj_x, bool adj_y, Tensor& 
   const TensorShape xb = batch_shape(x), yb = batch_shape(y), ob = batch_shape(out);
   BroadcastWalk walk(ob.dims(), {&xb, &yb});
   for (int64_t b = 0; b < ob.num_elements(); ++b, walk.next()) {
-    Eigen::Map<const RowMajor<U>> a(xs + walk[0] * xr * xc, xr, xc);
-    Eigen::Map<const RowMajor<U>> c(ys + walk[1] * yr * yc, yr, yc);
-    Eigen::Map<RowMajor<U>> z(zs + b * m * n, m, n);
+    Eigen::Map<const RowMajorMatrix<U>> a(xs + walk[0] * xr * xc, xr, xc);
+    Eigen::Map<const RowMajorMatrix<U>> c(ys + walk[1] * yr * yc, yr, yc);
+    Eigen::Map<RowMajorMatrix<U>> z(zs + b * m * n, m, n);
     if (adj_x && adj_y) {
       z.noalias() = a.transpose() * c.transpose();
     } else if (adj_x) {

@@ -9,6 +9,7 @@
 
 #include "serving/function_test_util.h"
 #include "serving/resource_variables.h"
+#include "testing/test_util.h"
 
 namespace cairn::serving::internal {
 namespace {
@@ -16,12 +17,9 @@ namespace {
 using testing::add_call;
 using testing::make_function;
 
-constexpr DType kFloat = DType::kFloat32;
 constexpr DType kResource = DType::kResource;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // A library, a variable store and the top-level graph that calls into them.
 struct Program {
@@ -47,23 +45,24 @@ struct Program {
   }
 };
 
-tensorflow::AttrValue t_float() { return type_attr(kFloat); }
+tensorflow::AttrValue t_float() { return type_attr(DType::kFloat32); }
 
 // times(x, y) = x * y, returned as "mul:z:0" (Mul's output arg is z).
 tensorflow::FunctionDef times() {
   GraphBuilder body;
   body.op("mul", "Mul", {"x", "y:0"}, {{"T", t_float()}});
-  return make_function("times", {{"x", kFloat}, {"y", kFloat}}, {{"z", kFloat}}, body,
-                       {{"z", "mul:z:0"}});
+  return make_function("times", {{"x", DType::kFloat32}, {"y", DType::kFloat32}},
+                       {{"z", DType::kFloat32}}, body, {{"z", "mul:z:0"}});
 }
 
 TEST(FunctionLibraryTest, ReturnsTheRetTensorsByOutputArgName) {
   Program p;
   *p.library.add_function() = times();
   *p.ops.add_op() = testing::op_def("Mul", {"z"});
-  p.graph.placeholder("a", kFloat, {});
+  p.graph.placeholder("a", DType::kFloat32, {});
   p.graph.constant("b", Tensor::scalar<float>(3.0f));
-  add_call(p.graph, "call", "times", {"a", "b"}, {kFloat, kFloat}, {kFloat});
+  add_call(p.graph, "call", "times", {"a", "b"}, {DType::kFloat32, DType::kFloat32},
+           {DType::kFloat32});
   auto out = p.run({{"a", Tensor::scalar<float>(2.0f)}}, {"call:0"});
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ((*out)[0], Tensor::scalar<float>(6.0f));
@@ -72,7 +71,7 @@ TEST(FunctionLibraryTest, ReturnsTheRetTensorsByOutputArgName) {
 TEST(FunctionLibraryTest, OutputArgsAfterAListArgAreCountedFromTheNodesAttrs) {
   tensorflow::OpDef def = testing::op_def("Split3", {"head", "rest", "last"}, {"rest"});
   tensorflow::NodeDef node;
-  (*node.mutable_attr())["T"] = type_list_attr({kFloat, kFloat, kFloat});
+  (*node.mutable_attr())["T"] = type_list_attr({DType::kFloat32, DType::kFloat32, DType::kFloat32});
   EXPECT_EQ(output_position(def, node, "head", 0), 0);
   EXPECT_EQ(output_position(def, node, "rest", 2), 3);
   EXPECT_EQ(output_position(def, node, "last", 0), 4);
@@ -86,23 +85,27 @@ TEST(FunctionLibraryTest, NestedCallsByCallOpsAndByOpNameWithIdentityN) {
   *p.library.add_function() = times();
   GraphBuilder inner_body;
   inner_body.op("twice", "AddV2", {"x", "x"}, {{"T", t_float()}});
-  inner_body.op("both", "IdentityN", {"x", "twice:z:0"}, {{"T", type_list_attr({kFloat, kFloat})}});
-  *p.library.add_function() = make_function("inner", {{"x", kFloat}}, {{"doubled", kFloat}},
-                                            inner_body, {{"doubled", "both:output:1"}});
+  inner_body.op("both", "IdentityN", {"x", "twice:z:0"},
+                {{"T", type_list_attr({DType::kFloat32, DType::kFloat32})}});
+  *p.library.add_function() =
+      make_function("inner", {{"x", DType::kFloat32}}, {{"doubled", DType::kFloat32}}, inner_body,
+                    {{"doubled", "both:output:1"}});
   GraphBuilder outer_body;
-  add_call(outer_body, "square", "times", {"x", "x"}, {kFloat, kFloat}, {kFloat});
+  add_call(outer_body, "square", "times", {"x", "x"}, {DType::kFloat32, DType::kFloat32},
+           {DType::kFloat32});
   outer_body.op("direct", "inner", {"x"});
-  add_call(outer_body, "partitioned", "inner", {"x"}, {kFloat}, {kFloat}, "PartitionedCall");
+  add_call(outer_body, "partitioned", "inner", {"x"}, {DType::kFloat32}, {DType::kFloat32},
+           "PartitionedCall");
   outer_body.op("sum", "AddV2", {"square:output:0", "direct:doubled:0"}, {{"T", t_float()}});
   outer_body.op("sum2", "AddV2", {"sum:z:0", "partitioned:output:0"}, {{"T", t_float()}});
-  *p.library.add_function() =
-      make_function("outer", {{"x", kFloat}}, {{"y", kFloat}}, outer_body, {{"y", "sum2:z:0"}});
+  *p.library.add_function() = make_function(
+      "outer", {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}}, outer_body, {{"y", "sum2:z:0"}});
   for (const char* op : {"AddV2", "Mul"}) *p.ops.add_op() = testing::op_def(op, {"z"});
   *p.ops.add_op() = testing::op_def("IdentityN", {"output"}, {"output"});
   *p.ops.add_op() = testing::op_def("StatefulPartitionedCall", {"output"}, {"output"});
   *p.ops.add_op() = testing::op_def("PartitionedCall", {"output"}, {"output"});
-  p.graph.placeholder("x", kFloat, {});
-  add_call(p.graph, "call", "outer", {"x"}, {kFloat}, {kFloat});
+  p.graph.placeholder("x", DType::kFloat32, {});
+  add_call(p.graph, "call", "outer", {"x"}, {DType::kFloat32}, {DType::kFloat32});
   auto out = p.run({{"x", Tensor::scalar<float>(3.0f)}}, {"call:0"});
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ((*out)[0], Tensor::scalar<float>(9.0f + 6.0f + 6.0f));
@@ -115,13 +118,14 @@ TEST(FunctionLibraryTest, ResourceVariablesAreReadAndAssignedAcrossRuns) {
   GraphBuilder body;
   body.op("add", "AssignAddVariableOp", {"v", "x"}, {{"dtype", t_float()}});
   body.op("read", "ReadVariableOp", {"v", "^add"}, {{"dtype", t_float()}});
-  *p.library.add_function() =
-      make_function("bump", {{"x", kFloat}, {"v", kResource}}, {{"value", kFloat}}, body,
-                    {{"value", "read:value:0"}}, {{"add", "add"}});
-  p.graph.placeholder("x", kFloat, {});
+  *p.library.add_function() = make_function("bump", {{"x", DType::kFloat32}, {"v", kResource}},
+                                            {{"value", DType::kFloat32}}, body,
+                                            {{"value", "read:value:0"}}, {{"add", "add"}});
+  p.graph.placeholder("x", DType::kFloat32, {});
   p.graph.op("handle", "VarHandleOp", {},
              {{"dtype", t_float()}, {"shared_name", string_attr("counter")}});
-  add_call(p.graph, "call", "bump", {"x", "handle"}, {kFloat, kResource}, {kFloat});
+  add_call(p.graph, "call", "bump", {"x", "handle"}, {DType::kFloat32, kResource},
+           {DType::kFloat32});
   EXPECT_EQ((*p.run({{"x", Tensor::scalar<float>(1.0f)}}, {"call:0"}))[0],
             Tensor::scalar<float>(4.0f));
   EXPECT_EQ((*p.run({{"x", Tensor::scalar<float>(2.0f)}}, {"call:0"}))[0],
@@ -138,8 +142,8 @@ TEST(FunctionLibraryTest, ReadingAVariableWithoutAValueIsFailedPrecondition) {
 }
 
 Status call_error(Program& p, const std::string& callee) {
-  p.graph.placeholder("x", kFloat, {});
-  add_call(p.graph, "call", callee, {"x"}, {kFloat}, {kFloat});
+  p.graph.placeholder("x", DType::kFloat32, {});
+  add_call(p.graph, "call", callee, {"x"}, {DType::kFloat32}, {DType::kFloat32});
   auto out = p.run({{"x", Tensor::scalar<float>(1.0f)}}, {"call:0"});
   return out.ok() ? Status() : out.status();
 }
@@ -149,9 +153,10 @@ void add_chain(Program& p, int n, const std::string& last) {
   for (int i = 0; i < n; ++i) {
     GraphBuilder body;
     const std::string next = i + 1 < n ? "f" + std::to_string(i + 1) : last;
-    add_call(body, "next", next, {"x"}, {kFloat}, {kFloat});
-    *p.library.add_function() = make_function("f" + std::to_string(i), {{"x", kFloat}},
-                                              {{"y", kFloat}}, body, {{"y", "next:output:0"}});
+    add_call(body, "next", next, {"x"}, {DType::kFloat32}, {DType::kFloat32});
+    *p.library.add_function() =
+        make_function("f" + std::to_string(i), {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}},
+                      body, {{"y", "next:output:0"}});
   }
 }
 
@@ -178,8 +183,8 @@ TEST(FunctionLibraryTest, UnsupportedOpNamesTheOpTheFunctionAndTheNode) {
   Program p;
   GraphBuilder body;
   body.op("odd", "NoSuchOp", {"x"});
-  *p.library.add_function() =
-      make_function("leaf", {{"x", kFloat}}, {{"y", kFloat}}, body, {{"y", "odd:output:0"}});
+  *p.library.add_function() = make_function(
+      "leaf", {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}}, body, {{"y", "odd:output:0"}});
   add_chain(p, 1, "leaf");
   const Status s = call_error(p, "f0");
   EXPECT_EQ(s.code(), StatusCode::kUnimplemented);
@@ -198,7 +203,7 @@ TEST(FunctionLibraryTest, ArgumentOfTheWrongDtypeIsRefusedNamingIt) {
   Program p;
   *p.library.add_function() = times();
   p.graph.constant("i", Tensor::scalar<int64_t>(2));
-  add_call(p.graph, "call", "times", {"i", "i"}, {DType::kInt64, DType::kInt64}, {kFloat});
+  add_call(p.graph, "call", "times", {"i", "i"}, {DType::kInt64, DType::kInt64}, {DType::kFloat32});
   auto out = p.run({}, {"call:0"});
   EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(contains(out.status().message(), "function 'times' argument x must be float32"))
@@ -211,11 +216,12 @@ TEST(FunctionLibraryTest, MalformedBodiesFailWhenCalledNamingTheFunction) {
   GraphBuilder body;
   body.op("mul", "Mul", {"x", "ghost:z:0"}, {{"T", t_float()}});
   Program p;
-  *p.library.add_function() =
-      make_function("bad", {{"x", kFloat}}, {{"z", kFloat}}, body, {{"z", "mul:z:0"}});
+  *p.library.add_function() = make_function("bad", {{"x", DType::kFloat32}},
+                                            {{"z", DType::kFloat32}}, body, {{"z", "mul:z:0"}});
   *p.library.add_function() = times();
   p.graph.constant("two", Tensor::scalar<float>(2.0f));
-  add_call(p.graph, "square", "times", {"two", "two"}, {kFloat, kFloat}, {kFloat});
+  add_call(p.graph, "square", "times", {"two", "two"}, {DType::kFloat32, DType::kFloat32},
+           {DType::kFloat32});
   EXPECT_EQ((*p.run({}, {"square:0"}))[0], Tensor::scalar<float>(4.0f));
   p.runner = nullptr;
   const Status s = call_error(p, "bad");

@@ -57,6 +57,11 @@ inline tensorflow::AttrValue int_list_attr(const std::vector<int64_t>& values) {
   return a;
 }
 
+// An int32 vector tensor of `v` (axes, shapes and indices of ops).
+inline Tensor ints(const std::vector<int32_t>& v) {
+  return Tensor::from_vector(v, {static_cast<int64_t>(v.size())});
+}
+
 // Random float32 values in [lo, hi) of `shape`.
 inline Tensor random_floats(std::mt19937& rng, TensorShape shape, float lo = -1, float hi = 1) {
   Tensor t(DType::kFloat32, std::move(shape));

@@ -3,9 +3,11 @@
 // every output position's receptive field into a row of a patch matrix
 // (zeros where the window hangs over the padding), and one Eigen GEMM with
 // the filter, read as a [rows * cols * in, out] matrix, gives the output.
+
 #include <Eigen/Core>
 
 #include "serving/broadcast.h"
+#include "serving/eigen_row_major.h"
 #include "serving/kernel.h"
 #include "serving/window.h"
 
@@ -13,9 +15,6 @@ namespace cairn::serving::internal {
 namespace {
 
 using Outputs = Result<std::vector<Tensor>>;
-
-template <typename T>
-using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Fills `patches` ([out rows * out cols, window rows * window cols * C]) from
 // image `n` of `x`.
@@ -67,16 +66,16 @@ Outputs conv2d(const KernelContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(Tensor patches, ctx.output(x.dtype(), {positions, depth}));
   return visit_conv(ctx, x.dtype(), [&]<typename T>() -> Outputs {
     using U = typename Wrapping<T>::type;  // int32 products wrap, as TensorFlow's
-    Eigen::Map<const RowMajor<U>> kernel(reinterpret_cast<const U*>(filter.flat<T>().data()), depth,
-                                         f.dim(3));
+    Eigen::Map<const RowMajorMatrix<U>> kernel(reinterpret_cast<const U*>(filter.flat<T>().data()),
+                                               depth, f.dim(3));
     T* rows = patches.flat<T>().data();
     for (int64_t n = 0; n < w.batch; ++n) {
       im2col<T>(x, n, w, rows);
-      Eigen::Map<RowMajor<U>> image(
+      Eigen::Map<RowMajorMatrix<U>> image(
           reinterpret_cast<U*>(out.flat<T>().data()) + n * positions * f.dim(3), positions,
           f.dim(3));
       image.noalias() =
-          Eigen::Map<const RowMajor<U>>(reinterpret_cast<const U*>(rows), positions, depth) *
+          Eigen::Map<const RowMajorMatrix<U>>(reinterpret_cast<const U*>(rows), positions, depth) *
           kernel;
     }
     return std::vector<Tensor>{std::move(out)};

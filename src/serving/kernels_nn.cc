@@ -6,15 +6,13 @@
 #include <cmath>
 #include <type_traits>
 
+#include "serving/eigen_row_major.h"
 #include "serving/kernel.h"
 
 namespace cairn::serving::internal {
 namespace {
 
 using Outputs = Result<std::vector<Tensor>>;
-
-template <typename T>
-using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 Outputs matmul(const KernelContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.expect_inputs(2));
@@ -36,9 +34,9 @@ Outputs matmul(const KernelContext& ctx) {
     // for 2^62 elements. With no inner dimension it stays all zeros.
     CAIRN_ASSIGN_OR_RETURN(Tensor out, ctx.output(a.dtype(), {rows, cols}));
     if (out.num_elements() == 0 || inner == 0) return std::vector<Tensor>{std::move(out)};
-    Eigen::Map<const RowMajor<T>> x(a.flat<T>().data(), a.shape().dim(0), a.shape().dim(1));
-    Eigen::Map<const RowMajor<T>> y(b.flat<T>().data(), b.shape().dim(0), b.shape().dim(1));
-    Eigen::Map<RowMajor<T>> z(out.flat<T>().data(), rows, cols);
+    Eigen::Map<const RowMajorMatrix<T>> x(a.flat<T>().data(), a.shape().dim(0), a.shape().dim(1));
+    Eigen::Map<const RowMajorMatrix<T>> y(b.flat<T>().data(), b.shape().dim(0), b.shape().dim(1));
+    Eigen::Map<RowMajorMatrix<T>> z(out.flat<T>().data(), rows, cols);
     if (ta && tb) {
       z.noalias() = x.transpose() * y.transpose();
     } else if (ta) {

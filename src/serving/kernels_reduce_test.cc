@@ -7,10 +7,6 @@
 namespace cairn::serving::internal {
 namespace {
 
-Tensor ints(const std::vector<int32_t>& v) {
-  return Tensor::from_vector(v, {static_cast<int64_t>(v.size())});
-}
-
 TEST(KernelsReduceTest, FloatReductionsMatchTfjsOnAxesAndKeepDims) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   std::mt19937 rng(3);

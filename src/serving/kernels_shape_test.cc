@@ -8,10 +8,6 @@
 namespace cairn::serving::internal {
 namespace {
 
-Tensor ints(const std::vector<int32_t>& v) {
-  return Tensor::from_vector(v, {static_cast<int64_t>(v.size())});
-}
-
 TEST(KernelsShapeTest, ShapeSizeAndRankOfAnyDtype) {
   const Tensor words = Tensor::from_strings({"a", "b", "c", "d", "e", "f"}, {2, 3});
   EXPECT_EQ(run_one("Shape", {words}), ints({2, 3}));

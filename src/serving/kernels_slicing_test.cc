@@ -8,10 +8,6 @@
 namespace cairn::serving::internal {
 namespace {
 
-Tensor ints(const std::vector<int32_t>& v) {
-  return Tensor::from_vector(v, {static_cast<int64_t>(v.size())});
-}
-
 Tensor iota(TensorShape shape) {
   Tensor t(DType::kFloat32, std::move(shape));
   for (size_t i = 0; i < t.flat<float>().size(); ++i) t.flat<float>()[i] = static_cast<float>(i);

@@ -18,7 +18,6 @@ using testing::make_function;
 using testing::tensor_info;
 using testing::write_graph_saved_model;
 
-constexpr DType kFloat = DType::kFloat32;
 constexpr int64_t k2to31 = int64_t{1} << 31;
 
 class SavedModelUntrustedTest : public ::testing::Test {
@@ -45,19 +44,17 @@ class SavedModelUntrustedTest : public ::testing::Test {
   testing::TempDir tmp_;
 };
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 // Finding 1: 2^62 output elements whose byte size wrapped to 0, then Eigen
 // wrote into the empty buffer (heap-buffer-overflow).
 TEST_F(SavedModelUntrustedTest, MatMulWhoseOutputByteSizeWrapsIsResourceExhausted) {
   GraphBuilder b;
-  b.constant("a", Tensor(kFloat, {k2to31, 0}));
-  b.constant("b", Tensor(kFloat, {0, k2to31}));
-  b.matmul("mm", "a", "b", kFloat);
+  b.constant("a", Tensor(DType::kFloat32, {k2to31, 0}));
+  b.constant("b", Tensor(DType::kFloat32, {0, k2to31}));
+  b.matmul("mm", "a", "b", DType::kFloat32);
   const size_t bytes =
-      write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("mm:0", kFloat)}});
+      write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("mm:0", DType::kFloat32)}});
   EXPECT_LT(bytes, 400u);
   const std::string message = run_error<ResourceExhaustedError>();
   EXPECT_TRUE(contains(message, "node 'mm' (MatMul)")) << message;
@@ -67,8 +64,8 @@ TEST_F(SavedModelUntrustedTest, MatMulWhoseOutputByteSizeWrapsIsResourceExhauste
 // Finding 12: one float_val stands for 2^28 copies (60 bytes -> 1 GiB).
 TEST_F(SavedModelUntrustedTest, ConstFilledFromOneValueIsHeldToTheRunLimit) {
   GraphBuilder b;
-  b.constant("fill", filled_tensor_proto(kFloat, {1 << 28}, 1.0));
-  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", kFloat)}});
+  b.constant("fill", filled_tensor_proto(DType::kFloat32, {1 << 28}, 1.0));
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", DType::kFloat32)}});
   const std::string message =
       run_error<ResourceExhaustedError>({}, {.max_run_bytes = int64_t{64} << 20});
   EXPECT_TRUE(contains(message, "node 'fill' (Const)")) << message;
@@ -77,8 +74,8 @@ TEST_F(SavedModelUntrustedTest, ConstFilledFromOneValueIsHeldToTheRunLimit) {
 
 TEST_F(SavedModelUntrustedTest, ConstOverTheDefaultRunLimitIsRefusedWithoutAllocating) {
   GraphBuilder b;
-  b.constant("fill", filled_tensor_proto(kFloat, {int64_t{1} << 31}, 1.0));  // 8 GiB
-  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", kFloat)}});
+  b.constant("fill", filled_tensor_proto(DType::kFloat32, {int64_t{1} << 31}, 1.0));  // 8 GiB
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("fill:0", DType::kFloat32)}});
   EXPECT_TRUE(contains(run_error<ResourceExhaustedError>(), "node 'fill' (Const)"));
 }
 
@@ -86,22 +83,22 @@ TEST_F(SavedModelUntrustedTest, ConstOverTheDefaultRunLimitIsRefusedWithoutAlloc
 // (std::bad_alloc escaped the CLI).
 TEST_F(SavedModelUntrustedTest, BroadcastToTerabytesIsResourceExhaustedNamingTheNode) {
   GraphBuilder b;
-  b.constant("col", filled_tensor_proto(kFloat, {1 << 20, 1}, 1.0));
-  b.constant("row", filled_tensor_proto(kFloat, {1, 1 << 20}, 1.0));
-  b.op("sum", "AddV2", {"col", "row"}, {{"T", type_attr(kFloat)}});
-  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("sum:0", kFloat)}});
+  b.constant("col", filled_tensor_proto(DType::kFloat32, {1 << 20, 1}, 1.0));
+  b.constant("row", filled_tensor_proto(DType::kFloat32, {1, 1 << 20}, 1.0));
+  b.op("sum", "AddV2", {"col", "row"}, {{"T", type_attr(DType::kFloat32)}});
+  write_graph_saved_model(dir(), b.graph(), {}, {{"y", tensor_info("sum:0", DType::kFloat32)}});
   EXPECT_TRUE(contains(run_error<ResourceExhaustedError>(), "node 'sum' (AddV2)"));
 }
 
 // Finding 22.
 TEST_F(SavedModelUntrustedTest, DuplicateNodeNamesAreRefusedAtLoadNamingTheNode) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {-1});
-  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
+  b.placeholder("x", DType::kFloat32, {-1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(DType::kFloat32)}});
   tensorflow::GraphDef graph = b.graph();
   graph.mutable_node(1)->set_name("x");
-  write_graph_saved_model(dir(), graph, {{"x", tensor_info("x:0", kFloat)}},
-                          {{"y", tensor_info("x:0", kFloat)}});
+  write_graph_saved_model(dir(), graph, {{"x", tensor_info("x:0", DType::kFloat32)}},
+                          {{"y", tensor_info("x:0", DType::kFloat32)}});
   try {
     SavedModel::load(dir());
     ADD_FAILURE() << "loaded";
@@ -114,10 +111,10 @@ TEST_F(SavedModelUntrustedTest, DuplicateNodeNamesAreRefusedAtLoadNamingTheNode)
 // Finding 22: Identity(x:5) of a one-output placeholder said "x was not fed".
 TEST_F(SavedModelUntrustedTest, InputReadingAnOutputItsNodeLacksIsRefusedNamingTheOutput) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {-1});
-  b.identity("y", "x:5", kFloat);
-  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat)}},
-                          {{"y", tensor_info("y:0", kFloat)}});
+  b.placeholder("x", DType::kFloat32, {-1});
+  b.identity("y", "x:5", DType::kFloat32);
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", DType::kFloat32)}},
+                          {{"y", tensor_info("y:0", DType::kFloat32)}});
   try {
     SavedModel::load(dir());
     ADD_FAILURE() << "loaded";
@@ -133,10 +130,10 @@ TEST_F(SavedModelUntrustedTest, InputReadingAnOutputItsNodeLacksIsRefusedNamingT
 // TensorFlow; cairn read it as a scalar and refused [3, 1].
 TEST_F(SavedModelUntrustedTest, SignatureInputWithoutAShapeAcceptsAnyShape) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {-1, 1});
-  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
-  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat)}},
-                          {{"y", tensor_info("y:0", kFloat)}});
+  b.placeholder("x", DType::kFloat32, {-1, 1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(DType::kFloat32)}});
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", DType::kFloat32)}},
+                          {{"y", tensor_info("y:0", DType::kFloat32)}});
   SavedModel model = SavedModel::load(dir());
   EXPECT_TRUE(model.signature("serving_default").inputs.at("x").unknown_rank);
   auto out = model.run("serving_default", {{"x", Tensor::from_vector<float>({1, 2, 3}, {3, 1})}});
@@ -147,25 +144,27 @@ TEST_F(SavedModelUntrustedTest, SignatureInputWithoutAShapeAcceptsAnyShape) {
 
 TEST_F(SavedModelUntrustedTest, UnknownDimensionsAcceptAnySizeButTheRankIsChecked) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {-1, 1});
-  b.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
-  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", kFloat, {{-1, 1}})}},
-                          {{"y", tensor_info("y:0", kFloat)}});
+  b.placeholder("x", DType::kFloat32, {-1, 1});
+  b.op("y", "Neg", {"x"}, {{"T", type_attr(DType::kFloat32)}});
+  write_graph_saved_model(dir(), b.graph(), {{"x", tensor_info("x:0", DType::kFloat32, {{-1, 1}})}},
+                          {{"y", tensor_info("y:0", DType::kFloat32)}});
   SavedModel model = SavedModel::load(dir());
-  EXPECT_EQ(model.run("serving_default", {{"x", Tensor(kFloat, {5, 1})}}).at("y"),
-            Tensor(kFloat, {5, 1}));
+  EXPECT_EQ(model.run("serving_default", {{"x", Tensor(DType::kFloat32, {5, 1})}}).at("y"),
+            Tensor(DType::kFloat32, {5, 1}));
   for (const TensorShape& wrong : {TensorShape{3, 2}, TensorShape{3}, TensorShape{3, 1, 1}}) {
-    EXPECT_THROW(model.run("serving_default", {{"x", Tensor(kFloat, wrong)}}), InvalidArgumentError)
+    EXPECT_THROW(model.run("serving_default", {{"x", Tensor(DType::kFloat32, wrong)}}),
+                 InvalidArgumentError)
         << wrong.to_string();
   }
 }
 
 TEST_F(SavedModelUntrustedTest, SignatureTensorOfRankOverTheLimitIsDataLossNamingIt) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {-1});
-  write_graph_saved_model(dir(), b.graph(),
-                          {{"x", tensor_info("x:0", kFloat, std::vector<int64_t>(100000, 1))}},
-                          {{"y", tensor_info("x:0", kFloat)}});
+  b.placeholder("x", DType::kFloat32, {-1});
+  write_graph_saved_model(
+      dir(), b.graph(),
+      {{"x", tensor_info("x:0", DType::kFloat32, std::vector<int64_t>(100000, 1))}},
+      {{"y", tensor_info("x:0", DType::kFloat32)}});
   try {
     SavedModel::load(dir());
     ADD_FAILURE() << "loaded";
@@ -183,10 +182,11 @@ tensorflow::FunctionDefLibrary call_chain(int n, const std::string& last) {
   tensorflow::FunctionDefLibrary library;
   for (int i = 0; i < n; ++i) {
     GraphBuilder body;
-    add_call(body, "next", i + 1 < n ? "f" + std::to_string(i + 1) : last, {"x"}, {kFloat},
-             {kFloat});
-    *library.add_function() = make_function("f" + std::to_string(i), {{"x", kFloat}},
-                                            {{"y", kFloat}}, body, {{"y", "next:output:0"}});
+    add_call(body, "next", i + 1 < n ? "f" + std::to_string(i + 1) : last, {"x"}, {DType::kFloat32},
+             {DType::kFloat32});
+    *library.add_function() =
+        make_function("f" + std::to_string(i), {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}},
+                      body, {{"y", "next:output:0"}});
   }
   return library;
 }
@@ -194,12 +194,12 @@ tensorflow::FunctionDefLibrary call_chain(int n, const std::string& last) {
 // Writes a SavedModel whose serving_default returns f0(x).
 void write_call_model(const std::string& dir, tensorflow::FunctionDefLibrary library) {
   GraphBuilder b;
-  b.placeholder("x", kFloat, {});
-  add_call(b, "call", "f0", {"x"}, {kFloat}, {kFloat});
+  b.placeholder("x", DType::kFloat32, {});
+  add_call(b, "call", "f0", {"x"}, {DType::kFloat32}, {DType::kFloat32});
   tensorflow::GraphDef graph = b.graph();
   *graph.mutable_library() = std::move(library);
-  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", kFloat)}},
-                          {{"y", tensor_info("call:0", kFloat)}});
+  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", DType::kFloat32)}},
+                          {{"y", tensor_info("call:0", DType::kFloat32)}});
 }
 
 TEST_F(SavedModelUntrustedTest, FunctionsCallingEachOtherInACycleFailNamingTheCycle) {
@@ -211,9 +211,9 @@ TEST_F(SavedModelUntrustedTest, FunctionsCallingEachOtherInACycleFailNamingTheCy
 TEST_F(SavedModelUntrustedTest, AThousandNestedCallsFailInsteadOfOverflowingTheStack) {
   tensorflow::FunctionDefLibrary library = call_chain(1000, "leaf");
   GraphBuilder leaf;
-  leaf.op("y", "Neg", {"x"}, {{"T", type_attr(kFloat)}});
-  *library.add_function() =
-      make_function("leaf", {{"x", kFloat}}, {{"y", kFloat}}, leaf, {{"y", "y:y:0"}});
+  leaf.op("y", "Neg", {"x"}, {{"T", type_attr(DType::kFloat32)}});
+  *library.add_function() = make_function("leaf", {{"x", DType::kFloat32}},
+                                          {{"y", DType::kFloat32}}, leaf, {{"y", "y:y:0"}});
   write_call_model(dir(), std::move(library));
   const std::string message = run_error<InvalidArgumentError>({{"x", Tensor::scalar<float>(1.0f)}});
   EXPECT_TRUE(contains(message, "nest calls deeper than 64")) << message.substr(0, 200);
@@ -222,10 +222,10 @@ TEST_F(SavedModelUntrustedTest, AThousandNestedCallsFailInsteadOfOverflowingTheS
 TEST_F(SavedModelUntrustedTest, TensorsOfCalledFunctionsCountAgainstTheRunLimit) {
   tensorflow::FunctionDefLibrary library = call_chain(1, "big");
   GraphBuilder big;
-  big.constant("fill", filled_tensor_proto(kFloat, {1 << 26}, 1.0));  // 256 MiB
-  big.op("sum", "AddV2", {"x", "fill:output:0"}, {{"T", type_attr(kFloat)}});
-  *library.add_function() =
-      make_function("big", {{"x", kFloat}}, {{"y", kFloat}}, big, {{"y", "sum:z:0"}});
+  big.constant("fill", filled_tensor_proto(DType::kFloat32, {1 << 26}, 1.0));  // 256 MiB
+  big.op("sum", "AddV2", {"x", "fill:output:0"}, {{"T", type_attr(DType::kFloat32)}});
+  *library.add_function() = make_function("big", {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}},
+                                          big, {{"y", "sum:z:0"}});
   write_call_model(dir(), std::move(library));
   const std::string message = run_error<ResourceExhaustedError>(
       {{"x", Tensor::scalar<float>(1.0f)}}, {.max_run_bytes = int64_t{64} << 20});
@@ -236,8 +236,8 @@ TEST_F(SavedModelUntrustedTest, UnsupportedOpInANestedFunctionNamesOpFunctionAnd
   tensorflow::FunctionDefLibrary library = call_chain(2, "odd");
   GraphBuilder odd;
   odd.op("strange", "Frobnicate", {"x"});
-  *library.add_function() =
-      make_function("odd", {{"x", kFloat}}, {{"y", kFloat}}, odd, {{"y", "strange:y:0"}});
+  *library.add_function() = make_function("odd", {{"x", DType::kFloat32}}, {{"y", DType::kFloat32}},
+                                          odd, {{"y", "strange:y:0"}});
   write_call_model(dir(), std::move(library));
   const std::string message = run_error<UnimplementedError>({{"x", Tensor::scalar<float>(1.0f)}});
   EXPECT_TRUE(contains(message, "function 'odd': node 'strange' has op Frobnicate")) << message;
@@ -248,21 +248,22 @@ TEST_F(SavedModelUntrustedTest, UnsupportedOpInANestedFunctionNamesOpFunctionAnd
 // concrete function's bound input `bound` (an object graph node id).
 void write_variable_model(const std::string& dir, int bound) {
   GraphBuilder body;
-  body.op("read", "ReadVariableOp", {"v"}, {{"dtype", type_attr(kFloat)}});
-  body.op("mul", "Mul", {"x", "read:value:0"}, {{"T", type_attr(kFloat)}});
+  body.op("read", "ReadVariableOp", {"v"}, {{"dtype", type_attr(DType::kFloat32)}});
+  body.op("mul", "Mul", {"x", "read:value:0"}, {{"T", type_attr(DType::kFloat32)}});
   GraphBuilder b;
-  b.placeholder("x", kFloat, {});
-  b.op("v", "VarHandleOp", {}, {{"dtype", type_attr(kFloat)}});
-  add_call(b, "call", "f", {"x", "v"}, {kFloat, DType::kResource}, {kFloat});
+  b.placeholder("x", DType::kFloat32, {});
+  b.op("v", "VarHandleOp", {}, {{"dtype", type_attr(DType::kFloat32)}});
+  add_call(b, "call", "f", {"x", "v"}, {DType::kFloat32, DType::kResource}, {DType::kFloat32});
   tensorflow::GraphDef graph = b.graph();
-  *graph.mutable_library()->add_function() = make_function(
-      "f", {{"x", kFloat}, {"v", DType::kResource}}, {{"y", kFloat}}, body, {{"y", "mul:z:0"}});
+  *graph.mutable_library()->add_function() =
+      make_function("f", {{"x", DType::kFloat32}, {"v", DType::kResource}},
+                    {{"y", DType::kFloat32}}, body, {{"y", "mul:z:0"}});
   tensorflow::SavedObjectGraph objects;
   objects.add_nodes()->mutable_user_object();
   objects.add_nodes()->mutable_variable()->set_dtype(tensorflow::DT_FLOAT);
   (*objects.mutable_concrete_functions())["f"].add_bound_inputs(bound);
-  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", kFloat)}},
-                          {{"y", tensor_info("call:0", kFloat)}}, objects);
+  write_graph_saved_model(dir, graph, {{"x", tensor_info("x:0", DType::kFloat32)}},
+                          {{"y", tensor_info("call:0", DType::kFloat32)}}, objects);
 }
 
 TEST_F(SavedModelUntrustedTest, BoundVariableWithoutAVariablesBundleIsNotFoundAtLoad) {

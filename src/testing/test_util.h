@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cairn::testing {
 
@@ -27,6 +28,11 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Whether `text` holds `part` (error messages naming a file, a field...).
+inline bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
 
 // The message tests print when they skip for lack of ../shared.
 inline constexpr const char* kNoSharedMessage =

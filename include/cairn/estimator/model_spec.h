@@ -25,6 +25,9 @@ enum class EstimatorType { kDNNClassifier, kDNNRegressor, kLinearClassifier };
 
 // "DNNClassifier", "DNNRegressor", "LinearClassifier".
 std::string_view estimator_type_name(EstimatorType type);
+// Whether models of `type` have hidden layers (the DNN estimators; the linear
+// ones are one layer from the inputs to the logits).
+bool is_dnn(EstimatorType type);
 
 struct ModelSpec {
   EstimatorType type = EstimatorType::kDNNClassifier;

@@ -1,6 +1,6 @@
-// Element-wise activations, named as TensorFlow names them (and their graph ops).
+// Element-wise activations, named as Keras names them (and their TensorFlow ops).
 //
-//   auto a = cairn::nn::activation_from_name("relu");        // Activation::kRelu
+//   auto a = cairn::nn::activation_from_name("gelu");        // Activation::kGelu
 //   cairn::nn::Matrix y = cairn::nn::activate(a, x);
 //   cairn::nn::Matrix dx = cairn::nn::activation_backward(a, x, y, dy);
 #pragma once
@@ -12,13 +12,44 @@
 
 namespace cairn::nn {
 
-enum class Activation { kLinear, kRelu, kTanh, kSigmoid, kElu, kSoftmax };
+enum class Activation {
+  kLinear,
+  kRelu,
+  kTanh,
+  kSigmoid,
+  kElu,
+  kSoftmax,
+  kGelu,         // x Φ(x), Φ the standard normal CDF (erf form)
+  kGeluTanh,     // gelu(approximate=True): 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
+  kSwish,        // x sigmoid(x), also named "silu"
+  kSoftplus,     // log(1 + exp(x))
+  kSoftsign,     // x / (1 + |x|)
+  kSelu,         // scale · elu(x, alpha) with Klambauer et al.'s constants
+  kHardSigmoid,  // Keras 2's (and TF.js's): clip(0.2 x + 0.5, 0, 1)
+  kExponential,  // exp(x)
+  kLeakyRelu,    // x for x >= 0, 0.2 x otherwise (Keras 3's and tf.nn's default slope)
+};
 
-// "linear" (or "" / "none"), "relu", "tanh", "sigmoid", "elu", "softmax".
+// Every activation, in enum order (for tests and error messages).
+inline constexpr Activation kAllActivations[] = {
+    Activation::kLinear,      Activation::kRelu,        Activation::kTanh,
+    Activation::kSigmoid,     Activation::kElu,         Activation::kSoftmax,
+    Activation::kGelu,        Activation::kGeluTanh,    Activation::kSwish,
+    Activation::kSoftplus,    Activation::kSoftsign,    Activation::kSelu,
+    Activation::kHardSigmoid, Activation::kExponential, Activation::kLeakyRelu};
+
+// Keras's names: "linear" (or "" / "none"), "relu", "tanh", "sigmoid", "elu",
+// "softmax", "gelu", "swish" / "silu", "softplus", "softsign", "selu",
+// "hard_sigmoid", "exponential", "leaky_relu"; "gelu_new" (TF.js's name) is
+// gelu(approximate=True), which Keras cannot name.
 std::optional<Activation> activation_from_name(std::string_view name);
 std::string_view activation_name(Activation a);
-// TensorFlow's op type for the activation: "Relu", "Tanh", "Sigmoid", "Elu",
-// "Softmax"; "" for linear.
+// The names activation_from_name() accepts, comma-separated (for error messages).
+std::string_view activation_names();
+// TensorFlow's single op for the activation: "Relu", "Tanh", "Sigmoid", "Elu",
+// "Softmax", "Softplus", "Softsign", "Selu", "Exp", "LeakyRelu" (its default
+// alpha 0.2); "" for linear and for those TensorFlow composes of several ops
+// (gelu, swish, hard_sigmoid).
 std::string_view activation_op(Activation a);
 
 Matrix activate(Activation a, const Matrix& x);

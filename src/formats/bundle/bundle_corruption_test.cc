@@ -15,15 +15,14 @@
 #include "cairn/io/memory_file_system.h"
 #include "cairn/io/table.h"
 #include "cairn/proto/tensor_bundle.pb.h"
+#include "testing/test_util.h"
 
 namespace cairn {
 namespace {
 
 using TableEntries = std::vector<std::pair<std::string, std::string>>;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 class BundleCorruptionTest : public ::testing::Test {
  protected:

@@ -20,7 +20,7 @@ namespace cairn {
 namespace {
 
 // Distinct values everywhere, so a block read from the wrong offset shows.
-Tensor ramp(int64_t n, float start) {
+Tensor ramp_vector(int64_t n, float start) {
   Tensor t(DType::kFloat32, {n});
   float v = start;
   for (float& x : t.flat<float>()) x = (v += 0.5f);
@@ -31,12 +31,12 @@ class BundleDiskReadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Names sort in the order they are written: a restore walks the file.
-    tensors_ = {{"a_small", ramp(100, 0)},         // 400 bytes
-                {"b_large", ramp(5 << 20, 1e3f)},  // 20 MiB: larger than the window
-                {"c_mid0", ramp(64 << 10, 2e3f)},  // 256 KiB each, in order
-                {"c_mid1", ramp(64 << 10, 3e3f)},
-                {"c_mid2", ramp((64 << 10) + 3, 4e3f)},  // not a multiple of 4 KiB
-                {"d_tail", ramp(7, 5e3f)}};
+    tensors_ = {{"a_small", ramp_vector(100, 0)},         // 400 bytes
+                {"b_large", ramp_vector(5 << 20, 1e3f)},  // 20 MiB: larger than the window
+                {"c_mid0", ramp_vector(64 << 10, 2e3f)},  // 256 KiB each, in order
+                {"c_mid1", ramp_vector(64 << 10, 3e3f)},
+                {"c_mid2", ramp_vector((64 << 10) + 3, 4e3f)},  // not a multiple of 4 KiB
+                {"d_tail", ramp_vector(7, 5e3f)}};
     auto writer = BundleWriter::create(fs_, prefix());
     ASSERT_TRUE(writer.ok()) << writer.status().to_string();
     for (const auto& [name, tensor] : tensors_) ASSERT_TRUE((*writer)->add(name, tensor).ok());

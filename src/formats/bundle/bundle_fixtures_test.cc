@@ -61,7 +61,7 @@ struct ExpectedTensor {
   std::optional<uint64_t> string_length;
 };
 
-std::vector<double> parse_numbers(std::string text) {
+std::vector<double> parse_bundle_numbers(std::string text) {
   for (char& c : text) {
     if (c == '[' || c == ']' || c == ',') c = ' ';
   }
@@ -101,7 +101,7 @@ ExpectedTensor parse_tensor_line(const std::string& line) {
   t.masked_crc = static_cast<uint32_t>(std::stoul(field(line, " crc32c(masked)=0x"), nullptr, 16));
   std::string values = field(line, " value=");
   if (values.empty()) values = field(line, " first3=");
-  t.leading_values = parse_numbers(values);
+  t.leading_values = parse_bundle_numbers(values);
   std::string length = field(line, " string lens=");
   if (!length.empty()) t.string_length = std::stoull(length.substr(1));
   return t;

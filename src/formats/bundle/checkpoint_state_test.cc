@@ -10,9 +10,7 @@
 namespace cairn {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 void expect_same_state(const CheckpointState& a, const CheckpointState& b) {
   EXPECT_EQ(a.model_checkpoint_path, b.model_checkpoint_path);

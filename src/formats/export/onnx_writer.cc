@@ -88,8 +88,8 @@ class OnnxGraph {
 };
 
 // Applies `activation` to the value `x` inside `layer`; returns the result.
-std::string add_activation(OnnxGraph& g, const std::string& layer, const std::string& activation,
-                           const std::string& x) {
+std::string add_onnx_activation(OnnxGraph& g, const std::string& layer,
+                                const std::string& activation, const std::string& x) {
   if (activation == "linear") return x;
   if (activation == "relu") return g.add("Relu", layer + "/Relu", {x});
   if (activation == "tanh") return g.add("Tanh", layer + "/Tanh", {x});
@@ -103,7 +103,7 @@ std::string add_step(OnnxGraph& g, const InferenceStep& step, const std::string&
     case InferenceStep::Kind::kFlatten:
       return g.add("Flatten", step.name + "/Flatten", {x}, {int_attribute("axis", 1)});
     case InferenceStep::Kind::kActivation:
-      return add_activation(g, step.name, step.activation, x);
+      return add_onnx_activation(g, step.name, step.activation, x);
     case InferenceStep::Kind::kDense:
       break;
   }
@@ -112,7 +112,7 @@ std::string add_step(OnnxGraph& g, const InferenceStep& step, const std::string&
                             ? g.add("Gemm", step.name + "/Gemm",
                                     {x, kernel, g.add_initializer(step.name + "/bias", step.bias)})
                             : g.add("MatMul", step.name + "/MatMul", {x, kernel});
-  return add_activation(g, step.name, step.activation, y);
+  return add_onnx_activation(g, step.name, step.activation, y);
 }
 
 // Adds the nodes computing `out` from the last value `y`.

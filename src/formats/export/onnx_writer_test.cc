@@ -16,8 +16,8 @@ namespace {
 using testing::Json;
 using Kind = InferenceOutput::Kind;
 
-constexpr int64_t kBatch = 7;
-constexpr double kTolerance = 1e-5;
+constexpr int64_t kOnnxBatch = 7;
+constexpr double kOnnxTolerance = 1e-5;
 
 // Loads `path` with the onnx package, runs the full checker, and returns
 // what it read back: {ir_version, opsets, producer, metadata, inputs, outputs}.
@@ -60,15 +60,15 @@ class OnnxWriterTest : public ::testing::Test {
   // Runs the exported `model` on random inputs in onnxruntime and compares
   // every output with the reference.
   void compare_in_onnxruntime(const InferenceModel& model) {
-    const std::vector<float> x = testing::random_values(rng_, kBatch * model.input_width(), 2);
-    std::vector<int64_t> dims{kBatch};
+    const std::vector<float> x = testing::random_values(rng_, kOnnxBatch * model.input_width(), 2);
+    std::vector<int64_t> dims{kOnnxBatch};
     dims.insert(dims.end(), model.input_shape.begin(), model.input_shape.end());
     const std::string input = dir_.path() + "/input.json";
     std::ofstream(input) << Json{{model.input_name, {{"dims", dims}, {"data", x}}}}.dump();
     const Json got =
         testing::run_node_script("onnx_predict.js", testing::shell_quote(path_of(model)) + " " +
                                                         testing::shell_quote(input));
-    const testing::Rows y = testing::reference_forward(model, x, kBatch);
+    const testing::Rows y = testing::reference_forward(model, x, kOnnxBatch);
     for (const InferenceOutput& out : model.outputs) {
       SCOPED_TRACE(model.name + " output " + out.name);
       if (!got.is_object() || !got.contains(out.name)) {
@@ -77,12 +77,12 @@ class OnnxWriterTest : public ::testing::Test {
       }
       const Json& value = got[out.name];
       EXPECT_EQ(value["type"], out.kind == Kind::kClassIds ? "int64" : "float32");
-      EXPECT_EQ(value["dims"][0], kBatch);
+      EXPECT_EQ(value["dims"][0], kOnnxBatch);
       const testing::Rows want = testing::reference_output(y, out.kind, model.binary_head);
       const double diff = testing::max_abs_difference(value["data"], want);
       std::cout << model.name << "/" << out.name << ": max |onnxruntime - reference| = " << diff
                 << "\n";
-      EXPECT_LE(diff, kTolerance);
+      EXPECT_LE(diff, kOnnxTolerance);
     }
   }
 
@@ -187,7 +187,7 @@ TEST_F(OnnxWriterTest, BinaryHeadOutputs) {
 }
 
 // A two-layer model for the error tests; `edit` breaks it.
-InferenceModel small_model(std::mt19937& rng) {
+InferenceModel small_onnx_model(std::mt19937& rng) {
   InferenceModel model{.name = "small", .input_name = "x", .input_shape = {4}};
   model.steps = {testing::dense_step(rng, "dense", 4, 3, "relu"),
                  testing::dense_step(rng, "dense_1", 3, 2, "softmax")};
@@ -203,7 +203,7 @@ Status write_expecting_error(const InferenceModel& model) {
   return status;
 }
 
-void expect_invalid(const Status& status, const std::string& fragment) {
+void expect_onnx_invalid(const Status& status, const std::string& fragment) {
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.to_string();
   EXPECT_NE(status.message().find(fragment), std::string::npos) << status.to_string();
   EXPECT_NE(status.message().find("/m/model.onnx"), std::string::npos) << status.to_string();
@@ -212,62 +212,64 @@ void expect_invalid(const Status& status, const std::string& fragment) {
 TEST(OnnxWriterErrorTest, SmallModelWrites) {
   std::mt19937 rng(1);
   MemoryFileSystem fs;
-  ASSERT_TRUE(write_onnx_model(fs, "/m/model.onnx", small_model(rng)).ok());
+  ASSERT_TRUE(write_onnx_model(fs, "/m/model.onnx", small_onnx_model(rng)).ok());
   EXPECT_TRUE(fs.file_exists("/m/model.onnx"));
 }
 
 TEST(OnnxWriterErrorTest, UnknownActivationNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_onnx_model(rng);
   model.steps[1].activation = "gelu";
-  expect_invalid(write_expecting_error(model), "layer 'dense_1': unsupported activation 'gelu'");
+  expect_onnx_invalid(write_expecting_error(model),
+                      "layer 'dense_1': unsupported activation 'gelu'");
 }
 
 TEST(OnnxWriterErrorTest, KernelThatIsNotFloat32MatrixNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_onnx_model(rng);
   model.steps[0].kernel = Tensor(DType::kInt32, {4, 3});
-  expect_invalid(write_expecting_error(model), "layer 'dense': kernel must be float32 [4, units]");
+  expect_onnx_invalid(write_expecting_error(model),
+                      "layer 'dense': kernel must be float32 [4, units]");
   model.steps[0].kernel = Tensor(DType::kFloat32, {12});
-  expect_invalid(write_expecting_error(model), "layer 'dense': kernel");
-  model = small_model(rng);
+  expect_onnx_invalid(write_expecting_error(model), "layer 'dense': kernel");
+  model = small_onnx_model(rng);
   model.steps[1].kernel = Tensor(DType::kFloat32, {4, 2});  // the input is 3 wide
-  expect_invalid(write_expecting_error(model),
-                 "layer 'dense_1': kernel must be float32 [3, units]");
+  expect_onnx_invalid(write_expecting_error(model),
+                      "layer 'dense_1': kernel must be float32 [3, units]");
 }
 
 TEST(OnnxWriterErrorTest, BiasSizeMismatchNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_onnx_model(rng);
   model.steps[1].bias = Tensor(DType::kFloat32, {3});
-  expect_invalid(write_expecting_error(model), "layer 'dense_1': bias must be float32 [2]");
+  expect_onnx_invalid(write_expecting_error(model), "layer 'dense_1': bias must be float32 [2]");
 }
 
 TEST(OnnxWriterErrorTest, DenseOnUnflattenedInputNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_onnx_model(rng);
   model.input_shape = {2, 2};
-  expect_invalid(write_expecting_error(model), "layer 'dense': Dense needs a flat input");
+  expect_onnx_invalid(write_expecting_error(model), "layer 'dense': Dense needs a flat input");
 }
 
 TEST(OnnxWriterErrorTest, InconsistentModelsNameTheModel) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_onnx_model(rng);
   model.feature_names = {"a", "b"};
   model.feature_widths = {2, 1};
-  expect_invalid(write_expecting_error(model), "model 'small': feature_names [a,b]");
-  model = small_model(rng);
+  expect_onnx_invalid(write_expecting_error(model), "model 'small': feature_names [a,b]");
+  model = small_onnx_model(rng);
   model.binary_head = true;
-  expect_invalid(write_expecting_error(model), "binary head needs one logit column");
-  model = small_model(rng);
+  expect_onnx_invalid(write_expecting_error(model), "binary head needs one logit column");
+  model = small_onnx_model(rng);
   model.outputs.push_back({"dense_1", Kind::kClassIds});
-  expect_invalid(write_expecting_error(model), "output name 'dense_1'");
-  model = small_model(rng);
+  expect_onnx_invalid(write_expecting_error(model), "output name 'dense_1'");
+  model = small_onnx_model(rng);
   model.steps[1].name = "dense";
-  expect_invalid(write_expecting_error(model), "layer name 'dense' is empty or repeated");
-  model = small_model(rng);
+  expect_onnx_invalid(write_expecting_error(model), "layer name 'dense' is empty or repeated");
+  model = small_onnx_model(rng);
   model.outputs = {{"dense/Gemm", Kind::kActivations}};
-  expect_invalid(write_expecting_error(model), "'dense/Gemm' is made twice");
+  expect_onnx_invalid(write_expecting_error(model), "'dense/Gemm' is made twice");
 }
 
 }  // namespace

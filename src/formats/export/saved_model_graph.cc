@@ -121,15 +121,15 @@ std::string add_variable(ServingGraph& g, const std::string& name, const Tensor&
   return read.name();
 }
 
-Result<GraphTensor> add_activation(ServingGraph& g, const std::string& scope,
-                                   const std::string& activation, GraphTensor x) {
+Result<GraphTensor> add_graph_activation(ServingGraph& g, const std::string& scope,
+                                         const std::string& activation, GraphTensor x) {
   CAIRN_ASSIGN_OR_RETURN(std::string op, activation_op(activation, scope));
   if (op.empty()) return x;
   x.node = g.b.op(scope + "/" + op, op, {x.node}, {{"T", type_attr(kFloat)}}).name();
   return x;
 }
 
-Status check_dense(const InferenceStep& s, const GraphTensor& x) {
+Status check_dense_input(const InferenceStep& s, const GraphTensor& x) {
   const std::string where = "SavedModel export: dense step '" + s.name + "'";
   if (x.dims.size() != 2) {
     return invalid_argument_error(where + " needs a 2-D input, not rank " +
@@ -153,7 +153,7 @@ Status check_dense(const InferenceStep& s, const GraphTensor& x) {
 }
 
 Result<GraphTensor> add_dense(ServingGraph& g, const InferenceStep& s, GraphTensor x) {
-  CAIRN_RETURN_IF_ERROR(check_dense(s, x));
+  CAIRN_RETURN_IF_ERROR(check_dense_input(s, x));
   const std::string scope = valid_node_name(s.name);
   const std::string kernel = add_variable(g, scope + "/kernel", s.kernel);
   x = {g.b.matmul(scope + "/MatMul", x.node, kernel, kFloat).name(), {-1, s.kernel.shape().dim(1)}};
@@ -161,7 +161,7 @@ Result<GraphTensor> add_dense(ServingGraph& g, const InferenceStep& s, GraphTens
     const std::string bias = add_variable(g, scope + "/bias", s.bias);
     x.node = g.b.bias_add(scope + "/BiasAdd", x.node, bias, kFloat).name();
   }
-  return add_activation(g, scope, s.activation, std::move(x));
+  return add_graph_activation(g, scope, s.activation, std::move(x));
 }
 
 GraphTensor add_flatten(ServingGraph& g, const InferenceStep& s, const GraphTensor& x) {
@@ -186,7 +186,8 @@ Result<GraphTensor> add_steps(ServingGraph& g, const InferenceModel& m, GraphTen
         break;
       }
       case InferenceStep::Kind::kActivation: {
-        CAIRN_ASSIGN_OR_RETURN(x, add_activation(g, valid_node_name(s.name), s.activation, x));
+        CAIRN_ASSIGN_OR_RETURN(x,
+                               add_graph_activation(g, valid_node_name(s.name), s.activation, x));
         break;
       }
       case InferenceStep::Kind::kFlatten:

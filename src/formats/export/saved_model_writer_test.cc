@@ -17,7 +17,7 @@
 namespace cairn {
 namespace {
 
-Tensor filled(TensorShape shape, float start) {
+Tensor filled_from(TensorShape shape, float start) {
   Tensor t(DType::kFloat32, std::move(shape));
   for (float& v : t.flat<float>()) v = (start += 0.25f);
   return t;
@@ -31,10 +31,10 @@ InferenceModel classifier() {
   m.feature_names = {"a", "b"};
   m.feature_widths = {2, 1};
   m.steps = {{.name = "dnn/hiddenlayer_0",
-              .kernel = filled({3, 4}, 0),
-              .bias = filled({4}, 1),
+              .kernel = filled_from({3, 4}, 0),
+              .bias = filled_from({4}, 1),
               .activation = "relu"},
-             {.name = "dnn/logits", .kernel = filled({4, 3}, 2), .bias = filled({3}, 3)}};
+             {.name = "dnn/logits", .kernel = filled_from({4, 3}, 2), .bias = filled_from({3}, 3)}};
   m.outputs = {{"logits", InferenceOutput::Kind::kLogits},
                {"probabilities", InferenceOutput::Kind::kProbabilities},
                {"class_ids", InferenceOutput::Kind::kClassIds}};
@@ -130,7 +130,7 @@ TEST(SavedModelWriterTest, ReadReportsMissingAndCorruptFilesByName) {
 // an earlier export: a failed write never leaves a saved_model.pb.
 TEST(SavedModelWriterTest, FullDiskNeverLeavesAHalfWrittenSavedModelLookingComplete) {
   InferenceModel first = classifier();
-  first.steps[0].bias = filled({4}, 100);
+  first.steps[0].bias = filled_from({4}, 100);
   for (bool overwrite : {false, true}) {
     int failures = 0;
     for (uint64_t capacity = 0;; capacity += 64) {

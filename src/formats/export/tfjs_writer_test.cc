@@ -19,8 +19,8 @@ namespace {
 using testing::Json;
 using Kind = InferenceOutput::Kind;
 
-constexpr int64_t kBatch = 6;
-constexpr double kTolerance = 1e-5;
+constexpr int64_t kTfjsBatch = 6;
+constexpr double kTfjsTolerance = 1e-5;
 
 Json null_shape(const std::vector<int64_t>& dims) {
   Json shape = Json::array({nullptr});
@@ -92,19 +92,19 @@ class TfjsWriterTest : public ::testing::Test {
     const std::string dir = dir_.path() + "/" + model.name + "_tfjs";
     Status status = write_tfjs_model(default_file_system(), dir, model);
     EXPECT_TRUE(status.ok()) << status.to_string();
-    const std::vector<float> x = testing::random_values(rng_, kBatch * model.input_width(), 2);
-    std::vector<int64_t> dims{kBatch};
+    const std::vector<float> x = testing::random_values(rng_, kTfjsBatch * model.input_width(), 2);
+    std::vector<int64_t> dims{kTfjsBatch};
     dims.insert(dims.end(), model.input_shape.begin(), model.input_shape.end());
     const std::string input = dir_.path() + "/input.json";
     std::ofstream(input) << Json{{"dims", dims}, {"data", x}}.dump();
     const Json got = testing::run_node_script(
         "tfjs_predict.js", testing::shell_quote(dir) + " " + testing::shell_quote(input));
     if (!got.is_object()) return Json();
-    EXPECT_EQ(got["dims"][0], kBatch);
-    const testing::Rows want = testing::reference_forward(model, x, kBatch);
+    EXPECT_EQ(got["dims"][0], kTfjsBatch);
+    const testing::Rows want = testing::reference_forward(model, x, kTfjsBatch);
     const double diff = testing::max_abs_difference(got["data"], want);
     std::cout << model.name << ": max |tfjs - reference| = " << diff << "\n";
-    EXPECT_LE(diff, kTolerance);
+    EXPECT_LE(diff, kTfjsTolerance);
     return got;
   }
 
@@ -142,7 +142,7 @@ TEST_F(TfjsWriterTest, FlattenOfTwoByThreeInputMatchesReference) {
   model.keras_model_config = keras2_config(model);
   const Json got = export_and_compare(model);
   if (got.is_object()) {
-    EXPECT_EQ(got["dims"], (Json{kBatch, 3}));
+    EXPECT_EQ(got["dims"], (Json{kTfjsBatch, 3}));
   }
 }
 
@@ -272,7 +272,7 @@ TEST_F(TfjsWriterTest, RealKerasConfigsFromTwoPointOneToThreeLoad) {
 }
 
 // A small valid model whose Keras config the error tests keep.
-InferenceModel small_model(std::mt19937& rng) {
+InferenceModel small_tfjs_model(std::mt19937& rng) {
   InferenceModel model{.name = "small", .input_name = "x", .input_shape = {4}};
   model.steps = {testing::dense_step(rng, "dense", 4, 3, "relu"),
                  testing::dense_step(rng, "dense_1", 3, 2, "softmax")};
@@ -281,7 +281,7 @@ InferenceModel small_model(std::mt19937& rng) {
   return model;
 }
 
-void expect_invalid(const InferenceModel& model, const std::string& fragment) {
+void expect_tfjs_invalid(const InferenceModel& model, const std::string& fragment) {
   MemoryFileSystem fs;
   Status status = write_tfjs_model(fs, "/m/tfjs", model);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.to_string();
@@ -293,7 +293,7 @@ void expect_invalid(const InferenceModel& model, const std::string& fragment) {
 TEST(TfjsWriterErrorTest, SmallModelWritesBothFiles) {
   std::mt19937 rng(1);
   MemoryFileSystem fs;
-  ASSERT_TRUE(write_tfjs_model(fs, "/m/tfjs", small_model(rng)).ok());
+  ASSERT_TRUE(write_tfjs_model(fs, "/m/tfjs", small_tfjs_model(rng)).ok());
   EXPECT_TRUE(fs.file_exists("/m/tfjs/model.json"));
   Result<uint64_t> size = fs.file_size("/m/tfjs/group1-shard1of1.bin");
   ASSERT_TRUE(size.ok());
@@ -302,43 +302,44 @@ TEST(TfjsWriterErrorTest, SmallModelWritesBothFiles) {
 
 TEST(TfjsWriterErrorTest, KernelThatIsNotFloat32MatrixNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_tfjs_model(rng);
   model.steps[1].kernel = Tensor(DType::kFloat64, {3, 2});
-  expect_invalid(model, "layer 'dense_1': kernel must be float32 [3, units], got float64 [3, 2]");
+  expect_tfjs_invalid(model,
+                      "layer 'dense_1': kernel must be float32 [3, units], got float64 [3, 2]");
   model.steps[1].kernel = Tensor(DType::kFloat32, {3, 2, 1});
-  expect_invalid(model, "layer 'dense_1': kernel must be float32");
+  expect_tfjs_invalid(model, "layer 'dense_1': kernel must be float32");
 }
 
 TEST(TfjsWriterErrorTest, BiasSizeMismatchNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_tfjs_model(rng);
   model.steps[0].bias = Tensor(DType::kFloat32, {4});
-  expect_invalid(model, "layer 'dense': bias must be float32 [3], got float32 [4]");
+  expect_tfjs_invalid(model, "layer 'dense': bias must be float32 [3], got float32 [4]");
 }
 
 TEST(TfjsWriterErrorTest, UnknownActivationNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_tfjs_model(rng);
   model.steps[0].activation = "swish";
-  expect_invalid(model, "layer 'dense': unsupported activation 'swish'");
+  expect_tfjs_invalid(model, "layer 'dense': unsupported activation 'swish'");
 }
 
 TEST(TfjsWriterErrorTest, ConfigThatIsNotASequentialConfig) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_tfjs_model(rng);
   model.keras_model_config = "{not json";
-  expect_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
   model.keras_model_config = R"({"class_name": "Functional", "config": {"layers": []}})";
-  expect_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
   model.keras_model_config = "";
-  expect_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
 }
 
 TEST(TfjsWriterErrorTest, DenseStepMissingFromConfigNamesTheLayer) {
   std::mt19937 rng(1);
-  InferenceModel model = small_model(rng);
+  InferenceModel model = small_tfjs_model(rng);
   model.steps[1].name = "dense_9";
-  expect_invalid(model, "layer 'dense_9' has no layer of that name in keras_model_config");
+  expect_tfjs_invalid(model, "layer 'dense_9' has no layer of that name in keras_model_config");
 }
 
 }  // namespace

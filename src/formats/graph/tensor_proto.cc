@@ -78,7 +78,7 @@ Status fill_values(const tensorflow::TensorProto& p, Tensor& t, const std::strin
   return unimplemented_error(where + ": cannot decode a TensorProto of this dtype");
 }
 
-Result<TensorShape> shape_of(const tensorflow::TensorProto& proto, const std::string& where) {
+Result<TensorShape> proto_shape(const tensorflow::TensorProto& proto, const std::string& where) {
   const tensorflow::TensorShapeProto& shape = proto.tensor_shape();
   if (shape.unknown_rank()) return data_loss_error(where + ": TensorProto has an unknown rank");
   if (shape.dim_size() > kMaxRank) {
@@ -124,7 +124,7 @@ Result<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto, const std
                                " is not supported");
   }
   const auto dtype = static_cast<DType>(raw);
-  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(proto, where));
+  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, proto_shape(proto, where));
   CAIRN_RETURN_IF_ERROR(check_fits(proto, dtype, shape, max_bytes, where));
   Tensor tensor(dtype, std::move(shape));
   if (tensor.dtype() == DType::kString || proto.tensor_content().empty()) {

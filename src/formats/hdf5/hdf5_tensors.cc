@@ -66,7 +66,7 @@ Handle dataspace_for(const TensorShape& shape) {
   return own_dataspace(H5Screate_simple(shape.rank(), dims.data(), nullptr));
 }
 
-Result<TensorShape> shape_of(hid_t space) {
+Result<TensorShape> dataspace_shape(hid_t space) {
   const H5S_class_t kind = H5Sget_simple_extent_type(space);
   if (kind == H5S_SCALAR) return TensorShape{};
   const int rank = H5Sget_simple_extent_ndims(space);
@@ -124,7 +124,7 @@ Result<Tensor> read_open_dataset(hid_t dataset, ReadBudget& budget) {
                                std::to_string(static_cast<int>(H5Tget_class(type.get()))) + ", " +
                                std::to_string(H5Tget_size(type.get())) + " bytes)");
   }
-  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, shape_of(space.get()));
+  CAIRN_ASSIGN_OR_RETURN(TensorShape shape, dataspace_shape(space.get()));
   CAIRN_ASSIGN_OR_RETURN(Allowance allowed, allowance(dataset, budget));
   const auto limit =
       static_cast<int64_t>(std::min<uint64_t>(allowed.bytes, static_cast<uint64_t>(INT64_MAX)));

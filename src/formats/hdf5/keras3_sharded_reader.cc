@@ -13,10 +13,10 @@
 namespace cairn {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // The shard files the manifest names, in order of first mention.
-Result<std::vector<std::string>> shard_names(const Json& manifest, const std::string& path) {
+Result<std::vector<std::string>> shard_names(const OrderedJson& manifest, const std::string& path) {
   if (!manifest.is_object() || !manifest.contains("weight_map") ||
       !manifest["weight_map"].is_object()) {
     return data_loss_error(path + ": not a Keras sharded weights manifest (no weight_map object)");
@@ -56,7 +56,7 @@ Status merge(std::map<std::string, Keras3Vars>& merged, Keras3Vars piece,
 Result<Keras3Weights> read_keras3_sharded_weights(const std::string& json_path, FileSystem& fs,
                                                   const KerasH5ReadOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(std::string text, fs.read_file(json_path));
-  Result<Json> manifest = parse_untrusted_json(text, json_path);
+  Result<OrderedJson> manifest = parse_untrusted_json(text, json_path);
   if (!manifest.ok()) return data_loss_error(manifest.status().message());
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> shards, shard_names(*manifest, json_path));
   std::map<std::string, Keras3Vars> merged;

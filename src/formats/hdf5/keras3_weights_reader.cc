@@ -76,8 +76,8 @@ Result<Keras3Vars> read_object(hid_t root, const std::string& object,
   return out;
 }
 
-Result<Keras3Weights> decode(std::string_view bytes, bool keep_values,
-                             const KerasH5ReadOptions& options) {
+Result<Keras3Weights> decode_keras3_weights(std::string_view bytes, bool keep_values,
+                                            const KerasH5ReadOptions& options) {
   h5::LibraryScope scope;
   const uint64_t size = bytes.size();
   h5::ReadBudget budget{.stored = size, .filtered = options.max_decompressed_bytes};
@@ -113,9 +113,10 @@ Result<Keras3Weights> decode_keras3_file(std::string_view bytes, const std::stri
                                          const KerasH5ReadOptions& options, bool shard) {
   const unsigned timeout = h5::dry_run_timeout(options.parse_timeout_seconds, bytes.size());
   Status probe = h5::run_isolated(
-      [&] { return decode(bytes, /*keep_values=*/false, options).status(); }, timeout);
+      [&] { return decode_keras3_weights(bytes, /*keep_values=*/false, options).status(); },
+      timeout);
   if (!probe.ok()) return probe.with_context(path);
-  Result<Keras3Weights> weights = decode(bytes, /*keep_values=*/true, options);
+  Result<Keras3Weights> weights = decode_keras3_weights(bytes, /*keep_values=*/true, options);
   if (!weights.ok()) return weights.status().with_context(path);
   for (const Keras3Vars& object : weights->objects) {
     if (object.first_index != 0 && !shard) {

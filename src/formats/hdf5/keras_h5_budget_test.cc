@@ -22,7 +22,7 @@ constexpr int64_t kFloats = 16384;  // a 64 KiB weight
 
 // Builds a weights-only file with `layers` layer groups; `fill(root)` adds the rest.
 template <typename Fill>
-std::string craft(const std::vector<std::string>& layers, Fill fill) {
+std::string craft_h5(const std::vector<std::string>& layers, Fill fill) {
   h5::LibraryScope scope;
   auto file = h5::create_memory_file();
   EXPECT_TRUE(file.ok()) << file.status().to_string();
@@ -45,7 +45,7 @@ Result<KerasH5File> read_bytes(const std::string& bytes, const KerasH5ReadOption
   return read_keras_h5("/crafted.h5", fs, options);
 }
 
-void expect_data_loss(const Result<KerasH5File>& file, const std::string& why) {
+void expect_budget_data_loss(const Result<KerasH5File>& file, const std::string& why) {
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.status().code(), StatusCode::kDataLoss) << file.status().to_string();
   EXPECT_NE(file.status().message().find("/crafted.h5"), std::string::npos)
@@ -54,7 +54,7 @@ void expect_data_loss(const Result<KerasH5File>& file, const std::string& why) {
 }
 
 TEST(KerasH5BudgetTest, WeightNamesListingOneDatasetThousandsOfTimesIsRefused) {
-  const std::string bytes = craft({"dense"}, [](hid_t root) {
+  const std::string bytes = craft_h5({"dense"}, [](hid_t root) {
     h5::Handle group = make_group(root, "dense");
     const std::vector<std::string> names(3000, "dense/kernel:0");
     EXPECT_TRUE(h5::write_string_list(group.get(), "weight_names", names).ok());
@@ -62,18 +62,18 @@ TEST(KerasH5BudgetTest, WeightNamesListingOneDatasetThousandsOfTimesIsRefused) {
                                  Tensor(DType::kFloat32, TensorShape({kFloats})))
                     .ok());
   });
-  expect_data_loss(read_bytes(bytes), "lists 'dense/kernel:0' twice");
+  expect_budget_data_loss(read_bytes(bytes), "lists 'dense/kernel:0' twice");
 }
 
 TEST(KerasH5BudgetTest, LayerNamesListingOneLayerTwiceIsRefused) {
-  const std::string bytes = craft({"dense", "dense"}, [](hid_t root) {
+  const std::string bytes = craft_h5({"dense", "dense"}, [](hid_t root) {
     h5::Handle group = make_group(root, "dense");
     EXPECT_TRUE(h5::write_string_list(group.get(), "weight_names", {"dense/bias:0"}).ok());
     EXPECT_TRUE(
         h5::write_tensor(group.get(), "dense/bias:0", Tensor(DType::kFloat32, TensorShape({3})))
             .ok());
   });
-  expect_data_loss(read_bytes(bytes), "lists 'dense' twice");
+  expect_budget_data_loss(read_bytes(bytes), "lists 'dense' twice");
 }
 
 // 100 layers whose one weight is a hard link to the same 64 KiB dataset: 6.4 MB
@@ -81,7 +81,7 @@ TEST(KerasH5BudgetTest, LayerNamesListingOneLayerTwiceIsRefused) {
 TEST(KerasH5BudgetTest, OneDatasetHardLinkedIntoManyLayersIsBoundedByTheFileSize) {
   std::vector<std::string> layers;
   for (int i = 0; i < 100; ++i) layers.push_back("layer" + std::to_string(i));
-  const std::string bytes = craft(layers, [&](hid_t root) {
+  const std::string bytes = craft_h5(layers, [&](hid_t root) {
     EXPECT_TRUE(
         h5::write_tensor(root, "shared", Tensor(DType::kFloat32, TensorShape({kFloats}))).ok());
     for (const std::string& layer : layers) {
@@ -91,7 +91,7 @@ TEST(KerasH5BudgetTest, OneDatasetHardLinkedIntoManyLayersIsBoundedByTheFileSize
     }
   });
   ASSERT_LT(bytes.size(), 100u * kFloats * 4);  // less than the weights it names
-  expect_data_loss(read_bytes(bytes), "larger than the file's bytes not yet read");
+  expect_budget_data_loss(read_bytes(bytes), "larger than the file's bytes not yet read");
 }
 
 // A chunked, deflated dataset of 1 MiB of zeros: a few KB in the file.
@@ -110,7 +110,7 @@ void write_deflated_zeros(hid_t group, const std::string& name) {
 }
 
 TEST(KerasH5BudgetTest, CompressedWeightsAreBoundedByTheDecompressedLimit) {
-  const std::string bytes = craft({"dense"}, [](hid_t root) {
+  const std::string bytes = craft_h5({"dense"}, [](hid_t root) {
     h5::Handle group = make_group(root, "dense");
     EXPECT_TRUE(h5::write_string_list(group.get(), "weight_names", {"kernel:0"}).ok());
     write_deflated_zeros(group.get(), "kernel:0");
@@ -119,8 +119,8 @@ TEST(KerasH5BudgetTest, CompressedWeightsAreBoundedByTheDecompressedLimit) {
   Result<KerasH5File> file = read_bytes(bytes);  // the default limit, 1 GiB, holds it
   ASSERT_TRUE(file.ok()) << file.status().to_string();
   EXPECT_EQ(file->layers.at(0).weights.at(0).value.num_elements(), 1 << 18);
-  expect_data_loss(read_bytes(bytes, {.max_decompressed_bytes = 512 << 10}),
-                   "limit on decompressed bytes");
+  expect_budget_data_loss(read_bytes(bytes, {.max_decompressed_bytes = 512 << 10}),
+                          "limit on decompressed bytes");
 }
 
 }  // namespace

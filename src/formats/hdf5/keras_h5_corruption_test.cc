@@ -12,17 +12,16 @@
 #include "formats/hdf5/hdf5_strings.h"
 #include "formats/hdf5/hdf5_tensors.h"
 #include "testing/sanitizers.h"
+#include "testing/test_util.h"
 
 namespace cairn {
 namespace {
 
 namespace h5 = internal::h5;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
-KerasH5File small_model() {
+KerasH5File small_h5_model() {
   KerasH5File file{.keras_version = "2.4.0", .backend = "tensorflow", .model_config = "{}"};
   file.layers.push_back(
       {.layer_name = "dense",
@@ -35,7 +34,7 @@ KerasH5File small_model() {
 class KerasH5CorruptionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(write_keras_h5(path_, small_model(), fs_).ok());
+    ASSERT_TRUE(write_keras_h5(path_, small_h5_model(), fs_).ok());
     good_ = *fs_.read_file(path_);
   }
 

@@ -30,7 +30,7 @@ struct ExpectedFile {
   std::map<std::string, ExpectedDataset> datasets;           // by HDF5 path, no leading '/'
 };
 
-std::vector<double> parse_numbers(std::string text) {
+std::vector<double> parse_h5_numbers(std::string text) {
   for (char& c : text) {
     if (c == '[' || c == ']' || c == ',') c = ' ';
   }
@@ -64,7 +64,7 @@ std::map<std::string, ExpectedFile> parse_expected(const std::string& fixtures) 
     } else if (line.rfind("  - ", 0) == 0) {
       current = nullptr;
     } else if (current != nullptr && std::regex_match(line, m, dataset_line)) {
-      current->datasets[m[1]] = {m[2], m[3], parse_numbers(m[4])};
+      current->datasets[m[1]] = {m[2], m[3], parse_h5_numbers(m[4])};
     }
   }
   return files;

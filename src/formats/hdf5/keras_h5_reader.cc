@@ -116,8 +116,8 @@ Status read_versions(hid_t root, hid_t container, uint64_t size, KerasH5File& fi
   return ok_status();
 }
 
-Result<KerasH5File> decode(std::string_view bytes, bool keep_values,
-                           const KerasH5ReadOptions& options) {
+Result<KerasH5File> decode_keras_h5(std::string_view bytes, bool keep_values,
+                                    const KerasH5ReadOptions& options) {
   h5::LibraryScope scope;
   const uint64_t size = bytes.size();
   Source source{.size = size,
@@ -147,9 +147,9 @@ Result<KerasH5File> read_keras_h5(const std::string& path, FileSystem& fs,
   // A dry run in a child process first: HDF5 may crash or hang on corrupt bytes.
   const unsigned timeout = h5::dry_run_timeout(options.parse_timeout_seconds, bytes.size());
   Status probe = h5::run_isolated(
-      [&] { return decode(bytes, /*keep_values=*/false, options).status(); }, timeout);
+      [&] { return decode_keras_h5(bytes, /*keep_values=*/false, options).status(); }, timeout);
   if (!probe.ok()) return probe.with_context(path);
-  Result<KerasH5File> file = decode(bytes, /*keep_values=*/true, options);
+  Result<KerasH5File> file = decode_keras_h5(bytes, /*keep_values=*/true, options);
   if (!file.ok()) return file.status().with_context(path);
   return file;
 }

@@ -7,13 +7,12 @@
 
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/io/memory_file_system.h"
+#include "testing/test_util.h"
 
 namespace cairn {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::contains;
 
 template <typename T>
 Tensor counting(TensorShape shape, T start) {

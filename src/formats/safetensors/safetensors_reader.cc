@@ -42,7 +42,7 @@ Result<DType> parse_dtype(const Json& info) {
   return *dtype;
 }
 
-Result<TensorShape> parse_shape(const Json& info) {
+Result<TensorShape> parse_safetensors_shape(const Json& info) {
   auto it = info.find("shape");
   if (it == info.end() || !it->is_array()) return data_loss_error("has no \"shape\" array");
   if (it->size() > static_cast<size_t>(kMaxRank)) {
@@ -82,12 +82,12 @@ Status parse_offsets(const Json& info, uint64_t buffer_size, int64_t bytes,
   return ok_status();
 }
 
-Result<SafetensorsEntry> parse_entry(const std::string& name, const Json& info,
-                                     uint64_t buffer_size) {
+Result<SafetensorsEntry> parse_safetensors_entry(const std::string& name, const Json& info,
+                                                 uint64_t buffer_size) {
   if (!info.is_object()) return data_loss_error("is not a JSON object");
   SafetensorsEntry entry{.name = name};
   CAIRN_ASSIGN_OR_RETURN(entry.dtype, parse_dtype(info));
-  CAIRN_ASSIGN_OR_RETURN(entry.shape, parse_shape(info));
+  CAIRN_ASSIGN_OR_RETURN(entry.shape, parse_safetensors_shape(info));
   Result<TensorSize> size =
       tensor_size(entry.dtype, entry.shape, static_cast<int64_t>(buffer_size));
   if (!size.ok()) return data_loss_error("is larger than the buffer: " + size.status().message());
@@ -132,7 +132,7 @@ Status check_coverage(std::vector<const SafetensorsEntry*> by_offset, uint64_t b
 }
 
 // Reads exactly `n` bytes at `offset` into `dest`.
-Status read_exactly(const RandomAccessFile& file, uint64_t offset, size_t n, char* dest) {
+Status read_range_exactly(const RandomAccessFile& file, uint64_t offset, size_t n, char* dest) {
   CAIRN_ASSIGN_OR_RETURN(std::string_view got, file.read(offset, n, dest));
   if (got.size() != n) {
     return data_loss_error("file ends after " + std::to_string(offset + got.size()) +
@@ -155,7 +155,7 @@ Result<std::unique_ptr<SafetensorsReader>> SafetensorsReader::open(FileSystem& f
                            " bytes: too short for a safetensors file (an 8-byte header length)");
   }
   char length_bytes[8];
-  CAIRN_RETURN_IF_ERROR(read_exactly(f, 0, 8, length_bytes).with_context(path));
+  CAIRN_RETURN_IF_ERROR(read_range_exactly(f, 0, 8, length_bytes).with_context(path));
   const uint64_t n = decode_fixed64(length_bytes);
   if (n > kSafetensorsMaxHeaderBytes) {
     return data_loss_error(path + ": header length " + std::to_string(n) +
@@ -167,7 +167,7 @@ Result<std::unique_ptr<SafetensorsReader>> SafetensorsReader::open(FileSystem& f
                            " runs past the end of the file (" + std::to_string(size) + " bytes)");
   }
   std::string header(n, '\0');
-  CAIRN_RETURN_IF_ERROR(read_exactly(f, 8, n, header.data()).with_context(path));
+  CAIRN_RETURN_IF_ERROR(read_range_exactly(f, 8, n, header.data()).with_context(path));
   reader->buffer_start_ = 8 + n;
   CAIRN_RETURN_IF_ERROR(reader->parse_header(header, size - 8 - n).with_context(path));
   return reader;
@@ -182,7 +182,7 @@ Status SafetensorsReader::parse_header(std::string_view header, uint64_t buffer_
       CAIRN_ASSIGN_OR_RETURN(metadata_, parse_metadata(info));
       continue;
     }
-    Result<SafetensorsEntry> entry = parse_entry(name, info, buffer_size);
+    Result<SafetensorsEntry> entry = parse_safetensors_entry(name, info, buffer_size);
     if (!entry.ok())
       return Status(entry.status().code(), "tensor '" + name + "' " + entry.status().message());
     entries_.push_back(std::move(*entry));
@@ -208,7 +208,7 @@ Result<Tensor> SafetensorsReader::read(std::string_view name) const {
   }
   Tensor t = Tensor::uninitialized(e->dtype, e->shape);
   auto* dest = reinterpret_cast<char*>(t.data());
-  Status read = read_exactly(*file_, buffer_start_ + e->begin, e->end - e->begin, dest);
+  Status read = read_range_exactly(*file_, buffer_start_ + e->begin, e->end - e->begin, dest);
   if (!read.ok()) return read.with_context(path_ + ": tensor '" + e->name + "'");
   if (e->dtype == DType::kBool) {
     for (uint64_t i = 0; i < e->end - e->begin; ++i) {

@@ -15,7 +15,7 @@ namespace {
 const std::string kPath = "/crafted.safetensors";
 
 // A file of header text `header` and byte buffer `buffer`.
-std::string craft(const std::string& header, const std::string& buffer = "") {
+std::string craft_safetensors(const std::string& header, const std::string& buffer = "") {
   std::string file;
   put_fixed64(&file, header.size());
   return file + header + buffer;
@@ -53,71 +53,82 @@ TEST(SafetensorsUntrustedTest, ShortFilesAndBadHeaderLengths) {
 }
 
 TEST(SafetensorsUntrustedTest, HeadersThatAreNotAnObjectOfTensors) {
-  expect_refused(craft("{nope"), {"not valid JSON"});
-  expect_refused(craft("[]"), {"not a JSON object"});
-  expect_refused(craft("{\"w\": {\"shape\": [[[[1]]]]}}"), {"deeper than"});
-  expect_refused(craft("{\"w\": \"\xff\xfe\"}"), {"not valid JSON"});
-  expect_refused(craft("{\"w\": 3}"), {"tensor 'w'", "not a JSON object"});
-  expect_refused(craft(R"({"__metadata__": [1]})"), {"__metadata__"});
-  expect_refused(craft(R"({"__metadata__": {"a": 1}})"), {"__metadata__ \"a\""});
+  expect_refused(craft_safetensors("{nope"), {"not valid JSON"});
+  expect_refused(craft_safetensors("[]"), {"not a JSON object"});
+  expect_refused(craft_safetensors("{\"w\": {\"shape\": [[[[1]]]]}}"), {"deeper than"});
+  expect_refused(craft_safetensors("{\"w\": \"\xff\xfe\"}"), {"not valid JSON"});
+  expect_refused(craft_safetensors("{\"w\": 3}"), {"tensor 'w'", "not a JSON object"});
+  expect_refused(craft_safetensors(R"({"__metadata__": [1]})"), {"__metadata__"});
+  expect_refused(craft_safetensors(R"({"__metadata__": {"a": 1}})"), {"__metadata__ \"a\""});
 }
 
 TEST(SafetensorsUntrustedTest, DtypesAndShapes) {
-  expect_refused(craft(R"({"w": {"shape": [], "data_offsets": [0, 0]}})"), {"tensor 'w'", "dtype"});
-  expect_refused(craft(R"({"w": {"dtype": "F4", "shape": [], "data_offsets": [0, 1]}})", "x"),
-                 {"tensor 'w'", "\"F4\""}, StatusCode::kUnimplemented);
-  expect_refused(craft(R"({"w": {"dtype": "F32", "shape": 3, "data_offsets": [0, 4]}})", "abcd"),
-                 {"tensor 'w'", "shape"});
+  expect_refused(craft_safetensors(R"({"w": {"shape": [], "data_offsets": [0, 0]}})"),
+                 {"tensor 'w'", "dtype"});
+  expect_refused(
+      craft_safetensors(R"({"w": {"dtype": "F4", "shape": [], "data_offsets": [0, 1]}})", "x"),
+      {"tensor 'w'", "\"F4\""}, StatusCode::kUnimplemented);
+  expect_refused(
+      craft_safetensors(R"({"w": {"dtype": "F32", "shape": 3, "data_offsets": [0, 4]}})", "abcd"),
+      {"tensor 'w'", "shape"});
   for (const char* dim : {"-1", "1.5", "\"2\"", "18446744073709551615"}) {
-    expect_refused(craft(std::string(R"({"w": {"dtype": "U8", "shape": [)") + dim +
-                             R"(], "data_offsets": [0, 1]}})",
-                         "x"),
+    expect_refused(craft_safetensors(std::string(R"({"w": {"dtype": "U8", "shape": [)") + dim +
+                                         R"(], "data_offsets": [0, 1]}})",
+                                     "x"),
                    {"tensor 'w'", "dimension"});
   }
   std::string rank300 = "[1";
   for (int i = 1; i < 300; ++i) rank300 += ",1";
   expect_refused(
-      craft(R"({"w": {"dtype": "U8", "shape": )" + rank300 + R"(], "data_offsets": [0, 1]}})", "x"),
+      craft_safetensors(
+          R"({"w": {"dtype": "U8", "shape": )" + rank300 + R"(], "data_offsets": [0, 1]}})", "x"),
       {"tensor 'w'", "300 dimensions"});
-  expect_refused(craft(R"({"w": {"dtype": "F64", "shape": [4294967296, 4294967296, 16],)"
-                       R"( "data_offsets": [0, 8]}})",
-                       k8Bytes),
-                 {"tensor 'w'", "larger than the buffer"});
+  expect_refused(
+      craft_safetensors(R"({"w": {"dtype": "F64", "shape": [4294967296, 4294967296, 16],)"
+                        R"( "data_offsets": [0, 8]}})",
+                        k8Bytes),
+      {"tensor 'w'", "larger than the buffer"});
 }
 
 TEST(SafetensorsUntrustedTest, OffsetsOutsideOrMismatched) {
   const std::string f32 = R"({"w": {"dtype": "F32", "shape": [2], "data_offsets": )";
-  expect_refused(craft(f32 + "[0]}}", k8Bytes), {"tensor 'w'", "data_offsets"});
-  expect_refused(craft(f32 + "[-8, 0]}}", k8Bytes), {"tensor 'w'", "non-negative"});
-  expect_refused(craft(f32 + "[8, 0]}}", k8Bytes), {"tensor 'w'", "outside the 8-byte buffer"});
-  expect_refused(craft(f32 + "[4, 12]}}", k8Bytes), {"tensor 'w'", "outside"});
-  expect_refused(craft(f32 + "[0, 18446744073709551615]}}", k8Bytes), {"tensor 'w'"});
-  expect_refused(craft(f32 + "[0, 4]}}", k8Bytes), {"tensor 'w'", "spanning 4 bytes", "take 8"});
+  expect_refused(craft_safetensors(f32 + "[0]}}", k8Bytes), {"tensor 'w'", "data_offsets"});
+  expect_refused(craft_safetensors(f32 + "[-8, 0]}}", k8Bytes), {"tensor 'w'", "non-negative"});
+  expect_refused(craft_safetensors(f32 + "[8, 0]}}", k8Bytes),
+                 {"tensor 'w'", "outside the 8-byte buffer"});
+  expect_refused(craft_safetensors(f32 + "[4, 12]}}", k8Bytes), {"tensor 'w'", "outside"});
+  expect_refused(craft_safetensors(f32 + "[0, 18446744073709551615]}}", k8Bytes), {"tensor 'w'"});
+  expect_refused(craft_safetensors(f32 + "[0, 4]}}", k8Bytes),
+                 {"tensor 'w'", "spanning 4 bytes", "take 8"});
 }
 
 TEST(SafetensorsUntrustedTest, OverlapsHolesAndUncoveredBytes) {
-  expect_refused(craft(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},)"
-                       R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
-                       std::string(12, 'x')),
-                 {"tensor 'b'", "tensor 'a' ends at 8", "overlapping"});
-  expect_refused(craft(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
-                       R"( "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})",
-                       std::string(12, 'x')),
-                 {"tensor 'b'", "a hole"});
-  expect_refused(craft(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", k8Bytes),
+  expect_refused(
+      craft_safetensors(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},)"
+                        R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
+                        std::string(12, 'x')),
+      {"tensor 'b'", "tensor 'a' ends at 8", "overlapping"});
+  expect_refused(
+      craft_safetensors(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
+                        R"( "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})",
+                        std::string(12, 'x')),
+      {"tensor 'b'", "a hole"});
+  expect_refused(craft_safetensors(
+                     R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", k8Bytes),
                  {"tensor 'a'", "the buffer starts at 0"});
-  expect_refused(craft(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", k8Bytes),
+  expect_refused(craft_safetensors(
+                     R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", k8Bytes),
                  {"cover 4 bytes", "holds 8"});
-  expect_refused(craft("{}", "x"), {"cover 0 bytes"});
+  expect_refused(craft_safetensors("{}", "x"), {"cover 0 bytes"});
 }
 
 TEST(SafetensorsUntrustedTest, ABoolThatIsNeither0Nor1IsRefusedOnRead) {
   MemoryFileSystem fs;
-  ASSERT_TRUE(
-      fs.write_file_atomically(
-            kPath, craft(R"({"m": {"dtype": "BOOL", "shape": [2], "data_offsets": [0, 2]}})",
-                         std::string("\x01\x02", 2)))
-          .ok());
+  ASSERT_TRUE(fs.write_file_atomically(
+                    kPath, craft_safetensors(
+                               R"({"m": {"dtype": "BOOL", "shape": [2], "data_offsets": [0, 2]}})",
+                               std::string("\x01\x02", 2)))
+                  .ok());
   auto reader = SafetensorsReader::open(fs, kPath);
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
   auto m = (*reader)->read("m");

@@ -15,7 +15,7 @@
 namespace cairn {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 Status check_tensors(std::span<const SafetensorsTensor> tensors, const std::string& path) {
   std::set<std::string_view> seen;
@@ -48,7 +48,7 @@ std::vector<const SafetensorsTensor*> layout_order(std::span<const SafetensorsTe
 
 std::string header_text(const std::vector<const SafetensorsTensor*>& order,
                         const std::map<std::string, std::string>& metadata) {
-  Json header = Json::object();
+  OrderedJson header = OrderedJson::object();
   if (!metadata.empty()) header[std::string(kSafetensorsMetadataKey)] = metadata;
   uint64_t offset = 0;
   for (const SafetensorsTensor* t : order) {
@@ -58,7 +58,7 @@ std::string header_text(const std::vector<const SafetensorsTensor*>& order,
                        {"data_offsets", {offset, end}}};
     offset = end;
   }
-  std::string text = header.dump(-1, ' ', false, Json::error_handler_t::strict);
+  std::string text = header.dump(-1, ' ', false, OrderedJson::error_handler_t::strict);
   const uint64_t unaligned = (8 + text.size()) % kSafetensorsAlignment;
   if (unaligned != 0) text.append(kSafetensorsAlignment - unaligned, ' ');
   return text;
@@ -74,7 +74,7 @@ Status write_safetensors(FileSystem& fs, const std::string& path,
   std::string header;
   try {
     header = header_text(order, metadata);
-  } catch (const Json::exception& e) {  // a name or metadata string that is not UTF-8
+  } catch (const OrderedJson::exception& e) {  // a name or metadata string that is not UTF-8
     return invalid_argument_error(path + ": " + e.what());
   }
   std::string file;

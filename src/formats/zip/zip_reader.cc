@@ -30,7 +30,8 @@ std::string error_text(zip_error_t* error) {
 }
 
 // Reads exactly `size` bytes of the open entry `file`.
-Status read_exactly(zip_file_t* file, std::string& out, uint64_t size, const std::string& what) {
+Status read_entry_exactly(zip_file_t* file, std::string& out, uint64_t size,
+                          const std::string& what) {
   out.resize(size);
   uint64_t done = 0;
   while (done < size) {
@@ -115,7 +116,7 @@ Result<std::string> ZipReader::read(std::string_view name, uint64_t max_bytes) c
   zip_file_t* file = zip_fopen_index(archive_->zip, static_cast<zip_uint64_t>(index), 0);
   if (file == nullptr) return data_loss_error(what + ": " + zip_strerror(archive_->zip));
   std::string out;
-  Status read = read_exactly(file, out, stat.size, what);
+  Status read = read_entry_exactly(file, out, stat.size, what);
   const int closed = zip_fclose(file);
   CAIRN_RETURN_IF_ERROR(read);
   if (closed != 0)

@@ -5,9 +5,15 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/activation.h"
+#include "cairn/keras/layers/advanced_activations.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/global_pooling.h"
 #include "cairn/keras/layers/merge.h"
+#include "cairn/keras/layers/noise.h"
+#include "cairn/keras/layers/normalization.h"
+#include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/layers/reshape.h"
 #include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
@@ -35,13 +41,34 @@ const std::map<std::string, Factory>& factories() {
       {"Activation", from_config_of<Activation>()},
       {"Add", from_config_of<Add>()},
       {"Average", from_config_of<Average>()},
+      {"AveragePooling1D", from_config_of<AveragePooling1D>()},
+      {"AveragePooling2D", from_config_of<AveragePooling2D>()},
+      {"BatchNormalization", from_config_of<BatchNormalization>()},
       {"Concatenate", from_config_of<Concatenate>()},
       {"Dense", from_config_of<Dense>()},
       {"Dropout", from_config_of<Dropout>()},
+      {"ELU", from_config_of<ELU>()},
       {"Flatten", from_config_of<Flatten>()},
+      {"GaussianNoise", from_config_of<GaussianNoise>()},
+      {"GlobalAveragePooling1D", from_config_of<GlobalAveragePooling1D>()},
+      {"GlobalAveragePooling2D", from_config_of<GlobalAveragePooling2D>()},
+      {"GlobalMaxPooling1D", from_config_of<GlobalMaxPooling1D>()},
+      {"GlobalMaxPooling2D", from_config_of<GlobalMaxPooling2D>()},
       {"InputLayer", input_layer_from_config},
+      {"LayerNormalization", from_config_of<LayerNormalization>()},
+      {"LeakyReLU", from_config_of<LeakyReLU>()},
+      {"MaxPooling1D", from_config_of<MaxPooling1D>()},
+      {"MaxPooling2D", from_config_of<MaxPooling2D>()},
       {"Maximum", from_config_of<Maximum>()},
       {"Multiply", from_config_of<Multiply>()},
+      {"PReLU", from_config_of<PReLU>()},
+      {"Permute", from_config_of<Permute>()},
+      {"ReLU", from_config_of<ReLU>()},
+      {"RepeatVector", from_config_of<RepeatVector>()},
+      {"Reshape", from_config_of<Reshape>()},
+      {"Softmax", from_config_of<Softmax>()},
+      {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
+      {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
       {"Subtract", from_config_of<Subtract>()},
   };
   // clang-format on

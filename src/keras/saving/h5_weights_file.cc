@@ -17,7 +17,7 @@
 namespace cairn::keras::internal {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // The .h5's strings besides its weights, each under "keras_h5.<field>".
 const std::vector<std::pair<std::string, std::string KerasH5File::*>> kH5Strings = {
@@ -116,17 +116,17 @@ H5Names names_of(const KerasH5File& file) {
 }
 
 std::string names_json(const H5Names& names) {
-  Json layers = Json::array();
+  OrderedJson layers = OrderedJson::array();
   for (const H5Names::Layer& l : names.layers) {
     layers.push_back({{"name", l.name}, {"weights", l.weights}});
   }
-  return Json{{"layers", layers}, {"optimizer_weights", names.optimizer}}.dump();
+  return OrderedJson{{"layers", layers}, {"optimizer_weights", names.optimizer}}.dump();
 }
 
-std::vector<std::string> string_list(const Json& value, const std::string& what) {
+std::vector<std::string> string_list(const OrderedJson& value, const std::string& what) {
   if (!value.is_array()) throw InvalidArgumentError(what + " is not a list");
   std::vector<std::string> out;
-  for (const Json& v : value) {
+  for (const OrderedJson& v : value) {
     if (!v.is_string()) throw InvalidArgumentError(what + " holds a name that is not a string");
     out.push_back(v.get<std::string>());
   }
@@ -134,20 +134,20 @@ std::vector<std::string> string_list(const Json& value, const std::string& what)
 }
 
 H5Names names_from_json(const std::string& text, const std::string& source) {
-  const Json doc = value_or_throw(parse_untrusted_json(text, source));
+  const OrderedJson doc = value_or_throw(parse_untrusted_json(text, source));
   if (!doc.is_object() || !doc.contains("layers") || !doc["layers"].is_array()) {
     throw InvalidArgumentError(source + " has no \"layers\" list");
   }
   H5Names names;
-  for (const Json& l : doc["layers"]) {
+  for (const OrderedJson& l : doc["layers"]) {
     if (!l.is_object() || !l.contains("name") || !l["name"].is_string()) {
       throw InvalidArgumentError(source + " has a layer without a \"name\"");
     }
     const std::string name = l["name"].get<std::string>();
-    names.layers.push_back(
-        {name, string_list(l.value("weights", Json::array()), source + " layer '" + name + "'")});
+    names.layers.push_back({name, string_list(l.value("weights", OrderedJson::array()),
+                                              source + " layer '" + name + "'")});
   }
-  names.optimizer = string_list(doc.value("optimizer_weights", Json::array()), source);
+  names.optimizer = string_list(doc.value("optimizer_weights", OrderedJson::array()), source);
   return names;
 }
 

@@ -34,8 +34,8 @@ Json layer_entry(const Layer& layer, const Shape& input_shape) {
   config.erase("batch_input_shape");  // the InputLayer holds it in Keras 3
   config.erase("activity_regularizer");
   config["dtype"] = float32_policy();
-  for (const char* key : {"kernel_initializer", "bias_initializer"}) {
-    if (config.contains(key)) config[key] = keras3_initializer(config[key]);
+  for (auto& [key, value] : config.items()) {  // kernel_, bias_, gamma_initializer, ...
+    if (key.ends_with("_initializer")) value = keras3_initializer(value);
   }
   Json entry = keras_object("keras.layers", layer.class_name(), std::move(config));
   entry["build_config"] = Json{{"input_shape", shape_json(input_shape)}};

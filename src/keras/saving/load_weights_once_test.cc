@@ -19,7 +19,7 @@ using testing::blobs;
 using testing::same_weights;
 using testing::small_classifier;
 
-constexpr char kData[] = "/m/ckpt.data-00000-of-00001";
+constexpr char kDataShard[] = "/m/ckpt.data-00000-of-00001";
 
 // A fitted model's TF-format weights, copied from disk into `memory` as /m/ckpt.
 void save_fitted(Sequential& model, MemoryFileSystem& memory) {
@@ -61,10 +61,11 @@ TEST(LoadWeightsOnceTest, EachRestoredByteIsReadOnceAndNoOtherByte) {
   EXPECT_EQ(entries.size(), 13u);  // 4 weights, 8 slots, iter
   uint64_t restored_bytes = 0;
   for (const BundleEntry& e : entries) {
-    EXPECT_EQ(counting.times_read(kData, e.offset, e.size), std::vector<int>(e.size, 1)) << e.name;
+    EXPECT_EQ(counting.times_read(kDataShard, e.offset, e.size), std::vector<int>(e.size, 1))
+        << e.name;
     restored_bytes += e.size;
   }
-  EXPECT_EQ(counting.bytes_handed_out(kData), restored_bytes) << "only restored bytes, once";
+  EXPECT_EQ(counting.bytes_handed_out(kDataShard), restored_bytes) << "only restored bytes, once";
 }
 
 TEST(LoadWeightsOnceTest, AFailedLoadLeavesALiveModelUnchanged) {
@@ -77,7 +78,7 @@ TEST(LoadWeightsOnceTest, AFailedLoadLeavesALiveModelUnchanged) {
   for (const BundleEntry& e : entries) {
     if (e.offset > last->offset) last = &e;
   }
-  (*memory.mutable_contents(kData))[last->offset] ^= 0x10;
+  (*memory.mutable_contents(kDataShard))[last->offset] ^= 0x10;
 
   Sequential live = small_classifier(99);
   auto [x, y] = blobs(30, 2);

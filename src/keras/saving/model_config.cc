@@ -34,58 +34,28 @@ std::string loss_text(const Json& loss) {
   return "";
 }
 
-// Sizes past 2^31 per dimension are refused before they reach an allocation.
-constexpr int64_t kMaxDimension = int64_t{1} << 31;
-
-// a * b + c, or -1 when it exceeds `limit` (all non-negative).
-int64_t checked_fma(int64_t a, int64_t b, int64_t c, int64_t limit) {
-  int64_t product = 0, sum = 0;
-  if (__builtin_mul_overflow(a, b, &product) || __builtin_add_overflow(product, c, &sum)) return -1;
-  return sum > limit ? -1 : sum;
-}
-
-void check_dimension(int64_t d, const std::string& what) {
-  if (d < 1 || d >= kMaxDimension) {
-    throw InvalidArgumentError("model_config: " + what + " " + std::to_string(d) +
-                               " is not between 1 and 2^31");
-  }
-}
-
-// What building the layers would allocate, checked before any layer is
-// built: every dimension and unit count in [1, 2^31), and no more weights
-// than `max_parameters`.
-void check_sizes(const std::vector<std::pair<std::string, Json>>& layers, int64_t max_parameters) {
-  std::optional<Shape> shape;
+// What building the layers would allocate, planned before any is built
+// (Layer::plan_build): every layer takes the shape before it, no size
+// reaches 2^31, and there are no more weights than `max_parameters`. The
+// layers' constructors have already checked their own sizes. A layer that
+// cannot plan ends the check: those after it are checked by their builds.
+void check_sizes(const std::vector<LayerPtr>& layers, int64_t max_parameters) {
+  if (layers.empty() || !layers.front()->declared_input_shape()) return;  // built from data later
+  Shape shape = *layers.front()->declared_input_shape();
+  sample_size(shape, layers.front()->name());
   int64_t parameters = 0;
-  for (const auto& [layer_class, config] : layers) {
-    if (!shape) shape = input_shape_from_config(config);
-    if (shape) {
-      for (int64_t d : *shape) check_dimension(d, "input dimension");
+  for (const LayerPtr& layer : layers) {
+    if (layer->class_name() == "InputLayer") continue;
+    const std::optional<Layer::BuildPlan> plan = layer->plan_build(shape);
+    if (!plan) return;
+    if (plan->parameters > max_parameters - parameters) {
+      throw InvalidArgumentError("model_config declares more weights than the " +
+                                 std::to_string(max_parameters) + " the file holds (at layer '" +
+                                 layer->name() + "', which adds " +
+                                 std::to_string(plan->parameters) + ")");
     }
-    if (layer_class == "Flatten" && shape) {
-      int64_t features = 1;
-      for (int64_t d : *shape) {
-        if (features > 0) features = checked_fma(features, d, 0, kMaxDimension - 1);
-      }
-      check_dimension(features, "flattened size");
-      shape = Shape{features};
-    }
-    if (layer_class != "Dense" || !config.contains("units") ||
-        !config["units"].is_number_integer()) {
-      continue;
-    }
-    const int64_t units = config["units"].get<int64_t>();
-    check_dimension(units, "Dense units");
-    if (shape && shape->size() == 1) {
-      const int64_t biases = config.value("use_bias", true) ? units : 0;
-      const int64_t weights = checked_fma(shape->front(), units, biases, max_parameters);
-      parameters = weights < 0 ? -1 : checked_fma(1, parameters, weights, max_parameters);
-      if (parameters < 0) {
-        throw InvalidArgumentError("model_config declares more weights than the " +
-                                   std::to_string(max_parameters) + " the file holds");
-      }
-    }
-    shape = Shape{units};
+    parameters += plan->parameters;
+    shape = plan->output_shape;
   }
 }
 
@@ -121,12 +91,15 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
   }
   if (layers.empty()) throw InvalidArgumentError("the Sequential model config has no layers");
   add_input_from_build_shape(model_config, layers);
-  check_sizes(layers, max_parameters);
+  std::vector<LayerPtr> built;  // constructed: their sizes checked, nothing allocated
+  for (const auto& [layer_class, config] : layers) {
+    built.push_back(layer_from_config(layer_class, config));
+  }
+  check_sizes(built, max_parameters);
   std::string name =
       model_config["config"].is_object() ? name_from_config(model_config["config"]) : "";
   Sequential model({}, name);
-  for (const auto& [layer_class, config] : layers)
-    model.add(layer_from_config(layer_class, config));
+  for (LayerPtr& layer : built) model.add(std::move(layer));
   return model;
 }
 

@@ -5,7 +5,7 @@
 //   keras::Activation("softmax")
 //
 // Models hold their inputs as flat rows, so Flatten only changes the shape
-// that later layers (and summary()) see.
+// that later layers (and summary()) see: (h, w, c) -> (h * w * c).
 #pragma once
 
 #include <optional>
@@ -22,9 +22,13 @@ class Activation : public Layer {
 
   std::string class_name() const override { return "Activation"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override {
+    return BuildPlan{.output_shape = input_shape};
+  }
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   nn::Matrix backward(const nn::Matrix& dy) override;
-  nn::Activation final_activation() const override { return activation_; }
+  // Softmax over N-d samples (per position) does not fuse with a loss.
+  nn::Activation final_activation() const override;
   const nn::Matrix& last_preactivation() const override { return last_x_; }
   nn::Matrix backward_preactivation(const nn::Matrix& dz) override { return dz; }
   Json config() const override;
@@ -32,7 +36,10 @@ class Activation : public Layer {
   static Activation from_config(const Json& config);
 
  private:
+  bool softmax_per_position() const;
+
   nn::Activation activation_;
+  Eigen::Index positions_ = 1;  // positions of a sample: all its axes but the last
   nn::Matrix last_x_, last_y_;
 };
 
@@ -47,6 +54,7 @@ class Flatten : public Layer {
 
   std::string class_name() const override { return "Flatten"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override;
   nn::Matrix forward(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }
   nn::Matrix backward(const nn::Matrix& dy) override { return dy; }
   const nn::Matrix& forward_kept(const nn::Matrix& x, bool, std::mt19937_64&) override { return x; }

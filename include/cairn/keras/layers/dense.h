@@ -5,8 +5,9 @@
 //   keras::Dense(10, {.activation = "softmax", .name = "logits"})
 //   keras::Dense(1, {.use_bias = false, .kernel_initializer = "zeros"})
 //
-// Weights "<name>/kernel" [in, units] and "<name>/bias" [units]. The input
-// must be flat (rank 1 without the batch): put a Flatten before it otherwise.
+// Weights "<name>/kernel" [in, units] and "<name>/bias" [units]. On inputs
+// of rank 2 or more the kernel applies to the last axis, as Keras's:
+// (timesteps, in) -> (timesteps, units).
 #pragma once
 
 #include <optional>
@@ -31,11 +32,13 @@ struct DenseOptions {
 
 class Dense : public Layer {
  public:
-  // Throws InvalidArgumentError for units < 1 or an unknown activation/initializer.
+  // Throws InvalidArgumentError for units outside [1, 2^31) or an unknown
+  // activation/initializer.
   explicit Dense(int64_t units, DenseOptions options = {});
 
   std::string class_name() const override { return "Dense"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override;
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   nn::Matrix backward(const nn::Matrix& dy) override;
   nn::Activation final_activation() const override { return activation_; }
@@ -53,10 +56,21 @@ class Dense : public Layer {
 
  private:
   nn::Dense& dense();
+  // `step` on `in` regrouped into one row per position in `in_rows` (when
+  // the input has several), its result regrouped into rows of samples in `out`.
+  template <class Step>
+  const nn::Matrix& per_position(const nn::Matrix& in, nn::Matrix& in_rows, Step step,
+                                 nn::Matrix& out);
+
   int64_t units_;
   DenseOptions options_;
   nn::Activation activation_;
   std::optional<nn::Dense> dense_;
+  int64_t positions_ = 1;  // of an input sample: the product of its axes but the last
+  // Rows of one position each: the last input (borrowed by nn::Dense until
+  // backward) and gradient; the results regrouped into rows of samples.
+  nn::Matrix input_rows_, gradient_rows_, output_, input_gradient_;
+  mutable nn::Matrix preactivation_;  // last_preactivation() regrouped
 };
 
 }  // namespace cairn::keras

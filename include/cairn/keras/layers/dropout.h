@@ -19,6 +19,9 @@ class Dropout : public Layer {
 
   std::string class_name() const override { return "Dropout"; }
   Shape build(const Shape& input_shape, std::mt19937_64& rng) override;
+  std::optional<BuildPlan> plan_build(const Shape& input_shape) const override {
+    return BuildPlan{.output_shape = input_shape};
+  }
   nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) override;
   nn::Matrix backward(const nn::Matrix& dy) override { return dropout_.backward(dy); }
   Json config() const override;

@@ -58,6 +58,20 @@ class Layer {
   bool built() const { return built_; }
   const Shape& output_shape() const { return output_shape_; }
 
+  // What build(input_shape) would make, computed without allocating: the
+  // output shape and the number of weights (as count_params() would then
+  // give). Throws InvalidArgumentError, as build() does, for an input shape
+  // the layer cannot take or sizes that overflow. Model configs come from
+  // untrusted files: their layers are planned before any is built.
+  // nullopt: the layer cannot say before it is built.
+  struct BuildPlan {
+    Shape output_shape;
+    int64_t parameters = 0;
+  };
+  virtual std::optional<BuildPlan> plan_build(const Shape& /*input_shape*/) const {
+    return std::nullopt;
+  }
+
   // [batch, features in] -> [batch, features out]; `training` turns dropout on.
   virtual nn::Matrix forward(const nn::Matrix& x, bool training, std::mt19937_64& rng) = 0;
   // Like forward(), but the output is held by the layer (or is `x` itself),
