@@ -1,41 +1,15 @@
 #include "cairn/keras/sequential.h"
 
-#include <mutex>
-
 #include "cairn/core/errors.h"
 #include "keras/compiled_loss.h"
 #include "keras/layers/layer_config.h"
+#include "keras/random_seed.h"
 
 namespace cairn::keras {
 
-namespace {
-
-std::mutex& seed_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-std::optional<std::mt19937_64>& seed_source() {
-  static std::optional<std::mt19937_64> source;
-  return source;
-}
-
-uint64_t next_model_seed() {
-  std::lock_guard lock(seed_mutex());
-  if (seed_source()) return (*seed_source())();
-  return (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-}
-
-}  // namespace
-
-void set_random_seed(uint64_t seed) {
-  std::lock_guard lock(seed_mutex());
-  seed_source().emplace(seed);
-}
-
 Sequential::Sequential(std::vector<LayerPtr> layers, std::string name)
     : name_(name.empty() ? unique_layer_name("sequential") : std::move(name)),
-      seed_(next_model_seed()),
+      seed_(internal::next_model_seed()),
       rng_(seed_) {
   for (LayerPtr& layer : layers) add(std::move(layer));
 }

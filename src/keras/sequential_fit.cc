@@ -9,6 +9,7 @@
 #include "cairn/keras/sequential.h"
 #include "keras/callbacks/progress_bar.h"
 #include "keras/compiled_loss.h"
+#include "keras/fit_loop.h"
 #include "keras/layers/layer_config.h"
 #include "keras/tensor_rows.h"
 
@@ -16,27 +17,10 @@ namespace cairn::keras {
 
 namespace {
 
-// Each epoch draws its shuffle order and dropout masks from its own
-// generator, so a run resumed at epoch k (BackupAndRestore) repeats exactly
-// what an uninterrupted run does from k.
-std::mt19937_64 epoch_rng(uint64_t seed, int epoch) {
-  return std::mt19937_64(seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(epoch + 1)));
-}
-
 void check_samples(const nn::Matrix& x, const nn::Matrix& y, const char* what) {
   if (x.rows() != y.rows()) {
     throw InvalidArgumentError(std::string(what) + ": x has " + std::to_string(x.rows()) +
                                " samples but y has " + std::to_string(y.rows()));
-  }
-}
-
-int steps_for(int64_t samples, int batch_size) {
-  return static_cast<int>((samples + batch_size - 1) / batch_size);
-}
-
-void check_batch_size(int batch_size) {
-  if (batch_size < 1) {
-    throw InvalidArgumentError("batch_size must be positive, got " + std::to_string(batch_size));
   }
 }
 
@@ -171,8 +155,8 @@ Logs Sequential::names_and_means(const std::vector<double>& sums, int64_t count,
 }
 
 Logs Sequential::test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_size, int verbose) {
-  check_batch_size(batch_size);
-  const int steps = steps_for(x.rows(), batch_size);
+  internal::check_batch_size(batch_size);
+  const int steps = internal::steps_for(x.rows(), batch_size);
   internal::ProgressBar bar(output(), steps, verbose, cairn::is_terminal(output()));
   std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
   for (int step = 0; step < steps; ++step) {
@@ -188,7 +172,7 @@ Logs Sequential::test_loop(const nn::Matrix& x, const nn::Matrix& y, int batch_s
 }
 
 History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
-  check_batch_size(options.batch_size);
+  internal::check_batch_size(options.batch_size);
   ensure_built(x);
   nn::Matrix xs = internal::rows_of(x, "fit: x"), ys = internal::rows_of(y, "fit: y");
   check_samples(xs, ys, "fit");
@@ -234,8 +218,8 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
     for (const CallbackPtr& cb : callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
-    internal::ProgressBar bar(output(), steps_for(xs.rows(), options.batch_size), options.verbose,
-                              cairn::is_terminal(output()));
+    internal::ProgressBar bar(output(), internal::steps_for(xs.rows(), options.batch_size),
+                              options.verbose, cairn::is_terminal(output()));
     Logs logs = train_epoch(xs, ys, epoch, options, callbacks, bar);
     if (validate) {
       Logs val = test_loop(val_x, val_y, options.batch_size, /*verbose=*/0);
@@ -263,18 +247,18 @@ Logs Sequential::train_on_batch(const Tensor& x, const Tensor& y) {
   check_samples(xs, ys, "train_on_batch");
   ensure_ready_to_train(ys);
   build_optimizer();
-  std::mt19937_64 rng = epoch_rng(seed_, static_cast<int>(optimizer_->iterations()));
+  std::mt19937_64 rng = internal::epoch_rng(seed_, static_cast<int>(optimizer_->iterations()));
   return names_and_means(train_step(xs, ys, rng, xs.rows()), xs.rows());
 }
 
 Logs Sequential::train_epoch(const nn::Matrix& xs, const nn::Matrix& ys, int epoch,
                              const FitOptions& options, const std::vector<CallbackPtr>& callbacks,
                              internal::ProgressBar& bar) {
-  std::mt19937_64 rng = epoch_rng(seed_, epoch);
+  std::mt19937_64 rng = internal::epoch_rng(seed_, epoch);
   std::vector<int64_t> order(static_cast<size_t>(xs.rows()));
   std::iota(order.begin(), order.end(), 0);
   if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
-  const int steps = steps_for(xs.rows(), options.batch_size);
+  const int steps = internal::steps_for(xs.rows(), options.batch_size);
   std::vector<double> sums(1 + loss_->metrics.size(), 0.0);
   size_t seen = 0;
   for (int step = 0; step < steps; ++step) {
@@ -306,7 +290,7 @@ Logs Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions opti
 }
 
 Tensor Sequential::predict(const Tensor& x, int batch_size) {
-  check_batch_size(batch_size);
+  internal::check_batch_size(batch_size);
   ensure_built(x);
   const nn::Matrix xs = internal::rows_of(x, "predict: x");
   const Shape& shape = layers_.back()->output_shape();

@@ -71,6 +71,7 @@
 #include "cairn/formats/export/inference_model.h"
 #include "cairn/io/file_system.h"
 #include "cairn/keras/callbacks/callback.h"
+#include "cairn/keras/keras_tensor.h"  // keras::Input, which may start a Sequential
 #include "cairn/keras/layers/layer.h"
 #include "cairn/keras/optimizers.h"
 #include "cairn/optim/optimizer.h"

@@ -74,9 +74,10 @@ Flatten Flatten::from_config(const Json& config) {
                   .name = internal::name_from_config(config)});
 }
 
-Input::Input(Shape shape, std::string name) : Layer("input", std::move(name), std::move(shape)) {}
+InputLayer::InputLayer(Shape shape, std::string name)
+    : Layer("input", std::move(name), std::move(shape)) {}
 
-Json Input::config() const {
+Json InputLayer::config() const {
   Json c{{"batch_input_shape", internal::shape_json(*declared_input_shape())},
          {"dtype", "float32"},
          {"sparse", false},

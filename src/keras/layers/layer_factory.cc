@@ -13,6 +13,7 @@
 #include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/layers/embedding.h"
 #include "cairn/keras/layers/global_pooling.h"
+#include "cairn/keras/layers/merge.h"
 #include "cairn/keras/layers/noise.h"
 #include "cairn/keras/layers/normalization.h"
 #include "cairn/keras/layers/pooling.h"
@@ -36,18 +37,22 @@ Factory from_config_of() {
 LayerPtr input_layer_from_config(const Json& config) {
   std::optional<Shape> shape = input_shape_from_config(config);
   if (!shape) throw InvalidArgumentError("InputLayer without a batch_input_shape");
-  return Input(*shape, name_from_config(config));
+  return InputLayer(*shape, name_from_config(config));
 }
 
 // One line per class: keep it sorted by class name.
 const std::map<std::string, Factory>& factories() {
+  // clang-format off
   // clang-format off: one line per class
   static const std::map<std::string, Factory> table = {
       {"Activation", from_config_of<Activation>()},
+      {"Add", from_config_of<Add>()},
+      {"Average", from_config_of<Average>()},
       {"AveragePooling1D", from_config_of<AveragePooling1D>()},
       {"AveragePooling2D", from_config_of<AveragePooling2D>()},
       {"BatchNormalization", from_config_of<BatchNormalization>()},
       {"Bidirectional", from_config_of<Bidirectional>()},
+      {"Concatenate", from_config_of<Concatenate>()},
       {"Conv1D", from_config_of<Conv1D>()},
       {"Conv2D", from_config_of<Conv2D>()},
       {"Cropping2D", from_config_of<Cropping2D>()},
@@ -69,6 +74,8 @@ const std::map<std::string, Factory>& factories() {
       {"LeakyReLU", from_config_of<LeakyReLU>()},
       {"MaxPooling1D", from_config_of<MaxPooling1D>()},
       {"MaxPooling2D", from_config_of<MaxPooling2D>()},
+      {"Maximum", from_config_of<Maximum>()},
+      {"Multiply", from_config_of<Multiply>()},
       {"PReLU", from_config_of<PReLU>()},
       {"Permute", from_config_of<Permute>()},
       {"ReLU", from_config_of<ReLU>()},
@@ -79,6 +86,7 @@ const std::map<std::string, Factory>& factories() {
       {"Softmax", from_config_of<Softmax>()},
       {"SpatialDropout1D", from_config_of<SpatialDropout1D>()},
       {"SpatialDropout2D", from_config_of<SpatialDropout2D>()},
+      {"Subtract", from_config_of<Subtract>()},
       {"TimeDistributed", from_config_of<TimeDistributed>()},
       {"UpSampling2D", from_config_of<UpSampling2D>()},
       {"ZeroPadding2D", from_config_of<ZeroPadding2D>()},

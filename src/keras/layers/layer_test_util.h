@@ -38,6 +38,36 @@
 
 namespace cairn::keras::testing {
 
+// What the oracles of layers and of functional models share.
+
+inline nn::Matrix uniform(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& rng,
+                          float lo = -1.0f, float hi = 1.0f) {
+  std::uniform_real_distribution<float> u(lo, hi);
+  nn::Matrix m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = u(rng);
+  return m;
+}
+
+inline Json tensor_json(const Tensor& t) {
+  Json data = Json::array();
+  for (int64_t i = 0; i < t.num_elements(); ++i) data.push_back(t.element_as_double(i));
+  return {{"dims", t.shape().dims()}, {"data", std::move(data)}};
+}
+
+// `got` has `want`'s shape and values within `tolerance` relative (absolute near zero).
+inline void expect_near(const Tensor& got, const Json& want, double tolerance,
+                        const std::string& what) {
+  ASSERT_EQ(got.shape().dims(), want["dims"].get<std::vector<int64_t>>()) << what << ": shape";
+  int reported = 0;
+  for (int64_t i = 0; i < got.num_elements(); ++i) {
+    const double w = want["data"][static_cast<size_t>(i)].get<double>();
+    const double g = got.element_as_double(i);
+    if (std::abs(g - w) <= tolerance * std::max(1.0, std::abs(w))) continue;
+    ADD_FAILURE() << what << " element " << i << ": cairn " << g << ", TF.js " << w;
+    if (++reported == 5) return;
+  }
+}
+
 struct LayerCase {
   std::vector<LayerPtr> layers;  // unbuilt; built by add() behind an Input
   Shape input_shape;             // one sample's shape, without the batch
@@ -172,14 +202,6 @@ class TfjsLayerOracle {
     return model;
   }
 
-  static nn::Matrix uniform(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& rng,
-                            float lo = -1.0f, float hi = 1.0f) {
-    std::uniform_real_distribution<float> u(lo, hi);
-    nn::Matrix m(rows, cols);
-    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = u(rng);
-    return m;
-  }
-
   static nn::Matrix random_rows(const LayerCase& c, std::mt19937_64& rng) {
     int64_t features = 1;
     for (int64_t d : c.input_shape) features *= d;
@@ -236,26 +258,6 @@ class TfjsLayerOracle {
       out.push_back({{"layer", layer->name()}, {"values", std::move(values)}});
     }
     return out;
-  }
-
-  static Json tensor_json(const Tensor& t) {
-    Json data = Json::array();
-    for (int64_t i = 0; i < t.num_elements(); ++i) data.push_back(t.element_as_double(i));
-    return {{"dims", t.shape().dims()}, {"data", std::move(data)}};
-  }
-
-  // `got` has `want`'s shape and values within `tolerance` relative (absolute near zero).
-  static void expect_near(const Tensor& got, const Json& want, double tolerance,
-                          const std::string& what) {
-    ASSERT_EQ(got.shape().dims(), want["dims"].get<std::vector<int64_t>>()) << what << ": shape";
-    int reported = 0;
-    for (int64_t i = 0; i < got.num_elements(); ++i) {
-      const double w = want["data"][static_cast<size_t>(i)].get<double>();
-      const double g = got.element_as_double(i);
-      if (std::abs(g - w) <= tolerance * std::max(1.0, std::abs(w))) continue;
-      ADD_FAILURE() << what << " element " << i << ": cairn " << g << ", TF.js " << w;
-      if (++reported == 5) return;
-    }
   }
 
   Json requests_ = Json::array();

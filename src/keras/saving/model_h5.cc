@@ -1,10 +1,12 @@
 #include "keras/saving/model_h5.h"
 
 #include <map>
+#include <type_traits>
 
 #include "cairn/core/errors.h"
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/formats/json_limits.h"
+#include "cairn/keras/model.h"
 #include "keras/saving/model_config.h"
 #include "keras/saving/weights_tf.h"
 
@@ -12,7 +14,8 @@ namespace cairn::keras::internal {
 
 namespace {
 
-std::vector<H5LayerWeights> layer_weights(const Sequential& model) {
+template <class M>
+std::vector<H5LayerWeights> layer_weights(const M& model) {
   std::vector<H5LayerWeights> layers;
   for (const LayerPtr& layer : model.layers()) {
     H5LayerWeights entry{.layer_name = layer->name(), .weights = {}};
@@ -105,7 +108,8 @@ void throw_problems(const std::string& what, const std::vector<std::string>& pro
 }
 
 // Layers with weights, matched in order (Keras's load_weights by topology).
-void assign_layers(Sequential& model, const KerasH5File& file, const std::string& path) {
+template <class M>
+void assign_layers(M& model, const KerasH5File& file, const std::string& path) {
   std::vector<Layer*> mine;
   for (const LayerPtr& l : model.layers()) {
     if (!l->weights().empty()) mine.push_back(l.get());
@@ -153,12 +157,23 @@ void assign_optimizer(Sequential& model, const KerasH5File& file) {
   }
 }
 
-}  // namespace
-
-void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model) {
+template <class M>
+KerasH5File weights_h5(M& model) {
   if (model.weights().empty()) throw FailedPreconditionError("save: the model has no weights yet");
   KerasH5File file{.keras_version = "2.4.0", .backend = "tensorflow"};
   file.layers = layer_weights(model);
+  return file;
+}
+
+}  // namespace
+
+template <class M>
+void save_h5_weights(FileSystem& fs, M& model, const std::string& path) {
+  throw_if_error(write_keras_h5(path, weights_h5(model), fs));
+}
+
+void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model) {
+  KerasH5File file = weights_h5(model);
   if (whole_model) {
     file.model_config = model_config_json(model).dump();
     if (model.compiled()) {
@@ -170,14 +185,21 @@ void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool wh
   throw_if_error(write_keras_h5(path, file, fs));
 }
 
-void load_h5_weights(FileSystem& fs, Sequential& model, const std::string& path) {
+template <class M>
+void load_h5_weights(FileSystem& fs, M& model, const std::string& path) {
   KerasH5File file = value_or_throw(read_keras_h5(path, fs));
-  if (!model.built()) {
-    throw FailedPreconditionError("load_weights('" + path + "'): model '" + model.name() +
-                                  "' is not built; give its first layer an input_shape");
+  if constexpr (std::is_same_v<M, Sequential>) {  // a functional Model is built when made
+    if (!model.built()) {
+      throw FailedPreconditionError("load_weights('" + path + "'): model '" + model.name() +
+                                    "' is not built; give its first layer an input_shape");
+    }
   }
   assign_layers(model, file, path);
 }
+
+template void save_h5_weights(FileSystem&, Model&, const std::string&);
+template void load_h5_weights(FileSystem&, Sequential&, const std::string&);
+template void load_h5_weights(FileSystem&, Model&, const std::string&);
 
 Sequential load_h5_model(FileSystem& fs, const std::string& path) {
   KerasH5File file = value_or_throw(read_keras_h5(path, fs));

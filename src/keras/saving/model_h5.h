@@ -12,9 +12,15 @@ namespace cairn::keras::internal {
 // Whole model (config, weights, optimizer state) or weights only.
 void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model);
 
-// Keras's HDF5 weights: layers with weights matched in order; throws
-// InvalidArgumentError listing every mismatch before changing anything.
-void load_h5_weights(FileSystem& fs, Sequential& model, const std::string& path);
+// Keras's HDF5 weights file of a Model (Sequential's: save_h5).
+template <class M>
+void save_h5_weights(FileSystem& fs, M& model, const std::string& path);
+
+// Keras's HDF5 weights of a Sequential or Model: layers with weights matched
+// in order; throws InvalidArgumentError listing every mismatch before
+// changing anything.
+template <class M>
+void load_h5_weights(FileSystem& fs, M& model, const std::string& path);
 
 // The model keeps `fs` as its file_system().
 Sequential load_h5_model(FileSystem& fs, const std::string& path);

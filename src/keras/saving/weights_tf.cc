@@ -1,5 +1,7 @@
 #include "keras/saving/weights_tf.h"
 
+#include <type_traits>
+
 #include <map>
 #include <vector>
 
@@ -7,6 +9,7 @@
 #include "cairn/checkpoint/restore.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/object_graph.h"
+#include "cairn/keras/model.h"
 #include "keras/tensor_rows.h"
 
 namespace cairn::keras::internal {
@@ -63,8 +66,9 @@ struct KeyedVariable {
 };
 
 // Layer weights in order, keyed in `scheme`.
+template <class M>
 std::vector<KeyedVariable> layer_variables(
-    const Sequential& model, KerasKeyScheme scheme = KerasKeyScheme::kLayerWithWeights) {
+    const M& model, KerasKeyScheme scheme = KerasKeyScheme::kLayerWithWeights) {
   std::vector<KeyedVariable> out;
   int weighted = 0;
   for (size_t i = 0; i < model.layers().size(); ++i) {
@@ -83,7 +87,8 @@ std::vector<KeyedVariable> layer_variables(
 }
 
 // Slot variables: "<layer key path>/.OPTIMIZER_SLOT/optimizer/<slot>/...", by slot then variable.
-std::vector<KeyedVariable> slot_variables(const Sequential& model,
+template <class M>
+std::vector<KeyedVariable> slot_variables(const M& model,
                                           const std::vector<KeyedVariable>& layer_vars) {
   std::vector<KeyedVariable> out;
   optim::Optimizer* opt = model.optimizer();
@@ -101,19 +106,20 @@ std::vector<KeyedVariable> slot_variables(const Sequential& model,
 
 }  // namespace
 
-NamedTensors optimizer_hyperparameters(const Sequential& model) {
+template <class M>
+NamedTensors optimizer_hyperparameters(const M& model) {
   NamedTensors out;
   if (model.optimizer() == nullptr) return out;
   const Json config = model.compile_options().optimizer.to_json()["config"];
   for (const auto& [name, value] : config.items()) {
     if (!value.is_number() || name == "epsilon" || name == "initial_accumulator_value") continue;
-    out.emplace_back(name, Tensor::scalar<float>(value.get<float>()));
+    out.emplace_back(name, Tensor::scalar<float>(value.template get<float>()));
   }
   return out;
 }
 
-nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight,
-                             const std::string& slot) {
+template <class M>
+nn::Variable* optimizer_slot(const M& model, const nn::Variable& weight, const std::string& slot) {
   if (model.optimizer() == nullptr) return nullptr;
   const std::string name = weight.name + "/" + slot;
   for (nn::Variable* v : model.optimizer()->variables()) {
@@ -122,7 +128,8 @@ nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight
   return nullptr;
 }
 
-TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
+template <class M>
+TfWeights collect_tf_weights(M& model, const NamedTensors& extra) {
   std::vector<KeyedVariable> vars = layer_variables(model);
   if (vars.empty()) throw FailedPreconditionError("save_weights: the model has no weights yet");
   model.build_optimizer();
@@ -158,7 +165,8 @@ TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra) {
   return out;
 }
 
-void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+template <class M>
+void save_tf_weights(FileSystem& fs, M& model, const std::string& prefix,
                      const NamedTensors& extra) {
   save_variables(prefix, collect_tf_weights(model, extra).refs, {}, fs);
 }
@@ -166,12 +174,14 @@ void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefi
 namespace {
 
 // The key of the first layer's kernel in `scheme`.
-std::string first_kernel_key(const Sequential& model, KerasKeyScheme scheme) {
+template <class M>
+std::string first_kernel_key(const M& model, KerasKeyScheme scheme) {
   if (scheme == KerasKeyScheme::kVariableName) return model.layers().at(0)->name() + "/kernel";
   return object_variable_key(keras_layer_object(scheme, 0, 0) + "/kernel");
 }
 
-KerasKeyScheme detect_scheme(const Sequential& model, const CheckpointReader& reader) {
+template <class M>
+KerasKeyScheme detect_scheme(const M& model, const CheckpointReader& reader) {
   if (reader.has_tensor(first_kernel_key(model, KerasKeyScheme::kLayerIndex))) {
     return KerasKeyScheme::kLayerIndex;
   }
@@ -184,30 +194,34 @@ KerasKeyScheme detect_scheme(const Sequential& model, const CheckpointReader& re
 
 // Builds an unbuilt model whose first weighted layer is its first layer,
 // from that layer's kernel in the checkpoint.
-void build_from_checkpoint(Sequential& model, const CheckpointReader& reader,
-                           KerasKeyScheme scheme) {
-  if (model.built()) return;
-  const LayerPtr& first = model.layers().at(0);
-  const std::string key = first_kernel_key(model, scheme);
-  const BundleEntry* kernel = reader.bundle().find(key);
-  if (first->class_name() != "Dense" || kernel == nullptr) {
-    throw FailedPreconditionError("load_weights: model '" + model.name() +
-                                  "' is not built and its input shape cannot be read from '" +
-                                  reader.prefix() + "'; give the first layer an input_shape");
+template <class M>
+void build_from_checkpoint(M& model, const CheckpointReader& reader, KerasKeyScheme scheme) {
+  if constexpr (std::is_same_v<M, Sequential>) {  // a functional Model is built when made
+    if (model.built()) return;
+    const LayerPtr& first = model.layers().at(0);
+    const std::string key = first_kernel_key(model, scheme);
+    const BundleEntry* kernel = reader.bundle().find(key);
+    if (first->class_name() != "Dense" || kernel == nullptr) {
+      throw FailedPreconditionError("load_weights: model '" + model.name() +
+                                    "' is not built and its input shape cannot be read from '" +
+                                    reader.prefix() + "'; give the first layer an input_shape");
+    }
+    if (kernel->shape.rank() != 2) {
+      throw InvalidArgumentError("load_weights: '" + key + "' in '" + reader.prefix() +
+                                 "' is not a matrix");
+    }
+    model.build({kernel->shape.dim(0)});
   }
-  if (kernel->shape.rank() != 2) {
-    throw InvalidArgumentError("load_weights: '" + key + "' in '" + reader.prefix() +
-                               "' is not a matrix");
-  }
-  model.build({kernel->shape.dim(0)});
 }
 
 }  // namespace
 
-TfWeightsRestore::TfWeightsRestore(Sequential& model, std::vector<std::string> extra_keys)
+template <class M>
+TfWeightsRestore<M>::TfWeightsRestore(M& model, std::vector<std::string> extra_keys)
     : model_(model), extra_keys_(std::move(extra_keys)) {}
 
-RestorePlan TfWeightsRestore::plan(const CheckpointToRestore& checkpoint) {
+template <class M>
+RestorePlan TfWeightsRestore<M>::plan(const CheckpointToRestore& checkpoint) {
   const CheckpointReader& reader = checkpoint.reader;
   const KerasKeyScheme scheme = detect_scheme(model_, reader);
   build_from_checkpoint(model_, reader, scheme);
@@ -243,19 +257,22 @@ RestorePlan TfWeightsRestore::plan(const CheckpointToRestore& checkpoint) {
   return plan;
 }
 
-void TfWeightsRestore::finish() const {
+template <class M>
+void TfWeightsRestore<M>::finish() const {
   const Tensor* iter = small(iterations_key());
   if (iter != nullptr && model_.optimizer() != nullptr && iter->num_elements() > 0) {
     model_.optimizer()->set_iterations(static_cast<int64_t>(iter->element_as_double(0)));
   }
 }
 
-const Tensor* TfWeightsRestore::small(const std::string& key) const {
+template <class M>
+const Tensor* TfWeightsRestore<M>::small(const std::string& key) const {
   auto it = small_.find(key);
   return it == small_.end() ? nullptr : &it->second;
 }
 
-std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path) {
+template <class M>
+std::string load_tf_weights(FileSystem& fs, M& model, const std::string& path) {
   TfWeightsRestore weights(model);
   auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
   std::string prefix;
@@ -274,5 +291,19 @@ std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string
   weights.finish();
   return prefix;
 }
+
+// The two kinds of model that save and load weights.
+template NamedTensors optimizer_hyperparameters(const Sequential&);
+template NamedTensors optimizer_hyperparameters(const Model&);
+template nn::Variable* optimizer_slot(const Sequential&, const nn::Variable&, const std::string&);
+template nn::Variable* optimizer_slot(const Model&, const nn::Variable&, const std::string&);
+template TfWeights collect_tf_weights(Sequential&, const NamedTensors&);
+template TfWeights collect_tf_weights(Model&, const NamedTensors&);
+template void save_tf_weights(FileSystem&, Sequential&, const std::string&, const NamedTensors&);
+template void save_tf_weights(FileSystem&, Model&, const std::string&, const NamedTensors&);
+template class TfWeightsRestore<Sequential>;
+template class TfWeightsRestore<Model>;
+template std::string load_tf_weights(FileSystem&, Sequential&, const std::string&);
+template std::string load_tf_weights(FileSystem&, Model&, const std::string&);
 
 }  // namespace cairn::keras::internal

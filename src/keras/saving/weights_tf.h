@@ -25,11 +25,12 @@ inline constexpr char kOptimizerIterations[] = "iter";
 
 // The optimizer's hyperparameters as tf.keras's OptimizerV2 tracks them
 // ("learning_rate", "beta_1", ...: float32 scalars); empty before compile().
-NamedTensors optimizer_hyperparameters(const Sequential& model);
+template <class M>  // Sequential or Model, here and below
+NamedTensors optimizer_hyperparameters(const M& model);
 
 // The optimizer's slot `slot` ("m") of the model's weight `weight`, or nullptr.
-nn::Variable* optimizer_slot(const Sequential& model, const nn::Variable& weight,
-                             const std::string& slot);
+template <class M>
+nn::Variable* optimizer_slot(const M& model, const nn::Variable& weight, const std::string& slot);
 
 // The one home of how a Keras weight's name becomes part of a checkpoint key
 // (save_weights, load_weights, the .h5 loaders and `cairn convert`).
@@ -64,9 +65,11 @@ struct TfWeights {
   NamedTensorRefs refs;
   std::deque<Tensor> owned;
 };
-TfWeights collect_tf_weights(Sequential& model, const NamedTensors& extra = {});
+template <class M>
+TfWeights collect_tf_weights(M& model, const NamedTensors& extra = {});
 
-void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefix,
+template <class M>
+void save_tf_weights(FileSystem& fs, M& model, const std::string& prefix,
                      const NamedTensors& extra = {});
 
 // What a Keras model asks of the restore path (checkpoint/restore.h): its
@@ -79,9 +82,10 @@ void save_tf_weights(FileSystem& fs, Sequential& model, const std::string& prefi
 //   TfWeightsRestore weights(model);
 //   restore_checkpoint(prefix, [&](const auto& c) { return weights.plan(c); });
 //   weights.finish();
+template <class M>
 class TfWeightsRestore {
  public:
-  explicit TfWeightsRestore(Sequential& model, std::vector<std::string> extra_keys = {});
+  explicit TfWeightsRestore(M& model, std::vector<std::string> extra_keys = {});
   RestorePlan plan(const CheckpointToRestore& checkpoint);
   // After a restore succeeded: sets the optimizer's iterations.
   void finish() const;
@@ -89,7 +93,7 @@ class TfWeightsRestore {
   const Tensor* small(const std::string& key) const;
 
  private:
-  Sequential& model_;
+  M& model_;
   std::vector<std::string> extra_keys_;
   std::map<std::string, Tensor> small_;
 };
@@ -99,6 +103,7 @@ class TfWeightsRestore {
 // the model's output about damaged newer ones). Throws InvalidArgumentError
 // listing every missing or mismatched tensor before changing anything.
 // Returns the prefix read.
-std::string load_tf_weights(FileSystem& fs, Sequential& model, const std::string& path);
+template <class M>
+std::string load_tf_weights(FileSystem& fs, M& model, const std::string& path);
 
 }  // namespace cairn::keras::internal

@@ -64,11 +64,13 @@ class Flatten : public Layer {
   static Flatten from_config(const Json& config);
 };
 
-// The input of a model, as tf.keras.Input(shape=...): first in a Sequential,
-// it fixes the input shape; it is not one of the model's layers.
-class Input : public Layer {
+// The input of a model, as tf.keras.layers.InputLayer (keras::Input(shape),
+// cairn/keras/keras_tensor.h, makes one): first in a Sequential, it fixes the
+// input shape and is not one of the model's layers; in a functional Model it
+// is.
+class InputLayer : public Layer {
  public:
-  explicit Input(Shape shape, std::string name = "");
+  explicit InputLayer(Shape shape, std::string name = "");
 
   std::string class_name() const override { return "InputLayer"; }
   Shape build(const Shape& input_shape, std::mt19937_64&) override {

@@ -1,4 +1,4 @@
-// Layer: the building block of a keras::Sequential model, as tf.keras.layers.Layer.
+// Layer: the building block of a keras::Sequential or keras::Model, as tf.keras.layers.Layer.
 //
 // A layer has a unique name (Keras's: "dense", "dense_1", ... per class,
 // counted per process until clear_session()), is built once its input shape
@@ -39,6 +39,8 @@ namespace cairn::keras {
 using Json = nlohmann::ordered_json;
 // A shape without its batch dimension, e.g. {28, 28} or {784}.
 using Shape = std::vector<int64_t>;
+
+class KerasTensor;  // a symbolic tensor of the functional API (cairn/keras/keras_tensor.h)
 
 class Layer {
  public:
@@ -137,6 +139,13 @@ class Layer {
   // The layer's Keras config ({"name": ..., "trainable": true, ...}).
   virtual Json config() const = 0;
 
+  // The functional API (cairn/keras/model.h): this layer called on symbolic
+  // tensors (several for a merge). The call records a copy of the layer (its
+  // config, and its weights once built); calls of layers of one name share
+  // one layer in a Model.
+  KerasTensor operator()(const KerasTensor& input) const;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) const;
+
  protected:
   // `name` empty: a fresh Keras-style name from `base` ("dense", "dense_1", ...).
   Layer(const std::string& base, std::string name, std::optional<Shape> input_shape);
@@ -166,6 +175,9 @@ class LayerPtr {
   Layer* operator->() const { return ptr_.get(); }
   Layer& operator*() const { return *ptr_; }
   Layer* get() const { return ptr_.get(); }
+  // This very layer called on symbolic tensors (no copy): a shared layer.
+  KerasTensor operator()(const KerasTensor& input) const;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) const;
 
  private:
   std::shared_ptr<Layer> ptr_;
