@@ -183,7 +183,7 @@ nlohmann::ordered_json to_json(const BenchIoCommand& cmd, int64_t bytes, const R
   return doc;
 }
 
-void print_text(const nlohmann::ordered_json& doc, std::ostream& out) {
+void print_io_text(const nlohmann::ordered_json& doc, std::ostream& out) {
   char line[200];
   for (const char* figure : {"save", "restore", "restore_warm", "memcpy"}) {
     const std::string key = std::string(figure) + "_gbps";
@@ -249,7 +249,7 @@ int run_bench_io(const BenchIoCommand& cmd, std::ostream& out, std::ostream& err
     if (cmd.json) {
       out << doc.dump() << "\n";
     } else {
-      print_text(doc, out);
+      print_io_text(doc, out);
     }
   });
 }

@@ -63,7 +63,7 @@ nlohmann::ordered_json to_json(const BenchShardedSaveCommand& cmd, int ranks, in
           {"dir", cmd.dir}};
 }
 
-void print_text(const nlohmann::ordered_json& doc, std::ostream& out) {
+void print_sharded_save_text(const nlohmann::ordered_json& doc, std::ostream& out) {
   char line[240];
   std::snprintf(line, sizeof(line),
                 "sharded save, %d ranks: %.3f GB/s median (min %.3f, max %.3f) over %d runs, "
@@ -109,7 +109,7 @@ int run_bench_sharded_save(const BenchShardedSaveCommand& cmd, std::ostream& out
     if (cmd.json) {
       out << doc.dump() << "\n";
     } else {
-      print_text(doc, out);
+      print_sharded_save_text(doc, out);
     }
   });
 }

@@ -46,16 +46,16 @@ TEST(DepthwiseConvTest, EachChannelHasItsOwnFilters) {
   EXPECT_EQ(dw.forward(x), expected);
 }
 
-struct Case {
+struct DepthwiseCase {
   Padding padding;
   int64_t stride, dilation, multiplier;
   bool use_bias;
 };
 
-class DepthwiseConvGradientTest : public ::testing::TestWithParam<Case> {};
+class DepthwiseConvGradientTest : public ::testing::TestWithParam<DepthwiseCase> {};
 
 TEST_P(DepthwiseConvGradientTest, BackwardEqualsNumericGradients) {
-  const Case c = GetParam();
+  const DepthwiseCase c = GetParam();
   DepthwiseConv dw = make_depthwise(c.padding, c.stride, c.dilation, c.multiplier, c.use_bias);
   const Matrix x = random_matrix(2, 6 * 5 * 3, 2);
   const Matrix r = random_matrix(2, dw.forward(x).cols(), 3);
@@ -78,10 +78,10 @@ TEST_P(DepthwiseConvGradientTest, BackwardEqualsNumericGradients) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Options, DepthwiseConvGradientTest,
-                         ::testing::Values(Case{Padding::kValid, 1, 1, 1, true},
-                                           Case{Padding::kSame, 1, 1, 2, true},
-                                           Case{Padding::kSame, 2, 1, 3, false},
-                                           Case{Padding::kSame, 1, 2, 2, true}));
+                         ::testing::Values(DepthwiseCase{Padding::kValid, 1, 1, 1, true},
+                                           DepthwiseCase{Padding::kSame, 1, 1, 2, true},
+                                           DepthwiseCase{Padding::kSame, 2, 1, 3, false},
+                                           DepthwiseCase{Padding::kSame, 1, 2, 2, true}));
 
 }  // namespace
 }  // namespace cairn::nn

@@ -6,9 +6,11 @@
 //   keras::KerasTensor body = keras::Input({32}, "body");
 //   keras::Dense encoder(16, {.activation = "relu", .name = "encoder"});   // shared
 //   keras::KerasTensor both = keras::Concatenate()({encoder(title), encoder(body)});
-//   keras::KerasTensor priority = keras::Dense(1, {.activation = "sigmoid", .name =
-//   "priority"})(both); keras::KerasTensor department = keras::Dense(4, {.activation = "softmax",
-//   .name = "dept"})(both); keras::Model model({title, body}, {priority, department});
+//   keras::KerasTensor priority =
+//       keras::Dense(1, {.activation = "sigmoid", .name = "priority"})(both);
+//   keras::KerasTensor department =
+//       keras::Dense(4, {.activation = "softmax", .name = "dept"})(both);
+//   keras::Model model({title, body}, {priority, department});
 //   model.compile({.optimizer = "adam",
 //                  .loss = {"binary_crossentropy", "sparse_categorical_crossentropy"},
 //                  .loss_weights = {1.0, 0.2},

@@ -13,13 +13,6 @@ namespace {
 
 constexpr const char* kClass = "BatchNormalization";
 
-void check_initializer(const std::string& name, const std::string& layer) {
-  if (!internal::is_known_initializer(name)) {
-    throw InvalidArgumentError("layer '" + layer + "' (" + kClass + "): unknown initializer '" +
-                               name + "'");
-  }
-}
-
 // moving -= (moving - batch) · (1 - momentum), as Keras and TF.js assign it.
 void move_towards(nn::Variable& moving, const nn::RowVector& batch, float momentum) {
   auto m = nn::as_matrix(moving.value);
@@ -43,7 +36,7 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions options)
   for (const std::string* init :
        {&options_.beta_initializer, &options_.gamma_initializer, &options_.moving_mean_initializer,
         &options_.moving_variance_initializer}) {
-    check_initializer(*init, name());
+    internal::check_initializer(*init, name());
   }
 }
 

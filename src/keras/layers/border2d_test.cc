@@ -3,21 +3,23 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
+#include "keras/layers/layer_checks.h"
 #include "keras/layers/layer_factory.h"
 #include "keras/layers/layer_gradient_check.h"
 
 namespace cairn::keras {
 namespace {
 
-using testing::expect_layer_gradients;
+using testing::expect_layer_gradients_for;
+using testing::expect_refused;
 
 TEST(Border2DLayersTest, GradientsMatchNumeric) {
   ZeroPadding2D pad({.padding = {1, 2, 0, 3}});
-  expect_layer_gradients(pad, {3, 2, 2});
+  expect_layer_gradients_for(pad, {3, 2, 2});
   Cropping2D crop({.cropping = {1, 0, 2, 1}});
-  expect_layer_gradients(crop, {4, 5, 2});
+  expect_layer_gradients_for(crop, {4, 5, 2});
   UpSampling2D up({.size = {2, 3}});
-  expect_layer_gradients(up, {2, 3, 2});
+  expect_layer_gradients_for(up, {2, 3, 2});
 }
 
 TEST(Border2DLayersTest, OutputShapesAreKeras) {
@@ -61,15 +63,6 @@ TEST(Border2DLayersTest, ConfigsRoundTripInKerasSpellings) {
   const Json two =
       Cropping2D::from_config(Json::parse(R"({"name": "b", "cropping": [1, 3]})")).config();
   EXPECT_EQ(two["cropping"], Json::parse("[[1, 1], [3, 3]]"));
-}
-
-void expect_refused(const std::function<void()>& make, const std::string& words) {
-  try {
-    make();
-    ADD_FAILURE() << "not refused: " << words;
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-  }
 }
 
 TEST(Border2DLayersTest, RefusesBadConfigsAndShapes) {

@@ -7,15 +7,7 @@
 
 namespace cairn::keras {
 
-namespace {
-
-void check_initializer(const std::string& name, const std::string& layer) {
-  if (!internal::is_known_initializer(name)) {
-    throw InvalidArgumentError("layer '" + layer + "': unknown initializer '" + name + "'");
-  }
-}
-
-}  // namespace
+using internal::check_initializer;
 
 ConvLayer::ConvLayer(size_t rank, const std::string& base, int64_t filters,
                      std::vector<int64_t> kernel, ConvOptions options)

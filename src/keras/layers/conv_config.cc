@@ -5,14 +5,6 @@
 
 namespace cairn::keras::internal {
 
-void check_size(int64_t value, const std::string& layer, const std::string& field,
-                int64_t minimum) {
-  if (value < minimum || value >= kMaxDimension) {
-    throw InvalidArgumentError("layer '" + layer + "': " + field + " " + std::to_string(value) +
-                               " is not between " + std::to_string(minimum) + " and 2^31");
-  }
-}
-
 std::vector<int64_t> expand_tuple(const std::vector<int64_t>& values, size_t rank, int64_t fallback,
                                   const std::string& layer, const std::string& field) {
   std::vector<int64_t> out = values;
@@ -74,15 +66,6 @@ nn::Padding parse_padding(const std::string& name, const std::string& layer, boo
                                (causal_allowed ? "valid, same or causal" : "valid or same"));
   }
   return *p;
-}
-
-void check_channels_last(const Json& config, const std::string& layer) {
-  if (!config.contains("data_format") || config["data_format"].is_null()) return;
-  if (config["data_format"] != "channels_last") {
-    throw InvalidArgumentError("layer '" + layer + "': data_format " +
-                               config["data_format"].dump() +
-                               " is not supported (cairn lays images out channels_last)");
-  }
 }
 
 Json int_list(const std::vector<int64_t>& values) {

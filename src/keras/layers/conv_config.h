@@ -12,16 +12,9 @@
 
 #include "cairn/keras/layers/layer.h"
 #include "cairn/nn/conv_geometry.h"
+#include "keras/layers/layer_config.h"
 
 namespace cairn::keras::internal {
-
-// Sizes past 2^31 are refused before they reach an allocation.
-inline constexpr int64_t kMaxDimension = int64_t{1} << 31;
-
-// Throws InvalidArgumentError naming the layer and the field unless
-// minimum <= value < 2^31.
-void check_size(int64_t value, const std::string& layer, const std::string& field,
-                int64_t minimum = 1);
 
 // A tuple given to a constructor: empty -> `rank` copies of `fallback`, one
 // value -> repeated `rank` times, `rank` values -> as is; each checked.
@@ -40,9 +33,6 @@ std::array<int64_t, 4> border_from_config(const Json& config, const std::string&
 
 // "valid", "same" (and "causal" when allowed); throws otherwise.
 nn::Padding parse_padding(const std::string& name, const std::string& layer, bool causal_allowed);
-
-// Throws unless data_format is absent or "channels_last".
-void check_channels_last(const Json& config, const std::string& layer);
 
 // The integer list Keras writes ([3, 3]).
 Json int_list(const std::vector<int64_t>& values);

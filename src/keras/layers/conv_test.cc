@@ -3,32 +3,34 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
+#include "keras/layers/layer_checks.h"
 #include "keras/layers/layer_factory.h"
 #include "keras/layers/layer_gradient_check.h"
 
 namespace cairn::keras {
 namespace {
 
-using testing::expect_layer_gradients;
+using testing::expect_layer_gradients_for;
+using testing::expect_refused;
 
 TEST(Conv2DTest, GradientsMatchNumericForEveryOption) {
   Conv2D valid(3, {3, 3}, {.activation = "tanh"});
-  expect_layer_gradients(valid, {5, 5, 2});
+  expect_layer_gradients_for(valid, {5, 5, 2});
   Conv2D same(2, {3, 2}, {.padding = "same", .activation = "sigmoid"});
-  expect_layer_gradients(same, {4, 5, 2});
+  expect_layer_gradients_for(same, {4, 5, 2});
   Conv2D strided(2, {3, 3}, {.strides = {2, 1}, .padding = "same"});
-  expect_layer_gradients(strided, {6, 5, 1});
+  expect_layer_gradients_for(strided, {6, 5, 1});
   Conv2D dilated(2, {2, 3}, {.dilation_rate = {2, 2}, .use_bias = false});
-  expect_layer_gradients(dilated, {6, 7, 2});
+  expect_layer_gradients_for(dilated, {6, 7, 2});
 }
 
 TEST(Conv1DTest, GradientsMatchNumericForEveryOption) {
   Conv1D valid(2, 3, {.activation = "elu"});
-  expect_layer_gradients(valid, {7, 3});
+  expect_layer_gradients_for(valid, {7, 3});
   Conv1D causal(2, 3, {.padding = "causal", .dilation_rate = {2}});
-  expect_layer_gradients(causal, {8, 2});
+  expect_layer_gradients_for(causal, {8, 2});
   Conv1D strided(3, 2, {.strides = {3}, .padding = "same", .use_bias = false});
-  expect_layer_gradients(strided, {8, 2});
+  expect_layer_gradients_for(strided, {8, 2});
 }
 
 TEST(Conv2DTest, ShapesWeightsAndParameterCountAreKeras) {
@@ -93,16 +95,6 @@ TEST(Conv2DTest, ReadsKeras3Configs) {
   // Keras 2.1 wrote bare ints for some tuples.
   const Json old = Json::parse(R"({"name": "c", "filters": 2, "kernel_size": 3, "strides": 2})");
   EXPECT_EQ(Conv2D::from_config(old).config()["kernel_size"], Json::array({3, 3}));
-}
-
-// The message names the layer and the field.
-void expect_refused(const std::function<void()>& make, const std::string& words) {
-  try {
-    make();
-    ADD_FAILURE() << "not refused: " << words;
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-  }
 }
 
 Json config_with(const std::string& key, const Json& value) {

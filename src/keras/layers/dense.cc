@@ -7,15 +7,7 @@
 
 namespace cairn::keras {
 
-namespace {
-
-void check_initializer(const std::string& name, const std::string& layer) {
-  if (!internal::is_known_initializer(name)) {
-    throw InvalidArgumentError("layer '" + layer + "': unknown initializer '" + name + "'");
-  }
-}
-
-}  // namespace
+using internal::check_initializer;
 
 Dense::Dense(int64_t units, DenseOptions options)
     : Layer("dense", options.name, options.input_shape),

@@ -32,9 +32,9 @@ TEST(DenseNdTest, GradientsMatchNumeric) {
   for (const char* activation : {"linear", "tanh", "softmax"}) {
     SCOPED_TRACE(activation);
     Dense seq(3, {.activation = activation});
-    testing::expect_layer_gradients(seq, {4, 2}, 1);
+    testing::expect_layer_gradients_for(seq, {4, 2}, 1);
     Dense image(2, {.activation = activation, .use_bias = false});
-    testing::expect_layer_gradients(image, {2, 3, 4}, 2);
+    testing::expect_layer_gradients_for(image, {2, 3, 4}, 2);
   }
 }
 

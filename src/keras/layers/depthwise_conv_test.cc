@@ -3,34 +3,36 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
+#include "keras/layers/layer_checks.h"
 #include "keras/layers/layer_factory.h"
 #include "keras/layers/layer_gradient_check.h"
 
 namespace cairn::keras {
 namespace {
 
-using testing::expect_layer_gradients;
+using testing::expect_layer_gradients_for;
+using testing::expect_refused;
 
 TEST(DepthwiseConv2DTest, GradientsMatchNumericForEveryOption) {
   DepthwiseConv2D valid({3, 3}, {.activation = "tanh"});
-  expect_layer_gradients(valid, {5, 5, 2});
+  expect_layer_gradients_for(valid, {5, 5, 2});
   DepthwiseConv2D multiplied({3, 2}, {.padding = "same", .depth_multiplier = 3});
-  expect_layer_gradients(multiplied, {4, 5, 2});
+  expect_layer_gradients_for(multiplied, {4, 5, 2});
   DepthwiseConv2D strided({3, 3}, {.strides = {2, 2}, .padding = "same", .use_bias = false});
-  expect_layer_gradients(strided, {6, 5, 3});
+  expect_layer_gradients_for(strided, {6, 5, 3});
   DepthwiseConv2D dilated({2, 2}, {.dilation_rate = {2, 1}, .depth_multiplier = 2});
-  expect_layer_gradients(dilated, {5, 4, 2});
+  expect_layer_gradients_for(dilated, {5, 4, 2});
 }
 
 TEST(SeparableConv2DTest, GradientsMatchNumericForEveryOption) {
   SeparableConv2D valid(3, {3, 3}, {.activation = "sigmoid"});
-  expect_layer_gradients(valid, {5, 5, 2});
+  expect_layer_gradients_for(valid, {5, 5, 2});
   SeparableConv2D multiplied(2, {2, 3}, {.padding = "same", .depth_multiplier = 2});
-  expect_layer_gradients(multiplied, {4, 5, 3});
+  expect_layer_gradients_for(multiplied, {4, 5, 3});
   SeparableConv2D strided(4, {3, 3}, {.strides = {2, 2}, .use_bias = false});
-  expect_layer_gradients(strided, {7, 6, 2});
+  expect_layer_gradients_for(strided, {7, 6, 2});
   SeparableConv2D dilated(2, {2, 2}, {.dilation_rate = {2, 2}, .activation = "elu"});
-  expect_layer_gradients(dilated, {5, 5, 2});
+  expect_layer_gradients_for(dilated, {5, 5, 2});
 }
 
 TEST(DepthwiseConv2DTest, WeightsShapesAndParameterCountsAreKeras) {
@@ -79,15 +81,6 @@ TEST(DepthwiseConv2DTest, ConfigsRoundTripInTfKerasSpelling) {
   const Json read = DepthwiseConv2D::from_config(keras3).config();
   EXPECT_EQ(read["depth_multiplier"], 3);
   EXPECT_EQ(read["depthwise_initializer"]["class_name"], "HeUniform");
-}
-
-void expect_refused(const std::function<void()>& make, const std::string& words) {
-  try {
-    make();
-    ADD_FAILURE() << "not refused: " << words;
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-  }
 }
 
 TEST(DepthwiseConv2DTest, RefusesBadConfigsAndShapes) {

@@ -51,13 +51,13 @@ TEST(GlobalPoolingLayerTest, AverageOfSequencesSkipsMaskedSteps) {
 TEST(GlobalPoolingLayerTest, GradientsMatchNumeric) {
   for (bool keepdims : {false, true}) {
     GlobalAveragePooling2D avg2({.keepdims = keepdims});
-    testing::expect_layer_gradients(avg2, {3, 4, 2}, 1);
+    testing::expect_layer_gradients_for(avg2, {3, 4, 2}, 1);
     GlobalMaxPooling2D max2({.keepdims = keepdims});
-    testing::expect_layer_gradients(max2, {3, 4, 2}, 2);
+    testing::expect_layer_gradients_for(max2, {3, 4, 2}, 2);
     GlobalAveragePooling1D avg1({.keepdims = keepdims});
-    testing::expect_layer_gradients(avg1, {5, 3}, 3);
+    testing::expect_layer_gradients_for(avg1, {5, 3}, 3);
     GlobalMaxPooling1D max1({.keepdims = keepdims});
-    testing::expect_layer_gradients(max1, {5, 3}, 4);
+    testing::expect_layer_gradients_for(max1, {5, 3}, 4);
   }
 }
 

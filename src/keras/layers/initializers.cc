@@ -159,4 +159,10 @@ void read_initializer(const Json& config, const std::string& key, std::string& n
   }
 }
 
+void check_initializer(const std::string& name, const std::string& layer) {
+  if (!is_known_initializer(name)) {
+    throw InvalidArgumentError("layer '" + layer + "': unknown initializer '" + name + "'");
+  }
+}
+
 }  // namespace cairn::keras::internal

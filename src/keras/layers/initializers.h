@@ -15,6 +15,9 @@ namespace cairn::keras::internal {
 // True for the names fill_initializer() knows (snake_case or Keras class names).
 bool is_known_initializer(const std::string& name);
 
+// Throws InvalidArgumentError naming the layer unless is_known_initializer(name).
+void check_initializer(const std::string& name, const std::string& layer);
+
 // Fills a float32 tensor; fan_in/fan_out as Keras computes them for a kernel.
 void fill_initializer(const std::string& name, Tensor& t, int64_t fan_in, int64_t fan_out,
                       std::mt19937_64& rng);

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 #include <string>
 
@@ -30,6 +31,17 @@ inline Tensor random_samples(int64_t n, const Shape& shape, uint64_t seed) {
   int64_t size = 1;
   for (int64_t d : shape) size *= d;
   return internal::tensor_of(nn::testing::random_matrix(n, size, seed), shape);
+}
+
+// make() throws InvalidArgumentError whose message holds `words` (the
+// layer's name, the field).
+inline void expect_refused(const std::function<void()>& make, const std::string& words) {
+  try {
+    make();
+    ADD_FAILURE() << "not refused: " << words;
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
 }
 
 // config() -> the factory's from_config -> the same config.

@@ -72,10 +72,10 @@ Json shape_json(const Shape& shape) {
   return dims;
 }
 
-void check_size(int64_t value, const std::string& layer, const std::string& what) {
-  if (value < 1 || value >= kMaxDimension) {
-    throw InvalidArgumentError("layer '" + layer + "': " + what + " must be in [1, 2^31), got " +
-                               std::to_string(value));
+void check_size(int64_t value, const std::string& layer, const std::string& what, int64_t minimum) {
+  if (value < minimum || value >= kMaxDimension) {
+    throw InvalidArgumentError("layer '" + layer + "': " + what + " must be in [" +
+                               std::to_string(minimum) + ", 2^31), got " + std::to_string(value));
   }
 }
 

@@ -42,8 +42,9 @@ Json shape_json(const Shape& shape);  // [null, d1, d2, ...]
 // sample's element count past 2^31 is refused before anything is allocated.
 inline constexpr int64_t kMaxDimension = int64_t{1} << 31;
 
-// Throws InvalidArgumentError "layer 'NAME': WHAT must be in [1, 2^31), got V".
-void check_size(int64_t value, const std::string& layer, const std::string& what);
+// Throws InvalidArgumentError "layer 'NAME': WHAT must be in [MIN, 2^31), got V".
+void check_size(int64_t value, const std::string& layer, const std::string& what,
+                int64_t minimum = 1);
 
 // The elements of one sample of `shape`; throws (as check_size) unless every
 // dimension and their product are in [1, 2^31).

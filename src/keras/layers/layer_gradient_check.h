@@ -9,7 +9,7 @@
 //   keras::testing::expect_layer_gradients(layer, random_matrix(2, 8, 1));
 //   keras::testing::expect_layer_gradients(prelu, x, /*training=*/true);
 //   keras::testing::expect_layer_gradients(lstm, x, &mask);      // masked steps
-//   keras::testing::expect_layer_gradients(conv, {5, 5, 2});     // builds it, random x
+//   keras::testing::expect_layer_gradients_for(conv, {5, 5, 2});  // builds it, random x
 #pragma once
 
 #include <gtest/gtest.h>
@@ -80,8 +80,8 @@ inline void check_layer_gradients(Layer& layer, const nn::Matrix& x,
 // Builds `layer` (unless built) for `input_shape`, gives its trainable
 // weights random values in [-0.5, 0.5) (so a zero bias does not hide its
 // path) and checks it on two random samples.
-inline void expect_layer_gradients(Layer& layer, const Shape& input_shape, uint64_t seed = 1,
-                                   bool training = true, float step = nn::testing::kStep) {
+inline void expect_layer_gradients_for(Layer& layer, const Shape& input_shape, uint64_t seed = 1,
+                                       bool training = true, float step = nn::testing::kStep) {
   std::mt19937_64 rng(seed);
   if (!layer.built()) layer.build(input_shape, rng);
   int64_t features = 1;

@@ -24,13 +24,13 @@ TEST(PoolingLayerTest, GradientsMatchNumeric) {
   for (const char* padding : {"valid", "same"}) {
     SCOPED_TRACE(padding);
     MaxPooling2D max2({2, 3}, {.strides = {1, 2}, .padding = padding});
-    testing::expect_layer_gradients(max2, {5, 6, 2}, 1);
+    testing::expect_layer_gradients_for(max2, {5, 6, 2}, 1);
     AveragePooling2D avg2({3, 3}, {.strides = {2, 2}, .padding = padding});
-    testing::expect_layer_gradients(avg2, {5, 4, 3}, 2);
+    testing::expect_layer_gradients_for(avg2, {5, 4, 3}, 2);
     MaxPooling1D max1(3, {.strides = {2}, .padding = padding});
-    testing::expect_layer_gradients(max1, {7, 2}, 3);
+    testing::expect_layer_gradients_for(max1, {7, 2}, 3);
     AveragePooling1D avg1(2, {.padding = padding});
-    testing::expect_layer_gradients(avg1, {5, 3}, 4);
+    testing::expect_layer_gradients_for(avg1, {5, 3}, 4);
   }
 }
 

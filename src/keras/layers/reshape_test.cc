@@ -46,11 +46,11 @@ TEST(ReshapeLayerTest, RepeatVectorRepeatsTheSample) {
 
 TEST(ReshapeLayerTest, GradientsMatchNumeric) {
   Reshape reshape({3, -1});
-  testing::expect_layer_gradients(reshape, {2, 6}, 1);
+  testing::expect_layer_gradients_for(reshape, {2, 6}, 1);
   Permute permute({3, 1, 2});
-  testing::expect_layer_gradients(permute, {2, 3, 4}, 2);
+  testing::expect_layer_gradients_for(permute, {2, 3, 4}, 2);
   RepeatVector repeat(4);
-  testing::expect_layer_gradients(repeat, {3}, 3);
+  testing::expect_layer_gradients_for(repeat, {3}, 3);
 }
 
 TEST(ReshapeLayerTest, ConfigsRoundTripAndReadKeras3) {
