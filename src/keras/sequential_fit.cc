@@ -46,7 +46,6 @@ void Sequential::ensure_built(const Tensor& x) {
   }
 }
 
-
 void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
   if (!loss_) {
     throw FailedPreconditionError("model '" + name_ +

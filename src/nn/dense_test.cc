@@ -17,8 +17,8 @@ using testing::random_matrix;
 using testing::weighted_sum;
 
 constexpr Activation kDenseActivations[] = {Activation::kLinear, Activation::kRelu,
-                                          Activation::kTanh,   Activation::kSigmoid,
-                                          Activation::kElu,    Activation::kSoftmax};
+                                            Activation::kTanh,   Activation::kSigmoid,
+                                            Activation::kElu,    Activation::kSoftmax};
 
 Dense make_layer(Activation a, uint64_t seed) {
   Dense layer({.name = "dense", .input_dim = 3, .units = 4, .activation = a});
