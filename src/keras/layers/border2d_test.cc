@@ -67,12 +67,12 @@ TEST(Border2DLayersTest, ConfigsRoundTripInKerasSpellings) {
 
 TEST(Border2DLayersTest, RefusesBadConfigsAndShapes) {
   expect_refused([] { ZeroPadding2D::from_config(Json::parse(R"({"name": "p", "padding": -1})")); },
-                 "'p': padding -1");
+                 "'p': padding must be in [0, 2^31), got -1");
   expect_refused(
       [] { Cropping2D::from_config(Json::parse(R"({"name": "c", "cropping": [[1], [2, 3]]})")); },
       "'c': cropping");
   expect_refused([] { UpSampling2D::from_config(Json::parse(R"({"name": "u", "size": [2, 0]})")); },
-                 "'u': size 0");
+                 "'u': size must be in [1, 2^31), got 0");
   expect_refused(
       [] {
         UpSampling2D::from_config(Json::parse(R"({"name": "u", "interpolation": "bicubic"})"));

@@ -105,12 +105,14 @@ Json config_with(const std::string& key, const Json& value) {
 
 TEST(Conv2DTest, RefusesBadConfigsNamingTheLayerAndField) {
   auto conv = [](const Json& c) { return [c] { Conv2D::from_config(c); }; };
-  expect_refused(conv(config_with("filters", 0)), "'bad': filters 0");
+  expect_refused(conv(config_with("filters", 0)), "'bad': filters must be in [1, 2^31), got 0");
   expect_refused(conv(config_with("filters", int64_t{1} << 31)), "'bad': filters");
   expect_refused(conv(config_with("filters", "8")), "integer 'filters'");
   expect_refused(conv(config_with("kernel_size", Json::array({3, 3, 3}))), "kernel_size needs 2");
-  expect_refused(conv(config_with("kernel_size", Json::array({3, -1}))), "kernel_size -1");
-  expect_refused(conv(config_with("strides", Json::array({0, 1}))), "strides 0");
+  expect_refused(conv(config_with("kernel_size", Json::array({3, -1}))),
+                 "kernel_size must be in [1, 2^31), got -1");
+  expect_refused(conv(config_with("strides", Json::array({0, 1}))),
+                 "strides must be in [1, 2^31), got 0");
   expect_refused(conv(config_with("padding", "full")), "padding 'full'");
   expect_refused(conv(config_with("padding", "causal")), "padding 'causal'");
   expect_refused(conv(config_with("data_format", "channels_first")), "data_format");
@@ -141,7 +143,7 @@ TEST(Conv2DTest, RefusesInputShapesItCannotTake) {
       [&] {
         Conv2D(2, {3, 3}, {.name = "c"}).build({5, 0, 1}, rng);
       },
-      "input dimension 0");
+      "input dimension must be in [1, 2^31), got 0");
   const int64_t big = (int64_t{1} << 31) - 1;
   expect_refused(
       [&] {

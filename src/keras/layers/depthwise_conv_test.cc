@@ -88,11 +88,12 @@ TEST(DepthwiseConv2DTest, RefusesBadConfigsAndShapes) {
     return [json] { DepthwiseConv2D::from_config(Json::parse(json)); };
   };
   expect_refused(depthwise(R"({"name": "d", "kernel_size": 3, "depth_multiplier": 0})"),
-                 "'d': depth_multiplier 0");
+                 "'d': depth_multiplier must be in [1, 2^31), got 0");
   expect_refused(depthwise(R"({"name": "d", "kernel_size": 3, "depth_multiplier": "2"})"),
                  "depth_multiplier is not an integer");
   expect_refused(depthwise(R"({"name": "d"})"), "'kernel_size'");
-  expect_refused(depthwise(R"({"name": "d", "kernel_size": [3, 0]})"), "kernel_size 0");
+  expect_refused(depthwise(R"({"name": "d", "kernel_size": [3, 0]})"),
+                 "kernel_size must be in [1, 2^31), got 0");
   expect_refused(
       [] { SeparableConv2D::from_config(Json::parse(R"({"name": "s", "kernel_size": 3})")); },
       "'s' (SeparableConv2D): config has no integer 'filters'");
