@@ -22,9 +22,8 @@ TEST(AdvancedActivationsTfjsTest, LayersMatchTensorFlowJs) {
   CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
-  // TF.js trains no model without trainable weights, and Sequential trains
-  // on N-d outputs with part B of issue 16: the SGD step is compared for
-  // PReLU on flat inputs and for the Dense stack.
+  // TF.js trains no model without trainable weights: the SGD step is
+  // compared for PReLU and for the Dense stack.
   const auto add = [&](LayerPtr layer, Shape shape, bool train_step = false) {
     cases.push_back(tfjs.add({.layers = {std::move(layer)},
                               .input_shape = std::move(shape),
@@ -42,7 +41,8 @@ TEST(AdvancedActivationsTfjsTest, LayersMatchTensorFlowJs) {
   add(Softmax(), {3, 4});
   add(Softmax(2), {3, 4});  // the last axis, counted from the batch
   add(PReLU({.alpha_initializer = "random_uniform"}), {6}, /*train_step=*/true);
-  add(PReLU({.alpha_initializer = "random_uniform", .shared_axes = {1}}), {3, 4});
+  add(PReLU({.alpha_initializer = "random_uniform", .shared_axes = {1}}), {3, 4},
+      /*train_step=*/true);
   add(PReLU({.alpha_initializer = "random_uniform", .shared_axes = {1, 2}}), {2, 3, 4});
   // Behind a Dense layer: the gradient reaches a kernel through it.
   cases.push_back(

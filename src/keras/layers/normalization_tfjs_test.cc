@@ -31,15 +31,13 @@ TEST(NormalizationTfjsTest, BatchNormalizationMatchesTensorFlowJs) {
       {.layers = {BatchNormalization({.momentum = 0.5, .epsilon = 0.01})}, .input_shape = {4}}));
   cases.push_back(tfjs.add({.layers = {BatchNormalization({.momentum = 0.5, .epsilon = 0.01})},
                             .input_shape = {3, 4, 2},
-                            .batch = 3,
-                            .train_step = false}));
+                            .batch = 3}));
   // Training: the batch's mean and biased variance, over every position of a channel.
   for (const Shape& shape : {Shape{5}, Shape{3, 4, 2}, Shape{6, 3}}) {
     cases.push_back(tfjs.add({.layers = {BatchNormalization({.momentum = 0.0})},
                               .input_shape = shape,
                               .batch = 4,
-                              .training = true,
-                              .train_step = shape.size() == 1}));
+                              .training = true}));
   }
   // Between Dense layers, so the gradients flow through it into a kernel.
   cases.push_back(tfjs.add({.layers = {Dense(6), BatchNormalization({.momentum = 0.0}), Dense(2)},
@@ -55,10 +53,8 @@ TEST(NormalizationTfjsTest, LayerNormalizationMatchesTensorFlowJs) {
   testing::TfjsLayerOracle tfjs;
   std::vector<size_t> cases;
   cases.push_back(tfjs.add({.layers = {LayerNormalization()}, .input_shape = {5}}));
-  cases.push_back(tfjs.add({.layers = {LayerNormalization({.epsilon = 1e-5})},
-                            .input_shape = {3, 2, 4},
-                            .batch = 3,
-                            .train_step = false}));
+  cases.push_back(tfjs.add(
+      {.layers = {LayerNormalization({.epsilon = 1e-5})}, .input_shape = {3, 2, 4}, .batch = 3}));
   cases.push_back(tfjs.add({.layers = {Dense(4), LayerNormalization(), Dense(2)},
                             .input_shape = {3},
                             .training = true}));
