@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cairn/keras/layers/dense.h"
@@ -99,16 +100,28 @@ TEST(KerasCommandsOwnModelsTest, RegressionOutputsAndSoftmaxClasses) {
 }
 
 // The GRU fixture is a functional Model (its GRU takes an initial state as a
-// second input): refused by its model class until the functional API loads it.
-TEST(KerasCommandsErrorsTest, UnsupportedModelClassIsNamed) {
+// second input): `cairn summary` shows its graph and `cairn predict --inputs`
+// gives what its source states for the state 10 over [1, 0, 0].
+TEST(KerasCommandsTest, FunctionalGruFixtureSummarizesAndPredicts) {
   auto fixtures = testing::fixtures_dir();
   if (!fixtures) GTEST_SKIP() << testing::kNoSharedMessage;
-  auto run = run_command(cairn_command(
-      "summary " +
-      shell_quote(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5")));
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("model class 'Model'"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("INVALID_ARGUMENT"), std::string::npos) << run.err;
+  const std::string model =
+      shell_quote(*fixtures + "/frugally-deep-gru-toy/test/stateful_test/temp_stateless.h5");
+  auto summary = run_command(cairn_command("summary " + model));
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_NE(summary.out.find("gru (GRU)"), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("input_1[0][0]"), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("input_2[0][0]"), std::string::npos) << summary.out;
+  testing::TempDir dir;
+  std::ofstream(dir.path() + "/in.json")
+      << R"({"inputs": {"input_1": [[[1], [0], [0]]], "input_2": [[10]]}})";
+  auto run = run_command(cairn_command("predict " + model + " --inputs " +
+                                       shell_quote(dir.path() + "/in.json") + " --json"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto out = nlohmann::json::parse(run.out)["outputs"][0][0];
+  const float expected[] = {-7.676248f, -7.5144324f, -7.3429837f};
+  ASSERT_EQ(out.size(), 3u) << run.out;
+  for (int t = 0; t < 3; ++t) EXPECT_NEAR(out[t][0].get<float>(), expected[t], 1e-5f) << run.out;
 }
 
 TEST(KerasCommandsErrorsTest, MissingAndCorruptFilesAreClearErrors) {

@@ -8,6 +8,7 @@
 
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/dense.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "testing/test_util.h"
 
@@ -99,6 +100,51 @@ TEST_F(PredictInputsTest, MalformedFilesAndFlagMixesAreRefused) {
   EXPECT_EQ(both.exit_code, 2);
   auto neither = run_command(cairn_command("predict " + shell_quote(model_path())));
   EXPECT_EQ(neither.exit_code, 2);
+}
+
+// A functional model of two inputs and two outputs: each input by its name,
+// the outputs in the model's order, equal to the library's; a missing input
+// is named; --data, which takes one input, says to use --inputs.
+TEST(PredictFunctionalInputsTest, EveryInputByNameAndEveryOutputInOrder) {
+  keras::set_random_seed(8);
+  keras::KerasTensor title = keras::Input({3}, "title"), body = keras::Input({2, 2}, "body");
+  keras::KerasTensor flat = keras::Flatten({.name = "flat"})(body);
+  keras::KerasTensor both = keras::Concatenate({.name = "both"})({title, flat});
+  keras::KerasTensor p = keras::Dense(1, {.activation = "sigmoid", .name = "p"})(both);
+  keras::KerasTensor q = keras::Dense(2, {.name = "q"})(both);
+  keras::Model model({title, body}, {p, q}, "two");
+  testing::TempDir dir;
+  model.save(dir.path() + "/two.h5");
+  const json in = json::parse(R"({"inputs": {"body": [[[1, 2], [3, 4]], [[0, -1], [0.5, 2]]],
+                                           "title": [[0.1, 0.2, 0.3], [-1, 0, 1]]}})");
+  std::ofstream(dir.path() + "/in.json") << in.dump();
+  auto run =
+      run_command(cairn_command("predict " + shell_quote(dir.path() + "/two.h5") + " --inputs " +
+                                shell_quote(dir.path() + "/in.json") + " --json"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json out = json::parse(run.out)["outputs"];
+  ASSERT_EQ(out.size(), 2u) << run.out;
+  const Tensor t = Tensor::from_vector<float>({0.1f, 0.2f, 0.3f, -1, 0, 1}, {2, 3});
+  const Tensor b = Tensor::from_vector<float>({1, 2, 3, 4, 0, -1, 0.5f, 2}, {2, 2, 2});
+  const std::vector<Tensor> want = model.predict({t, b});
+  for (size_t k = 0; k < 2; ++k) {
+    const int64_t width = want[k].num_elements() / 2;
+    for (int64_t s = 0; s < 2; ++s) {
+      for (int64_t j = 0; j < width; ++j) {
+        EXPECT_EQ(out[k][s][j].get<float>(), want[k].flat<float>()[s * width + j]) << run.out;
+      }
+    }
+  }
+  std::ofstream(dir.path() + "/half.json") << R"({"inputs": {"title": [[1, 2, 3]]}})";
+  auto half = run_command(cairn_command("predict " + shell_quote(dir.path() + "/two.h5") +
+                                        " --inputs " + shell_quote(dir.path() + "/half.json")));
+  EXPECT_EQ(half.exit_code, 1);
+  EXPECT_NE(half.err.find("body"), std::string::npos) << half.err;
+  std::ofstream(dir.path() + "/rows.csv") << "1,2,3,4,5,6,7\n";
+  auto rows = run_command(cairn_command("predict " + shell_quote(dir.path() + "/two.h5") +
+                                        " --data " + shell_quote(dir.path() + "/rows.csv")));
+  EXPECT_EQ(rows.exit_code, 1);
+  EXPECT_NE(rows.err.find("--inputs"), std::string::npos) << rows.err;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace cairn::keras::internal {
 namespace {
 
 struct Holder {
-  const Sequential* model = nullptr;
+  const BaseModel* model = nullptr;
   std::weak_ptr<DirectoryLock> lock;
 };
 
@@ -19,7 +19,7 @@ std::pair<const FileSystem*, std::string> key_of(FileSystem& fs, const std::stri
 
 }  // namespace
 
-std::shared_ptr<DirectoryLock> lock_fit_directory(const Sequential& model, FileSystem& fs,
+std::shared_ptr<DirectoryLock> lock_fit_directory(const BaseModel& model, FileSystem& fs,
                                                   const std::string& dir,
                                                   const std::string& writer) {
   static std::mutex mu;

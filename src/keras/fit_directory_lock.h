@@ -16,13 +16,13 @@
 #include "cairn/checkpoint/directory_lock.h"
 
 namespace cairn::keras {
-class Sequential;
+class BaseModel;
 }
 
 namespace cairn::keras::internal {
 
 // The lock of `dir` on `fs` (a directory of one file system is not that of another).
-std::shared_ptr<DirectoryLock> lock_fit_directory(const Sequential& model, FileSystem& fs,
+std::shared_ptr<DirectoryLock> lock_fit_directory(const BaseModel& model, FileSystem& fs,
                                                   const std::string& dir,
                                                   const std::string& writer);
 

@@ -11,11 +11,15 @@ namespace cairn::keras {
 
 Model::Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
              std::string name)
-    : name_(name.empty() ? unique_layer_name("model") : std::move(name)),
-      seed_(internal::next_model_seed()) {
+    : Model(inputs, outputs, std::move(name), std::numeric_limits<int64_t>::max()) {}
+
+Model::Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
+             std::string name, int64_t max_parameters)
+    : BaseModel(internal::next_model_seed()),
+      name_(name.empty() ? unique_layer_name("model") : std::move(name)) {
   graph_ = std::make_unique<internal::ModelGraph>(inputs, outputs, name_);
   std::mt19937_64 rng(seed_);
-  graph_->build(rng);
+  graph_->build(rng, max_parameters);
 }
 
 Model::Model(Model&&) noexcept = default;

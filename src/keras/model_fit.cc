@@ -66,7 +66,7 @@ std::vector<nn::Matrix> Model::target_rows(const Tensors& y, const std::string& 
 }
 
 std::vector<double> Model::step(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y,
-                                bool train, std::mt19937_64& rng) {
+                                bool train, std::mt19937_64& rng, int64_t global_rows) {
   std::vector<const nn::Matrix*> inputs;
   for (const nn::Matrix& m : x) inputs.push_back(&m);
   const std::vector<const nn::Matrix*> outs = graph_->forward(inputs, train, rng);
@@ -90,11 +90,13 @@ std::vector<double> Model::step(const std::vector<nn::Matrix>& x, const std::vec
     gradients[k] = std::move(loss.gradient) * static_cast<float>(loss_weights_[k]);
     preactivation[k] = loss.fused;
   }
+  sums.insert(sums.end(), metric_sums.begin(), metric_sums.end());
   if (train) {
     graph_->backward(gradients, preactivation);
+    // In a group, the gradients (and sums) are summed over the ranks first.
+    if (process_group().size() > 1) all_reduce_step(weights(), sums, x[0].rows(), global_rows);
     optimizer_->apply_gradients(weights());
   }
-  sums.insert(sums.end(), metric_sums.begin(), metric_sums.end());
   return sums;
 }
 
@@ -134,7 +136,7 @@ Logs Model::test_loop(const std::vector<nn::Matrix>& x, const std::vector<nn::Ma
     const Eigen::Index begin = static_cast<Eigen::Index>(s) * batch_size;
     const Eigen::Index end = std::min<Eigen::Index>(begin + batch_size, samples);
     const std::vector<double> batch =
-        step(rows_between(x, begin, end), rows_between(y, begin, end), false, unused);
+        step(rows_between(x, begin, end), rows_between(y, begin, end), false, unused, end - begin);
     for (size_t i = 0; i < sums.size(); ++i) sums[i] += batch[i];
     bar.update(s + 1, names_and_means(sums, end));
   }
@@ -154,15 +156,47 @@ Logs Model::train_epoch(const std::vector<nn::Matrix>& x, const std::vector<nn::
   size_t seen = 0;
   for (int s = 0; s < steps; ++s) {
     const size_t end = std::min(order.size(), seen + static_cast<size_t>(options.batch_size));
+    // This rank's rows of the global batch [seen, end): all of them alone.
+    const auto global_rows = static_cast<int64_t>(end - seen);
+    const RankSlice mine = rank_slice(global_rows, process_group().rank(), process_group().size());
+    const size_t first = seen + static_cast<size_t>(mine.begin);
+    const size_t last = seen + static_cast<size_t>(mine.end);
     std::vector<nn::Matrix> bx, by;
-    for (const nn::Matrix& m : x) bx.push_back(internal::gather_rows(m, order, seen, end));
-    for (const nn::Matrix& m : y) by.push_back(internal::gather_rows(m, order, seen, end));
-    const std::vector<double> batch = step(bx, by, true, rng);
+    for (const nn::Matrix& m : x) bx.push_back(internal::gather_rows(m, order, first, last));
+    for (const nn::Matrix& m : y) by.push_back(internal::gather_rows(m, order, first, last));
+    for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_begin(s, {});
+    const std::vector<double> batch = step(bx, by, true, rng, global_rows);
     for (size_t i = 0; i < sums.size(); ++i) sums[i] += batch[i];
     seen = end;
-    bar.update(s + 1, names_and_means(sums, static_cast<int64_t>(seen)));
+    const Logs running = names_and_means(sums, static_cast<int64_t>(seen));
+    for (const CallbackPtr& cb : options.callbacks) cb->on_train_batch_end(s, running);
+    bar.update(s + 1, running);
   }
   return names_and_means(sums, static_cast<int64_t>(seen));
+}
+
+void Model::take_validation(std::vector<nn::Matrix>& xs, std::vector<nn::Matrix>& ys,
+                            const ModelFitOptions& options, std::vector<nn::Matrix>& val_x,
+                            std::vector<nn::Matrix>& val_y) const {
+  if (options.validation_data) {
+    val_x = input_rows(options.validation_data->first, "fit: validation x");
+    val_y = target_rows(options.validation_data->second, "fit: validation y");
+    check_samples(val_x, val_y, "fit: validation_data");
+    return;
+  }
+  if (options.validation_split <= 0.0) return;
+  if (options.validation_split >= 1.0) {
+    throw InvalidArgumentError("validation_split must be in [0, 1)");
+  }
+  // Keras takes the last samples, before any shuffling.
+  const auto split = static_cast<Eigen::Index>(
+      std::floor(static_cast<double>(xs[0].rows()) * (1.0 - options.validation_split)));
+  for (auto [all, val] : {std::pair{&xs, &val_x}, std::pair{&ys, &val_y}}) {
+    for (nn::Matrix& m : *all) {
+      val->push_back(m.bottomRows(m.rows() - split));
+      m.conservativeResize(split, Eigen::NoChange);
+    }
+  }
 }
 
 History Model::fit(const Tensors& x, const Tensors& y, ModelFitOptions options) {
@@ -171,26 +205,27 @@ History Model::fit(const Tensors& x, const Tensors& y, ModelFitOptions options) 
   std::vector<nn::Matrix> xs = input_rows(x, "fit: x"), ys = target_rows(y, "fit: y");
   check_samples(xs, ys, "fit");
   std::vector<nn::Matrix> val_x, val_y;
-  if (options.validation_data) {
-    val_x = input_rows(options.validation_data->first, "fit: validation x");
-    val_y = target_rows(options.validation_data->second, "fit: validation y");
-    check_samples(val_x, val_y, "fit: validation_data");
-  } else if (options.validation_split > 0.0) {
-    if (options.validation_split >= 1.0) {
-      throw InvalidArgumentError("validation_split must be in [0, 1)");
-    }
-    const auto split = static_cast<Eigen::Index>(
-        std::floor(static_cast<double>(xs[0].rows()) * (1.0 - options.validation_split)));
-    for (auto [all, val] : {std::pair{&xs, &val_x}, std::pair{&ys, &val_y}}) {
-      for (nn::Matrix& m : *all) {
-        val->push_back(m.bottomRows(m.rows() - split));
-        m.conservativeResize(split, Eigen::NoChange);
-      }
-    }
-  }
+  take_validation(xs, ys, options, val_x, val_y);
   build_optimizer();
   History history;
-  for (int epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
+  stop_training = false;
+  // In a group, rank 0 alone prints and writes files (as Sequential::fit).
+  options.callbacks = callbacks_on_this_rank(options.callbacks);
+  if (!process_group().is_chief()) options.verbose = 0;
+  for (const CallbackPtr& cb : options.callbacks) cb->set_model(this);
+  run_and_agree(
+      process_group(),
+      [&] {
+        for (const CallbackPtr& cb : options.callbacks) cb->on_train_begin({});
+      },
+      "fit: rank 0 starting its callbacks");
+  int start = options.initial_epoch;
+  for (const CallbackPtr& cb : options.callbacks) {
+    if (std::optional<int> resume = cb->resume_epoch()) start = std::max(start, *resume);
+  }
+  start = start_replicas(start, xs[0].rows());
+  for (int epoch = start; epoch < options.epochs && !stop_training; ++epoch) {
+    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) output() << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
     internal::ProgressBar bar(output(), internal::steps_for(xs[0].rows(), options.batch_size),
                               options.verbose, cairn::is_terminal(output()));
@@ -203,8 +238,26 @@ History Model::fit(const Tensors& x, const Tensors& y, ModelFitOptions options) 
     bar.finish(logs);
     history.epoch.push_back(epoch);
     for (const auto& [name, value] : logs) history.history[name].push_back(value);
+    for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_end(epoch, logs);
+    agree_to_stop(epoch);
   }
+  for (const CallbackPtr& cb : options.callbacks) cb->on_train_end({});
   return history;
+}
+
+Logs Model::train_on_batch(const Tensors& x, const Tensors& y) {
+  ensure_compiled();
+  if (process_group().size() > 1) {
+    throw FailedPreconditionError("train_on_batch: model '" + name_ + "' trains in a group of " +
+                                  std::to_string(process_group().size()) +
+                                  " processes; use fit(), which keeps the ranks in step");
+  }
+  const std::vector<nn::Matrix> xs = input_rows(x, "train_on_batch: x");
+  const std::vector<nn::Matrix> ys = target_rows(y, "train_on_batch: y");
+  check_samples(xs, ys, "train_on_batch");
+  build_optimizer();
+  std::mt19937_64 rng = internal::epoch_rng(seed_, static_cast<int>(optimizer_->iterations()));
+  return names_and_means(step(xs, ys, /*train=*/true, rng, xs[0].rows()), xs[0].rows());
 }
 
 Logs Model::evaluate(const Tensors& x, const Tensors& y, EvaluateOptions options) {

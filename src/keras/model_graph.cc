@@ -99,7 +99,8 @@ GraphNode ModelGraph::enter(const Node& node, const std::string& model_name,
   GraphNode g;
   g.layer = it->second.get();
   g.merge = dynamic_cast<Merge*>(g.layer);
-  if (g.merge == nullptr && node.inputs.size() > 1) {
+  g.recurrent = dynamic_cast<RecurrentLayer*>(g.layer);
+  if (g.merge == nullptr && g.recurrent == nullptr && node.inputs.size() > 1) {
     throw InvalidArgumentError("model '" + model_name + "': layer '" + name + "' (" +
                                g.layer->class_name() + ") takes one input, called on " +
                                std::to_string(node.inputs.size()));
@@ -151,7 +152,50 @@ std::vector<size_t> ModelGraph::nodes_of(const Layer& layer) const {
   return out;
 }
 
-void ModelGraph::build(std::mt19937_64& rng) {
+void ModelGraph::check_planned_size(int64_t max_parameters) const {
+  std::map<const Layer*, int64_t> planned;  // a shared layer's weights count once
+  std::vector<Shape> shapes(nodes_.size());
+  int64_t total = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const GraphNode& g = nodes_[i];
+    if (g.inputs.empty()) {
+      shapes[i] = *g.layer->declared_input_shape();
+      continue;
+    }
+    if (g.merge != nullptr) return;  // merges hold no weights; the check ends here
+    const std::optional<Layer::BuildPlan> plan = g.layer->plan_build(shapes[g.inputs[0]]);
+    if (!plan) return;  // the layers after it are checked by their builds
+    shapes[i] = plan->output_shape;
+    if (!planned.emplace(g.layer, plan->parameters).second) continue;
+    total += plan->parameters;
+    if (total > max_parameters) {
+      throw InvalidArgumentError("the model config declares more weights than the " +
+                                 std::to_string(max_parameters) + " the file holds (at layer '" +
+                                 g.layer->name() + "', which adds " +
+                                 std::to_string(plan->parameters) + ")");
+    }
+  }
+}
+
+void ModelGraph::check_states(const GraphNode& g) const {
+  const size_t states = g.recurrent->class_name() == "LSTM" ? 2 : 1;
+  const Shape expected{g.recurrent->units()};
+  bool fits = g.inputs.size() == 1 + states;
+  for (size_t j = 1; fits && j < g.inputs.size(); ++j) fits = nodes_[g.inputs[j]].shape == expected;
+  if (!fits) {
+    std::string got;
+    for (size_t j = 1; j < g.inputs.size(); ++j) {
+      got += (j > 1 ? ", " : "") + shape_json(nodes_[g.inputs[j]].shape).dump();
+    }
+    throw InvalidArgumentError(
+        "layer '" + g.layer->name() + "' (" + g.layer->class_name() + ") takes " +
+        std::to_string(states) + " initial state" + (states > 1 ? "s" : "") + " of shape " +
+        shape_json(expected).dump() + " after its input, called with " + got);
+  }
+}
+
+void ModelGraph::build(std::mt19937_64& rng, int64_t max_parameters) {
+  if (max_parameters < std::numeric_limits<int64_t>::max()) check_planned_size(max_parameters);
   std::map<const Layer*, std::vector<Shape>> built_for;
   for (GraphNode& g : nodes_) {
     std::vector<Shape> shapes;
@@ -172,6 +216,7 @@ void ModelGraph::build(std::mt19937_64& rng) {
     }
     built_for.emplace(g.layer, shapes);
     g.shape = g.layer->output_shape();
+    if (g.recurrent != nullptr && g.inputs.size() > 1) check_states(g);
   }
   mark_gradients(/*inputs=*/false);
 }

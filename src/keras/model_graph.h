@@ -14,6 +14,7 @@
 // first run, so dropout draws the same mask).
 #pragma once
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -22,12 +23,16 @@
 
 #include "cairn/keras/keras_tensor.h"
 #include "cairn/keras/layers/merge.h"
+#include "cairn/keras/layers/recurrent.h"
 
 namespace cairn::keras::internal {
 
 struct GraphNode {
   Layer* layer = nullptr;
-  Merge* merge = nullptr;       // the layer as a merge, or nullptr
+  Merge* merge = nullptr;  // the layer as a merge, or nullptr
+  // The layer as a recurrent layer, or nullptr. It may be called on
+  // [x, h0] (LSTM: [x, h0, c0]): Keras's initial_state.
+  RecurrentLayer* recurrent = nullptr;
   std::vector<size_t> inputs;   // indices of the nodes it was called on
   Shape shape;                  // the output's sample shape
   int call_index = 0;           // among the layer's calls (Keras's node_index)
@@ -52,7 +57,10 @@ class ModelGraph {
              const std::string& model_name);
 
   // Builds every layer on its input shapes (a layer already built is kept).
-  void build(std::mt19937_64& rng);
+  // First plans the builds (Layer::plan_build): InvalidArgumentError, before
+  // anything is allocated, when the layers would hold more than
+  // `max_parameters` weights (a config from an untrusted file).
+  void build(std::mt19937_64& rng, int64_t max_parameters = std::numeric_limits<int64_t>::max());
 
   // Keras's model.layers order: by depth from the outputs, deepest first.
   const std::vector<LayerPtr>& layers() const { return layers_; }
@@ -94,6 +102,9 @@ class ModelGraph {
   // Sets needs_gradient: a node with trainable weights or reading one that
   // needs it (every input node too when `inputs`).
   void mark_gradients(bool inputs);
+  void check_planned_size(int64_t max_parameters) const;
+  // Checks a recurrent layer's initial states: [units] each, as many as it has.
+  void check_states(const GraphNode& g) const;
 
   std::vector<LayerPtr> layers_;
   std::vector<GraphNode> nodes_;  // each after the nodes it reads

@@ -53,6 +53,10 @@ void ModelGraph::run_node(GraphNode& g, bool training, std::mt19937_64& rng) {
   } else {
     const GraphNode& in = nodes_[g.inputs[0]];
     g.layer->set_input_mask(mask_of(in));
+    if (g.recurrent != nullptr) {  // zeros unless called with states
+      g.recurrent->set_initial_state(g.inputs.size() > 1 ? nodes_[g.inputs[1]].value : nullptr,
+                                     g.inputs.size() > 2 ? nodes_[g.inputs[2]].value : nullptr);
+    }
     out = &g.layer->forward_kept(*in.value, training, rng);
     const Layer::Mask* mask = g.layer->output_mask(mask_of(in));
     if (mask != nullptr) {
@@ -112,6 +116,11 @@ void ModelGraph::backprop_node(size_t index, bool preactivation) {
   const nn::Matrix& d = g.layer->backprop(
       g.gradient, {.preactivation = preactivation, .input_gradient = nodes_[in].needs_gradient});
   if (nodes_[in].needs_gradient) add_gradient(in, d);
+  if (g.recurrent == nullptr || g.inputs.size() == 1) return;
+  const auto [dh, dc] = g.recurrent->initial_state_gradients();
+  for (size_t j = 1; j < g.inputs.size(); ++j) {
+    if (nodes_[g.inputs[j]].needs_gradient) add_gradient(g.inputs[j], j == 1 ? dh : dc);
+  }
 }
 
 void ModelGraph::add_gradient(size_t index, const nn::Matrix& gradient) {

@@ -8,8 +8,8 @@
 namespace cairn::keras {
 
 Sequential::Sequential(std::vector<LayerPtr> layers, std::string name)
-    : name_(name.empty() ? unique_layer_name("sequential") : std::move(name)),
-      seed_(internal::next_model_seed()),
+    : BaseModel(internal::next_model_seed()),
+      name_(name.empty() ? unique_layer_name("sequential") : std::move(name)),
       rng_(seed_) {
   for (LayerPtr& layer : layers) add(std::move(layer));
 }
@@ -112,15 +112,6 @@ Json Sequential::get_config() const {
     layers.push_back(Json{{"class_name", layer->class_name()}, {"config", layer->config()}});
   }
   return Json{{"name", name_}, {"layers", layers}};
-}
-
-Sequential& Callback::model() const {
-  if (model_ == nullptr) throw FailedPreconditionError("callback used outside fit()");
-  return *model_;
-}
-
-FileSystem& Callback::file_system(FileSystem* chosen) const {
-  return chosen != nullptr ? *chosen : model().file_system();
 }
 
 }  // namespace cairn::keras

@@ -34,6 +34,7 @@
 
 #include <initializer_list>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -101,11 +102,14 @@ struct ModelFitOptions {
   // Used when validation_data is empty: the last fraction of the samples.
   double validation_split = 0.0;
   bool shuffle = true;
+  // As Sequential's: ModelCheckpoint, BackupAndRestore, EarlyStopping,
+  // CSVLogger, TensorBoard or your own.
+  std::vector<CallbackPtr> callbacks;
   int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
   int initial_epoch = 0;
 };
 
-class Model {
+class Model : public BaseModel {
  public:
   // The graph from `inputs` to `outputs`; builds every layer on it (weights
   // drawn from the model's seed). Throws InvalidArgumentError when an output
@@ -115,19 +119,27 @@ class Model {
         std::string name = "");
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
-  ~Model();
+  ~Model() override;
 
   // From Keras's functional config ({"name", "layers": [{"class_name",
   // "config", "name", "inbound_nodes"}...], "input_layers", "output_layers"}),
-  // Keras 2's inbound_nodes lists and Keras 3's dicts alike.
-  static Model from_config(const Json& config);
+  // Keras 2's inbound_nodes lists and Keras 3's dicts alike. For a config
+  // read from a file, `max_parameters` (the weights the file holds) bounds
+  // what the layers may allocate: more is an InvalidArgumentError, raised
+  // before any layer is built.
+  static Model from_config(const Json& config,
+                           int64_t max_parameters = std::numeric_limits<int64_t>::max());
   // Keras 2's functional config (what tf.keras writes into .h5 files).
-  Json get_config() const;
+  Json get_config() const override;
 
   void compile(ModelCompileOptions options);
   bool compiled() const;
 
+  // With set_process_group(), data-parallel as Sequential::fit (sequential.h):
+  // batch_size is the global batch, rank 0 alone runs chief_only callbacks.
   History fit(const Tensors& x, const Tensors& y, ModelFitOptions options = {});
+  // One optimizer step on this batch; the batch's loss and metrics.
+  Logs train_on_batch(const Tensors& x, const Tensors& y);
   Logs evaluate(const Tensors& x, const Tensors& y, EvaluateOptions options = {});
   // One tensor per output, [samples, output shape...] float32.
   std::vector<Tensor> predict(const Tensors& x, int batch_size = 32);
@@ -141,12 +153,18 @@ class Model {
   // layer_with_weights-N, optimizer slots) or, for an .h5 path, Keras 2's
   // HDF5 weights file. load_weights reads either through the one restore
   // path, listing every mismatch.
-  void save_weights(const std::string& path, const SaveWeightsOptions& options = {});
-  void load_weights(const std::string& path);
+  void save_weights(const std::string& path, const SaveWeightsOptions& options = {}) override;
+  void load_weights(const std::string& path) override;
+  // The whole model (its functional config, weights and optimizer state):
+  // Keras 2's HDF5 for a path ending in .h5/.hdf5 (tf.keras's layout, read
+  // back by load_functional_model and by Keras), Keras 3's .keras archive
+  // for a path ending in .keras.
+  void save(const std::string& path, const SaveOptions& options = {}) override;
 
-  const std::string& name() const { return name_; }
+  const std::string& name() const override { return name_; }
+  std::string class_name() const override { return "Functional"; }
   // Keras's model.layers: Inputs first, then by depth in the graph.
-  const std::vector<LayerPtr>& layers() const;
+  const std::vector<LayerPtr>& layers() const override;
   // The names of the Inputs and of the output layers, in order.
   std::vector<std::string> input_names() const;
   std::vector<std::string> output_names() const;
@@ -154,33 +172,34 @@ class Model {
   std::vector<Shape> input_shapes() const;
   std::vector<Shape> output_shapes() const;
   // Every weight, layer by layer, each shared layer's once.
-  nn::VariableRefs weights() const;
+  nn::VariableRefs weights() const override;
   int64_t count_params() const;
-  optim::Optimizer* optimizer() const { return optimizer_.get(); }
+  optim::Optimizer* optimizer() const override { return optimizer_.get(); }
   const ModelCompileOptions& compile_options() const { return compile_options_; }
   // Creates the optimizer's slots for the current weights (fit() does it).
-  void build_optimizer();
-  uint64_t seed() const { return seed_; }
-  void set_seed(uint64_t seed) { seed_ = seed; }
-  std::ostream& output() const { return *output_; }
-  void set_output(std::ostream& out) { output_ = &out; }
-  FileSystem& file_system() const { return *file_system_; }
-  void set_file_system(FileSystem& fs) { file_system_ = &fs; }
+  void build_optimizer() override;
 
  private:
   friend internal::ModelGraph& internal::graph_of(Model& model);
+  Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
+        std::string name, int64_t max_parameters);
   void ensure_compiled() const;
   // The rows of each tensor, checked against the inputs' (outputs') shapes.
   std::vector<nn::Matrix> input_rows(const Tensors& x, const std::string& what) const;
   std::vector<nn::Matrix> target_rows(const Tensors& y, const std::string& what) const;
   // Sums over the batch of the model's loss, each output's loss (several
-  // outputs) and each metric; trains when `train`.
+  // outputs) and each metric; trains when `train`, on this rank's rows of
+  // a global batch of `global_rows` (sums then over every rank's rows).
   std::vector<double> step(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y,
-                           bool train, std::mt19937_64& rng);
+                           bool train, std::mt19937_64& rng, int64_t global_rows);
   Logs test_loop(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y, int batch_size,
                  int verbose);
   Logs train_epoch(const std::vector<nn::Matrix>& x, const std::vector<nn::Matrix>& y, int epoch,
                    const ModelFitOptions& options, internal::ProgressBar& bar);
+  // fit()'s validation rows: validation_data, or the split taken off x and y.
+  void take_validation(std::vector<nn::Matrix>& xs, std::vector<nn::Matrix>& ys,
+                       const ModelFitOptions& options, std::vector<nn::Matrix>& val_x,
+                       std::vector<nn::Matrix>& val_y) const;
   std::vector<std::string> log_names() const;
   Logs names_and_means(const std::vector<double>& sums, int64_t count,
                        const std::string& prefix = "") const;
@@ -192,9 +211,23 @@ class Model {
   std::vector<double> loss_weights_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   bool optimizer_built_ = false;
-  uint64_t seed_;
-  std::ostream* output_ = &std::cout;
-  FileSystem* file_system_ = &default_file_system();
 };
+
+// A whole model that Model::save or Keras 2 wrote into an HDF5 file
+// (model_config of class "Functional" or "Model", or "Sequential", which
+// gives a Model over its stack): its layers, weights, and when the file's
+// training_config names a loss and optimizer cairn has, compile() and the
+// optimizer state. A .keras archive or SavedModel directory of a
+// Sequential model (what load_model reads) gives an uncompiled Model over
+// its stack. Errors as load_model's; the model keeps `fs`.
+//
+//   keras::Model model = keras::load_functional_model("two_inputs.h5");
+//   std::vector<cairn::Tensor> out = model.predict({{"title", t}, {"body", b}});
+Model load_functional_model(const std::string& path, FileSystem& fs = default_file_system());
+
+// True when `path` is an HDF5 model file whose model_config is a
+// functional model's (class "Functional" or "Model"): one to load with
+// load_functional_model rather than load_model.
+bool is_functional_model_file(const std::string& path, FileSystem& fs = default_file_system());
 
 }  // namespace cairn::keras

@@ -70,6 +70,7 @@
 #include "cairn/core/tensor.h"
 #include "cairn/formats/export/inference_model.h"
 #include "cairn/io/file_system.h"
+#include "cairn/keras/base_model.h"
 #include "cairn/keras/callbacks/callback.h"
 #include "cairn/keras/keras_tensor.h"  // keras::Input, which may start a Sequential
 #include "cairn/keras/layers/layer.h"
@@ -114,30 +115,18 @@ struct EvaluateOptions {
   int verbose = 1;  // as Keras: one progress line; 0 for silence
 };
 
-struct SaveWeightsOptions {
-  // "tf" or "h5"; empty: Keras 3's layout for a path ending in .weights.h5,
-  // "h5" (Keras 2's) for other paths ending in .h5/.hdf5/.keras, else "tf".
-  std::string save_format;
-};
-
-struct SaveOptions {
-  // For a .keras path: false writes Keras 3's unzipped form, a directory
-  // holding metadata.json, config.json and model.weights.h5.
-  bool zipped = true;
-};
-
 struct LoadModelOptions {
   // As Keras 3's: refuse a config holding Python code (a Lambda layer, a
   // custom class or function) before building anything, naming the layer.
   bool safe_mode = true;
 };
 
-class Sequential {
+class Sequential : public BaseModel {
  public:
   explicit Sequential(std::vector<LayerPtr> layers = {}, std::string name = "");
   Sequential(Sequential&&) noexcept;
   Sequential& operator=(Sequential&&) noexcept;
-  ~Sequential();
+  ~Sequential() override;
 
   void add(LayerPtr layer);
   // Builds every layer for inputs of this shape (without the batch). Happens
@@ -169,17 +158,17 @@ class Sequential {
   // `checkpoint` beside it; tf.keras's object-based keys, optimizer slots
   // included once compiled and trained), Keras 3's "x.weights.h5"
   // (layers/<class>/vars/<i>, optimizer/vars/<i>) or Keras 2's HDF5 weights file.
-  void save_weights(const std::string& path, const SaveWeightsOptions& options = {});
+  void save_weights(const std::string& path, const SaveWeightsOptions& options = {}) override;
   // Loads what save_weights (or Keras) wrote; a path may be a checkpoint
   // prefix, a directory (its newest checkpoint), an .h5 file, Keras 3's
   // .weights.h5, its sharded .weights.json, or a .keras file. Throws
   // InvalidArgumentError listing every mismatch when the architectures differ.
-  void load_weights(const std::string& path);
+  void load_weights(const std::string& path) override;
   // The whole model (architecture, weights, optimizer state): a path ending
   // in .keras gets Keras 3's .keras ZIP archive; .h5/.hdf5 Keras 2 HDF5; any
   // other path a TensorFlow SavedModel directory for serving (saved_model.pb,
   // variables/, assets/), as tf.keras's model.save(dir) in TensorFlow 2.
-  void save(const std::string& path, const SaveOptions& options = {});
+  void save(const std::string& path, const SaveOptions& options = {}) override;
   // Exports the model for serving: format "saved_model", "onnx" or "tfjs"
   // (see cairn/formats/export.h). Dropout layers are left out.
   void export_model(const std::string& path, const std::string& format);
@@ -187,37 +176,21 @@ class Sequential {
   // Throws FailedPreconditionError before the model is built.
   InferenceModel inference_model();
 
-  const std::string& name() const { return name_; }
-  const std::vector<LayerPtr>& layers() const { return layers_; }
+  const std::string& name() const override { return name_; }
+  std::string class_name() const override { return "Sequential"; }
+  const std::vector<LayerPtr>& layers() const override { return layers_; }
   const Shape& input_shape() const { return input_shape_; }
   // Every weight, layer by layer ("dense/kernel", "dense/bias", ...).
-  nn::VariableRefs weights() const;
+  nn::VariableRefs weights() const override;
   int64_t count_params() const;
   // nullptr before compile().
-  optim::Optimizer* optimizer() const { return optimizer_.get(); }
+  optim::Optimizer* optimizer() const override { return optimizer_.get(); }
   // Creates the optimizer's slots for the current weights (fit() does it;
   // restoring optimizer state needs it first). No-op before compile().
-  void build_optimizer();
+  void build_optimizer() override;
   const CompileOptions& compile_options() const { return compile_options_; }
   // The model's Keras config ({"name": ..., "layers": [...]}).
-  Json get_config() const;
-  // Set by a callback (EarlyStopping) to end fit() after this epoch.
-  bool stop_training = false;
-  // Where fit() and callbacks print (default std::cout).
-  std::ostream& output() const { return *output_; }
-  void set_output(std::ostream& out) { output_ = &out; }
-  // Seeds weight initialization, shuffling and dropout: drawn from the
-  // generator set_random_seed() seeds, or random without it.
-  uint64_t seed() const { return seed_; }
-  void set_seed(uint64_t seed) { seed_ = seed; }
-  // Where the model's files and its callbacks' files live (default: the
-  // POSIX file system). `fs` is borrowed and must outlive its use here.
-  FileSystem& file_system() const { return *file_system_; }
-  void set_file_system(FileSystem& fs) { file_system_ = &fs; }
-  // The ranks that fit() this model together (default: this process alone).
-  // `group` is borrowed and must outlive its use here.
-  ProcessGroup& process_group() const { return *process_group_; }
-  void set_process_group(ProcessGroup& group) { process_group_ = &group; }
+  Json get_config() const override;
 
  private:
   // The last layer's output, held by that layer (forward_kept()).
@@ -236,19 +209,6 @@ class Sequential {
   // their weights in place; returns the weights left for the optimizer.
   nn::VariableRefs backpropagate(const nn::Matrix& g, bool preactivation,
                                  std::optional<float> fused_step);
-  // Data parallelism (sequential_data_parallel.cc). Copies rank 0's weights,
-  // optimizer state, seed and `start_epoch` to every rank; returns rank 0's
-  // start epoch. InvalidArgumentError on every rank unless all have as many
-  // training `samples` as rank 0.
-  int start_replicas(int start_epoch, int64_t samples);
-  // Replaces the gradients of `weights` and the batch `sums` by their sums
-  // over the ranks, this rank's gradients weighted by its share of the rows.
-  void all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
-                       int64_t local_rows, int64_t global_rows);
-  // Sets stop_training on every rank when some rank set it.
-  void agree_to_stop(int epoch);
-  // `all` alone, or in a group on ranks other than 0 those not chief_only().
-  std::vector<CallbackPtr> callbacks_on_this_rank(const std::vector<CallbackPtr>& all) const;
   std::vector<double> test_step(const nn::Matrix& x, const nn::Matrix& y);
   // The compiled loss of outputs `out` (fused with the last activation when possible).
   internal::LossOutput loss_of(const nn::Matrix& out, const nn::Matrix& y) const;
@@ -268,11 +228,7 @@ class Sequential {
   std::unique_ptr<internal::CompiledLoss> loss_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   bool optimizer_built_ = false;
-  uint64_t seed_;
   std::mt19937_64 rng_;  // weight initialization
-  std::ostream* output_ = &std::cout;
-  FileSystem* file_system_ = &default_file_system();
-  ProcessGroup* process_group_ = &single_process();
 };
 
 // Loads a whole model saved by Sequential::save or by Keras: an HDF5 file

@@ -12,6 +12,7 @@
 #include "cairn/io/directory_swap.h"
 #include "cairn/keras/sequential.h"
 #include "keras/fit_directory_lock.h"
+#include "keras/model_kinds.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
@@ -33,6 +34,33 @@ void remove_bundle(FileSystem& fs, const std::string& prefix) {
   remove_bundle_files(fs, prefix);  // .index first
 }
 
+struct ResumePoint {
+  int epoch;           // the epoch to start at
+  std::string prefix;  // the backup it comes from
+};
+
+// The newest intact backup in `dir` restored into `model` (its weights,
+// optimizer state and seed), or nullopt when there is none.
+template <class M>
+std::optional<ResumePoint> restore_backup(FileSystem& fs, M& model, const std::string& dir) {
+  internal::TfWeightsRestore weights(model, {kEpochKey, kSeedKey});
+  auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
+  std::optional<Restored> restored = restore_newest(dir, planner, {}, fs);
+  if (!restored) return std::nullopt;
+  for (const std::string& why : restored->skipped) {
+    model.output() << "WARNING: backup " << why << "; resuming from " << restored->prefix << "\n";
+  }
+  weights.finish();
+  const Tensor* epoch = weights.small(kEpochKey);
+  const Tensor* seed = weights.small(kSeedKey);
+  if (epoch == nullptr || seed == nullptr) {
+    throw DataLossError("BackupAndRestore: backup " + restored->prefix +
+                        " lacks its training state (" + kEpochKey + ", " + kSeedKey + ")");
+  }
+  model.set_seed(static_cast<uint64_t>(integer_of(*seed)));
+  return ResumePoint{static_cast<int>(integer_of(*epoch)) + 1, restored->prefix};
+}
+
 }  // namespace
 
 BackupAndRestore::BackupAndRestore(std::string backup_dir, FileSystem* file_system)
@@ -42,24 +70,13 @@ void BackupAndRestore::on_train_begin(const Logs& /*logs*/) {
   resume_epoch_.reset();
   last_prefix_.clear();
   FileSystem& fs = file_system(file_system_);
+  lock_.reset();  // an interrupted fit's lock, when this callback is used again
   lock_ = internal::lock_fit_directory(model(), fs, backup_dir_, "BackupAndRestore: backup_dir");
-  internal::TfWeightsRestore weights(model(), {kEpochKey, kSeedKey});
-  auto planner = [&weights](const CheckpointToRestore& c) { return weights.plan(c); };
-  std::optional<Restored> restored = restore_newest(backup_dir_, planner, {}, fs);
-  if (!restored) return;
-  for (const std::string& why : restored->skipped) {
-    model().output() << "WARNING: backup " << why << "; resuming from " << restored->prefix << "\n";
-  }
-  weights.finish();
-  const Tensor* epoch = weights.small(kEpochKey);
-  const Tensor* seed = weights.small(kSeedKey);
-  if (epoch == nullptr || seed == nullptr) {
-    throw DataLossError("BackupAndRestore: backup " + restored->prefix +
-                        " lacks its training state (" + kEpochKey + ", " + kSeedKey + ")");
-  }
-  resume_epoch_ = static_cast<int>(integer_of(*epoch)) + 1;
-  model().set_seed(static_cast<uint64_t>(integer_of(*seed)));
-  last_prefix_ = restored->prefix;
+  const std::optional<ResumePoint> resume =
+      internal::visit_model(model(), [&](auto& m) { return restore_backup(fs, m, backup_dir_); });
+  if (!resume) return;
+  resume_epoch_ = resume->epoch;
+  last_prefix_ = resume->prefix;
 }
 
 void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
@@ -67,7 +84,7 @@ void BackupAndRestore::on_epoch_end(int epoch, const Logs& /*logs*/) {
   NamedTensors state{{kEpochKey, Tensor::scalar<int64_t>(epoch)},
                      {kSeedKey, Tensor::scalar<int64_t>(static_cast<int64_t>(model().seed()))}};
   FileSystem& fs = file_system(file_system_);
-  internal::save_tf_weights(fs, model(), prefix, state);
+  internal::visit_model(model(), [&](auto& m) { internal::save_tf_weights(fs, m, prefix, state); });
   // The new backup is committed (files and state file durable): drop the old one.
   if (!last_prefix_.empty() && last_prefix_ != prefix) remove_bundle(fs, last_prefix_);
   last_prefix_ = prefix;

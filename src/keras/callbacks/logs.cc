@@ -1,4 +1,5 @@
 #include "cairn/core/errors.h"
+#include "cairn/keras/base_model.h"
 #include "cairn/keras/callbacks/callback.h"
 
 namespace cairn::keras {
@@ -25,6 +26,15 @@ double Logs::get(const std::string& name) const {
   std::string present;
   for (const auto& [key, v] : items_) present += (present.empty() ? "" : ", ") + key;
   throw NotFoundError("no metric '" + name + "' in the logs (have: " + present + ")");
+}
+
+BaseModel& Callback::model() const {
+  if (model_ == nullptr) throw FailedPreconditionError("callback used outside fit()");
+  return *model_;
+}
+
+FileSystem& Callback::file_system(FileSystem* chosen) const {
+  return chosen != nullptr ? *chosen : model().file_system();
 }
 
 }  // namespace cairn::keras

@@ -10,6 +10,7 @@
 #include "keras/callbacks/monitor_mode.h"
 #include "keras/callbacks/str_format.h"
 #include "keras/fit_directory_lock.h"
+#include "keras/model_kinds.h"
 #include "keras/saving/saving.h"
 #include "keras/saving/weights_tf.h"
 
@@ -56,12 +57,16 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
 
 void ModelCheckpoint::on_train_begin(const Logs& /*logs*/) {
   const std::string dir = dirname(filepath_);
+  lock_.reset();  // an interrupted fit's lock, when this callback is used again
   if (dir.find('{') == std::string::npos) {  // a directory per epoch is not locked
     lock_ = internal::lock_fit_directory(model(), file_system(options_.file_system), dir,
                                          "ModelCheckpoint: directory");
   }
   epochs_since_save_ = 0;
-  if (async_) async_->prepare(internal::collect_tf_weights(model()).refs);  // copy made ahead
+  if (async_) {  // the copy is made ahead
+    internal::visit_model(model(),
+                          [&](auto& m) { async_->prepare(internal::collect_tf_weights(m).refs); });
+  }
   batches_since_save_ = 0;
 }
 
@@ -118,7 +123,8 @@ void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
   }
   FileSystem& fs = file_system(options_.file_system);
   if (async_) {
-    internal::TfWeights weights = internal::collect_tf_weights(model());
+    internal::TfWeights weights =
+        internal::visit_model(model(), [](auto& m) { return internal::collect_tf_weights(m); });
     async_->save(weights.refs, [path, target = &fs](const NamedTensors& copy) {
       save_variables(path, copy, {}, *target);
     });

@@ -7,6 +7,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
 #include "cairn/proto/tensor.pb.h"
+#include "keras/saving/model_config.h"
 
 namespace cairn::keras {
 
@@ -20,15 +21,11 @@ std::string v2_suffix() {
 
 // The model's Keras config as a string tensor tagged "keras", which
 // TensorBoard's graph dashboard draws as a conceptual graph.
-tensorflow::Event keras_graph_event(const Sequential& model) {
+tensorflow::Event keras_graph_event(const BaseModel& model) {
   tensorflow::TensorProto tensor;
   tensor.set_dtype(tensorflow::DT_STRING);
   tensor.mutable_tensor_shape();
-  const Json config{{"class_name", "Sequential"},
-                    {"config", model.get_config()},
-                    {"keras_version", "2.4.0"},
-                    {"backend", "tensorflow"}};
-  tensor.add_string_val(config.dump());
+  tensor.add_string_val(internal::model_config_json(model).dump());
   tensorflow::Event event;
   tensorflow::Summary::Value* value = event.mutable_summary()->add_value();
   value->set_tag("keras");

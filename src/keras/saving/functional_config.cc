@@ -67,6 +67,11 @@ std::vector<TensorRef> call_inputs(const Json& node, const std::string& where) {
   if (node.is_object()) {
     if (!node.contains("args")) bad_config(where + ": a call without args");
     keras3_refs(node["args"], where, refs);
+    // An RNN's states come after its input (ModelGraph: [x, h0, c0]).
+    if (node.contains("kwargs") && node["kwargs"].is_object() &&
+        node["kwargs"].contains("initial_state")) {
+      keras3_refs(node["kwargs"]["initial_state"], where, refs);
+    }
   } else if (node.is_array()) {
     for (const Json& entry : node) refs.push_back(tensor_ref(entry, where));
   } else {
@@ -129,7 +134,7 @@ Json Model::get_config() const {
               {"output_layers", endpoints(graph.output_nodes())}};
 }
 
-Model Model::from_config(const Json& config) {
+Model Model::from_config(const Json& config, int64_t max_parameters) {
   const Json& layers = field(config, "layers", "the config");
   if (!layers.is_array()) bad_config("'layers' must be a list");
   // Each layer's calls are made once the tensors they read exist (Keras
@@ -199,7 +204,7 @@ Model Model::from_config(const Json& config) {
     return out;
   };
   return Model(resolve("input_layers"), resolve("output_layers"),
-               string_field(config, "name", "the config", ""));
+               string_field(config, "name", "the config", ""), max_parameters);
 }
 
 }  // namespace cairn::keras

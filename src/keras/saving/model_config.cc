@@ -22,18 +22,6 @@ const Json& layer_list(const Json& model_config) {
   return kEmpty;
 }
 
-// Keras 3 and some 2.x losses are objects: {"class_name": ..., "config": {"name": ...}}.
-std::string loss_text(const Json& loss) {
-  if (loss.is_string()) return loss.get<std::string>();
-  if (loss.is_object()) {
-    if (loss.contains("config") && loss["config"].is_object() && loss["config"].contains("name")) {
-      return loss["config"]["name"].get<std::string>();
-    }
-    return loss.value("class_name", "");
-  }
-  return "";
-}
-
 // What building the layers would allocate, planned before any is built
 // (Layer::plan_build): every layer takes the shape before it, no size
 // reaches 2^31, and there are no more weights than `max_parameters`. The
@@ -85,9 +73,14 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
     if (!has_layer_class(layer_class)) layer_from_config(layer_class, config);
     layers.emplace_back(layer_class, config);
   }
+  if (is_functional_class(class_name)) {
+    throw InvalidArgumentError("model class '" + class_name +
+                               "' is a functional model: load it with "
+                               "keras::load_functional_model, which returns a keras::Model");
+  }
   if (class_name != "Sequential") {
     throw InvalidArgumentError("model class '" + class_name +
-                               "' is not supported: cairn loads Sequential models");
+                               "' is not supported: cairn loads Sequential and functional models");
   }
   if (layers.empty()) throw InvalidArgumentError("the Sequential model config has no layers");
   add_input_from_build_shape(model_config, layers);
@@ -105,6 +98,51 @@ Sequential build_from_config(const Json& model_config, int64_t max_parameters) {
 
 }  // namespace
 
+std::string loss_text(const Json& loss) {
+  if (loss.is_string()) return loss.get<std::string>();
+  if (loss.is_object()) {
+    if (loss.contains("config") && loss["config"].is_object() && loss["config"].contains("name")) {
+      return loss["config"]["name"].get<std::string>();
+    }
+    return loss.value("class_name", "");
+  }
+  return "";
+}
+
+bool is_functional_class(const std::string& class_name) {
+  return class_name == "Functional" || class_name == "Model";
+}
+
+Model functional_from_sequential(Sequential& stack) {
+  if (!stack.built()) {
+    throw InvalidArgumentError("model '" + stack.name() + "' has no input shape");
+  }
+  const std::string first = stack.layers().empty() ? "input" : stack.layers()[0]->name();
+  KerasTensor x = Input(stack.input_shape(), first + "_input");
+  const KerasTensor input = x;
+  for (const LayerPtr& layer : stack.layers()) x = layer(x);
+  Model model({input}, {x}, stack.name());
+  model.set_seed(stack.seed());
+  return model;
+}
+
+Model functional_model_from_config(const Json& model_config, int64_t max_parameters) {
+  try {
+    const std::string class_name = model_config.value("class_name", "");
+    if (!is_functional_class(class_name)) {
+      Sequential stack = build_from_config(model_config, max_parameters);
+      return functional_from_sequential(stack);
+    }
+    if (!model_config.contains("config")) {
+      throw InvalidArgumentError("the functional model config has no 'config'");
+    }
+    return Model::from_config(model_config["config"], max_parameters);
+  } catch (const Json::exception& e) {  // a value of the wrong JSON type
+    throw InvalidArgumentError(std::string("model_config is not a Keras model config: ") +
+                               e.what());
+  }
+}
+
 Sequential model_from_config(const Json& model_config, int64_t max_parameters) {
   try {
     return build_from_config(model_config, max_parameters);
@@ -114,8 +152,8 @@ Sequential model_from_config(const Json& model_config, int64_t max_parameters) {
   }
 }
 
-Json model_config_json(const Sequential& model) {
-  return Json{{"class_name", "Sequential"},
+Json model_config_json(const BaseModel& model) {
+  return Json{{"class_name", model.class_name()},
               {"config", model.get_config()},
               {"keras_version", kKerasVersion},
               {"backend", "tensorflow"}};

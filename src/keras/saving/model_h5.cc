@@ -27,7 +27,8 @@ std::vector<H5LayerWeights> layer_weights(const M& model) {
 }
 
 // "Adam/iter:0", then each slot ("Adam/dense/kernel/m:0") by slot name, then variable.
-std::vector<H5Weight> optimizer_weights(const Sequential& model) {
+template <class M>
+std::vector<H5Weight> optimizer_weights(const M& model) {
   std::vector<H5Weight> out;
   optim::Optimizer* opt = model.optimizer();
   if (opt == nullptr) return out;
@@ -136,7 +137,8 @@ void assign_layers(M& model, const KerasH5File& file, const std::string& path) {
 }
 
 // Optimizer state saved under TF 2 Keras names; older unnamed layouts are skipped.
-void assign_optimizer(Sequential& model, const KerasH5File& file) {
+template <class M>
+void assign_optimizer(M& model, const KerasH5File& file) {
   optim::Optimizer* opt = model.optimizer();
   if (opt == nullptr || file.optimizer_weights.empty()) return;
   model.build_optimizer();
@@ -172,7 +174,8 @@ void save_h5_weights(FileSystem& fs, M& model, const std::string& path) {
   throw_if_error(write_keras_h5(path, weights_h5(model), fs));
 }
 
-void save_h5(FileSystem& fs, Sequential& model, const std::string& path, bool whole_model) {
+template <class M>
+void save_h5(FileSystem& fs, M& model, const std::string& path, bool whole_model) {
   KerasH5File file = weights_h5(model);
   if (whole_model) {
     file.model_config = model_config_json(model).dump();
@@ -197,39 +200,73 @@ void load_h5_weights(FileSystem& fs, M& model, const std::string& path) {
   assign_layers(model, file, path);
 }
 
+template void save_h5(FileSystem&, Sequential&, const std::string&, bool);
+template void save_h5(FileSystem&, Model&, const std::string&, bool);
 template void save_h5_weights(FileSystem&, Model&, const std::string&);
 template void load_h5_weights(FileSystem&, Sequential&, const std::string&);
 template void load_h5_weights(FileSystem&, Model&, const std::string&);
 
-Sequential load_h5_model(FileSystem& fs, const std::string& path) {
-  KerasH5File file = value_or_throw(read_keras_h5(path, fs));
-  if (file.model_config.empty()) {
+H5Model read_h5_model(FileSystem& fs, const std::string& path) {
+  H5Model out{.file = value_or_throw(read_keras_h5(path, fs)), .config = {}};
+  if (out.file.model_config.empty()) {
     throw InvalidArgumentError("load_model('" + path +
                                "'): the file holds weights only (no model_config); build the "
                                "model and call load_weights");
   }
-  Result<Json> config = parse_untrusted_json(file.model_config, path + ": model_config");
+  Result<Json> config = parse_untrusted_json(out.file.model_config, path + ": model_config");
   if (!config.ok()) {
     throw DataLossError("load_model('" + path + "'): " + config.status().message());
   }
-  int64_t stored = 0;  // the model cannot have more weights than the file holds
+  out.config = std::move(*config);
+  return out;
+}
+
+int64_t H5Model::stored_elements() const {
+  int64_t stored = 0;
   for (const H5LayerWeights& layer : file.layers) {
     for (const H5Weight& w : layer.weights) stored += w.value.num_elements();
   }
-  Sequential model = model_from_config(*config, stored);
+  return stored;
+}
+
+Sequential load_h5_model(FileSystem& fs, const std::string& path) {
+  const H5Model saved = read_h5_model(fs, path);
+  // The model cannot have more weights than the file holds.
+  Sequential model = model_from_config(saved.config, saved.stored_elements());
   model.set_file_system(fs);
   if (!model.built()) {
     throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
   }
-  assign_layers(model, file, path);
-  if (!file.training_config.empty()) {
-    Result<Json> training = parse_untrusted_json(file.training_config, path + ": training_config");
+  assign_layers(model, saved.file, path);
+  if (!saved.file.training_config.empty()) {
+    Result<Json> training =
+        parse_untrusted_json(saved.file.training_config, path + ": training_config");
     std::string why;
     std::optional<CompileOptions> options =
         training.ok() ? compile_options_from(*training, why) : std::nullopt;
     if (options) {
       model.compile(*options);
-      assign_optimizer(model, file);
+      assign_optimizer(model, saved.file);
+    }
+  }
+  return model;
+}
+
+Model load_h5_functional_model(FileSystem& fs, const std::string& path) {
+  const H5Model saved = read_h5_model(fs, path);
+  Model model = functional_model_from_config(saved.config, saved.stored_elements());
+  model.set_file_system(fs);
+  assign_layers(model, saved.file, path);
+  if (!saved.file.training_config.empty()) {
+    Result<Json> training =
+        parse_untrusted_json(saved.file.training_config, path + ": training_config");
+    std::string why;
+    std::optional<ModelCompileOptions> options =
+        training.ok() ? model_compile_options_from(*training, model.output_names(), why)
+                      : std::nullopt;
+    if (options) {
+      model.compile(*options);
+      assign_optimizer(model, saved.file);
     }
   }
   return model;

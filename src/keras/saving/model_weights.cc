@@ -6,25 +6,13 @@
 #include "cairn/keras/model.h"
 #include "keras/saving/keras3_weights.h"
 #include "keras/saving/model_h5.h"
+#include "keras/saving/saving.h"
 #include "keras/saving/weights_tf.h"
 
 namespace cairn::keras {
 
 void Model::save_weights(const std::string& path, const SaveWeightsOptions& options) {
-  if (options.save_format.empty() && internal::is_keras3_weights_path(path)) {
-    throw UnimplementedError("save_weights('" + path + "'): Keras 3's .weights.h5 layout is " +
-                             "not written for functional models yet; use an .h5 or a TF prefix");
-  }
-  const std::string format =
-      options.save_format.empty() ? (is_keras_h5_path(path) ? "h5" : "tf") : options.save_format;
-  if (format == "h5") {
-    internal::save_h5_weights(file_system(), *this, path);
-  } else if (format == "tf") {
-    build_optimizer();
-    internal::save_tf_weights(file_system(), *this, path);
-  } else {
-    throw InvalidArgumentError("save_format must be 'tf' or 'h5', got '" + format + "'");
-  }
+  internal::save_weights(file_system(), *this, path, options);
 }
 
 void Model::load_weights(const std::string& path) {

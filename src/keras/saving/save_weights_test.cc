@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cairn/checkpoint/restore_names.h"
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -22,8 +24,6 @@ using ::testing::HasSubstr;
 using testing::same_weights;
 using testing::small_classifier;
 
-std::string key(const std::string& path) { return path + "/.ATTRIBUTES/VARIABLE_VALUE"; }
-
 TEST(SaveWeightsTest, TfFormatHasKerasObjectKeysAndStateFile) {
   cairn::testing::TempDir dir;
   auto [x, y] = blobs(60, 1);
@@ -37,16 +37,19 @@ TEST(SaveWeightsTest, TfFormatHasKerasObjectKeysAndStateFile) {
   EXPECT_EQ(latest_checkpoint(dir.path() + "/checkpoints"), prefix);
   CheckpointReader reader(prefix);
   for (const std::string& k :
-       {key("layer_with_weights-0/kernel"), key("layer_with_weights-0/bias"),
-        key("layer_with_weights-1/kernel"), key("optimizer/iter"), key("optimizer/learning_rate"),
-        key("optimizer/beta_1"), key("layer_with_weights-1/bias/.OPTIMIZER_SLOT/optimizer/m"),
-        key("layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/v"),
+       {object_variable_key("layer_with_weights-0/kernel"),
+        object_variable_key("layer_with_weights-0/bias"),
+        object_variable_key("layer_with_weights-1/kernel"), object_variable_key("optimizer/iter"),
+        object_variable_key("optimizer/learning_rate"), object_variable_key("optimizer/beta_1"),
+        object_variable_key("layer_with_weights-1/bias/.OPTIMIZER_SLOT/optimizer/m"),
+        object_variable_key("layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/v"),
         std::string("_CHECKPOINTABLE_OBJECT_GRAPH")}) {
     EXPECT_TRUE(reader.has_tensor(k)) << k;
   }
-  EXPECT_EQ(reader.get_tensor(key("optimizer/iter")).flat<int64_t>()[0],
+  EXPECT_EQ(reader.get_tensor(object_variable_key("optimizer/iter")).flat<int64_t>()[0],
             4);  // 2 epochs x 2 batches
-  EXPECT_TRUE(reader.get_tensor(key("layer_with_weights-0/kernel")) == model.weights()[0]->value);
+  EXPECT_TRUE(reader.get_tensor(object_variable_key("layer_with_weights-0/kernel")) ==
+              model.weights()[0]->value);
   // The graph names every saved variable, and the optimizer lists its slots.
   ObjectGraph graph = value_or_throw(
       parse_object_graph(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH").strings()[0]));
@@ -126,7 +129,7 @@ TEST(SaveWeightsTest, TfckptReadsOurKerasCheckpoint) {
   std::map<std::string, bool> crc_ok;
   for (const auto& t : doc["tensors"]) crc_ok[t["name"]] = t["crc_ok"];
   EXPECT_EQ(crc_ok.size(), 18u);  // 4 weights, 8 slots, 5 optimizer scalars, the graph
-  EXPECT_TRUE(crc_ok[key("layer_with_weights-0/kernel")]);
+  EXPECT_TRUE(crc_ok[object_variable_key("layer_with_weights-0/kernel")]);
   for (const auto& [name, ok] : crc_ok) EXPECT_TRUE(ok) << name;
 }
 

@@ -8,7 +8,7 @@
 // fit of another model using it at the same time fails with
 // FailedPreconditionError naming the holder. The backup is written through
 // `file_system` (borrowed), by default (nullptr) the model's,
-// Sequential::file_system().
+// BaseModel::file_system().
 //
 //   auto backup = std::make_shared<keras::BackupAndRestore>("/tmp/backup");
 //   model.fit(x, y, {.epochs = 50, .callbacks = {backup}});   // killed at epoch 17 ...

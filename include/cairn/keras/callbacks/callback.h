@@ -1,4 +1,5 @@
-// Callback: hooks into keras::Sequential::fit, as tf.keras.callbacks.Callback;
+// Callback: hooks into the fit() of a keras::Sequential or keras::Model, as
+// tf.keras.callbacks.Callback;
 // Logs: the metrics of a batch or epoch ("loss", "accuracy", "val_loss", ...)
 // in the order Keras prints them; History: what fit() returns.
 //
@@ -27,7 +28,7 @@ class FileSystem;
 
 namespace cairn::keras {
 
-class Sequential;
+class BaseModel;
 
 class Logs {
  public:
@@ -57,7 +58,7 @@ class Callback {
   virtual ~Callback() = default;
 
   // Called by fit() before on_train_begin.
-  void set_model(Sequential* model) { model_ = model; }
+  void set_model(BaseModel* model) { model_ = model; }
 
   virtual void on_train_begin(const Logs& /*logs*/) {}
   virtual void on_train_end(const Logs& /*logs*/) {}
@@ -71,20 +72,20 @@ class Callback {
   virtual std::optional<int> resume_epoch() const { return std::nullopt; }
 
   // True for a callback that writes files: when the model trains on a group
-  // of ranks (Sequential::set_process_group), fit() calls it on rank 0 only.
+  // of ranks (BaseModel::set_process_group), fit() calls it on rank 0 only.
   // Whatever it changes in the model there (BackupAndRestore's restored
   // weights, seed and resume_epoch) reaches the other ranks with rank 0's
   // state when training starts.
   virtual bool chief_only() const { return false; }
 
  protected:
-  Sequential& model() const;
+  BaseModel& model() const;
   // The file system a callback writes through: `chosen` (its own option),
-  // or when that is null the model's, Sequential::file_system().
+  // or when that is null the model's, BaseModel::file_system().
   FileSystem& file_system(FileSystem* chosen) const;
 
  private:
-  Sequential* model_ = nullptr;
+  BaseModel* model_ = nullptr;
 };
 
 using CallbackPtr = std::shared_ptr<Callback>;

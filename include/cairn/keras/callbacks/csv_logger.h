@@ -9,7 +9,7 @@
 // With append, rows are added to an existing file (resumed training) and the
 // header is written only if the file was empty. Each row is flushed. The file
 // is written through `file_system` (borrowed), by default (nullptr) the
-// model's, Sequential::file_system().
+// model's, BaseModel::file_system().
 #pragma once
 
 #include <memory>

@@ -14,7 +14,7 @@
 // paths save TF checkpoints and need save_weights_only.
 //
 // Files are written through options.file_system, by default the model's
-// (Sequential::file_system()).
+// (BaseModel::file_system()).
 //
 // From on_train_begin to on_train_end, the directory of the path is locked
 // (checkpoint/directory_lock.h): the fit of another model writing there at
@@ -57,7 +57,7 @@ struct ModelCheckpointOptions {
   // been committed (so does the destructor).
   bool async_save = false;
   // Where the checkpoints are written (borrowed); nullptr: the fitted model's
-  // file system, Sequential::file_system().
+  // file system, BaseModel::file_system().
   FileSystem* file_system = nullptr;
 };
 

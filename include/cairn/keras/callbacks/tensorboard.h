@@ -16,7 +16,7 @@
 //   // tensorboard --logdir logs/fit, or: cairn events logs/fit
 //
 // The files are written through `file_system` (borrowed), by default
-// (nullptr) the model's, Sequential::file_system().
+// (nullptr) the model's, BaseModel::file_system().
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// Sequential::fit on a group of ranks (set_process_group): what keeps the
-// replicas of the model equal. fit() starts every rank from rank 0's state,
+// fit() on a group of ranks (BaseModel::set_process_group), Sequential's and
+// Model's: what keeps the replicas of the model equal. fit() starts every rank from rank 0's state,
 // each step sums the weighted gradients and the batch's loss and metric sums
 // over the ranks before the update, and every epoch ends with the ranks
 // agreeing on whether to stop. A group of one skips all of it.
@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "cairn/core/errors.h"
-#include "cairn/keras/sequential.h"
+#include "cairn/keras/base_model.h"
 #include "cairn/nn/data_parallel.h"
 
 namespace cairn::keras {
 
-std::vector<CallbackPtr> Sequential::callbacks_on_this_rank(
+std::vector<CallbackPtr> BaseModel::callbacks_on_this_rank(
     const std::vector<CallbackPtr>& all) const {
   if (process_group().is_chief()) return all;
   std::vector<CallbackPtr> mine;
@@ -22,7 +22,7 @@ std::vector<CallbackPtr> Sequential::callbacks_on_this_rank(
   return mine;
 }
 
-int Sequential::start_replicas(int start_epoch, int64_t samples) {
+int BaseModel::start_replicas(int start_epoch, int64_t samples) {
   ProcessGroup& group = process_group();
   if (group.size() == 1) return start_epoch;
   // The seed decides the shuffle order of every epoch: the ranks must share
@@ -30,10 +30,10 @@ int Sequential::start_replicas(int start_epoch, int64_t samples) {
   nn::Variable state{
       "fit state",
       Tensor::from_vector<int64_t>(
-          {static_cast<int64_t>(seed_), start_epoch, optimizer_->iterations(), samples}, {4}),
+          {static_cast<int64_t>(seed_), start_epoch, optimizer()->iterations(), samples}, {4}),
       false, Tensor()};
   nn::VariableRefs variables = weights();
-  for (nn::Variable* v : optimizer_->variables()) variables.push_back(v);
+  for (nn::Variable* v : optimizer()->variables()) variables.push_back(v);
   variables.push_back(&state);
   nn::broadcast_values(group, variables, "fit: rank 0's weights and optimizer state");
   std::span<const int64_t> values = state.value.flat<int64_t>();
@@ -49,11 +49,11 @@ int Sequential::start_replicas(int start_epoch, int64_t samples) {
       },
       "fit: checking the ranks' samples");
   seed_ = static_cast<uint64_t>(values[0]);
-  optimizer_->set_iterations(values[2]);
+  optimizer()->set_iterations(values[2]);
   return static_cast<int>(values[1]);
 }
 
-void Sequential::all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
+void BaseModel::all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
                                  int64_t local_rows, int64_t global_rows) {
   // Float sums carry the loss and metrics with the gradients in one
   // all-reduce; their rounding (1e-7 relative) is far below what logs show.
@@ -71,7 +71,7 @@ void Sequential::all_reduce_step(const nn::VariableRefs& weights, std::vector<do
   }
   nn::all_reduce_gradients(
       process_group(), weights, static_cast<float>(local_rows) / static_cast<float>(global_rows),
-      extras, "fit: gradients of step " + std::to_string(optimizer_->iterations() + 1));
+      extras, "fit: gradients of step " + std::to_string(optimizer()->iterations() + 1));
   auto next = extras.begin() + static_cast<std::ptrdiff_t>(sums.size());
   for (nn::Variable* w : statistics) {
     for (float& v : w->value.flat<float>()) v = *next++;
@@ -79,7 +79,7 @@ void Sequential::all_reduce_step(const nn::VariableRefs& weights, std::vector<do
   sums.assign(extras.begin(), extras.begin() + static_cast<std::ptrdiff_t>(sums.size()));
 }
 
-void Sequential::agree_to_stop(int epoch) {
+void BaseModel::agree_to_stop(int epoch) {
   ProcessGroup& group = process_group();
   if (group.size() == 1) return;
   double stops = stop_training ? 1 : 0;
