@@ -1,5 +1,5 @@
 #!/bin/sh
-# The ctest of examples/fashion_cnn.cc, on the first 128 images:
+# The ctest of examples/fashion_cnn.cc, on the first 64 images (one batch):
 #   fashion_cnn_test.sh FASHION_CNN CAIRN WORK_DIR
 # 1. One epoch writes DIR/cp-0001.ckpt and prints the test accuracy.
 # 2. Run again for two epochs, it restores cp-0001.ckpt, trains epoch 2 only
@@ -11,7 +11,7 @@ set -u
 fashion_cnn=$1 cairn=$2 work=$3
 dir=$work/resumed straight=$work/straight
 fail() { echo "fashion_cnn_test: $*" >&2; exit 1; }
-run() { out=$1; shift; "$fashion_cnn" --samples 128 "$@" > "$out" || fail "fashion_cnn $* failed: $(cat "$out")"; }
+run() { out=$1; shift; "$fashion_cnn" --samples 64 "$@" > "$out" || fail "fashion_cnn $* failed: $(cat "$out")"; }
 
 rm -rf "$work" && mkdir -p "$work" || fail "cannot create $work"
 run "$work/first.out" --dir "$dir" --epochs 1
