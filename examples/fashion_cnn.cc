@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 #include "cairn/core/errors.h"
@@ -43,7 +44,8 @@ struct Args {
 constexpr const char* kUsage =
     "usage: fashion_cnn --dir DIR --epochs N [--samples K] [--data FASHION_MNIST_DIR]\n";
 
-std::optional<Args> parse(int argc, char** argv) {
+// Nothing for a missing --dir or --epochs, an unknown flag or a bad number.
+std::optional<Args> parse(int argc, char** argv) try {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--dir")) {
@@ -60,6 +62,8 @@ std::optional<Args> parse(int argc, char** argv) {
   }
   if (argc % 2 == 0 || a.dir.empty() || a.epochs < 1 || a.samples < 0) return std::nullopt;
   return a;
+} catch (const std::logic_error&) {  // std::stoi's invalid_argument, out_of_range
+  return std::nullopt;
 }
 
 // Images as float32 [n, 28, 28, 1] in [0, 1]; labels as int64 [n].

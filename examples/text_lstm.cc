@@ -16,8 +16,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 #include "cairn/core/errors.h"
@@ -42,14 +44,26 @@ struct Args {
   int64_t samples = 4000;
 };
 
-Args parse(int argc, char** argv) {
+constexpr const char* kTextLstmUsage = "usage: text_lstm [--dir DIR] [--epochs N] [--samples K]\n";
+
+// Nothing for an unknown flag or a bad number.
+std::optional<Args> parse(int argc, char** argv) try {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--dir")) a.dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--epochs")) a.epochs = std::stoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--samples")) a.samples = std::stoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--dir")) {
+      a.dir = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--epochs")) {
+      a.epochs = std::stoi(argv[i + 1]);
+    } else if (!std::strcmp(argv[i], "--samples")) {
+      a.samples = std::stoll(argv[i + 1]);
+    } else {
+      return std::nullopt;
+    }
   }
+  if (argc % 2 == 0 || a.epochs < 1 || a.samples < 1) return std::nullopt;
   return a;
+} catch (const std::logic_error&) {  // std::stoi's invalid_argument, out_of_range
+  return std::nullopt;
 }
 
 struct Sentences {
@@ -111,7 +125,12 @@ double majority_accuracy(const Tensor& label) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Args args = parse(argc, argv);
+  const std::optional<Args> parsed = parse(argc, argv);
+  if (!parsed) {
+    std::cerr << kTextLstmUsage;
+    return 2;
+  }
+  const Args& args = *parsed;
   try {
     const Sentences train = make_sentences(args.samples, 1);
     const Sentences test = make_sentences(1000, 2);
