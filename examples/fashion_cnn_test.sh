@@ -13,7 +13,8 @@ dir=$work/resumed straight=$work/straight
 fail() { echo "fashion_cnn_test: $*" >&2; exit 1; }
 run() { out=$1; shift; "$fashion_cnn" --samples 64 "$@" > "$out" || fail "fashion_cnn $* failed: $(cat "$out")"; }
 
-rm -rf "$work" && mkdir -p "$work" || fail "cannot create $work"
+rm -rf "$work"
+mkdir -p "$work" || fail "cannot create $work"
 run "$work/first.out" --dir "$dir" --epochs 1
 test -f "$dir/cp-0001.ckpt.index" || fail "no $dir/cp-0001.ckpt after one epoch"
 test -e "$dir/cp-0002.ckpt.index" && fail "cp-0002.ckpt after one epoch"
