@@ -26,8 +26,6 @@
 #include "cairn/core/errors.h"
 #include "cairn/data/idx.h"
 #include "cairn/keras.h"
-#include "cairn/keras/layers/conv.h"
-#include "cairn/keras/layers/pooling.h"
 
 namespace keras = cairn::keras;
 using cairn::Tensor;

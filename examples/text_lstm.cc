@@ -24,10 +24,6 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras.h"
-#include "cairn/keras/layers/embedding.h"
-#include "cairn/keras/layers/merge.h"
-#include "cairn/keras/layers/recurrent.h"
-#include "cairn/keras/model.h"
 
 namespace keras = cairn::keras;
 using cairn::Tensor;

@@ -30,6 +30,12 @@ const nn::Matrix& target_rows(const nn::Matrix& targets, int64_t positions, nn::
 
 }  // namespace
 
+int64_t positions_of(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (size_t i = 0; i + 1 < shape.size(); ++i) n *= shape[i];
+  return n;
+}
+
 LossOutput compute_loss_at_positions(LossKind kind, const nn::Matrix& outputs,
                                      const nn::Matrix* preactivation, nn::Activation activation,
                                      const nn::Matrix& targets, int64_t positions) {

@@ -73,6 +73,9 @@ Eigen::VectorXf metric_values(MetricKind kind, const nn::Matrix& outputs,
 // metric value per position, averaged over the sample's positions (so the
 // batch loss is the mean over batch * positions). positions == 1 is the
 // plain function.
+// The vectors of the last axis in one sample of an output of `shape`
+// (Keras's losses and metrics apply to each: an output (T, k) has T).
+int64_t positions_of(const std::vector<int64_t>& shape);
 LossOutput compute_loss_at_positions(LossKind kind, const nn::Matrix& outputs,
                                      const nn::Matrix* preactivation, nn::Activation activation,
                                      const nn::Matrix& targets, int64_t positions);

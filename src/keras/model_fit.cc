@@ -60,7 +60,9 @@ std::vector<nn::Matrix> Model::target_rows(const Tensors& y, const std::string& 
   std::vector<nn::Matrix> rows;
   for (size_t k = 0; k < tensors.size(); ++k) {
     rows.push_back(internal::rows_of(tensors[k], what + " '" + output_names()[k] + "'"));
-    internal::check_targets(losses_[k].kind, rows.back(), output_shapes()[k].back());
+    const Shape shape = output_shapes()[k];
+    internal::check_targets_at_positions(losses_[k].kind, rows.back(), shape.back(),
+                                         internal::positions_of(shape));
   }
   return rows;
 }
@@ -78,14 +80,19 @@ std::vector<double> Model::step(const std::vector<nn::Matrix>& x, const std::vec
   for (size_t k = 0; k < n; ++k) {
     const Layer& last = *graph_->nodes()[graph_->output_nodes()[k]].layer;
     const bool fuse = graph_->can_fuse(k);  // as Sequential: evaluation too
-    internal::LossOutput loss = internal::compute_loss(losses_[k].kind, *outs[k],
-                                                       fuse ? &last.last_preactivation() : nullptr,
-                                                       last.final_activation(), y[k]);
+    // An N-d output (T, k): a loss per position, averaged per sample, as Keras.
+    const int64_t positions =
+        internal::positions_of(graph_->nodes()[graph_->output_nodes()[k]].shape);
+    internal::LossOutput loss = internal::compute_loss_at_positions(
+        losses_[k].kind, *outs[k], fuse ? &last.last_preactivation() : nullptr,
+        last.final_activation(), y[k], positions);
     const double sum = loss.per_example.cast<double>().sum();
     sums[0] += loss_weights_[k] * sum;
     if (n > 1) sums[1 + k] = sum;
     for (const internal::Metric& m : losses_[k].metrics) {
-      metric_sums.push_back(internal::metric_values(m.kind, *outs[k], y[k]).cast<double>().sum());
+      metric_sums.push_back(internal::metric_values_at_positions(m.kind, *outs[k], y[k], positions)
+                                .cast<double>()
+                                .sum());
     }
     gradients[k] = std::move(loss.gradient) * static_cast<float>(loss_weights_[k]);
     preactivation[k] = loss.fused;

@@ -254,5 +254,44 @@ TEST(Model, MasksFlowThroughTheGraphAndMergeAsKerasMerges) {
   EXPECT_EQ(*reads_sum->seen, (nn::Matrix(1, 3) << 1, 0, 0).finished());
 }
 
+// An output of rank 2 or more (a softmax per timestep): a loss and metric per
+// position, averaged per sample, as Keras and as Sequential compute them;
+// the fused softmax + cross-entropy gradient is per position too.
+TEST(Model, NdOutputsHaveALossPerPositionAsSequential) {
+  set_random_seed(31);
+  KerasTensor x = Input({4, 3}, "x");
+  Model model({x}, {Dense(5, {.activation = "softmax", .name = "tags"})(x)}, "tagger");
+  Sequential stack({Input({4, 3}, "x"), Dense(5, {.activation = "softmax", .name = "tags"})});
+  for (size_t i = 0; i < model.weights().size(); ++i) {
+    stack.weights()[i]->value = model.weights()[i]->value;
+  }
+  model.compile({.optimizer = SGD{.learning_rate = 0.5},
+                 .loss = {"sparse_categorical_crossentropy"},
+                 .metrics = {"accuracy"}});
+  stack.compile({.optimizer = SGD{.learning_rate = 0.5},
+                 .loss = "sparse_categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  const Tensor xs = [] {
+    Tensor t(DType::kFloat32, {6, 4, 3});
+    const Tensor r = random_tensor(6, 12, 4);
+    std::copy(r.flat<float>().begin(), r.flat<float>().end(), t.flat<float>().begin());
+    return t;
+  }();
+  std::vector<int64_t> ids(24);
+  for (int i = 0; i < 24; ++i) ids[i] = (i * 3) % 5;
+  const Tensor ys = Tensor::from_vector<int64_t>(ids, {6, 4});
+  const Logs a = model.evaluate(xs, ys, {.verbose = 0});
+  const Logs b = stack.evaluate(xs, ys, {.verbose = 0});
+  EXPECT_NEAR(a.get("loss"), b.get("loss"), 1e-6);
+  EXPECT_NEAR(a.get("accuracy"), b.get("accuracy"), 1e-6);
+  model.fit(xs, ys, {.epochs = 1, .batch_size = 6, .shuffle = false, .verbose = 0});
+  stack.fit(xs, ys, {.epochs = 1, .batch_size = 6, .shuffle = false, .verbose = 0});
+  for (size_t i = 0; i < model.weights().size(); ++i) {
+    const auto m = model.weights()[i]->value.flat<float>();
+    const auto s = stack.weights()[i]->value.flat<float>();
+    for (size_t j = 0; j < m.size(); ++j) EXPECT_NEAR(m[j], s[j], 1e-6) << i << ", " << j;
+  }
+}
+
 }  // namespace
 }  // namespace cairn::keras

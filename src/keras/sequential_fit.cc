@@ -24,14 +24,6 @@ void check_samples(const nn::Matrix& x, const nn::Matrix& y, const char* what) {
   }
 }
 
-// The vectors of the last axis in one sample of `shape`: Keras's losses and
-// metrics apply to each (an output (T, k) has T positions).
-int64_t positions_of(const Shape& shape) {
-  int64_t n = 1;
-  for (size_t i = 0; i + 1 < shape.size(); ++i) n *= shape[i];
-  return n;
-}
-
 }  // namespace
 
 void Sequential::ensure_built(const Tensor& x) {
@@ -53,7 +45,7 @@ void Sequential::ensure_ready_to_train(const nn::Matrix& y) {
   }
   const Shape& shape = layers_.back()->output_shape();
   const int64_t outputs = shape.back();
-  internal::check_targets_at_positions(loss_->kind, y, outputs, positions_of(shape));
+  internal::check_targets_at_positions(loss_->kind, y, outputs, internal::positions_of(shape));
   loss_->metrics.clear();
   for (const std::string& m : loss_->metric_names) {
     loss_->metrics.push_back(internal::resolve_metric(m, loss_->kind, outputs));
@@ -128,13 +120,13 @@ internal::LossOutput Sequential::loss_of(const nn::Matrix& out, const nn::Matrix
   const bool can_fuse = last.final_activation() != nn::Activation::kLinear;
   return internal::compute_loss_at_positions(
       loss_->kind, out, can_fuse ? &last.last_preactivation() : nullptr, last.final_activation(), y,
-      positions_of(last.output_shape()));
+      internal::positions_of(last.output_shape()));
 }
 
 std::vector<double> Sequential::batch_sums(const internal::LossOutput& loss, const nn::Matrix& out,
                                            const nn::Matrix& y) const {
   std::vector<double> sums{loss.per_example.cast<double>().sum()};
-  const int64_t positions = positions_of(layers_.back()->output_shape());
+  const int64_t positions = internal::positions_of(layers_.back()->output_shape());
   for (const internal::Metric& m : loss_->metrics) {
     sums.push_back(
         internal::metric_values_at_positions(m.kind, out, y, positions).cast<double>().sum());
@@ -183,7 +175,8 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     val_y = internal::rows_of(options.validation_data->second, "fit: validation y");
     check_samples(val_x, val_y, "fit: validation_data");
     const Shape& shape = layers_.back()->output_shape();
-    internal::check_targets_at_positions(loss_->kind, val_y, shape.back(), positions_of(shape));
+    internal::check_targets_at_positions(loss_->kind, val_y, shape.back(),
+                                         internal::positions_of(shape));
   } else if (options.validation_split > 0.0) {
     if (options.validation_split >= 1.0) {
       throw InvalidArgumentError("validation_split must be in [0, 1)");
@@ -293,7 +286,7 @@ Tensor Sequential::predict(const Tensor& x, int batch_size) {
   ensure_built(x);
   const nn::Matrix xs = internal::rows_of(x, "predict: x");
   const Shape& shape = layers_.back()->output_shape();
-  nn::Matrix out(xs.rows(), positions_of(shape) * shape.back());
+  nn::Matrix out(xs.rows(), internal::positions_of(shape) * shape.back());
   std::mt19937_64 unused;
   for (Eigen::Index begin = 0; begin < xs.rows(); begin += batch_size) {
     const Eigen::Index rows = std::min<Eigen::Index>(batch_size, xs.rows() - begin);
