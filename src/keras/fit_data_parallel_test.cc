@@ -57,21 +57,6 @@ std::function<FitOptions(int)> same_options(FitOptions options) {
   return [options](int) { return options; };
 }
 
-// The largest |a - b| of any weight element, relative to the largest |b| of its weight.
-double max_relative_difference(const Sequential& a, const Sequential& b) {
-  const nn::VariableRefs wa = a.weights(), wb = b.weights();
-  double worst = 0;
-  for (size_t i = 0; i < wb.size(); ++i) {
-    std::span<const float> x = wa[i]->value.flat<float>(), y = wb[i]->value.flat<float>();
-    double scale = 1e-30;
-    for (float v : y) scale = std::max(scale, std::fabs(double{v}));
-    for (size_t j = 0; j < y.size(); ++j) {
-      worst = std::max(worst, std::fabs(double{x[j]} - y[j]) / scale);
-    }
-  }
-  return worst;
-}
-
 TEST(FitDataParallelTest, NRanksTrainLikeOneProcessOnTheSameGlobalBatches) {
   for (const char* optimizer : {"sgd", "adam"}) {  // sgd: the fused step must not be used
     for (int ranks : {2, 3}) {
@@ -83,7 +68,7 @@ TEST(FitDataParallelTest, NRanksTrainLikeOneProcessOnTheSameGlobalBatches) {
       for (int r = 0; r < ranks; ++r) group.push_back(parallel_dense_model(optimizer));
       const History one = fit_on_ranks(alone, x, y, same_options(options))[0];
       const std::vector<History> many = fit_on_ranks(group, x, y, same_options(options));
-      const double difference = max_relative_difference(group[0], alone[0]);
+      const double difference = testing::max_relative_difference(group[0], alone[0]);
       EXPECT_LT(difference, 1e-5) << optimizer << ", " << ranks << " ranks";
       std::cout << optimizer << ", " << ranks << " ranks vs one process: " << difference << "\n";
       for (int r = 1; r < ranks; ++r) {
@@ -103,7 +88,7 @@ TEST(FitDataParallelTest, ALastBatchSmallerThanTheGroupLeavesSomeRanksNoRows) {
   for (int r = 0; r < 3; ++r) group.push_back(parallel_dense_model("adam"));
   fit_on_ranks(alone, x, y, same_options(options));
   fit_on_ranks(group, x, y, same_options(options));
-  EXPECT_LT(max_relative_difference(group[2], alone[0]), 1e-5);
+  EXPECT_LT(testing::max_relative_difference(group[2], alone[0]), 1e-5);
 }
 
 TEST(FitDataParallelTest, TheSameRunRepeatedGivesTheSameBits) {

@@ -1,9 +1,11 @@
 // Test helpers for the keras layer: small datasets and the tutorial's model.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <utility>
 
 #include "cairn/core/tensor.h"
@@ -82,13 +84,29 @@ inline Sequential small_cnn_classifier(uint64_t seed = 7) {
 }
 
 // Bitwise equality of every weight of two models.
-inline bool same_weights(const Sequential& a, const Sequential& b) {
+// Whether two models (Sequential or functional) hold equal weights, bit for bit.
+inline bool same_weights(const BaseModel& a, const BaseModel& b) {
   nn::VariableRefs wa = a.weights(), wb = b.weights();
   if (wa.size() != wb.size()) return false;
   for (size_t i = 0; i < wa.size(); ++i) {
     if (!(wa[i]->value == wb[i]->value)) return false;
   }
   return true;
+}
+
+// The largest |a - b| of any weight element, relative to the largest |b| of its weight.
+inline double max_relative_difference(const BaseModel& a, const BaseModel& b) {
+  const nn::VariableRefs wa = a.weights(), wb = b.weights();
+  double worst = 0;
+  for (size_t i = 0; i < wb.size(); ++i) {
+    std::span<const float> x = wa[i]->value.flat<float>(), y = wb[i]->value.flat<float>();
+    double scale = 1e-30;
+    for (float v : y) scale = std::max(scale, std::fabs(double{v}));
+    for (size_t j = 0; j < y.size(); ++j) {
+      worst = std::max(worst, std::fabs(double{x[j]} - y[j]) / scale);
+    }
+  }
+  return worst;
 }
 
 }  // namespace cairn::keras::testing

@@ -11,6 +11,7 @@
 #include "cairn/keras/callbacks/callbacks.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/model.h"
+#include "keras/keras_test_util.h"
 #include "nn/gradient_check.h"
 
 namespace cairn::keras {
@@ -43,20 +44,6 @@ struct ParallelData {
   Tensor reg = nn::to_tensor(nn::testing::random_matrix(80, 1, 3));
 };
 
-double max_relative_difference(const Model& a, const Model& b) {
-  double worst = 0;
-  for (size_t i = 0; i < b.weights().size(); ++i) {
-    std::span<const float> x = a.weights()[i]->value.flat<float>();
-    std::span<const float> y = b.weights()[i]->value.flat<float>();
-    double scale = 1e-30;
-    for (float v : y) scale = std::max(scale, std::fabs(double{v}));
-    for (size_t j = 0; j < y.size(); ++j) {
-      worst = std::max(worst, std::fabs(double{x[j]} - y[j]) / scale);
-    }
-  }
-  return worst;
-}
-
 TEST(ModelDataParallel, TwoRanksTrainLikeOneProcessAndOnlyRankZeroWritesFiles) {
   const ParallelData d;
   const ModelFitOptions options{.epochs = 4, .batch_size = 16, .verbose = 0};
@@ -77,8 +64,8 @@ TEST(ModelDataParallel, TwoRanksTrainLikeOneProcessAndOnlyRankZeroWritesFiles) {
         "ckpt/cp-{epoch:02d}", ModelCheckpointOptions{.save_weights_only = true})};
     histories[g.rank()] = model.fit({d.a, d.b}, {d.cls, d.reg}, mine);
   });
-  EXPECT_LT(max_relative_difference(ranks[0], alone), 1e-5);
-  EXPECT_EQ(max_relative_difference(ranks[1], ranks[0]), 0.0);
+  EXPECT_LT(testing::max_relative_difference(ranks[0], alone), 1e-5);
+  EXPECT_EQ(testing::max_relative_difference(ranks[1], ranks[0]), 0.0);
   EXPECT_EQ(histories[1].history, histories[0].history);
   EXPECT_NEAR(histories[0].history.at("loss").back(), one.history.at("loss").back(), 1e-5);
   EXPECT_TRUE(files[0].file_exists("ckpt/cp-04.index"));

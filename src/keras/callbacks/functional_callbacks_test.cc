@@ -8,6 +8,7 @@
 #include "cairn/keras/callbacks/callbacks.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/model.h"
+#include "keras/keras_test_util.h"
 #include "nn/gradient_check.h"
 #include "testing/test_util.h"
 
@@ -35,13 +36,6 @@ struct PairData {
   }();
 };
 
-bool same_weights(const Model& m1, const Model& m2) {
-  for (size_t i = 0; i < m1.weights().size(); ++i) {
-    if (!(m1.weights()[i]->value == m2.weights()[i]->value)) return false;
-  }
-  return m1.weights().size() == m2.weights().size();
-}
-
 TEST(FunctionalCallbacks, ModelCheckpointWritesWeightsAndWholeModels) {
   cairn::testing::TempDir dir;
   const PairData d;
@@ -56,9 +50,9 @@ TEST(FunctionalCallbacks, ModelCheckpointWritesWeightsAndWholeModels) {
   }
   Model from_ckpt = pair_model(2);
   from_ckpt.load_weights(dir.path() + "/cp-0002.ckpt");
-  EXPECT_TRUE(same_weights(model, from_ckpt));
+  EXPECT_TRUE(testing::same_weights(model, from_ckpt));
   Model from_h5 = load_functional_model(dir.path() + "/last.h5");
-  EXPECT_TRUE(same_weights(model, from_h5));
+  EXPECT_TRUE(testing::same_weights(model, from_h5));
   EXPECT_EQ(from_h5.optimizer()->iterations(), model.optimizer()->iterations());
 }
 
@@ -103,7 +97,7 @@ TEST(FunctionalCallbacks, BackupAndRestoreResumesToTheUninterruptedWeights) {
   resumed.callbacks = {backup};
   History h = second.fit({d.a, d.b}, d.y, resumed);
   EXPECT_EQ(h.epoch, (std::vector<int>{3, 4}));
-  EXPECT_TRUE(same_weights(reference, second));
+  EXPECT_TRUE(testing::same_weights(reference, second));
 }
 
 }  // namespace

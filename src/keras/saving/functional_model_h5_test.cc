@@ -14,6 +14,7 @@
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/recurrent.h"
 #include "cairn/keras/model.h"
+#include "keras/keras_test_util.h"
 #include "nn/gradient_check.h"
 #include "testing/test_util.h"
 
@@ -43,13 +44,6 @@ struct TicketData {
   Tensor dept = Tensor::from_vector<int64_t>({0, 2, 1, 0, 1, 2, 0, 1, 2, 1, 0, 2}, {12});
 };
 
-void expect_same_weights(const Model& a, const Model& b) {
-  ASSERT_EQ(a.weights().size(), b.weights().size());
-  for (size_t i = 0; i < a.weights().size(); ++i) {
-    EXPECT_TRUE(a.weights()[i]->value == b.weights()[i]->value) << a.weights()[i]->name;
-  }
-}
-
 TEST(FunctionalModelH5, SaveAndLoadKeepGraphWeightsCompileAndOptimizerState) {
   cairn::testing::TempDir dir;
   const TicketData d;
@@ -62,7 +56,7 @@ TEST(FunctionalModelH5, SaveAndLoadKeepGraphWeightsCompileAndOptimizerState) {
   EXPECT_EQ(back.name(), "ticket");
   EXPECT_EQ(back.input_names(), (std::vector<std::string>{"title", "body"}));
   EXPECT_EQ(back.output_names(), (std::vector<std::string>{"priority", "dept"}));
-  expect_same_weights(model, back);
+  EXPECT_TRUE(testing::same_weights(model, back));
   ASSERT_TRUE(back.compiled());
   EXPECT_EQ(back.compile_options().loss_weights, (std::vector<double>{1.0, 0.25}));
   EXPECT_EQ(back.optimizer()->iterations(), model.optimizer()->iterations());
@@ -73,7 +67,7 @@ TEST(FunctionalModelH5, SaveAndLoadKeepGraphWeightsCompileAndOptimizerState) {
   // One more epoch each: equal bit for bit, so Adam's slots came back too.
   model.fit({d.title, d.body}, {d.priority, d.dept}, once);
   back.fit({d.title, d.body}, {d.priority, d.dept}, once);
-  expect_same_weights(model, back);
+  EXPECT_TRUE(testing::same_weights(model, back));
 }
 
 // What h5py (a reader we did not write) sees: tf.keras's layout, class

@@ -159,6 +159,27 @@ void assign_optimizer(M& model, const KerasH5File& file) {
   }
 }
 
+// compile() as the file's training_config says, with its optimizer state,
+// when cairn has its loss and optimizer (else the model stays uncompiled).
+template <class M>
+void compile_as_saved(M& model, const KerasH5File& file, const std::string& path) {
+  if (file.training_config.empty()) return;
+  Result<Json> training = parse_untrusted_json(file.training_config, path + ": training_config");
+  if (!training.ok()) return;
+  std::string why;
+  if constexpr (std::is_same_v<M, Sequential>) {
+    std::optional<CompileOptions> options = compile_options_from(*training, why);
+    if (!options) return;
+    model.compile(*options);
+  } else {
+    std::optional<ModelCompileOptions> options =
+        model_compile_options_from(*training, model.output_names(), why);
+    if (!options) return;
+    model.compile(*options);
+  }
+  assign_optimizer(model, file);
+}
+
 template <class M>
 KerasH5File weights_h5(M& model) {
   if (model.weights().empty()) throw FailedPreconditionError("save: the model has no weights yet");
@@ -238,17 +259,7 @@ Sequential load_h5_model(FileSystem& fs, const std::string& path) {
     throw InvalidArgumentError("load_model('" + path + "'): the model config has no input shape");
   }
   assign_layers(model, saved.file, path);
-  if (!saved.file.training_config.empty()) {
-    Result<Json> training =
-        parse_untrusted_json(saved.file.training_config, path + ": training_config");
-    std::string why;
-    std::optional<CompileOptions> options =
-        training.ok() ? compile_options_from(*training, why) : std::nullopt;
-    if (options) {
-      model.compile(*options);
-      assign_optimizer(model, saved.file);
-    }
-  }
+  compile_as_saved(model, saved.file, path);
   return model;
 }
 
@@ -257,18 +268,7 @@ Model load_h5_functional_model(FileSystem& fs, const std::string& path) {
   Model model = functional_model_from_config(saved.config, saved.stored_elements());
   model.set_file_system(fs);
   assign_layers(model, saved.file, path);
-  if (!saved.file.training_config.empty()) {
-    Result<Json> training =
-        parse_untrusted_json(saved.file.training_config, path + ": training_config");
-    std::string why;
-    std::optional<ModelCompileOptions> options =
-        training.ok() ? model_compile_options_from(*training, model.output_names(), why)
-                      : std::nullopt;
-    if (options) {
-      model.compile(*options);
-      assign_optimizer(model, saved.file);
-    }
-  }
+  compile_as_saved(model, saved.file, path);
   return model;
 }
 

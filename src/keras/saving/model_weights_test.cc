@@ -8,6 +8,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/model.h"
+#include "keras/keras_test_util.h"
 #include "nn/gradient_check.h"
 #include "testing/test_util.h"
 
@@ -31,13 +32,6 @@ struct Data {
   Tensor y = Tensor::from_vector<int64_t>({0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0}, {16});
 };
 
-void expect_same_weights(const Model& m1, const Model& m2) {
-  ASSERT_EQ(m1.weights().size(), m2.weights().size());
-  for (size_t i = 0; i < m1.weights().size(); ++i) {
-    EXPECT_TRUE(m1.weights()[i]->value == m2.weights()[i]->value) << m1.weights()[i]->name;
-  }
-}
-
 TEST(ModelWeights, TfCheckpointRoundTripsWithOptimizerState) {
   cairn::testing::TempDir dir;
   const Data d;
@@ -54,13 +48,13 @@ TEST(ModelWeights, TfCheckpointRoundTripsWithOptimizerState) {
 
   Model again = shared_model(2);
   again.load_weights(dir.path() + "/ckpt");
-  expect_same_weights(model, again);
+  EXPECT_TRUE(testing::same_weights(model, again));
   EXPECT_EQ(again.optimizer()->iterations(), model.optimizer()->iterations());
   EXPECT_TRUE(again.predict({d.a, d.b})[0] == model.predict({d.a, d.b})[0]);
   // Both continue identically: the optimizer slots came back too.
   model.fit({d.a, d.b}, d.y, {.epochs = 1, .batch_size = 8, .shuffle = false, .verbose = 0});
   again.fit({d.a, d.b}, d.y, {.epochs = 1, .batch_size = 8, .shuffle = false, .verbose = 0});
-  expect_same_weights(model, again);
+  EXPECT_TRUE(testing::same_weights(model, again));
 }
 
 TEST(ModelWeights, H5RoundTrips) {
@@ -69,7 +63,7 @@ TEST(ModelWeights, H5RoundTrips) {
   model.save_weights(dir.path() + "/w.h5");
   Model again = shared_model(4);
   again.load_weights(dir.path() + "/w.h5");
-  expect_same_weights(model, again);
+  EXPECT_TRUE(testing::same_weights(model, again));
 }
 
 TEST(ModelWeights, OtherArchitectureIsRefusedWithEveryMismatch) {
