@@ -152,18 +152,6 @@ TEST(FitDataParallelTest, UnseededReplicasStartFromRankZerosWeightsAndEndEqual) 
   EXPECT_EQ(models[1].seed(), models[0].seed());  // hence the same shuffle order
 }
 
-// Throws when epoch `epoch` begins: the job dies there.
-class FailAtEpoch : public Callback {
- public:
-  explicit FailAtEpoch(int epoch) : epoch_(epoch) {}
-  void on_epoch_begin(int epoch, const Logs&) override {
-    if (epoch == epoch_) throw UnavailableError("the machine went away");
-  }
-
- private:
-  int epoch_;
-};
-
 TEST(FitDataParallelTest, ResumedByBackupAndRestoreEqualsNeverInterrupted) {
   auto [x, y] = testing::blobs(120, 3);
   MemoryFileSystem memory;
@@ -177,7 +165,7 @@ TEST(FitDataParallelTest, ResumedByBackupAndRestoreEqualsNeverInterrupted) {
     fit_on_ranks(models, x, y, [&](int) {
       FitOptions o{.epochs = 6, .batch_size = 20, .verbose = 0};
       o.callbacks.push_back(std::make_shared<BackupAndRestore>(backup));
-      if (fail_at) o.callbacks.push_back(std::make_shared<FailAtEpoch>(*fail_at));
+      if (fail_at) o.callbacks.push_back(std::make_shared<testing::FailAtEpoch>(*fail_at));
       return o;
     });
     return models;

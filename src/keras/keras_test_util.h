@@ -8,6 +8,7 @@
 #include <span>
 #include <utility>
 
+#include "cairn/core/errors.h"
 #include "cairn/core/tensor.h"
 #include "cairn/keras/layers/activation.h"
 #include "cairn/keras/layers/conv.h"
@@ -108,5 +109,17 @@ inline double max_relative_difference(const BaseModel& a, const BaseModel& b) {
   }
   return worst;
 }
+
+// Throws when epoch `epoch` begins: the job dies there.
+class FailAtEpoch : public Callback {
+ public:
+  explicit FailAtEpoch(int epoch) : epoch_(epoch) {}
+  void on_epoch_begin(int epoch, const Logs&) override {
+    if (epoch == epoch_) throw UnavailableError("the machine went away");
+  }
+
+ private:
+  int epoch_;
+};
 
 }  // namespace cairn::keras::testing

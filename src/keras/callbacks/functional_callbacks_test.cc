@@ -65,18 +65,6 @@ TEST(FunctionalCallbacks, EarlyStoppingEndsFit) {
   EXPECT_EQ(h.epoch.size(), 2u);  // as Keras: never stopped after the first epoch
 }
 
-// Throws at the end of epoch `epoch`, after the callbacks before it ran.
-class FailAtEpochEnd : public Callback {
- public:
-  explicit FailAtEpochEnd(int epoch) : epoch_(epoch) {}
-  void on_epoch_end(int epoch, const Logs&) override {
-    if (epoch == epoch_) throw UnavailableError("interrupted");
-  }
-
- private:
-  int epoch_;
-};
-
 TEST(FunctionalCallbacks, BackupAndRestoreResumesToTheUninterruptedWeights) {
   cairn::testing::TempDir dir;
   const PairData d;
@@ -89,7 +77,7 @@ TEST(FunctionalCallbacks, BackupAndRestoreResumesToTheUninterruptedWeights) {
   auto backup = std::make_shared<BackupAndRestore>(dir.path() + "/backup");
   Model first = pair_model(4);
   ModelFitOptions interrupted = plain;
-  interrupted.callbacks = {backup, std::make_shared<FailAtEpochEnd>(2)};
+  interrupted.callbacks = {backup, std::make_shared<testing::FailAtEpoch>(3)};
   EXPECT_THROW(first.fit({d.a, d.b}, d.y, interrupted), UnavailableError);
 
   Model second = pair_model(5);  // another seed: the backup brings the first's back
