@@ -5,7 +5,7 @@
 // and the two must agree on every output, the gradients of
 // sum over outputs of sum(y * r) with respect to each input and each
 // trainable weight, and every weight after one SGD step on the summed mean
-// squared errors of the outputs.
+// squared errors of the outputs (the run and comparisons: TfjsOracle).
 //
 //   keras::testing::TfjsModelOracle tfjs;
 //   const size_t k = tfjs.add(make_model(), {.batch = 3});
@@ -26,7 +26,7 @@ struct ModelCase {
   uint64_t seed = 1;
 };
 
-class TfjsModelOracle {
+class TfjsModelOracle : public TfjsOracle {
  public:
   size_t add(Model model, const ModelCase& c) {
     std::mt19937_64 rng(c.seed);
@@ -36,14 +36,8 @@ class TfjsModelOracle {
     }
     Side side;
     std::vector<nn::Matrix> x;
-    Json request{{"model", model_json(model)}, {"training", false}, {"input_gradients", true}};
-    request["weights"] = Json::array();
-    for (const LayerPtr& layer : model.layers()) {
-      if (layer->weights().empty()) continue;
-      Json values = Json::array();
-      for (nn::Variable* w : layer->weights()) values.push_back(tensor_json(w->value));
-      request["weights"].push_back({{"layer", layer->name()}, {"values", std::move(values)}});
-    }
+    Json request{{"model", internal::model_config_json(model)}, {"training", false}, {"input_gradients", true}};
+    request["weights"] = layer_weights_json(model);
     for (const Shape& shape : model.input_shapes()) {
       x.push_back(uniform(c.batch, size_of(shape), rng));
       request["inputs"].push_back(tensor_json(internal::tensor_of(x.back(), shape)));
@@ -80,81 +74,17 @@ class TfjsModelOracle {
       xs.push_back(internal::tensor_of(x[k], model.input_shapes()[k]));
     }
     model.fit(xs, targets, {.epochs = 1, .batch_size = c.batch, .shuffle = false, .verbose = 0});
-    for (const LayerPtr& layer : model.layers()) {
-      if (layer->weights().empty()) continue;
-      std::vector<Tensor>& values = side.after_step.emplace_back();
-      for (nn::Variable* w : layer->weights()) values.push_back(w->value);
-    }
-    side.description = model.name();
-    requests_.push_back(std::move(request));
-    sides_.push_back(std::move(side));
-    return sides_.size() - 1;
-  }
-
-  bool run() {
-    const std::string path = dir_.path() + "/model_cases.json";
-    std::ofstream(path) << requests_.dump();
-    results_ = cairn::testing::run_node_script("tfjs_layers.js", cairn::testing::shell_quote(path));
-    const bool ok = results_.is_array() && results_.size() == requests_.size();
-    EXPECT_TRUE(ok) << "tfjs_layers.js gave no result per case";
-    return ok;
-  }
-
-  void expect_matches(size_t k, double forward_tolerance = 1e-5, double gradient_tolerance = 1e-4,
-                      double step_tolerance = 1e-5) const {
-    const Json& want = results_[k];
-    const Side& got = sides_[k];
-    const std::string what = "model " + got.description;
-    ASSERT_FALSE(want.contains("error")) << what << ": TF.js refused it:\n" << want["error"];
-    ASSERT_EQ(got.outputs.size(), want["outputs"].size()) << what;
-    for (size_t i = 0; i < got.outputs.size(); ++i) {
-      expect_near(got.outputs[i], want["outputs"][i], forward_tolerance,
-                  what + " output " + std::to_string(i));
-    }
-    ASSERT_EQ(got.input_gradients.size(), want["input_gradients"].size()) << what;
-    for (size_t i = 0; i < got.input_gradients.size(); ++i) {
-      expect_near(got.input_gradients[i], want["input_gradients"][i], gradient_tolerance,
-                  what + " gradient of input " + std::to_string(i));
-    }
-    ASSERT_EQ(got.weight_gradients.size(), want["weight_gradients"].size()) << what;
-    for (size_t i = 0; i < got.weight_gradients.size(); ++i) {
-      expect_near(got.weight_gradients[i], want["weight_gradients"][i], gradient_tolerance,
-                  what + " gradient of trainable weight " + std::to_string(i));
-    }
-    ASSERT_EQ(got.after_step.size(), want["after_step"].size()) << what;
-    for (size_t l = 0; l < got.after_step.size(); ++l) {
-      const Json& layer = want["after_step"][l];
-      for (size_t i = 0; i < got.after_step[l].size(); ++i) {
-        expect_near(got.after_step[l][i], layer["values"][i], step_tolerance,
-                    what + " weight " + layer["names"][i].get<std::string>() + " after a step");
-      }
-    }
+    side.after_step = weights_per_layer(model);
+    side.description = "model " + model.name();
+    return add_case(std::move(request), std::move(side));
   }
 
  private:
-  struct Side {
-    std::vector<Tensor> outputs, input_gradients, weight_gradients;
-    std::vector<std::vector<Tensor>> after_step;  // per layer with weights
-    std::string description;
-  };
-
   static int64_t size_of(const Shape& shape) {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
     return n;
   }
-
-  static Json model_json(const Model& model) {
-    return {{"class_name", "Functional"},
-            {"config", model.get_config()},
-            {"keras_version", "2.13.1"},
-            {"backend", "tensorflow"}};
-  }
-
-  Json requests_ = Json::array();
-  std::vector<Side> sides_;
-  Json results_;
-  cairn::testing::TempDir dir_;
 };
 
 }  // namespace cairn::keras::testing

@@ -68,6 +68,104 @@ inline void expect_near(const Tensor& got, const Json& want, double tolerance,
   }
 }
 
+// The run and the comparisons both oracles share: cases collected as
+// requests to tfjs_layers.js, cairn's side kept per case, one node run.
+class TfjsOracle {
+ public:
+  // Runs node on every case. False when node, tfjs or the script failed
+  // (the test has then failed, or skips when node is not installed: call
+  // through ASSERT_TRUE after CAIRN_REQUIRE_NODE_PACKAGE).
+  bool run() {
+    const std::string path = dir_.path() + "/tfjs_cases.json";
+    std::ofstream(path) << requests_.dump();
+    results_ = cairn::testing::run_node_script("tfjs_layers.js", cairn::testing::shell_quote(path));
+    const bool ok = results_.is_array() && results_.size() == requests_.size();
+    EXPECT_TRUE(ok) << "tfjs_layers.js gave no result per case";
+    return ok;
+  }
+
+  void expect_matches(size_t k, double forward_tolerance = 1e-5, double gradient_tolerance = 1e-4,
+                      double step_tolerance = 1e-5) const {
+    const Json& want = results_[k];
+    const Side& got = sides_[k];
+    const std::string what = "case " + std::to_string(k) + " (" + got.description + ")";
+    ASSERT_FALSE(want.contains("error")) << what << ": TF.js refused it:\n" << want["error"];
+    ASSERT_EQ(got.outputs.size(), want["outputs"].size()) << what << ": outputs";
+    for (size_t i = 0; i < got.outputs.size(); ++i) {
+      expect_near(got.outputs[i], want["outputs"][i], forward_tolerance,
+                  what + " output " + std::to_string(i));
+    }
+    if (!got.gradients) return;
+    for (size_t i = 0; i < got.input_gradients.size(); ++i) {
+      ASSERT_LT(i, want["input_gradients"].size()) << what << ": input gradients";
+      expect_near(got.input_gradients[i], want["input_gradients"][i], gradient_tolerance,
+                  what + " gradient of input " + std::to_string(i));
+    }
+    ASSERT_EQ(got.weight_gradients.size(), want["weight_gradients"].size())
+        << what << ": trainable weights";
+    for (size_t i = 0; i < got.weight_gradients.size(); ++i) {
+      expect_near(got.weight_gradients[i], want["weight_gradients"][i], gradient_tolerance,
+                  what + " gradient of trainable weight " + std::to_string(i));
+    }
+    ASSERT_EQ(got.after_step.size(), want["after_step"].size()) << what << ": layers after a step";
+    for (size_t l = 0; l < got.after_step.size(); ++l) {
+      const Json& layer = want["after_step"][l];
+      ASSERT_EQ(got.after_step[l].size(), layer["values"].size()) << what << " " << layer["layer"];
+      for (size_t i = 0; i < got.after_step[l].size(); ++i) {
+        expect_near(
+            got.after_step[l][i], layer["values"][i], step_tolerance,
+            what + " weight " + layer["names"][i].get<std::string>() + " after one SGD step");
+      }
+    }
+  }
+
+ protected:
+  // cairn's side of a case.
+  struct Side {
+    std::vector<Tensor> outputs;
+    std::vector<Tensor> input_gradients;  // none compared when empty (integer inputs)
+    std::vector<Tensor> weight_gradients;
+    std::vector<std::vector<Tensor>> after_step;  // per layer with weights
+    bool gradients = true;                        // false: the forward pass alone
+    std::string description;
+  };
+
+  size_t add_case(Json request, Side side) {
+    requests_.push_back(std::move(request));
+    sides_.push_back(std::move(side));
+    return sides_.size() - 1;
+  }
+
+  // [{"layer": name, "values": [...]}] for each layer with weights.
+  static Json layer_weights_json(const BaseModel& model) {
+    Json out = Json::array();
+    for (const LayerPtr& layer : model.layers()) {
+      if (layer->weights().empty()) continue;
+      Json values = Json::array();
+      for (nn::Variable* w : layer->weights()) values.push_back(tensor_json(w->value));
+      out.push_back({{"layer", layer->name()}, {"values", std::move(values)}});
+    }
+    return out;
+  }
+
+  // The weights of each layer with weights, as after_step holds them.
+  static std::vector<std::vector<Tensor>> weights_per_layer(const BaseModel& model) {
+    std::vector<std::vector<Tensor>> out;
+    for (const LayerPtr& layer : model.layers()) {
+      if (layer->weights().empty()) continue;
+      std::vector<Tensor>& values = out.emplace_back();
+      for (nn::Variable* w : layer->weights()) values.push_back(w->value);
+    }
+    return out;
+  }
+
+ private:
+  Json requests_ = Json::array();
+  std::vector<Side> sides_;
+  Json results_;
+  cairn::testing::TempDir dir_;
+};
+
 struct LayerCase {
   std::vector<LayerPtr> layers;  // unbuilt; built by add() behind an Input
   Shape input_shape;             // one sample's shape, without the batch
@@ -93,7 +191,7 @@ struct LayerCase {
   uint64_t seed = 1;
 };
 
-class TfjsLayerOracle {
+class TfjsLayerOracle : public TfjsOracle {
  public:
   // Builds the case's model and computes cairn's side now; returns the
   // case's index for expect_matches().
@@ -103,99 +201,38 @@ class TfjsLayerOracle {
     Sequential model = build_model(c);
     randomize_weights(model, c, rng);
     const nn::Matrix x = c.inputs ? *c.inputs : random_rows(c, rng);
-    side.outputs = forward(model, x, c.training, rng);
-    const nn::Matrix r = uniform(side.outputs.rows(), side.outputs.cols(), rng);
-    side.input_gradient = backward(model, r);
+    const nn::Matrix y = forward(model, x, c.training, rng);
+    const Shape out_shape = model.layers().back()->output_shape();
+    side.outputs = {internal::tensor_of(y, out_shape)};
+    const nn::Matrix r = uniform(y.rows(), y.cols(), rng);
+    const nn::Matrix dx = backward(model, r);
+    if (!c.integer_inputs) side.input_gradients = {internal::tensor_of(dx, c.input_shape)};
     for (nn::Variable* w : model.weights()) {
       if (w->trainable) side.weight_gradients.push_back(w->gradient);
     }
-    const Shape out_shape = model.layers().back()->output_shape();
     Json request{{"model", internal::model_config_json(model)},
-                 {"weights", Json::array()},
+                 {"weights", layer_weights_json(model)},
                  {"inputs", {tensor_json(internal::tensor_of(x, c.input_shape))}},
                  {"r", {tensor_json(internal::tensor_of(r, out_shape))}},
                  {"training", c.training},
                  {"input_gradients", !c.integer_inputs && c.gradients},
                  {"weight_gradients", c.gradients},
                  {"step", nullptr}};
-    request["weights"] = layer_weights_json(model);
-    side.input_shape = c.input_shape;
-    side.output_shape = out_shape;
-    side.integer_inputs = c.integer_inputs;
     side.gradients = c.gradients;
     if (c.train_step) {
-      const nn::Matrix target = uniform(side.outputs.rows(), side.outputs.cols(), rng);
+      const nn::Matrix target = uniform(y.rows(), y.cols(), rng);
       request["step"] = {{"learning_rate", c.learning_rate},
                          {"targets", {tensor_json(internal::tensor_of(target, out_shape))}}};
       model.compile({.optimizer = SGD{.learning_rate = c.learning_rate}, .loss = "mse"});
       model.train_on_batch(internal::tensor_of(x, c.input_shape),
                            internal::tensor_of(target, out_shape));
-      for (const LayerPtr& layer : model.layers()) {
-        if (layer->weights().empty()) continue;
-        std::vector<Tensor>& values = side.after_step.emplace_back();
-        for (nn::Variable* w : layer->weights()) values.push_back(w->value);
-      }
+      side.after_step = weights_per_layer(model);
     }
     side.description = describe(model);
-    requests_.push_back(std::move(request));
-    sides_.push_back(std::move(side));
-    return sides_.size() - 1;
-  }
-
-  // Runs node on every case. False when node, tfjs or the script failed
-  // (the test has then failed, or skips when node is not installed: call
-  // through ASSERT_TRUE after CAIRN_REQUIRE_NODE_PACKAGE).
-  bool run() {
-    const std::string path = dir_.path() + "/layer_cases.json";
-    std::ofstream(path) << requests_.dump();
-    results_ = cairn::testing::run_node_script("tfjs_layers.js", cairn::testing::shell_quote(path));
-    const bool ok = results_.is_array() && results_.size() == requests_.size();
-    EXPECT_TRUE(ok) << "tfjs_layers.js gave no result per case";
-    return ok;
-  }
-
-  void expect_matches(size_t k, double forward_tolerance = 1e-5, double gradient_tolerance = 1e-4,
-                      double step_tolerance = 1e-5) const {
-    const Json& want = results_[k];
-    const Side& got = sides_[k];
-    const std::string what = "case " + std::to_string(k) + " (" + got.description + ")";
-    ASSERT_FALSE(want.contains("error")) << what << ": TF.js refused it:\n" << want["error"];
-    expect_near(internal::tensor_of(got.outputs, got.output_shape), want["outputs"][0],
-                forward_tolerance, what + " output");
-    if (!got.gradients) return;
-    if (!got.integer_inputs) {
-      expect_near(internal::tensor_of(got.input_gradient, got.input_shape),
-                  want["input_gradients"][0], gradient_tolerance, what + " input gradient");
-    }
-    ASSERT_EQ(got.weight_gradients.size(), want["weight_gradients"].size())
-        << what << ": trainable weights";
-    for (size_t i = 0; i < got.weight_gradients.size(); ++i) {
-      expect_near(got.weight_gradients[i], want["weight_gradients"][i], gradient_tolerance,
-                  what + " gradient of trainable weight " + std::to_string(i));
-    }
-    ASSERT_EQ(got.after_step.size(), want["after_step"].size()) << what << ": layers after a step";
-    for (size_t l = 0; l < got.after_step.size(); ++l) {
-      const Json& layer = want["after_step"][l];
-      ASSERT_EQ(got.after_step[l].size(), layer["values"].size()) << what << " " << layer["layer"];
-      for (size_t i = 0; i < got.after_step[l].size(); ++i) {
-        expect_near(
-            got.after_step[l][i], layer["values"][i], step_tolerance,
-            what + " weight " + layer["names"][i].get<std::string>() + " after one SGD step");
-      }
-    }
+    return add_case(std::move(request), std::move(side));
   }
 
  private:
-  struct Side {
-    nn::Matrix outputs, input_gradient;
-    std::vector<Tensor> weight_gradients;
-    std::vector<std::vector<Tensor>> after_step;  // per layer with weights
-    Shape input_shape, output_shape;
-    bool integer_inputs = false;
-    bool gradients = true;
-    std::string description;
-  };
-
   static Sequential build_model(const LayerCase& c) {
     Sequential model({Input(c.input_shape)});
     for (const LayerPtr& layer : c.layers) model.add(layer);
@@ -247,23 +284,6 @@ class TfjsLayerOracle {
     }
     return out;
   }
-
-  // [{"layer": name, "values": [...]}] for each layer with weights.
-  static Json layer_weights_json(const Sequential& model) {
-    Json out = Json::array();
-    for (const LayerPtr& layer : model.layers()) {
-      if (layer->weights().empty()) continue;
-      Json values = Json::array();
-      for (nn::Variable* w : layer->weights()) values.push_back(tensor_json(w->value));
-      out.push_back({{"layer", layer->name()}, {"values", std::move(values)}});
-    }
-    return out;
-  }
-
-  Json requests_ = Json::array();
-  std::vector<Side> sides_;
-  Json results_;
-  cairn::testing::TempDir dir_;
 };
 
 }  // namespace cairn::keras::testing
