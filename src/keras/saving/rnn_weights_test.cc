@@ -4,11 +4,10 @@
 // of TF-format and .h5 files bit for bit, and tfckpt.py as a second reader.
 #include <gtest/gtest.h>
 
-#include "cairn/checkpoint/restore_names.h"
-
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/restore_names.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/embedding.h"
 #include "cairn/keras/layers/recurrent.h"

@@ -4,13 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "cairn/checkpoint/restore_names.h"
-
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/checkpoint/checkpoint_reader.h"
+#include "cairn/checkpoint/restore_names.h"
+#include "cairn/checkpoint/save_variables.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/bundle/object_graph.h"
 #include "keras/keras_test_util.h"
@@ -164,6 +164,32 @@ TEST(SaveWeightsTest, LoadsTheTitanicModelTensorFlowWrote) {
     EXPECT_THAT(e.what(), HasSubstr("layer-0/kernel"));
     EXPECT_THAT(e.what(), HasSubstr("unexpected 'layer-4/kernel"));
   }
+}
+
+// TF 2.0/2.1 keyed layers by their index among all layers ("layer-0/...").
+// The scheme is told by the first weight of the first layer with weights,
+// not by a kernel: a model that starts with BatchNormalization loads too.
+TEST(SaveWeightsTest, LayerIndexCheckpointOfAModelStartingWithBatchNormalizationLoads) {
+  cairn::testing::TempDir dir;
+  set_random_seed(12);
+  Sequential model({BatchNormalization({.input_shape = Shape{3}}), Dense(2)});
+  NamedTensors stored;
+  Tensor value(DType::kFloat32, {3});
+  const char* bn[] = {"gamma", "beta", "moving_mean", "moving_variance"};
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 3; ++j) value.flat<float>()[j] = 0.5f + i + 0.25f * j;
+    stored.emplace_back(object_variable_key(std::string("layer-0/") + bn[i]), value);
+  }
+  Tensor kernel(DType::kFloat32, {3, 2}), bias(DType::kFloat32, {2});
+  for (int j = 0; j < 6; ++j) kernel.flat<float>()[j] = 0.1f * static_cast<float>(j);
+  bias.flat<float>()[0] = -1, bias.flat<float>()[1] = 1;
+  stored.emplace_back(object_variable_key("layer-1/kernel"), kernel);
+  stored.emplace_back(object_variable_key("layer-1/bias"), bias);
+  save_variables(dir.path() + "/tf21", stored);
+  model.load_weights(dir.path() + "/tf21");
+  EXPECT_EQ(model.weights()[2]->value.flat<float>()[1], 2.75f);  // moving_mean[1]
+  EXPECT_TRUE(model.weights()[4]->value == kernel);
+  EXPECT_TRUE(model.weights()[5]->value == bias);
 }
 
 }  // namespace

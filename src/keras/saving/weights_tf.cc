@@ -180,13 +180,29 @@ std::string first_kernel_key(const M& model, KerasKeyScheme scheme) {
   return object_variable_key(keras_layer_object(scheme, 0, 0) + "/kernel");
 }
 
+// The key of the first weight of the first layer that has weights
+// ("layer-0/gamma" for a model that starts with BatchNormalization); an
+// unbuilt model's first layer's kernel.
+template <class M>
+std::string first_weight_key(const M& model, KerasKeyScheme scheme) {
+  const std::vector<LayerPtr>& layers = model.layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const nn::VariableRefs weights = layers[i]->weights();
+    if (weights.empty()) continue;
+    if (scheme == KerasKeyScheme::kVariableName) return weights[0]->name;
+    return object_variable_key(keras_layer_object(scheme, i, 0) + "/" +
+                               layers[i]->weight_path(*weights[0]));
+  }
+  return first_kernel_key(model, scheme);
+}
+
 template <class M>
 KerasKeyScheme detect_scheme(const M& model, const CheckpointReader& reader) {
-  if (reader.has_tensor(first_kernel_key(model, KerasKeyScheme::kLayerIndex))) {
+  if (reader.has_tensor(first_weight_key(model, KerasKeyScheme::kLayerIndex))) {
     return KerasKeyScheme::kLayerIndex;
   }
   if (reader.has_tensor(std::string(kObjectGraphKey)) ||
-      reader.has_tensor(first_kernel_key(model, KerasKeyScheme::kLayerWithWeights))) {
+      reader.has_tensor(first_weight_key(model, KerasKeyScheme::kLayerWithWeights))) {
     return KerasKeyScheme::kLayerWithWeights;
   }
   return KerasKeyScheme::kVariableName;
