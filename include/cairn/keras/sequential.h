@@ -181,7 +181,10 @@ class Sequential {
   // variables/, assets/), as tf.keras's model.save(dir) in TensorFlow 2.
   void save(const std::string& path, const SaveOptions& options = {});
   // Exports the model for serving: format "saved_model", "onnx" or "tfjs"
-  // (see cairn/formats/export.h). Dropout layers are left out.
+  // (see cairn/formats/export.h). Dropout, SpatialDropout1D/2D and
+  // GaussianNoise are left out. TF.js takes every layer it has; ONNX and
+  // SavedModel take Dense, Activation and Flatten (UnimplementedError naming
+  // the layer otherwise).
   void export_model(const std::string& path, const std::string& format);
   // The built model reduced to its inference steps and weights (copied).
   // Throws FailedPreconditionError before the model is built.

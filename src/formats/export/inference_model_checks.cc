@@ -41,9 +41,28 @@ Result<std::vector<int64_t>> check_dense(const InferenceStep& step,
   return std::vector<int64_t>{units};
 }
 
+// The output shape of a kLayer step: the one it declares.
+Result<std::vector<int64_t>> check_layer(const InferenceStep& step) {
+  if (step.class_name.empty()) return layer_error(step, "a kLayer step needs its class_name");
+  bool positive = !step.output_shape.empty();
+  for (int64_t d : step.output_shape) positive = positive && d >= 1;
+  if (!positive || TensorShape(step.output_shape).checked_num_elements(kMaxInputWidth) < 0) {
+    return layer_error(step, "output_shape " + shape_text(step.output_shape) +
+                                 " is empty, has a dimension below 1 or more than 2^40 elements");
+  }
+  for (const InferenceWeight& w : step.weights) {
+    if (w.name.empty() || w.value.dtype() != DType::kFloat32) {
+      return layer_error(
+          step, "weight '" + w.name + "' must be named and float32, got " + tensor_text(w.value));
+    }
+  }
+  return step.output_shape;
+}
+
 // The output shape of `step` on an input of `shape`.
 Result<std::vector<int64_t>> check_step(const InferenceStep& step,
                                         const std::vector<int64_t>& shape) {
+  if (step.kind == InferenceStep::Kind::kLayer) return check_layer(step);
   if (step.kind != InferenceStep::Kind::kFlatten && !is_known_activation(step.activation)) {
     return layer_error(step, "unsupported activation '" + step.activation +
                                  "' (exporters know linear, relu, tanh, sigmoid, elu, softmax)");
@@ -58,6 +77,8 @@ Result<std::vector<int64_t>> check_step(const InferenceStep& step,
       for (int64_t d : shape) width *= d;
       return std::vector<int64_t>{width};
     }
+    case InferenceStep::Kind::kLayer:
+      break;  // checked above
   }
   return layer_error(step, "unknown step kind");
 }
@@ -112,6 +133,18 @@ Status check_outputs(const InferenceModel& model, const std::vector<int64_t>& sh
 bool is_known_activation(std::string_view a) {
   return a == "linear" || a == "relu" || a == "tanh" || a == "sigmoid" || a == "elu" ||
          a == "softmax";
+}
+
+Status check_steps_expressible(const InferenceModel& model, std::string_view format) {
+  for (const InferenceStep& step : model.steps) {
+    if (step.kind != InferenceStep::Kind::kLayer) continue;
+    return unimplemented_error(
+        "layer '" + step.name + "' (" + step.class_name + ") cannot be exported to " +
+        std::string(format) + ": " + std::string(format) +
+        " exports take Dense (activations linear, relu, tanh, sigmoid, elu, "
+        "softmax, on flat inputs), Activation (the same) and Flatten layers");
+  }
+  return ok_status();
 }
 
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {

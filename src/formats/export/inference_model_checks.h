@@ -22,11 +22,18 @@ bool is_known_activation(std::string_view activation);
 // its batch dimension. INVALID_ARGUMENT naming the layer for: an empty or
 // repeated layer name, an unknown activation, a Dense kernel that is not a
 // float32 [inputs, units] matrix matching its input, a bias that is not
-// float32 [units], a Dense step on an input that is not flat; and naming the
+// float32 [units], a Dense step on an input that is not flat, a kLayer step
+// without a class name, with an empty or non-positive output_shape or an
+// unnamed or non-float32 weight; and naming the
 // model for: a non-positive input dimension, feature widths that do not add
 // up to the input, no outputs, empty or repeated output names, a
 // probabilities/logistic/class_ids output on a multi-dimensional result, or
 // a binary head whose result is not one column.
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model);
+
+// UNIMPLEMENTED naming the first kLayer step of `model` (its name and Keras
+// class) and `format` ("ONNX", "SavedModel"), which exports only the steps
+// it models op by op: Dense, Activation and Flatten.
+Status check_steps_expressible(const InferenceModel& model, std::string_view format);
 
 }  // namespace cairn::internal

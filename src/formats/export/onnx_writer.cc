@@ -105,6 +105,7 @@ std::string add_step(OnnxGraph& g, const InferenceStep& step, const std::string&
     case InferenceStep::Kind::kActivation:
       return add_onnx_activation(g, step.name, step.activation, x);
     case InferenceStep::Kind::kDense:
+    case InferenceStep::Kind::kLayer:  // refused by check_steps_expressible
       break;
   }
   const std::string kernel = g.add_initializer(step.name + "/kernel", step.kernel);
@@ -197,6 +198,7 @@ void add_metadata(onnx::ModelProto& proto, const std::string& key, const std::st
 
 Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> y_dims, internal::check_inference_model(model));
+  CAIRN_RETURN_IF_ERROR(internal::check_steps_expressible(model, "ONNX"));
   onnx::ModelProto proto;
   proto.set_ir_version(kIrVersion);
   proto.set_producer_name("cairn");

@@ -193,6 +193,8 @@ Result<GraphTensor> add_steps(ServingGraph& g, const InferenceModel& m, GraphTen
       case InferenceStep::Kind::kFlatten:
         x = add_flatten(g, s, x);
         break;
+      case InferenceStep::Kind::kLayer:
+        return check_steps_expressible(m, "SavedModel");
     }
   }
   return x;
@@ -300,6 +302,7 @@ void finish_meta_graph(ServingGraph& g) {
 
 Result<ServingExport> build_serving_export(const InferenceModel& model) {
   CAIRN_RETURN_IF_ERROR(check_inference_model(model).status().with_context("SavedModel export"));
+  CAIRN_RETURN_IF_ERROR(check_steps_expressible(model, "SavedModel"));
   ServingGraph g;
   CAIRN_ASSIGN_OR_RETURN(GraphTensor x, add_inputs(g, model));
   CAIRN_ASSIGN_OR_RETURN(GraphTensor y, add_steps(g, model, std::move(x)));

@@ -1,6 +1,7 @@
 // Sequential -> InferenceModel: what the exporters need from a Keras model.
 #include "cairn/core/errors.h"
 #include "cairn/keras/sequential.h"
+#include "formats/export/inference_model_checks.h"
 #include "keras/saving/model_config.h"
 
 namespace cairn::keras {
@@ -14,26 +15,45 @@ Tensor weight_copy(Layer& layer, const std::string& suffix) {
   return Tensor();
 }
 
-InferenceStep step_of(Layer& layer) {
+// Any layer as a kLayer step: its class, output shape and Keras-named weights.
+InferenceStep layer_step(Layer& layer) {
+  InferenceStep step{.kind = InferenceStep::Kind::kLayer,
+                     .name = layer.name(),
+                     .class_name = layer.class_name(),
+                     .output_shape = layer.output_shape()};
+  for (nn::Variable* v : layer.weights()) step.weights.push_back({v->name, v->value});
+  return step;
+}
+
+// The step of `layer`, whose input has `input_shape`: Dense (on a flat input)
+// and Activation with an activation every exporter knows, and Flatten, as
+// their own kinds; any other layer as a kLayer step.
+InferenceStep step_of(Layer& layer, const Shape& input_shape) {
   const std::string kind = layer.class_name();
   const std::string activation(nn::activation_name(layer.final_activation()));
-  if (kind == "Dense") {
+  const bool plain = cairn::internal::is_known_activation(activation);
+  if (kind == "Dense" && plain && input_shape.size() == 1) {
     return InferenceStep{.kind = InferenceStep::Kind::kDense,
                          .name = layer.name(),
                          .kernel = weight_copy(layer, "kernel"),
                          .bias = weight_copy(layer, "bias"),
                          .activation = activation};
   }
-  if (kind == "Activation") {
+  if (kind == "Activation" && plain) {
     return InferenceStep{
         .kind = InferenceStep::Kind::kActivation, .name = layer.name(), .activation = activation};
   }
   if (kind == "Flatten") {
     return InferenceStep{.kind = InferenceStep::Kind::kFlatten, .name = layer.name()};
   }
-  throw UnimplementedError("layer '" + layer.name() + "' (" + kind +
-                           ") cannot be exported: exports hold Dense, Activation and Flatten "
-                           "layers (Dropout is left out)");
+  return layer_step(layer);
+}
+
+// Layers that are the identity at inference, left out of the steps (their
+// configs stay in the model's Keras config).
+bool is_identity_at_inference(const std::string& class_name) {
+  return class_name == "Dropout" || class_name == "SpatialDropout1D" ||
+         class_name == "SpatialDropout2D" || class_name == "GaussianNoise";
 }
 
 }  // namespace
@@ -47,9 +67,10 @@ InferenceModel Sequential::inference_model() {
   m.name = name_;
   m.input_name = layers_.empty() ? "input_1" : layers_[0]->name() + "_input";
   m.input_shape = input_shape_;
+  Shape shape = input_shape_;
   for (const LayerPtr& layer : layers_) {
-    if (layer->class_name() == "Dropout") continue;  // identity at inference
-    m.steps.push_back(step_of(*layer));
+    if (!is_identity_at_inference(layer->class_name())) m.steps.push_back(step_of(*layer, shape));
+    shape = layer->output_shape();
   }
   const std::string output = layers_.empty() ? m.input_name : layers_.back()->name();
   m.outputs = {{.name = output, .kind = InferenceOutput::Kind::kActivations}};
