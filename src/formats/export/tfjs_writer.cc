@@ -26,6 +26,7 @@
 #include "cairn/formats/export/tfjs_model.h"
 #include "cairn/formats/json_limits.h"
 #include "formats/export/inference_model_checks.h"
+#include "formats/export/keras_sequential_config.h"
 #include "formats/export/tfjs_layers.h"
 
 namespace cairn {
@@ -37,20 +38,6 @@ static_assert(std::endian::native == std::endian::little, "shards hold little-en
 
 constexpr const char* kShardName = "group1-shard1of1.bin";
 
-// The layers of a Sequential config: config.layers, or (Keras 2.1) config itself.
-Json* sequential_layers(Json& topology) {
-  if (!topology.is_object() || topology.value("class_name", Json()) != "Sequential" ||
-      !topology.contains("config")) {
-    return nullptr;
-  }
-  Json& config = topology["config"];
-  if (config.is_array()) return &config;
-  if (config.is_object() && config.contains("layers") && config["layers"].is_array()) {
-    return &config["layers"];
-  }
-  return nullptr;
-}
-
 // The Keras config rewritten for tfjs (tfjs_layers.h), after checking every
 // step with weights has a layer of its name in it.
 Result<Json> tfjs_topology(const InferenceModel& model) {
@@ -60,7 +47,7 @@ Result<Json> tfjs_topology(const InferenceModel& model) {
   if (!parsed.ok())
     return invalid_argument_error(not_sequential + ": " + parsed.status().message());
   Json topology = std::move(*parsed);
-  Json* layers = sequential_layers(topology);
+  Json* layers = internal::keras_sequential_layers(topology);
   if (layers == nullptr) return invalid_argument_error(not_sequential);
   internal::rewrite_keras3_config(topology["config"]);
   std::set<std::string> names;

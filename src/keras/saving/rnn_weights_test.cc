@@ -22,7 +22,9 @@ namespace {
 
 using testing::same_weights;
 
-std::string key(const std::string& path) { return path + "/.ATTRIBUTES/VARIABLE_VALUE"; }
+std::string rnn_checkpoint_key(const std::string& path) {
+  return path + "/.ATTRIBUTES/VARIABLE_VALUE";
+}
 
 Sequential text_model(uint64_t seed) {
   set_random_seed(seed);
@@ -66,13 +68,14 @@ TEST(RnnWeightsTest, TfFormatKeysAreTfKerasOnesAndRoundTripBitForBit) {
   a.save_weights(dir.path() + "/ckpt");
   CheckpointReader reader(dir.path() + "/ckpt");
   for (const std::string& k :
-       {key("layer_with_weights-0/embeddings"),
-        key("layer_with_weights-1/forward_layer/cell/kernel"),
-        key("layer_with_weights-1/backward_layer/cell/recurrent_kernel"),
-        key("layer_with_weights-1/backward_layer/cell/bias"),
-        key("layer_with_weights-2/cell/kernel"), key("layer_with_weights-2/cell/bias"),
-        key("layer_with_weights-3/kernel"),
-        key("layer_with_weights-2/cell/kernel/.OPTIMIZER_SLOT/optimizer/m")}) {
+       {rnn_checkpoint_key("layer_with_weights-0/embeddings"),
+        rnn_checkpoint_key("layer_with_weights-1/forward_layer/cell/kernel"),
+        rnn_checkpoint_key("layer_with_weights-1/backward_layer/cell/recurrent_kernel"),
+        rnn_checkpoint_key("layer_with_weights-1/backward_layer/cell/bias"),
+        rnn_checkpoint_key("layer_with_weights-2/cell/kernel"),
+        rnn_checkpoint_key("layer_with_weights-2/cell/bias"),
+        rnn_checkpoint_key("layer_with_weights-3/kernel"),
+        rnn_checkpoint_key("layer_with_weights-2/cell/kernel/.OPTIMIZER_SLOT/optimizer/m")}) {
     EXPECT_TRUE(reader.has_tensor(k)) << k;
   }
   Sequential b = text_model(3);
@@ -148,11 +151,11 @@ TEST(RnnWeightsTest, TfckptReadsTheCellKeys) {
     EXPECT_TRUE(t["crc_ok"].get<bool>()) << t["name"];
     shapes[t["name"].get<std::string>()] = t["shape"].get<std::vector<int64_t>>();
   }
-  EXPECT_EQ(shapes[key("layer_with_weights-1/forward_layer/cell/kernel")],
+  EXPECT_EQ(shapes[rnn_checkpoint_key("layer_with_weights-1/forward_layer/cell/kernel")],
             (std::vector<int64_t>{3, 12}));
-  EXPECT_EQ(shapes[key("layer_with_weights-1/forward_layer/cell/bias")],
+  EXPECT_EQ(shapes[rnn_checkpoint_key("layer_with_weights-1/forward_layer/cell/bias")],
             (std::vector<int64_t>{2, 12}));
-  EXPECT_EQ(shapes[key("layer_with_weights-2/cell/recurrent_kernel")],
+  EXPECT_EQ(shapes[rnn_checkpoint_key("layer_with_weights-2/cell/recurrent_kernel")],
             (std::vector<int64_t>{3, 12}));
 }
 

@@ -25,39 +25,15 @@
 #include "cairn/keras/layers/wrappers.h"
 #include "cairn/keras/sequential.h"
 #include "formats/export/export_test_util.h"
+#include "keras/saving/export_test_util.h"
 
 namespace cairn::keras {
 namespace {
 
 using nlohmann::json;
-
-// Gives every weight deterministic values away from its initializer's
-// (moving variances stay positive), so each weight's place in the export
-// shows in the predictions.
-void scramble_weights(Sequential& model) {
-  int k = 0;
-  for (nn::Variable* v : model.weights()) {
-    auto values = v->value.flat<float>();
-    const bool variance = v->name.ends_with("moving_variance");
-    for (size_t i = 0; i < values.size(); ++i) {
-      const float s = 0.6f * std::sin(1.7f * static_cast<float>(i) + static_cast<float>(++k));
-      values[i] = variance ? 0.5f + std::abs(s) : s;
-    }
-  }
-}
-
-// `rows` samples of `shape`: integers in [0, ids) when ids > 0, else values in [-1, 1].
-Tensor sample_input(int64_t rows, const Shape& shape, int64_t ids = 0) {
-  std::vector<int64_t> dims{rows};
-  dims.insert(dims.end(), shape.begin(), shape.end());
-  Tensor x(DType::kFloat32, TensorShape(dims));
-  auto values = x.flat<float>();
-  for (size_t i = 0; i < values.size(); ++i) {
-    values[i] = ids > 0 ? static_cast<float>((i * 7 + 3) % static_cast<size_t>(ids))
-                        : std::cos(0.37f * static_cast<float>(i));
-  }
-  return x;
-}
+using testing::expect_export_refused;
+using testing::sample_input;
+using testing::scramble_weights;
 
 // Exports `model` for TF.js, loads it there and compares its predictions for
 // `x` with predict() (relative 1e-5 in float32, 1e-6 absolute near 0).
@@ -168,42 +144,21 @@ TEST(TfjsExportTest, ExportedWeightsCarryTensorFlowJsNames) {
                    }));
 }
 
-// The UNIMPLEMENTED error of exporting `model` to `format`, which must name
-// `layer` and the format.
-void expect_refused(Sequential& model, const std::string& format, const std::string& layer,
-                    const std::string& format_name) {
-  cairn::testing::TempDir tmp;
-  try {
-    model.export_model(tmp.path() + "/m", format);
-    ADD_FAILURE() << format << " export of layer '" << layer << "' was not refused";
-  } catch (const UnimplementedError& e) {
-    EXPECT_NE(std::string(e.what()).find("layer '" + layer + "'"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(format_name), std::string::npos) << e.what();
-  }
-}
-
 TEST(TfjsExportTest, LayersTensorFlowJsLacksAreRefusedByName) {
   Sequential gru({GRU(3, {.reset_after = true, .input_shape = Shape{4, 2}, .name = "gru_after"})});
-  expect_refused(gru, "tfjs", "gru_after", "TensorFlow.js");
+  expect_export_refused(gru, "tfjs", "gru_after", "TensorFlow.js");
   Sequential wrapped(
       {Bidirectional(GRU(3, {.name = "inner"}), {.input_shape = Shape{4, 2}, .name = "bi"})});
-  expect_refused(wrapped, "tfjs", "inner", "TensorFlow.js");
+  expect_export_refused(wrapped, "tfjs", "inner", "TensorFlow.js");
   Sequential spatial(
       {Conv2D(2, {2, 2}, {.input_shape = Shape{4, 4, 1}}), SpatialDropout2D(0.5, "drop2d")});
-  expect_refused(spatial, "tfjs", "drop2d", "TensorFlow.js");
+  expect_export_refused(spatial, "tfjs", "drop2d", "TensorFlow.js");
   Sequential relu(
       {Dense(2, {.input_shape = Shape{3}}), ReLU({.negative_slope = 0.1, .name = "leaky"})});
-  expect_refused(relu, "tfjs", "leaky", "TensorFlow.js");
+  expect_export_refused(relu, "tfjs", "leaky", "TensorFlow.js");
   Sequential exponential(
       {Dense(2, {.activation = "exponential", .input_shape = Shape{3}, .name = "exp_dense"})});
-  expect_refused(exponential, "tfjs", "exp_dense", "TensorFlow.js");
-}
-
-TEST(TfjsExportTest, OnnxAndSavedModelRefuseLayersTheyDoNotModel) {
-  Sequential cnn(
-      {Conv2D(2, {2, 2}, {.input_shape = Shape{4, 4, 1}, .name = "conv"}), Flatten(), Dense(1)});
-  expect_refused(cnn, "onnx", "conv", "ONNX");
-  expect_refused(cnn, "saved_model", "conv", "SavedModel");
+  expect_export_refused(exponential, "tfjs", "exp_dense", "TensorFlow.js");
 }
 
 }  // namespace
