@@ -135,18 +135,6 @@ bool is_known_activation(std::string_view a) {
          a == "softmax";
 }
 
-Status check_steps_expressible(const InferenceModel& model, std::string_view format) {
-  for (const InferenceStep& step : model.steps) {
-    if (step.kind != InferenceStep::Kind::kLayer) continue;
-    return unimplemented_error(
-        "layer '" + step.name + "' (" + step.class_name + ") cannot be exported to " +
-        std::string(format) + ": " + std::string(format) +
-        " exports take Dense (activations linear, relu, tanh, sigmoid, elu, "
-        "softmax, on flat inputs), Activation (the same) and Flatten layers");
-  }
-  return ok_status();
-}
-
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {
   CAIRN_RETURN_IF_ERROR(check_input(model));
   std::vector<int64_t> shape = model.input_shape;

@@ -31,9 +31,4 @@ bool is_known_activation(std::string_view activation);
 // a binary head whose result is not one column.
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model);
 
-// UNIMPLEMENTED naming the first kLayer step of `model` (its name and Keras
-// class) and `format` ("ONNX", "SavedModel"), which exports only the steps
-// it models op by op: Dense, Activation and Flatten.
-Status check_steps_expressible(const InferenceModel& model, std::string_view format);
-
 }  // namespace cairn::internal

@@ -2,25 +2,25 @@
 //
 //   Json topology = Json::parse(model.keras_model_config);
 //   if (Json* layers = internal::keras_sequential_layers(topology)) ...
+//   CAIRN_ASSIGN_OR_RETURN(auto configs, internal::keras_layer_configs(model));
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+
+#include "cairn/core/status.h"
+#include "cairn/formats/export/inference_model.h"
 
 namespace cairn::internal {
 
 // The layers of a Sequential config: config.layers, or (Keras 2.1) config
 // itself; null when `topology` is not a Sequential config.
-inline nlohmann::json* keras_sequential_layers(nlohmann::json& topology) {
-  if (!topology.is_object() || topology.value("class_name", nlohmann::json()) != "Sequential" ||
-      !topology.contains("config")) {
-    return nullptr;
-  }
-  nlohmann::json& config = topology["config"];
-  if (config.is_array()) return &config;
-  if (config.is_object() && config.contains("layers") && config["layers"].is_array()) {
-    return &config["layers"];
-  }
-  return nullptr;
-}
+nlohmann::json* keras_sequential_layers(nlohmann::json& topology);
+
+// The "config" of each layer of model.keras_model_config by layer name
+// (empty without a Sequential config: an Estimator's model, whose steps are
+// all Dense, Activation or Flatten). INVALID_ARGUMENT when it is not JSON.
+Result<std::map<std::string, nlohmann::json>> keras_layer_configs(const InferenceModel& model);
 
 }  // namespace cairn::internal

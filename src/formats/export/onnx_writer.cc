@@ -33,7 +33,6 @@
 
 #include "cairn/core/strings.h"
 #include "cairn/formats/export/onnx_model.h"
-#include "cairn/formats/json_limits.h"
 #include "cairn/proto/onnx.pb.h"
 #include "formats/export/inference_model_checks.h"
 #include "formats/export/keras_sequential_config.h"
@@ -52,23 +51,6 @@ static_assert(std::endian::native == std::endian::little, "raw_data holds little
 
 constexpr int64_t kIrVersion = 8;
 constexpr int64_t kOpsetVersion = 13;
-
-// The Keras configs of the model's layers by name (none for an Estimator's
-// model, whose steps are all Dense, Activation or Flatten).
-Result<std::map<std::string, Json>> onnx_layer_configs(const InferenceModel& model) {
-  std::map<std::string, Json> configs;
-  if (model.keras_model_config.empty()) return configs;
-  Result<Json> parsed = parse_untrusted_json<Json>(model.keras_model_config, "keras_model_config");
-  if (!parsed.ok()) return parsed.status();
-  Json* layers = internal::keras_sequential_layers(*parsed);
-  if (layers == nullptr) return configs;
-  for (const Json& layer : *layers) {
-    if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
-    const Json& name = layer["config"].value("name", Json());
-    if (name.is_string()) configs[name.get<std::string>()] = layer["config"];
-  }
-  return configs;
-}
 
 // The shape (without the batch) of `step`'s output on an input of `shape`.
 std::vector<int64_t> onnx_step_shape(const InferenceStep& step, std::vector<int64_t> shape) {
@@ -196,7 +178,7 @@ void add_metadata(onnx::ModelProto& proto, const std::string& key, const std::st
 
 Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> y_dims, internal::check_inference_model(model));
-  CAIRN_ASSIGN_OR_RETURN(auto configs, onnx_layer_configs(model));
+  CAIRN_ASSIGN_OR_RETURN(auto configs, internal::keras_layer_configs(model));
   onnx::ModelProto proto;
   proto.set_ir_version(kIrVersion);
   proto.set_producer_name("cairn");

@@ -131,11 +131,5 @@ TEST(OnnxExportTest, LayersOnnxExportsLackAreRefusedByName) {
   expect_export_refused(gelu, "onnx", "g", "ONNX");
 }
 
-TEST(OnnxExportTest, SavedModelRefusesLayersItDoesNotModel) {
-  Sequential cnn(
-      {Conv2D(2, {2, 2}, {.input_shape = Shape{4, 4, 1}, .name = "conv"}), Flatten(), Dense(1)});
-  expect_export_refused(cnn, "saved_model", "conv", "SavedModel");
-}
-
 }  // namespace
 }  // namespace cairn::keras
