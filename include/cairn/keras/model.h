@@ -144,6 +144,16 @@ class Model {
   void save_weights(const std::string& path, const SaveWeightsOptions& options = {});
   void load_weights(const std::string& path);
 
+  // Exports the model for serving as Sequential::export_model does: format
+  // "tfjs" (every layer TF.js has) or "onnx" (the layers ONNX exports take,
+  // merges included); "saved_model" for chains of layers only. Models of one
+  // input and one output whose layers are each called once; otherwise
+  // UnimplementedError naming the model or the layer.
+  void export_model(const std::string& path, const std::string& format);
+  // The model reduced to its inference steps, each naming the steps it reads
+  // (cairn/formats/export/inference_model.h), under the same conditions.
+  InferenceModel inference_model();
+
   const std::string& name() const { return name_; }
   // Keras's model.layers: Inputs first, then by depth in the graph.
   const std::vector<LayerPtr>& layers() const;

@@ -1,5 +1,6 @@
 #include "formats/export/inference_model_checks.h"
 
+#include <map>
 #include <set>
 
 #include "cairn/core/strings.h"
@@ -138,13 +139,25 @@ bool is_known_activation(std::string_view a) {
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {
   CAIRN_RETURN_IF_ERROR(check_input(model));
   std::vector<int64_t> shape = model.input_shape;
-  std::set<std::string> layer_names;
+  std::map<std::string, std::vector<int64_t>> shapes{{model.input_name, shape}};
   for (const InferenceStep& step : model.steps) {
-    if (step.name.empty() || !layer_names.insert(step.name).second) {
-      return invalid_argument_error("model '" + model.name + "': layer name '" + step.name +
-                                    "' is empty or repeated");
+    if (step.name.empty() || shapes.contains(step.name)) {
+      return invalid_argument_error(
+          "model '" + model.name + "': layer name '" + step.name +
+          (step.name == model.input_name ? "' is the input's name" : "' is empty or repeated"));
     }
+    for (const std::string& input : step.inputs) {
+      if (!shapes.contains(input)) {
+        return layer_error(
+            step, "reads '" + input + "', which is neither the model's input nor an earlier step");
+      }
+    }
+    if (step.inputs.size() > 1 && step.kind != InferenceStep::Kind::kLayer) {
+      return layer_error(step, "only a kLayer step (a merge) reads several inputs");
+    }
+    if (!step.inputs.empty()) shape = shapes[step.inputs[0]];
     CAIRN_ASSIGN_OR_RETURN(shape, check_step(step, shape));
+    shapes[step.name] = shape;
   }
   CAIRN_RETURN_IF_ERROR(check_outputs(model, shape));
   return shape;

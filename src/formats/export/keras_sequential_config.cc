@@ -1,4 +1,4 @@
-// The layers of a Keras Sequential config (keras_sequential_config.h).
+// The layers of a Keras model config (keras_sequential_config.h).
 #include "formats/export/keras_sequential_config.h"
 
 #include "cairn/formats/json_limits.h"
@@ -7,13 +7,13 @@ namespace cairn::internal {
 
 using Json = nlohmann::json;
 
-Json* keras_sequential_layers(Json& topology) {
-  if (!topology.is_object() || topology.value("class_name", Json()) != "Sequential" ||
-      !topology.contains("config")) {
-    return nullptr;
-  }
+Json* keras_config_layers(Json& topology) {
+  if (!topology.is_object() || !topology.contains("config")) return nullptr;
+  const Json& class_name = topology.value("class_name", Json());
+  const bool sequential = class_name == "Sequential";
+  if (!sequential && class_name != "Model" && class_name != "Functional") return nullptr;
   Json& config = topology["config"];
-  if (config.is_array()) return &config;
+  if (sequential && config.is_array()) return &config;
   if (config.is_object() && config.contains("layers") && config["layers"].is_array()) {
     return &config["layers"];
   }
@@ -25,7 +25,7 @@ Result<std::map<std::string, Json>> keras_layer_configs(const InferenceModel& mo
   if (model.keras_model_config.empty()) return configs;
   Result<Json> parsed = parse_untrusted_json<Json>(model.keras_model_config, "keras_model_config");
   if (!parsed.ok()) return parsed.status();
-  Json* layers = keras_sequential_layers(*parsed);
+  Json* layers = keras_config_layers(*parsed);
   if (layers == nullptr) return configs;
   for (const Json& layer : *layers) {
     if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;

@@ -8,6 +8,7 @@
 #include "formats/export/onnx_layers.h"
 
 #include <cmath>
+#include <map>
 
 #include "formats/export/inference_model_checks.h"
 
@@ -359,6 +360,32 @@ Result<std::string> add_onnx_layer(OnnxGraph& g, const InferenceStep& step, cons
                       "DepthwiseConv2D, SeparableConv2D, MaxPooling1D/2D, AveragePooling1D/2D, "
                       "GlobalAveragePooling1D/2D, GlobalMaxPooling1D/2D, BatchNormalization, "
                       "Reshape, Permute, Embedding, LSTM and GRU");
+}
+
+Result<std::string> add_onnx_merge(OnnxGraph& g, const InferenceStep& step, const Json& config,
+                                   const std::vector<std::string>& inputs) {
+  const std::string& c = step.class_name;
+  // Sum, Mean and Max take any number of inputs; Sub two (Keras's Subtract too).
+  static const std::map<std::string, std::string> ops = {
+      {"Add", "Sum"}, {"Average", "Mean"}, {"Maximum", "Max"}, {"Subtract", "Sub"}};
+  if (const auto op = ops.find(c); op != ops.end()) {
+    return g.add(op->second, step.name + "/" + op->second, inputs);
+  }
+  if (c == "Multiply") {
+    std::string y = inputs[0];
+    for (size_t i = 1; i < inputs.size(); ++i) {
+      y = g.add("Mul", step.name + "/Mul" + (i > 1 ? "_" + std::to_string(i - 1) : ""),
+                {y, inputs[i]});
+    }
+    return y;
+  }
+  if (c == "Concatenate") {  // Keras's axis counts the batch, as ONNX's does
+    return g.add("Concat", step.name + "/Concat", inputs,
+                 {int_attribute("axis", config.value("axis", int64_t{-1}))});
+  }
+  return onnx_refusal(step, "it reads " + std::to_string(inputs.size()) +
+                                " inputs; ONNX exports merge with Add, Subtract, Multiply, "
+                                "Average, Maximum and Concatenate");
 }
 
 }  // namespace cairn::internal

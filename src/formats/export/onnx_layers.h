@@ -33,4 +33,11 @@ Result<std::string> add_onnx_layer(OnnxGraph& g, const InferenceStep& step,
                                    const nlohmann::json& config,
                                    const std::vector<int64_t>& input_shape, const std::string& x);
 
+// Adds the merge `step` (Add, Subtract, Multiply, Average, Maximum,
+// Concatenate, its Keras `config`) of the values `inputs`; returns the
+// result's name. UNIMPLEMENTED naming the layer and ONNX for another layer.
+Result<std::string> add_onnx_merge(OnnxGraph& g, const InferenceStep& step,
+                                   const nlohmann::json& config,
+                                   const std::vector<std::string>& inputs);
+
 }  // namespace cairn::internal

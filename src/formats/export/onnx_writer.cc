@@ -67,9 +67,17 @@ std::vector<int64_t> onnx_step_shape(const InferenceStep& step, std::vector<int6
   return shape;
 }
 
-Result<std::string> add_step(OnnxGraph& g, const InferenceStep& step, const std::string& x,
-                             const std::vector<int64_t>& shape,
+// A value of the graph being built and its shape without the batch.
+struct OnnxValue {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+Result<std::string> add_step(OnnxGraph& g, const InferenceStep& step,
+                             const std::vector<OnnxValue>& inputs,
                              const std::map<std::string, Json>& configs) {
+  const std::string& x = inputs[0].name;
+  const std::vector<int64_t>& shape = inputs[0].shape;
   switch (step.kind) {
     case InferenceStep::Kind::kFlatten:
       return g.add("Flatten", step.name + "/Flatten", {x}, {int_attribute("axis", 1)});
@@ -80,6 +88,11 @@ Result<std::string> add_step(OnnxGraph& g, const InferenceStep& step, const std:
       if (config == configs.end()) {
         return invalid_argument_error("layer '" + step.name +
                                       "' has no layer of that name in keras_model_config");
+      }
+      if (inputs.size() > 1) {
+        std::vector<std::string> names;
+        for (const OnnxValue& v : inputs) names.push_back(v.name);
+        return internal::add_onnx_merge(g, step, config->second, names);
       }
       return internal::add_onnx_layer(g, step, config->second, shape, x);
     }
@@ -193,12 +206,19 @@ Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   graph.set_name(model.name);
   set_value_info(*graph.add_input(), model.input_name, onnx::TensorProto::FLOAT, model.input_shape);
   OnnxGraph g(graph);
-  std::string y = model.input_name;
-  std::vector<int64_t> shape = model.input_shape;
+  // Each step's value by step name; the last one is the model's result.
+  std::map<std::string, OnnxValue> values{
+      {model.input_name, {model.input_name, model.input_shape}}};
+  OnnxValue last = values[model.input_name];
   for (const InferenceStep& step : model.steps) {
-    CAIRN_ASSIGN_OR_RETURN(y, add_step(g, step, y, shape, configs));
-    shape = onnx_step_shape(step, std::move(shape));
+    std::vector<OnnxValue> inputs;
+    for (const std::string& input : step.inputs) inputs.push_back(values.at(input));
+    if (inputs.empty()) inputs.push_back(last);
+    CAIRN_ASSIGN_OR_RETURN(std::string y, add_step(g, step, inputs, configs));
+    last = {y, onnx_step_shape(step, inputs[0].shape)};
+    values[step.name] = last;
   }
+  const std::string y = last.name;
   for (const InferenceOutput& out : model.outputs) {
     add_output(g, out, model.binary_head, y);
     declare_output(graph, out, model.binary_head, y_dims);

@@ -14,6 +14,7 @@
 
 #include <map>
 
+#include "cairn/core/strings.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/graph/graph_builder.h"
 #include "formats/export/inference_model_checks.h"
@@ -171,7 +172,17 @@ GraphTensor add_flatten(ServingGraph& g, const InferenceStep& s, const GraphTens
 Result<GraphTensor> add_steps(ServingGraph& g, const InferenceModel& m, GraphTensor x) {
   if (m.steps.empty()) return invalid_argument_error("SavedModel export: the model has no steps");
   CAIRN_ASSIGN_OR_RETURN(auto configs, keras_layer_configs(m));
+  const InferenceStep* previous = nullptr;
   for (const InferenceStep& s : m.steps) {
+    const std::string reads_previous = previous == nullptr ? m.input_name : previous->name;
+    if (!s.inputs.empty() && s.inputs != std::vector<std::string>{reads_previous}) {
+      return unimplemented_error("layer '" + s.name + "' (" +
+                                 (s.class_name.empty() ? "step" : s.class_name) + ") reads '" +
+                                 join(s.inputs, "', '") +
+                                 "': SavedModel exports take a chain of layers, each reading "
+                                 "the one before");
+    }
+    previous = &s;
     switch (s.kind) {
       case InferenceStep::Kind::kDense: {
         CAIRN_ASSIGN_OR_RETURN(x, add_dense(g, s, std::move(x)));

@@ -42,12 +42,13 @@ constexpr const char* kShardName = "group1-shard1of1.bin";
 // step with weights has a layer of its name in it.
 Result<Json> tfjs_topology(const InferenceModel& model) {
   const std::string not_sequential =
-      "model '" + model.name + "': keras_model_config is not a Keras Sequential config";
+      "model '" + model.name +
+      "': keras_model_config is not a Keras Sequential or functional config";
   Result<Json> parsed = parse_untrusted_json<Json>(model.keras_model_config, "it");
   if (!parsed.ok())
     return invalid_argument_error(not_sequential + ": " + parsed.status().message());
   Json topology = std::move(*parsed);
-  Json* layers = internal::keras_sequential_layers(topology);
+  Json* layers = internal::keras_config_layers(topology);
   if (layers == nullptr) return invalid_argument_error(not_sequential);
   internal::rewrite_keras3_config(topology["config"]);
   std::set<std::string> names;

@@ -324,15 +324,15 @@ TEST(TfjsWriterErrorTest, UnknownActivationNamesTheLayer) {
   expect_tfjs_invalid(model, "layer 'dense': unsupported activation 'swish'");
 }
 
-TEST(TfjsWriterErrorTest, ConfigThatIsNotASequentialConfig) {
+TEST(TfjsWriterErrorTest, ConfigThatIsNotAModelConfig) {
   std::mt19937 rng(1);
   InferenceModel model = small_tfjs_model(rng);
   model.keras_model_config = "{not json";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
-  model.keras_model_config = R"({"class_name": "Functional", "config": {"layers": []}})";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
+  model.keras_model_config = R"({"class_name": "Lambda", "config": {"layers": []}})";
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
   model.keras_model_config = "";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
 }
 
 TEST(TfjsWriterErrorTest, DenseStepMissingFromConfigNamesTheLayer) {

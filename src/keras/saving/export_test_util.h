@@ -13,6 +13,13 @@
 #include <vector>
 
 #include "cairn/core/errors.h"
+#include "cairn/keras/layers/conv.h"
+#include "cairn/keras/layers/dense.h"
+#include "cairn/keras/layers/global_pooling.h"
+#include "cairn/keras/layers/merge.h"
+#include "cairn/keras/layers/normalization.h"
+#include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "testing/test_util.h"
 
@@ -21,7 +28,8 @@ namespace cairn::keras::testing {
 // Gives every weight deterministic values away from its initializer's
 // (moving variances stay positive), so each weight's place in the export
 // shows in the predictions.
-inline void scramble_weights(Sequential& model) {
+template <class M>
+void scramble_weights(M& model) {
   int k = 0;
   for (nn::Variable* v : model.weights()) {
     auto values = v->value.flat<float>();
@@ -58,6 +66,25 @@ inline void expect_export_refused(Sequential& model, const std::string& format,
     EXPECT_NE(std::string(e.what()).find("layer '" + layer + "'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(format_name), std::string::npos) << e.what();
   }
+}
+
+// predict()'s one output, for a Sequential or a functional Model.
+inline Tensor single_prediction(Sequential& model, const Tensor& x) { return model.predict(x); }
+inline Tensor single_prediction(Model& model, const Tensor& x) { return model.predict(x).at(0); }
+
+// A functional CNN of one 6x6x1 input: two convolutional branches merged by
+// Add and Concatenate (with a third), then Dense; weights scrambled.
+inline Model branching_model() {
+  set_random_seed(8);
+  KerasTensor image = Input({6, 6, 1}, "image");
+  KerasTensor left = Conv2D(3, {3, 3}, {.padding = "same", .activation = "relu"})(image);
+  KerasTensor right = Conv2D(3, {3, 3}, {.padding = "same", .activation = "tanh"})(image);
+  KerasTensor sum = BatchNormalization()(Add()({left, right}));
+  KerasTensor both = Concatenate()({sum, MaxPooling2D({1, 1})(left)});
+  KerasTensor pooled = GlobalAveragePooling2D()(both);
+  Model model({image}, {Dense(2, {.activation = "softmax"})(pooled)}, "branching");
+  scramble_weights(model);
+  return model;
 }
 
 }  // namespace cairn::keras::testing

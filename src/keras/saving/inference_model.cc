@@ -1,7 +1,9 @@
 // Sequential -> InferenceModel: what the exporters need from a Keras model.
 #include "cairn/core/errors.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "formats/export/inference_model_checks.h"
+#include "keras/model_graph.h"
 #include "keras/saving/model_config.h"
 
 namespace cairn::keras {
@@ -77,6 +79,51 @@ InferenceModel Sequential::inference_model() {
   m.keras_model_config = internal::model_config_json(*this).dump();
   m.is_keras_model = true;
   if (compiled()) m.keras_training_config = internal::training_config_json(*this).dump();
+  return m;
+}
+
+InferenceModel Model::inference_model() {
+  const internal::ModelGraph& graph = internal::graph_of(*this);
+  if (graph.input_nodes().size() != 1 || graph.output_nodes().size() != 1) {
+    throw UnimplementedError("model '" + name_ + "' has " +
+                             std::to_string(graph.input_nodes().size()) + " inputs and " +
+                             std::to_string(graph.output_nodes().size()) +
+                             " outputs: exports take models of one input and one output");
+  }
+  const std::vector<internal::GraphNode>& nodes = graph.nodes();
+  const internal::GraphNode& input = nodes[graph.input_nodes()[0]];
+  InferenceModel m;
+  m.name = name_;
+  m.input_name = input.layer->name();
+  m.input_shape = input.shape;
+  std::vector<std::string> value_of(nodes.size());  // the step (or input) holding each node's value
+  value_of[graph.input_nodes()[0]] = m.input_name;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const internal::GraphNode& node = nodes[i];
+    if (node.inputs.empty()) continue;  // the Input
+    if (node.shared) {
+      throw UnimplementedError("layer '" + node.layer->name() +
+                               "' is called more than once: exports take each layer once");
+    }
+    std::vector<std::string> reads;
+    for (size_t j : node.inputs) reads.push_back(value_of[j]);
+    if (is_identity_at_inference(node.layer->class_name())) {
+      value_of[i] = reads[0];
+      continue;
+    }
+    InferenceStep step = step_of(*node.layer, nodes[node.inputs[0]].shape);
+    step.inputs = std::move(reads);
+    value_of[i] = step.name;
+    m.steps.push_back(std::move(step));
+  }
+  const std::string& output = value_of[graph.output_nodes()[0]];
+  if (m.steps.empty() || m.steps.back().name != output) {
+    throw UnimplementedError("model '" + name_ + "': its output '" + output +
+                             "' is not its last layer's: exports take the last layer's output");
+  }
+  m.outputs = {{.name = output, .kind = InferenceOutput::Kind::kActivations}};
+  m.keras_model_config = Json{{"class_name", "Functional"}, {"config", get_config()}}.dump();
+  m.is_keras_model = true;
   return m;
 }
 

@@ -19,6 +19,7 @@
 #include "cairn/keras/layers/recurrent.h"
 #include "cairn/keras/layers/reshape.h"
 #include "cairn/keras/layers/wrappers.h"
+#include "cairn/keras/model.h"
 #include "formats/export/export_test_util.h"
 #include "keras/saving/export_test_util.h"
 
@@ -30,9 +31,11 @@ using testing::expect_export_refused;
 using testing::sample_input;
 using testing::scramble_weights;
 
-// Exports `model` to ONNX, runs it in ONNX Runtime on `x` and compares with
-// predict() (relative 1e-5 in float32, 1e-5 absolute near 0).
-void expect_onnx_predicts_as_cairn(Sequential& model, const Tensor& x) {
+// Exports `model` (a Sequential or a functional Model) to ONNX, runs it in
+// ONNX Runtime on `x` and compares with predict() (relative 1e-5 in float32,
+// 1e-5 absolute near 0).
+template <class M>
+void expect_onnx_predicts_as_cairn(M& model, const Tensor& x) {
   cairn::testing::TempDir tmp;
   const std::string path = tmp.path() + "/model.onnx", input = tmp.path() + "/input.json";
   model.export_model(path, "onnx");
@@ -47,7 +50,7 @@ void expect_onnx_predicts_as_cairn(Sequential& model, const Tensor& x) {
                                                              cairn::testing::shell_quote(input));
   ASSERT_TRUE(got.is_object()) << got;
   const json& y = got[m.outputs[0].name];
-  const Tensor want = model.predict(x);
+  const Tensor want = testing::single_prediction(model, x);
   ASSERT_EQ(y["dims"].get<std::vector<int64_t>>(), want.shape().dims());
   const auto expected = want.flat<float>();
   ASSERT_EQ(y["data"].size(), expected.size());
@@ -111,6 +114,29 @@ TEST(OnnxExportTest, EmbeddingLstmAndGruRunInOnnxRuntime) {
                     GRU(4, {.reset_after = false}), Dense(1, {.activation = "sigmoid"})});
   scramble_weights(model);
   expect_onnx_predicts_as_cairn(model, sample_input(6, {7}, 15));
+}
+
+TEST(OnnxExportTest, FunctionalModelWithMergesRunsInOnnxRuntime) {
+  CAIRN_REQUIRE_NODE_PACKAGE("onnxruntime-node");
+  Model model = testing::branching_model();
+  expect_onnx_predicts_as_cairn(model, sample_input(5, {6, 6, 1}));
+}
+
+TEST(OnnxExportTest, FunctionalModelsOfSeveralInputsOrSharedLayersAreRefused) {
+  KerasTensor a = Input({3}, "a"), b = Input({3}, "b");
+  Model two_inputs({a, b}, {Add()({Dense(2)(a), Dense(2)(b)})}, "two_inputs");
+  cairn::testing::TempDir tmp;
+  EXPECT_THROW(two_inputs.export_model(tmp.path() + "/m.onnx", "onnx"), UnimplementedError);
+  KerasTensor x = Input({3}, "x");
+  Dense shared(3, {.name = "shared"});
+  LayerPtr layer(shared);
+  Model twice({x}, {layer(layer(x))});
+  try {
+    twice.export_model(tmp.path() + "/m.onnx", "onnx");
+    ADD_FAILURE() << "a layer called twice was exported";
+  } catch (const UnimplementedError& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'shared'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(OnnxExportTest, LayersOnnxExportsLackAreRefusedByName) {

@@ -23,6 +23,7 @@
 #include "cairn/keras/layers/recurrent.h"
 #include "cairn/keras/layers/reshape.h"
 #include "cairn/keras/layers/wrappers.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "formats/export/export_test_util.h"
 #include "keras/saving/export_test_util.h"
@@ -37,7 +38,8 @@ using testing::scramble_weights;
 
 // Exports `model` for TF.js, loads it there and compares its predictions for
 // `x` with predict() (relative 1e-5 in float32, 1e-6 absolute near 0).
-void expect_tfjs_predicts_as_cairn(Sequential& model, const Tensor& x) {
+template <class M>
+void expect_tfjs_predicts_as_cairn(M& model, const Tensor& x) {
   cairn::testing::TempDir tmp;
   const std::string dir = tmp.path() + "/tfjs", input = tmp.path() + "/input.json";
   model.export_model(dir, "tfjs");
@@ -49,7 +51,7 @@ void expect_tfjs_predicts_as_cairn(Sequential& model, const Tensor& x) {
       cairn::testing::run_node_script("tfjs_predict.js", cairn::testing::shell_quote(dir) + " " +
                                                              cairn::testing::shell_quote(input));
   ASSERT_TRUE(got.is_object()) << got;
-  const Tensor want = model.predict(x);
+  const Tensor want = testing::single_prediction(model, x);
   ASSERT_EQ(got["dims"].get<std::vector<int64_t>>(), want.shape().dims());
   const auto expected = want.flat<float>();
   ASSERT_EQ(got["data"].size(), expected.size());
@@ -119,6 +121,12 @@ TEST(TfjsExportTest, BidirectionalAndSequenceLayersPredictAsInTensorFlowJs) {
                     RepeatVector(3), Permute({2, 1}), GlobalAveragePooling1D(), Dense(2)});
   scramble_weights(model);
   expect_tfjs_predicts_as_cairn(model, sample_input(4, {10, 2}));
+}
+
+TEST(TfjsExportTest, FunctionalModelWithMergesPredictsAsInTensorFlowJs) {
+  CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
+  Model model = testing::branching_model();
+  expect_tfjs_predicts_as_cairn(model, sample_input(5, {6, 6, 1}));
 }
 
 TEST(TfjsExportTest, ExportedWeightsCarryTensorFlowJsNames) {

@@ -42,7 +42,8 @@ struct InferenceWeight {
   Tensor value;  // float32
 };
 
-// One step of the forward pass, applied to the previous step's output.
+// One step of the forward pass, applied to the previous step's output or,
+// in a functional model's graph, to the outputs named by `inputs`.
 struct InferenceStep {
   enum class Kind {
     kDense,       // y = activation(x · kernel + bias)
@@ -62,6 +63,12 @@ struct InferenceStep {
   std::string class_name;
   std::vector<int64_t> output_shape;
   std::vector<InferenceWeight> weights;
+  // The names of the steps (or of the model's input) whose outputs this step
+  // reads, in order: several for a merge (Add, Concatenate, ...). Empty: the
+  // previous step's output (the model's input for the first step). The
+  // model's result is the last step's output. TensorFlow.js and ONNX exports
+  // take such graphs; SavedModel exports take chains only.
+  std::vector<std::string> inputs;
 
   bool has_bias() const { return bias.num_elements() > 0; }
 };
