@@ -102,7 +102,7 @@ Status tfjs_layer_config(Json& layer) {
     const Json& name = config.value("name", Json(""));
     return unimplemented_error(
         "layer '" + (name.is_string() ? name.get<std::string>() : "") + "' (" + class_name +
-        ") cannot be exported to TensorFlow.js: " + "TensorFlow.js has no " + missing);
+        ") cannot be exported to TensorFlow.js: " + "TensorFlow.js lacks " + missing);
   }
   if (config.contains("layer")) return tfjs_layer_config(config["layer"]);  // a wrapper's
   return ok_status();
