@@ -198,6 +198,7 @@ TEST_F(ExportCommandTest, ExportIntoTheModelDirectoryIsRefused) {
 // values, and `cairn export MODEL.h5` feeds every runtime the same model.
 TEST(KerasExportTest, SaveToADirectoryAndExportTheH5) {
   cairn::testing::TempDir dir;
+  keras::clear_session();  // the layer names below are the first of each class
   keras::set_random_seed(5);
   keras::Sequential model({keras::Dense(8, {.activation = "tanh", .input_shape = keras::Shape{4}}),
                            keras::Dropout(0.3), keras::Dense(3, {.activation = "softmax"})});
