@@ -40,4 +40,16 @@ Result<std::string> add_onnx_merge(OnnxGraph& g, const InferenceStep& step,
                                    const nlohmann::json& config,
                                    const std::vector<std::string>& inputs);
 
+// Shared by the files of ONNX layers (onnx_layers.cc, onnx_recurrent.cc):
+// the LSTM or GRU `step` on x [batch, steps, features];
+Result<std::string> add_onnx_recurrent(OnnxGraph& g, const InferenceStep& step,
+                                       const nlohmann::json& config, const std::string& x);
+// UNIMPLEMENTED: `step` cannot be exported to ONNX, because `what`;
+Status onnx_refusal(const InferenceStep& step, const std::string& what);
+// the weight of `step` whose Keras name ends in "/<suffix>", or null;
+const Tensor* onnx_weight(const InferenceStep& step, const std::string& suffix);
+// a Transpose node named `name` of `x`.
+std::string onnx_transpose(OnnxGraph& g, const std::string& name, const std::string& x,
+                           const std::vector<int64_t>& perm);
+
 }  // namespace cairn::internal

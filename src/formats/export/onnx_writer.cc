@@ -35,7 +35,7 @@
 #include "cairn/formats/export/onnx_model.h"
 #include "cairn/proto/onnx.pb.h"
 #include "formats/export/inference_model_checks.h"
-#include "formats/export/keras_sequential_config.h"
+#include "formats/export/keras_config_layers.h"
 #include "formats/export/onnx_graph.h"
 #include "formats/export/onnx_layers.h"
 

@@ -18,7 +18,7 @@
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/graph/graph_builder.h"
 #include "formats/export/inference_model_checks.h"
-#include "formats/export/keras_sequential_config.h"
+#include "formats/export/keras_config_layers.h"
 #include "formats/export/saved_model_graph.h"
 
 namespace cairn::internal {

@@ -26,7 +26,7 @@
 #include "cairn/formats/export/tfjs_model.h"
 #include "cairn/formats/json_limits.h"
 #include "formats/export/inference_model_checks.h"
-#include "formats/export/keras_sequential_config.h"
+#include "formats/export/keras_config_layers.h"
 #include "formats/export/tfjs_layers.h"
 
 namespace cairn {

@@ -17,8 +17,10 @@
 //
 // Layers the steps above do not describe (Conv2D, LSTM, BatchNormalization,
 // ...) are kLayer steps: the layer's Keras class, its output shape and its
-// weights under their Keras names. TensorFlow.js rebuilds such a layer from
-// keras_model_config and takes it; ONNX and SavedModel refuse it with an
+// weights under their Keras names, its settings read from keras_model_config.
+// TensorFlow.js rebuilds such a layer from keras_model_config; ONNX and
+// SavedModel write the layers they model (src/formats/export/onnx_layers.h,
+// saved_model_graph.h). A layer or option a format cannot express is an
 // UNIMPLEMENTED error naming the layer and the format.
 //
 //   m.steps.push_back({.kind = cairn::InferenceStep::Kind::kLayer, .name = "conv2d",

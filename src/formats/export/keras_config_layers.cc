@@ -1,5 +1,5 @@
-// The layers of a Keras model config (keras_sequential_config.h).
-#include "formats/export/keras_sequential_config.h"
+// The layers of a Keras model config (keras_config_layers.h).
+#include "formats/export/keras_config_layers.h"
 
 #include "cairn/formats/json_limits.h"
 
