@@ -9,8 +9,11 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/io/file_system.h"
+#include "cairn/keras/layers/conv.h"
 #include "cairn/keras/layers/dense.h"
 #include "cairn/keras/layers/dropout.h"
+#include "cairn/keras/layers/normalization.h"
+#include "cairn/keras/layers/pooling.h"
 #include "cairn/keras/sequential.h"
 #include "cairn/serving/saved_model_runner.h"
 #include "formats/export/export_test_util.h"
@@ -195,6 +198,7 @@ TEST_F(ExportCommandTest, ExportIntoTheModelDirectoryIsRefused) {
 // values, and `cairn export MODEL.h5` feeds every runtime the same model.
 TEST(KerasExportTest, SaveToADirectoryAndExportTheH5) {
   cairn::testing::TempDir dir;
+  keras::clear_session();  // the layer names below are the first of each class
   keras::set_random_seed(5);
   keras::Sequential model({keras::Dense(8, {.activation = "tanh", .input_shape = keras::Shape{4}}),
                            keras::Dropout(0.3), keras::Dense(3, {.activation = "softmax"})});
@@ -229,6 +233,58 @@ TEST(KerasExportTest, SaveToADirectoryAndExportTheH5) {
   for (size_t i = 0; i < 18; ++i) {
     EXPECT_NEAR(got["dense_1"]["data"][i].get<double>(), predicted.flat<float>()[i], 1e-5);
   }
+}
+
+// A Keras CNN saved as .h5 and exported by `cairn export` to ONNX and TF.js
+// (each run by its own runtime), and saved as a SavedModel directory (run by
+// cairn's runner): all predict what the model predicts.
+TEST(KerasExportTest, CnnH5ExportsToEveryFormat) {
+  cairn::testing::TempDir dir;
+  keras::clear_session();  // the layer names below are the first of each class
+  keras::set_random_seed(6);
+  keras::Sequential model(
+      {keras::Conv2D(3, {3, 3}, {.activation = "relu", .input_shape = keras::Shape{6, 6, 1}}),
+       keras::BatchNormalization(), keras::MaxPooling2D({2, 2}), keras::Flatten(),
+       keras::Dense(2, {.activation = "softmax"})});
+  Tensor x(DType::kFloat32, {3, 6, 6, 1});
+  for (size_t i = 0; i < 108; ++i) x.flat<float>()[i] = 0.1f * static_cast<float>(i % 11) - 0.4f;
+  const Tensor predicted = model.predict(x);
+  auto expect_predicted = [&](const Json& data, const std::string& what) {
+    ASSERT_EQ(data.size(), 6u) << what;
+    for (size_t i = 0; i < 6; ++i) {
+      EXPECT_NEAR(data[i].get<double>(), predicted.flat<float>()[i], 1e-5) << what;
+    }
+  };
+  model.save(dir.path() + "/saved");
+  const Tensor served = serving::SavedModel::load(dir.path() + "/saved")
+                            .run("serving_default", {{"conv2d_input", x}})
+                            .at("dense");
+  expect_predicted(
+      Json(std::vector<float>(served.flat<float>().begin(), served.flat<float>().end())),
+      "SavedModel runner");
+
+  model.save(dir.path() + "/cnn.h5");
+  const Json input{{"dims", {3, 6, 6, 1}},
+                   {"data", std::vector<float>(x.flat<float>().begin(), x.flat<float>().end())}};
+  std::ofstream(dir.path() + "/onnx_input.json") << Json{{"conv2d_input", input}}.dump();
+  std::ofstream(dir.path() + "/tfjs_input.json") << input.dump();
+  for (const std::string format : {"onnx", "tfjs"}) {
+    const std::string out = dir.path() + "/cnn_" + format;
+    auto run = run_command(cairn_command("export " + shell_quote(dir.path() + "/cnn.h5") +
+                                         " --format " + format + " --out " + shell_quote(out)));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  CAIRN_REQUIRE_NODE_PACKAGE("onnxruntime-node");
+  expect_predicted(
+      cairn::testing::run_node_script(
+          "onnx_predict.js", shell_quote(dir.path() + "/cnn_onnx") + " " +
+                                 shell_quote(dir.path() + "/onnx_input.json"))["dense"]["data"],
+      "ONNX Runtime");
+  CAIRN_REQUIRE_NODE_PACKAGE("@tensorflow/tfjs");
+  expect_predicted(cairn::testing::run_node_script(
+                       "tfjs_predict.js", shell_quote(dir.path() + "/cnn_tfjs") + " " +
+                                              shell_quote(dir.path() + "/tfjs_input.json"))["data"],
+                   "TensorFlow.js");
 }
 
 }  // namespace

@@ -53,6 +53,10 @@ inline std::vector<double> dense_row(const InferenceStep& s, const std::vector<d
 // The last step's output for each (flattened) input row.
 inline Rows reference_forward(const InferenceModel& m, Rows rows) {
   for (const InferenceStep& s : m.steps) {
+    if (s.kind == InferenceStep::Kind::kLayer) {
+      throw std::invalid_argument("reference_forward: no reference for layer '" + s.name + "' (" +
+                                  s.class_name + ")");
+    }
     if (s.kind == InferenceStep::Kind::kFlatten) continue;  // rows are flat already
     for (auto& row : rows) {
       row = s.kind == InferenceStep::Kind::kDense ? dense_row(s, row)

@@ -157,9 +157,20 @@ class Model : public BaseModel {
   void load_weights(const std::string& path) override;
   // The whole model (its functional config, weights and optimizer state):
   // Keras 2's HDF5 for a path ending in .h5/.hdf5 (tf.keras's layout, read
-  // back by load_functional_model and by Keras), Keras 3's .keras archive
-  // for a path ending in .keras.
+  // back by load_functional_model and by Keras); any other path but .keras a
+  // TensorFlow SavedModel directory for serving, under export_model's
+  // conditions. A .keras archive is Sequential's for now (UnimplementedError).
   void save(const std::string& path, const SaveOptions& options = {}) override;
+
+  // Exports the model for serving as Sequential::export_model does: format
+  // "tfjs" (every layer TF.js has) or "onnx" (the layers ONNX exports take,
+  // merges included); "saved_model" for chains of layers only. Models of one
+  // input and one output whose layers are each called once; otherwise
+  // UnimplementedError naming the model or the layer.
+  void export_model(const std::string& path, const std::string& format);
+  // The model reduced to its inference steps, each naming the steps it reads
+  // (cairn/formats/export/inference_model.h), under the same conditions.
+  InferenceModel inference_model();
 
   const std::string& name() const override { return name_; }
   std::string class_name() const override { return "Functional"; }

@@ -170,7 +170,13 @@ class Sequential : public BaseModel {
   // variables/, assets/), as tf.keras's model.save(dir) in TensorFlow 2.
   void save(const std::string& path, const SaveOptions& options = {}) override;
   // Exports the model for serving: format "saved_model", "onnx" or "tfjs"
-  // (see cairn/formats/export.h). Dropout layers are left out.
+  // (see cairn/formats/export.h). Dropout, SpatialDropout1D/2D and
+  // GaussianNoise are left out. TF.js takes every layer it has; ONNX the
+  // layers src/formats/export/onnx_layers.h lists (convolutions,
+  // pooling, BatchNormalization, Embedding, LSTM, GRU, ...); SavedModel Dense,
+  // Activation, Flatten and the CNN layers (Conv2D, pooling, image
+  // BatchNormalization, Reshape). Anything else is an UnimplementedError
+  // naming the layer and the format.
   void export_model(const std::string& path, const std::string& format);
   // The built model reduced to its inference steps and weights (copied).
   // Throws FailedPreconditionError before the model is built.

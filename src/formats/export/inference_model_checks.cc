@@ -1,5 +1,6 @@
 #include "formats/export/inference_model_checks.h"
 
+#include <map>
 #include <set>
 
 #include "cairn/core/strings.h"
@@ -41,9 +42,28 @@ Result<std::vector<int64_t>> check_dense(const InferenceStep& step,
   return std::vector<int64_t>{units};
 }
 
+// The output shape of a kLayer step: the one it declares.
+Result<std::vector<int64_t>> check_layer(const InferenceStep& step) {
+  if (step.class_name.empty()) return layer_error(step, "a kLayer step needs its class_name");
+  bool positive = !step.output_shape.empty();
+  for (int64_t d : step.output_shape) positive = positive && d >= 1;
+  if (!positive || TensorShape(step.output_shape).checked_num_elements(kMaxInputWidth) < 0) {
+    return layer_error(step, "output_shape " + shape_text(step.output_shape) +
+                                 " is empty, has a dimension below 1 or more than 2^40 elements");
+  }
+  for (const InferenceWeight& w : step.weights) {
+    if (w.name.empty() || w.value.dtype() != DType::kFloat32) {
+      return layer_error(
+          step, "weight '" + w.name + "' must be named and float32, got " + tensor_text(w.value));
+    }
+  }
+  return step.output_shape;
+}
+
 // The output shape of `step` on an input of `shape`.
 Result<std::vector<int64_t>> check_step(const InferenceStep& step,
                                         const std::vector<int64_t>& shape) {
+  if (step.kind == InferenceStep::Kind::kLayer) return check_layer(step);
   if (step.kind != InferenceStep::Kind::kFlatten && !is_known_activation(step.activation)) {
     return layer_error(step, "unsupported activation '" + step.activation +
                                  "' (exporters know linear, relu, tanh, sigmoid, elu, softmax)");
@@ -58,6 +78,8 @@ Result<std::vector<int64_t>> check_step(const InferenceStep& step,
       for (int64_t d : shape) width *= d;
       return std::vector<int64_t>{width};
     }
+    case InferenceStep::Kind::kLayer:
+      break;  // checked above
   }
   return layer_error(step, "unknown step kind");
 }
@@ -117,13 +139,25 @@ bool is_known_activation(std::string_view a) {
 Result<std::vector<int64_t>> check_inference_model(const InferenceModel& model) {
   CAIRN_RETURN_IF_ERROR(check_input(model));
   std::vector<int64_t> shape = model.input_shape;
-  std::set<std::string> layer_names;
+  std::map<std::string, std::vector<int64_t>> shapes{{model.input_name, shape}};
   for (const InferenceStep& step : model.steps) {
-    if (step.name.empty() || !layer_names.insert(step.name).second) {
-      return invalid_argument_error("model '" + model.name + "': layer name '" + step.name +
-                                    "' is empty or repeated");
+    if (step.name.empty() || shapes.contains(step.name)) {
+      return invalid_argument_error(
+          "model '" + model.name + "': layer name '" + step.name +
+          (step.name == model.input_name ? "' is the input's name" : "' is empty or repeated"));
     }
+    for (const std::string& input : step.inputs) {
+      if (!shapes.contains(input)) {
+        return layer_error(
+            step, "reads '" + input + "', which is neither the model's input nor an earlier step");
+      }
+    }
+    if (step.inputs.size() > 1 && step.kind != InferenceStep::Kind::kLayer) {
+      return layer_error(step, "only a kLayer step (a merge) reads several inputs");
+    }
+    if (!step.inputs.empty()) shape = shapes[step.inputs[0]];
     CAIRN_ASSIGN_OR_RETURN(shape, check_step(step, shape));
+    shapes[step.name] = shape;
   }
   CAIRN_RETURN_IF_ERROR(check_outputs(model, shape));
   return shape;

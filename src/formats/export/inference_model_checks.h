@@ -22,7 +22,9 @@ bool is_known_activation(std::string_view activation);
 // its batch dimension. INVALID_ARGUMENT naming the layer for: an empty or
 // repeated layer name, an unknown activation, a Dense kernel that is not a
 // float32 [inputs, units] matrix matching its input, a bias that is not
-// float32 [units], a Dense step on an input that is not flat; and naming the
+// float32 [units], a Dense step on an input that is not flat, a kLayer step
+// without a class name, with an empty or non-positive output_shape or an
+// unnamed or non-float32 weight; and naming the
 // model for: a non-positive input dimension, feature widths that do not add
 // up to the input, no outputs, empty or repeated output names, a
 // probabilities/logistic/class_ids output on a multi-dimensional result, or

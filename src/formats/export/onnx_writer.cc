@@ -14,6 +14,10 @@
 //                                 <layer>/MatMul = MatMul(x, kernel) without a bias
 //                     activation  <layer>/Relu, /Tanh, /Sigmoid, /Elu (alpha 1),
 //                                 /Softmax (axis -1); nothing for "linear"
+//                     other Keras layers (kLayer steps: Conv, pooling,
+//                                 BatchNormalization, LSTM, GRU, Embedding, ...)
+//                                 as onnx_layers.h writes them, their
+//                                 settings read from keras_model_config
 //                   per output, from the last value y, ending in the output's name:
 //                     activations, logits  Identity(y)
 //                     probabilities        Softmax(y, axis=-1); binary head:
@@ -23,87 +27,75 @@
 //                                          Cast(Greater(y, 0), to=INT64)
 //     output        <output name>: float [batch, ...] or int64 [batch, 1]
 #include <bit>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "cairn/core/strings.h"
 #include "cairn/formats/export/onnx_model.h"
 #include "cairn/proto/onnx.pb.h"
 #include "formats/export/inference_model_checks.h"
+#include "formats/export/keras_config_layers.h"
+#include "formats/export/onnx_graph.h"
+#include "formats/export/onnx_layers.h"
 
 namespace cairn {
 namespace {
+
+using Json = nlohmann::json;
+using internal::add_onnx_activation;
+using internal::int_attribute;
+using internal::OnnxGraph;
 
 static_assert(std::endian::native == std::endian::little, "raw_data holds little-endian floats");
 
 constexpr int64_t kIrVersion = 8;
 constexpr int64_t kOpsetVersion = 13;
 
-onnx::AttributeProto int_attribute(const std::string& name, int64_t value) {
-  onnx::AttributeProto a;
-  a.set_name(name);
-  a.set_type(onnx::AttributeProto::INT);
-  a.set_i(value);
-  return a;
+// The shape (without the batch) of `step`'s output on an input of `shape`.
+std::vector<int64_t> onnx_step_shape(const InferenceStep& step, std::vector<int64_t> shape) {
+  switch (step.kind) {
+    case InferenceStep::Kind::kDense:
+      return {step.kernel.shape().dim(1)};
+    case InferenceStep::Kind::kFlatten:
+      return {TensorShape(shape).num_elements()};
+    case InferenceStep::Kind::kActivation:
+      return shape;
+    case InferenceStep::Kind::kLayer:
+      return step.output_shape;
+  }
+  return shape;
 }
 
-onnx::AttributeProto float_attribute(const std::string& name, float value) {
-  onnx::AttributeProto a;
-  a.set_name(name);
-  a.set_type(onnx::AttributeProto::FLOAT);
-  a.set_f(value);
-  return a;
-}
-
-// Appends nodes and initializers to a graph. Every node has one output, the
-// value named after the node.
-class OnnxGraph {
- public:
-  explicit OnnxGraph(onnx::GraphProto& graph) : graph_(graph) {}
-
-  // Adds an `op_type` node named `name`; returns its output's name, `name`.
-  std::string add(const std::string& op_type, const std::string& name,
-                  const std::vector<std::string>& inputs,
-                  std::vector<onnx::AttributeProto> attributes = {}) {
-    onnx::NodeProto* node = graph_.add_node();
-    node->set_name(name);
-    node->set_op_type(op_type);
-    for (const std::string& input : inputs) node->add_input(input);
-    node->add_output(name);
-    for (onnx::AttributeProto& a : attributes) *node->add_attribute() = std::move(a);
-    return name;
-  }
-
-  // Adds the float32 tensor `t` as an initializer named `name`; returns `name`.
-  std::string add_initializer(const std::string& name, const Tensor& t) {
-    onnx::TensorProto* init = graph_.add_initializer();
-    init->set_name(name);
-    init->set_data_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : t.shape().dims()) init->add_dims(d);
-    init->set_raw_data(reinterpret_cast<const char*>(t.data()), t.byte_size());
-    return name;
-  }
-
- private:
-  onnx::GraphProto& graph_;
+// A value of the graph being built and its shape without the batch.
+struct OnnxValue {
+  std::string name;
+  std::vector<int64_t> shape;
 };
 
-// Applies `activation` to the value `x` inside `layer`; returns the result.
-std::string add_onnx_activation(OnnxGraph& g, const std::string& layer,
-                                const std::string& activation, const std::string& x) {
-  if (activation == "linear") return x;
-  if (activation == "relu") return g.add("Relu", layer + "/Relu", {x});
-  if (activation == "tanh") return g.add("Tanh", layer + "/Tanh", {x});
-  if (activation == "sigmoid") return g.add("Sigmoid", layer + "/Sigmoid", {x});
-  if (activation == "elu") return g.add("Elu", layer + "/Elu", {x}, {float_attribute("alpha", 1)});
-  return g.add("Softmax", layer + "/Softmax", {x}, {int_attribute("axis", -1)});
-}
-
-std::string add_step(OnnxGraph& g, const InferenceStep& step, const std::string& x) {
+Result<std::string> add_step(OnnxGraph& g, const InferenceStep& step,
+                             const std::vector<OnnxValue>& inputs,
+                             const std::map<std::string, Json>& configs) {
+  const std::string& x = inputs[0].name;
+  const std::vector<int64_t>& shape = inputs[0].shape;
   switch (step.kind) {
     case InferenceStep::Kind::kFlatten:
       return g.add("Flatten", step.name + "/Flatten", {x}, {int_attribute("axis", 1)});
     case InferenceStep::Kind::kActivation:
       return add_onnx_activation(g, step.name, step.activation, x);
+    case InferenceStep::Kind::kLayer: {
+      const auto config = configs.find(step.name);
+      if (config == configs.end()) {
+        return invalid_argument_error("layer '" + step.name +
+                                      "' has no layer of that name in keras_model_config");
+      }
+      if (inputs.size() > 1) {
+        std::vector<std::string> names;
+        for (const OnnxValue& v : inputs) names.push_back(v.name);
+        return internal::add_onnx_merge(g, step, config->second, names);
+      }
+      return internal::add_onnx_layer(g, step, config->second, shape, x);
+    }
     case InferenceStep::Kind::kDense:
       break;
   }
@@ -185,7 +177,9 @@ Status check_value_names(const onnx::GraphProto& graph) {
   };
   for (const onnx::TensorProto& init : graph.initializer())
     CAIRN_RETURN_IF_ERROR(claim(init.name()));
-  for (const onnx::NodeProto& node : graph.node()) CAIRN_RETURN_IF_ERROR(claim(node.output(0)));
+  for (const onnx::NodeProto& node : graph.node()) {
+    for (const std::string& output : node.output()) CAIRN_RETURN_IF_ERROR(claim(output));
+  }
   return ok_status();
 }
 
@@ -197,6 +191,7 @@ void add_metadata(onnx::ModelProto& proto, const std::string& key, const std::st
 
 Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> y_dims, internal::check_inference_model(model));
+  CAIRN_ASSIGN_OR_RETURN(auto configs, internal::keras_layer_configs(model));
   onnx::ModelProto proto;
   proto.set_ir_version(kIrVersion);
   proto.set_producer_name("cairn");
@@ -211,8 +206,19 @@ Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
   graph.set_name(model.name);
   set_value_info(*graph.add_input(), model.input_name, onnx::TensorProto::FLOAT, model.input_shape);
   OnnxGraph g(graph);
-  std::string y = model.input_name;
-  for (const InferenceStep& step : model.steps) y = add_step(g, step, y);
+  // Each step's value by step name; the last one is the model's result.
+  std::map<std::string, OnnxValue> values{
+      {model.input_name, {model.input_name, model.input_shape}}};
+  OnnxValue last = values[model.input_name];
+  for (const InferenceStep& step : model.steps) {
+    std::vector<OnnxValue> inputs;
+    for (const std::string& input : step.inputs) inputs.push_back(values.at(input));
+    if (inputs.empty()) inputs.push_back(last);
+    CAIRN_ASSIGN_OR_RETURN(std::string y, add_step(g, step, inputs, configs));
+    last = {y, onnx_step_shape(step, inputs[0].shape)};
+    values[step.name] = last;
+  }
+  const std::string y = last.name;
   for (const InferenceOutput& out : model.outputs) {
     add_output(g, out, model.binary_head, y);
     declare_output(graph, out, model.binary_head, y_dims);
@@ -224,7 +230,13 @@ Result<onnx::ModelProto> build_model_proto(const InferenceModel& model) {
 }  // namespace
 
 Status write_onnx_model(FileSystem& fs, const std::string& path, const InferenceModel& model) {
-  Result<onnx::ModelProto> proto = build_model_proto(model);
+  Result<onnx::ModelProto> proto = invalid_argument_error("");
+  try {
+    proto = build_model_proto(model);
+  } catch (const Json::exception& e) {  // a layer config value of an unexpected JSON type
+    return invalid_argument_error(path + ": model '" + model.name +
+                                  "': keras_model_config: " + e.what());
+  }
   if (!proto.ok()) return proto.status().with_context(path);
   std::string bytes;
   if (!proto->SerializeToString(&bytes)) {

@@ -6,6 +6,7 @@
 //   per dense step: <name>/kernel, <name>/bias (VariableV2 with Initializer,
 //     Assign and read), <name>/MatMul, <name>/BiasAdd, <name>/Relu|Tanh|...
 //   per flatten step: <name>/Reshape to [-1, width]
+//   per other Keras layer: as saved_model_layers.cc writes it (Conv2D, MaxPool, ...)
 //   head/predictions/{probabilities, logistic, class_ids, ExpandDims, two_class_logits}
 //   init (NoOp running every Assign), save/... (tf.train.Saver, sharded, V2)
 #include <google/protobuf/io/coded_stream.h>
@@ -13,9 +14,11 @@
 
 #include <map>
 
+#include "cairn/core/strings.h"
 #include "cairn/formats/export/saved_model_writer.h"
 #include "cairn/formats/graph/graph_builder.h"
 #include "formats/export/inference_model_checks.h"
+#include "formats/export/keras_config_layers.h"
 #include "formats/export/saved_model_graph.h"
 
 namespace cairn::internal {
@@ -25,21 +28,6 @@ constexpr DType kFloat = DType::kFloat32;
 // Recorded as meta_info_def.meta_graph_version: who wrote the graph.
 constexpr char kWriterVersion[] = "cairn-0.1.0";
 constexpr char kHead[] = "head/predictions/";
-
-// A tensor of the graph being built, with its static shape (-1: unknown).
-struct GraphTensor {
-  std::string node;
-  std::vector<int64_t> dims;
-  DType dtype = kFloat;
-};
-
-struct ServingGraph {
-  GraphBuilder b;
-  ServingExport out;
-  std::vector<SaverVariable> saveables;
-  std::vector<std::string> assigns;
-  std::map<std::string, std::string> head;  // head node kind -> node, built once
-};
 
 tensorflow::TensorInfo tensor_info(const GraphTensor& t) {
   tensorflow::TensorInfo info;
@@ -106,6 +94,8 @@ Result<GraphTensor> add_inputs(ServingGraph& g, const InferenceModel& m) {
   return concat_features(g, features);
 }
 
+}  // namespace
+
 // A VariableV2 holding `value`, with TensorFlow's initializer, Assign and read
 // nodes; returns the read (Identity) node.
 std::string add_variable(ServingGraph& g, const std::string& name, const Tensor& value) {
@@ -128,6 +118,8 @@ Result<GraphTensor> add_graph_activation(ServingGraph& g, const std::string& sco
   x.node = g.b.op(scope + "/" + op, op, {x.node}, {{"T", type_attr(kFloat)}}).name();
   return x;
 }
+
+namespace {
 
 Status check_dense_input(const InferenceStep& s, const GraphTensor& x) {
   const std::string where = "SavedModel export: dense step '" + s.name + "'";
@@ -179,7 +171,18 @@ GraphTensor add_flatten(ServingGraph& g, const InferenceStep& s, const GraphTens
 
 Result<GraphTensor> add_steps(ServingGraph& g, const InferenceModel& m, GraphTensor x) {
   if (m.steps.empty()) return invalid_argument_error("SavedModel export: the model has no steps");
+  CAIRN_ASSIGN_OR_RETURN(auto configs, keras_layer_configs(m));
+  const InferenceStep* previous = nullptr;
   for (const InferenceStep& s : m.steps) {
+    const std::string reads_previous = previous == nullptr ? m.input_name : previous->name;
+    if (!s.inputs.empty() && s.inputs != std::vector<std::string>{reads_previous}) {
+      return unimplemented_error("layer '" + s.name + "' (" +
+                                 (s.class_name.empty() ? "step" : s.class_name) + ") reads '" +
+                                 join(s.inputs, "', '") +
+                                 "': SavedModel exports take a chain of layers, each reading "
+                                 "the one before");
+    }
+    previous = &s;
     switch (s.kind) {
       case InferenceStep::Kind::kDense: {
         CAIRN_ASSIGN_OR_RETURN(x, add_dense(g, s, std::move(x)));
@@ -193,6 +196,15 @@ Result<GraphTensor> add_steps(ServingGraph& g, const InferenceModel& m, GraphTen
       case InferenceStep::Kind::kFlatten:
         x = add_flatten(g, s, x);
         break;
+      case InferenceStep::Kind::kLayer: {
+        const auto config = configs.find(s.name);
+        if (config == configs.end()) {
+          return invalid_argument_error("SavedModel export: layer '" + s.name +
+                                        "' has no layer of that name in keras_model_config");
+        }
+        CAIRN_ASSIGN_OR_RETURN(x, add_serving_layer(g, s, config->second, std::move(x)));
+        break;
+      }
     }
   }
   return x;

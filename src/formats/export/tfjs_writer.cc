@@ -14,8 +14,11 @@
 //   group1-shard1of1.bin  every weight's float32 little-endian bytes, row-major,
 //                         one after another in manifest order, no padding
 // tfjs-layers gives each loaded weight to the layer variable whose original
-// name is "<layer name>/kernel" or "<layer name>/bias", so each Dense step is
-// named as its layer in the topology; the manifest order does not matter.
+// name is the manifest's ("<layer name>/kernel", "lstm/recurrent_kernel",
+// "bidirectional/forward_lstm/bias", see tfjs_layers.h), so each step with
+// weights is named as its layer in the topology; the manifest order does not
+// matter. Every layer TF.js has is exported (kLayer steps included); a layer
+// or option it lacks is UNIMPLEMENTED, naming the layer.
 #include <bit>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -23,6 +26,8 @@
 #include "cairn/formats/export/tfjs_model.h"
 #include "cairn/formats/json_limits.h"
 #include "formats/export/inference_model_checks.h"
+#include "formats/export/keras_config_layers.h"
+#include "formats/export/tfjs_layers.h"
 
 namespace cairn {
 namespace {
@@ -33,63 +38,29 @@ static_assert(std::endian::native == std::endian::little, "shards hold little-en
 
 constexpr const char* kShardName = "group1-shard1of1.bin";
 
-// tfjs-layers 4 reads Keras 2 configs as they are, including an InputLayer in
-// a Sequential's layers and Keras 2.1's bare layer list (tested with
-// @tensorflow/tfjs 4.22). Keras 3 writes two things differently, which are
-// rewritten here in a layer's (or the model's) config:
-//   "batch_shape": [null, 4]   -> "batch_input_shape": [null, 4] (InputLayer)
-//   "dtype": {"class_name": "DTypePolicy", "config": {"name": "float32"}, ...}
-//                              -> "dtype": "float32"
-void rewrite_keras3_config(Json& config) {
-  if (!config.is_object()) return;
-  if (config.contains("batch_shape") && !config.contains("batch_input_shape")) {
-    config["batch_input_shape"] = config["batch_shape"];
-    config.erase("batch_shape");
-  }
-  if (config.contains("dtype") && config["dtype"].is_object()) {
-    const Json& policy = config["dtype"];
-    const Json name = policy.contains("config") && policy["config"].is_object()
-                          ? policy["config"].value("name", Json("float32"))
-                          : Json("float32");
-    config["dtype"] = name.is_string() ? name : Json("float32");
-  }
-}
-
-// The layers of a Sequential config: config.layers, or (Keras 2.1) config itself.
-Json* sequential_layers(Json& topology) {
-  if (!topology.is_object() || topology.value("class_name", Json()) != "Sequential" ||
-      !topology.contains("config")) {
-    return nullptr;
-  }
-  Json& config = topology["config"];
-  if (config.is_array()) return &config;
-  if (config.is_object() && config.contains("layers") && config["layers"].is_array()) {
-    return &config["layers"];
-  }
-  return nullptr;
-}
-
-// The Keras config rewritten for tfjs, after checking every Dense step of
-// `model` has a layer of its name in it.
+// The Keras config rewritten for tfjs (tfjs_layers.h), after checking every
+// step with weights has a layer of its name in it.
 Result<Json> tfjs_topology(const InferenceModel& model) {
   const std::string not_sequential =
-      "model '" + model.name + "': keras_model_config is not a Keras Sequential config";
+      "model '" + model.name +
+      "': keras_model_config is not a Keras Sequential or functional config";
   Result<Json> parsed = parse_untrusted_json<Json>(model.keras_model_config, "it");
   if (!parsed.ok())
     return invalid_argument_error(not_sequential + ": " + parsed.status().message());
   Json topology = std::move(*parsed);
-  Json* layers = sequential_layers(topology);
+  Json* layers = internal::keras_config_layers(topology);
   if (layers == nullptr) return invalid_argument_error(not_sequential);
-  rewrite_keras3_config(topology["config"]);
+  internal::rewrite_keras3_config(topology["config"]);
   std::set<std::string> names;
   for (Json& layer : *layers) {
+    CAIRN_RETURN_IF_ERROR(internal::tfjs_layer_config(layer));
     if (!layer.is_object() || !layer.contains("config")) continue;
-    rewrite_keras3_config(layer["config"]);
     const Json& name = layer["config"].value("name", Json());
     if (name.is_string()) names.insert(name.get<std::string>());
   }
   for (const InferenceStep& step : model.steps) {
-    if (step.kind == InferenceStep::Kind::kDense && !names.contains(step.name)) {
+    const bool has_weights = step.kind == InferenceStep::Kind::kDense || !step.weights.empty();
+    if (has_weights && !names.contains(step.name)) {
       return invalid_argument_error("layer '" + step.name +
                                     "' has no layer of that name in keras_model_config");
     }
@@ -141,6 +112,11 @@ Status build_files(const InferenceModel& model, std::string& model_json, std::st
   CAIRN_ASSIGN_OR_RETURN(Json topology, tfjs_topology(model));
   Json specs = Json::array();
   for (const InferenceStep& step : model.steps) {
+    for (const InferenceWeight& w : step.weights) {
+      CAIRN_ASSIGN_OR_RETURN(std::string name,
+                             internal::tfjs_weight_name(step.class_name, step.name, w.name));
+      add_weight(name, w.value, specs, shard);
+    }
     if (step.kind != InferenceStep::Kind::kDense) continue;
     add_weight(step.name + "/kernel", step.kernel, specs, shard);
     if (step.has_bias()) add_weight(step.name + "/bias", step.bias, specs, shard);

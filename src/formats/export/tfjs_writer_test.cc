@@ -12,6 +12,7 @@
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/io/memory_file_system.h"
 #include "formats/export/export_test_util.h"
+#include "formats/export/tfjs_layers.h"
 
 namespace cairn {
 namespace {
@@ -324,15 +325,15 @@ TEST(TfjsWriterErrorTest, UnknownActivationNamesTheLayer) {
   expect_tfjs_invalid(model, "layer 'dense': unsupported activation 'swish'");
 }
 
-TEST(TfjsWriterErrorTest, ConfigThatIsNotASequentialConfig) {
+TEST(TfjsWriterErrorTest, ConfigThatIsNotAModelConfig) {
   std::mt19937 rng(1);
   InferenceModel model = small_tfjs_model(rng);
   model.keras_model_config = "{not json";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
-  model.keras_model_config = R"({"class_name": "Functional", "config": {"layers": []}})";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
+  model.keras_model_config = R"({"class_name": "Lambda", "config": {"layers": []}})";
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
   model.keras_model_config = "";
-  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential config");
+  expect_tfjs_invalid(model, "keras_model_config is not a Keras Sequential or functional config");
 }
 
 TEST(TfjsWriterErrorTest, DenseStepMissingFromConfigNamesTheLayer) {
@@ -340,6 +341,75 @@ TEST(TfjsWriterErrorTest, DenseStepMissingFromConfigNamesTheLayer) {
   InferenceModel model = small_tfjs_model(rng);
   model.steps[1].name = "dense_9";
   expect_tfjs_invalid(model, "layer 'dense_9' has no layer of that name in keras_model_config");
+}
+
+// small_tfjs_model with its first Dense step as a kLayer step (the way
+// Keras models hand other layers to the exporters).
+InferenceModel layer_step_model() {
+  std::mt19937 rng(1);
+  InferenceModel model = small_tfjs_model(rng);
+  InferenceStep& step = model.steps[0];
+  step.weights = {{step.name + "/kernel", step.kernel}, {step.name + "/bias", step.bias}};
+  step.kind = InferenceStep::Kind::kLayer;
+  step.class_name = "Dense";
+  step.output_shape = {step.kernel.shape().dim(1)};
+  step.kernel = Tensor();
+  step.bias = Tensor();
+  return model;
+}
+
+TEST(TfjsWriterErrorTest, LayerStepsAreCheckedAndNameTheLayer) {
+  InferenceModel model = layer_step_model();
+  MemoryFileSystem fs;
+  ASSERT_TRUE(write_tfjs_model(fs, "/m/tfjs", model).ok());  // the same bytes as the Dense step
+  model.steps[0].class_name = "";
+  expect_tfjs_invalid(model, "layer 'dense': a kLayer step needs its class_name");
+  model = layer_step_model();
+  model.steps[0].output_shape = {3, 0};
+  expect_tfjs_invalid(model, "layer 'dense': output_shape [3, 0] is empty");
+  model = layer_step_model();
+  model.steps[0].weights[1].value = Tensor(DType::kFloat64, {3});
+  expect_tfjs_invalid(model, "layer 'dense': weight 'dense/bias' must be named and float32");
+  model = layer_step_model();
+  model.steps[1].inputs = {"dense_7"};
+  expect_tfjs_invalid(model,
+                      "layer 'dense_1': reads 'dense_7', which is neither the model's input nor "
+                      "an earlier step");
+}
+
+TEST(TfjsWriterErrorTest, LayerTensorFlowJsLacksIsUnimplemented) {
+  InferenceModel model = layer_step_model();
+  Json config = Json::parse(model.keras_model_config);
+  config["config"]["layers"][1]["config"]["activation"] = "exponential";
+  model.keras_model_config = config.dump();
+  MemoryFileSystem fs;
+  const Status status = write_tfjs_model(fs, "/m/tfjs", model);
+  EXPECT_EQ(status.code(), StatusCode::kUnimplemented) << status.to_string();
+  EXPECT_NE(status.message().find("layer 'dense' (Dense) cannot be exported to TensorFlow.js: "
+                                  "TensorFlow.js lacks the activation 'exponential'"),
+            std::string::npos)
+      << status.to_string();
+}
+
+TEST(TfjsWriterLayerTest, SiluIsWrittenAsSwishAndWeightsKeepTheirTensorFlowJsNames) {
+  InferenceModel model = layer_step_model();
+  Json config = Json::parse(model.keras_model_config);
+  config["config"]["layers"][1]["config"]["activation"] = "silu";
+  model.keras_model_config = config.dump();
+  MemoryFileSystem fs;
+  ASSERT_TRUE(write_tfjs_model(fs, "/m/tfjs", model).ok());
+  const Json written = Json::parse(fs.read_file("/m/tfjs/model.json").value());
+  EXPECT_EQ(written["modelTopology"]["config"]["layers"][1]["config"]["activation"], "swish");
+  EXPECT_EQ(written["weightsManifest"][0]["weights"][0]["name"], "dense/kernel");
+  EXPECT_EQ(internal::tfjs_weight_name("LSTM", "lstm", "lstm/lstm_cell/recurrent_kernel").value(),
+            "lstm/recurrent_kernel");
+  EXPECT_EQ(internal::tfjs_weight_name("TimeDistributed", "td", "inner/kernel").value(),
+            "td/kernel");
+  EXPECT_EQ(
+      internal::tfjs_weight_name("Bidirectional", "bi", "bi/backward_gru/gru_cell/bias").value(),
+      "bi/backward_gru/bias");
+  EXPECT_EQ(internal::tfjs_weight_name("Bidirectional", "bi", "bi/kernel").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

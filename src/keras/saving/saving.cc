@@ -59,11 +59,15 @@ void save_model_of(FileSystem& fs, M& model, const std::string& path, const Save
           export_inference_model(fs, model.inference_model(), path, ExportFormat::kSavedModel));
       return;
     }
-  } else if (!is_keras_h5_path(path)) {
+  } else if (is_keras_archive_path(path)) {
     throw UnimplementedError("save('" + path + "'): functional model '" + model.name() +
-                             "' is saved as Keras 2 HDF5 (a path ending in .h5 or .hdf5); " +
-                             "the .keras archive and SavedModel directories are not written "
-                             "for functional models yet");
+                             "' is saved as Keras 2 HDF5 (a path ending in .h5 or .hdf5) or a "
+                             "SavedModel directory; the .keras archive is not written for "
+                             "functional models yet");
+  } else if (!is_keras_h5_path(path)) {
+    throw_if_error(
+        export_inference_model(fs, model.inference_model(), path, ExportFormat::kSavedModel));
+    return;
   }
   save_h5(fs, model, path, /*whole_model=*/true);
 }

@@ -14,6 +14,18 @@
 //   m.outputs = {{"dense_1", cairn::InferenceOutput::Kind::kActivations}};
 //
 // Every tensor is float32. Dropout is left out: it does nothing at inference.
+//
+// Layers the steps above do not describe (Conv2D, LSTM, BatchNormalization,
+// ...) are kLayer steps: the layer's Keras class, its output shape and its
+// weights under their Keras names, its settings read from keras_model_config.
+// TensorFlow.js rebuilds such a layer from keras_model_config; ONNX and
+// SavedModel write the layers they model (src/formats/export/onnx_layers.h,
+// saved_model_graph.h). A layer or option a format cannot express is an
+// UNIMPLEMENTED error naming the layer and the format.
+//
+//   m.steps.push_back({.kind = cairn::InferenceStep::Kind::kLayer, .name = "conv2d",
+//                      .class_name = "Conv2D", .output_shape = {26, 26, 8},
+//                      .weights = {{"conv2d/kernel", k}, {"conv2d/bias", b}}});
 #pragma once
 
 #include <cstdint>
@@ -24,12 +36,22 @@
 
 namespace cairn {
 
-// One step of the forward pass, applied to the previous step's output.
+// A weight of a kLayer step under its Keras name: "<layer>/<weight>", with
+// the cell's or the wrapped layer's scopes between as Keras names them
+// ("lstm/lstm_cell/kernel", "bidirectional/forward_lstm/lstm_cell/bias").
+struct InferenceWeight {
+  std::string name;
+  Tensor value;  // float32
+};
+
+// One step of the forward pass, applied to the previous step's output or,
+// in a functional model's graph, to the outputs named by `inputs`.
 struct InferenceStep {
   enum class Kind {
     kDense,       // y = activation(x · kernel + bias)
     kActivation,  // y = activation(x)
     kFlatten,     // [batch, d1, d2, ...] -> [batch, d1*d2*...]
+    kLayer,       // any other Keras layer, described by class_name and weights
   };
   Kind kind = Kind::kDense;
   std::string name;  // the layer's name ("dense_1"); exporters name nodes after it
@@ -38,6 +60,17 @@ struct InferenceStep {
   // "linear", "relu", "tanh", "sigmoid", "elu" or "softmax" (softmax over the
   // last axis).
   std::string activation = "linear";
+  // kLayer: the Keras class ("Conv2D"), the output's shape without the batch
+  // dimension, and the layer's weights in Keras's order (trainable first).
+  std::string class_name;
+  std::vector<int64_t> output_shape;
+  std::vector<InferenceWeight> weights;
+  // The names of the steps (or of the model's input) whose outputs this step
+  // reads, in order: several for a merge (Add, Concatenate, ...). Empty: the
+  // previous step's output (the model's input for the first step). The
+  // model's result is the last step's output. TensorFlow.js and ONNX exports
+  // take such graphs; SavedModel exports take chains only.
+  std::vector<std::string> inputs;
 
   bool has_bias() const { return bias.num_elements() > 0; }
 };
