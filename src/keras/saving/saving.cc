@@ -49,22 +49,18 @@ void save_weights_of(FileSystem& fs, M& model, const std::string& path,
 
 template <class M>
 void save_model_of(FileSystem& fs, M& model, const std::string& path, const SaveOptions& options) {
-  if constexpr (std::is_same_v<M, Sequential>) {
-    if (is_keras_archive_path(path)) {
+  if (is_keras_archive_path(path)) {
+    if constexpr (std::is_same_v<M, Sequential>) {
       save_keras_archive(fs, model, path, options.zipped);
       return;
+    } else {
+      throw UnimplementedError("save('" + path + "'): functional model '" + model.name() +
+                               "' is saved as Keras 2 HDF5 (a path ending in .h5 or .hdf5) or "
+                               "a SavedModel directory; the .keras archive is not written for "
+                               "functional models yet");
     }
-    if (!is_keras_h5_path(path)) {
-      throw_if_error(
-          export_inference_model(fs, model.inference_model(), path, ExportFormat::kSavedModel));
-      return;
-    }
-  } else if (is_keras_archive_path(path)) {
-    throw UnimplementedError("save('" + path + "'): functional model '" + model.name() +
-                             "' is saved as Keras 2 HDF5 (a path ending in .h5 or .hdf5) or a "
-                             "SavedModel directory; the .keras archive is not written for "
-                             "functional models yet");
-  } else if (!is_keras_h5_path(path)) {
+  }
+  if (!is_keras_h5_path(path)) {
     throw_if_error(
         export_inference_model(fs, model.inference_model(), path, ExportFormat::kSavedModel));
     return;
