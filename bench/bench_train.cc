@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -18,8 +19,10 @@ namespace cairn::bench {
 namespace {
 
 constexpr const char* kFlopsFormula =
-    "per Dense layer (in x out), batch B: forward 2*B*in*out + weight gradient 2*B*in*out + "
-    "input gradient 2*B*in*out except for the first layer";
+    "per layer with weights doing m multiply-adds per sample, batch B: forward 2*B*m + weight "
+    "gradient 2*B*m + input gradient 2*B*m except for the first layer; m = in*out for Dense, "
+    "out_h*out_w*kh*kw*in*filters for Conv2D, timesteps*(features+units)*4*units for LSTM, 0 "
+    "for Embedding";
 
 // The timed steps split into kWindows runs of consecutive steps, and each
 // run's steps per second: the best window is the figure compared with
@@ -48,8 +51,10 @@ void check(const BenchTrainCommand& cmd, const ProcessGroup& group) {
     throw InvalidArgumentError("under mpirun (" + std::to_string(group.size()) +
                                " ranks) train measures the speed of --model mnist or mlp only");
   }
-  if (cmd.model != "iris" && cmd.model != "mnist" && cmd.model != "mlp") {
-    throw InvalidArgumentError("--model must be iris, mnist or mlp, got '" + cmd.model + "'");
+  if (cmd.model != "iris" && cmd.model != "mnist" && cmd.model != "mlp" && cmd.model != "cnn" &&
+      cmd.model != "lstm") {
+    throw InvalidArgumentError("--model must be iris, mnist, mlp, cnn or lstm, got '" + cmd.model +
+                               "'");
   }
   if (cmd.threads < 0) throw InvalidArgumentError("--threads must be at least 1");
   if (!(cmd.seconds > 0.0)) throw InvalidArgumentError("--seconds must be positive");
@@ -57,7 +62,7 @@ void check(const BenchTrainCommand& cmd, const ProcessGroup& group) {
   if (cmd.samples < 0) throw InvalidArgumentError("--samples must be positive");
   if (cmd.batch < 0) throw InvalidArgumentError("--batch must be positive");
   if (cmd.batch > 0 && (cmd.model == "iris" || cmd.epochs > 0)) {
-    throw InvalidArgumentError("--batch is for the speed runs of --model mnist or mlp");
+    throw InvalidArgumentError("--batch is for the speed runs of --model mnist, mlp, cnn or lstm");
   }
   if (cmd.epochs > 0 && cmd.model != "mnist") {
     throw InvalidArgumentError("checkpoint runs (--epochs) train --model mnist only");
@@ -89,9 +94,42 @@ void add_all_reduce(const internal::TrainMeasurement& m, nlohmann::ordered_json&
   doc["all_reduce_share_by_rank"] = shares;
 }
 
-void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, int threads,
-           std::ostream& out) {
-  const double flops = internal::flops_per_step(m.layers, m.batch);
+// The GFLOP/s of each window of `m` (empty when too few steps were timed).
+std::vector<double> window_gflops(const internal::TrainMeasurement& m) {
+  const double flops = internal::flops_per_step(m.macs, m.batch);
+  std::vector<double> gflops;
+  for (double r : window_step_rates(m.step_ends)) gflops.push_back(r * flops / 1e9);
+  return gflops;
+}
+
+double best_of(const std::vector<double>& values) {
+  return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
+}
+
+// The CNN's convolutions timed alone: their mean and best-window GFLOP/s.
+void add_convolutions(const internal::TrainMeasurement& conv, nlohmann::ordered_json& doc) {
+  const double flops = internal::flops_per_step(conv.macs, conv.batch);
+  doc["conv_code_path"] = conv.code_path;
+  doc["conv_flops_per_step"] = flops;
+  doc["conv_gflops"] = static_cast<double>(conv.steps) * flops / conv.seconds / 1e9;
+  doc["conv_best_window_gflops"] = best_of(window_gflops(conv));
+}
+
+void print_convolutions(const internal::TrainMeasurement& conv, std::ostream& out) {
+  const double flops = internal::flops_per_step(conv.macs, conv.batch);
+  char line[240];
+  std::snprintf(line, sizeof(line),
+                "convolutions alone (%s), batch %lld: %.2f GFLOP/s, best of %d windows %.2f "
+                "GFLOP/s (%.4g FLOP/step)\n",
+                conv.code_path.c_str(), static_cast<long long>(conv.batch),
+                static_cast<double>(conv.steps) * flops / conv.seconds / 1e9, kWindows,
+                best_of(window_gflops(conv)), flops);
+  out << line;
+}
+
+void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m,
+           const std::optional<internal::TrainMeasurement>& conv, int threads, std::ostream& out) {
+  const double flops = internal::flops_per_step(m.macs, m.batch);
   const double steps_per_s = static_cast<double>(m.steps) / m.seconds;
   const std::vector<double> window_rates = window_step_rates(m.step_ends);
   if (cmd.json) {
@@ -109,11 +147,10 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                                {"blas", nn::blas_description()}};
     add_all_reduce(m, doc);
     if (!window_rates.empty()) {
-      std::vector<double> window_gflops;
-      for (double r : window_rates) window_gflops.push_back(r * flops / 1e9);
-      doc["window_gflops"] = window_gflops;
-      doc["best_window_gflops"] = *std::max_element(window_gflops.begin(), window_gflops.end());
+      doc["window_gflops"] = window_gflops(m);
+      doc["best_window_gflops"] = best_of(window_gflops(m));
     }
+    if (conv) add_convolutions(*conv, doc);
     if (cmd.epochs > 0) {
       doc["checkpoint"] = cmd.checkpoint;
       doc["epoch_seconds"] = m.epoch_seconds;
@@ -146,6 +183,7 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
                   kWindows, best * flops / 1e9);
     out << line;
   }
+  if (conv) print_convolutions(*conv, out);
   for (size_t i = 0; i < m.epoch_seconds.size(); ++i) {
     out << "epoch " << i + 1 << ": " << m.epoch_seconds[i] << " s";
     if (i < m.save_blocking_seconds.size()) {
@@ -160,13 +198,21 @@ void print(const BenchTrainCommand& cmd, const internal::TrainMeasurement& m, in
 
 namespace internal {
 
-double flops_per_step(const std::vector<int64_t>& layers, int64_t batch) {
+double flops_per_step(const std::vector<double>& macs, int64_t batch) {
   double flops = 0.0;
-  for (size_t i = 0; i + 1 < layers.size(); ++i) {
-    const double product = 2.0 * static_cast<double>(batch * layers[i] * layers[i + 1]);
+  for (size_t i = 0; i < macs.size(); ++i) {
+    const double product = 2.0 * static_cast<double>(batch) * macs[i];
     flops += i == 0 ? 2.0 * product : 3.0 * product;  // forward, kernel grad, input grad
   }
   return flops;
+}
+
+std::vector<double> dense_macs(const std::vector<int64_t>& widths) {
+  std::vector<double> macs;
+  for (size_t i = 0; i + 1 < widths.size(); ++i) {
+    macs.push_back(static_cast<double>(widths[i]) * static_cast<double>(widths[i + 1]));
+  }
+  return macs;
 }
 
 }  // namespace internal
@@ -179,7 +225,9 @@ int run_bench_train(const BenchTrainCommand& cmd, std::ostream& out, std::ostrea
     check(cmd, group);
     if (cmd.threads > 0) nn::set_num_threads(cmd.threads);
     const internal::TrainMeasurement m = measure(cmd, group);
-    if (group.is_chief()) print(cmd, m, nn::num_threads(), out);
+    std::optional<internal::TrainMeasurement> conv;
+    if (cmd.model == "cnn") conv = internal::bench_cnn_convolutions(cmd.seconds);
+    if (group.is_chief()) print(cmd, m, conv, nn::num_threads(), out);
   });
 }
 

@@ -175,7 +175,7 @@ TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
               {.epochs = epochs, .batch_size = w.batch, .callbacks = {timed}, .verbose = 0});
   TrainMeasurement m = std::move(timed->result);
   m.code_path = "keras::Sequential::fit with keras::ModelCheckpoint";
-  m.layers = w.layers;
+  m.macs = w.macs;
   m.batch = w.batch;
   m.seconds = seconds_between(start, Clock::now());
   m.steps = epochs * ((w.x.shape().dim(0) + w.batch - 1) / w.batch);

@@ -102,7 +102,7 @@ TrainMeasurement bench_iris(double seconds) {
   classifier.train(input_fn, {.steps = 100 * (std::max<int64_t>(hundreds, 2) + 1)});
   const auto [steps, elapsed] = timed_window(*marks);
   return {.code_path = "estimator::DNNClassifier::train",
-          .layers = {4, 10, 10, 3},
+          .macs = dense_macs({4, 10, 10, 3}),
           .batch = 100,
           .steps = steps,
           .seconds = elapsed};

@@ -90,7 +90,7 @@ TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t s
   } catch (const TimeIsUp&) {
   }
   return {.code_path = "keras::Sequential::fit",
-          .layers = w.layers,
+          .macs = w.macs,
           .batch = w.batch,
           .steps = timer->steps(),
           .seconds = timer->elapsed(),

@@ -14,8 +14,10 @@ namespace cairn::bench::internal {
 inline constexpr int64_t kMinTimedSteps = 10;
 
 struct TrainMeasurement {
-  std::string code_path;        // what was timed, e.g. "keras::Sequential::fit"
-  std::vector<int64_t> layers;  // widths, input first: {784, 512, 10}
+  std::string code_path;  // what was timed, e.g. "keras::Sequential::fit"
+  // Multiply-adds per sample of each layer with weights, in order (what the
+  // FLOP count is made of, bench_train.h): {784 * 512, 512 * 10} for mnist.
+  std::vector<double> macs;
   int64_t batch = 0;
   int64_t steps = 0;     // steps timed
   double seconds = 0.0;  // their wall-clock time
@@ -32,7 +34,7 @@ struct TrainMeasurement {
 
 // Estimator::train of the Iris DNNClassifier for about `seconds`.
 TrainMeasurement bench_iris(double seconds);
-// Sequential::fit of "mnist" or "mlp" for about `seconds`, on the first
+// Sequential::fit of "mnist", "mlp", "cnn" or "lstm" for about `seconds`, on the first
 // `samples` examples (0: all), in batches of `batch` (0: the model's own),
 // data-parallel over `group` (the batch is the global batch; every rank
 // times the same steps).
@@ -43,7 +45,18 @@ TrainMeasurement bench_keras(const std::string& model, double seconds, int64_t s
 TrainMeasurement bench_keras_checkpoints(int epochs, const std::string& mode,
                                          const std::string& dir, int64_t samples);
 
+// The forward and backward passes of the CNN's two Conv2D layers alone, as
+// fit() runs them (Layer::forward_kept, Layer::backprop, the first without
+// its input gradient), batch 64, for about `seconds`; `macs` are theirs.
+TrainMeasurement bench_cnn_convolutions(double seconds);
+// Their multiply-adds per sample: 28x28x1 -conv-> 26x26x32 (-pool-> 13x13x32)
+// -conv-> 11x11x64.
+std::vector<double> cnn_conv_macs();
+
 // Training FLOPs of one step (see bench_train.h).
-double flops_per_step(const std::vector<int64_t>& layers, int64_t batch);
+double flops_per_step(const std::vector<double>& macs, int64_t batch);
+// The multiply-adds per sample of a stack of Dense layers of these widths
+// (input first): in * out each.
+std::vector<double> dense_macs(const std::vector<int64_t>& widths);
 
 }  // namespace cairn::bench::internal

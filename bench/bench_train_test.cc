@@ -66,6 +66,36 @@ TEST(BenchTrainTest, MnistThroughFitAndTextOutput) {
   EXPECT_NE(text.out.find("best of 5 windows"), std::string::npos) << text.out;
 }
 
+TEST(BenchTrainTest, CnnThroughFitAndItsConvolutionsAlone) {
+  if (!default_file_system().file_exists(kFashionMnist)) GTEST_SKIP() << "no Fashion-MNIST";
+  const auto doc = run_json("train --model cnn --threads 1 --seconds 0.1 --samples 256 --json");
+  expect_speed_keys(doc, "cnn", 64);
+  EXPECT_EQ(doc["code_path"], "keras::Sequential::fit");
+  // Conv 26x26 positions x 3x3x1 x 32 (the first layer: no input gradient),
+  // conv 11x11 x 3x3x32 x 64, Dense 1600x128 and 128x10, batch 64.
+  const double conv1 = 26.0 * 26 * 9 * 32, conv2 = 11.0 * 11 * 288 * 64;
+  EXPECT_EQ(doc["flops_per_step"].get<double>(),
+            2 * 64 * (2 * conv1 + 3 * conv2 + 3 * 1600 * 128 + 3 * 128 * 10));
+  EXPECT_EQ(doc["conv_flops_per_step"].get<double>(), 2 * 64 * (2 * conv1 + 3 * conv2));
+  EXPECT_EQ(doc["conv_code_path"], "keras::Conv2D forward_kept + backprop");
+  EXPECT_GT(doc["conv_gflops"].get<double>(), 0.0);
+  EXPECT_GE(doc["conv_best_window_gflops"].get<double>(),
+            doc["conv_gflops"].get<double>() * (1 - 1e-9));
+  auto text = run_command(bench_command("train --model cnn --seconds 0.1 --samples 128"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("convolutions alone"), std::string::npos) << text.out;
+}
+
+TEST(BenchTrainTest, LstmClassifierThroughFit) {
+  const auto doc = run_json("train --model lstm --threads 2 --seconds 0.1 --samples 128 --json");
+  expect_speed_keys(doc, "lstm", 64);
+  EXPECT_EQ(doc["code_path"], "keras::Sequential::fit");
+  // The embedding multiplies nothing; the LSTM does 200 steps of (64 + 128) x
+  // 4*128 and gets its input gradient (for the embedding), as Dense 128x1 does.
+  EXPECT_EQ(doc["flops_per_step"].get<double>(), 2 * 64 * (3 * 200.0 * 192 * 512 + 3 * 128));
+  EXPECT_FALSE(doc.contains("conv_gflops"));
+}
+
 TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {
   if (!default_file_system().file_exists(kFashionMnist)) GTEST_SKIP() << "no Fashion-MNIST";
   for (const char* mode : {"none", "sync"}) {
@@ -86,7 +116,11 @@ TEST(BenchTrainTest, CheckpointRunSavesEveryEpoch) {
 TEST(BenchTrainTest, BadArguments) {
   auto bad_model = run_command(bench_command("train --model resnet"));
   EXPECT_EQ(bad_model.exit_code, 1);
-  EXPECT_NE(bad_model.err.find("--model"), std::string::npos) << bad_model.err;
+  EXPECT_NE(bad_model.err.find("--model must be iris, mnist, mlp, cnn or lstm"), std::string::npos)
+      << bad_model.err;
+  auto cnn_epochs = run_command(bench_command("train --model cnn --epochs 1"));
+  EXPECT_EQ(cnn_epochs.exit_code, 1);
+  EXPECT_NE(cnn_epochs.err.find("--model mnist only"), std::string::npos) << cnn_epochs.err;
   auto no_epochs = run_command(bench_command("train --model mnist --checkpoint sync"));
   EXPECT_EQ(no_epochs.exit_code, 1);
   EXPECT_NE(no_epochs.err.find("--epochs"), std::string::npos) << no_epochs.err;

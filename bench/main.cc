@@ -2,7 +2,7 @@
 // `make bench` (scripts/bench/run_bench.py). A table of commands, run like
 // `cairn`'s (cli/command_table.h):
 //   cairn-bench io --dir DIR --size-mb N --tensors K [--runs R] [--json] [--async]
-//   cairn-bench train --model iris|mnist|mlp [--threads T] [--seconds S] [--json]
+//   cairn-bench train --model iris|mnist|mlp|cnn|lstm [--threads T] [--seconds S] [--json]
 //   cairn-bench train --model mnist --epochs E --checkpoint none|sync|async --dir DIR [--json]
 //   cairn-bench gemm [--threads T] [--n N] [--runs R] [--json]
 //   [mpirun -np N] cairn-bench sharded-save --dir DIR --size-mb N --tensors K [--runs R] [--json]
@@ -42,7 +42,7 @@ Command train_command() {
   return make_command<cairn::bench::BenchTrainCommand>(
       "train", "Training speed of reference models through fit() / Estimator::train",
       [](CLI::App& train, cairn::bench::BenchTrainCommand& t) {
-        train.add_option("--model", t.model, "iris, mnist or mlp")->required();
+        train.add_option("--model", t.model, "iris, mnist, mlp, cnn or lstm")->required();
         train.add_option(
             "--threads", t.threads,
             "Threads for matrix products (default: OPENBLAS_NUM_THREADS, else one per core)");
@@ -50,10 +50,11 @@ Command train_command() {
         train.add_option("--epochs", t.epochs, "Checkpoint run (mnist): whole epochs to train");
         train.add_option("--checkpoint", t.checkpoint, "Checkpoint run: none, sync or async");
         train.add_option("--dir", t.dir, "Checkpoint run: where to save");
-        train.add_option("--samples", t.samples, "mnist, mlp: train on the first N examples only");
+        train.add_option("--samples", t.samples,
+                         "mnist, mlp, cnn, lstm: train on the first N examples only");
         train.add_option("--batch", t.batch,
-                         "mnist, mlp speed runs: the batch, global under mpirun (default: the "
-                         "model's, 32 and 256)");
+                         "mnist, mlp, cnn, lstm speed runs: the batch, global under mpirun "
+                         "(default: the model's, 32, 256, 64 and 64)");
         train.add_flag("--json", t.json, "Print JSON: {steps_per_s, samples_per_s, gflops, ...}");
       },
       [](CLI::App&, cairn::bench::BenchTrainCommand& t, std::ostream& out, std::ostream& err) {

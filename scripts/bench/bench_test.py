@@ -231,6 +231,78 @@ class DistributedSectionTest(unittest.TestCase):
         self.assertIn("20.0% / 30.0%", text)
 
 
+# Training FLOPs per step of the CNN and the LSTM classifier at batch 64, counted
+# by hand: forward and kernel gradient of every layer with weights, input
+# gradient of all but the first (bench/bench_train.h).
+CNN_FLOPS = 2 * 64 * (2 * 26 * 26 * 9 * 32 + 3 * 11 * 11 * 288 * 64 + 3 * 1600 * 128 +
+                      3 * 128 * 10)
+LSTM_FLOPS = 2 * 64 * (3 * 200 * (64 + 128) * 512 + 3 * 128)
+
+
+class TrainSectionTest(unittest.TestCase):
+    def speed_lines(self, cairn_doc, torch_doc):
+        import section_train
+        saved = dict(section_train.CONFIG)
+        with tempfile.TemporaryDirectory() as d:
+            cairn = fake_cairn(d, json.dumps(cairn_doc))
+            torch_dir = os.path.join(d, "torch")
+            os.makedirs(torch_dir)
+            section_train.CONFIG["torch_train"] = [fake_cairn(torch_dir, json.dumps(torch_doc))]
+            try:
+                rep = bench_report()
+                with contextlib.redirect_stdout(io.StringIO()), \
+                        contextlib.redirect_stderr(io.StringIO()):
+                    section_train.speed_table(rep, argparse.Namespace(cairn_bench=cairn), [1, 2])
+            finally:
+                section_train.CONFIG.clear()
+                section_train.CONFIG.update(saved)
+        return rep.lines
+
+    def test_cnn_and_lstm_against_torch_and_convolutions_against_gemm(self):
+        # The fake cairn-bench answers every command alike: its "gflops" is also
+        # the GEMM peak.
+        lines = self.speed_lines({"samples_per_s": 300.0, "steps_per_s": 4.6875, "gflops": 10.0,
+                                  "conv_gflops": 5.0, "conv_best_window_gflops": 5.5},
+                                 {"samples_per_s": 240.0, "steps_per_s": 3.75, "gflops": 8.0})
+        text = "\n".join(lines)
+        for threads in (1, 2):
+            self.assertIn("- cnn samples_per_s, %d threads: cairn / torch = 1.25 (target >= "
+                          "1.50): NOT met" % threads, text)
+            self.assertIn("- lstm samples_per_s, %d threads: cairn / torch = 1.25" % threads, text)
+            self.assertIn("- cnn conv_best_window_gflops, %d threads: cairn / gemm = 0.55 "
+                          "(target >= 0.60): NOT met" % threads, text)
+        conv_rows = [l for l in lines if l.startswith("| 1 ") and "5.50" in l]
+        self.assertEqual(len(conv_rows), 1, text)
+        self.assertIn("| 5.00 ", conv_rows[0])
+        self.assertIn("| 0.55 ", conv_rows[0])
+        self.assertTrue(any(l.startswith("| cnn ") for l in lines), text)
+        self.assertTrue(any(l.startswith("| lstm ") for l in lines), text)
+
+    def test_a_cairn_without_the_convolution_keys_gives_not_available(self):
+        text = "\n".join(self.speed_lines({"samples_per_s": 300.0, "gflops": 10.0},
+                                          {"samples_per_s": 100.0}))
+        self.assertIn("- cnn samples_per_s, 1 threads: cairn / torch = 3.00", text)
+        self.assertIn("- cnn conv_best_window_gflops, 1 threads: cairn / gemm = n/a", text)
+
+
+class TorchPeerTest(unittest.TestCase):
+    def test_cnn_and_lstm_count_the_flops_cairn_counts(self):
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            self.skipTest("no python3-torch (scripts/install-bench-deps.sh)")
+        for model, flops in (("cnn", CNN_FLOPS), ("lstm", LSTM_FLOPS)):
+            if model == "cnn" and not os.path.exists("/usr/share/datasets/fashion-mnist"):
+                continue
+            out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "train_torch.py"),
+                                  "--model", model, "--threads", "1", "--seconds", "0.05",
+                                  "--json"], capture_output=True, text=True, check=True).stdout
+            doc = json.loads(out)
+            self.assertEqual(doc["batch"], 64)
+            self.assertEqual(doc["flops_per_step"], flops, model)
+            self.assertGreater(doc["samples_per_s"], 0)
+
+
 class ReportTest(unittest.TestCase):
     def test_table_columns_line_up(self):
         import bench_common

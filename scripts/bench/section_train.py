@@ -14,7 +14,7 @@ import shutil
 from bench_common import HERE, PYTHON, fmt, median, progress, ratio, run_json, verdict
 
 CONFIG = {
-    "models": ["iris", "mnist", "mlp"],
+    "models": ["iris", "mnist", "mlp", "cnn", "lstm"],
     "cairn_train": ["{cairn_bench}", "train", "--model", "{model}", "--threads", "{threads}",
                     "--seconds", "{seconds}", "--json"],
     "torch_train": [PYTHON, os.path.join(HERE, "train_torch.py"), "--model", "{model}",
@@ -23,7 +23,8 @@ CONFIG = {
     # Seconds timed after the warm-up, the same for both trainers. The large MLP
     # runs about 4 steps/s on one thread: 12 s gives each of its 5 windows ~10
     # steps, so one slow moment of a shared machine cannot decide its verdict.
-    "train_seconds": {"iris": 3, "mnist": 3, "mlp": 12},
+    # The LSTM runs about one step per second in PyTorch on one thread: 10 s.
+    "train_seconds": {"iris": 3, "mnist": 3, "mlp": 12, "cnn": 5, "lstm": 10},
     "speed_keys": [("steps_per_s", "steps/s"), ("samples_per_s", "samples/s"),
                    ("gflops", "GFLOP/s")],
     "gemm_key": "gflops",
@@ -34,7 +35,15 @@ CONFIG = {
     # (model, key, compared with "torch" or "gemm", at least this ratio)
     "speed_targets": [("iris", "steps_per_s", "torch", 5.0),
                       ("mnist", "samples_per_s", "torch", 1.5),
-                      ("mlp", "best_window_gflops", "gemm", 0.8)],
+                      ("mlp", "best_window_gflops", "gemm", 0.8),
+                      ("cnn", "samples_per_s", "torch", 1.5),
+                      ("lstm", "samples_per_s", "torch", 1.5),
+                      ("cnn", "conv_best_window_gflops", "gemm", 0.6)],
+    # `train --model cnn` also times its two Conv2D layers alone (forward and
+    # backward as fit() runs them): mean and best-window GFLOP/s.
+    "conv_model": "cnn",
+    "conv_keys": [("conv_gflops", "conv GFLOP/s"),
+                  ("conv_best_window_gflops", "conv best window GFLOP/s")],
     "ckpt_model": "mnist",
     "ckpt_epochs": 3,
     # One thread on both sides: the overhead is measured within a trainer, and a
@@ -115,6 +124,7 @@ def speed_table(rep, args, threads_list):
         headers += ["cairn " + label, "torch " + label]
     rep.table(headers + ["cairn / torch", "cairn GFLOP/s / gemm", "best window / gemm"], rows)
     rep.table(["threads", "cairn gemm GFLOP/s"], [[str(t), fmt(gemm[t], 1)] for t in threads_list])
+    conv_table(rep, results, gemm, threads_list)
     rep.line("Both trainers time each model for the same seconds after a warm-up (%s)." % ", ".join(
         "%s %g s" % item for item in CONFIG["train_seconds"].items()))
     rep.line()
@@ -129,6 +139,20 @@ def speed_table(rep, args, threads_list):
                 model, key, threads, against, fmt(r), target,
                 verdict(None if r is None else r >= target)))
     rep.line()
+
+
+def conv_table(rep, results, gemm, threads_list):
+    """The CNN's convolutions timed alone, against the GEMM peak of the same thread count."""
+    rows = []
+    for threads in threads_list:
+        doc = results[("cairn", CONFIG["conv_model"], threads)]
+        row = [str(threads)] + [fmt(doc.get(key), 2) for key, _ in CONFIG["conv_keys"]]
+        best = doc.get(CONFIG["conv_keys"][-1][0])
+        rows.append(row + [fmt(gemm[threads], 1), fmt(ratio(best, gemm[threads]))])
+    rep.line("**%s: its Conv2D layers alone, forward and backward**" % CONFIG["conv_model"])
+    rep.line()
+    rep.table(["threads"] + [label for _, label in CONFIG["conv_keys"]] +
+              ["gemm GFLOP/s", "best window / gemm"], rows)
 
 
 def ckpt_table(rep, args, epochs):

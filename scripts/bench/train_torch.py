@@ -18,6 +18,12 @@ Models (as cairn's, see bench/bench_train.h):
          to [0, 1]
   mlp    784-4096(relu)-4096(relu)-10, softmax cross-entropy, batch 256, SGD lr 0.01,
          2048 random samples
+  cnn    Conv2d 1->32 3x3, ReLU, MaxPool2d 2, Conv2d 32->64 3x3, ReLU, MaxPool2d 2, Flatten,
+         1600-128(relu)-10, softmax cross-entropy, batch 64, Adam lr 1e-3 epsilon 1e-7,
+         Fashion-MNIST as 1x28x28 images (NCHW, torch's own layout)
+  lstm   Embedding 10000->64, LSTM 128 (batch_first), Linear 128->1 on the last hidden state,
+         sigmoid cross-entropy (BCEWithLogitsLoss), batch 64, Adam lr 1e-3 epsilon 1e-7,
+         2048 random sequences of 200 ids in [1, 10000) with random 0/1 labels
 --threads T sets torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (Debian's torch runs its
 matrix products in OpenBLAS, whose pool torch's setting does not size). Otherwise torch runs with
 its defaults: denormals are not flushed to zero (--flush-denormal sets
@@ -39,8 +45,11 @@ from bench_common import fsync_dir  # stdlib only: safe before numpy/torch
 np = None  # numpy, imported by main() once OPENBLAS_NUM_THREADS is set
 
 FASHION = "/usr/share/datasets/fashion-mnist"
-FLOPS_FORMULA = ("per Dense layer (in x out), batch B: forward 2*B*in*out + weight gradient "
-                 "2*B*in*out + input gradient 2*B*in*out except for the first layer")
+FLOPS_FORMULA = ("per layer with weights doing m multiply-adds per sample, batch B: forward "
+                 "2*B*m + weight gradient 2*B*m + input gradient 2*B*m except for the first "
+                 "layer; m = in*out for Dense, out_h*out_w*kh*kw*in*filters for Conv2D, "
+                 "timesteps*(features+units)*4*units for LSTM, 0 for Embedding")
+MODELS = ["iris", "mnist", "mlp", "cnn", "lstm"]
 
 
 def load_iris():
@@ -73,40 +82,78 @@ def load_random(samples, features, classes):
     return x, rng.integers(0, classes, samples).astype(np.int64)
 
 
+def load_sequences(samples, steps, vocabulary):
+    rng = np.random.default_rng(42)
+    x = rng.integers(1, vocabulary, (samples, steps)).astype(np.int64)
+    return x, rng.integers(0, 2, (samples, 1)).astype(np.float32)
+
+
+def dense_macs(widths):
+    return [i * o for i, o in zip(widths[:-1], widths[1:])]
+
+
+def make_lstm_classifier(torch):
+    nn = torch.nn
+
+    class LstmClassifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(10000, 64)
+            self.lstm = nn.LSTM(64, 128, batch_first=True)
+            self.dense = nn.Linear(128, 1)
+
+        def forward(self, ids):
+            _, (h, _) = self.lstm(self.embedding(ids))
+            return self.dense(h[-1])
+
+    return LstmClassifier()
+
+
 def make_model(torch, name):
+    """(model, optimizer, loss, batch, multiply-adds per sample of each layer with weights,
+    (x, y))."""
     nn = torch.nn
     if name == "iris":
-        layers = [4, 10, 10, 3]
         model = nn.Sequential(nn.Linear(4, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(),
                               nn.Linear(10, 3))
         opt = torch.optim.Adagrad(model.parameters(), lr=0.05, initial_accumulator_value=0.1)
-        return model, opt, 100, layers, load_iris()
+        return model, opt, nn.CrossEntropyLoss(), 100, dense_macs([4, 10, 10, 3]), load_iris()
     if name == "mnist":
-        layers = [784, 512, 10]
         model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 10))
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-        return model, opt, 32, layers, load_mnist()
-    layers = [784, 4096, 4096, 10]
+        return model, opt, nn.CrossEntropyLoss(), 32, dense_macs([784, 512, 10]), load_mnist()
+    if name == "cnn":
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(1600, 128), nn.ReLU(), nn.Linear(128, 10))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        x, y = load_mnist()
+        macs = [26 * 26 * 9 * 32, 11 * 11 * 288 * 64] + dense_macs([1600, 128, 10])
+        return model, opt, nn.CrossEntropyLoss(), 64, macs, (x.reshape(-1, 1, 28, 28), y)
+    if name == "lstm":
+        model = make_lstm_classifier(torch)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        macs = [0, 200 * (64 + 128) * 4 * 128, 128]
+        return (model, opt, nn.BCEWithLogitsLoss(), 64, macs,
+                load_sequences(2048, 200, 10000))
     model = nn.Sequential(nn.Linear(784, 4096), nn.ReLU(), nn.Linear(4096, 4096), nn.ReLU(),
                           nn.Linear(4096, 10))
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    return model, opt, 256, layers, load_random(2048, 784, 10)
+    return (model, opt, nn.CrossEntropyLoss(), 256, dense_macs([784, 4096, 4096, 10]),
+            load_random(2048, 784, 10))
 
 
-def flops_per_step(layers, batch):
-    pairs = list(zip(layers[:-1], layers[1:]))
-    forward = sum(2 * batch * i * o for i, o in pairs)
-    input_grads = sum(2 * batch * i * o for i, o in pairs[1:])
-    return 2 * forward + input_grads
+def flops_per_step(macs, batch):
+    """Forward and weight gradient of every layer, input gradient of all but the first."""
+    return sum((4 if i == 0 else 6) * batch * m for i, m in enumerate(macs))
 
 
 class Trainer:
     def __init__(self, torch, name, seed=0):
         torch.manual_seed(seed)
         self.torch = torch
-        self.model, self.opt, self.batch, self.layers, (x, y) = make_model(torch, name)
+        self.model, self.opt, self.loss, self.batch, self.macs, (x, y) = make_model(torch, name)
         self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
-        self.loss = torch.nn.CrossEntropyLoss()
         self.gen = torch.Generator().manual_seed(seed)
         self.order, self.pos = None, 0
         self.model.train()
@@ -173,7 +220,7 @@ def checkpoint_run(torch, trainer, args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", choices=["iris", "mnist", "mlp"], required=True)
+    p.add_argument("--model", choices=MODELS, required=True)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--epochs", type=int, default=0, help="checkpoint run: whole epochs")
@@ -201,7 +248,7 @@ def main():
     if args.flush_denormal:
         torch.set_flush_denormal(True)
     trainer = Trainer(torch, args.model)
-    flops = flops_per_step(trainer.layers, trainer.batch)
+    flops = flops_per_step(trainer.macs, trainer.batch)
     doc = {"model": args.model, "threads": args.threads, "batch": trainer.batch}
     if args.epochs > 0:
         epochs, saves = checkpoint_run(torch, trainer, args)

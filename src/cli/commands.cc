@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/bench_forward.h"
 #include "cli/convert_command.h"
 #include "cli/diff_command.h"
 #include "cli/estimator_commands.h"
@@ -238,13 +239,27 @@ Command convert_command() {
       });
 }
 
+Command bench_command() {
+  return make_command<std::vector<std::string>>(
+      "bench",
+      "Run cairn-bench, the benchmarks of `make bench`, with the arguments that follow "
+      "(cairn bench train --model cnn)",
+      [](CLI::App& cmd, std::vector<std::string>&) {
+        cmd.set_help_flag();  // `cairn bench --help` is cairn-bench's --help
+        cmd.prefix_command();
+      },
+      [](CLI::App& cmd, std::vector<std::string>&, std::ostream&, std::ostream&) {
+        return run_bench_forward(cmd.remaining());
+      });
+}
+
 }  // namespace
 
 std::vector<Command> cairn_commands() {
   return {inspect_command(), train_command(),  evaluate_command(),    predict_command(),
           summary_command(), verify_command(), saved_model_command(), export_command(),
           ls_command(),      diff_command(),   events_command(),      plot_command(),
-          convert_command()};
+          convert_command(), bench_command()};
 }
 
 }  // namespace cairn::cli

@@ -17,7 +17,10 @@
 //   cairn saved_model run --dir DIR [--tag_set serve] [--signature_def KEY] --input NAME=JSON ...
 //   cairn export MODEL_DIR|MODEL.h5 --format saved_model|onnx|tfjs --out PATH
 //
-// Benchmarks are their own program, `cairn-bench` (bench/).
+//   cairn bench ARGS...     (runs `cairn-bench ARGS...` built beside cairn: bench_forward.h)
+//
+// Benchmarks are their own program, `cairn-bench` (bench/); `cairn bench`
+// only forwards to it.
 #pragma once
 
 #include <vector>

@@ -1,5 +1,6 @@
 #include "cairn/nn/conv.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "cairn/core/errors.h"
@@ -20,17 +21,38 @@ Conv::Conv(ConvOptions options) : options_(std::move(options)) {
   if (options_.use_bias) bias_ = make_variable(options_.name + "/bias", {options_.filters});
 }
 
+namespace {
+
+// The samples whose patches im2col gathers at a time: about 1 MiB of
+// patches, so that they stay in cache from im2col to the products that read
+// them instead of a whole batch's going out to memory and back.
+constexpr int64_t kConvBlockBytes = int64_t{1} << 20;
+
+Eigen::Index conv_block_samples(const ConvGeometry& g) {
+  const int64_t sample_bytes =
+      std::max<int64_t>(g.positions() * g.patch_size() * int64_t{sizeof(float)}, 1);
+  return std::max<int64_t>(1, kConvBlockBytes / sample_bytes);
+}
+
+}  // namespace
+
 const Matrix& Conv::forward(const Matrix& x) {
   const ConvGeometry& g = options_.geometry;
   assert(x.cols() == g.input_size());
-  im2col(g, x, cols_);
-  const int64_t f = options_.filters;
-  resize_with_huge_pages(z_, x.rows(), g.positions() * f);
-  // z viewed as [batch * positions, filters]: NHWC rows are exactly that.
-  Eigen::Map<Matrix> z(z_.data(), cols_.rows(), f);
-  if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
-  gemm(cols_, Op::kNone, value_matrix(kernel_, g.patch_size(), f), Op::kNone, z, 1.0f,
-       options_.use_bias ? 1.0f : 0.0f);
+  resize_with_huge_pages(x_, x.rows(), x.cols());
+  x_ = x;  // backward gathers the patches again, block by block
+  const int64_t f = options_.filters, positions = g.positions();
+  resize_with_huge_pages(z_, x.rows(), positions * f);
+  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, g.patch_size(), f);
+  const Eigen::Index block = conv_block_samples(g);
+  for (Eigen::Index first = 0; first < x.rows(); first += block) {
+    const Eigen::Index count = std::min(block, x.rows() - first);
+    im2col(g, x_, first, count, cols_);
+    // The block's rows of z viewed as [count * positions, filters]: NHWC rows are exactly that.
+    Eigen::Map<Matrix> z(z_.data() + first * positions * f, count * positions, f);
+    if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
+    gemm(cols_, Op::kNone, kernel, Op::kNone, z, 1.0f, options_.use_bias ? 1.0f : 0.0f);
+  }
   activate_last_axis(options_.activation, z_, options_.filters, y_);
   return y_;
 }
@@ -42,21 +64,33 @@ const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
 
 const Matrix& Conv::backward_linear(const Matrix& dz_rows, bool input_gradient) {
   const ConvGeometry& g = options_.geometry;
-  const int64_t f = options_.filters, patch = g.patch_size();
-  assert(dz_rows.rows() * dz_rows.cols() == cols_.rows() * f);
-  const Eigen::Map<const Matrix> dz(dz_rows.data(), cols_.rows(), f);
-  gemm(cols_, Op::kTranspose, dz, Op::kNone, gradient_matrix(kernel_, patch, f));  // colsᵀ dz
+  const int64_t f = options_.filters, patch = g.patch_size(), positions = g.positions();
+  const Eigen::Index batch = x_.rows();
+  assert(dz_rows.rows() * dz_rows.cols() == batch * positions * f);
+  const Eigen::Map<const Matrix> dz(dz_rows.data(), batch * positions, f);
+  Eigen::Map<Matrix> d_kernel = gradient_matrix(kernel_, patch, f);
+  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, patch, f);
   if (options_.use_bias) {
     gradient_matrix(bias_, 1, f);
     column_sums(dz, bias_.gradient.flat<float>());
+  }
+  if (input_gradient) resize_with_huge_pages(dx_, batch, g.input_size());
+  const Eigen::Index block = conv_block_samples(g);
+  for (Eigen::Index first = 0; first < batch; first += block) {
+    const Eigen::Index count = std::min(block, batch - first);
+    const auto dz_block = dz.middleRows(first * positions, count * positions);
+    im2col(g, x_, first, count, cols_);
+    gemm(cols_, Op::kTranspose, dz_block, Op::kNone, d_kernel, 1.0f,  // += colsᵀ dz
+         first == 0 ? 0.0f : 1.0f);
+    if (!input_gradient) continue;
+    resize_with_huge_pages(dcols_, count * positions, patch);
+    gemm(dz_block, Op::kNone, kernel, Op::kTranspose, dcols_);  // dz Kᵀ
+    col2im(g, dcols_, first, dx_);
   }
   if (!input_gradient) {
     static const Matrix kNone;
     return kNone;
   }
-  resize_with_huge_pages(dcols_, cols_.rows(), patch);
-  gemm(dz, Op::kNone, value_matrix(kernel_, patch, f), Op::kTranspose, dcols_);  // dz Kᵀ
-  col2im(g, dcols_, dx_);
   return dx_;
 }
 

@@ -74,14 +74,26 @@ void for_each_patch_span(const ConvGeometry& g, Visit visit) {
   }
 }
 
+// Whether every window along `a` lies inside the input: no tap reads padding.
+bool windows_inside(const ConvAxis& a) {
+  return a.pad_before == 0 && (a.output - 1) * a.stride + a.span() <= a.input;
+}
+
 }  // namespace
 
 void im2col(const ConvGeometry& g, const Matrix& x, Matrix& cols) {
+  im2col(g, x, 0, x.rows(), cols);
+}
+
+void im2col(const ConvGeometry& g, const Matrix& x, Eigen::Index first, Eigen::Index count,
+            Matrix& cols) {
   const int64_t positions = g.positions(), patch = g.patch_size();
-  resize_with_huge_pages(cols, x.rows() * positions, patch);
-  cols.setZero();
-  for (Eigen::Index b = 0; b < x.rows(); ++b) {
-    const float* sample = x.data() + b * x.cols();
+  resize_with_huge_pages(cols, count * positions, patch);
+  // Every float of a patch is copied unless a window reaches into padding:
+  // only then do the zeros of the padding need writing.
+  if (!windows_inside(g.height) || !windows_inside(g.width)) cols.setZero();
+  for (Eigen::Index b = 0; b < count; ++b) {
+    const float* sample = x.data() + (first + b) * x.cols();
     float* patches = cols.data() + b * positions * patch;
     for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
       std::memcpy(patches + row * patch + in_patch, sample + in_sample,
@@ -91,12 +103,17 @@ void im2col(const ConvGeometry& g, const Matrix& x, Matrix& cols) {
 }
 
 void col2im(const ConvGeometry& g, const Matrix& dcols, Matrix& dx) {
-  const int64_t positions = g.positions(), patch = g.patch_size();
-  const Eigen::Index batch = dcols.rows() / std::max<int64_t>(positions, 1);
+  const Eigen::Index batch = dcols.rows() / std::max<int64_t>(g.positions(), 1);
   resize_with_huge_pages(dx, batch, g.input_size());
-  dx.setZero();
-  for (Eigen::Index b = 0; b < batch; ++b) {
-    float* sample = dx.data() + b * dx.cols();
+  col2im(g, dcols, 0, dx);
+}
+
+void col2im(const ConvGeometry& g, const Matrix& dcols, Eigen::Index first, Matrix& dx) {
+  const int64_t positions = g.positions(), patch = g.patch_size();
+  const Eigen::Index count = dcols.rows() / std::max<int64_t>(positions, 1);
+  dx.middleRows(first, count).setZero();
+  for (Eigen::Index b = 0; b < count; ++b) {
+    float* sample = dx.data() + (first + b) * dx.cols();
     const float* patches = dcols.data() + b * positions * patch;
     for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
       const float* from = patches + row * patch + in_patch;

@@ -127,6 +127,33 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"conv1dstride", 1, 9, 2, 1, 4, 3, 1, Padding::kSame, 2, Activation::kLinear, false}),
     [](const ::testing::TestParamInfo<Case>& p) { return std::string(p.param.what); });
 
+// Samples whose patches exceed a block (about 1 MiB, conv.cc) are gathered
+// one at a time: the batch's outputs and input gradients are the samples'
+// own, its weight gradients their sum.
+TEST(ConvTest, BlocksOfSamplesGiveTheWholeBatchsResults) {
+  const Case c{"large", 64, 64, 8, 3, 3, 1, 1, Padding::kSame, 4, Activation::kRelu, true};
+  Conv conv = make_conv(c);
+  const Eigen::Index batch = 3;
+  const Matrix x = random_matrix(batch, c.height * c.width * c.channels, 4);
+  const Matrix y = conv.forward(x);
+  EXPECT_TRUE(y.isApprox(direct_conv(c, geometry_of(c), x, conv), 1e-5f));
+  const Matrix r = random_matrix(batch, y.cols(), 5);
+  const Matrix dx = conv.backward(r);
+  const Matrix d_kernel = gradient_matrix(conv.kernel(), 1, conv.kernel().value.num_elements());
+  const Matrix d_bias = gradient_matrix(conv.bias(), 1, c.filters);
+  Matrix sum_kernel = Matrix::Zero(1, d_kernel.cols()), sum_bias = Matrix::Zero(1, c.filters);
+  for (Eigen::Index n = 0; n < batch; ++n) {
+    const Matrix one_y = conv.forward(x.row(n));
+    EXPECT_TRUE(one_y.isApprox(y.row(n), 1e-6f)) << "sample " << n;
+    const Matrix one_dx = conv.backward(r.row(n));
+    EXPECT_TRUE(one_dx.isApprox(dx.row(n), 1e-5f)) << "sample " << n;
+    sum_kernel += gradient_matrix(conv.kernel(), 1, d_kernel.cols());
+    sum_bias += gradient_matrix(conv.bias(), 1, c.filters);
+  }
+  EXPECT_TRUE(d_kernel.isApprox(sum_kernel, 1e-5f));
+  EXPECT_TRUE(d_bias.isApprox(sum_bias, 1e-5f));
+}
+
 TEST(ConvAxisTest, OutputSizesAndPaddingAreTensorFlows) {
   ConvAxis same = conv_axis({.input = 5, .kernel = 3, .stride = 2, .padding = Padding::kSame});
   EXPECT_EQ(same.output, 3);

@@ -19,23 +19,44 @@ using internal::step_rows;
 
 namespace {
 
-// out = a(z), through whole-matrix scratch (blocks of gates are strided).
+// out = a(z). The gates' activations, sigmoid and tanh, are computed on the
+// blocks in place, by the formulas of activate() (activation.cc); any other
+// goes through whole-matrix scratch (blocks of gates are strided).
 template <class Z, class Out>
 void activate_block(Activation a, const Z& z, Out&& out, Matrix& x, Matrix& y) {
-  x = z;
-  activate(a, x, y);
-  out = y;
+  switch (a) {
+    case Activation::kSigmoid:
+      out.array() = 1.0f / (1.0f + (-z.array()).exp());
+      return;
+    case Activation::kTanh:
+      out.array() = z.array().tanh();
+      return;
+    default:
+      x = z;
+      activate(a, x, y);
+      out = y;
+  }
 }
 
-// out = dL/dz given z, y = a(z) and dL/dy.
+// out = dL/dz given z, y = a(z) and dL/dy; sigmoid and tanh in place, by the
+// formulas of activation_backward().
 template <class Z, class Y, class DY, class Out>
 void activation_grad_block(Activation a, const Z& z, const Y& y, const DY& dy, Out&& out,
                            Matrix& sx, Matrix& sy, Matrix& sdy, Matrix& sdx) {
-  sx = z;
-  sy = y;
-  sdy = dy;
-  activation_backward(a, sx, sy, sdy, sdx);
-  out = sdx;
+  switch (a) {
+    case Activation::kSigmoid:
+      out.array() = dy.array() * y.array() * (1.0f - y.array());
+      return;
+    case Activation::kTanh:
+      out.array() = dy.array() * (1.0f - y.array().square());
+      return;
+    default:
+      sx = z;
+      sy = y;
+      sdy = dy;
+      activation_backward(a, sx, sy, sdy, sdx);
+      out = sdx;
+  }
 }
 
 }  // namespace

@@ -10,8 +10,10 @@
 //   const nn::Matrix& y = conv.forward(x);    // [batch, oh*ow*32]
 //   const nn::Matrix& dx = conv.backward(dy); // sets kernel and bias gradients
 //
-// Buffers (patches, pre-activations, gradients) are sized on the first batch
-// of a size and reused after.
+// The patches are gathered for a block of samples at a time (about 1 MiB,
+// kept in cache for the products that read them), in forward and again in
+// backward. Buffers (patches, pre-activations, gradients) are sized on the
+// first batch of a size and reused after.
 #pragma once
 
 #include <string>
@@ -56,7 +58,9 @@ class Conv {
  private:
   ConvOptions options_;
   Variable kernel_, bias_;
-  Matrix cols_, z_, y_, dz_, dcols_, dx_;
+  // x_: the last input (backward gathers its patches again); cols_ and
+  // dcols_: one block of samples' patches at a time.
+  Matrix x_, cols_, z_, y_, dz_, dcols_, dx_;
 };
 
 }  // namespace cairn::nn

@@ -65,9 +65,16 @@ struct ConvGeometry {
 // in (kernel row, kernel column, channel) order, zeros where the window
 // overlaps padding. cols is resized (once per batch size).
 void im2col(const ConvGeometry& g, const Matrix& x, Matrix& cols);
+// The same for the `count` samples of x from row `first`: cols [count *
+// positions, patch_size].
+void im2col(const ConvGeometry& g, const Matrix& x, Eigen::Index first, Eigen::Index count,
+            Matrix& cols);
 
 // The adjoint of im2col: dx [batch, H*W*C] = the sum of each patch row of
 // dcols back at the input positions it was read from. dx is resized.
 void col2im(const ConvGeometry& g, const Matrix& dcols, Matrix& dx);
+// The same into rows [first, first + dcols.rows() / positions) of dx, which
+// already has its size; its other rows are left as they are.
+void col2im(const ConvGeometry& g, const Matrix& dcols, Eigen::Index first, Matrix& dx);
 
 }  // namespace cairn::nn
