@@ -54,7 +54,7 @@ int BaseModel::start_replicas(int start_epoch, int64_t samples) {
 }
 
 void BaseModel::all_reduce_step(const nn::VariableRefs& weights, std::vector<double>& sums,
-                                 int64_t local_rows, int64_t global_rows) {
+                                int64_t local_rows, int64_t global_rows) {
   // Float sums carry the loss and metrics with the gradients in one
   // all-reduce; their rounding (1e-7 relative) is far below what logs show.
   std::vector<float> extras(sums.begin(), sums.end());

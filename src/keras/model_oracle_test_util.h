@@ -36,7 +36,9 @@ class TfjsModelOracle : public TfjsOracle {
     }
     Side side;
     std::vector<nn::Matrix> x;
-    Json request{{"model", internal::model_config_json(model)}, {"training", false}, {"input_gradients", true}};
+    Json request{{"model", internal::model_config_json(model)},
+                 {"training", false},
+                 {"input_gradients", true}};
     request["weights"] = layer_weights_json(model);
     for (const Shape& shape : model.input_shapes()) {
       x.push_back(uniform(c.batch, size_of(shape), rng));
