@@ -5,6 +5,7 @@
 #include "cairn/estimator/estimator.h"
 #include "cairn/formats/export/export.h"
 #include "cairn/formats/export/saved_model_writer.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "cli/guarded.h"
 #include "cli/progress_output.h"
@@ -21,6 +22,9 @@ InferenceModel load_inference_model(const std::string& path) {
   }
   if (fs.is_directory(path)) return estimator::Estimator::from_model_dir(path)->inference_model();
   if (!fs.file_exists(path)) throw NotFoundError("no model directory or model file at " + path);
+  if (keras::is_functional_model_file(path)) {
+    return keras::load_functional_model(path).inference_model();
+  }
   return keras::load_model(path).inference_model();
 }
 

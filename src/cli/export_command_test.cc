@@ -14,6 +14,7 @@
 #include "cairn/keras/layers/dropout.h"
 #include "cairn/keras/layers/normalization.h"
 #include "cairn/keras/layers/pooling.h"
+#include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "cairn/serving/saved_model_runner.h"
 #include "formats/export/export_test_util.h"
@@ -285,6 +286,39 @@ TEST(KerasExportTest, CnnH5ExportsToEveryFormat) {
                        "tfjs_predict.js", shell_quote(dir.path() + "/cnn_tfjs") + " " +
                                               shell_quote(dir.path() + "/tfjs_input.json"))["data"],
                    "TensorFlow.js");
+}
+
+// A functional model (a merge of two branches) saved as .h5: `cairn export`
+// loads it as a keras::Model, and ONNX Runtime predicts what it predicts.
+TEST(KerasExportTest, FunctionalH5ExportsToOnnx) {
+  cairn::testing::TempDir dir;
+  keras::set_random_seed(9);
+  keras::KerasTensor a = keras::Input({4}, "a");
+  keras::KerasTensor left = keras::Dense(3, {.activation = "tanh", .name = "left"})(a);
+  keras::KerasTensor right = keras::Dense(3, {.name = "right"})(a);
+  keras::KerasTensor sum = keras::Add({.name = "sum"})({left, right});
+  keras::Model model({a}, {keras::Dense(2, {.name = "out"})(sum)}, "branches");
+  Tensor x(DType::kFloat32, {3, 4});
+  for (size_t i = 0; i < 12; ++i) x.flat<float>()[i] = 0.2f * static_cast<float>(i % 7) - 0.5f;
+  const Tensor predicted = model.predict({x})[0];
+  model.save(dir.path() + "/branches.h5");
+  auto run =
+      run_command(cairn_command("export " + shell_quote(dir.path() + "/branches.h5") +
+                                " --format onnx --out " + shell_quote(dir.path() + "/onnx")));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  CAIRN_REQUIRE_NODE_PACKAGE("onnxruntime-node");
+  const Json input{{"dims", {3, 4}},
+                   {"data", std::vector<float>(x.flat<float>().begin(), x.flat<float>().end())}};
+  std::ofstream(dir.path() + "/input.json") << Json{{"a", input}}.dump();
+  const Json got = cairn::testing::run_node_script(
+      "onnx_predict.js",
+      shell_quote(dir.path() + "/onnx") + " " + shell_quote(dir.path() + "/input.json"));
+  ASSERT_TRUE(got.is_object() && !got.empty()) << got.dump();
+  const Json& data = got.begin().value()["data"];
+  ASSERT_EQ(data.size(), 6u) << got.dump();
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(data[i].get<double>(), predicted.flat<float>()[i], 1e-5) << got.dump();
+  }
 }
 
 }  // namespace
