@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -66,6 +67,22 @@ inline void expect_export_refused(Sequential& model, const std::string& format,
     EXPECT_NE(std::string(e.what()).find("layer '" + layer + "'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(format_name), std::string::npos) << e.what();
   }
+}
+
+// A runtime's output (`dims`, float `values`) against cairn's prediction
+// `want`: the same shape, and every value within 1e-5 relative.
+inline void expect_close_prediction(const std::vector<int64_t>& dims,
+                                    const std::vector<double>& values, const Tensor& want,
+                                    const std::string& runtime) {
+  ASSERT_EQ(dims, want.shape().dims()) << runtime;
+  const auto expected = want.flat<float>();
+  ASSERT_EQ(values.size(), expected.size()) << runtime;
+  double worst = 0;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const double w = expected[i], diff = std::abs(values[i] - w);
+    worst = std::max(worst, diff / std::max(1.0, std::abs(w)));
+  }
+  EXPECT_LT(worst, 1e-5) << "largest relative difference from " << runtime;
 }
 
 // predict()'s one output, for a Sequential or a functional Model.

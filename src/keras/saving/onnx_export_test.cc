@@ -50,16 +50,9 @@ void expect_onnx_predicts_as_cairn(M& model, const Tensor& x) {
                                                              cairn::testing::shell_quote(input));
   ASSERT_TRUE(got.is_object()) << got;
   const json& y = got[m.outputs[0].name];
-  const Tensor want = testing::single_prediction(model, x);
-  ASSERT_EQ(y["dims"].get<std::vector<int64_t>>(), want.shape().dims());
-  const auto expected = want.flat<float>();
-  ASSERT_EQ(y["data"].size(), expected.size());
-  double worst = 0;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    const double diff = std::abs(y["data"][i].get<double>() - expected[i]);
-    worst = std::max(worst, diff / std::max(1.0, std::abs(static_cast<double>(expected[i]))));
-  }
-  EXPECT_LT(worst, 1e-5) << "largest relative difference from ONNX Runtime";
+  testing::expect_close_prediction(y["dims"].get<std::vector<int64_t>>(),
+                                   y["data"].get<std::vector<double>>(),
+                                   testing::single_prediction(model, x), "ONNX Runtime");
 }
 
 TEST(OnnxExportTest, CnnWithBatchNormalizationRunsInOnnxRuntime) {

@@ -42,14 +42,9 @@ void expect_runner_predicts_as_cairn(Sequential& model, const Tensor& x,
   const InferenceModel m = model.inference_model();
   serving::SavedModel served = serving::SavedModel::load(dir);
   const Tensor got = served.run("serving_default", {{m.input_name, x}}).at(m.outputs[0].name);
-  const Tensor want = model.predict(x);
-  ASSERT_EQ(got.shape(), want.shape());
-  double worst = 0;
-  for (size_t i = 0; i < want.flat<float>().size(); ++i) {
-    const double w = want.flat<float>()[i], diff = std::abs(got.flat<float>()[i] - w);
-    worst = std::max(worst, diff / std::max(1.0, std::abs(w)));
-  }
-  EXPECT_LT(worst, 1e-5) << "largest relative difference from the SavedModel runner";
+  testing::expect_close_prediction(
+      got.shape().dims(), std::vector<double>(got.flat<float>().begin(), got.flat<float>().end()),
+      model.predict(x), "the SavedModel runner");
   const std::set<std::string> in_graph = graph_ops(dir);
   for (const std::string& op : ops) EXPECT_TRUE(in_graph.contains(op)) << op;
 }

@@ -51,16 +51,9 @@ void expect_tfjs_predicts_as_cairn(M& model, const Tensor& x) {
       cairn::testing::run_node_script("tfjs_predict.js", cairn::testing::shell_quote(dir) + " " +
                                                              cairn::testing::shell_quote(input));
   ASSERT_TRUE(got.is_object()) << got;
-  const Tensor want = testing::single_prediction(model, x);
-  ASSERT_EQ(got["dims"].get<std::vector<int64_t>>(), want.shape().dims());
-  const auto expected = want.flat<float>();
-  ASSERT_EQ(got["data"].size(), expected.size());
-  double worst = 0;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    const double diff = std::abs(got["data"][i].get<double>() - expected[i]);
-    worst = std::max(worst, diff / std::max(1.0, std::abs(static_cast<double>(expected[i]))));
-  }
-  EXPECT_LT(worst, 1e-5) << "largest relative difference from TF.js";
+  testing::expect_close_prediction(got["dims"].get<std::vector<int64_t>>(),
+                                   got["data"].get<std::vector<double>>(),
+                                   testing::single_prediction(model, x), "TF.js");
 }
 
 TEST(TfjsExportTest, CnnWithBatchNormalizationPredictsAsInTensorFlowJs) {
