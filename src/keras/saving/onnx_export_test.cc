@@ -21,6 +21,7 @@
 #include "cairn/keras/layers/wrappers.h"
 #include "cairn/keras/model.h"
 #include "formats/export/export_test_util.h"
+#include "keras/layers/layer_test_util.h"
 #include "keras/saving/export_test_util.h"
 
 namespace cairn::keras {
@@ -40,11 +41,7 @@ void expect_onnx_predicts_as_cairn(M& model, const Tensor& x) {
   const std::string path = tmp.path() + "/model.onnx", input = tmp.path() + "/input.json";
   model.export_model(path, "onnx");
   const InferenceModel m = model.inference_model();
-  const auto values = x.flat<float>();
-  std::ofstream(input) << json{{m.input_name,
-                                {{"dims", x.shape().dims()},
-                                 {"data", std::vector<float>(values.begin(), values.end())}}}}
-                              .dump();
+  std::ofstream(input) << json{{m.input_name, testing::tensor_json(x)}}.dump();
   const json got =
       cairn::testing::run_node_script("onnx_predict.js", cairn::testing::shell_quote(path) + " " +
                                                              cairn::testing::shell_quote(input));

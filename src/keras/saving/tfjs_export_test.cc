@@ -26,6 +26,7 @@
 #include "cairn/keras/model.h"
 #include "cairn/keras/sequential.h"
 #include "formats/export/export_test_util.h"
+#include "keras/layers/layer_test_util.h"
 #include "keras/saving/export_test_util.h"
 
 namespace cairn::keras {
@@ -43,10 +44,7 @@ void expect_tfjs_predicts_as_cairn(M& model, const Tensor& x) {
   cairn::testing::TempDir tmp;
   const std::string dir = tmp.path() + "/tfjs", input = tmp.path() + "/input.json";
   model.export_model(dir, "tfjs");
-  const auto values = x.flat<float>();
-  std::ofstream(input) << json{{"dims", x.shape().dims()},
-                               {"data", std::vector<float>(values.begin(), values.end())}}
-                              .dump();
+  std::ofstream(input) << testing::tensor_json(x).dump();
   const json got =
       cairn::testing::run_node_script("tfjs_predict.js", cairn::testing::shell_quote(dir) + " " +
                                                              cairn::testing::shell_quote(input));
