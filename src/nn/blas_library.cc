@@ -142,7 +142,12 @@ void map_calling_thread_buffer(void* handle) {
 
 struct Loaded {
   Blas blas;
+  void* handle;
   int threads_started;
+  // Calls between enter_calling_thread_products() and its leave: while
+  // positive, OpenBLAS runs on one thread and `threads` is what it gets back.
+  int calling_thread_regions = 0;
+  int threads = 1;
 };
 
 std::mutex g_mutex;
@@ -154,14 +159,15 @@ void use_threads(Loaded& loaded, int n) {
   if (n > loaded.threads_started) {
     loaded.threads_started += affordable_threads(n - loaded.threads_started);
   }
-  loaded.blas.set_num_threads(std::min(n, loaded.threads_started));
+  loaded.threads = std::min(n, loaded.threads_started);
+  loaded.blas.set_num_threads(loaded.calling_thread_regions > 0 ? 1 : loaded.threads);
 }
 
 // The library first (its mappings take address space too), then the calling
 // thread's buffer, then the threads that still fit.
 Loaded load() {
   void* handle = open_single_threaded();
-  Loaded loaded{.blas = resolve_all(handle), .threads_started = 1};
+  Loaded loaded{.blas = resolve_all(handle), .handle = handle, .threads_started = 1};
   if (!address_space_holds(kBufferBytes)) throw_no_buffer();
   map_calling_thread_buffer(handle);
   use_threads(loaded, wanted_threads());
@@ -188,7 +194,34 @@ int set_blas_threads(int n) {
   std::lock_guard lock(g_mutex);
   Loaded& loaded = loaded_locked();
   use_threads(loaded, n);
-  return loaded.blas.get_num_threads();
+  return loaded.threads;
+}
+
+int blas_threads() {
+  blas();  // loads it first, outside the lock
+  std::lock_guard lock(g_mutex);
+  return loaded_locked().threads;
+}
+
+void enter_calling_thread_products() {
+  blas();
+  std::lock_guard lock(g_mutex);
+  Loaded& loaded = loaded_locked();
+  if (loaded.calling_thread_regions++ == 0) loaded.blas.set_num_threads(1);
+}
+
+void leave_calling_thread_products() {
+  std::lock_guard lock(g_mutex);
+  Loaded& loaded = loaded_locked();
+  if (--loaded.calling_thread_regions == 0) loaded.blas.set_num_threads(loaded.threads);
+}
+
+bool map_thread_buffer() {
+  blas();
+  std::lock_guard lock(g_mutex);
+  if (!address_space_holds(kBufferBytes + thread_stack_bytes())) return false;
+  map_calling_thread_buffer(loaded_locked().handle);
+  return true;
 }
 
 }  // namespace cairn::nn::internal

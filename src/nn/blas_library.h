@@ -1,5 +1,5 @@
 // OpenBLAS, loaded at the first matrix product instead of with the program.
-// Internal to nn (gemm.cc is its only user).
+// Internal to nn (gemm.cc and parallel_ranges.cc are its users).
 //
 // Linked normally, OpenBLAS starts a thread per core from its library
 // constructor, before main(), and every thread maps a 128 MiB work buffer,
@@ -39,5 +39,20 @@ const Blas& blas();
 // already started are started only while they fit as above; returns the count
 // in effect.
 int set_blas_threads(int n);
+
+// The threads products may use, as last set (also inside the regions below).
+int blas_threads();
+
+// Between enter and leave, products run on the thread that calls them: for
+// code that splits work over threads of its own (parallel_ranges.h). Calls
+// nest and may come from several threads; the count set before comes back
+// when the last region leaves.
+void enter_calling_thread_products();
+void leave_calling_thread_products();
+
+// Maps the calling thread's OpenBLAS buffer now, so that no product maps it
+// later: false when the address space cannot hold it and a stack beside it
+// (the thread should then not call products).
+bool map_thread_buffer();
 
 }  // namespace cairn::nn::internal

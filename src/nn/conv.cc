@@ -6,6 +6,7 @@
 #include "cairn/core/errors.h"
 #include "cairn/nn/activation_last_axis.h"
 #include "cairn/nn/gemm.h"
+#include "nn/parallel_ranges.h"
 
 namespace cairn::nn {
 
@@ -41,20 +42,28 @@ const Matrix& Conv::forward(const Matrix& x) {
   assert(x.cols() == g.input_size());
   resize_with_huge_pages(x_, x.rows(), x.cols());
   x_ = x;  // backward gathers the patches again, block by block
-  const int64_t f = options_.filters, positions = g.positions();
-  resize_with_huge_pages(z_, x.rows(), positions * f);
-  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, g.patch_size(), f);
-  const Eigen::Index block = conv_block_samples(g);
-  for (Eigen::Index first = 0; first < x.rows(); first += block) {
-    const Eigen::Index count = std::min(block, x.rows() - first);
-    im2col(g, x_, first, count, cols_);
-    // The block's rows of z viewed as [count * positions, filters]: NHWC rows are exactly that.
-    Eigen::Map<Matrix> z(z_.data() + first * positions * f, count * positions, f);
-    if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
-    gemm(cols_, Op::kNone, kernel, Op::kNone, z, 1.0f, options_.use_bias ? 1.0f : 0.0f);
-  }
+  resize_with_huge_pages(z_, x.rows(), g.positions() * options_.filters);
+  ranges_.resize(static_cast<size_t>(internal::range_parts(x.rows())));
+  internal::parallel_ranges(x.rows(), [&](int part, Eigen::Index first, Eigen::Index count) {
+    forward_range(first, count, ranges_[static_cast<size_t>(part)]);
+  });
   activate_last_axis(options_.activation, z_, options_.filters, y_);
   return y_;
+}
+
+void Conv::forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& scratch) {
+  const ConvGeometry& g = options_.geometry;
+  const int64_t f = options_.filters, positions = g.positions();
+  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, g.patch_size(), f);
+  const Eigen::Index block = conv_block_samples(g), end = first + count;
+  for (Eigen::Index b = first; b < end; b += block) {
+    const Eigen::Index n = std::min(block, end - b);
+    im2col(g, x_, b, n, scratch.cols);
+    // The block's rows of z viewed as [n * positions, filters]: NHWC rows are exactly that.
+    Eigen::Map<Matrix> z(z_.data() + b * positions * f, n * positions, f);
+    if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
+    gemm(scratch.cols, Op::kNone, kernel, Op::kNone, z, 1.0f, options_.use_bias ? 1.0f : 0.0f);
+  }
 }
 
 const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
@@ -69,29 +78,48 @@ const Matrix& Conv::backward_linear(const Matrix& dz_rows, bool input_gradient) 
   assert(dz_rows.rows() * dz_rows.cols() == batch * positions * f);
   const Eigen::Map<const Matrix> dz(dz_rows.data(), batch * positions, f);
   Eigen::Map<Matrix> d_kernel = gradient_matrix(kernel_, patch, f);
-  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, patch, f);
   if (options_.use_bias) {
     gradient_matrix(bias_, 1, f);
     column_sums(dz, bias_.gradient.flat<float>());
   }
   if (input_gradient) resize_with_huge_pages(dx_, batch, g.input_size());
-  const Eigen::Index block = conv_block_samples(g);
-  for (Eigen::Index first = 0; first < batch; first += block) {
-    const Eigen::Index count = std::min(block, batch - first);
-    const auto dz_block = dz.middleRows(first * positions, count * positions);
-    im2col(g, x_, first, count, cols_);
-    gemm(cols_, Op::kTranspose, dz_block, Op::kNone, d_kernel, 1.0f,  // += colsᵀ dz
-         first == 0 ? 0.0f : 1.0f);
-    if (!input_gradient) continue;
-    resize_with_huge_pages(dcols_, count * positions, patch);
-    gemm(dz_block, Op::kNone, kernel, Op::kTranspose, dcols_);  // dz Kᵀ
-    col2im(g, dcols_, first, dx_);
-  }
+  const int parts = internal::range_parts(batch);
+  ranges_.resize(static_cast<size_t>(parts));
+  internal::parallel_ranges(batch, [&](int part, Eigen::Index first, Eigen::Index count) {
+    RangeScratch& scratch = ranges_[static_cast<size_t>(part)];
+    if (part == 0) return backward_range(dz, first, count, input_gradient, d_kernel, scratch);
+    resize_with_huge_pages(scratch.d_kernel, patch, f);
+    backward_range(dz, first, count, input_gradient, scratch.d_kernel, scratch);
+  });
+  for (int part = 1; part < parts; ++part) d_kernel += ranges_[static_cast<size_t>(part)].d_kernel;
   if (!input_gradient) {
     static const Matrix kNone;
     return kNone;
   }
   return dx_;
+}
+
+// Sets d_kernel to the range's share of the kernel gradient (zero for no
+// samples) and, with input_gradient, the range's rows of dx_.
+void Conv::backward_range(const Eigen::Map<const Matrix>& dz, Eigen::Index first,
+                          Eigen::Index count, bool input_gradient, Eigen::Ref<Matrix> d_kernel,
+                          RangeScratch& scratch) {
+  const ConvGeometry& g = options_.geometry;
+  const int64_t f = options_.filters, patch = g.patch_size(), positions = g.positions();
+  const Eigen::Map<Matrix> kernel = value_matrix(kernel_, patch, f);
+  if (count == 0) d_kernel.setZero();
+  const Eigen::Index block = conv_block_samples(g), end = first + count;
+  for (Eigen::Index b = first; b < end; b += block) {
+    const Eigen::Index n = std::min(block, end - b);
+    const auto dz_block = dz.middleRows(b * positions, n * positions);
+    im2col(g, x_, b, n, scratch.cols);
+    gemm(scratch.cols, Op::kTranspose, dz_block, Op::kNone, d_kernel, 1.0f,  // += colsᵀ dz
+         b == first ? 0.0f : 1.0f);
+    if (!input_gradient) continue;
+    resize_with_huge_pages(scratch.dcols, n * positions, patch);
+    gemm(dz_block, Op::kNone, kernel, Op::kTranspose, scratch.dcols);  // dz Kᵀ
+    col2im(g, scratch.dcols, b, dx_);
+  }
 }
 
 VariableRefs Conv::variables() {

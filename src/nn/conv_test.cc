@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cairn/nn/gemm.h"
 #include "nn/gradient_check.h"
 
 namespace cairn::nn {
@@ -152,6 +153,42 @@ TEST(ConvTest, BlocksOfSamplesGiveTheWholeBatchsResults) {
   }
   EXPECT_TRUE(d_kernel.isApprox(sum_kernel, 1e-5f));
   EXPECT_TRUE(d_bias.isApprox(sum_bias, 1e-5f));
+}
+
+struct ConvResults {
+  Matrix y, dx, d_kernel, d_bias;
+};
+
+ConvResults conv_results(const Case& c, const Matrix& x, int threads) {
+  const int before = num_threads();
+  set_num_threads(threads);
+  Conv conv = make_conv(c);
+  ConvResults r;
+  r.y = conv.forward(x);
+  r.dx = conv.backward(random_matrix(x.rows(), r.y.cols(), 5));
+  r.d_kernel = gradient_matrix(conv.kernel(), 1, conv.kernel().value.num_elements());
+  r.d_bias = gradient_matrix(conv.bias(), 1, c.filters);
+  set_num_threads(before);
+  return r;
+}
+
+// With two threads each half of the batch is gathered and multiplied on its
+// own thread (parallel_ranges.h): the results are one thread's, up to the
+// order of the kernel gradient's sum, and the same on every run.
+TEST(ConvTest, RangesOnThreadsGiveOneThreadsResultsAndRepeat) {
+  const Case small{"same3x3", 5, 4, 2, 3, 3, 1, 1, Padding::kSame, 2, Activation::kTanh, true};
+  const Case large{"large", 64, 64, 8, 3, 3, 1, 1, Padding::kSame, 4, Activation::kRelu, true};
+  for (const auto& [c, batch] : {std::pair{small, 1}, std::pair{small, 7}, std::pair{large, 5}}) {
+    const Matrix x = random_matrix(batch, c.height * c.width * c.channels, 4);
+    const ConvResults one = conv_results(c, x, 1), two = conv_results(c, x, 2);
+    EXPECT_TRUE(two.y.isApprox(one.y, 1e-6f)) << c.what << " batch " << batch;
+    EXPECT_TRUE(two.dx.isApprox(one.dx, 1e-6f)) << c.what << " batch " << batch;
+    EXPECT_TRUE(two.d_kernel.isApprox(one.d_kernel, 1e-5f)) << c.what << " batch " << batch;
+    EXPECT_TRUE(two.d_bias.isApprox(one.d_bias, 1e-5f)) << c.what << " batch " << batch;
+    const ConvResults again = conv_results(c, x, 2);
+    EXPECT_EQ(again.d_kernel, two.d_kernel) << c.what << " batch " << batch;
+    EXPECT_EQ(again.dx, two.dx) << c.what << " batch " << batch;
+  }
 }
 
 TEST(ConvAxisTest, OutputSizesAndPaddingAreTensorFlows) {

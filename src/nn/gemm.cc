@@ -61,7 +61,7 @@ void column_sums(const Eigen::Ref<const Matrix>& a, std::span<float> out, float 
                          leading(a.outerStride(), a.cols()), ones.data(), 1, beta, out.data(), 1);
 }
 
-int num_threads() { return internal::blas().get_num_threads(); }
+int num_threads() { return internal::blas_threads(); }
 
 void set_num_threads(int n) { internal::set_blas_threads(n); }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cairn/core/errors.h"
+#include "nn/parallel_ranges.h"
 
 namespace cairn::nn {
 
@@ -62,26 +63,29 @@ PoolGeometry pool_geometry(const PoolGeometryOptions& options) {
 }
 
 const Matrix& Pool2D::forward(const Matrix& x) {
-  const PoolGeometryOptions& in = g_.input;
-  const int64_t c = in.channels;
   resize_with_huge_pages(y_, x.rows(), g_.output_size());
   if (kind_ == PoolKind::kMax) argmax_.resize(static_cast<size_t>(y_.size()));
-  for (Eigen::Index b = 0; b < x.rows(); ++b) {
-    for (int64_t oh = 0; oh < g_.out_height; ++oh) {
-      const Pool2D::Span rows = window(oh, in.strides[0], g_.pad_top, in.pool[0], in.height);
-      for (int64_t ow = 0; ow < g_.out_width; ++ow) {
-        const Pool2D::Span cols = window(ow, in.strides[1], g_.pad_left, in.pool[1], in.width);
-        const int64_t out = (oh * g_.out_width + ow) * c;
-        if (kind_ == PoolKind::kMax) {
-          max_window(x.row(b).data(), rows, cols, y_.row(b).data() + out,
-                     argmax_.data() + b * y_.cols() + out);
-        } else {
-          average_window(x.row(b).data(), rows, cols, y_.row(b).data() + out);
-        }
+  internal::parallel_ranges(x.rows(), [&](int, Eigen::Index first, Eigen::Index count) {
+    for (Eigen::Index b = first; b < first + count; ++b) forward_sample(x.row(b).data(), b);
+  });
+  return y_;
+}
+
+void Pool2D::forward_sample(const float* x, Eigen::Index b) {
+  const PoolGeometryOptions& in = g_.input;
+  const int64_t c = in.channels;
+  for (int64_t oh = 0; oh < g_.out_height; ++oh) {
+    const Pool2D::Span rows = window(oh, in.strides[0], g_.pad_top, in.pool[0], in.height);
+    for (int64_t ow = 0; ow < g_.out_width; ++ow) {
+      const Pool2D::Span cols = window(ow, in.strides[1], g_.pad_left, in.pool[1], in.width);
+      const int64_t out = (oh * g_.out_width + ow) * c;
+      if (kind_ == PoolKind::kMax) {
+        max_window(x, rows, cols, y_.row(b).data() + out, argmax_.data() + b * y_.cols() + out);
+      } else {
+        average_window(x, rows, cols, y_.row(b).data() + out);
       }
     }
   }
-  return y_;
 }
 
 void Pool2D::max_window(const float* src, Span rows, Span cols, float* out, int64_t* arg) const {
@@ -117,33 +121,39 @@ void Pool2D::average_window(const float* src, Span rows, Span cols, float* out) 
 }
 
 const Matrix& Pool2D::backward(const Matrix& dy) {
+  resize_with_huge_pages(dx_, dy.rows(), g_.input_size());
+  internal::parallel_ranges(dy.rows(), [&](int, Eigen::Index first, Eigen::Index count) {
+    dx_.middleRows(first, count).setZero();
+    for (Eigen::Index b = first; b < first + count; ++b) backward_sample(dy, b);
+  });
+  return dx_;
+}
+
+// Adds sample b's share of dL/dx to its (zeroed) row of dx_.
+void Pool2D::backward_sample(const Matrix& dy, Eigen::Index b) {
   const PoolGeometryOptions& in = g_.input;
   const int64_t c = in.channels;
-  dx_.setZero(dy.rows(), g_.input_size());
-  for (Eigen::Index b = 0; b < dy.rows(); ++b) {
-    const float* grad = dy.row(b).data();
-    float* dst = dx_.row(b).data();
-    if (kind_ == PoolKind::kMax) {
-      const int64_t* arg = argmax_.data() + b * dy.cols();
-      for (Eigen::Index i = 0; i < dy.cols(); ++i) dst[arg[i]] += grad[i];
-      continue;
-    }
-    for (int64_t oh = 0; oh < g_.out_height; ++oh) {
-      const Pool2D::Span rows = window(oh, in.strides[0], g_.pad_top, in.pool[0], in.height);
-      for (int64_t ow = 0; ow < g_.out_width; ++ow) {
-        const Pool2D::Span cols = window(ow, in.strides[1], g_.pad_left, in.pool[1], in.width);
-        const float* g = grad + (oh * g_.out_width + ow) * c;
-        const auto count = static_cast<float>((rows.end - rows.begin) * (cols.end - cols.begin));
-        for (int64_t h = rows.begin; h < rows.end; ++h) {
-          for (int64_t w = cols.begin; w < cols.end; ++w) {
-            float* d = dst + (h * in.width + w) * c;
-            for (int64_t k = 0; k < c; ++k) d[k] += g[k] / count;
-          }
+  const float* grad = dy.row(b).data();
+  float* dst = dx_.row(b).data();
+  if (kind_ == PoolKind::kMax) {
+    const int64_t* arg = argmax_.data() + b * dy.cols();
+    for (Eigen::Index i = 0; i < dy.cols(); ++i) dst[arg[i]] += grad[i];
+    return;
+  }
+  for (int64_t oh = 0; oh < g_.out_height; ++oh) {
+    const Pool2D::Span rows = window(oh, in.strides[0], g_.pad_top, in.pool[0], in.height);
+    for (int64_t ow = 0; ow < g_.out_width; ++ow) {
+      const Pool2D::Span cols = window(ow, in.strides[1], g_.pad_left, in.pool[1], in.width);
+      const float* g = grad + (oh * g_.out_width + ow) * c;
+      const auto count = static_cast<float>((rows.end - rows.begin) * (cols.end - cols.begin));
+      for (int64_t h = rows.begin; h < rows.end; ++h) {
+        for (int64_t w = cols.begin; w < cols.end; ++w) {
+          float* d = dst + (h * in.width + w) * c;
+          for (int64_t k = 0; k < c; ++k) d[k] += g[k] / count;
         }
       }
     }
   }
-  return dx_;
 }
 
 const Matrix& GlobalPool::forward(const Matrix& x) {

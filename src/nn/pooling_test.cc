@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cairn/core/errors.h"
+#include "cairn/nn/gemm.h"
 #include "nn/gradient_check.h"
 
 namespace cairn::nn {
@@ -89,6 +90,32 @@ TEST(PoolingTest, GradientsMatchNumeric) {
                              .strides = {1, 1},
                              .same_padding = same});
     }
+  }
+}
+
+// Two threads pool each half of the batch on its own thread: every sample's
+// output and input gradient are exactly one thread's.
+TEST(PoolingTest, RangesOnThreadsGiveOneThreadsResults) {
+  const PoolGeometry g = pool_geometry({.height = 6,
+                                        .width = 5,
+                                        .channels = 3,
+                                        .pool = {2, 2},
+                                        .strides = {2, 2},
+                                        .same_padding = true});
+  const Matrix x = testing::random_matrix(9, g.input_size(), 3);
+  const Matrix dy = testing::random_matrix(9, g.output_size(), 4);
+  for (PoolKind kind : {PoolKind::kMax, PoolKind::kAverage}) {
+    Matrix y[2], dx[2];
+    for (int threads : {1, 2}) {
+      const int before = num_threads();
+      set_num_threads(threads);
+      Pool2D pool(kind, g);
+      y[threads - 1] = pool.forward(x);
+      dx[threads - 1] = pool.backward(dy);
+      set_num_threads(before);
+    }
+    EXPECT_EQ(y[1], y[0]);
+    EXPECT_EQ(dx[1], dx[0]);
   }
 }
 

@@ -12,11 +12,16 @@
 //
 // The patches are gathered for a block of samples at a time (about 1 MiB,
 // kept in cache for the products that read them), in forward and again in
-// backward. Buffers (patches, pre-activations, gradients) are sized on the
-// first batch of a size and reused after.
+// backward. With several threads (gemm.h's num_threads()) the batch is cut
+// into one range of samples per thread, each gathering and multiplying its
+// own (src/nn/parallel_ranges.h); the kernel gradient sums the ranges' in a
+// fixed order, so results repeat run to run. Buffers (patches,
+// pre-activations, gradients) are sized on the first batch of a size and
+// reused after.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cairn/nn/activation.h"
 #include "cairn/nn/conv_geometry.h"
@@ -56,11 +61,20 @@ class Conv {
   const ConvOptions& options() const { return options_; }
 
  private:
+  // One range of samples' scratch: a block's patches and their gradient, and
+  // the range's share of the kernel gradient (range 0 writes the variable's).
+  struct RangeScratch {
+    Matrix cols, dcols, d_kernel;
+  };
+  void forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& scratch);
+  void backward_range(const Eigen::Map<const Matrix>& dz, Eigen::Index first, Eigen::Index count,
+                      bool input_gradient, Eigen::Ref<Matrix> d_kernel, RangeScratch& scratch);
+
   ConvOptions options_;
   Variable kernel_, bias_;
-  // x_: the last input (backward gathers its patches again); cols_ and
-  // dcols_: one block of samples' patches at a time.
-  Matrix x_, cols_, z_, y_, dz_, dcols_, dx_;
+  // x_: the last input (backward gathers its patches again).
+  Matrix x_, z_, y_, dz_, dx_;
+  std::vector<RangeScratch> ranges_;
 };
 
 }  // namespace cairn::nn

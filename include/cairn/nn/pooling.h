@@ -60,6 +60,9 @@ class Pool2D {
   };
 
  private:
+  // One sample's row of y_ (and argmax_) from its input x; one sample's row of dx_.
+  void forward_sample(const float* x, Eigen::Index b);
+  void backward_sample(const Matrix& dy, Eigen::Index b);
   // One output position's channels from the sample `src`.
   void max_window(const float* src, Span rows, Span cols, float* out, int64_t* arg) const;
   void average_window(const float* src, Span rows, Span cols, float* out) const;
