@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cairn/nn/losses.h"
+#include "nn/parallel_ranges.h"
 
 namespace cairn::nn {
 
@@ -102,8 +103,25 @@ std::string_view activation_names() {
 
 std::string_view activation_op(Activation a) { return info(a).op; }
 
-void activate(Activation a, const Matrix& x, Matrix& y) {
-  resize_with_huge_pages(y, x.rows(), x.cols());
+namespace {
+
+// Matrices of at least this many floats are activated one range of rows per
+// thread (parallel_ranges.h); smaller ones are not worth waking a thread.
+// Softmax stays whole: Eigen's row reductions vectorize across rows, so a
+// row's value would depend (by an ulp) on the ranges' sizes.
+constexpr Eigen::Index kRangesFromFloats = Eigen::Index{1} << 16;
+
+template <class Fn>
+void for_row_ranges(Activation a, const Matrix& x, Fn fn) {
+  if (x.size() < kRangesFromFloats || a == Activation::kSoftmax) return fn(0, x.rows());
+  internal::parallel_ranges(x.rows(),
+                            [&](int, Eigen::Index first, Eigen::Index count) { fn(first, count); });
+}
+
+using RowsIn = Eigen::Ref<const Matrix>;
+using RowsOut = Eigen::Ref<Matrix>;
+
+void activate_rows(Activation a, const RowsIn& x, RowsOut y) {
   auto v = x.array();
   switch (a) {
     case Activation::kLinear:
@@ -122,7 +140,7 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
       y.array() = v.unaryExpr([](float e) { return e > 0.0f ? e : std::expm1(e); });
       return;
     case Activation::kSoftmax:
-      y = softmax(x);
+      y = softmax(Matrix(x));
       return;
     case Activation::kGelu:
       y.array() = v.unaryExpr(
@@ -158,9 +176,8 @@ void activate(Activation a, const Matrix& x, Matrix& y) {
   }
 }
 
-void activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy,
-                         Matrix& dx) {
-  resize_with_huge_pages(dx, dy.rows(), dy.cols());
+void activation_backward_rows(Activation a, const RowsIn& x, const RowsIn& y, const RowsIn& dy,
+                              RowsOut dx) {
   auto g = dy.array();
   auto v = x.array();
   switch (a) {
@@ -215,6 +232,24 @@ void activation_backward(Activation a, const Matrix& x, const Matrix& y, const M
       dx.array() = (v >= 0.0f).select(g, kLeakySlope * g);
       return;
   }
+}
+
+}  // namespace
+
+void activate(Activation a, const Matrix& x, Matrix& y) {
+  resize_with_huge_pages(y, x.rows(), x.cols());
+  for_row_ranges(a, x, [&](Eigen::Index first, Eigen::Index count) {
+    activate_rows(a, x.middleRows(first, count), y.middleRows(first, count));
+  });
+}
+
+void activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy,
+                         Matrix& dx) {
+  resize_with_huge_pages(dx, dy.rows(), dy.cols());
+  for_row_ranges(a, dy, [&](Eigen::Index first, Eigen::Index count) {
+    activation_backward_rows(a, x.middleRows(first, count), y.middleRows(first, count),
+                             dy.middleRows(first, count), dx.middleRows(first, count));
+  });
 }
 
 Matrix activate(Activation a, const Matrix& x) {

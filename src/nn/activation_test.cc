@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "cairn/nn/gemm.h"
 #include "nn/gradient_check.h"
 
 namespace cairn::nn {
@@ -93,6 +94,25 @@ TEST(ActivationTest, GradientsMatchNumeric) {
     Matrix analytic = activation_backward(a, x, activate(a, x), dy);
     expect_gradients_near(analytic, numeric_gradient(loss, x),
                           std::string(activation_name(a)).c_str());
+  }
+}
+
+// Large matrices are activated one range of rows per thread: every value and
+// gradient is the one a single thread computes (softmax's rows included).
+TEST(ActivationTest, RangesOnThreadsGiveOneThreadsValues) {
+  const Matrix x = testing::random_matrix(301, 400, 7), dy = testing::random_matrix(301, 400, 8);
+  for (Activation a : kAllActivations) {
+    Matrix y[2], dx[2];
+    for (int threads : {1, 2}) {
+      const int before = num_threads();
+      set_num_threads(threads);
+      activate(a, x, y[threads - 1]);
+      activation_backward(a, x, y[threads - 1], dy, dx[threads - 1]);
+      set_num_threads(before);
+    }
+    EXPECT_TRUE(y[1] == y[0]) << activation_name(a) << " " << (y[1] - y[0]).cwiseAbs().maxCoeff();
+    EXPECT_TRUE(dx[1] == dx[0]) << activation_name(a) << " "
+                                << (dx[1] - dx[0]).cwiseAbs().maxCoeff();
   }
 }
 

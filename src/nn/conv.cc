@@ -40,11 +40,11 @@ Eigen::Index conv_block_samples(const ConvGeometry& g) {
 const Matrix& Conv::forward(const Matrix& x) {
   const ConvGeometry& g = options_.geometry;
   assert(x.cols() == g.input_size());
-  resize_with_huge_pages(x_, x.rows(), x.cols());
-  x_ = x;  // backward gathers the patches again, block by block
+  resize_with_huge_pages(x_, x.rows(), x.cols());  // backward gathers the patches again
   resize_with_huge_pages(z_, x.rows(), g.positions() * options_.filters);
   ranges_.resize(static_cast<size_t>(internal::range_parts(x.rows())));
   internal::parallel_ranges(x.rows(), [&](int part, Eigen::Index first, Eigen::Index count) {
+    x_.middleRows(first, count) = x.middleRows(first, count);
     forward_range(first, count, ranges_[static_cast<size_t>(part)]);
   });
   activate_last_axis(options_.activation, z_, options_.filters, y_);
