@@ -118,8 +118,7 @@ void for_row_ranges(Activation a, const Matrix& x, Fn fn) {
                             [&](int, Eigen::Index first, Eigen::Index count) { fn(first, count); });
 }
 
-using RowsIn = Eigen::Ref<const Matrix>;
-using RowsOut = Eigen::Ref<Matrix>;
+}  // namespace
 
 void activate_rows(Activation a, const RowsIn& x, RowsOut y) {
   auto v = x.array();
@@ -233,8 +232,6 @@ void activation_backward_rows(Activation a, const RowsIn& x, const RowsIn& y, co
       return;
   }
 }
-
-}  // namespace
 
 void activate(Activation a, const Matrix& x, Matrix& y) {
   resize_with_huge_pages(y, x.rows(), x.cols());

@@ -95,17 +95,47 @@ std::string address_limit() {
       address_limit());
 }
 
+// Sets an environment variable for the lifetime of the object and then puts
+// back what the caller had.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) saved_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+// OpenBLAS's idle threads spin (sched_yield) for 2^28 cycles, about 0.1 s,
+// after each threaded product before they sleep: a spinning thread takes
+// half a core from cairn's own range threads (parallel_ranges.h), which run
+// between products. 2^16 cycles (tens of microseconds) lets them sleep
+// instead; a caller's own OPENBLAS_THREAD_TIMEOUT wins.
+constexpr const char* kThreadTimeoutLog2 = "16";
+
 // dlopen with OPENBLAS_NUM_THREADS=1, so that its constructor starts no
-// thread, then the caller's environment back.
+// thread, and the thread timeout above, then the caller's environment back.
 void* open_single_threaded() {
-  const char* old = std::getenv("OPENBLAS_NUM_THREADS");
-  const std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
-  ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
-  void* handle = ::dlopen(CAIRN_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (saved) {
-    ::setenv("OPENBLAS_NUM_THREADS", saved->c_str(), 1);
-  } else {
-    ::unsetenv("OPENBLAS_NUM_THREADS");
+  std::optional<ScopedEnv> timeout;
+  if (std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr) {
+    timeout.emplace("OPENBLAS_THREAD_TIMEOUT", kThreadTimeoutLog2);
+  }
+  void* handle = nullptr;
+  {
+    ScopedEnv one_thread("OPENBLAS_NUM_THREADS", "1");
+    handle = ::dlopen(CAIRN_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
   }
   if (handle == nullptr) {
     const char* why = ::dlerror();

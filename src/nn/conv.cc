@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <type_traits>
 
 #include "cairn/core/errors.h"
-#include "cairn/nn/activation_last_axis.h"
 #include "cairn/nn/gemm.h"
 #include "nn/parallel_ranges.h"
 
@@ -24,15 +24,24 @@ Conv::Conv(ConvOptions options) : options_(std::move(options)) {
 
 namespace {
 
-// The samples whose patches im2col gathers at a time: about 1 MiB of
-// patches, so that they stay in cache from im2col to the products that read
-// them instead of a whole batch's going out to memory and back.
+// The samples gathered and multiplied at a time: about 1 MiB of their patches
+// and outputs, so that both stay in cache from im2col through the product to
+// the bias and activation (or, backward, from the activation's gradient to
+// the products) instead of a whole batch's going out to memory and back.
 constexpr int64_t kConvBlockBytes = int64_t{1} << 20;
 
-Eigen::Index conv_block_samples(const ConvGeometry& g) {
+Eigen::Index conv_block_samples(const ConvGeometry& g, int64_t filters) {
   const int64_t sample_bytes =
-      std::max<int64_t>(g.positions() * g.patch_size() * int64_t{sizeof(float)}, 1);
+      std::max<int64_t>(g.positions() * (g.patch_size() + filters) * int64_t{sizeof(float)}, 1);
   return std::max<int64_t>(1, kConvBlockBytes / sample_bytes);
+}
+
+// Rows [first, first + n) of a [batch, positions * filters] matrix as the
+// [n * positions, filters] matrix they are: one row per output position.
+template <class M>
+auto position_rows(M& m, Eigen::Index first, Eigen::Index n, int64_t positions, int64_t filters) {
+  using Map = std::conditional_t<std::is_const_v<M>, Eigen::Map<const Matrix>, Eigen::Map<Matrix>>;
+  return Map(m.data() + first * positions * filters, n * positions, filters);
 }
 
 }  // namespace
@@ -42,56 +51,65 @@ const Matrix& Conv::forward(const Matrix& x) {
   assert(x.cols() == g.input_size());
   resize_with_huge_pages(x_, x.rows(), x.cols());  // backward gathers the patches again
   resize_with_huge_pages(z_, x.rows(), g.positions() * options_.filters);
+  resize_with_huge_pages(y_, x.rows(), g.positions() * options_.filters);
   ranges_.resize(static_cast<size_t>(internal::range_parts(x.rows())));
   internal::parallel_ranges(x.rows(), [&](int part, Eigen::Index first, Eigen::Index count) {
     x_.middleRows(first, count) = x.middleRows(first, count);
     forward_range(first, count, ranges_[static_cast<size_t>(part)]);
   });
-  activate_last_axis(options_.activation, z_, options_.filters, y_);
   return y_;
 }
 
+// z = patches · kernel + bias and y = activation(z) (over the last axis: a
+// softmax normalizes each position's filters) for the range's samples.
 void Conv::forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& scratch) {
   const ConvGeometry& g = options_.geometry;
   const int64_t f = options_.filters, positions = g.positions();
   const Eigen::Map<Matrix> kernel = value_matrix(kernel_, g.patch_size(), f);
-  const Eigen::Index block = conv_block_samples(g), end = first + count;
+  const Eigen::Index block = conv_block_samples(g, f), end = first + count;
   for (Eigen::Index b = first; b < end; b += block) {
     const Eigen::Index n = std::min(block, end - b);
     im2col(g, x_, b, n, scratch.cols);
-    // The block's rows of z viewed as [n * positions, filters]: NHWC rows are exactly that.
-    Eigen::Map<Matrix> z(z_.data() + b * positions * f, n * positions, f);
-    if (options_.use_bias) z.rowwise() = value_matrix(bias_, 1, f).row(0);
-    gemm(scratch.cols, Op::kNone, kernel, Op::kNone, z, 1.0f, options_.use_bias ? 1.0f : 0.0f);
+    auto z = position_rows(z_, b, n, positions, f);
+    gemm(scratch.cols, Op::kNone, kernel, Op::kNone, z);
+    if (options_.use_bias) z.rowwise() += value_matrix(bias_, 1, f).row(0);
+    activate_rows(options_.activation, z, position_rows(y_, b, n, positions, f));
   }
 }
 
 const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
-  activation_backward_last_axis(options_.activation, z_, y_, dy, options_.filters, dz_);
-  return backward_linear(dz_, input_gradient);
+  assert(dy.rows() == y_.rows() && dy.cols() == y_.cols());
+  return backward_ranges(&dy, dy, input_gradient);
 }
 
-const Matrix& Conv::backward_linear(const Matrix& dz_rows, bool input_gradient) {
+const Matrix& Conv::backward_linear(const Matrix& dz, bool input_gradient) {
+  return backward_ranges(nullptr, dz, input_gradient);
+}
+
+const Matrix& Conv::backward_ranges(const Matrix* dy, const Matrix& dz, bool input_gradient) {
   const ConvGeometry& g = options_.geometry;
-  const int64_t f = options_.filters, patch = g.patch_size(), positions = g.positions();
+  const int64_t f = options_.filters, patch = g.patch_size();
   const Eigen::Index batch = x_.rows();
-  assert(dz_rows.rows() * dz_rows.cols() == batch * positions * f);
-  const Eigen::Map<const Matrix> dz(dz_rows.data(), batch * positions, f);
+  assert(dz.rows() * dz.cols() == batch * g.positions() * f);
   Eigen::Map<Matrix> d_kernel = gradient_matrix(kernel_, patch, f);
-  if (options_.use_bias) {
-    gradient_matrix(bias_, 1, f);
-    column_sums(dz, bias_.gradient.flat<float>());
-  }
   if (input_gradient) resize_with_huge_pages(dx_, batch, g.input_size());
   const int parts = internal::range_parts(batch);
   ranges_.resize(static_cast<size_t>(parts));
   internal::parallel_ranges(batch, [&](int part, Eigen::Index first, Eigen::Index count) {
     RangeScratch& scratch = ranges_[static_cast<size_t>(part)];
-    if (part == 0) return backward_range(dz, first, count, input_gradient, d_kernel, scratch);
+    resize_with_huge_pages(scratch.d_bias, 1, f);
+    if (part == 0) {
+      return backward_range({dy, dz, input_gradient, d_kernel}, first, count, scratch);
+    }
     resize_with_huge_pages(scratch.d_kernel, patch, f);
-    backward_range(dz, first, count, input_gradient, scratch.d_kernel, scratch);
+    backward_range({dy, dz, input_gradient, scratch.d_kernel}, first, count, scratch);
   });
   for (int part = 1; part < parts; ++part) d_kernel += ranges_[static_cast<size_t>(part)].d_kernel;
+  if (options_.use_bias) {
+    Eigen::Map<Matrix> d_bias = gradient_matrix(bias_, 1, f);
+    d_bias = ranges_[0].d_bias;
+    for (int part = 1; part < parts; ++part) d_bias += ranges_[static_cast<size_t>(part)].d_bias;
+  }
   if (!input_gradient) {
     static const Matrix kNone;
     return kNone;
@@ -99,23 +117,36 @@ const Matrix& Conv::backward_linear(const Matrix& dz_rows, bool input_gradient) 
   return dx_;
 }
 
-// Sets d_kernel to the range's share of the kernel gradient (zero for no
-// samples) and, with input_gradient, the range's rows of dx_.
-void Conv::backward_range(const Eigen::Map<const Matrix>& dz, Eigen::Index first,
-                          Eigen::Index count, bool input_gradient, Eigen::Ref<Matrix> d_kernel,
+// For the range's samples: dL/dz (from dy through the activation, a block at
+// a time into scratch.dz, when dy is given; else `to.dz`), its column sums into scratch.d_bias, the
+// range's share of the kernel gradient into `to.d_kernel` (zero for no samples) and, with
+// input_gradient, the range's rows of dx_.
+void Conv::backward_range(BackwardTo to, Eigen::Index first, Eigen::Index count,
                           RangeScratch& scratch) {
   const ConvGeometry& g = options_.geometry;
   const int64_t f = options_.filters, patch = g.patch_size(), positions = g.positions();
   const Eigen::Map<Matrix> kernel = value_matrix(kernel_, patch, f);
-  if (count == 0) d_kernel.setZero();
-  const Eigen::Index block = conv_block_samples(g), end = first + count;
+  if (count == 0) {
+    to.d_kernel.setZero();
+    scratch.d_bias.setZero();
+  }
+  const Eigen::Index block = conv_block_samples(g, f), end = first + count;
   for (Eigen::Index b = first; b < end; b += block) {
     const Eigen::Index n = std::min(block, end - b);
-    const auto dz_block = dz.middleRows(b * positions, n * positions);
+    const float beta = b == first ? 0.0f : 1.0f;
+    const float* dz_data = to.dz.data() + b * positions * f;
+    if (to.dy != nullptr) {
+      resize_with_huge_pages(scratch.dz, n * positions, f);
+      activation_backward_rows(options_.activation, position_rows(z_, b, n, positions, f),
+                               position_rows(y_, b, n, positions, f),
+                               position_rows(*to.dy, b, n, positions, f), scratch.dz);
+      dz_data = scratch.dz.data();
+    }
+    const Eigen::Map<const Matrix> dz_block(dz_data, n * positions, f);
+    column_sums(dz_block, {scratch.d_bias.data(), static_cast<size_t>(f)}, 1.0f, beta);
     im2col(g, x_, b, n, scratch.cols);
-    gemm(scratch.cols, Op::kTranspose, dz_block, Op::kNone, d_kernel, 1.0f,  // += colsᵀ dz
-         b == first ? 0.0f : 1.0f);
-    if (!input_gradient) continue;
+    gemm(scratch.cols, Op::kTranspose, dz_block, Op::kNone, to.d_kernel, 1.0f, beta);
+    if (!to.input_gradient) continue;
     resize_with_huge_pages(scratch.dcols, n * positions, patch);
     gemm(dz_block, Op::kNone, kernel, Op::kTranspose, scratch.dcols);  // dz Kᵀ
     col2im(g, scratch.dcols, b, dx_);

@@ -74,6 +74,20 @@ void for_each_patch_span(const ConvGeometry& g, Visit visit) {
   }
 }
 
+// Copies a patch's run of n floats. Runs are short for images of a few
+// channels (3 floats for a 3x3 kernel on one channel), where a call to
+// memcpy costs more than the copy: those are copied 4 floats at a time by
+// fixed-size copies, which compile to single moves.
+void copy_run(float* to, const float* from, int64_t n) {
+  if (n > 16) {
+    std::memcpy(to, from, static_cast<size_t>(n) * sizeof(float));
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) std::memcpy(to + i, from + i, 4 * sizeof(float));
+  for (; i < n; ++i) to[i] = from[i];
+}
+
 // Whether every window along `a` lies inside the input: no tap reads padding.
 bool windows_inside(const ConvAxis& a) {
   return a.pad_before == 0 && (a.output - 1) * a.stride + a.span() <= a.input;
@@ -96,8 +110,7 @@ void im2col(const ConvGeometry& g, const Matrix& x, Eigen::Index first, Eigen::I
     const float* sample = x.data() + (first + b) * x.cols();
     float* patches = cols.data() + b * positions * patch;
     for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
-      std::memcpy(patches + row * patch + in_patch, sample + in_sample,
-                  static_cast<size_t>(n) * sizeof(float));
+      copy_run(patches + row * patch + in_patch, sample + in_sample, n);
     });
   }
 }

@@ -63,4 +63,13 @@ void activate(Activation a, const Matrix& x, Matrix& y);
 void activation_backward(Activation a, const Matrix& x, const Matrix& y, const Matrix& dy,
                          Matrix& dx);
 
+// The same on the calling thread into outputs that already have the inputs'
+// shape, such as a block of rows of a larger matrix (softmax per row):
+//   activate_rows(a, z.middleRows(first, n), y.middleRows(first, n));
+using RowsIn = Eigen::Ref<const Matrix>;
+using RowsOut = Eigen::Ref<Matrix>;
+void activate_rows(Activation a, const RowsIn& x, RowsOut y);
+void activation_backward_rows(Activation a, const RowsIn& x, const RowsIn& y, const RowsIn& dy,
+                              RowsOut dx);
+
 }  // namespace cairn::nn

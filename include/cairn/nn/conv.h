@@ -10,14 +10,13 @@
 //   const nn::Matrix& y = conv.forward(x);    // [batch, oh*ow*32]
 //   const nn::Matrix& dx = conv.backward(dy); // sets kernel and bias gradients
 //
-// The patches are gathered for a block of samples at a time (about 1 MiB,
-// kept in cache for the products that read them), in forward and again in
-// backward. With several threads (gemm.h's num_threads()) the batch is cut
-// into one range of samples per thread, each gathering and multiplying its
-// own (src/nn/parallel_ranges.h); the kernel gradient sums the ranges' in a
-// fixed order, so results repeat run to run. Buffers (patches,
-// pre-activations, gradients) are sized on the first batch of a size and
-// reused after.
+// The patches are gathered for a block of samples at a time (about 1 MiB of
+// patches and outputs, kept in cache from the gathering through the product,
+// bias and activation), in forward and again in backward. With several threads (gemm.h's
+// num_threads()) the batch is cut into one range of samples per thread, each gathering and
+// multiplying its own (src/nn/parallel_ranges.h); the kernel gradient sums the ranges' in a fixed
+// order, so results repeat run to run. Buffers (patches, pre-activations, gradients) are sized on
+// the first batch of a size and reused after.
 #pragma once
 
 #include <string>
@@ -61,19 +60,28 @@ class Conv {
   const ConvOptions& options() const { return options_; }
 
  private:
-  // One range of samples' scratch: a block's patches and their gradient, and
-  // the range's share of the kernel gradient (range 0 writes the variable's).
+  // One range of samples' scratch: a block's patches, their gradient and
+  // dL/dz, and
+  // the range's shares of the kernel gradient (range 0 writes the variable's)
+  // and of the bias gradient.
   struct RangeScratch {
-    Matrix cols, dcols, d_kernel;
+    Matrix cols, dcols, dz, d_kernel, d_bias;
+  };
+  // What backward_range reads (dy: null for backward_linear) and writes.
+  struct BackwardTo {
+    const Matrix* dy;
+    const Matrix& dz;
+    bool input_gradient;
+    Eigen::Ref<Matrix> d_kernel;
   };
   void forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& scratch);
-  void backward_range(const Eigen::Map<const Matrix>& dz, Eigen::Index first, Eigen::Index count,
-                      bool input_gradient, Eigen::Ref<Matrix> d_kernel, RangeScratch& scratch);
+  const Matrix& backward_ranges(const Matrix* dy, const Matrix& dz, bool input_gradient);
+  void backward_range(BackwardTo to, Eigen::Index first, Eigen::Index count, RangeScratch& scratch);
 
   ConvOptions options_;
   Variable kernel_, bias_;
   // x_: the last input (backward gathers its patches again).
-  Matrix x_, z_, y_, dz_, dx_;
+  Matrix x_, z_, y_, dx_;
   std::vector<RangeScratch> ranges_;
 };
 
