@@ -10,6 +10,7 @@
 #include "cairn/nn/gemm.h"
 #include "cairn/nn/recurrent.h"
 #include "nn/recurrent_views.h"
+#include "nn/vector_activations.h"
 
 #include <utility>
 
@@ -19,17 +20,25 @@ using internal::step_rows;
 
 namespace {
 
+// f over each row of the block z into the same row of out.
+template <class Z, class Out>
+void activate_rows(void (*f)(const float*, float*, size_t), const Z& z, Out& out) {
+  for (Eigen::Index r = 0; r < z.rows(); ++r) {
+    f(z.row(r).data(), out.row(r).data(), static_cast<size_t>(z.cols()));
+  }
+}
+
 // out = a(z). The gates' activations, sigmoid and tanh, are computed on the
-// blocks in place, by the formulas of activate() (activation.cc); any other
+// blocks in place, by activate()'s kernels (vector_activations.h); any other
 // goes through whole-matrix scratch (blocks of gates are strided).
 template <class Z, class Out>
 void activate_block(Activation a, const Z& z, Out&& out, Matrix& x, Matrix& y) {
   switch (a) {
     case Activation::kSigmoid:
-      out.array() = 1.0f / (1.0f + (-z.array()).exp());
+      activate_rows(&internal::sigmoid_values, z, out);
       return;
     case Activation::kTanh:
-      out.array() = z.array().tanh();
+      activate_rows(&internal::tanh_values, z, out);
       return;
     default:
       x = z;
@@ -82,13 +91,24 @@ void Recurrent::step_forward(Eigen::Index s) {
     case CellKind::kLSTM: {
       z = zx;
       gemm(h_prev, Op::kNone, recurrent, Op::kNone, z, 1.0f, 1.0f);
+      auto c = c_.middleRows((s + 1) * b, b);
+      auto tc = tc_.middleRows(s * b, b);
+      if (keras_lstm_activations()) {  // the whole cell in one pass
+        internal::lstm_step_forward({.z = z.data(),
+                                     .c_prev = c_.data() + s * b * u,
+                                     .a = a.data(),
+                                     .c = c.data(),
+                                     .tc = tc.data(),
+                                     .h = h.data(),
+                                     .rows = b,
+                                     .units = u});
+        break;
+      }
       activate_block(gate, z.leftCols(2 * u), a.leftCols(2 * u), sx, sy);
       activate_block(act, z.middleCols(2 * u, u), a.middleCols(2 * u, u), sx, sy);
       activate_block(gate, z.rightCols(u), a.rightCols(u), sx, sy);
-      auto c = c_.middleRows((s + 1) * b, b);
       c = a.middleCols(u, u).cwiseProduct(c_.middleRows(s * b, b)) +
           a.leftCols(u).cwiseProduct(a.middleCols(2 * u, u));
-      auto tc = tc_.middleRows(s * b, b);
       activate_block(act, c, tc, sx, sy);
       h = a.rightCols(u).cwiseProduct(tc);
       break;
@@ -149,24 +169,37 @@ void Recurrent::step_backward(Eigen::Index s) {
     case CellKind::kLSTM: {
       const auto c_prev = c_.middleRows(s * b, b), c = c_.middleRows((s + 1) * b, b);
       const auto tc = tc_.middleRows(s * b, b);
-      const auto i = a.leftCols(u), f = a.middleCols(u, u), g = a.middleCols(2 * u, u),
-                 o = a.rightCols(u);
-      Matrix dct(b, u);
-      grad(act, c, tc, dh_.cwiseProduct(o), dct);
-      dct += dc_;
-      grad(gate, z.leftCols(u), i, dct.cwiseProduct(g), dgate_.leftCols(u));
-      grad(gate, z.middleCols(u, u), f, dct.cwiseProduct(c_prev), dgate_.middleCols(u, u));
-      grad(act, z.middleCols(2 * u, u), g, dct.cwiseProduct(i), dgate_.middleCols(2 * u, u));
-      grad(gate, z.rightCols(u), o, dh_.cwiseProduct(tc), dgate_.rightCols(u));
+      dc_prev_.resize(b, u);
+      if (keras_lstm_activations()) {  // the whole cell in one pass
+        internal::lstm_step_backward({.a = a.data(),
+                                      .c_prev = c_prev.data(),
+                                      .tc = tc.data(),
+                                      .dh = dh_.data(),
+                                      .dc = dc_.data(),
+                                      .dz = dgate_.data(),
+                                      .dc_prev = dc_prev_.data(),
+                                      .rows = b,
+                                      .units = u});
+      } else {
+        const auto i = a.leftCols(u), f = a.middleCols(u, u), g = a.middleCols(2 * u, u),
+                   o = a.rightCols(u);
+        Matrix dct(b, u);
+        grad(act, c, tc, dh_.cwiseProduct(o), dct);
+        dct += dc_;
+        grad(gate, z.leftCols(u), i, dct.cwiseProduct(g), dgate_.leftCols(u));
+        grad(gate, z.middleCols(u, u), f, dct.cwiseProduct(c_prev), dgate_.middleCols(u, u));
+        grad(act, z.middleCols(2 * u, u), g, dct.cwiseProduct(i), dgate_.middleCols(2 * u, u));
+        grad(gate, z.rightCols(u), o, dh_.cwiseProduct(tc), dgate_.rightCols(u));
+        dc_prev_ = dct.cwiseProduct(f);
+      }
       dzrec = dgate_;
       gemm(dgate_, Op::kNone, recurrent, Op::kTranspose, dh_prev_);
-      Matrix dc_prev = dct.cwiseProduct(f);
       if (masked()) {
         for (Eigen::Index r = 0; r < b; ++r) {
-          if (mask_(r, t) == 0.0f) dc_prev.row(r) = dc_.row(r);
+          if (mask_(r, t) == 0.0f) dc_prev_.row(r) = dc_.row(r);
         }
       }
-      dc_ = std::move(dc_prev);
+      dc_.swap(dc_prev_);
       break;
     }
     case CellKind::kGRU: {

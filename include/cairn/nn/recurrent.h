@@ -91,6 +91,12 @@ class Recurrent {
   Eigen::Index time_of(Eigen::Index s) const;
   // 0/1 per sample at processing step s (all 1 without a mask).
   bool masked() const { return mask_.size() > 0; }
+  // An LSTM with Keras's default activations (sigmoid gates, tanh), whose
+  // steps run as one fused pass (vector_activations.h).
+  bool keras_lstm_activations() const {
+    return options_.cell == CellKind::kLSTM && options_.activation == Activation::kTanh &&
+           options_.recurrent_activation == Activation::kSigmoid;
+  }
 
   RecurrentOptions options_;
   Variable kernel_, recurrent_kernel_, bias_;
@@ -100,7 +106,7 @@ class Recurrent {
   // (zx_ batch-major: row b·T + t, as x_'s rows read as [batch·T, input_dim]).
   Matrix zx_, z_, a_, h_, c_, tc_, m_, rh_, y_;
   // Backward state.
-  Matrix dzx_, dzrec_, dh_, dc_, dh_prev_, dx_, dgate_;
+  Matrix dzx_, dzrec_, dh_, dc_, dh_prev_, dc_prev_, dx_, dgate_;
   Scratch scratch_;
 };
 
