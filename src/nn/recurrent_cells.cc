@@ -16,8 +16,6 @@
 
 namespace cairn::nn {
 
-using internal::step_rows;
-
 namespace {
 
 // f over each row of the block z into the same row of out.
@@ -71,8 +69,7 @@ void activation_grad_block(Activation a, const Z& z, const Y& y, const DY& dy, O
 }  // namespace
 
 void Recurrent::step_forward(Eigen::Index s) {
-  const Eigen::Index b = batch_, u = options_.units, gu = gates() * u, t = time_of(s);
-  const auto zx = step_rows(zx_.data(), t, b, options_.timesteps, gu);
+  const Eigen::Index b = batch_, u = options_.units, t = time_of(s);
   const auto h_prev = h_.middleRows(s * b, b);
   auto h = h_.middleRows((s + 1) * b, b);
   auto z = z_.middleRows(s * b, b);
@@ -83,13 +80,11 @@ void Recurrent::step_forward(Eigen::Index s) {
   Matrix& sy = scratch_.y;
   switch (options_.cell) {
     case CellKind::kSimpleRNN:
-      z = zx;
       gemm(h_prev, Op::kNone, recurrent, Op::kNone, z, 1.0f, 1.0f);
       activate_block(act, z, a, sx, sy);
       h = a;
       break;
     case CellKind::kLSTM: {
-      z = zx;
       gemm(h_prev, Op::kNone, recurrent, Op::kNone, z, 1.0f, 1.0f);
       auto c = c_.middleRows((s + 1) * b, b);
       auto tc = tc_.middleRows(s * b, b);
@@ -118,17 +113,15 @@ void Recurrent::step_forward(Eigen::Index s) {
         auto m = m_.middleRows(s * b, b);
         gemm(h_prev, Op::kNone, recurrent, Op::kNone, m);
         if (options_.use_bias) m.rowwise() += as_matrix(bias_.value).row(1);
-        z.leftCols(2 * u) = zx.leftCols(2 * u) + m.leftCols(2 * u);
+        z.leftCols(2 * u) += m.leftCols(2 * u);
         activate_block(gate, z.leftCols(2 * u), a.leftCols(2 * u), sx, sy);
-        z.rightCols(u) = zx.rightCols(u) + a.middleCols(u, u).cwiseProduct(m.rightCols(u));
+        z.rightCols(u) += a.middleCols(u, u).cwiseProduct(m.rightCols(u));
       } else {
-        z.leftCols(2 * u) = zx.leftCols(2 * u);
         gemm(h_prev, Op::kNone, recurrent.leftCols(2 * u), Op::kNone, z.leftCols(2 * u), 1.0f,
              1.0f);
         activate_block(gate, z.leftCols(2 * u), a.leftCols(2 * u), sx, sy);
         auto rh = rh_.middleRows(s * b, b);
         rh = a.middleCols(u, u).cwiseProduct(h_prev);
-        z.rightCols(u) = zx.rightCols(u);
         gemm(rh, Op::kNone, recurrent.rightCols(u), Op::kNone, z.rightCols(u), 1.0f, 1.0f);
       }
       activate_block(act, z.rightCols(u), a.rightCols(u), sx, sy);
@@ -176,7 +169,7 @@ void Recurrent::step_backward(Eigen::Index s) {
                                       .tc = tc.data(),
                                       .dh = dh_.data(),
                                       .dc = dc_.data(),
-                                      .dz = dgate_.data(),
+                                      .dz = dzrec.data(),
                                       .dc_prev = dc_prev_.data(),
                                       .rows = b,
                                       .units = u});
@@ -191,9 +184,9 @@ void Recurrent::step_backward(Eigen::Index s) {
         grad(act, z.middleCols(2 * u, u), g, dct.cwiseProduct(i), dgate_.middleCols(2 * u, u));
         grad(gate, z.rightCols(u), o, dh_.cwiseProduct(tc), dgate_.rightCols(u));
         dc_prev_ = dct.cwiseProduct(f);
+        dzrec = dgate_;
       }
-      dzrec = dgate_;
-      gemm(dgate_, Op::kNone, recurrent, Op::kTranspose, dh_prev_);
+      gemm(dzrec, Op::kNone, recurrent, Op::kTranspose, dh_prev_);
       if (masked()) {
         for (Eigen::Index r = 0; r < b; ++r) {
           if (mask_(r, t) == 0.0f) dc_prev_.row(r) = dc_.row(r);
@@ -235,7 +228,7 @@ void Recurrent::step_backward(Eigen::Index s) {
       dh_prev_.row(r) = dh_.row(r);
     }
   }
-  step_rows(dzx_.data(), t, b, options_.timesteps, gu) = dgate_;
+  if (separate_input_gradient()) dzx_.middleRows(s * b, b) = dgate_;
   dh_.swap(dh_prev_);
 }
 
