@@ -96,7 +96,11 @@ const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask, const Init
     mask_.resize(0, 0);
   }
   project_inputs(x);
-  resize_with_huge_pages(a_, steps * batch_, gu);
+  if (keras_lstm_activations()) {
+    a_.resize(0, 0);  // computed over z_ in place
+  } else {
+    resize_with_huge_pages(a_, steps * batch_, gu);
+  }
   resize_with_huge_pages(h_, (steps + 1) * batch_, u);
   if (initial.h != nullptr) {
     h_.topRows(batch_) = *initial.h;

@@ -73,7 +73,7 @@ void Recurrent::step_forward(Eigen::Index s) {
   const auto h_prev = h_.middleRows(s * b, b);
   auto h = h_.middleRows((s + 1) * b, b);
   auto z = z_.middleRows(s * b, b);
-  auto a = a_.middleRows(s * b, b);
+  auto a = activations().middleRows(s * b, b);
   const ConstMatrixMap recurrent = as_matrix(std::as_const(recurrent_kernel_.value));
   const Activation act = options_.activation, gate = options_.recurrent_activation;
   Matrix& sx = scratch_.x;
@@ -89,9 +89,8 @@ void Recurrent::step_forward(Eigen::Index s) {
       auto c = c_.middleRows((s + 1) * b, b);
       auto tc = tc_.middleRows(s * b, b);
       if (keras_lstm_activations()) {  // the whole cell in one pass
-        internal::lstm_step_forward({.z = z.data(),
+        internal::lstm_step_forward({.gates = z.data(),
                                      .c_prev = c_.data() + s * b * u,
-                                     .a = a.data(),
                                      .c = c.data(),
                                      .tc = tc.data(),
                                      .h = h.data(),
@@ -143,7 +142,7 @@ void Recurrent::step_backward(Eigen::Index s) {
   const Eigen::Index b = batch_, u = options_.units, gu = gates() * u, t = time_of(s);
   const auto h_prev = h_.middleRows(s * b, b);
   const auto z = z_.middleRows(s * b, b);
-  const auto a = a_.middleRows(s * b, b);
+  const auto a = activations().middleRows(s * b, b);
   auto dzrec = dzrec_.middleRows(s * b, b);
   const ConstMatrixMap recurrent = as_matrix(std::as_const(recurrent_kernel_.value));
   const Activation act = options_.activation, gate = options_.recurrent_activation;

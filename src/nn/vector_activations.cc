@@ -86,21 +86,21 @@ CAIRN_CPU_DISPATCH void tanh_loop(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = vec_tanh(x[i]);
 }
 
-// One row of lstm_step_forward.
-CAIRN_CPU_DISPATCH void lstm_forward_row(const float* __restrict z, const float* __restrict c_prev,
-                                         float* __restrict a, float* __restrict c,
-                                         float* __restrict tc, float* __restrict h, int64_t u) {
+// One row of lstm_step_forward: za holds z on entry, a on return.
+CAIRN_CPU_DISPATCH void lstm_forward_row(float* __restrict za, const float* __restrict c_prev,
+                                         float* __restrict c, float* __restrict tc,
+                                         float* __restrict h, int64_t u) {
   for (int64_t j = 0; j < u; ++j) {
-    const float i = vec_sigmoid(z[j]);
-    const float f = vec_sigmoid(z[u + j]);
-    const float g = vec_tanh(z[2 * u + j]);
-    const float o = vec_sigmoid(z[3 * u + j]);
+    const float i = vec_sigmoid(za[j]);
+    const float f = vec_sigmoid(za[u + j]);
+    const float g = vec_tanh(za[2 * u + j]);
+    const float o = vec_sigmoid(za[3 * u + j]);
     const float cj = f * c_prev[j] + i * g;
     const float tcj = vec_tanh(cj);
-    a[j] = i;
-    a[u + j] = f;
-    a[2 * u + j] = g;
-    a[3 * u + j] = o;
+    za[j] = i;
+    za[u + j] = f;
+    za[2 * u + j] = g;
+    za[3 * u + j] = o;
     c[j] = cj;
     tc[j] = tcj;
     h[j] = o * tcj;
@@ -132,8 +132,7 @@ void tanh_values(const float* x, float* y, size_t n) { tanh_loop(x, y, n); }
 void lstm_step_forward(const LstmStepForward& s) {
   const int64_t u = s.units, gu = 4 * u;
   for (int64_t r = 0; r < s.rows; ++r) {
-    lstm_forward_row(s.z + r * gu, s.c_prev + r * u, s.a + r * gu, s.c + r * u, s.tc + r * u,
-                     s.h + r * u, u);
+    lstm_forward_row(s.gates + r * gu, s.c_prev + r * u, s.c + r * u, s.tc + r * u, s.h + r * u, u);
   }
 }
 

@@ -11,8 +11,8 @@
 // fused multiply-adds, so every instruction set gives the same bytes.
 //
 //   sigmoid_values(x.data(), y.data(), x.size());
-//   lstm_step_forward({.z = z, .c_prev = c0, .a = a, .c = c, .tc = tc, .h = h,
-//                      .rows = batch, .units = units});
+//   lstm_step_forward({.gates = z, .c_prev = c0, .c = c, .tc = tc, .h = h,
+//                      .rows = batch, .units = units});   // z becomes the activations
 #pragma once
 
 #include <cstddef>
@@ -26,13 +26,13 @@ void tanh_values(const float* x, float* y, size_t n);
 
 // One LSTM step with Keras's default activations (sigmoid gates, tanh
 // candidate and output) on `rows` rows of `units` units, every array
-// row-major and dense: z and a [rows, 4 units] (gates i, f, g, o side by
-// side), the others [rows, units]. Given z = x W + h₋ U + b and c_prev:
+// row-major and dense: gates [rows, 4 units] (i, f, g, o side by side), the
+// others [rows, units]. Given z = x W + h₋ U + b in `gates` and c_prev,
+// replaces z by the activations a in place and sets c, tc and h:
 //   a = [σ(z_i) σ(z_f) tanh(z_g) σ(z_o)];  c = f c_prev + i g;  tc = tanh(c);  h = o tc
 struct LstmStepForward {
-  const float* z = nullptr;
+  float* gates = nullptr;
   const float* c_prev = nullptr;
-  float* a = nullptr;
   float* c = nullptr;
   float* tc = nullptr;
   float* h = nullptr;

@@ -136,11 +136,10 @@ TEST(VectorActivationsTest, LstmStepMatchesItsFormulas) {
   const std::vector<float> z = random_values(kRows * 4 * kUnits),
                            c_prev = random_values(kRows * kUnits),
                            dh = random_values(kRows * kUnits), dc = random_values(kRows * kUnits);
-  std::vector<float> a(z.size()), c(c_prev.size()), tc(c.size()), h(c.size()), dz(z.size()),
-      dc_prev(c.size());
-  lstm_step_forward({.z = z.data(),
+  std::vector<float> c(c_prev.size()), tc(c.size()), h(c.size()), dz(z.size()), dc_prev(c.size());
+  std::vector<float> a = z;
+  lstm_step_forward({.gates = a.data(),
                      .c_prev = c_prev.data(),
-                     .a = a.data(),
                      .c = c.data(),
                      .tc = tc.data(),
                      .h = h.data(),
@@ -160,6 +159,10 @@ TEST(VectorActivationsTest, LstmStepMatchesItsFormulas) {
       auto gate = [&](int k) { return static_cast<double>(z[r * 4 * kUnits + k * kUnits + j]); };
       const double i = vec_sigmoid_ref(gate(0)), f = vec_sigmoid_ref(gate(1)),
                    g = std::tanh(gate(2)), o = vec_sigmoid_ref(gate(3));
+      const double want_a[] = {i, f, g, o};
+      for (int k = 0; k < 4; ++k) {
+        EXPECT_NEAR(a[static_cast<size_t>(r * 4 * kUnits + k * kUnits + j)], want_a[k], 1e-6);
+      }
       const size_t e = static_cast<size_t>(r * kUnits + j);
       const double cj = f * c_prev[e] + i * g, tcj = std::tanh(cj);
       EXPECT_NEAR(c[e], cj, 1e-5);

@@ -106,13 +106,17 @@ class Recurrent {
     return options_.cell == CellKind::kLSTM && options_.activation == Activation::kTanh &&
            options_.recurrent_activation == Activation::kSigmoid;
   }
+  // The gates' activations: a_, or z_ itself where the fused LSTM step
+  // replaced z by them in place.
+  Matrix& activations() { return keras_lstm_activations() ? z_ : a_; }
 
   RecurrentOptions options_;
   Variable kernel_, recurrent_kernel_, bias_;
   Eigen::Index batch_ = 0;
   Matrix mask_;
   // Forward state, time-major blocks of `batch_` rows per processing step s
-  // (x_: the inputs of time_of(s); z_ starts as their projection x W + b).
+  // (x_: the inputs of time_of(s); z_ starts as their projection x W + b,
+  // and holds the activations in place of a_ after a fused LSTM step).
   Matrix x_, z_, a_, h_, c_, tc_, m_, rh_, y_;
   // Backward state, time-major as the forward's; dzx_ only when
   // separate_input_gradient(), dx_steps_ before dx_ is put back batch-major.
