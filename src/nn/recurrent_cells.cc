@@ -6,6 +6,10 @@
 //              ĥ = act(x W_h + b_h + r ⊙ (h₋ U_h + b'_h))   (reset_after)
 //              ĥ = act(x W_h + b_h + (r ⊙ h₋) U_h)          (reset before)
 // Rows of a masked step keep their states and get no gradient.
+// An LSTM with Keras's default activations (sigmoid, tanh) runs everything of
+// a step but its recurrent product as one vectorized pass over the rows
+// (vector_activations.h), forward and backward; other activations go gate
+// block by gate block.
 #include "cairn/core/errors.h"
 #include "cairn/nn/gemm.h"
 #include "cairn/nn/recurrent.h"
