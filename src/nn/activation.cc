@@ -5,6 +5,7 @@
 
 #include "cairn/nn/losses.h"
 #include "nn/parallel_ranges.h"
+#include "nn/vector_activations.h"
 
 namespace cairn::nn {
 
@@ -130,10 +131,10 @@ void activate_rows(Activation a, const RowsIn& x, RowsOut y) {
       relu(x.data(), y.data(), x.size());
       return;
     case Activation::kTanh:
-      y.array() = v.tanh();
+      internal::tanh_values(x.data(), y.data(), static_cast<size_t>(x.size()));
       return;
     case Activation::kSigmoid:
-      y.array() = 1.0f / (1.0f + (-v).exp());
+      internal::sigmoid_values(x.data(), y.data(), static_cast<size_t>(x.size()));
       return;
     case Activation::kElu:  // alpha = 1: x for x > 0, exp(x) - 1 otherwise
       y.array() = v.unaryExpr([](float e) { return e > 0.0f ? e : std::expm1(e); });

@@ -1,6 +1,8 @@
 // The sequence loop of nn::Recurrent (recurrent.h): the input projection of
 // every step in one GEMM, the steps in order, the weight gradients of every
 // step in one GEMM each. The cells' per-step math is in recurrent_cells.cc.
+// The inputs are copied time-major in processing order, so each step's
+// projections, pre-activations and their gradients are one dense block.
 #include "cairn/nn/recurrent.h"
 #include "cairn/nn/variable_matrix.h"
 
@@ -55,13 +57,16 @@ Eigen::Index Recurrent::time_of(Eigen::Index s) const {
   return options_.go_backwards ? options_.timesteps - 1 - s : s;
 }
 
-void Recurrent::project_inputs() {
-  const Eigen::Index steps = options_.timesteps, gu = gates() * options_.units;
-  resize_with_huge_pages(zx_, batch_ * steps, gu);
-  Eigen::Map<const Matrix> rows(x_.data(), batch_ * steps, options_.input_dim);
-  gemm(rows, Op::kNone, as_matrix(kernel_.value), Op::kNone, zx_);
+void Recurrent::project_inputs(const Matrix& x) {
+  const Eigen::Index steps = options_.timesteps, d = options_.input_dim;
+  resize_with_huge_pages(x_, steps * batch_, d);
+  for (Eigen::Index s = 0; s < steps; ++s) {
+    x_.middleRows(s * batch_, batch_) = step_rows(x.data(), time_of(s), batch_, steps, d);
+  }
+  resize_with_huge_pages(z_, steps * batch_, gates() * options_.units);
+  gemm(x_, Op::kNone, as_matrix(kernel_.value), Op::kNone, z_);
   if (options_.use_bias) {
-    zx_.rowwise() += as_matrix(bias_.value).row(0);  // GRU reset_after: row 0 is the input's
+    z_.rowwise() += as_matrix(bias_.value).row(0);  // GRU reset_after: row 0 is the input's
   }
 }
 
@@ -85,16 +90,17 @@ const Matrix& Recurrent::forward(const Matrix& x, const Matrix* mask, const Init
     }
   }
   batch_ = x.rows();
-  resize_with_huge_pages(x_, x.rows(), x.cols());
-  x_ = x;
   if (mask != nullptr) {
     mask_ = *mask;
   } else {
     mask_.resize(0, 0);
   }
-  project_inputs();
-  resize_with_huge_pages(z_, steps * batch_, gu);
-  resize_with_huge_pages(a_, steps * batch_, gu);
+  project_inputs(x);
+  if (keras_lstm_activations()) {
+    a_.resize(0, 0);  // computed over z_ in place
+  } else {
+    resize_with_huge_pages(a_, steps * batch_, gu);
+  }
   resize_with_huge_pages(h_, (steps + 1) * batch_, u);
   if (initial.h != nullptr) {
     h_.topRows(batch_) = *initial.h;
@@ -135,8 +141,8 @@ const Matrix& Recurrent::backward(const Matrix& dy, bool input_gradient) {
     throw InvalidArgumentError("recurrent layer " + options_.name +
                                ": the output gradient's shape does not match the last forward()");
   }
-  resize_with_huge_pages(dzx_, batch_ * steps, gu);
   resize_with_huge_pages(dzrec_, steps * batch_, gu);
+  if (separate_input_gradient()) resize_with_huge_pages(dzx_, steps * batch_, gu);
   dh_.setZero(batch_, u);
   if (options_.cell == CellKind::kLSTM) dc_.setZero(batch_, u);
   for (Eigen::Index s = steps; s-- > 0;) {
@@ -152,16 +158,20 @@ const Matrix& Recurrent::backward(const Matrix& dy, bool input_gradient) {
     dx_.resize(0, 0);
     return dx_;
   }
-  resize_with_huge_pages(dx_, batch_, steps * options_.input_dim);
-  Eigen::Map<Matrix> dx_rows(dx_.data(), batch_ * steps, options_.input_dim);
-  gemm(dzx_, Op::kNone, as_matrix(kernel_.value), Op::kTranspose, dx_rows);
+  const Eigen::Index d = options_.input_dim;
+  resize_with_huge_pages(dx_steps_, steps * batch_, d);
+  gemm(input_projection_gradient(), Op::kNone, as_matrix(kernel_.value), Op::kTranspose, dx_steps_);
+  resize_with_huge_pages(dx_, batch_, steps * d);
+  for (Eigen::Index s = 0; s < steps; ++s) {
+    step_rows(dx_.data(), time_of(s), batch_, steps, d) = dx_steps_.middleRows(s * batch_, batch_);
+  }
   return dx_;
 }
 
 void Recurrent::weight_gradients() {
   const Eigen::Index steps = options_.timesteps, u = options_.units;
-  Eigen::Map<const Matrix> x_rows(x_.data(), batch_ * steps, options_.input_dim);
-  gemm(x_rows, Op::kTranspose, dzx_, Op::kNone, gradient_of(kernel_));
+  const Matrix& dz_inputs = input_projection_gradient();
+  gemm(x_, Op::kTranspose, dz_inputs, Op::kNone, gradient_of(kernel_));
   MatrixMap d_recurrent = gradient_of(recurrent_kernel_);
   const auto h_prev = h_.topRows(steps * batch_);
   if (options_.cell == CellKind::kGRU && !options_.reset_after) {
@@ -173,7 +183,7 @@ void Recurrent::weight_gradients() {
   }
   if (!options_.use_bias) return;
   MatrixMap d_bias = gradient_of(bias_);
-  column_sums(dzx_, {d_bias.data(), static_cast<size_t>(dzx_.cols())});
+  column_sums(dz_inputs, {d_bias.data(), static_cast<size_t>(dz_inputs.cols())});
   if (options_.cell == CellKind::kGRU && options_.reset_after) {
     column_sums(dzrec_, {d_bias.data() + dzrec_.cols(), static_cast<size_t>(dzrec_.cols())});
   }

@@ -83,7 +83,8 @@ class Recurrent {
   struct Scratch {
     Matrix x, y, dy, dx;
   };
-  void project_inputs();
+  // Copies x time-major into x_ and sets z_ to its projection x W + b.
+  void project_inputs(const Matrix& x);
   void step_forward(Eigen::Index s);
   void step_backward(Eigen::Index s);
   void weight_gradients();
@@ -91,16 +92,35 @@ class Recurrent {
   Eigen::Index time_of(Eigen::Index s) const;
   // 0/1 per sample at processing step s (all 1 without a mask).
   bool masked() const { return mask_.size() > 0; }
+  // Whether dL/d(x W + b) differs from dL/d(h₋ U) (a GRU with reset_after,
+  // whose candidate's recurrent part is scaled by r), and so needs dzx_.
+  bool separate_input_gradient() const {
+    return options_.cell == CellKind::kGRU && options_.reset_after;
+  }
+  const Matrix& input_projection_gradient() const {
+    return separate_input_gradient() ? dzx_ : dzrec_;
+  }
+  // An LSTM with Keras's default activations (sigmoid gates, tanh), whose
+  // steps run as one fused pass (vector_activations.h).
+  bool keras_lstm_activations() const {
+    return options_.cell == CellKind::kLSTM && options_.activation == Activation::kTanh &&
+           options_.recurrent_activation == Activation::kSigmoid;
+  }
+  // The gates' activations: a_, or z_ itself where the fused LSTM step
+  // replaced z by them in place.
+  Matrix& activations() { return keras_lstm_activations() ? z_ : a_; }
 
   RecurrentOptions options_;
   Variable kernel_, recurrent_kernel_, bias_;
   Eigen::Index batch_ = 0;
-  Matrix x_, mask_;
-  // Forward state, time-major blocks of `batch_` rows per processing step
-  // (zx_ batch-major: row b·T + t, as x_'s rows read as [batch·T, input_dim]).
-  Matrix zx_, z_, a_, h_, c_, tc_, m_, rh_, y_;
-  // Backward state.
-  Matrix dzx_, dzrec_, dh_, dc_, dh_prev_, dx_, dgate_;
+  Matrix mask_;
+  // Forward state, time-major blocks of `batch_` rows per processing step s
+  // (x_: the inputs of time_of(s); z_ starts as their projection x W + b,
+  // and holds the activations in place of a_ after a fused LSTM step).
+  Matrix x_, z_, a_, h_, c_, tc_, m_, rh_, y_;
+  // Backward state, time-major as the forward's; dzx_ only when
+  // separate_input_gradient(), dx_steps_ before dx_ is put back batch-major.
+  Matrix dzx_, dzrec_, dh_, dc_, dh_prev_, dc_prev_, dx_steps_, dx_, dgate_;
   Scratch scratch_;
 };
 
