@@ -6,6 +6,7 @@
 
 #include "cairn/core/errors.h"
 #include "nn/parallel_ranges.h"
+#include "nn/pool_kernels.h"
 
 namespace cairn::nn {
 
@@ -59,6 +60,13 @@ PoolGeometry pool_geometry(const PoolGeometryOptions& options) {
                 g.out_height, g.pad_top);
   axis_geometry(options.width, options.pool[1], options.strides[1], options.same_padding,
                 g.out_width, g.pad_left);
+  // Max pooling keeps each winner's index in the sample as 32 bits.
+  if (options.height * options.width >= kMaxSize / options.channels) {
+    throw InvalidArgumentError("pooling: a sample of " + std::to_string(options.height) + " x " +
+                               std::to_string(options.width) + " x " +
+                               std::to_string(options.channels) +
+                               " values is too large (at most 2^31 - 1)");
+  }
   return g;
 }
 
@@ -80,28 +88,15 @@ void Pool2D::forward_sample(const float* x, Eigen::Index b) {
       const Pool2D::Span cols = window(ow, in.strides[1], g_.pad_left, in.pool[1], in.width);
       const int64_t out = (oh * g_.out_width + ow) * c;
       if (kind_ == PoolKind::kMax) {
-        max_window(x, rows, cols, y_.row(b).data() + out, argmax_.data() + b * y_.cols() + out);
+        internal::max_over_window({.sample = x,
+                                   .width = in.width,
+                                   .channels = c,
+                                   .rows = {rows.begin, rows.end},
+                                   .cols = {cols.begin, cols.end},
+                                   .out = y_.row(b).data() + out,
+                                   .arg = argmax_.data() + b * y_.cols() + out});
       } else {
         average_window(x, rows, cols, y_.row(b).data() + out);
-      }
-    }
-  }
-}
-
-void Pool2D::max_window(const float* src, Span rows, Span cols, float* out, int64_t* arg) const {
-  const int64_t c = g_.input.channels, first = (rows.begin * g_.input.width + cols.begin) * c;
-  for (int64_t k = 0; k < c; ++k) {
-    out[k] = src[first + k];
-    arg[k] = first + k;
-  }
-  for (int64_t h = rows.begin; h < rows.end; ++h) {
-    for (int64_t w = cols.begin; w < cols.end; ++w) {
-      const int64_t base = (h * g_.input.width + w) * c;
-      for (int64_t k = 0; k < c; ++k) {
-        if (src[base + k] > out[k]) {
-          out[k] = src[base + k];
-          arg[k] = base + k;
-        }
       }
     }
   }
@@ -136,7 +131,7 @@ void Pool2D::backward_sample(const Matrix& dy, Eigen::Index b) {
   const float* grad = dy.row(b).data();
   float* dst = dx_.row(b).data();
   if (kind_ == PoolKind::kMax) {
-    const int64_t* arg = argmax_.data() + b * dy.cols();
+    const int32_t* arg = argmax_.data() + b * dy.cols();
     for (Eigen::Index i = 0; i < dy.cols(); ++i) dst[arg[i]] += grad[i];
     return;
   }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "cairn/core/errors.h"
 #include "cairn/nn/gemm.h"
 #include "nn/gradient_check.h"
@@ -117,6 +120,33 @@ TEST(PoolingTest, RangesOnThreadsGiveOneThreadsResults) {
     EXPECT_EQ(y[1], y[0]);
     EXPECT_EQ(dx[1], dx[0]);
   }
+}
+
+// Max pooling scans a window in row-major order and keeps a value only when a
+// later one is strictly larger: ties go to the first, a NaN first stays, a
+// NaN later is passed over.
+TEST(PoolingTest, MaxKeepsTheFirstOfTiesAndSkipsLaterNaNs) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const PoolGeometry g = pool_geometry({.height = 2, .width = 2, .channels = 3, .pool = {2, 2}});
+  Matrix x(1, 12);  // positions (0,0) (0,1) (1,0) (1,1), 3 channels each
+  x << 5, nan, 1,   //
+      5, 2, nan,    //
+      5, 3, 4,      //
+      5, 1, 2;
+  Pool2D pool(PoolKind::kMax, g);
+  const Matrix y = pool.forward(x);
+  EXPECT_EQ(y(0, 0), 5.0f);
+  EXPECT_TRUE(std::isnan(y(0, 1)));
+  EXPECT_EQ(y(0, 2), 4.0f);
+  Matrix dy(1, 3);
+  dy << 10, 20, 30;
+  Matrix expected = Matrix::Zero(1, 12);
+  expected(0, 0) = 10;  // the first 5
+  expected(0, 1) = 20;  // the NaN that came first
+  expected(0, 8) = 30;  // the 4, past the NaN before it
+  EXPECT_EQ(pool.backward(dy), expected);
+  EXPECT_THROW(pool_geometry({.height = 65536, .width = 65536, .channels = 1}),
+               InvalidArgumentError);
 }
 
 TEST(PoolingTest, GlobalPoolingValuesAndGradients) {

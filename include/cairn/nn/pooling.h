@@ -64,13 +64,12 @@ class Pool2D {
   void forward_sample(const float* x, Eigen::Index b);
   void backward_sample(const Matrix& dy, Eigen::Index b);
   // One output position's channels from the sample `src`.
-  void max_window(const float* src, Span rows, Span cols, float* out, int64_t* arg) const;
   void average_window(const float* src, Span rows, Span cols, float* out) const;
 
   PoolKind kind_;
   PoolGeometry g_;
   Matrix y_, dx_;
-  std::vector<int64_t> argmax_;  // per output element: the winning input column (max)
+  std::vector<int32_t> argmax_;  // per output element: the winning input column (max)
 };
 
 // A reduction over all positions of each channel: [batch, positions *
