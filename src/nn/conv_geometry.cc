@@ -77,7 +77,8 @@ void for_each_patch_span(const ConvGeometry& g, Visit visit) {
 // Copies a patch's run of n floats. Runs are short for images of a few
 // channels (3 floats for a 3x3 kernel on one channel), where a call to
 // memcpy costs more than the copy: those are copied 4 floats at a time by
-// fixed-size copies, which compile to single moves.
+// fixed-size copies (single moves), and the last 0-3 one by one, written out
+// so that the compiler cannot turn them back into a memcpy call.
 void copy_run(float* to, const float* from, int64_t n) {
   if (n > 16) {
     std::memcpy(to, from, static_cast<size_t>(n) * sizeof(float));
@@ -85,12 +86,40 @@ void copy_run(float* to, const float* from, int64_t n) {
   }
   int64_t i = 0;
   for (; i + 4 <= n; i += 4) std::memcpy(to + i, from + i, 4 * sizeof(float));
-  for (; i < n; ++i) to[i] = from[i];
+  switch (n - i) {
+    case 3:
+      to[i + 2] = from[i + 2];
+      [[fallthrough]];
+    case 2:
+      to[i + 1] = from[i + 1];
+      [[fallthrough]];
+    case 1:
+      to[i] = from[i];
+      [[fallthrough]];
+    default:
+      break;
+  }
 }
 
 // Whether every window along `a` lies inside the input: no tap reads padding.
 bool windows_inside(const ConvAxis& a) {
   return a.pad_before == 0 && (a.output - 1) * a.stride + a.span() <= a.input;
+}
+
+// im2col of one sample when no window reaches into padding and taps along
+// the width are adjacent (dilation 1): each kernel row of a patch is one run,
+// at a fixed step from the last position's, with no bounds to check.
+void im2col_inside(const ConvGeometry& g, const float* sample, float* patches) {
+  const int64_t c = g.channels, run = g.width.kernel * c, patch = g.patch_size();
+  const int64_t step = g.width.stride * c, out_w = g.width.output;
+  for (int64_t oy = 0; oy < g.height.output; ++oy) {
+    for (int64_t ky = 0; ky < g.height.kernel; ++ky) {
+      const int64_t iy = oy * g.height.stride + ky * g.height.dilation;
+      const float* from = sample + iy * g.width.input * c;
+      float* to = patches + oy * out_w * patch + ky * run;
+      for (int64_t ox = 0; ox < out_w; ++ox) copy_run(to + ox * patch, from + ox * step, run);
+    }
+  }
 }
 
 }  // namespace
@@ -105,10 +134,15 @@ void im2col(const ConvGeometry& g, const Matrix& x, Eigen::Index first, Eigen::I
   resize_with_huge_pages(cols, count * positions, patch);
   // Every float of a patch is copied unless a window reaches into padding:
   // only then do the zeros of the padding need writing.
-  if (!windows_inside(g.height) || !windows_inside(g.width)) cols.setZero();
+  const bool inside = windows_inside(g.height) && windows_inside(g.width);
+  if (!inside) cols.setZero();
   for (Eigen::Index b = 0; b < count; ++b) {
     const float* sample = x.data() + (first + b) * x.cols();
     float* patches = cols.data() + b * positions * patch;
+    if (inside && g.width.dilation == 1) {
+      im2col_inside(g, sample, patches);
+      continue;
+    }
     for_each_patch_span(g, [&](int64_t row, int64_t in_patch, int64_t in_sample, int64_t n) {
       copy_run(patches + row * patch + in_patch, sample + in_sample, n);
     });

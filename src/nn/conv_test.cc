@@ -128,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"conv1dstride", 1, 9, 2, 1, 4, 3, 1, Padding::kSame, 2, Activation::kLinear, false}),
     [](const ::testing::TestParamInfo<Case>& p) { return std::string(p.param.what); });
 
-// Samples whose patches exceed a block (about 1 MiB, conv.cc) are gathered
+// Samples whose patches exceed a block (about 256 KiB, conv.cc) are gathered
 // one at a time: the batch's outputs and input gradients are the samples'
 // own, its weight gradients their sum.
 TEST(ConvTest, BlocksOfSamplesGiveTheWholeBatchsResults) {

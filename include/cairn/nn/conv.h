@@ -10,9 +10,9 @@
 //   const nn::Matrix& y = conv.forward(x);    // [batch, oh*ow*32]
 //   const nn::Matrix& dx = conv.backward(dy); // sets kernel and bias gradients
 //
-// The patches are gathered for a block of samples at a time (about 1 MiB of
-// patches and outputs, kept in cache from the gathering through the product,
-// bias and activation), in forward and again in backward. With several threads (gemm.h's
+// The patches are gathered for a block of samples at a time (about 256 KiB
+// of patches and outputs, kept in cache from the gathering through the
+// product, bias and activation), in forward and again in backward. With several threads (gemm.h's
 // num_threads()) the batch is cut into one range of samples per thread, each gathering and
 // multiplying its own (src/nn/parallel_ranges.h); the kernel gradient sums the ranges' in a fixed
 // order, so results repeat run to run. Buffers (patches, pre-activations, gradients) are sized on
