@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -38,6 +39,22 @@ void run_range(const RangeFn& fn, Eigen::Index n, int parts, int part) {
   t_inside_range = outer;
 }
 
+// Waking a sleeping thread takes tens of microseconds, as long as a small
+// range's work: a worker polls for the next call, and a caller for its
+// workers' end, this long before sleeping on a condition variable.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+template <class Done>
+void spin_until(Done done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int polls = 1; !done(); ++polls) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (polls % 64 == 0 && std::chrono::steady_clock::now() > until) return;
+  }
+}
+
 // Workers 1..started run range `worker` of each call that has that many.
 // One pool per process: a child of fork() has none of its parent's threads,
 // so it starts a pool of its own (the parent's stays behind, unused).
@@ -55,10 +72,10 @@ class RangeWorkers {
     fn_ = &fn;
     n_ = n;
     parts_ = parts;
-    pending_ = std::min(parts - 1, started_);
+    const int on_workers = std::min(parts - 1, started_);
+    pending_.store(on_workers, std::memory_order_relaxed);
     error_ = nullptr;
-    ++generation_;
-    const int on_workers = pending_;
+    generation_.fetch_add(1, std::memory_order_release);  // the job above is published
     lock.unlock();
     wake_.notify_all();
     std::exception_ptr here;
@@ -69,8 +86,9 @@ class RangeWorkers {
         if (!here) here = std::current_exception();
       }
     }
+    spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; });
     lock.lock();
-    done_.wait(lock, [&] { return pending_ == 0; });
+    done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
     busy_ = false;
     std::exception_ptr error = here ? here : error_;
     lock.unlock();
@@ -105,10 +123,13 @@ class RangeWorkers {
     starting_ = false;
     started_reply_.notify_all();
     if (!ready) return;
-    uint64_t seen = generation_;
+    uint64_t seen = generation_.load(std::memory_order_relaxed);
     for (;;) {
-      wake_.wait(lock, [&] { return generation_ != seen; });
-      seen = generation_;
+      lock.unlock();
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
+      lock.lock();
+      wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+      seen = generation_.load(std::memory_order_relaxed);
       if (worker >= parts_) continue;
       const RangeFn& fn = *fn_;
       const Eigen::Index n = n_;
@@ -122,7 +143,7 @@ class RangeWorkers {
       }
       lock.lock();
       if (error && !error_) error_ = error;
-      if (--pending_ == 0) done_.notify_all();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) done_.notify_all();
     }
   }
 
@@ -131,8 +152,10 @@ class RangeWorkers {
   std::mutex mutex_;
   std::condition_variable wake_, done_, started_reply_;
   bool busy_ = false, starting_ = false, exhausted_ = false;
-  int started_ = 0, parts_ = 0, pending_ = 0;
-  uint64_t generation_ = 0;
+  int started_ = 0, parts_ = 0;
+  // Read without the mutex while spinning; written under it.
+  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> generation_{0};
   const RangeFn* fn_ = nullptr;
   Eigen::Index n_ = 0;
   std::exception_ptr error_;
