@@ -34,6 +34,12 @@ Json keras3_optimizer_config(const OptimizerSpec& optimizer);
 // Keras's load_model(safe_mode=True) refuses them. `path` names the file.
 void check_safe_mode(const Json& model_config, const std::string& path);
 
+// Throws UnimplementedError naming the layer when `model_config`, a Keras 3
+// config read or about to be written, uses hard_sigmoid anywhere: Keras 3's
+// is relu6(x + 3) / 6, not Keras 2's clip(0.2 x + 0.5, 0, 1), which is the
+// one cairn has. `what` opens the message ("load_model('m.keras')").
+void refuse_keras3_hard_sigmoid(const Json& model_config, const std::string& what);
+
 // The compile() options a config.json's compile_config describes; when it
 // names no optimizer, `saved_optimizer` (the optimizer whose variables the
 // weights hold, e.g. "adam") with its defaults. nullopt, with the reason in

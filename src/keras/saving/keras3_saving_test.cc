@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cairn/core/errors.h"
+#include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/formats/zip/zip_archive.h"
 #include "cairn/io/memory_file_system.h"
 #include "keras/keras_test_util.h"
@@ -328,6 +329,56 @@ TEST(Keras3SavingTest, ModelThatDoesNotMatchGetsTheFullReport) {
     EXPECT_THAT(what, HasSubstr("'layers/dense/vars/0' is float32 [4, 16] but dense/kernel"));
     EXPECT_THAT(what, HasSubstr("'layers/dense_1/vars/0' is float32 [16, 3]"));
     EXPECT_THAT(what, HasSubstr("missing 'layers/dense_2/vars/0'"));
+  }
+}
+
+// Keras 3's hard_sigmoid is relu6(x + 3) / 6, Keras 2's (cairn's)
+// clip(0.2 x + 0.5, 0, 1): a Keras 3 file naming it is refused both ways
+// instead of giving other outputs than Keras's; Keras 2 files keep it.
+TEST(Keras3SavingTest, HardSigmoidIsRefusedInKeras3FilesAndKeptInKeras2Files) {
+  cairn::testing::TempDir dir;
+  set_random_seed(3);
+  Sequential hard(
+      {Dense(5, {.activation = "hard_sigmoid", .input_shape = Shape{4}, .name = "gate"}),
+       Dense(2, {.name = "out"})});
+  const std::string keras_path = dir.path() + "/hard.keras";
+  try {
+    hard.save(keras_path);
+    FAIL() << "a Keras 3 archive with hard_sigmoid was written";
+  } catch (const UnimplementedError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("layer 'gate' uses hard_sigmoid"));
+    EXPECT_THAT(e.what(), HasSubstr("relu6(x + 3) / 6"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(keras_path));
+
+  // A Keras 3 archive from elsewhere: our relu model's config edited.
+  Sequential model = trained_classifier();
+  model.save(dir.path() + "/base.keras");
+  nlohmann::ordered_json config = config_of(dir.path());
+  config["config"]["layers"][1]["config"]["activation"] = "hard_sigmoid";
+  const std::string edited = dir.path() + "/edited.keras";
+  write_bytes(edited, archive_with_config(model, config, dir.path()));
+  EXPECT_THROW(load_model(edited), UnimplementedError);
+
+  // The same model in Keras 2's .h5 loads and predicts with Keras 2's formula;
+  // marked as written by Keras 3, it is refused.
+  const std::string h5 = dir.path() + "/hard.h5";
+  hard.save(h5);
+  Sequential back = load_model(h5);
+  auto [x, y] = blobs(8, 4);
+  const Tensor ours = hard.predict(x), loaded = back.predict(x);
+  ASSERT_EQ(ours.num_elements(), loaded.num_elements());
+  for (int64_t i = 0; i < ours.num_elements(); ++i) {
+    EXPECT_EQ(ours.flat<float>()[i], loaded.flat<float>()[i]) << i;
+  }
+  KerasH5File file = value_or_throw(read_keras_h5(h5));
+  file.keras_version = "3.4.1";
+  throw_if_error(write_keras_h5(h5, file));
+  try {
+    load_model(h5);
+    FAIL() << "a Keras 3 .h5 with hard_sigmoid loaded";
+  } catch (const UnimplementedError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("layer 'gate' uses hard_sigmoid"));
   }
 }
 

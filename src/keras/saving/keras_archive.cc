@@ -109,11 +109,12 @@ bool holds_keras_archive(FileSystem& fs, const std::string& path) {
 void save_keras_archive(FileSystem& fs, Sequential& model, const std::string& path, bool zipped) {
   if (model.weights().empty()) throw FailedPreconditionError("save: the model has no weights yet");
   const Json metadata{{"keras_version", kKeras3Version}, {"date_saved", date_saved()}};
+  const Json config = keras3_model_config(model);
+  refuse_keras3_hard_sigmoid(config, "save('" + path + "')");
   Result<std::string> weights = encode_keras3_weights(keras3_weights_of(model));
   if (!weights.ok()) throw_if_error(weights.status().with_context(path));
-  const std::vector<ZipEntry> entries = {{kMetadata, metadata.dump()},
-                                         {kConfig, keras3_model_config(model).dump()},
-                                         {kWeights, std::move(*weights)}};
+  const std::vector<ZipEntry> entries = {
+      {kMetadata, metadata.dump()}, {kConfig, config.dump()}, {kWeights, std::move(*weights)}};
   if (zipped) {
     const std::string bytes = value_or_throw(write_zip(entries));
     throw_if_error(fs.write_file_atomically(path, bytes));
@@ -130,6 +131,7 @@ Sequential load_keras_archive(FileSystem& fs, const std::string& path, bool safe
   if (files.has(kMetadata)) parse_entry(files, path, kMetadata);
   const Json config = parse_entry(files, path, kConfig);
   if (safe_mode) check_safe_mode(config, path);
+  refuse_keras3_hard_sigmoid(config, "load_model('" + path + "')");
   const Keras3Weights weights = read_weights(files, path);
   Sequential model = model_from_config(config, stored_elements(weights));
   model.set_file_system(fs);

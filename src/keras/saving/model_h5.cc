@@ -7,6 +7,7 @@
 #include "cairn/formats/hdf5/keras_h5.h"
 #include "cairn/formats/json_limits.h"
 #include "cairn/keras/model.h"
+#include "keras/saving/keras3_config.h"
 #include "keras/saving/model_config.h"
 #include "keras/saving/weights_tf.h"
 
@@ -239,6 +240,9 @@ H5Model read_h5_model(FileSystem& fs, const std::string& path) {
     throw DataLossError("load_model('" + path + "'): " + config.status().message());
   }
   out.config = std::move(*config);
+  if (out.file.keras_version.starts_with("3")) {
+    refuse_keras3_hard_sigmoid(out.config, "load_model('" + path + "')");
+  }
   return out;
 }
 
