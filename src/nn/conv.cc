@@ -81,30 +81,33 @@ void Conv::forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& s
 
 const Matrix& Conv::backward(const Matrix& dy, bool input_gradient) {
   assert(dy.rows() == y_.rows() && dy.cols() == y_.cols());
-  return backward_ranges(&dy, dy, input_gradient);
+  return backward_ranges(dy, /*through_activation=*/true, input_gradient);
 }
 
 const Matrix& Conv::backward_linear(const Matrix& dz, bool input_gradient) {
-  return backward_ranges(nullptr, dz, input_gradient);
+  return backward_ranges(dz, /*through_activation=*/false, input_gradient);
 }
 
-const Matrix& Conv::backward_ranges(const Matrix* dy, const Matrix& dz, bool input_gradient) {
+const Matrix& Conv::backward_ranges(const Matrix& gradient, bool through_activation,
+                                    bool input_gradient) {
   const ConvGeometry& g = options_.geometry;
   const int64_t f = options_.filters, patch = g.patch_size();
   const Eigen::Index batch = x_.rows();
-  assert(dz.rows() * dz.cols() == batch * g.positions() * f);
+  assert(gradient.rows() * gradient.cols() == batch * g.positions() * f);
   Eigen::Map<Matrix> d_kernel = gradient_matrix(kernel_, patch, f);
   if (input_gradient) resize_with_huge_pages(dx_, batch, g.input_size());
   const int parts = internal::range_parts(batch);
   ranges_.resize(static_cast<size_t>(parts));
   internal::parallel_ranges(batch, [&](int part, Eigen::Index first, Eigen::Index count) {
     RangeScratch& scratch = ranges_[static_cast<size_t>(part)];
-    resize_with_huge_pages(scratch.d_bias, 1, f);
+    if (options_.use_bias) resize_with_huge_pages(scratch.d_bias, 1, f);
     if (part == 0) {
-      return backward_range({dy, dz, input_gradient, d_kernel}, first, count, scratch);
+      return backward_range({gradient, through_activation, input_gradient, d_kernel}, first, count,
+                            scratch);
     }
     resize_with_huge_pages(scratch.d_kernel, patch, f);
-    backward_range({dy, dz, input_gradient, scratch.d_kernel}, first, count, scratch);
+    backward_range({gradient, through_activation, input_gradient, scratch.d_kernel}, first, count,
+                   scratch);
   });
   for (int part = 1; part < parts; ++part) d_kernel += ranges_[static_cast<size_t>(part)].d_kernel;
   if (options_.use_bias) {
@@ -119,10 +122,10 @@ const Matrix& Conv::backward_ranges(const Matrix* dy, const Matrix& dz, bool inp
   return dx_;
 }
 
-// For the range's samples: dL/dz (from dy through the activation, a block at
-// a time into scratch.dz, when dy is given; else `to.dz`), its column sums into scratch.d_bias, the
-// range's share of the kernel gradient into `to.d_kernel` (zero for no samples) and, with
-// input_gradient, the range's rows of dx_.
+// For the range's samples: dL/dz (through the activation a block at a time
+// into scratch.dz, or the given one), with a bias its column sums into
+// scratch.d_bias, the range's share of the kernel gradient into `to.d_kernel`
+// (zero for no samples) and, with input_gradient, the range's rows of dx_.
 void Conv::backward_range(BackwardTo to, Eigen::Index first, Eigen::Index count,
                           RangeScratch& scratch) {
   const ConvGeometry& g = options_.geometry;
@@ -130,22 +133,24 @@ void Conv::backward_range(BackwardTo to, Eigen::Index first, Eigen::Index count,
   const Eigen::Map<Matrix> kernel = value_matrix(kernel_, patch, f);
   if (count == 0) {
     to.d_kernel.setZero();
-    scratch.d_bias.setZero();
+    if (options_.use_bias) scratch.d_bias.setZero();
   }
   const Eigen::Index block = conv_block_samples(g, f), end = first + count;
   for (Eigen::Index b = first; b < end; b += block) {
     const Eigen::Index n = std::min(block, end - b);
     const float beta = b == first ? 0.0f : 1.0f;
-    const float* dz_data = to.dz.data() + b * positions * f;
-    if (to.dy != nullptr) {
+    const float* dz_data = to.gradient.data() + b * positions * f;
+    if (to.through_activation) {
       resize_with_huge_pages(scratch.dz, n * positions, f);
       activation_backward_rows(options_.activation, position_rows(z_, b, n, positions, f),
                                position_rows(y_, b, n, positions, f),
-                               position_rows(*to.dy, b, n, positions, f), scratch.dz);
+                               position_rows(to.gradient, b, n, positions, f), scratch.dz);
       dz_data = scratch.dz.data();
     }
     const Eigen::Map<const Matrix> dz_block(dz_data, n * positions, f);
-    column_sums(dz_block, {scratch.d_bias.data(), static_cast<size_t>(f)}, 1.0f, beta);
+    if (options_.use_bias) {
+      column_sums(dz_block, {scratch.d_bias.data(), static_cast<size_t>(f)}, 1.0f, beta);
+    }
     im2col(g, x_, b, n, scratch.cols);
     gemm(scratch.cols, Op::kTranspose, dz_block, Op::kNone, to.d_kernel, 1.0f, beta);
     if (!to.input_gradient) continue;

@@ -148,7 +148,7 @@ class RangeWorkers {
   }
 
   const pid_t pid_;
-  RangeWorkers* const previous_;  // kept reachable, never used
+  [[maybe_unused]] RangeWorkers* const previous_;  // kept reachable, never used
   std::mutex mutex_;
   std::condition_variable wake_, done_, started_reply_;
   bool busy_ = false, starting_ = false, exhausted_ = false;

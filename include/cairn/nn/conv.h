@@ -67,15 +67,17 @@ class Conv {
   struct RangeScratch {
     Matrix cols, dcols, dz, d_kernel, d_bias;
   };
-  // What backward_range reads (dy: null for backward_linear) and writes.
+  // What backward_range reads (`gradient`: dL/dy, or dL/dz when not
+  // through_activation, as backward_linear gives it) and writes.
   struct BackwardTo {
-    const Matrix* dy;
-    const Matrix& dz;
+    const Matrix& gradient;
+    bool through_activation;
     bool input_gradient;
     Eigen::Ref<Matrix> d_kernel;
   };
   void forward_range(Eigen::Index first, Eigen::Index count, RangeScratch& scratch);
-  const Matrix& backward_ranges(const Matrix* dy, const Matrix& dz, bool input_gradient);
+  const Matrix& backward_ranges(const Matrix& gradient, bool through_activation,
+                                bool input_gradient);
   void backward_range(BackwardTo to, Eigen::Index first, Eigen::Index count, RangeScratch& scratch);
 
   ConvOptions options_;
