@@ -34,14 +34,21 @@ CsvInput read_csv_input(const std::string& path, int64_t num_features, FileSyste
 }
 
 data::Dataset make_dataset(const CsvInput& input, const ModelSpec& spec) {
-  if (input.features.cols() != spec.input_width()) {
-    throw InvalidArgumentError("the model takes " + std::to_string(spec.input_width()) +
+  return make_dataset(input, spec.feature_columns);
+}
+
+data::Dataset make_dataset(const CsvInput& input,
+                           const std::vector<data::NumericColumn>& columns) {
+  int64_t width = 0;
+  for (const auto& column : columns) width += column.shape;
+  if (input.features.cols() != width) {
+    throw InvalidArgumentError("the model takes " + std::to_string(width) +
                                " feature values per example; the input has " +
                                std::to_string(input.features.cols()));
   }
   data::FeatureMap features;
   int64_t at = 0;
-  for (const auto& column : spec.feature_columns) {
+  for (const auto& column : columns) {
     features[column.key] = input.features.middleCols(at, column.shape);
     at += column.shape;
   }

@@ -9,6 +9,7 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/events/event_writer.h"
+#include "estimator/custom_network.h"
 #include "estimator/session.h"
 #include "estimator/variable_restore.h"
 
@@ -41,26 +42,6 @@ std::string format_metric(double v) {
   return buf;
 }
 
-struct EvalTotals {
-  double loss_sum = 0, batch_loss_sum = 0, correct = 0;
-  int64_t examples = 0, batches = 0;
-};
-
-void accumulate(const ModelSpec& spec, const nn::Matrix& logits, const data::Batch& batch,
-                EvalTotals* totals) {
-  nn::LossResult loss = internal::head_loss(spec, logits, batch.labels);
-  totals->loss_sum += loss.per_example.cast<double>().sum();
-  totals->batch_loss_sum += loss.per_example.cast<double>().mean();
-  totals->examples += batch.rows();
-  totals->batches += 1;
-  if (spec.type == EstimatorType::kDNNRegressor) return;
-  std::vector<Prediction> predictions = internal::head_predictions(spec, logits);
-  for (size_t r = 0; r < predictions.size(); ++r) {
-    float label = batch.labels(static_cast<Eigen::Index>(r), 0);
-    totals->correct += predictions[r].class_id == std::lround(label) ? 1 : 0;
-  }
-}
-
 void write_eval_events(const std::string& dir, const EvalResult& result, const RunConfig& config) {
   auto writer = value_or_throw(EventWriter::create(*config.file_system, dir));
   for (const auto& [name, value] : result.metrics) {
@@ -79,17 +60,39 @@ Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
       warm_start_(std::move(warm_start)) {
   config_.validate();
   spec_.validate();
-  if (model_dir_.empty()) {
-    if (config_.process_group->size() > 1) {
-      // Each rank would make its own temporary directory.
-      throw InvalidArgumentError("a model trained by " +
-                                 std::to_string(config_.process_group->size()) +
-                                 " ranks needs a model_dir that all of them name");
-    }
-    model_dir_ = make_temp_model_dir(*config_.file_system);
-    internal::log_line(config_, "Using temporary folder as model directory: " + model_dir_);
-  }
+  definition_ = internal::canned_definition(spec_);
+  prepare_model_dir();
 }
+
+Estimator::Estimator(ModelFn model_fn, EstimatorOptions options)
+    : Estimator(internal::model_fn_definition(std::move(model_fn), std::move(options.params)),
+                std::move(options.model_dir), std::move(options.config),
+                std::move(options.warm_start_from)) {}
+
+Estimator::Estimator(std::shared_ptr<const internal::ModelDefinition> definition,
+                     std::string model_dir, RunConfig config,
+                     std::optional<WarmStartSettings> warm_start)
+    : definition_(std::move(definition)),
+      model_dir_(std::move(model_dir)),
+      config_(std::move(config)),
+      warm_start_(std::move(warm_start)) {
+  config_.validate();
+  prepare_model_dir();
+}
+
+void Estimator::prepare_model_dir() {
+  if (!model_dir_.empty()) return;
+  if (config_.process_group->size() > 1) {
+    // Each rank would make its own temporary directory.
+    throw InvalidArgumentError("a model trained by " +
+                               std::to_string(config_.process_group->size()) +
+                               " ranks needs a model_dir that all of them name");
+  }
+  model_dir_ = make_temp_model_dir(*config_.file_system);
+  internal::log_line(config_, "Using temporary folder as model directory: " + model_dir_);
+}
+
+bool Estimator::is_custom() const { return definition_->kind() == internal::kModelFnKind; }
 
 Estimator::~Estimator() = default;
 
@@ -97,7 +100,10 @@ std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_di
                                                      RunConfig config) {
   // An empty plan: the newest checkpoint whose index and .meta read, no data.
   std::optional<ModelSpec> spec;
-  auto learn_spec = [&spec](const CheckpointToRestore& checkpoint) {
+  std::shared_ptr<const internal::ModelDefinition> recorded_model;
+  auto learn_spec = [&](const CheckpointToRestore& checkpoint) {
+    recorded_model = internal::recorded_model_fn_definition(checkpoint.prefix, checkpoint.meta);
+    if (recorded_model) return RestorePlan{};
     spec = internal::recorded_spec(checkpoint.prefix, checkpoint.meta);
     if (!spec) spec = internal::infer_spec(checkpoint.reader);
     return RestorePlan{};
@@ -106,6 +112,10 @@ std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_di
   if (!latest) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": nothing to rebuild a model from");
+  }
+  if (recorded_model) {
+    return std::unique_ptr<Estimator>(
+        new Estimator(std::move(recorded_model), model_dir, std::move(config), std::nullopt));
   }
   if (!spec) {
     throw NotFoundError("cannot tell which model wrote " + latest->prefix +
@@ -122,22 +132,22 @@ std::optional<std::string> Estimator::latest_checkpoint() const {
 }
 
 EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions options) {
-  internal::Session session = internal::open_session(spec_, model_dir_, config_, {});
-  auto it = input_fn().make_iterator();
-  EvalTotals totals;
-  while (!options.steps || totals.batches < *options.steps) {
-    std::optional<data::Batch> batch = it.next();
-    if (!batch) break;
-    accumulate(spec_, session.model->forward(batch->features, false), *batch, &totals);
+  data::Dataset::Iterator it = input_fn().make_iterator();
+  std::optional<data::Batch> batch = it.next();
+  if (!batch) throw InvalidArgumentError("evaluate: input_fn produced no examples");
+  internal::Session session = internal::open_session(
+      *definition_, model_dir_, config_, {.mode = ModeKeys::kEval, .first_batch = &*batch});
+  double batch_loss_sum = 0;
+  int64_t batches = 0;
+  for (; batch && (!options.steps || batches < *options.steps); batch = it.next(), ++batches) {
+    nn::LossResult loss = session.model->loss(*batch, /*training=*/false);
+    batch_loss_sum += loss.per_example.cast<double>().mean();
+    session.model->add_eval_batch(*batch, loss);
   }
-  if (totals.examples == 0) throw InvalidArgumentError("evaluate: input_fn produced no examples");
   EvalResult result;
   result.global_step = session.step();
-  if (spec_.type != EstimatorType::kDNNRegressor) {
-    result.metrics["accuracy"] = totals.correct / static_cast<double>(totals.examples);
-  }
-  result.metrics["average_loss"] = totals.loss_sum / static_cast<double>(totals.examples);
-  result.metrics["loss"] = totals.batch_loss_sum / static_cast<double>(totals.batches);
+  result.metrics = session.model->eval_metrics();
+  result.metrics["loss"] = batch_loss_sum / static_cast<double>(batches);
   std::string line = "Saving dict for global step " + std::to_string(result.global_step) + ":";
   for (const auto& [name, value] : result.metrics)
     line += " " + name + " = " + format_metric(value) + ",";
@@ -151,12 +161,16 @@ EvalResult Estimator::evaluate(const data::InputFn& input_fn, EvalOptions option
 }
 
 std::vector<Prediction> Estimator::predict(const data::InputFn& input_fn) {
-  internal::Session session = internal::open_session(spec_, model_dir_, config_, {});
+  data::Dataset::Iterator it = input_fn().make_iterator();
+  std::optional<data::Batch> batch = it.next();
+  if (!batch) return {};
+  internal::Session session = internal::open_session(
+      *definition_, model_dir_, config_, {.mode = ModeKeys::kPredict, .first_batch = &*batch});
   std::vector<Prediction> out;
-  auto it = input_fn().make_iterator();
-  while (std::optional<data::Batch> batch = it.next()) {
-    auto rows = internal::head_predictions(spec_, session.model->forward(batch->features, false));
-    out.insert(out.end(), rows.begin(), rows.end());
+  for (; batch; batch = it.next()) {
+    std::vector<Prediction> rows = session.model->predict(batch->features);
+    out.insert(out.end(), std::make_move_iterator(rows.begin()),
+               std::make_move_iterator(rows.end()));
   }
   return out;
 }

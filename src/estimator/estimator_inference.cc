@@ -6,7 +6,7 @@
 namespace cairn::estimator {
 
 InferenceModel Estimator::inference_model() {
-  internal::Session session = internal::open_session(spec_, model_dir_, config_, {});
+  internal::Session session = internal::open_session(*definition_, model_dir_, config_, {});
   return session.model->inference_model();
 }
 

@@ -45,17 +45,16 @@ int64_t target_step(const TrainOptions& options, int64_t global_step) {
 
 class TrainLoop {
  public:
-  TrainLoop(const ModelSpec& spec, const std::string& dir, const RunConfig& config,
-            internal::Session& session)
-      : spec_(spec),
-        dir_(dir),
+  TrainLoop(const internal::ModelDefinition& definition, const std::string& dir,
+            const RunConfig& config, internal::Session& session)
+      : dir_(dir),
         config_(config),
         group_(*config.process_group),
         session_(session),
         schedule_(config, internal::now_seconds(config)),
         rate_time_(internal::now_seconds(config)),
         rate_step_(session.step()) {
-    if (group_.is_chief()) files_.emplace(spec, session, dir, *config.file_system);
+    if (group_.is_chief()) files_.emplace(definition, session, dir, *config.file_system);
     manager_.emplace(CheckpointManagerOptions{.directory = dir,
                                               .max_to_keep = config.keep_checkpoint_max,
                                               .keep_checkpoint_every_n_hours =
@@ -75,18 +74,19 @@ class TrainLoop {
     }
   }
 
-  void run(const data::InputFn& input_fn, int64_t target, Progress* progress) {
-    auto it = input_fn().make_iterator();
+  // Trains on `batch` (the input's first) and what `it` yields after it.
+  void run(data::Dataset::Iterator& it, std::optional<data::Batch> batch, int64_t target,
+           Progress* progress) {
     const int64_t first = session_.step();
-    while (session_.step() < target) {
-      std::optional<data::Batch> batch = it.next();
+    for (bool first_batch = true; session_.step() < target; first_batch = false) {
+      if (!first_batch) batch = it.next();
       if (!batch) {
         internal::log_line(config_, "Input exhausted at step " + std::to_string(session_.step()));
         break;
       }
       // Rank 0 decides on its clock whether to save after the step; its vote
       // reaches every rank with the step's gradients.
-      internal::StepResult result = internal::train_step(spec_, session_, *batch, group_, [&] {
+      internal::StepResult result = internal::train_step(session_, *batch, group_, [&] {
         return schedule_.should_save(session_.step() + 1, internal::now_seconds(config_));
       });
       after_step(result);
@@ -165,7 +165,6 @@ class TrainLoop {
     schedule_.saved(step, internal::now_seconds(config_));
   }
 
-  const ModelSpec& spec_;
   const std::string& dir_;
   const RunConfig& config_;
   ProcessGroup& group_;
@@ -191,15 +190,18 @@ class TrainLoop {
 Estimator& Estimator::train(const data::InputFn& input_fn, TrainOptions options) {
   DirectoryLock lock(model_dir_, "train: model_dir", *config_.file_system, *config_.process_group);
   for (const std::string& line : lock.collect_leftovers()) internal::log_line(config_, line);
-  internal::Session session =
-      internal::open_training_session(spec_, model_dir_, config_, warm_start_);
+  // A model_fn is built on the widths of the features the input yields.
+  data::Dataset::Iterator it = input_fn().make_iterator();
+  std::optional<data::Batch> first = it.next();
+  internal::Session session = internal::open_training_session(
+      *definition_, model_dir_, config_, warm_start_, first ? &*first : nullptr);
   int64_t target = target_step(options, session.step());
   if (session.step() >= target) {
     internal::log_line(config_, "Skipping training since max_steps has already saved.");
     return *this;
   }
-  TrainLoop loop(spec_, model_dir_, config_, session);
-  loop.run(input_fn, target, options.progress);
+  TrainLoop loop(*definition_, model_dir_, config_, session);
+  loop.run(it, std::move(first), target, options.progress);
   return *this;
 }
 

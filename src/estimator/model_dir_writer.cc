@@ -5,11 +5,11 @@
 
 namespace cairn::estimator::internal {
 
-ModelDirWriter::ModelDirWriter(const ModelSpec& spec, Session& session, const std::string& dir,
-                               FileSystem& file_system)
+ModelDirWriter::ModelDirWriter(const ModelDefinition& definition, Session& session,
+                               const std::string& dir, FileSystem& file_system)
     : fs(file_system),
-      graph(build_model_graph(spec, session.variable_infos())),
-      meta(build_meta_graph(spec, graph).SerializeAsString()) {
+      graph(definition.graph(*session.model, session.variable_infos())),
+      meta(definition.meta_graph(*session.model, graph).SerializeAsString()) {
   throw_if_error(fs.create_directories(dir));
   throw_if_error(fs.write_file_atomically(join_path(dir, "graph.pbtxt"), graph_to_pbtxt(graph)));
   events = value_or_throw(EventWriter::create(fs, dir));

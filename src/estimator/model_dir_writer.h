@@ -18,7 +18,7 @@ namespace cairn::estimator::internal {
 
 struct ModelDirWriter {
   // Writes graph.pbtxt and starts the event file.
-  ModelDirWriter(const ModelSpec& spec, Session& session, const std::string& dir,
+  ModelDirWriter(const ModelDefinition& definition, Session& session, const std::string& dir,
                  FileSystem& file_system);
   // Writes PREFIX.meta.
   void write_meta(const std::string& prefix) const;

@@ -362,12 +362,19 @@ tensorflow::GraphDef build_model_graph(const ModelSpec& spec,
 
 tensorflow::MetaGraphDef build_meta_graph(const ModelSpec& spec,
                                           const tensorflow::GraphDef& graph) {
+  return build_meta_graph(graph, trainable_nodes(spec, graph), kModelSpecCollection,
+                          spec.to_json());
+}
+
+tensorflow::MetaGraphDef build_meta_graph(const tensorflow::GraphDef& graph,
+                                          const std::set<std::string>& trainable,
+                                          std::string_view record_collection,
+                                          const std::string& record) {
   tensorflow::MetaGraphDef meta;
   meta.mutable_meta_info_def()->set_meta_graph_version(kMetaGraphVersion);
   *meta.mutable_graph_def() = graph;
   *meta.mutable_saver_def() = sharded_saver_def();
   auto& collections = *meta.mutable_collection_def();
-  const std::set<std::string> trainable = trainable_nodes(spec, graph);
   for (const auto& v : meta_variables(graph)) {
     const bool is_trainable = trainable.count(v.node) > 0;
     collections["variables"].mutable_bytes_list()->add_value(variable_def(v, is_trainable));
@@ -378,8 +385,41 @@ tensorflow::MetaGraphDef build_meta_graph(const ModelSpec& spec,
       collections["global_step"].mutable_node_list()->add_value("global_step:0");
     }
   }
-  collections[std::string(kModelSpecCollection)].mutable_bytes_list()->add_value(spec.to_json());
+  collections[std::string(record_collection)].mutable_bytes_list()->add_value(record);
   return meta;
+}
+
+tensorflow::GraphDef build_forward_model_graph(const tensorflow::GraphDef& forward,
+                                               const std::vector<VariableInfo>& variables) {
+  GraphBuilder b;
+  std::set<std::string> forward_variables;
+  std::vector<std::string> assigns;
+  for (const NodeDef& n : forward.node()) {
+    if (n.name() == "init" || n.name().starts_with("save/")) continue;
+    AttrList attrs(n.attr().begin(), n.attr().end());
+    NodeDef& copy = b.op(n.name(), n.op(), {n.input().begin(), n.input().end()}, std::move(attrs));
+    if (n.op() == "VariableV2") forward_variables.insert(n.name());
+    if (n.op() == "Assign") assigns.push_back(copy.name());
+  }
+  std::vector<VariableInfo> missing;
+  std::vector<SaverVariable> saveables;
+  for (const VariableInfo& info : variables) {
+    const std::string node = valid_node_name(info.name);
+    if (forward_variables.count(node) == 0) {
+      missing.push_back(info);
+    } else {
+      saveables.push_back({info.name, node, node + "/read", info.dtype});
+    }
+  }
+  for (const GraphVariable& v : add_variables(b, missing, {})) {
+    assigns.push_back(v.assign);
+    saveables.push_back({v.info.name, v.node, v.read, v.info.dtype});
+  }
+  b.no_op("init", assigns);
+  std::sort(saveables.begin(), saveables.end(),
+            [](const auto& a, const auto& c) { return a.name < c.name; });
+  add_sharded_saver(b, std::move(saveables));
+  return b.release();
 }
 
 Result<ModelSpec> read_model_spec_from_meta(std::string_view serialized_meta_graph_def,

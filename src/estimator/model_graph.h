@@ -29,6 +29,7 @@
 // Dropout is a training-time op and is not in the graph.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,22 @@ tensorflow::GraphDef build_model_graph(const ModelSpec& spec,
 //                   "global_step": node_list ["global_step:0"] (as TF 1.0);
 //                   kModelSpecCollection: bytes_list [spec.to_json()]
 tensorflow::MetaGraphDef build_meta_graph(const ModelSpec& spec, const tensorflow::GraphDef& graph);
+
+// The same for any graph: `trainable` names the VariableV2 nodes of
+// trainable variables, and `record` is stored as the one value of the
+// bytes_list collection `record_collection`.
+tensorflow::MetaGraphDef build_meta_graph(const tensorflow::GraphDef& graph,
+                                          const std::set<std::string>& trainable,
+                                          std::string_view record_collection,
+                                          const std::string& record);
+
+// The graph of a model whose forward pass is `forward` (a serving graph:
+// Placeholders, VariableV2 nodes named by checkpoint name and the layers'
+// ops; its "init" and "save/" nodes are dropped), with a VariableV2 node
+// added for each of `variables` it lacks (optimizer slots, global_step:
+// zeros-initialised) and a sharded saver of all of `variables`, sorted by name.
+tensorflow::GraphDef build_forward_model_graph(const tensorflow::GraphDef& forward,
+                                               const std::vector<VariableInfo>& variables);
 
 // The ModelSpec recorded in a serialized MetaGraphDef. NOT_FOUND when it has
 // no kModelSpecCollection (TensorFlow wrote it); DATA_LOSS naming `path` when

@@ -21,13 +21,6 @@ uint64_t session_seed(const RunConfig& config) {
   return (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
 }
 
-std::unique_ptr<optim::Optimizer> make_training_optimizer(const ModelSpec& spec) {
-  auto optimizer = optim::make_optimizer(
-      spec.optimizer, {.learning_rate = spec.learning_rate, .partitioned_slot_names = true});
-  if (!optimizer) throw InvalidArgumentError("unknown optimizer \"" + spec.optimizer + "\"");
-  return optimizer;
-}
-
 // Model variables, and when training the optimizer's slots; always global_step.
 nn::VariableRefs variables_to_restore(Session& session, bool training) {
   if (training) return session.all_variables();
@@ -36,14 +29,17 @@ nn::VariableRefs variables_to_restore(Session& session, bool training) {
   return variables;
 }
 
-bool restore_session(Session& session, const ModelSpec& spec, const std::string& model_dir,
-                     const RunConfig& config, bool training) {
+bool restore_session(Session& session, const ModelDefinition& definition,
+                     const std::string& model_dir, const RunConfig& config, bool training) {
   const nn::VariableRefs variables = variables_to_restore(session, training);
   auto planner = [&](const CheckpointToRestore& checkpoint) {
     RestorePlan plan = variable_restore_plan(variables);
-    if (auto recorded = recorded_spec(checkpoint.prefix, checkpoint.meta)) {
-      plan.config_diffs = compare_specs(spec, *recorded);
+    if (auto recorded = definition.recorded(checkpoint.prefix, checkpoint.meta)) {
+      plan.config_diffs = definition.compare(*session.model, *recorded);
     }
+    plan.unused_is_error = [&](const std::string& key) {
+      return definition.unused_is_error(key, variables);
+    };
     return plan;
   };
   std::optional<Restored> restored = restore_from_model_dir(model_dir, config, planner);
@@ -62,12 +58,34 @@ void warm_start(Session& session, const WarmStartSettings& settings, const RunCo
   log_line(config, "Warm-starting from " + restored.prefix);
 }
 
-// The model (and optimizer) of `spec`, initialised, not restored.
-Session new_session(const ModelSpec& spec, const RunConfig& config, bool training) {
+// What the newest checkpoint recorded about its model (a model_fn's
+// feature widths), read from its index and .meta alone.
+std::optional<std::string> newest_recorded(const ModelDefinition& definition,
+                                           const std::string& model_dir,
+                                           const RunConfig& config) {
+  std::optional<std::string> recorded;
+  auto learn = [&](const CheckpointToRestore& checkpoint) {
+    recorded = definition.recorded(checkpoint.prefix, checkpoint.meta);
+    return RestorePlan{};
+  };
+  restore_from_model_dir(model_dir, config, learn);
+  return recorded;
+}
+
+// The model (and optimizer) of `definition`, initialised, not restored.
+Session new_session(const ModelDefinition& definition, const std::string& model_dir,
+                    const RunConfig& config, const SessionOptions& options) {
+  std::optional<std::string> recorded;
+  if (options.first_batch == nullptr && definition.builds_from_recorded_widths()) {
+    recorded = newest_recorded(definition, model_dir, config);
+  }
   Session session;
-  session.model = std::make_unique<CannedModel>(spec, session_seed(config));
-  if (training) {
-    session.optimizer = make_training_optimizer(spec);
+  session.model = definition.build({.mode = options.training ? ModeKeys::kTrain : options.mode,
+                                    .first_batch = options.first_batch,
+                                    .recorded = recorded ? &*recorded : nullptr,
+                                    .seed = session_seed(config)});
+  if (options.training) {
+    session.optimizer = definition.make_optimizer(*session.model);
     session.optimizer->build(session.model->variables());
   }
   return session;
@@ -143,10 +161,10 @@ std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
   return restored;
 }
 
-Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
-                     const SessionOptions& options) {
-  Session session = new_session(spec, config, options.training);
-  if (restore_session(session, spec, model_dir, config, options.training)) return session;
+Session open_session(const ModelDefinition& definition, const std::string& model_dir,
+                     const RunConfig& config, const SessionOptions& options) {
+  Session session = new_session(definition, model_dir, config, options);
+  if (restore_session(session, definition, model_dir, config, options.training)) return session;
   if (!options.training) {
     throw NotFoundError("no checkpoint in model_dir " + model_dir +
                         ": train the model first (evaluate and predict restore the newest "
@@ -156,18 +174,25 @@ Session open_session(const ModelSpec& spec, const std::string& model_dir, const 
   return session;
 }
 
-Session open_training_session(const ModelSpec& spec, const std::string& model_dir,
+Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
+                     const SessionOptions& options) {
+  return open_session(*canned_definition(spec), model_dir, config, options);
+}
+
+Session open_training_session(const ModelDefinition& definition, const std::string& model_dir,
                               const RunConfig& config,
-                              const std::optional<WarmStartSettings>& warm_start) {
-  const SessionOptions options{.training = true, .warm_start = warm_start};
+                              const std::optional<WarmStartSettings>& warm_start,
+                              const data::Batch* first_batch) {
+  const SessionOptions options{
+      .training = true, .warm_start = warm_start, .first_batch = first_batch};
   ProcessGroup& group = *config.process_group;
-  if (group.size() == 1) return open_session(spec, model_dir, config, options);
+  if (group.size() == 1) return open_session(definition, model_dir, config, options);
   Session session;
   run_and_agree(
       group,
       [&] {
-        session = group.is_chief() ? open_session(spec, model_dir, config, options)
-                                   : new_session(spec, config, /*training=*/true);
+        session = group.is_chief() ? open_session(definition, model_dir, config, options)
+                                   : new_session(definition, model_dir, config, options);
       },
       "train: rank 0 opening " + model_dir);
   nn::broadcast_values(group, session.all_variables(), "train: rank 0's initial variables");

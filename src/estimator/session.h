@@ -1,6 +1,7 @@
 // Internal to the estimator layer: the model, optimizer and global step of
-// one train/evaluate/predict call, built from a ModelSpec and initialised
-// from the newest checkpoint of the model directory (or a warm start).
+// one train/evaluate/predict call, built from its ModelDefinition (a canned
+// ModelSpec or a model_fn) and initialised from the newest checkpoint of the
+// model directory (or a warm start).
 #pragma once
 
 #include <memory>
@@ -13,7 +14,7 @@
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/estimator/estimator.h"
 #include "cairn/optim/optimizer.h"
-#include "estimator/canned_model.h"
+#include "estimator/network.h"
 
 namespace cairn::estimator::internal {
 
@@ -24,7 +25,7 @@ void log_line(const RunConfig& config, const std::string& message);
 double now_seconds(const RunConfig& config);
 
 struct Session {
-  std::unique_ptr<CannedModel> model;
+  std::unique_ptr<Network> model;
   std::unique_ptr<optim::Optimizer> optimizer;  // training only
   nn::Variable global_step{"global_step", Tensor::scalar<int64_t>(0), false, Tensor()};
   std::optional<std::string> restored_from;
@@ -43,6 +44,10 @@ struct Session {
 struct SessionOptions {
   bool training = false;
   std::optional<WarmStartSettings> warm_start;
+  ModeKeys mode = ModeKeys::kPredict;  // kTrain when training
+  // The call's first batch (a model_fn's feature widths), or nullptr: the
+  // widths recorded with the newest checkpoint.
+  const data::Batch* first_batch = nullptr;
 };
 
 // Restores `planner`'s plan from the newest checkpoint of model_dir whose
@@ -58,6 +63,9 @@ std::optional<Restored> restore_from_model_dir(const std::string& model_dir,
 // Builds the session and restores it; throws NotFoundError when evaluating
 // or predicting without a checkpoint, InvalidArgumentError (the full
 // compatibility report) when the checkpoint does not fit the model.
+Session open_session(const ModelDefinition& definition, const std::string& model_dir,
+                     const RunConfig& config, const SessionOptions& options);
+// The same for a canned model.
 Session open_session(const ModelSpec& spec, const std::string& model_dir, const RunConfig& config,
                      const SessionOptions& options);
 
@@ -67,9 +75,10 @@ Session open_session(const ModelSpec& spec, const std::string& model_dir, const 
 // then rank 0's variables (model, optimizer slots, global step) are copied
 // to every rank, so unseeded initialisations agree. What rank 0's open threw
 // is thrown on every rank.
-Session open_training_session(const ModelSpec& spec, const std::string& model_dir,
+Session open_training_session(const ModelDefinition& definition, const std::string& model_dir,
                               const RunConfig& config,
-                              const std::optional<WarmStartSettings>& warm_start);
+                              const std::optional<WarmStartSettings>& warm_start,
+                              const data::Batch* first_batch);
 
 // The configuration recorded in a checkpoint's .meta (its bytes), if cairn wrote it.
 std::optional<ModelSpec> recorded_spec(const std::string& prefix,

@@ -41,8 +41,8 @@ StepResult all_reduce_step(Session& session, const nn::LossResult& loss, int64_t
 
 }  // namespace
 
-StepResult train_step(const ModelSpec& spec, Session& session, const data::Batch& batch,
-                      ProcessGroup& group, const std::function<bool()>& chief_vote) {
+StepResult train_step(Session& session, const data::Batch& batch, ProcessGroup& group,
+                      const std::function<bool()>& chief_vote) {
   const int64_t step = session.step() + 1;
   const bool alone = group.size() == 1;
   const RankSlice mine = rank_slice(batch.rows(), group.rank(), group.size());
@@ -50,8 +50,7 @@ StepResult train_step(const ModelSpec& spec, Session& session, const data::Batch
   if (!alone) slice = data::slice_rows(batch, mine.begin, mine.end);
   const data::Batch& local = alone ? batch : *slice;
 
-  nn::Matrix logits = session.model->forward(local.features, /*training=*/true);
-  nn::LossResult loss = head_loss(spec, logits, local.labels);
+  nn::LossResult loss = session.model->loss(local, /*training=*/true);
   StepResult result;
   if (alone) {
     result.loss = loss.per_example.mean();

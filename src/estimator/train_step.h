@@ -10,7 +10,7 @@
 // and rank 0's vote on what to do after the step (save a checkpoint, a
 // decision made on rank 0's clock) ride in the same all-reduce.
 //
-//   StepResult r = train_step(spec, session, batch, group, [&] { return due(step + 1); });
+//   StepResult r = train_step(session, batch, group, [&] { return due(step + 1); });
 //   // r.loss: the mean over the global batch, the same on every rank
 #pragma once
 
@@ -32,7 +32,7 @@ struct StepResult {
 // in a group of more than one. Throws InternalError (on every rank) for a
 // NaN or infinite loss, before any variable changes; InvalidArgumentError
 // when the ranks' input_fn yielded batches of different sizes.
-StepResult train_step(const ModelSpec& spec, Session& session, const data::Batch& batch,
-                      ProcessGroup& group, const std::function<bool()>& chief_vote);
+StepResult train_step(Session& session, const data::Batch& batch, ProcessGroup& group,
+                      const std::function<bool()>& chief_vote);
 
 }  // namespace cairn::estimator::internal

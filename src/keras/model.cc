@@ -14,12 +14,46 @@ Model::Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTens
     : Model(inputs, outputs, std::move(name), std::numeric_limits<int64_t>::max()) {}
 
 Model::Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
-             std::string name, int64_t max_parameters)
-    : BaseModel(internal::next_model_seed()),
+             std::string name, int64_t max_parameters, std::optional<uint64_t> seed)
+    : BaseModel(seed ? *seed : internal::next_model_seed()),
       name_(name.empty() ? unique_layer_name("model") : std::move(name)) {
   graph_ = std::make_unique<internal::ModelGraph>(inputs, outputs, name_);
   std::mt19937_64 rng(seed_);
   graph_->build(rng, max_parameters);
+  call_rng_.seed(seed_ ^ 0x9e3779b97f4a7c15ULL);
+}
+
+Model Model::with_seed(const std::vector<KerasTensor>& inputs,
+                       const std::vector<KerasTensor>& outputs, uint64_t seed, std::string name) {
+  return Model(inputs, outputs, std::move(name), std::numeric_limits<int64_t>::max(), seed);
+}
+
+std::vector<const nn::Matrix*> Model::call(const std::vector<const nn::Matrix*>& x,
+                                           bool training) {
+  const std::vector<Shape> shapes = input_shapes();
+  if (x.size() != shapes.size()) {
+    throw InvalidArgumentError("model '" + name_ + "' takes " + std::to_string(shapes.size()) +
+                               " inputs, not " + std::to_string(x.size()));
+  }
+  for (size_t k = 0; k < x.size(); ++k) {
+    int64_t width = 1;
+    for (int64_t d : shapes[k]) width *= d;
+    if (x[k]->cols() != width) {
+      throw InvalidArgumentError("model '" + name_ + "': input '" + input_names()[k] + "' takes " +
+                                 std::to_string(width) + " values per sample, not " +
+                                 std::to_string(x[k]->cols()));
+    }
+  }
+  return graph_->forward(x, training, call_rng_);
+}
+
+void Model::backward(const std::vector<nn::Matrix>& output_gradients) {
+  if (output_gradients.size() != graph_->output_nodes().size()) {
+    throw InvalidArgumentError("model '" + name_ + "' has " +
+                               std::to_string(graph_->output_nodes().size()) +
+                               " outputs, not " + std::to_string(output_gradients.size()));
+  }
+  graph_->backward(output_gradients, std::vector<bool>(output_gradients.size(), false));
 }
 
 Model::Model(Model&&) noexcept = default;

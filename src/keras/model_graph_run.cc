@@ -76,7 +76,9 @@ void ModelGraph::backward(const std::vector<nn::Matrix>& output_gradients,
                           const std::vector<bool>& preactivation, bool input_gradients) {
   if (input_gradients) mark_gradients(/*inputs=*/true);
   for (GraphNode& g : nodes_) g.has_gradient = false;
-  for (size_t k = 0; k < outputs_.size(); ++k) add_gradient(outputs_[k], output_gradients[k]);
+  for (size_t k = 0; k < outputs_.size(); ++k) {
+    if (output_gradients[k].size() > 0) add_gradient(outputs_[k], output_gradients[k]);
+  }
   // A shared layer's weight gradients: the sum over its calls.
   std::map<nn::Variable*, Eigen::VectorXf> sums;
   for (size_t i = nodes_.size(); i-- > 0;) {

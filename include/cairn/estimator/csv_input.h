@@ -34,5 +34,7 @@ CsvInput read_csv_input(const std::string& path, int64_t num_features,
 // The input's features split into the spec's feature columns, with labels.
 // Throws InvalidArgumentError when the widths do not add up.
 data::Dataset make_dataset(const CsvInput& input, const ModelSpec& spec);
+// The same for `columns` (declared in the CSV's order), e.g. a model_fn's.
+data::Dataset make_dataset(const CsvInput& input, const std::vector<data::NumericColumn>& columns);
 
 }  // namespace cairn::estimator

@@ -1,5 +1,10 @@
-// Estimator: trains, evaluates and predicts with a canned model whose whole
-// state lives in a model directory, as tf.estimator does.
+// Estimator: trains, evaluates and predicts with a model whose whole state
+// lives in a model directory, as tf.estimator does: a canned one
+// (DNNClassifier, DNNRegressor, LinearClassifier) or one a model_fn of yours
+// builds from Keras layers (cairn/estimator/model_fn.h):
+//
+//   cairn::estimator::Estimator custom(my_model_fn, {.model_dir = "models/custom_iris",
+//                                                    .params = {{"n_classes", 3}}});
 //
 //   cairn::estimator::DNNClassifier classifier({
 //       .feature_columns = {numeric_column("SepalLength"), numeric_column("SepalWidth"),
@@ -29,6 +34,7 @@
 
 #include "cairn/core/progress.h"
 #include "cairn/data/dataset.h"
+#include "cairn/estimator/model_fn.h"
 #include "cairn/estimator/model_spec.h"
 #include "cairn/estimator/run_config.h"
 #include "cairn/formats/export/inference_model.h"
@@ -55,10 +61,12 @@ struct EvalResult {
 };
 
 struct Prediction {
-  int64_t class_id = 0;              // classifiers
-  std::vector<float> probabilities;  // classifiers
-  std::vector<float> logits;
-  std::vector<float> predictions;  // regressors
+  int64_t class_id = 0;              // classifiers; a model_fn's "class_ids"
+  std::vector<float> probabilities;  // classifiers; a model_fn's "probabilities"
+  std::vector<float> logits;         // a model_fn's "logits"
+  std::vector<float> predictions;    // regressors; a model_fn's "predictions"
+  // A model_fn's predictions by name (each row's values), as TF yields dicts.
+  std::map<std::string, std::vector<float>> outputs;
 };
 
 // Initialising a new model from another checkpoint, as tf.estimator.WarmStartSettings.
@@ -69,16 +77,46 @@ struct WarmStartSettings {
   std::map<std::string, std::string> var_name_to_prev_var_name;
 };
 
+namespace internal {
+class ModelDefinition;  // what builds the model of each call (src/estimator/network.h)
+}  // namespace internal
+
+class Estimator;
+struct ModelToEstimatorOptions;
+}  // namespace cairn::estimator
+namespace cairn::keras {
+class Model;
+}  // namespace cairn::keras
+namespace cairn::estimator {
+Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions options);
+
+// tf.estimator.Estimator's arguments besides the model_fn.
+struct EstimatorOptions {
+  std::string model_dir;  // empty: a fresh temporary directory
+  RunConfig config;
+  Params params = Params::object();  // handed to the model_fn
+  std::optional<WarmStartSettings> warm_start_from;
+};
+
 class Estimator {
  public:
-  // An empty model_dir means a fresh temporary directory (mkdtemp).
+  // A canned model. An empty model_dir means a fresh temporary directory (mkdtemp).
   Estimator(ModelSpec spec, std::string model_dir, RunConfig config = {},
             std::optional<WarmStartSettings> warm_start = std::nullopt);
+  // The model `model_fn` builds, as tf.estimator.Estimator(model_fn, ...).
+  // Each train/evaluate/predict call runs it (mode kTrain, kEval, kPredict)
+  // on features as wide as the input's first batch, then restores the newest
+  // checkpoint into what it built; predictions hold the spec's predictions by
+  // name. Errors from the model_fn (a layer refusing its input, a spec
+  // without a loss in TRAIN, ...) are InvalidArgumentError naming the mode.
+  Estimator(ModelFn model_fn, EstimatorOptions options);
   virtual ~Estimator();
 
   // Rebuilds an estimator from a model directory alone: its recorded
-  // configuration, or (for directories TensorFlow wrote) one inferred from the
-  // checkpoint's variable names and shapes.
+  // configuration (a canned spec, or the model a model_fn built: its Keras
+  // config, feature widths, loss, metrics and optimizer), or (for
+  // directories TensorFlow wrote) one inferred from the checkpoint's
+  // variable names and shapes.
   static std::unique_ptr<Estimator> from_model_dir(const std::string& model_dir,
                                                    RunConfig config = {});
 
@@ -102,11 +140,22 @@ class Estimator {
 
   const std::string& model_dir() const { return model_dir_; }
   std::optional<std::string> latest_checkpoint() const;
+  // A canned model's spec (a default one for a model_fn).
   const ModelSpec& spec() const { return spec_; }
   const RunConfig& config() const { return config_; }
+  // Whether a model_fn (or a recorded one's) model is trained, not a canned one.
+  bool is_custom() const;
+
+ protected:
+  Estimator(std::shared_ptr<const internal::ModelDefinition> definition, std::string model_dir,
+            RunConfig config, std::optional<WarmStartSettings> warm_start);
+  friend Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions options);
 
  private:
-  ModelSpec spec_;
+  void prepare_model_dir();
+
+  ModelSpec spec_;  // canned models'
+  std::shared_ptr<const internal::ModelDefinition> definition_;
   std::string model_dir_;
   RunConfig config_;
   std::optional<WarmStartSettings> warm_start_;

@@ -121,6 +121,12 @@ class Model : public BaseModel {
   Model& operator=(Model&&) noexcept;
   ~Model() override;
 
+  // The same, its weights drawn from `seed` instead of the generator
+  // set_random_seed() seeds (an Estimator's tf_random_seed).
+  static Model with_seed(const std::vector<KerasTensor>& inputs,
+                         const std::vector<KerasTensor>& outputs, uint64_t seed,
+                         std::string name = "");
+
   // From Keras's functional config ({"name", "layers": [{"class_name",
   // "config", "name", "inbound_nodes"}...], "input_layers", "output_layers"}),
   // Keras 2's inbound_nodes lists and Keras 3's dicts alike. For a config
@@ -143,6 +149,17 @@ class Model : public BaseModel {
   Logs evaluate(const Tensors& x, const Tensors& y, EvaluateOptions options = {});
   // One tensor per output, [samples, output shape...] float32.
   std::vector<Tensor> predict(const Tensors& x, int batch_size = 32);
+
+  // Keras's model(x, training=...) for a training loop of your own (an
+  // Estimator's): the outputs for one batch, given one [batch, sample
+  // values] matrix per input (the model keeps them until backward()), each
+  // output held by the model until the next call. `training` turns dropout
+  // on (drawn from the model's seed). InvalidArgumentError naming the input
+  // for a count or width that does not fit.
+  std::vector<const nn::Matrix*> call(const std::vector<const nn::Matrix*>& x, bool training);
+  // After call(x, true): sets the gradient of every trainable weight from
+  // dL/d(each output); an empty matrix for an output the loss does not read.
+  void backward(const std::vector<nn::Matrix>& output_gradients);
 
   // Keras's functional summary: layer (type), output shape, parameters and
   // the layers each is connected to ("input_1[0][0]").
@@ -193,7 +210,7 @@ class Model : public BaseModel {
  private:
   friend internal::ModelGraph& internal::graph_of(Model& model);
   Model(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
-        std::string name, int64_t max_parameters);
+        std::string name, int64_t max_parameters, std::optional<uint64_t> seed = std::nullopt);
   void ensure_compiled() const;
   // The rows of each tensor, checked against the inputs' (outputs') shapes.
   std::vector<nn::Matrix> input_rows(const Tensors& x, const std::string& what) const;
@@ -222,6 +239,7 @@ class Model : public BaseModel {
   std::vector<double> loss_weights_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   bool optimizer_built_ = false;
+  std::mt19937_64 call_rng_;  // call()'s dropout
 };
 
 // A whole model that Model::save or Keras 2 wrote into an HDF5 file

@@ -19,13 +19,24 @@ std::map<std::string, int>& name_counters() {
   return counters;
 }
 
+// The counters of this thread's innermost FreshLayerNames, or nullptr.
+thread_local std::map<std::string, int>* fresh_counters = nullptr;
+
+std::string numbered_name(const std::string& base, int n) {
+  return n == 0 ? base : base + "_" + std::to_string(n);
+}
+
 }  // namespace
 
 std::string unique_layer_name(const std::string& base) {
+  if (fresh_counters != nullptr) return numbered_name(base, (*fresh_counters)[base]++);
   std::lock_guard lock(counters_mutex());
-  const int n = name_counters()[base]++;
-  return n == 0 ? base : base + "_" + std::to_string(n);
+  return numbered_name(base, name_counters()[base]++);
 }
+
+FreshLayerNames::FreshLayerNames() : outer_(fresh_counters) { fresh_counters = &counters_; }
+
+FreshLayerNames::~FreshLayerNames() { fresh_counters = outer_; }
 
 void clear_session() {
   std::lock_guard lock(counters_mutex());

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -188,5 +189,22 @@ void clear_session();
 
 // The next unique name for `base` ("dense", then "dense_1", ...).
 std::string unique_layer_name(const std::string& base);
+
+// While one lives, the layers made on this thread are named by counters of
+// their own, starting again from "dense", "conv2d", ..., as in a fresh
+// TensorFlow graph: what an Estimator gives each run of a model_fn, so its
+// variables keep their names from call to call. Other threads, and this
+// one once it ends, count on as before. Scopes nest.
+class FreshLayerNames {
+ public:
+  FreshLayerNames();
+  ~FreshLayerNames();
+  FreshLayerNames(const FreshLayerNames&) = delete;
+  FreshLayerNames& operator=(const FreshLayerNames&) = delete;
+
+ private:
+  std::map<std::string, int> counters_;
+  std::map<std::string, int>* outer_;
+};
 
 }  // namespace cairn::keras
