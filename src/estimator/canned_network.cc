@@ -90,6 +90,11 @@ class CannedDefinition : public ModelDefinition {
     return spec->to_json();
   }
 
+  std::vector<data::NumericColumn> feature_columns(
+      const std::optional<std::string>&) const override {
+    return spec_.feature_columns;
+  }
+
   std::vector<std::string> compare(Network&, const std::string& recorded) const override {
     return compare_specs(spec_, ModelSpec::from_json(recorded));
   }

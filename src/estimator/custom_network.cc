@@ -271,6 +271,17 @@ class CustomDefinitionBase : public ModelDefinition {
     return compare_records(custom(network).record(), OrderedJson::parse(recorded));
   }
 
+  std::vector<data::NumericColumn> feature_columns(
+      const std::optional<std::string>& recorded) const override {
+    if (!recorded) throw NotFoundError("no checkpoint records this model's features: train it first");
+    std::vector<data::NumericColumn> columns;
+    const OrderedJson r = OrderedJson::parse(*recorded);
+    for (const auto& [key, width] : r.at("feature_widths").items()) {
+      columns.push_back(data::numeric_column(key, width.get<int64_t>()));
+    }
+    return columns;
+  }
+
   bool unused_is_error(const std::string& key, const nn::VariableRefs& variables) const override {
     if (key == "global_step" || key.find('/') == std::string::npos) return false;
     for (const nn::Variable* v : variables) {

@@ -94,6 +94,11 @@ void Estimator::prepare_model_dir() {
 
 bool Estimator::is_custom() const { return definition_->kind() == internal::kModelFnKind; }
 
+std::vector<data::NumericColumn> Estimator::feature_columns() const {
+  if (!is_custom()) return spec_.feature_columns;
+  return definition_->feature_columns(internal::newest_recorded(*definition_, model_dir_, config_));
+}
+
 Estimator::~Estimator() = default;
 
 std::unique_ptr<Estimator> Estimator::from_model_dir(const std::string& model_dir,

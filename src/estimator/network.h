@@ -95,6 +95,9 @@ class ModelDefinition {
                                const nn::VariableRefs& /*variables*/) const {
     return false;
   }
+  // The features the model reads, given the newest checkpoint's record.
+  virtual std::vector<data::NumericColumn> feature_columns(
+      const std::optional<std::string>& recorded) const = 0;
   // Whether build() needs BuildRequest::recorded when it has no first batch.
   virtual bool builds_from_recorded_widths() const { return false; }
 };

@@ -58,20 +58,6 @@ void warm_start(Session& session, const WarmStartSettings& settings, const RunCo
   log_line(config, "Warm-starting from " + restored.prefix);
 }
 
-// What the newest checkpoint recorded about its model (a model_fn's
-// feature widths), read from its index and .meta alone.
-std::optional<std::string> newest_recorded(const ModelDefinition& definition,
-                                           const std::string& model_dir,
-                                           const RunConfig& config) {
-  std::optional<std::string> recorded;
-  auto learn = [&](const CheckpointToRestore& checkpoint) {
-    recorded = definition.recorded(checkpoint.prefix, checkpoint.meta);
-    return RestorePlan{};
-  };
-  restore_from_model_dir(model_dir, config, learn);
-  return recorded;
-}
-
 // The model (and optimizer) of `definition`, initialised, not restored.
 Session new_session(const ModelDefinition& definition, const std::string& model_dir,
                     const RunConfig& config, const SessionOptions& options) {
@@ -92,6 +78,18 @@ Session new_session(const ModelDefinition& definition, const std::string& model_
 }
 
 }  // namespace
+
+std::optional<std::string> newest_recorded(const ModelDefinition& definition,
+                                           const std::string& model_dir,
+                                           const RunConfig& config) {
+  std::optional<std::string> recorded;
+  auto learn = [&](const CheckpointToRestore& checkpoint) {
+    recorded = definition.recorded(checkpoint.prefix, checkpoint.meta);
+    return RestorePlan{};
+  };
+  restore_from_model_dir(model_dir, config, learn);
+  return recorded;
+}
 
 void log_line(const RunConfig& config, const std::string& message) {
   if (!config.process_group->is_chief()) return;  // one log for the job: rank 0's

@@ -80,6 +80,11 @@ Session open_training_session(const ModelDefinition& definition, const std::stri
                               const std::optional<WarmStartSettings>& warm_start,
                               const data::Batch* first_batch);
 
+// What the newest checkpoint of model_dir recorded about its model
+// (ModelDefinition::recorded), read from its index and .meta alone.
+std::optional<std::string> newest_recorded(const ModelDefinition& definition,
+                                           const std::string& model_dir, const RunConfig& config);
+
 // The configuration recorded in a checkpoint's .meta (its bytes), if cairn wrote it.
 std::optional<ModelSpec> recorded_spec(const std::string& prefix,
                                        const std::optional<std::string>& meta);

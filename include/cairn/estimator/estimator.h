@@ -145,6 +145,10 @@ class Estimator {
   const RunConfig& config() const { return config_; }
   // Whether a model_fn (or a recorded one's) model is trained, not a canned one.
   bool is_custom() const;
+  // The features the model reads, each [batch, width]: a canned model's
+  // columns as declared; a model_fn's as its newest checkpoint recorded them
+  // (sorted by key; NotFoundError before the first checkpoint).
+  std::vector<data::NumericColumn> feature_columns() const;
 
  protected:
   Estimator(std::shared_ptr<const internal::ModelDefinition> definition, std::string model_dir,

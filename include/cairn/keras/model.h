@@ -254,6 +254,12 @@ class Model : public BaseModel {
 //   std::vector<cairn::Tensor> out = model.predict({{"title", t}, {"body", b}});
 Model load_functional_model(const std::string& path, FileSystem& fs = default_file_system());
 
+// A model from Keras's model.to_json() text ({"class_name": "Sequential",
+// "Functional" or "Model", "config": ...}): for a Sequential, a Model over
+// its stack. Its weights are freshly initialised. InvalidArgumentError
+// naming `source` for text that is not JSON or not such a config.
+Model functional_model_from_json(const std::string& json_text, const std::string& source = "");
+
 // True when `path` is an HDF5 model file whose model_config is a
 // functional model's (class "Functional" or "Model"): one to load with
 // load_functional_model rather than load_model.

@@ -130,6 +130,17 @@ Model load_functional_model(const std::string& path, FileSystem& fs) {
   return internal::load_h5_functional_model(fs, path);
 }
 
+Model functional_model_from_json(const std::string& json_text, const std::string& source) {
+  const std::string where = source.empty() ? "model JSON" : source;
+  if (!Json::accept(json_text)) throw InvalidArgumentError(where + " is not JSON");
+  try {
+    // Untrusted text: its layers may hold at most 2^28 weights (1 GiB of float32).
+    return internal::functional_model_from_config(Json::parse(json_text), int64_t{1} << 28);
+  } catch (const InvalidArgumentError& e) {
+    throw InvalidArgumentError(where + ": " + e.what());
+  }
+}
+
 bool is_functional_model_file(const std::string& path, FileSystem& fs) {
   if (fs.file_exists(saved_model_pb_path(path)) || internal::holds_keras_archive(fs, path)) {
     return false;
