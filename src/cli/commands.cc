@@ -50,7 +50,12 @@ void add_train_flags(CLI::App& cmd, TrainCommand& t) {
   cmd.add_option("--model-dir", t.model_dir, "Model directory")->required();
   cmd.add_option("--train", t.train_csv, "Training CSV: features..., label")->required();
   cmd.add_option("--estimator", t.estimator,
-                 "dnn-classifier (default), dnn-regressor or linear-classifier");
+                 "dnn-classifier (default), dnn-regressor, linear-classifier or keras");
+  cmd.add_option("--model", t.keras_model,
+                 "--estimator keras: the Keras model (.h5, .keras, SavedModel dir, or model.json)");
+  cmd.add_option("--loss", t.loss,
+                 "--estimator keras: the Keras loss when the model file records none "
+                 "(default sparse_categorical_crossentropy)");
   cmd.add_option("--hidden-units", t.hidden_units, "Hidden layer sizes, e.g. 10,10")
       ->delimiter(',');
   cmd.add_option("--n-classes", t.n_classes, "Number of classes (default: from the data)");
@@ -70,10 +75,11 @@ void add_train_flags(CLI::App& cmd, TrainCommand& t) {
 }
 
 Command train_command() {
-  return make_command<TrainCommand>("train", "Train a canned Estimator on a CSV file",
-                                    add_train_flags,
-                                    [](CLI::App&, TrainCommand& t, std::ostream& out,
-                                       std::ostream& err) { return run_train(t, out, err); });
+  return make_command<TrainCommand>(
+      "train", "Train a canned Estimator, or a Keras model as one, on a CSV file", add_train_flags,
+      [](CLI::App&, TrainCommand& t, std::ostream& out, std::ostream& err) {
+        return run_train(t, out, err);
+      });
 }
 
 Command evaluate_command() {

@@ -15,6 +15,7 @@
 #include "cairn/estimator/estimator.h"
 #include "cli/flag_checks.h"
 #include "cli/guarded.h"
+#include "cli/keras_estimator_train.h"
 #include "cli/progress_output.h"
 
 namespace cairn::cli {
@@ -29,8 +30,8 @@ EstimatorType estimator_type(const std::string& flag) {
   if (flag == "dnn-regressor") return EstimatorType::kDNNRegressor;
   if (flag == "linear-classifier") return EstimatorType::kLinearClassifier;
   throw InvalidArgumentError(
-      "--estimator must be dnn-classifier, dnn-regressor or "
-      "linear-classifier, not \"" +
+      "--estimator must be dnn-classifier, dnn-regressor, "
+      "linear-classifier or keras, not \"" +
       flag + "\"");
 }
 
@@ -100,6 +101,14 @@ ModelSpec train_spec(const TrainCommand& cmd, const estimator::CsvInput& input) 
   return spec;
 }
 
+// --estimator keras, or a model_dir whose model a model_fn (or Keras) built.
+bool trains_keras_model(const TrainCommand& cmd) {
+  if (cmd.estimator) return *cmd.estimator == "keras";
+  if (cmd.keras_model) return true;
+  return latest_checkpoint(cmd.model_dir) &&
+         estimator::Estimator::from_model_dir(cmd.model_dir)->is_custom();
+}
+
 estimator::RunConfig run_config(const TrainCommand& cmd) {
   estimator::RunConfig config;
   config.save_checkpoints_steps = cmd.save_checkpoints_steps;
@@ -132,12 +141,19 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
       };
     }
     estimator::CsvInput input = estimator::read_csv_input(cmd.train_csv, -1);
-    ModelSpec spec = train_spec(cmd, input);
-    estimator::Estimator model(spec, cmd.model_dir, config);
+    std::unique_ptr<estimator::Estimator> owned;
+    if (trains_keras_model(cmd)) {
+      owned = keras_estimator(cmd, config);
+    } else {
+      owned = std::make_unique<estimator::Estimator>(train_spec(cmd, input), cmd.model_dir, config);
+    }
+    estimator::Estimator& model = *owned;
+    const std::vector<data::NumericColumn> columns =
+        model.feature_columns();  // a Keras model's: its input, by name
     uint64_t seed = cmd.seed.value_or(0);
     model.train(
         [&] {  // the same global batches on every rank, each taking its slice
-          return estimator::make_dataset(input, spec)
+          return estimator::make_dataset(input, columns)
               .shuffle(1000, seed)
               .repeat()
               .batch(cmd.batch_size);
@@ -150,17 +166,26 @@ int run_train(const TrainCommand& cmd, std::ostream& out, std::ostream& err) {
   });
 }
 
+namespace {
+int64_t total_width(const std::vector<data::NumericColumn>& columns) {
+  int64_t width = 0;
+  for (const auto& c : columns) width += c.shape;
+  return width;
+}
+}  // namespace
+
 int run_evaluate(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("evaluate", err, [&] {
     check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
-    auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
+    const std::vector<data::NumericColumn> columns = model->feature_columns();
+    auto input = estimator::read_csv_input(cmd.data_csv, total_width(columns));
     if (input.labels.cols() == 0) {
       throw InvalidArgumentError(cmd.data_csv + ": evaluate needs a label column after the " +
-                                 std::to_string(model->spec().input_width()) + " features");
+                                 std::to_string(total_width(columns)) + " features");
     }
     auto result = model->evaluate(
-        [&] { return estimator::make_dataset(input, model->spec()).batch(cmd.batch_size); });
+        [&] { return estimator::make_dataset(input, columns).batch(cmd.batch_size); });
     OrderedJson doc;
     for (const auto& [name, value] : result.metrics) doc[name] = value;
     doc["global_step"] = result.global_step;
@@ -176,13 +201,18 @@ int run_predict(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
   return guarded("predict", err, [&] {
     check_flag_range("--batch-size", cmd.batch_size, 1, data::kMaxBatchSize);
     auto model = estimator::Estimator::from_model_dir(cmd.model_dir);
-    auto input = estimator::read_csv_input(cmd.data_csv, model->spec().input_width());
+    const std::vector<data::NumericColumn> columns = model->feature_columns();
+    auto input = estimator::read_csv_input(cmd.data_csv, total_width(columns));
     auto predictions = model->predict(
-        [&] { return estimator::make_dataset(input, model->spec()).batch(cmd.batch_size); });
-    bool regressor = model->spec().type == EstimatorType::kDNNRegressor;
+        [&] { return estimator::make_dataset(input, columns).batch(cmd.batch_size); });
+    bool regressor = !model->is_custom() && model->spec().type == EstimatorType::kDNNRegressor;
     OrderedJson rows = OrderedJson::array();
     for (const auto& p : predictions) {
-      if (regressor) {
+      if (model->is_custom()) {
+        OrderedJson row = OrderedJson::object();
+        for (const auto& [name, values] : p.outputs) row[name] = values;
+        rows.push_back(row);
+      } else if (regressor) {
         rows.push_back({{"predictions", p.predictions}});
       } else {
         rows.push_back({{"class_id", p.class_id}, {"probabilities", p.probabilities}});

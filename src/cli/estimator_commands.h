@@ -26,7 +26,12 @@ namespace cairn::cli {
 struct TrainCommand {
   std::string model_dir;
   std::string train_csv;
-  std::optional<std::string> estimator;  // dnn-classifier | dnn-regressor | linear-classifier
+  std::optional<std::string>
+      estimator;  // dnn-classifier | dnn-regressor | linear-classifier | keras
+  // --estimator keras: the Keras model to train (.h5, .keras, SavedModel, or
+  // model.to_json()'s .json) and its loss when the file records none.
+  std::optional<std::string> keras_model;
+  std::optional<std::string> loss;
   std::optional<std::vector<int64_t>> hidden_units;
   std::optional<int64_t> n_classes;
   std::optional<std::string> optimizer;

@@ -37,8 +37,7 @@ data::Dataset make_dataset(const CsvInput& input, const ModelSpec& spec) {
   return make_dataset(input, spec.feature_columns);
 }
 
-data::Dataset make_dataset(const CsvInput& input,
-                           const std::vector<data::NumericColumn>& columns) {
+data::Dataset make_dataset(const CsvInput& input, const std::vector<data::NumericColumn>& columns) {
   int64_t width = 0;
   for (const auto& column : columns) width += column.shape;
   if (input.features.cols() != width) {

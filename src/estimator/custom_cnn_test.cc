@@ -28,8 +28,7 @@ data::Dataset fashion(const std::string& split, int64_t n) {
   return data::Dataset::from_tensors({{"image", x}}, y);
 }
 
-EstimatorSpec cnn_model_fn(Features& features, const Labels& labels, ModeKeys mode,
-                           const Params&) {
+EstimatorSpec cnn_model_fn(Features& features, const Labels& labels, ModeKeys mode, const Params&) {
   keras::KerasTensor x = keras::Reshape({28, 28, 1})(features["image"]);
   x = keras::Conv2D(8, {3, 3}, {.activation = "relu"})(x);
   x = keras::MaxPooling2D({2, 2})(x);
@@ -46,7 +45,8 @@ EstimatorSpec cnn_model_fn(Features& features, const Labels& labels, ModeKeys mo
 }
 
 TEST(CustomCnnEstimatorTest, FashionMnistTrainsResumesEvaluatesAndServes) {
-  if (!std::filesystem::exists(kFashionDir)) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  if (!std::filesystem::exists(kFashionDir))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   cairn::testing::TempDir tmp;
   EstimatorOptions options{.model_dir = tmp.path() + "/cnn"};
   options.config.tf_random_seed = 1;

@@ -48,12 +48,18 @@ TEST_F(CustomEstimatorTest, CheckpointHoldsTheNamesTensorFlowGivesTheLayers) {
     shapes[v.name] = std::string(dtype_name(v.dtype)) + " " + v.shape.to_string();
   }
   const std::map<std::string, std::string> expected = {
-      {"dense/kernel", "float32 [4, 10]"},     {"dense/kernel/Adagrad", "float32 [4, 10]"},
-      {"dense/bias", "float32 [10]"},          {"dense/bias/Adagrad", "float32 [10]"},
-      {"dense_1/kernel", "float32 [10, 10]"},  {"dense_1/kernel/Adagrad", "float32 [10, 10]"},
-      {"dense_1/bias", "float32 [10]"},        {"dense_1/bias/Adagrad", "float32 [10]"},
-      {"dense_2/kernel", "float32 [10, 3]"},   {"dense_2/kernel/Adagrad", "float32 [10, 3]"},
-      {"dense_2/bias", "float32 [3]"},         {"dense_2/bias/Adagrad", "float32 [3]"},
+      {"dense/kernel", "float32 [4, 10]"},
+      {"dense/kernel/Adagrad", "float32 [4, 10]"},
+      {"dense/bias", "float32 [10]"},
+      {"dense/bias/Adagrad", "float32 [10]"},
+      {"dense_1/kernel", "float32 [10, 10]"},
+      {"dense_1/kernel/Adagrad", "float32 [10, 10]"},
+      {"dense_1/bias", "float32 [10]"},
+      {"dense_1/bias/Adagrad", "float32 [10]"},
+      {"dense_2/kernel", "float32 [10, 3]"},
+      {"dense_2/kernel/Adagrad", "float32 [10, 3]"},
+      {"dense_2/bias", "float32 [3]"},
+      {"dense_2/bias/Adagrad", "float32 [3]"},
       {"global_step", "int64 []"}};
   EXPECT_EQ(shapes, expected);
   EXPECT_EQ(CheckpointReader(dir()).get_tensor("global_step").flat<int64_t>()[0], 10);
@@ -77,6 +83,40 @@ TEST_F(CustomEstimatorTest, TrainsIrisResumesAndEvaluatesFromTheNewestCheckpoint
   EXPECT_LT(result["loss"], 0.3);
   EXPECT_EQ(result.metrics.size(), 2u) << "accuracy and loss, as TensorFlow's custom estimators";
   EXPECT_TRUE(log.contains("Saving dict for global step 800: accuracy = "));
+}
+
+TEST_F(CustomEstimatorTest, RunConfigScheduleAndRetentionHold) {
+  EstimatorOptions options = custom_iris_options(dir());
+  options.config.save_checkpoints_steps = 40;
+  options.config.keep_checkpoint_max = 3;
+  options.config.async_save = true;
+  Estimator classifier(iris_model_fn, options);
+  // TensorFlow's CheckpointSaverHook: the first step, every 40 steps after it, the last.
+  classifier.train(custom_train_input_fn(), {.steps = 150});  // saves 1, 41, 81, 121, 150
+  std::vector<std::string> indexes;
+  for (const std::string& name : testing::listing(dir())) {
+    if (name.ends_with(".index")) indexes.push_back(name);
+  }
+  EXPECT_EQ(indexes, (std::vector<std::string>{"model.ckpt-121.index", "model.ckpt-150.index",
+                                               "model.ckpt-81.index"}));
+}
+
+TEST_F(CustomEstimatorTest, WarmStartsFromAnotherModelsCheckpoint) {
+  {
+    Estimator first(iris_model_fn, custom_iris_options(tmp_.path() + "/first"));
+    first.train(custom_train_input_fn(), {.steps = 300});
+  }
+  // A step too small to learn anything: what it knows comes from the warm start.
+  EstimatorOptions options = custom_iris_options(dir(), {{"learning_rate", 1e-9}});
+  testing::LogCapture log;
+  options.config.log = log.sink();
+  options.warm_start_from = WarmStartSettings{.checkpoint = tmp_.path() + "/first"};
+  Estimator warm(iris_model_fn, options);
+  warm.train(custom_train_input_fn(), {.steps = 1});
+  EXPECT_TRUE(log.contains("Warm-starting from " + tmp_.path() + "/first/model.ckpt-300"));
+  const EvalResult result = warm.evaluate(custom_eval_input_fn());
+  EXPECT_EQ(result.global_step, 1);
+  EXPECT_GE(result["accuracy"], 0.9) << "one step from scratch would not be this good";
 }
 
 TEST_F(CustomEstimatorTest, PredictRestoresAndYieldsThePredictionsByName) {
@@ -146,7 +186,8 @@ TEST_F(CustomIncompatibleRestoreTest, AnotherLayerIsMissingFromTheCheckpoint) {
 
 TEST_F(CustomIncompatibleRestoreTest, ALayerFewerLeavesTheCheckpointsWeightsUnused) {
   const std::string message = train_and_catch({{"hidden_units", {10}}});
-  for (const char* line : {"dense_2/kernel", "layer 'dense_2' (Dense): in the checkpoint's model"}) {
+  for (const char* line :
+       {"dense_2/kernel", "layer 'dense_2' (Dense): in the checkpoint's model"}) {
     EXPECT_NE(message.find(line), std::string::npos) << "missing: " << line << "\n" << message;
   }
   EXPECT_EQ(testing::snapshot(dir()), before_);
@@ -189,10 +230,10 @@ TEST_F(CustomEstimatorTest, GraphNamesTheLayersWithTensorFlowsOps) {
   Estimator classifier(iris_model_fn, custom_iris_options(dir()));
   classifier.train(custom_train_input_fn(), {.steps = 1});
   const std::string graph = value_or_throw(default_file_system().read_file(dir() + "/graph.pbtxt"));
-  for (const char* node : {R"(name: "dense/MatMul")", R"(op: "BiasAdd")", R"(op: "Relu")",
-                           R"(name: "dense_2/kernel")", R"(name: "dense/kernel/Adagrad")",
-                           R"(name: "global_step")", R"(op: "SaveV2")", R"(op: "RestoreV2")",
-                           R"(name: "SepalLength")"}) {
+  for (const char* node :
+       {R"(name: "dense/MatMul")", R"(op: "BiasAdd")", R"(op: "Relu")", R"(name: "dense_2/kernel")",
+        R"(name: "dense/kernel/Adagrad")", R"(name: "global_step")", R"(op: "SaveV2")",
+        R"(op: "RestoreV2")", R"(name: "SepalLength")"}) {
     EXPECT_NE(graph.find(node), std::string::npos) << node;
   }
   const std::string meta =

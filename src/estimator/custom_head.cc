@@ -14,8 +14,8 @@ using Json = nlohmann::json;
 constexpr Output::Op kOps[] = {Output::Op::kIdentity, Output::Op::kArgMax, Output::Op::kSoftmax,
                                Output::Op::kSigmoid};
 constexpr Loss::Kind kLosses[] = {Loss::Kind::kSparseSoftmaxCrossEntropy,
-                                  Loss::Kind::kSigmoidCrossEntropy,
-                                  Loss::Kind::kMeanSquaredError, Loss::Kind::kKeras};
+                                  Loss::Kind::kSigmoidCrossEntropy, Loss::Kind::kMeanSquaredError,
+                                  Loss::Kind::kKeras};
 constexpr MetricOp::Kind kMetrics[] = {
     MetricOp::Kind::kAccuracy,  MetricOp::Kind::kMean,   MetricOp::Kind::kAuc,
     MetricOp::Kind::kPrecision, MetricOp::Kind::kRecall, MetricOp::Kind::kRootMeanSquaredError};
@@ -53,7 +53,8 @@ std::vector<int64_t> label_ids(const nn::Matrix& labels, int64_t classes) {
   for (Eigen::Index r = 0; r < labels.rows(); ++r) {
     const float v = labels.cols() == 1 ? labels(r, 0) : -1.0f;
     const auto id = static_cast<int64_t>(std::lround(v));
-    if (labels.cols() != 1 || id < 0 || id >= classes || std::fabs(v - static_cast<float>(id)) > 1e-6f) {
+    if (labels.cols() != 1 || id < 0 || id >= classes ||
+        std::fabs(v - static_cast<float>(id)) > 1e-6f) {
       throw InvalidArgumentError("label " + std::to_string(v) + " in row " + std::to_string(r) +
                                  " is not a class id in [0, " + std::to_string(classes) + ")");
     }
@@ -66,32 +67,46 @@ std::vector<int64_t> label_ids(const nn::Matrix& labels, int64_t classes) {
 
 std::string op_name(Output::Op op) {
   switch (op) {
-    case Output::Op::kIdentity: return "identity";
-    case Output::Op::kArgMax: return "argmax";
-    case Output::Op::kSoftmax: return "softmax";
-    case Output::Op::kSigmoid: return "sigmoid";
+    case Output::Op::kIdentity:
+      return "identity";
+    case Output::Op::kArgMax:
+      return "argmax";
+    case Output::Op::kSoftmax:
+      return "softmax";
+    case Output::Op::kSigmoid:
+      return "sigmoid";
   }
   return "?";
 }
 
 std::string loss_name(Loss::Kind kind) {
   switch (kind) {
-    case Loss::Kind::kSparseSoftmaxCrossEntropy: return "sparse_softmax_cross_entropy";
-    case Loss::Kind::kSigmoidCrossEntropy: return "sigmoid_cross_entropy";
-    case Loss::Kind::kMeanSquaredError: return "mean_squared_error";
-    case Loss::Kind::kKeras: return "keras";
+    case Loss::Kind::kSparseSoftmaxCrossEntropy:
+      return "sparse_softmax_cross_entropy";
+    case Loss::Kind::kSigmoidCrossEntropy:
+      return "sigmoid_cross_entropy";
+    case Loss::Kind::kMeanSquaredError:
+      return "mean_squared_error";
+    case Loss::Kind::kKeras:
+      return "keras";
   }
   return "?";
 }
 
 std::string metric_name(MetricOp::Kind kind) {
   switch (kind) {
-    case MetricOp::Kind::kAccuracy: return "accuracy";
-    case MetricOp::Kind::kMean: return "mean";
-    case MetricOp::Kind::kAuc: return "auc";
-    case MetricOp::Kind::kPrecision: return "precision";
-    case MetricOp::Kind::kRecall: return "recall";
-    case MetricOp::Kind::kRootMeanSquaredError: return "root_mean_squared_error";
+    case MetricOp::Kind::kAccuracy:
+      return "accuracy";
+    case MetricOp::Kind::kMean:
+      return "mean";
+    case MetricOp::Kind::kAuc:
+      return "auc";
+    case MetricOp::Kind::kPrecision:
+      return "precision";
+    case MetricOp::Kind::kRecall:
+      return "recall";
+    case MetricOp::Kind::kRootMeanSquaredError:
+      return "root_mean_squared_error";
   }
   return "?";
 }
@@ -102,7 +117,8 @@ Json CustomHead::to_json() const {
   for (const auto& [name, v] : predictions) j["predictions"][name] = value_json(v);
   if (loss) j["loss"] = {{"kind", loss_name(loss->kind)}, {"output", loss->output}};
   if (loss && loss->kind == Loss::Kind::kKeras) j["loss"]["keras_name"] = loss->keras_name;
-  if (optimizer) j["optimizer"] = {{"name", optimizer->name}, {"learning_rate", optimizer->learning_rate}};
+  if (optimizer)
+    j["optimizer"] = {{"name", optimizer->name}, {"learning_rate", optimizer->learning_rate}};
   j["metrics"] = Json::object();
   for (const HeadMetric& m : metrics) {
     j["metrics"][m.name] = {{"kind", metric_name(m.kind)}, {"value", value_json(m.value)}};
@@ -128,7 +144,8 @@ CustomHead CustomHead::from_json(const Json& j, size_t outputs, const std::strin
                                          j["optimizer"].at("learning_rate").get<double>()};
     }
     for (const auto& [name, m] : j.at("metrics").items()) {
-      head.metrics.push_back({name, parse_name(kMetrics, metric_name, m.at("kind"), "metric", source),
+      head.metrics.push_back({name,
+                              parse_name(kMetrics, metric_name, m.at("kind"), "metric", source),
                               parse_value(m.at("value"), outputs, source)});
     }
     head.export_outputs = j.value("export_outputs", std::vector<std::string>{});
@@ -168,8 +185,7 @@ nn::Matrix apply_op(Output::Op op, const nn::Matrix& x) {
   return x;
 }
 
-nn::LossResult head_loss(const HeadLoss& loss, const nn::Matrix& output,
-                         const nn::Matrix& labels) {
+nn::LossResult head_loss(const HeadLoss& loss, const nn::Matrix& output, const nn::Matrix& labels) {
   switch (loss.kind) {
     case Loss::Kind::kKeras:
       return keras::loss_function(loss.keras_name, output, labels);

@@ -78,8 +78,8 @@ class MetricAccumulator {
 
  private:
   MetricOp::Kind kind_;
-  double sum_ = 0, count_ = 0;             // accuracy, mean, RMSE
-  double tp_ = 0, fp_ = 0, fn_ = 0;        // precision, recall
+  double sum_ = 0, count_ = 0;         // accuracy, mean, RMSE
+  double tp_ = 0, fp_ = 0, fn_ = 0;    // precision, recall
   std::vector<double> tp_at_, fp_at_;  // AUC: per threshold
   double positives_ = 0, negatives_ = 0;
 };

@@ -29,8 +29,8 @@ TEST(CustomHeadMetricsTest, AccuracyPrecisionRecallCountOverEveryBatch) {
 }
 
 TEST(CustomHeadMetricsTest, MeanAndRootMeanSquaredErrorWeighEveryValue) {
-  const std::vector<std::pair<nn::Matrix, nn::Matrix>> batches = {
-      {column({1, 2}), column({2, 4})}, {column({0}), column({3})}};
+  const std::vector<std::pair<nn::Matrix, nn::Matrix>> batches = {{column({1, 2}), column({2, 4})},
+                                                                  {column({0}), column({3})}};
   EXPECT_DOUBLE_EQ(metric(MetricOp::Kind::kMean, batches), 3.0);
   EXPECT_NEAR(metric(MetricOp::Kind::kRootMeanSquaredError, batches), std::sqrt((1 + 4 + 9) / 3.0),
               1e-12);
@@ -38,8 +38,9 @@ TEST(CustomHeadMetricsTest, MeanAndRootMeanSquaredErrorWeighEveryValue) {
 
 TEST(CustomHeadMetricsTest, AucIsTheAreaUnderTheRocCurve) {
   // Scores 0.1 0.4 (negatives), 0.35 0.8 (positives): 3 of 4 pairs ordered, AUC 0.75.
-  EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({0, 0, 1, 1}), column({0.1f, 0.4f, 0.35f, 0.8f})}}),
-              0.75, 1e-5);
+  EXPECT_NEAR(
+      metric(MetricOp::Kind::kAuc, {{column({0, 0, 1, 1}), column({0.1f, 0.4f, 0.35f, 0.8f})}}),
+      0.75, 1e-5);
   EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({0, 1}), column({0.2f, 0.9f})}}), 1.0, 1e-5);
   EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({1, 0}), column({0.2f, 0.9f})}}), 0.0, 1e-5);
   // Two columns (softmax of a binary head): the positive class's is read.

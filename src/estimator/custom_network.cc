@@ -83,8 +83,8 @@ class CustomNetwork : public Network {
   OrderedJson record() const {
     OrderedJson widths = OrderedJson::object();
     for (const auto& [key, width] : m_.widths) widths[key] = width;
-    return {{"estimator", kModelFnKind},  {"feature_widths", widths},
-            {"label_width", m_.label_width}, {"inputs", m_.input_keys},
+    return {{"estimator", kModelFnKind},      {"feature_widths", widths},
+            {"label_width", m_.label_width},  {"inputs", m_.input_keys},
             {"model", m_.model.get_config()}, {"head", OrderedJson(m_.head.to_json())}};
   }
 
@@ -146,10 +146,14 @@ class CustomNetwork : public Network {
 // The export's outputs: the predictions chosen, each named after itself.
 InferenceOutput::Kind inference_output_kind(Output::Op op) {
   switch (op) {
-    case Output::Op::kIdentity: return InferenceOutput::Kind::kLogits;
-    case Output::Op::kArgMax: return InferenceOutput::Kind::kClassIds;
-    case Output::Op::kSoftmax: return InferenceOutput::Kind::kProbabilities;
-    case Output::Op::kSigmoid: return InferenceOutput::Kind::kLogistic;
+    case Output::Op::kIdentity:
+      return InferenceOutput::Kind::kLogits;
+    case Output::Op::kArgMax:
+      return InferenceOutput::Kind::kClassIds;
+    case Output::Op::kSoftmax:
+      return InferenceOutput::Kind::kProbabilities;
+    case Output::Op::kSigmoid:
+      return InferenceOutput::Kind::kLogistic;
   }
   return InferenceOutput::Kind::kLogits;
 }
@@ -273,7 +277,13 @@ class CustomDefinitionBase : public ModelDefinition {
 
   std::vector<data::NumericColumn> feature_columns(
       const std::optional<std::string>& recorded) const override {
-    if (!recorded) throw NotFoundError("no checkpoint records this model's features: train it first");
+    return columns_of(recorded);
+  }
+
+ protected:
+  static std::vector<data::NumericColumn> columns_of(const std::optional<std::string>& recorded) {
+    if (!recorded)
+      throw NotFoundError("no checkpoint records this model's features: train it first");
     std::vector<data::NumericColumn> columns;
     const OrderedJson r = OrderedJson::parse(*recorded);
     for (const auto& [key, width] : r.at("feature_widths").items()) {
@@ -282,6 +292,7 @@ class CustomDefinitionBase : public ModelDefinition {
     return columns;
   }
 
+ public:
   bool unused_is_error(const std::string& key, const nn::VariableRefs& variables) const override {
     if (key == "global_step" || key.find('/') == std::string::npos) return false;
     for (const nn::Variable* v : variables) {
@@ -341,6 +352,12 @@ class RecordedDefinition : public CustomDefinitionBase {
   RecordedDefinition(OrderedJson record, std::string source)
       : record_(std::move(record)), source_(std::move(source)) {}
 
+  // The model's own features (the record it was made from), checkpoint or not.
+  std::vector<data::NumericColumn> feature_columns(
+      const std::optional<std::string>&) const override {
+    return columns_of(record_.dump());
+  }
+
   std::unique_ptr<Network> build(const BuildRequest& request) const override {
     try {
       CustomModel m{.model = keras::Model::from_config(record_.at("model"))};
@@ -378,8 +395,7 @@ std::shared_ptr<const ModelDefinition> recorded_model_fn_definition(
   return recorded_definition(std::move(json), checkpoint_meta_path(prefix));
 }
 
-std::shared_ptr<const ModelDefinition> recorded_definition(OrderedJson record,
-                                                           std::string source) {
+std::shared_ptr<const ModelDefinition> recorded_definition(OrderedJson record, std::string source) {
   return std::make_shared<RecordedDefinition>(std::move(record), std::move(source));
 }
 

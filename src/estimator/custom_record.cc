@@ -99,7 +99,8 @@ std::optional<std::string> read_model_record(const std::string& prefix,
     throw DataLossError(path + ": not a valid MetaGraphDef");
   }
   if (auto record = collection_value(graph, kCustomModelCollection, path)) {
-    if (!OrderedJson::accept(*record)) throw DataLossError(path + ": its model_fn record is not JSON");
+    if (!OrderedJson::accept(*record))
+      throw DataLossError(path + ": its model_fn record is not JSON");
     return record;
   }
   if (auto spec = collection_value(graph, kModelSpecCollection, path)) {

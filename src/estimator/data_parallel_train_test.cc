@@ -87,7 +87,8 @@ TEST(DataParallelTrainTest, UnseededRanksStartFromRankZerosVariablesAndStayEqual
   group.run([&](ProcessGroup& g) {
     RunConfig config = o.config;
     config.process_group = &g;
-    internal::Session session = internal::open_training_session(*internal::canned_definition(spec), "/iris", config, {}, nullptr);
+    internal::Session session = internal::open_training_session(*internal::canned_definition(spec),
+                                                                "/iris", config, {}, nullptr);
     started[g.rank()] = session.named_tensors();
     auto batches = testing::train_input_fn(spec, 30)().make_iterator();
     for (int step = 0; step < 5; ++step) {

@@ -34,8 +34,8 @@ internal::CustomHead keras_head(const keras::Model& model) {
   const keras::OptimizerSpec& optimizer = model.compile_options().optimizer;
   head.optimizer = OptimizerSettings{optimizer.class_name(), optimizer.learning_rate()};
   for (const std::string& metric : model.compile_options().metrics) {
-    const bool sparse = loss == "sparse_categorical_crossentropy" ||
-                        loss == "SparseCategoricalCrossentropy";
+    const bool sparse =
+        loss == "sparse_categorical_crossentropy" || loss == "SparseCategoricalCrossentropy";
     if ((metric != "accuracy" && metric != "acc") || !sparse) {
       throw UnimplementedError("model_to_estimator: metric '" + metric + "' with loss '" + loss +
                                "' has no eval metric op; it takes accuracy with "
@@ -56,9 +56,12 @@ OrderedJson keras_record(const keras::Model& model) {
     widths[names[k]] = width;
     inputs.push_back(OrderedJson::array({names[k]}));
   }
-  return {{"estimator", internal::kModelFnKind}, {"feature_widths", widths},
-          {"label_width", 1},                    {"inputs", inputs},
-          {"model", model.get_config()},         {"head", OrderedJson(keras_head(model).to_json())}};
+  return {{"estimator", internal::kModelFnKind},
+          {"feature_widths", widths},
+          {"label_width", 1},
+          {"inputs", inputs},
+          {"model", model.get_config()},
+          {"head", OrderedJson(keras_head(model).to_json())}};
 }
 
 }  // namespace
@@ -73,8 +76,9 @@ Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions 
                              std::to_string(model.output_names().size()) +
                              " outputs; Estimators train models of one output");
   }
-  Estimator est(internal::recorded_definition(keras_record(model), "keras model '" + model.name() + "'"),
-                std::move(options.model_dir), std::move(options.config), std::nullopt);
+  Estimator est(
+      internal::recorded_definition(keras_record(model), "keras model '" + model.name() + "'"),
+      std::move(options.model_dir), std::move(options.config), std::nullopt);
   // TensorFlow's keras/keras_model.ckpt: the model's weights, where the first train() starts.
   const std::string prefix = join_path(join_path(est.model_dir(), "keras"), "keras_model.ckpt");
   if (!est.latest_checkpoint()) {

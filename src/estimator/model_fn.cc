@@ -6,9 +6,12 @@ namespace cairn::estimator {
 
 std::string_view mode_name(ModeKeys mode) {
   switch (mode) {
-    case ModeKeys::kTrain: return "train";
-    case ModeKeys::kEval: return "eval";
-    case ModeKeys::kPredict: return "infer";
+    case ModeKeys::kTrain:
+      return "train";
+    case ModeKeys::kEval:
+      return "eval";
+    case ModeKeys::kPredict:
+      return "infer";
   }
   return "?";
 }

@@ -87,8 +87,7 @@ class ModelDefinition {
   virtual std::optional<std::string> recorded(const std::string& prefix,
                                               const std::optional<std::string>& meta) const = 0;
   // Differences that make the recorded model incompatible with `network`.
-  virtual std::vector<std::string> compare(Network& network,
-                                           const std::string& recorded) const = 0;
+  virtual std::vector<std::string> compare(Network& network, const std::string& recorded) const = 0;
   // Whether a checkpoint key no variable of `variables` takes makes the
   // restore fail (by default it is only listed).
   virtual bool unused_is_error(const std::string& /*key*/,

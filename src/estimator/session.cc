@@ -80,8 +80,7 @@ Session new_session(const ModelDefinition& definition, const std::string& model_
 }  // namespace
 
 std::optional<std::string> newest_recorded(const ModelDefinition& definition,
-                                           const std::string& model_dir,
-                                           const RunConfig& config) {
+                                           const std::string& model_dir, const RunConfig& config) {
   std::optional<std::string> recorded;
   auto learn = [&](const CheckpointToRestore& checkpoint) {
     recorded = definition.recorded(checkpoint.prefix, checkpoint.meta);

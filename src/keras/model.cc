@@ -28,8 +28,7 @@ Model Model::with_seed(const std::vector<KerasTensor>& inputs,
   return Model(inputs, outputs, std::move(name), std::numeric_limits<int64_t>::max(), seed);
 }
 
-std::vector<const nn::Matrix*> Model::call(const std::vector<const nn::Matrix*>& x,
-                                           bool training) {
+std::vector<const nn::Matrix*> Model::call(const std::vector<const nn::Matrix*>& x, bool training) {
   const std::vector<Shape> shapes = input_shapes();
   if (x.size() != shapes.size()) {
     throw InvalidArgumentError("model '" + name_ + "' takes " + std::to_string(shapes.size()) +
@@ -50,8 +49,8 @@ std::vector<const nn::Matrix*> Model::call(const std::vector<const nn::Matrix*>&
 void Model::backward(const std::vector<nn::Matrix>& output_gradients) {
   if (output_gradients.size() != graph_->output_nodes().size()) {
     throw InvalidArgumentError("model '" + name_ + "' has " +
-                               std::to_string(graph_->output_nodes().size()) +
-                               " outputs, not " + std::to_string(output_gradients.size()));
+                               std::to_string(graph_->output_nodes().size()) + " outputs, not " +
+                               std::to_string(output_gradients.size()));
   }
   graph_->backward(output_gradients, std::vector<bool>(output_gradients.size(), false));
 }

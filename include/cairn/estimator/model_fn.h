@@ -193,8 +193,7 @@ struct EstimatorSpec {
   std::vector<std::string> export_outputs;
 };
 
-using ModelFn =
-    std::function<EstimatorSpec(Features& features, const Labels& labels, ModeKeys mode,
-                                const Params& params)>;
+using ModelFn = std::function<EstimatorSpec(Features& features, const Labels& labels, ModeKeys mode,
+                                            const Params& params)>;
 
 }  // namespace cairn::estimator
