@@ -50,7 +50,8 @@ TEST_F(KerasEstimatorCommandTest, ModelJsonTrainsThenTheDirectoryAloneEvaluatesP
   const std::string model_json = tmp_.path() + "/model.json";
   {
     std::ofstream(model_json) << json{{"class_name", "Functional"},
-                                      {"config", json::parse(iris_functional_model().get_config().dump())}}
+                                      {"config",
+                                       json::parse(iris_functional_model().get_config().dump())}}
                                      .dump();
   }
   auto t = train("--estimator keras --model " + shell_quote(model_json) +
@@ -63,8 +64,8 @@ TEST_F(KerasEstimatorCommandTest, ModelJsonTrainsThenTheDirectoryAloneEvaluatesP
   EXPECT_GE(metrics["accuracy"].get<double>(), 0.9) << metrics.dump();
   EXPECT_EQ(metrics["global_step"], 300);
 
-  auto p = run("predict --model-dir " + shell_quote(dir_) + " --data " + shell_quote(test_) +
-               " --json");
+  auto p =
+      run("predict --model-dir " + shell_quote(dir_) + " --data " + shell_quote(test_) + " --json");
   ASSERT_EQ(p.exit_code, 0) << p.err;
   json rows = json::parse(p.out);
   ASSERT_EQ(rows.size(), 30u);

@@ -52,9 +52,10 @@ std::unique_ptr<estimator::Estimator> keras_estimator(const TrainCommand& cmd,
     }
     auto existing = estimator::Estimator::from_model_dir(cmd.model_dir, config);
     if (!existing->is_custom()) {
-      throw InvalidArgumentError(cmd.model_dir + " holds a canned " +
-                                 std::string(estimator::estimator_type_name(existing->spec().type)) +
-                                 ", not a Keras model");
+      throw InvalidArgumentError(
+          cmd.model_dir + " holds a canned " +
+          std::string(estimator::estimator_type_name(existing->spec().type)) +
+          ", not a Keras model");
     }
     return existing;
   }

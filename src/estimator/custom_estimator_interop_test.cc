@@ -51,8 +51,9 @@ class CustomEstimatorInteropTest : public ::testing::Test {
 
 TEST_F(CustomEstimatorInteropTest, PythonProtobufReadsTheGraphAndTheRecordedModel) {
   if (auto why = cairn::testing::python_protos_unavailable(); !why.empty()) GTEST_SKIP() << why;
-  ASSERT_TRUE(default_file_system().write_file_atomically(tmp_.path() + "/check.py",
-                                                          kCustomGraphCheck).ok());
+  ASSERT_TRUE(default_file_system()
+                  .write_file_atomically(tmp_.path() + "/check.py", kCustomGraphCheck)
+                  .ok());
   auto gen = cairn::testing::compile_python_protos(tmp_.path() + "/py");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   auto run = run_command("/usr/bin/python3 " + shell_quote(tmp_.path() + "/check.py") + " " +

@@ -1,42 +1,68 @@
-// Internal to the estimator layer: the ModelDefinition of a model_fn, and of
-// the model a model_fn built as recorded beside its checkpoints (so
-// from_model_dir evaluates and serves it without the model_fn).
+// Internal to the estimator layer: the Network of a model_fn's model (or of
+// its record): a keras::Model from the features' Inputs to every tensor the
+// EstimatorSpec reads, each once, with the spec's head by output index
+// (custom_head.h). custom_definition.h makes them.
 //
-// The record (JSON, the one value of the .meta collection
-// kCustomModelCollection):
-//   {"estimator": "Estimator",
-//    "feature_widths": {"x": 784}, "label_width": 1,
-//    "inputs": [["x"]],                 // per Keras input: the features it concatenates
-//    "model": {Keras 2 functional config}, "head": CustomHead::to_json()}
+//   CustomNetwork net(assemble(features, spec, ModeKeys::kTrain, 1, seed), ModeKeys::kTrain);
+//   nn::LossResult loss = net.loss(batch, /*training=*/true);
+//   net.backward(loss.gradient);
 #pragma once
 
-#include <memory>
-#include <optional>
+#include <map>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "cairn/estimator/model_fn.h"
+#include "cairn/keras/model.h"
+#include "estimator/custom_head.h"
 #include "estimator/network.h"
 
 namespace cairn::estimator::internal {
 
-// ModelDefinition::kind() of a model_fn's estimator.
-inline constexpr char kModelFnKind[] = "Estimator";
-inline constexpr std::string_view kCustomModelCollection = "cairn_custom_model";
+// What one model_fn call (or a record of one) built.
+struct CustomModel {
+  keras::Model model;
+  std::vector<std::vector<std::string>> input_keys;  // per model input: the features it takes
+  std::map<std::string, int64_t> widths;             // of every feature the input yields
+  int64_t label_width = 1;
+  CustomHead head;
+};
 
-std::shared_ptr<const ModelDefinition> model_fn_definition(ModelFn model_fn, Params params);
+// The model of `spec` (what `mode` needs of it checked: InvalidArgumentError
+// naming the mode), its weights drawn from `seed`.
+CustomModel assemble(const Features& features, const EstimatorSpec& spec, ModeKeys mode,
+                     int64_t label_width, uint64_t seed);
 
-// The model of a record (the layout above): from_model_dir's, or a Keras
-// model's (model_to_estimator). `source` names where it came from.
-std::shared_ptr<const ModelDefinition> recorded_definition(nlohmann::ordered_json record,
-                                                           std::string source);
+class CustomNetwork : public Network {
+ public:
+  CustomNetwork(CustomModel m, ModeKeys mode);
 
-// The model recorded in a checkpoint's .meta, or nullptr when it records
-// none (a canned model's, or TensorFlow's). DataLossError naming the file
-// for a record that does not parse.
-std::shared_ptr<const ModelDefinition> recorded_model_fn_definition(
-    const std::string& prefix, const std::optional<std::string>& meta);
+  nn::VariableRefs variables() override { return m_.model.weights(); }
+  nn::LossResult loss(const data::Batch& batch, bool training) override;
+  void backward(const nn::Matrix& gradient) override;
+  void add_eval_batch(const data::Batch& batch, const nn::LossResult& loss) override;
+  std::map<std::string, double> eval_metrics() const override;
+  // Each row's predictions by name; "class_ids", "probabilities", "logits"
+  // and "predictions" also fill Prediction's fields of those names.
+  std::vector<Prediction> predict(const data::FeatureMap& features) override;
+  // For a model of one input whose spec reads one tensor: the layers, and
+  // the served predictions as the head's outputs; UnimplementedError else.
+  InferenceModel inference_model() override;
+
+  // The record of this model (custom_definition.h has its layout).
+  nlohmann::ordered_json record() const;
+  const CustomModel& model() const { return m_; }
+
+ private:
+  // One matrix per model input: its feature, or its features concatenated.
+  std::vector<const nn::Matrix*> inputs(const data::FeatureMap& features);
+
+  CustomModel m_;
+  ModeKeys mode_;
+  std::vector<const nn::Matrix*> outputs_;  // of the last call
+  std::vector<nn::Matrix> concatenated_;    // inputs made of several features
+  std::vector<MetricAccumulator> accumulators_;
+};
 
 }  // namespace cairn::estimator::internal

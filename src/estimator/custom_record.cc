@@ -5,7 +5,7 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
 #include "cairn/proto/meta_graph.pb.h"
-#include "estimator/custom_network.h"
+#include "estimator/custom_definition.h"
 #include "estimator/model_graph.h"
 
 namespace cairn::estimator::internal {

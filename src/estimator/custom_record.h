@@ -1,5 +1,5 @@
 // Internal to the estimator layer: the record of a model_fn's model in a
-// checkpoint's .meta (custom_network.h has its layout), read back, and two
+// checkpoint's .meta (custom_definition.h has its layout), read back, and two
 // records compared for the incompatibility report.
 //
 //   std::optional<std::string> text = read_model_record(prefix, meta);

@@ -9,7 +9,7 @@
 #include "cairn/checkpoint/checkpoint_path.h"
 #include "cairn/core/errors.h"
 #include "cairn/formats/events/event_writer.h"
-#include "estimator/custom_network.h"
+#include "estimator/custom_definition.h"
 #include "estimator/session.h"
 #include "estimator/variable_restore.h"
 

@@ -1,13 +1,13 @@
 // model_to_estimator: the Keras model's config, weights and compile() settings
-// as the record of a model_fn's model (custom_network.h), so it trains,
+// as the record of a model_fn's model (custom_definition.h), so it trains,
 // restores and serves as any custom Estimator.
 #include "cairn/estimator/keras_estimator.h"
 
 #include "cairn/checkpoint/save_variables.h"
 #include "cairn/core/errors.h"
 #include "cairn/keras/loss_function.h"
+#include "estimator/custom_definition.h"
 #include "estimator/custom_head.h"
-#include "estimator/custom_network.h"
 
 namespace cairn::estimator {
 namespace {
