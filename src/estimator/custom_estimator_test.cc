@@ -5,6 +5,7 @@
 // TensorFlow's op names, and from_model_dir without the model_fn.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "cairn/checkpoint/checkpoint_reader.h"
@@ -191,6 +192,32 @@ TEST_F(CustomIncompatibleRestoreTest, ALayerFewerLeavesTheCheckpointsWeightsUnus
     EXPECT_NE(message.find(line), std::string::npos) << "missing: " << line << "\n" << message;
   }
   EXPECT_EQ(testing::snapshot(dir()), before_);
+}
+
+// Without the .meta (a TensorFlow-written checkpoint has no record), a
+// weight the model does not have still fails the restore: it is another
+// model's, not an optimizer's slot.
+TEST_F(CustomEstimatorTest, AnotherModelsWeightFailsTheRestoreWithoutARecord) {
+  auto with_auxiliary = [](Features& f, const Labels& l, ModeKeys mode, const Params& p) {
+    EstimatorSpec spec = iris_model_fn(f, l, mode, p);
+    if (p.value("auxiliary", false)) {
+      keras::KerasTensor aux = keras::Dense(1, {.name = "auxiliary"})(f.input_layer());
+      spec.eval_metric_ops.insert_or_assign("aux", metrics::mean(aux));
+    }
+    return spec;
+  };
+  Estimator first(with_auxiliary, custom_iris_options(dir(), {{"auxiliary", true}}));
+  first.train(custom_train_input_fn(), {.steps = 10});
+  for (const std::string& name : testing::listing(dir())) {
+    if (name.ends_with(".meta")) std::filesystem::remove(dir() + "/" + name);
+  }
+  Estimator without(with_auxiliary, custom_iris_options(dir()));
+  try {
+    without.evaluate(custom_eval_input_fn());
+    FAIL() << "expected InvalidArgumentError";
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("auxiliary/kernel"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(CustomIncompatibleRestoreTest, EvaluateAndPredictReportTooAndChangeNothing) {

@@ -43,6 +43,8 @@ TEST(CustomHeadMetricsTest, AucIsTheAreaUnderTheRocCurve) {
       0.75, 1e-5);
   EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({0, 1}), column({0.2f, 0.9f})}}), 1.0, 1e-5);
   EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({1, 0}), column({0.2f, 0.9f})}}), 0.0, 1e-5);
+  // A tie is half right: the trapezoid, not a rectangle, under the jump.
+  EXPECT_NEAR(metric(MetricOp::Kind::kAuc, {{column({0, 1}), column({0.5f, 0.5f})}}), 0.5, 1e-5);
   // Two columns (softmax of a binary head): the positive class's is read.
   nn::Matrix probabilities(2, 2);
   probabilities << 0.8f, 0.2f, 0.1f, 0.9f;

@@ -53,7 +53,8 @@ CustomNetwork::CustomNetwork(CustomModel m, ModeKeys mode) : m_(std::move(m)), m
 
 nn::LossResult CustomNetwork::loss(const data::Batch& batch, bool training) {
   if (!m_.head.loss) {
-    throw InvalidArgumentError("model_fn returned no loss in mode " + std::string(mode_name(mode_)));
+    throw InvalidArgumentError("model_fn returned no loss in mode " +
+                               std::string(mode_name(mode_)));
   }
   outputs_ = m_.model.call(inputs(batch.features), training);
   return head_loss(*m_.head.loss, *outputs_[m_.head.loss->output], batch.labels);
