@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cairn/checkpoint/checkpoint_reader.h"
 #include "cairn/keras.h"
 #include "testing/test_util.h"
 
@@ -74,6 +75,28 @@ TEST_F(KerasEstimatorCommandTest, ModelJsonTrainsThenTheDirectoryAloneEvaluatesP
   auto again = train("--steps 20 --no-progress");  // no --model: the recorded model
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(evaluate()["global_step"], 320);
+}
+
+// Adam's first step moves each weight by about the learning rate: the flag's.
+TEST_F(KerasEstimatorCommandTest, LearningRateFlagSetsTheOptimizers) {
+  const std::string model_json = tmp_.path() + "/model.json";
+  std::ofstream(model_json) << json{{"class_name", "Functional"},
+                                    {"config",
+                                     json::parse(iris_functional_model().get_config().dump())}}
+                                   .dump();
+  ASSERT_EQ(train("--estimator keras --model " + shell_quote(model_json) +
+                  " --learning-rate 0.05 --steps 1 --no-progress")
+                .exit_code,
+            0);
+  const Tensor before =
+      CheckpointReader(dir_ + "/keras/keras_model.ckpt").get_tensor("hidden/kernel");
+  const Tensor after = CheckpointReader(dir_ + "/model.ckpt-1").get_tensor("hidden/kernel");
+  float largest = 0;
+  for (int64_t i = 0; i < before.num_elements(); ++i) {
+    largest = std::max(largest, std::abs(after.flat<float>()[i] - before.flat<float>()[i]));
+  }
+  EXPECT_GT(largest, 0.04f);
+  EXPECT_LT(largest, 0.0501f);
 }
 
 TEST_F(KerasEstimatorCommandTest, CompiledH5ModelTrainsWithItsOwnLossAndOptimizer) {
