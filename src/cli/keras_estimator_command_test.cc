@@ -43,18 +43,19 @@ class KerasEstimatorCommandTest : public ::testing::Test {
     EXPECT_EQ(e.exit_code, 0) << e.err;
     return e.exit_code == 0 ? json::parse(e.out) : json();
   }
+  // Keras's model.to_json() of iris_functional_model(), in the temporary directory.
+  std::string write_model_json() {
+    const std::string path = tmp_.path() + "/model.json";
+    const json config = json::parse(iris_functional_model().get_config().dump());
+    std::ofstream(path) << json{{"class_name", "Functional"}, {"config", config}}.dump();
+    return path;
+  }
   cairn::testing::TempDir tmp_;
   std::string dir_, train_, test_;
 };
 
 TEST_F(KerasEstimatorCommandTest, ModelJsonTrainsThenTheDirectoryAloneEvaluatesPredictsResumes) {
-  const std::string model_json = tmp_.path() + "/model.json";
-  {
-    std::ofstream(model_json) << json{{"class_name", "Functional"},
-                                      {"config",
-                                       json::parse(iris_functional_model().get_config().dump())}}
-                                     .dump();
-  }
+  const std::string model_json = write_model_json();
   auto t = train("--estimator keras --model " + shell_quote(model_json) +
                  " --learning-rate 0.03 --steps 300 --batch-size 30 --no-progress");
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -79,11 +80,7 @@ TEST_F(KerasEstimatorCommandTest, ModelJsonTrainsThenTheDirectoryAloneEvaluatesP
 
 // Adam's first step moves each weight by about the learning rate: the flag's.
 TEST_F(KerasEstimatorCommandTest, LearningRateFlagSetsTheOptimizers) {
-  const std::string model_json = tmp_.path() + "/model.json";
-  std::ofstream(model_json) << json{{"class_name", "Functional"},
-                                    {"config",
-                                     json::parse(iris_functional_model().get_config().dump())}}
-                                   .dump();
+  const std::string model_json = write_model_json();
   ASSERT_EQ(train("--estimator keras --model " + shell_quote(model_json) +
                   " --learning-rate 0.05 --steps 1 --no-progress")
                 .exit_code,

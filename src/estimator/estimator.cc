@@ -50,18 +50,19 @@ void write_eval_events(const std::string& dir, const EvalResult& result, const R
   throw_if_error(writer->flush());
 }
 
+// `spec` once ModelSpec::validate() accepts it.
+const ModelSpec& validated(const ModelSpec& spec) {
+  spec.validate();
+  return spec;
+}
+
 }  // namespace
 
 Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
                      std::optional<WarmStartSettings> warm_start)
-    : spec_(std::move(spec)),
-      model_dir_(std::move(model_dir)),
-      config_(std::move(config)),
-      warm_start_(std::move(warm_start)) {
-  config_.validate();
-  spec_.validate();
-  definition_ = internal::canned_definition(spec_);
-  prepare_model_dir();
+    : Estimator(internal::canned_definition(validated(spec)), std::move(model_dir),
+                std::move(config), std::move(warm_start)) {
+  spec_ = std::move(spec);
 }
 
 Estimator::Estimator(ModelFn model_fn, EstimatorOptions options)
