@@ -76,18 +76,19 @@ Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions 
                              std::to_string(model.output_names().size()) +
                              " outputs; Estimators train models of one output");
   }
-  Estimator est(
-      internal::recorded_definition(keras_record(model), "keras model '" + model.name() + "'"),
-      std::move(options.model_dir), std::move(options.config), std::nullopt);
+  auto definition =
+      internal::recorded_definition(keras_record(model), "keras model '" + model.name() + "'");
+  // Resolves an empty model_dir to a fresh temporary one.
+  const Estimator bare(definition, std::move(options.model_dir), options.config, std::nullopt);
   // TensorFlow's keras/keras_model.ckpt: the model's weights, where the first train() starts.
-  const std::string prefix = join_path(join_path(est.model_dir(), "keras"), "keras_model.ckpt");
-  if (!est.latest_checkpoint()) {
+  const std::string prefix = join_path(join_path(bare.model_dir(), "keras"), "keras_model.ckpt");
+  if (!bare.latest_checkpoint()) {
     NamedTensors weights;
     for (const nn::Variable* v : model.weights()) weights.emplace_back(v->name, v->value);
-    save_variables(prefix, weights, {.update_state_file = false}, *est.config().file_system);
+    save_variables(prefix, weights, {.update_state_file = false}, *options.config.file_system);
   }
-  est.warm_start_ = WarmStartSettings{.checkpoint = prefix};
-  return est;
+  return Estimator(std::move(definition), bare.model_dir(), std::move(options.config),
+                   WarmStartSettings{.checkpoint = prefix});
 }
 
 }  // namespace cairn::estimator

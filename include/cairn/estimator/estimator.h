@@ -81,15 +81,6 @@ namespace internal {
 class ModelDefinition;  // what builds the model of each call (src/estimator/network.h)
 }  // namespace internal
 
-class Estimator;
-struct ModelToEstimatorOptions;
-}  // namespace cairn::estimator
-namespace cairn::keras {
-class Model;
-}  // namespace cairn::keras
-namespace cairn::estimator {
-Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions options);
-
 // tf.estimator.Estimator's arguments besides the model_fn.
 struct EstimatorOptions {
   std::string model_dir;  // empty: a fresh temporary directory
@@ -110,6 +101,9 @@ class Estimator {
   // name. Errors from the model_fn (a layer refusing its input, a spec
   // without a loss in TRAIN, ...) are InvalidArgumentError naming the mode.
   Estimator(ModelFn model_fn, EstimatorOptions options);
+  // Internal (from_model_dir, model_to_estimator): the model `definition` builds.
+  Estimator(std::shared_ptr<const internal::ModelDefinition> definition, std::string model_dir,
+            RunConfig config, std::optional<WarmStartSettings> warm_start);
   virtual ~Estimator();
 
   // Rebuilds an estimator from a model directory alone: its recorded
@@ -149,11 +143,6 @@ class Estimator {
   // columns as declared; a model_fn's as its newest checkpoint recorded them
   // (sorted by key; NotFoundError before the first checkpoint).
   std::vector<data::NumericColumn> feature_columns() const;
-
- protected:
-  Estimator(std::shared_ptr<const internal::ModelDefinition> definition, std::string model_dir,
-            RunConfig config, std::optional<WarmStartSettings> warm_start);
-  friend Estimator model_to_estimator(const keras::Model& model, ModelToEstimatorOptions options);
 
  private:
   void prepare_model_dir();
