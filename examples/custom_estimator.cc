@@ -3,10 +3,11 @@
 // logits), minimised with Adagrad(0.1), evaluated by accuracy. Its model
 // directory behaves as the canned DNNClassifier's: running it again resumes.
 //
-//   custom_estimator [--model-dir models/custom_iris] [--steps 1000] [--data-dir data]
+//   custom_estimator [--model-dir models/custom_iris] [--steps 1000] [--data-dir data] [--seed S]
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "cairn/core/errors.h"
@@ -43,16 +44,19 @@ ce::EstimatorSpec my_model(ce::Features& features, const ce::Labels& labels, ce:
 int main(int argc, char** argv) {
   std::string model_dir = "models/custom_iris", data_dir = "data";
   int64_t steps = 1000;
+  std::optional<uint64_t> seed;  // unset: fresh weights each run, as TensorFlow's
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--model-dir")) model_dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--steps")) steps = std::stoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--data-dir")) data_dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
   }
   try {
     const std::vector<cairn::data::NumericColumn> columns = {
         numeric_column("SepalLength"), numeric_column("SepalWidth"), numeric_column("PetalLength"),
         numeric_column("PetalWidth")};
     ce::Estimator classifier(my_model, {.model_dir = model_dir,
+                                        .config = {.tf_random_seed = seed},
                                         .params = {{"hidden_units", {10, 10}}, {"n_classes", 3}}});
     auto train = ce::read_csv_input(data_dir + "/iris_training.csv", 4);
     auto test = ce::read_csv_input(data_dir + "/iris_test.csv", 4);
