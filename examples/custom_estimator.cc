@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
         numeric_column("PetalWidth")};
     ce::Estimator classifier(my_model, {.model_dir = model_dir,
                                         .config = {.tf_random_seed = seed},
-                                        .params = {{"hidden_units", {10, 10}}, {"n_classes", 3}}});
+                                        .params = {{"hidden_units", {10, 10}}, {"n_classes", 3}},
+                                        .feature_columns = columns});
     auto train = ce::read_csv_input(data_dir + "/iris_training.csv", 4);
     auto test = ce::read_csv_input(data_dir + "/iris_test.csv", 4);
 

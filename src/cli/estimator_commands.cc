@@ -211,6 +211,7 @@ int run_predict(const DataCommand& cmd, std::ostream& out, std::ostream& err) {
       if (model->is_custom()) {
         OrderedJson row = OrderedJson::object();
         for (const auto& [name, values] : p.outputs) row[name] = values;
+        if (p.outputs.count("class_ids")) row["class_ids"] = std::vector<int64_t>{p.class_id};
         rows.push_back(row);
       } else if (regressor) {
         rows.push_back({{"predictions", p.predictions}});

@@ -63,11 +63,16 @@ class CustomDefinitionBase : public ModelDefinition {
   static std::vector<data::NumericColumn> columns_of(const std::optional<std::string>& recorded) {
     if (!recorded)
       throw NotFoundError("no checkpoint records this model's features: train it first");
-    std::vector<data::NumericColumn> columns;
     const OrderedJson r = OrderedJson::parse(*recorded);
-    for (const auto& [key, width] : r.at("feature_widths").items()) {
-      columns.push_back(data::numeric_column(key, width.get<int64_t>()));
+    auto widths = r.at("feature_widths").get<std::map<std::string, int64_t>>();
+    std::vector<data::NumericColumn> columns;
+    for (const std::string& key : r.value("column_order", std::vector<std::string>{})) {
+      auto it = widths.find(key);
+      if (it == widths.end()) continue;
+      columns.push_back(data::numeric_column(key, it->second));
+      widths.erase(it);
     }
+    for (const auto& [key, width] : widths) columns.push_back(data::numeric_column(key, width));
     return columns;
   }
 
@@ -99,7 +104,8 @@ class CustomDefinitionBase : public ModelDefinition {
 
 class ModelFnDefinition : public CustomDefinitionBase {
  public:
-  ModelFnDefinition(ModelFn fn, Params params) : fn_(std::move(fn)), params_(std::move(params)) {}
+  ModelFnDefinition(ModelFn fn, Params params, std::vector<data::NumericColumn> columns)
+      : fn_(std::move(fn)), params_(std::move(params)), columns_(std::move(columns)) {}
 
   std::unique_ptr<Network> build(const BuildRequest& request) const override {
     std::map<std::string, int64_t> widths;
@@ -114,16 +120,48 @@ class ModelFnDefinition : public CustomDefinitionBase {
     } else {
       throw NotFoundError("no checkpoint records the features of this model_fn: train it first");
     }
-    keras::FreshLayerNames names;  // "dense", "dense_1", ... on every call
-    Features features(widths);
-    const EstimatorSpec spec = fn_(features, Labels{label_width}, request.mode, params_);
-    return std::make_unique<CustomNetwork>(
-        assemble(features, spec, request.mode, label_width, request.seed), request.mode);
+    CustomModel m = run(widths, label_width, request.mode, request.seed);
+    if (request.mode == ModeKeys::kTrain) m.predict_record = predict_record(widths, label_width);
+    return std::make_unique<CustomNetwork>(std::move(m), request.mode);
   }
 
  private:
+  CustomModel run(const std::map<std::string, int64_t>& widths, int64_t label_width, ModeKeys mode,
+                  uint64_t seed) const {
+    keras::FreshLayerNames names;  // "dense", "dense_1", ... on every call
+    Features features(widths);
+    const EstimatorSpec spec = fn_(features, Labels{label_width}, mode, params_);
+    CustomModel m = assemble(features, spec, mode, label_width, seed);
+    for (const data::NumericColumn& column : columns_) {
+      auto it = widths.find(column.key);
+      if (it == widths.end() || it->second != column.shape) {
+        throw InvalidArgumentError(
+            "feature_columns declares '" + column.key + "' " + std::to_string(column.shape) +
+            " wide; the input yields " +
+            (it == widths.end() ? "no such feature" : std::to_string(it->second) + " values"));
+      }
+      m.column_order.push_back(column.key);
+    }
+    return m;
+  }
+
+  // The record of the model the model_fn builds in PREDICT; null when it
+  // builds none there (it refuses the mode, or names no predictions).
+  OrderedJson predict_record(const std::map<std::string, int64_t>& widths,
+                             int64_t label_width) const {
+    try {
+      return CustomNetwork(run(widths, label_width, ModeKeys::kPredict, 0), ModeKeys::kPredict)
+          .record();
+    } catch (const Error&) {
+      return nullptr;
+    }
+  }
+
+ public:
+ private:
   ModelFn fn_;
   Params params_;
+  std::vector<data::NumericColumn> columns_;
 };
 
 class RecordedDefinition : public CustomDefinitionBase {
@@ -137,21 +175,12 @@ class RecordedDefinition : public CustomDefinitionBase {
     return columns_of(record_.dump());
   }
 
+  // PREDICT builds the recorded PREDICT model, when there is one.
   std::unique_ptr<Network> build(const BuildRequest& request) const override {
-    try {
-      CustomModel m{.model = keras::Model::from_config(record_.at("model"))};
-      m.input_keys = record_.at("inputs").get<std::vector<std::vector<std::string>>>();
-      m.widths = record_.at("feature_widths").get<std::map<std::string, int64_t>>();
-      m.label_width = record_.at("label_width").get<int64_t>();
-      m.head = CustomHead::from_json(nlohmann::json::parse(record_.at("head").dump()),
-                                     m.model.output_names().size(), source_);
-      if (m.input_keys.size() != m.model.input_names().size()) {
-        throw DataLossError(source_ + ": the recorded inputs do not match the model's");
-      }
-      return std::make_unique<CustomNetwork>(std::move(m), request.mode);
-    } catch (const OrderedJson::exception& e) {
-      throw DataLossError(source_ + ": malformed model_fn record: " + e.what());
-    }
+    const bool predict = request.mode == ModeKeys::kPredict && record_.contains("predict") &&
+                         !record_["predict"].is_null();
+    return std::make_unique<CustomNetwork>(
+        model_from_record(predict ? record_["predict"] : record_, source_), request.mode);
   }
 
  private:
@@ -161,8 +190,10 @@ class RecordedDefinition : public CustomDefinitionBase {
 
 }  // namespace
 
-std::shared_ptr<const ModelDefinition> model_fn_definition(ModelFn model_fn, Params params) {
-  return std::make_shared<ModelFnDefinition>(std::move(model_fn), std::move(params));
+std::shared_ptr<const ModelDefinition> model_fn_definition(
+    ModelFn model_fn, Params params, std::vector<data::NumericColumn> columns) {
+  return std::make_shared<ModelFnDefinition>(std::move(model_fn), std::move(params),
+                                             std::move(columns));
 }
 
 std::shared_ptr<const ModelDefinition> recorded_model_fn_definition(

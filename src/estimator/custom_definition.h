@@ -7,7 +7,10 @@
 //   {"estimator": "Estimator",
 //    "feature_widths": {"x": 784}, "label_width": 1,
 //    "inputs": [["x"]],                 // per Keras input: the features it concatenates
-//    "model": {Keras 2 functional config}, "head": CustomHead::to_json()}
+//    "column_order": ["x"],             // the features' declared (CSV) order, if given
+//    "model": {Keras 2 functional config}, "head": CustomHead::to_json(),
+//    "mode": "train",                   // the mode whose model this is
+//    "predict": {the same for the model the model_fn builds in PREDICT}}
 #pragma once
 
 #include <memory>
@@ -26,7 +29,9 @@ namespace cairn::estimator::internal {
 inline constexpr char kModelFnKind[] = "Estimator";
 inline constexpr std::string_view kCustomModelCollection = "cairn_custom_model";
 
-std::shared_ptr<const ModelDefinition> model_fn_definition(ModelFn model_fn, Params params);
+// `columns`: the features' declared order (EstimatorOptions::feature_columns).
+std::shared_ptr<const ModelDefinition> model_fn_definition(
+    ModelFn model_fn, Params params, std::vector<data::NumericColumn> columns);
 
 // The model of a record (the layout above): from_model_dir's, or a Keras
 // model's (model_to_estimator). `source` names where it came from.

@@ -22,13 +22,12 @@ inline EstimatorSpec iris_model_fn(Features& features, const Labels& labels, Mod
   }
   keras::KerasTensor logits = keras::Dense(params.value("n_classes", int64_t{3}))(net);
   Output predicted = argmax(logits);
-  // Predictions in every mode: the record training writes (what
-  // from_model_dir serves) holds TRAIN's spec.
-  std::map<std::string, Output> predictions = {
-      {"class_ids", predicted}, {"probabilities", softmax(logits)}, {"logits", logits}};
-  if (mode == ModeKeys::kPredict) return {.mode = mode, .predictions = predictions};
+  if (mode == ModeKeys::kPredict) {  // as custom_estimator.py: predictions in PREDICT alone
+    return {.mode = mode,
+            .predictions = {
+                {"class_ids", predicted}, {"probabilities", softmax(logits)}, {"logits", logits}}};
+  }
   return {.mode = mode,
-          .predictions = predictions,
           .loss = losses::sparse_softmax_cross_entropy(labels, logits),
           .optimizer = OptimizerSettings{params.value("optimizer", std::string("Adagrad")),
                                          params.value("learning_rate", 0.1)},
@@ -41,6 +40,7 @@ inline EstimatorOptions custom_iris_options(const std::string& model_dir, Params
   o.config.tf_random_seed = 42;
   o.config.log = [](const std::string&) {};
   o.params = params.is_null() ? Params::object() : std::move(params);
+  o.feature_columns = iris_columns();  // the CSV's order
   return o;
 }
 

@@ -99,9 +99,16 @@ std::vector<Prediction> CustomNetwork::predict(const data::FeatureMap& features)
 OrderedJson CustomNetwork::record() const {
   OrderedJson widths = OrderedJson::object();
   for (const auto& [key, width] : m_.widths) widths[key] = width;
-  return {{"estimator", kModelFnKind},      {"feature_widths", widths},
-          {"label_width", m_.label_width},  {"inputs", m_.input_keys},
-          {"model", m_.model.get_config()}, {"head", OrderedJson(m_.head.to_json())}};
+  OrderedJson r = {{"estimator", kModelFnKind},
+                   {"mode", mode_name(mode_)},
+                   {"feature_widths", widths},
+                   {"label_width", m_.label_width},
+                   {"inputs", m_.input_keys},
+                   {"model", m_.model.get_config()},
+                   {"head", OrderedJson(m_.head.to_json())}};
+  if (!m_.column_order.empty()) r["column_order"] = m_.column_order;
+  if (!m_.predict_record.is_null()) r["predict"] = m_.predict_record;
+  return r;
 }
 
 std::vector<const nn::Matrix*> CustomNetwork::inputs(const data::FeatureMap& features) {
@@ -128,7 +135,39 @@ std::vector<const nn::Matrix*> CustomNetwork::inputs(const data::FeatureMap& fea
   return out;
 }
 
+CustomModel model_from_record(const OrderedJson& r, const std::string& source) {
+  try {
+    CustomModel m{.model = keras::Model::from_config(r.at("model"))};
+    m.input_keys = r.at("inputs").get<std::vector<std::vector<std::string>>>();
+    m.widths = r.at("feature_widths").get<std::map<std::string, int64_t>>();
+    m.label_width = r.at("label_width").get<int64_t>();
+    m.column_order = r.value("column_order", std::vector<std::string>{});
+    m.head = CustomHead::from_json(nlohmann::json::parse(r.at("head").dump()),
+                                   m.model.output_names().size(), source);
+    m.predict_record = r.value("predict", OrderedJson());
+    if (m.input_keys.size() != m.model.input_names().size()) {
+      throw DataLossError(source + ": the recorded inputs do not match the model's");
+    }
+    return m;
+  } catch (const OrderedJson::exception& e) {
+    throw DataLossError(source + ": malformed model_fn record: " + e.what());
+  }
+}
+
 InferenceModel CustomNetwork::inference_model() {
+  if (m_.head.predictions.empty() && !m_.predict_record.is_null()) {
+    CustomNetwork predict(model_from_record(m_.predict_record, "the PREDICT model"),
+                          ModeKeys::kPredict);
+    std::map<std::string, const nn::Variable*> ours;
+    for (const nn::Variable* v : m_.model.weights()) ours[v->name] = v;
+    for (nn::Variable* v : predict.m_.model.weights()) {
+      auto it = ours.find(v->name);
+      if (it != ours.end() && it->second->value.shape() == v->value.shape()) {
+        v->value = it->second->value;
+      }
+    }
+    return predict.inference_model();
+  }
   const CustomHead& head = m_.head;
   std::vector<std::pair<std::string, HeadValue>> served;
   for (const auto& p : head.predictions) {
@@ -157,6 +196,10 @@ InferenceModel CustomNetwork::inference_model() {
     im.feature_widths.push_back(m_.widths.at(key));
   }
   im.column_order = im.feature_names;
+  if (std::is_permutation(m_.column_order.begin(), m_.column_order.end(), im.feature_names.begin(),
+                          im.feature_names.end())) {
+    im.column_order = m_.column_order;
+  }
   return im;
 }
 

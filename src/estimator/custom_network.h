@@ -25,14 +25,23 @@ struct CustomModel {
   keras::Model model;
   std::vector<std::vector<std::string>> input_keys;  // per model input: the features it takes
   std::map<std::string, int64_t> widths;             // of every feature the input yields
+  std::vector<std::string> column_order;             // declared (CSV) order; empty: by key
   int64_t label_width = 1;
   CustomHead head;
+  // Training's model also records what the model_fn builds to predict (its
+  // record, as record() writes it), so a model_fn that names predictions only
+  // in PREDICT is still served from its directory alone. Null: none.
+  nlohmann::ordered_json predict_record;
 };
 
 // The model of `spec` (what `mode` needs of it checked: InvalidArgumentError
 // naming the mode), its weights drawn from `seed`.
 CustomModel assemble(const Features& features, const EstimatorSpec& spec, ModeKeys mode,
                      int64_t label_width, uint64_t seed);
+
+// The model of a record (custom_definition.h), its weights fresh.
+// DataLossError naming `source` for a malformed record.
+CustomModel model_from_record(const nlohmann::ordered_json& record, const std::string& source);
 
 class CustomNetwork : public Network {
  public:
@@ -48,9 +57,12 @@ class CustomNetwork : public Network {
   std::vector<Prediction> predict(const data::FeatureMap& features) override;
   // For a model of one input whose spec reads one tensor: the layers, and
   // the served predictions as the head's outputs; UnimplementedError else.
+  // A training model without predictions serves its PREDICT model's, with
+  // its own weights.
   InferenceModel inference_model() override;
 
-  // The record of this model (custom_definition.h has its layout).
+  // The record of this model (custom_definition.h has its layout), with
+  // "mode" and, when known, the PREDICT model's record as "predict".
   nlohmann::ordered_json record() const;
   const CustomModel& model() const { return m_; }
 

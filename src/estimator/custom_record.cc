@@ -111,8 +111,13 @@ std::optional<std::string> read_model_record(const std::string& prefix,
   return std::nullopt;
 }
 
-std::vector<std::string> compare_records(const OrderedJson& model, const OrderedJson& checkpoint) {
+std::vector<std::string> compare_records(const OrderedJson& model,
+                                         const OrderedJson& full_checkpoint) {
   std::vector<std::string> diffs;
+  // A PREDICT model is compared with the PREDICT model training recorded.
+  const bool predict = model.value("mode", "") == "infer" && full_checkpoint.contains("predict") &&
+                       !full_checkpoint["predict"].is_null();
+  const OrderedJson& checkpoint = predict ? full_checkpoint["predict"] : full_checkpoint;
   auto differ = [&](const std::string& what, const OrderedJson& m, const OrderedJson& c) {
     if (m != c) diffs.push_back(what + ": model " + m.dump() + ", checkpoint " + c.dump());
   };

@@ -25,7 +25,9 @@ std::optional<std::string> read_model_record(const std::string& prefix,
 // What makes a checkpoint recorded as `checkpoint` unfit for the model
 // recorded as `model`: another estimator, other feature or label widths,
 // layers added, removed, of another class or with other settings (each
-// setting named with both values), other wiring, another loss.
+// setting named with both values), other wiring, another loss. A PREDICT
+// model ("mode": "infer") is compared with the checkpoint's "predict" record
+// when it has one.
 std::vector<std::string> compare_records(const nlohmann::ordered_json& model,
                                          const nlohmann::ordered_json& checkpoint);
 

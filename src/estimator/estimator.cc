@@ -66,7 +66,8 @@ Estimator::Estimator(ModelSpec spec, std::string model_dir, RunConfig config,
 }
 
 Estimator::Estimator(ModelFn model_fn, EstimatorOptions options)
-    : Estimator(internal::model_fn_definition(std::move(model_fn), std::move(options.params)),
+    : Estimator(internal::model_fn_definition(std::move(model_fn), std::move(options.params),
+                                              std::move(options.feature_columns)),
                 std::move(options.model_dir), std::move(options.config),
                 std::move(options.warm_start_from)) {}
 

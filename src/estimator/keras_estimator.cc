@@ -60,6 +60,7 @@ OrderedJson keras_record(const keras::Model& model) {
           {"feature_widths", widths},
           {"label_width", 1},
           {"inputs", inputs},
+          {"column_order", names},
           {"model", model.get_config()},
           {"head", OrderedJson(keras_head(model).to_json())}};
 }

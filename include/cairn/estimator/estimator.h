@@ -87,6 +87,11 @@ struct EstimatorOptions {
   RunConfig config;
   Params params = Params::object();  // handed to the model_fn
   std::optional<WarmStartSettings> warm_start_from;
+  // The features in the order the input declares them (its CSV columns), as
+  // tf.estimator's params["feature_columns"]: recorded with each checkpoint
+  // so `cairn evaluate`/`predict` and SavedModel exports read CSV rows in
+  // that order. Empty: sorted by key. Each must have the width the input yields.
+  std::vector<data::NumericColumn> feature_columns;
 };
 
 class Estimator {
