@@ -26,10 +26,11 @@
 //
 // Layer names restart for every call of the model_fn (as in TensorFlow,
 // where each call builds a new graph), so its variables keep their names
-// ("dense/kernel", "dense_1/kernel", ...) from call to call. Everything the
-// spec names is recorded with each checkpoint (the Keras model's config,
-// the feature widths, the loss, metrics and optimizer), so
-// Estimator::from_model_dir can evaluate and serve it without the model_fn.
+// ("dense/kernel", "dense_1/kernel", ...) from call to call. What the TRAIN
+// and PREDICT specs name is recorded with each checkpoint (the Keras models'
+// configs, the feature widths, the loss, metrics and optimizer), so
+// Estimator::from_model_dir can evaluate, predict and serve it without the
+// model_fn.
 #pragma once
 
 #include <cstdint>
