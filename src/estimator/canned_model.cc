@@ -4,26 +4,9 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/data/feature_column.h"
+#include "estimator/head_ops.h"
 
 namespace cairn::estimator::internal {
-namespace {
-
-std::vector<int64_t> class_ids(const ModelSpec& spec, const nn::Matrix& labels) {
-  std::vector<int64_t> ids(static_cast<size_t>(labels.rows()));
-  for (Eigen::Index r = 0; r < labels.rows(); ++r) {
-    float v = labels.cols() > 0 ? labels(r, 0) : -1.0f;
-    auto id = static_cast<int64_t>(std::lround(v));
-    if (labels.cols() != 1 || id < 0 || id >= spec.n_classes || std::fabs(v - id) > 1e-6f) {
-      throw InvalidArgumentError("label " + std::to_string(v) + " in row " + std::to_string(r) +
-                                 " is not a class id in [0, " + std::to_string(spec.n_classes) +
-                                 ")");
-    }
-    ids[static_cast<size_t>(r)] = id;
-  }
-  return ids;
-}
-
-}  // namespace
 
 CannedModel::CannedModel(const ModelSpec& spec, uint64_t seed)
     : spec_(spec), rng_(seed), columns_(data::sorted_columns(spec.feature_columns)) {
@@ -118,7 +101,7 @@ nn::LossResult head_loss(const ModelSpec& spec, const nn::Matrix& logits,
     }
     return nn::mean_squared_error(logits, labels);
   }
-  std::vector<int64_t> ids = class_ids(spec, labels);
+  std::vector<int64_t> ids = class_ids(labels, spec.n_classes);
   if (spec.logits_width() == 1) return nn::sigmoid_cross_entropy(logits, ids);
   return nn::softmax_cross_entropy(logits, ids);
 }
@@ -126,18 +109,7 @@ nn::LossResult head_loss(const ModelSpec& spec, const nn::Matrix& logits,
 std::vector<Prediction> head_predictions(const ModelSpec& spec, const nn::Matrix& logits) {
   std::vector<Prediction> out(static_cast<size_t>(logits.rows()));
   nn::Matrix probs;
-  if (spec.type != EstimatorType::kDNNRegressor) {
-    if (logits.cols() == 1) {
-      probs.resize(logits.rows(), 2);
-      for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-        float p = 1.0f / (1.0f + std::exp(-logits(r, 0)));
-        probs(r, 0) = 1.0f - p;
-        probs(r, 1) = p;
-      }
-    } else {
-      probs = nn::softmax(logits);
-    }
-  }
+  if (spec.type != EstimatorType::kDNNRegressor) probs = apply_op(Output::Op::kSoftmax, logits);
   for (Eigen::Index r = 0; r < logits.rows(); ++r) {
     Prediction& p = out[static_cast<size_t>(r)];
     p.logits.assign(logits.row(r).data(), logits.row(r).data() + logits.cols());

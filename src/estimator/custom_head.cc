@@ -5,6 +5,7 @@
 
 #include "cairn/core/errors.h"
 #include "cairn/keras/loss_function.h"
+#include "estimator/head_ops.h"
 
 namespace cairn::estimator::internal {
 namespace {
@@ -45,22 +46,6 @@ HeadValue parse_value(const Json& j, size_t outputs, const std::string& source) 
   }
   v.op = parse_name(kOps, op_name, j.at("op"), "op", source);
   return v;
-}
-
-// Class ids (or 0/1 for sigmoid) in [0, classes) from one label column.
-std::vector<int64_t> label_ids(const nn::Matrix& labels, int64_t classes) {
-  std::vector<int64_t> ids(static_cast<size_t>(labels.rows()));
-  for (Eigen::Index r = 0; r < labels.rows(); ++r) {
-    const float v = labels.cols() == 1 ? labels(r, 0) : -1.0f;
-    const auto id = static_cast<int64_t>(std::lround(v));
-    if (labels.cols() != 1 || id < 0 || id >= classes ||
-        std::fabs(v - static_cast<float>(id)) > 1e-6f) {
-      throw InvalidArgumentError("label " + std::to_string(v) + " in row " + std::to_string(r) +
-                                 " is not a class id in [0, " + std::to_string(classes) + ")");
-    }
-    ids[static_cast<size_t>(r)] = id;
-  }
-  return ids;
 }
 
 }  // namespace
@@ -155,48 +140,18 @@ CustomHead CustomHead::from_json(const Json& j, size_t outputs, const std::strin
   }
 }
 
-nn::Matrix apply_op(Output::Op op, const nn::Matrix& x) {
-  switch (op) {
-    case Output::Op::kIdentity:
-      return x;
-    case Output::Op::kSigmoid:
-      return (1.0f + (-x.array()).exp()).inverse().matrix();
-    case Output::Op::kSoftmax: {
-      if (x.cols() != 1) return nn::softmax(x);
-      nn::Matrix p(x.rows(), 2);
-      p.col(1) = apply_op(Output::Op::kSigmoid, x);
-      p.col(0) = 1.0f - p.col(1).array();
-      return p;
-    }
-    case Output::Op::kArgMax: {
-      nn::Matrix ids(x.rows(), 1);
-      for (Eigen::Index r = 0; r < x.rows(); ++r) {
-        Eigen::Index best = 0;
-        if (x.cols() == 1) {
-          best = x(r, 0) > 0 ? 1 : 0;
-        } else {
-          x.row(r).maxCoeff(&best);
-        }
-        ids(r, 0) = static_cast<float>(best);
-      }
-      return ids;
-    }
-  }
-  return x;
-}
-
 nn::LossResult head_loss(const HeadLoss& loss, const nn::Matrix& output, const nn::Matrix& labels) {
   switch (loss.kind) {
     case Loss::Kind::kKeras:
       return keras::loss_function(loss.keras_name, output, labels);
     case Loss::Kind::kSparseSoftmaxCrossEntropy:
-      return nn::softmax_cross_entropy(output, label_ids(labels, output.cols()));
+      return nn::softmax_cross_entropy(output, class_ids(labels, output.cols()));
     case Loss::Kind::kSigmoidCrossEntropy:
       if (output.cols() != 1) {
         throw InvalidArgumentError("sigmoid_cross_entropy takes one logit per row, not " +
                                    std::to_string(output.cols()));
       }
-      return nn::sigmoid_cross_entropy(output, label_ids(labels, 2));
+      return nn::sigmoid_cross_entropy(output, class_ids(labels, 2));
     case Loss::Kind::kMeanSquaredError:
       if (labels.cols() != output.cols()) {
         throw InvalidArgumentError("labels have " + std::to_string(labels.cols()) +

@@ -2,7 +2,7 @@
 // the model's outputs, with each tensor replaced by the index of the model
 // output that computes it, so it can be recorded as JSON beside a
 // checkpoint and rebuilt without the model_fn; and the math it needs: the
-// row ops (argmax, softmax, sigmoid), the losses and the streaming metrics.
+// losses and the streaming metrics (the row ops are in head_ops.h).
 //
 //   CustomHead head = ...;                       // from an EstimatorSpec
 //   nn::LossResult loss = head_loss(*head.loss, outputs[head.loss->output], labels);
@@ -59,9 +59,6 @@ struct CustomHead {
 std::string op_name(Output::Op op);
 std::string loss_name(Loss::Kind kind);
 std::string metric_name(MetricOp::Kind kind);
-
-// `op` applied to each row of `x` (argmax: class ids as floats, one column).
-nn::Matrix apply_op(Output::Op op, const nn::Matrix& x);
 
 // Per-example losses and d(mean loss)/d(output). InvalidArgumentError naming
 // the row for a label that is not a class id (or 0/1), or a label width

@@ -1,6 +1,7 @@
 // The eval metric ops a model_fn may return, on batches whose values are
 // known by hand, and the row ops its predictions use.
 #include "estimator/custom_head.h"
+#include "estimator/head_ops.h"
 
 #include <gtest/gtest.h>
 

@@ -6,6 +6,7 @@
 
 #include "cairn/core/errors.h"
 #include "estimator/custom_definition.h"
+#include "estimator/head_ops.h"
 
 namespace cairn::estimator::internal {
 namespace {

@@ -8,6 +8,7 @@
 #include "cairn/keras/loss_function.h"
 #include "estimator/custom_definition.h"
 #include "estimator/custom_head.h"
+#include "estimator/custom_network.h"
 
 namespace cairn::estimator {
 namespace {
@@ -46,23 +47,20 @@ internal::CustomHead keras_head(const keras::Model& model) {
   return head;
 }
 
+// The record of the model as a model_fn's (custom_definition.h), written by
+// the one code that writes records: a training CustomNetwork's.
 OrderedJson keras_record(const keras::Model& model) {
-  OrderedJson widths = OrderedJson::object(), inputs = OrderedJson::array();
-  const std::vector<std::string> names = model.input_names();
+  internal::CustomModel m{.model = keras::Model::from_config(model.get_config()),
+                          .column_order = model.input_names(),
+                          .head = keras_head(model)};
   const std::vector<keras::Shape> shapes = model.input_shapes();
-  for (size_t k = 0; k < names.size(); ++k) {
+  for (size_t k = 0; k < shapes.size(); ++k) {
     int64_t width = 1;
     for (int64_t d : shapes[k]) width *= d;
-    widths[names[k]] = width;
-    inputs.push_back(OrderedJson::array({names[k]}));
+    m.widths[m.column_order[k]] = width;
+    m.input_keys.push_back({m.column_order[k]});
   }
-  return {{"estimator", internal::kModelFnKind},
-          {"feature_widths", widths},
-          {"label_width", 1},
-          {"inputs", inputs},
-          {"column_order", names},
-          {"model", model.get_config()},
-          {"head", OrderedJson(keras_head(model).to_json())}};
+  return internal::CustomNetwork(std::move(m), ModeKeys::kTrain).record();
 }
 
 }  // namespace
